@@ -1,0 +1,16 @@
+package io.coord.server.config;
+
+/** A configuration value that cannot be used; the message names the key so start-up can say which. */
+public final class ConfigException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final String key;
+
+    public ConfigException(String key, String problem) {
+        super("config key '" + key + "': " + problem);
+        this.key = key;
+    }
+
+    public String key() {
+        return key;
+    }
+}

@@ -1,0 +1,160 @@
+package io.coord.server.config;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The one immutable, validated configuration of a server, parsed from zoo.cfg keys by
+ * {@link ConfigParser}. Every component takes what it needs from here; nothing reads system
+ * properties or files on its own.
+ *
+ * @param tickTimeMs           the basic time unit; session timeouts and ensemble limits are multiples
+ * @param dataDir              snapshots, epochs and myid
+ * @param dataLogDir           transaction log segments (defaults to dataDir)
+ * @param clientAddress        where clients connect; port 0 picks a free port (tests)
+ * @param minSessionTimeoutMs  lower clamp of negotiated session timeouts (default 2 × tick)
+ * @param maxSessionTimeoutMs  upper clamp (default 20 × tick)
+ * @param maxClientCnxns       connections allowed per client IP; 0 = unlimited
+ * @param fourLetterWords      whitelisted four-letter words ("*" expands to all)
+ * @param snapRetainCount      snapshots (and the log they need) kept by autopurge, at least 3
+ * @param purgeIntervalHours   autopurge period; 0 = purge after every snapshot only
+ * @param snapCount            transactions between background snapshots
+ * @param juteMaxBuffer        largest packet accepted, in bytes
+ * @param extendedTypesEnabled TTL nodes allowed (on by default, unlike ZooKeeper)
+ * @param containerCheckIntervalMs how often empty containers and expired TTL nodes are looked for
+ * @param initLimit            ticks a follower may take to sync with the leader
+ * @param syncLimit            ticks a follower may lag before it is dropped
+ * @param myId                 this member's id in an ensemble; 0 standalone
+ * @param servers              ensemble members by id; empty standalone
+ */
+public record ServerConfig(
+        int tickTimeMs,
+        Path dataDir,
+        Path dataLogDir,
+        InetSocketAddress clientAddress,
+        int minSessionTimeoutMs,
+        int maxSessionTimeoutMs,
+        int maxClientCnxns,
+        Set<String> fourLetterWords,
+        int snapRetainCount,
+        int purgeIntervalHours,
+        int snapCount,
+        int juteMaxBuffer,
+        boolean extendedTypesEnabled,
+        int containerCheckIntervalMs,
+        int initLimit,
+        int syncLimit,
+        long myId,
+        Map<Long, ServerAddress> servers) {
+
+    public static final int DEFAULT_JUTE_MAX_BUFFER = 0xfffff;
+
+    public ServerConfig {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(dataLogDir, "dataLogDir");
+        Objects.requireNonNull(clientAddress, "clientAddress");
+        fourLetterWords = Set.copyOf(fourLetterWords);
+        servers = Map.copyOf(servers);
+        positive("tickTime", tickTimeMs);
+        positive("minSessionTimeout", minSessionTimeoutMs);
+        positive("snapCount", snapCount);
+        positive("jute.maxbuffer", juteMaxBuffer);
+        positive("containerCheckIntervalMs", containerCheckIntervalMs);
+        positive("initLimit", initLimit);
+        positive("syncLimit", syncLimit);
+        if (maxSessionTimeoutMs < minSessionTimeoutMs) {
+            throw new ConfigException("maxSessionTimeout", "must be >= minSessionTimeout ("
+                    + minSessionTimeoutMs + "), was " + maxSessionTimeoutMs);
+        }
+        if (maxClientCnxns < 0) {
+            throw new ConfigException("maxClientCnxns", "must be >= 0, was " + maxClientCnxns);
+        }
+        if (snapRetainCount < 3) {
+            throw new ConfigException("autopurge.snapRetainCount", "must be >= 3, was " + snapRetainCount);
+        }
+        if (purgeIntervalHours < 0) {
+            throw new ConfigException("autopurge.purgeInterval", "must be >= 0, was " + purgeIntervalHours);
+        }
+        if (!servers.isEmpty() && !servers.containsKey(myId)) {
+            throw new ConfigException("myid", "id " + myId + " is not among the server.N lines " + servers.keySet());
+        }
+    }
+
+    public boolean standalone() {
+        return servers.isEmpty();
+    }
+
+    public boolean fourLetterWordAllowed(String word) {
+        return fourLetterWords.contains("*") || fourLetterWords.contains(word);
+    }
+
+    /** A standalone configuration with ZooKeeper's defaults, for tests and embedding. */
+    public static Builder builder(Path dataDir) {
+        return new Builder(dataDir);
+    }
+
+    private static void positive(String key, int value) {
+        if (value <= 0) {
+            throw new ConfigException(key, "must be > 0, was " + value);
+        }
+    }
+
+    /** Mutable builder with ZooKeeper's defaults; {@link #build()} validates. */
+    public static final class Builder {
+        private int tickTimeMs = 2000;
+        private Path dataDir;
+        private Path dataLogDir;
+        private InetSocketAddress clientAddress = new InetSocketAddress("127.0.0.1", 2181);
+        private int minSessionTimeoutMs = -1;
+        private int maxSessionTimeoutMs = -1;
+        private int maxClientCnxns = 60;
+        private Set<String> fourLetterWords = Set.of("srvr");
+        private int snapRetainCount = 3;
+        private int purgeIntervalHours = 0;
+        private int snapCount = 100_000;
+        private int juteMaxBuffer = DEFAULT_JUTE_MAX_BUFFER;
+        private boolean extendedTypesEnabled = true;
+        private int containerCheckIntervalMs = 60_000;
+        private int initLimit = 10;
+        private int syncLimit = 5;
+        private long myId = 0;
+        private Map<Long, ServerAddress> servers = Map.of();
+
+        private Builder(Path dataDir) {
+            this.dataDir = dataDir;
+        }
+
+        public Builder tickTimeMs(int v) { tickTimeMs = v; return this; }
+        public Builder dataDir(Path v) { dataDir = v; return this; }
+        public Builder dataLogDir(Path v) { dataLogDir = v; return this; }
+        public Builder clientAddress(InetSocketAddress v) { clientAddress = v; return this; }
+        /** Loopback on the given port; 0 picks a free one. */
+        public Builder clientPort(int port) { clientAddress = new InetSocketAddress("127.0.0.1", port); return this; }
+        public Builder minSessionTimeoutMs(int v) { minSessionTimeoutMs = v; return this; }
+        public Builder maxSessionTimeoutMs(int v) { maxSessionTimeoutMs = v; return this; }
+        public Builder maxClientCnxns(int v) { maxClientCnxns = v; return this; }
+        public Builder fourLetterWords(Set<String> v) { fourLetterWords = v; return this; }
+        public Builder snapRetainCount(int v) { snapRetainCount = v; return this; }
+        public Builder purgeIntervalHours(int v) { purgeIntervalHours = v; return this; }
+        public Builder snapCount(int v) { snapCount = v; return this; }
+        public Builder juteMaxBuffer(int v) { juteMaxBuffer = v; return this; }
+        public Builder extendedTypesEnabled(boolean v) { extendedTypesEnabled = v; return this; }
+        public Builder containerCheckIntervalMs(int v) { containerCheckIntervalMs = v; return this; }
+        public Builder initLimit(int v) { initLimit = v; return this; }
+        public Builder syncLimit(int v) { syncLimit = v; return this; }
+        public Builder myId(long v) { myId = v; return this; }
+        public Builder servers(Map<Long, ServerAddress> v) { servers = v; return this; }
+
+        public ServerConfig build() {
+            int min = minSessionTimeoutMs < 0 ? 2 * tickTimeMs : minSessionTimeoutMs;
+            int max = maxSessionTimeoutMs < 0 ? 20 * tickTimeMs : maxSessionTimeoutMs;
+            return new ServerConfig(tickTimeMs, dataDir, dataLogDir == null ? dataDir : dataLogDir,
+                    clientAddress, min, max, maxClientCnxns, fourLetterWords, snapRetainCount,
+                    purgeIntervalHours, snapCount, juteMaxBuffer, extendedTypesEnabled,
+                    containerCheckIntervalMs, initLimit, syncLimit, myId, servers);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Recipes built on coord-client only: locks, election, queues, barriers, counters, discovery, caches. */
+package io.coord.recipes;
