@@ -1,0 +1,56 @@
+package io.coord.server;
+
+import io.coord.server.config.ConfigException;
+import io.coord.server.config.ConfigParser;
+import io.coord.server.config.ServerConfig;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code java io.coord.server.CoordServerMain zoo.cfg}: runs one server until SIGTERM. */
+public final class CoordServerMain {
+    private static final Logger LOG = LoggerFactory.getLogger(CoordServerMain.class);
+
+    private CoordServerMain() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length != 1) {
+            System.err.println("usage: CoordServerMain <config file>");
+            System.exit(2);
+        }
+        ServerConfig config;
+        try {
+            config = ConfigParser.load(Path.of(args[0]));
+        } catch (ConfigException e) {
+            System.err.println("Invalid configuration in " + args[0] + ": " + e.getMessage());
+            System.exit(2);
+            return;
+        } catch (Exception e) {
+            System.err.println("Cannot read configuration " + args[0] + ": " + e);
+            System.exit(2);
+            return;
+        }
+        CoordServer server;
+        try {
+            server = CoordServer.start(config);
+        } catch (Exception e) {
+            LOG.error("Coord failed to start: {}", e.getMessage(), e);
+            System.err.println("Coord failed to start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "coord-shutdown"));
+        LOG.info("Coord serving clients on {}", server.clientAddress());
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

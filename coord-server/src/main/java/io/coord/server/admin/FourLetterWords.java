@@ -1,0 +1,132 @@
+package io.coord.server.admin;
+
+import io.coord.server.admin.ServerStatus.ConnectionInfo;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.Map;
+
+/** The texts of ZooKeeper's four-letter words, in ZooKeeper's layout so existing tools parse them. */
+public final class FourLetterWords {
+
+    private FourLetterWords() {
+    }
+
+    /** The answer to {@code word}, or null when the word needs no state (ruok) or is unknown. */
+    public static String render(String word, ServerStatus s) {
+        return switch (word) {
+            case "srvr" -> srvr(s);
+            case "stat" -> stat(s);
+            case "mntr" -> mntr(s);
+            case "conf" -> s.configText();
+            case "cons" -> cons(s.connections()) + "\n";
+            case "envi" -> envi(s);
+            case "dump" -> dump(s);
+            case "wchs" -> wchs(s);
+            case "wchc" -> s.watchesByConnection();
+            case "wchp" -> s.watchesByPath();
+            case "dirs" -> "datadir_size: " + s.snapshotBytes() + "\nlogdir_size: " + s.logBytes() + "\n";
+            case "isro" -> "rw";
+            case "crst" -> "Connection stats reset.\n";
+            case "srst" -> "Server stats reset.\n";
+            default -> null;
+        };
+    }
+
+    /** The reply to a word that is not whitelisted, in ZooKeeper's words. */
+    public static String notWhitelisted(String word) {
+        return word + " is not executed because it is not in the whitelist.\n";
+    }
+
+    private static String srvr(ServerStatus s) {
+        return "Zookeeper version: " + s.version() + "\n"
+                + "Latency min/avg/max: " + s.minLatencyMs() + "/" + s.avgLatencyMs() + "/" + s.maxLatencyMs() + "\n"
+                + "Received: " + s.packetsReceived() + "\n"
+                + "Sent: " + s.packetsSent() + "\n"
+                + "Connections: " + s.connections().size() + "\n"
+                + "Outstanding: " + s.outstandingRequests() + "\n"
+                + "Zxid: 0x" + Long.toHexString(s.zxid()) + "\n"
+                + "Mode: " + s.mode() + "\n"
+                + "Node count: " + s.nodeCount() + "\n";
+    }
+
+    private static String stat(ServerStatus s) {
+        String srvr = srvr(s);
+        int cut = srvr.indexOf("Latency");
+        return srvr.substring(0, cut) + "Clients:\n" + cons(s.connections()) + "\n" + srvr.substring(cut);
+    }
+
+    private static String cons(List<ConnectionInfo> connections) {
+        StringBuilder sb = new StringBuilder();
+        for (ConnectionInfo c : connections) {
+            sb.append(" /").append(c.remote()).append("[1](queued=").append(c.outstanding())
+                    .append(",recved=").append(c.received()).append(",sent=").append(c.sent())
+                    .append(",sid=0x").append(Long.toHexString(c.sessionId()))
+                    .append(",to=").append(c.timeoutMs())
+                    .append(",lzxid=0x").append(Long.toHexString(c.lastZxid())).append(")\n");
+        }
+        return sb.toString();
+    }
+
+    private static String mntr(ServerStatus s) {
+        StringBuilder sb = new StringBuilder();
+        line(sb, "zk_version", s.version());
+        line(sb, "zk_server_state", s.mode());
+        line(sb, "zk_avg_latency", s.avgLatencyMs());
+        line(sb, "zk_max_latency", s.maxLatencyMs());
+        line(sb, "zk_min_latency", s.minLatencyMs());
+        line(sb, "zk_packets_received", s.packetsReceived());
+        line(sb, "zk_packets_sent", s.packetsSent());
+        line(sb, "zk_num_alive_connections", s.connections().size());
+        line(sb, "zk_outstanding_requests", s.outstandingRequests());
+        line(sb, "zk_znode_count", s.nodeCount());
+        line(sb, "zk_watch_count", s.watchCount());
+        line(sb, "zk_ephemerals_count", s.ephemeralsCount());
+        line(sb, "zk_approximate_data_size", s.approximateDataSize());
+        line(sb, "zk_global_sessions", s.sessionCount());
+        line(sb, "zk_last_zxid", "0x" + Long.toHexString(s.zxid()));
+        line(sb, "zk_fsync_count", s.fsyncCount());
+        line(sb, "zk_fsync_time_avg_us", s.avgFsyncMicros());
+        line(sb, "zk_fsync_time_max_us", s.maxFsyncMicros());
+        line(sb, "zk_log_dir_bytes", s.logBytes());
+        line(sb, "zk_snapshot_dir_bytes", s.snapshotBytes());
+        line(sb, "zk_open_file_descriptor_count", openFileDescriptors());
+        return sb.toString();
+    }
+
+    private static void line(StringBuilder sb, String key, Object value) {
+        sb.append(key).append('\t').append(value).append('\n');
+    }
+
+    private static long openFileDescriptors() {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.UnixOperatingSystemMXBean u ? u.getOpenFileDescriptorCount() : -1;
+    }
+
+    private static String envi(ServerStatus s) {
+        StringBuilder sb = new StringBuilder("Environment:\n");
+        sb.append("zookeeper.version=").append(s.version()).append('\n');
+        for (String key : List.of("java.version", "java.vendor", "java.home", "java.class.path",
+                "os.name", "os.arch", "os.version", "user.name", "user.dir")) {
+            sb.append(key).append('=').append(System.getProperty(key, "")).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String dump(ServerStatus s) {
+        StringBuilder sb = new StringBuilder("SessionTracker dump:\nSession count: ")
+                .append(s.sessionCount()).append("\nephemeral nodes dump:\nSessions with Ephemerals (")
+                .append(s.ephemeralsBySession().size()).append("):\n");
+        for (Map.Entry<Long, List<String>> e : s.ephemeralsBySession().entrySet()) {
+            sb.append("0x").append(Long.toHexString(e.getKey())).append(":\n");
+            for (String path : e.getValue()) {
+                sb.append('\t').append(path).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String wchs(ServerStatus s) {
+        return s.watchConnections() + " connections watching " + s.watchPaths() + " paths\n"
+                + "Total watches:" + s.watchCount() + "\n";
+    }
+}

@@ -1,0 +1,42 @@
+package io.coord.server.admin;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A point-in-time view of the server for four-letter words, gathered on the request thread so
+ * that the text is consistent.
+ */
+public record ServerStatus(
+        String version,
+        String mode,
+        long zxid,
+        long nodeCount,
+        long approximateDataSize,
+        long packetsReceived,
+        long packetsSent,
+        int outstandingRequests,
+        long minLatencyMs,
+        long avgLatencyMs,
+        long maxLatencyMs,
+        List<ConnectionInfo> connections,
+        int watchConnections,
+        int watchPaths,
+        int watchCount,
+        String watchesByConnection,
+        String watchesByPath,
+        Map<Long, List<String>> ephemeralsBySession,
+        int sessionCount,
+        long ephemeralsCount,
+        String configText,
+        long logBytes,
+        long snapshotBytes,
+        long fsyncCount,
+        long maxFsyncMicros,
+        long avgFsyncMicros) {
+
+    /** One client connection as {@code cons} lists it. */
+    public record ConnectionInfo(String remote, long sessionId, int timeoutMs, long received,
+                                 long sent, int outstanding, long lastZxid) {
+    }
+}

@@ -1,0 +1,96 @@
+package io.coord.server.net;
+
+import io.coord.server.pipeline.RequestSink;
+import io.coord.wire.ConnectRequest;
+import io.coord.wire.JuteReader;
+import io.coord.wire.JuteRecord;
+import io.coord.wire.RequestHeader;
+import io.coord.wire.Requests;
+import io.coord.wire.WireFormatException;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Per-connection decoding after framing: the first packet is the handshake, later ones are
+ * requests. Any decoding failure closes this connection only, with one log line; nothing thrown
+ * here escapes to Netty's pipeline as an unhandled exception.
+ */
+final class ClientHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientHandler.class);
+    private final RequestSink sink;
+    private final NettyClientChannel client;
+    private boolean handshakeDone;
+
+    ClientHandler(RequestSink sink, NettyClientChannel client) {
+        this.sink = sink;
+        this.client = client;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof FrameDecoder.FourLetterWord w) {
+                answerFourLetterWord(ctx, w.word());
+            } else if (msg instanceof FrameDecoder.Packet p) {
+                onPacket(p.payload());
+            }
+        } catch (WireFormatException e) {
+            reject(ctx, "malformed packet: " + e.getMessage());
+        }
+    }
+
+    private void onPacket(byte[] payload) {
+        JuteReader in = new JuteReader(payload);
+        if (!handshakeDone) {
+            ConnectRequest request = ConnectRequest.read(in);
+            handshakeDone = true;
+            sink.connect(client, request);
+            return;
+        }
+        RequestHeader header = RequestHeader.read(in);
+        JuteRecord body = Requests.decodeBody(header.type(), in);
+        sink.request(client, header, body);
+    }
+
+    private void answerFourLetterWord(ChannelHandlerContext ctx, String word) {
+        if (word.equals("ruok")) {
+            // Answered here: it must work even when the request thread is busy or stuck.
+            ctx.writeAndFlush(Unpooled.copiedBuffer("imok", StandardCharsets.US_ASCII))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        sink.fourLetterWord(client, word);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (handshakeDone) {
+            sink.disconnected(client);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof FrameDecoder.BadFrameException
+                || cause.getCause() instanceof FrameDecoder.BadFrameException) {
+            reject(ctx, (cause instanceof FrameDecoder.BadFrameException ? cause : cause.getCause()).getMessage());
+        } else if (cause instanceof java.io.IOException) {
+            LOG.debug("connection {} I/O error: {}", client.describe(), cause.toString());
+            ctx.close();
+        } else {
+            LOG.warn("connection {} closed after an unexpected error", client.describe(), cause);
+            ctx.close();
+        }
+    }
+
+    private void reject(ChannelHandlerContext ctx, String why) {
+        LOG.warn("closing connection {}: {}", client.describe(), why);
+        ctx.close();
+    }
+}

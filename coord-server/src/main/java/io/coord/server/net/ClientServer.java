@@ -1,0 +1,116 @@
+package io.coord.server.net;
+
+import io.coord.server.config.ServerConfig;
+import io.coord.server.pipeline.RequestSink;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The client port: accepts connections, frames and decodes packets, hands them to the sink. */
+public final class ClientServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientServer.class);
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final Channel serverChannel;
+    private final ConcurrentHashMap<InetAddress, AtomicInteger> connectionsPerIp = new ConcurrentHashMap<>();
+    private final AtomicLong connectionIds = new AtomicLong();
+
+    private ClientServer(ServerConfig config, RequestSink sink, int ioThreads) throws InterruptedException {
+        bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        workerGroup = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
+        ServerBootstrap b = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        NettyClientChannel client = NettyClientChannel.wrap(connectionIds, ch);
+                        ch.pipeline().addLast(new ConnectionLimit(config.maxClientCnxns()));
+                        ch.pipeline().addLast(new FrameDecoder(config.juteMaxBuffer()));
+                        ch.pipeline().addLast(new ClientHandler(sink, client));
+                    }
+                });
+        try {
+            serverChannel = b.bind(config.clientAddress()).sync().channel();
+        } catch (RuntimeException | InterruptedException e) {
+            shutdownGroups();
+            throw e;
+        }
+    }
+
+    /** Binds the client port; throws if it cannot (e.g. the port is taken). */
+    public static ClientServer start(ServerConfig config, RequestSink sink) throws InterruptedException {
+        int ioThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        return new ClientServer(config, sink, ioThreads);
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    public int connectionCount() {
+        return connectionsPerIp.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
+    @Override
+    public void close() {
+        serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        shutdownGroups();
+    }
+
+    private void shutdownGroups() {
+        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    /** Enforces maxClientCnxns per remote IP, as ZooKeeper does (0 = unlimited). */
+    private final class ConnectionLimit extends ChannelInboundHandlerAdapter {
+        private final int maxPerIp;
+        private InetAddress counted;
+
+        ConnectionLimit(int maxPerIp) {
+            this.maxPerIp = maxPerIp;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            InetAddress ip = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+            int n = connectionsPerIp.computeIfAbsent(ip, k -> new AtomicInteger()).incrementAndGet();
+            counted = ip;
+            if (maxPerIp > 0 && n > maxPerIp) {
+                LOG.warn("too many connections from {} (max {}): closing", ip.getHostAddress(), maxPerIp);
+                ctx.close();
+                return;
+            }
+            ctx.fireChannelActive();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (counted != null) {
+                connectionsPerIp.computeIfPresent(counted, (k, c) -> c.decrementAndGet() <= 0 ? null : c);
+            }
+            ctx.fireChannelInactive();
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package io.coord.server.pipeline;
+
+import io.coord.wire.ConnectRequest;
+import io.coord.wire.JuteRecord;
+import io.coord.wire.RequestHeader;
+
+/**
+ * What the network layer hands decoded packets to. Implementations queue the work for the request
+ * thread; every method returns quickly and never blocks an I/O thread for long.
+ */
+public interface RequestSink {
+    void connect(ClientChannel channel, ConnectRequest request);
+
+    /** A request after the handshake; {@code body} is null for ops without one (ping, closeSession). */
+    void request(ClientChannel channel, RequestHeader header, JuteRecord body);
+
+    /** A four-letter word other than ruok; the answer is sent and the connection closed. */
+    void fourLetterWord(ClientChannel channel, String word);
+
+    void disconnected(ClientChannel channel);
+}
