@@ -1,0 +1,64 @@
+package io.coord.server.pipeline;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The request thread's state for one client connection: its session once the handshake is done,
+ * counters for four-letter words, and back-pressure. It is also the watcher key: ZooKeeper watches
+ * belong to a connection, and a reconnecting client re-registers them with setWatches.
+ */
+final class Connection {
+    /** Requests queued for the request thread beyond which we stop reading the socket. */
+    static final int MAX_QUEUED = 1000;
+    private static final int RESUME_AT = MAX_QUEUED / 2;
+
+    final ClientChannel channel;
+    /** Requests accepted from the socket and not yet processed; touched by I/O and request threads. */
+    private final AtomicInteger queued = new AtomicInteger();
+    long sessionId;
+    int timeoutMs;
+    boolean closed;
+    long received;
+    long sent;
+    long lastZxid;
+
+    Connection(ClientChannel channel) {
+        this.channel = channel;
+    }
+
+    void send(byte[] frame) {
+        if (!closed) {
+            channel.send(frame);
+            sent++;
+        }
+    }
+
+    void flush() {
+        if (!closed) {
+            channel.flush();
+        }
+    }
+
+    /** I/O thread: one more request queued; stops reading when too many are. */
+    void enqueued() {
+        if (queued.incrementAndGet() == MAX_QUEUED) {
+            channel.setReadable(false);
+        }
+    }
+
+    /** Request thread: one queued request processed; resumes reading once the backlog halves. */
+    void dequeued() {
+        if (queued.decrementAndGet() == RESUME_AT) {
+            channel.setReadable(true);
+        }
+    }
+
+    int queued() {
+        return queued.get();
+    }
+
+    @Override
+    public String toString() {
+        return "0x" + Long.toHexString(sessionId) + "@" + channel.describe();
+    }
+}
