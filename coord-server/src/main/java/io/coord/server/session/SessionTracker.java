@@ -1,0 +1,406 @@
+package io.coord.server.session;
+
+import io.coord.wire.Id;
+import io.coord.wire.JuteReader;
+import io.coord.wire.JuteWriter;
+import io.coord.wire.WireFormatException;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.random.RandomGenerator;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The session table: ids, passwords, timeouts, auth ids and expiry.
+ *
+ * <p>Expiry is batched by tick: a session whose deadline is {@code t} sits in the bucket of the
+ * first multiple of {@code tickTimeMs} strictly after {@code t}, so the request thread only has to
+ * look at the clock once a tick, and a session never expires before its full timeout has passed
+ * (at most one tick later).
+ *
+ * <p>Threading: not thread-safe, by design. It belongs to the request thread like the tree and the
+ * watch registry. The read-only views ({@link #sessionTimeouts()}, {@link #remainingMs()},
+ * {@link #expiryBuckets()}, {@link #serialize()}) return immutable copies, but they too must be
+ * called on the request thread; an admin thread submits a task there and formats the copy.
+ */
+public final class SessionTracker {
+
+    /** Length of a session password, as the handshake carries it. */
+    public static final int PASSWORD_LENGTH = 16;
+    /** The largest server id: a high byte of 0xFF marks TTL nodes' ephemeralOwner. */
+    public static final long MAX_SERVER_ID = 254;
+
+    private static final long CONTAINER_OWNER = 0x8000000000000000L;
+    private static final int MIN_SECRET_BYTES = 16;
+    private static final int FORMAT_VERSION = 1;
+    private static final int SERIALIZED_SESSION_BYTES = 16;
+    private static final long NOT_QUEUED = Long.MIN_VALUE;
+    private static final String MAC_ALGORITHM = "HmacSHA256";
+
+    private final Clock clock;
+    private final int tickTimeMs;
+    private final long serverId;
+    private final Mac passwordMac;
+    private final Map<Long, Session> sessions = new HashMap<>();
+    private final TreeMap<Long, Set<Long>> buckets = new TreeMap<>();
+    private long nextSessionId;
+
+    /**
+     * @param clock      time source for expiry and the id seed
+     * @param tickTimeMs bucket width, the server's tickTime
+     * @param serverId   0..254, becomes the high byte of every session id this server creates
+     * @param secret     at least 16 bytes; passwords are derived from it and the session id, so the
+     *                   same secret after a restart recomputes the same passwords. Keep it stable
+     *                   (persisted or configured) and private.
+     */
+    public SessionTracker(Clock clock, int tickTimeMs, long serverId, byte[] secret) {
+        if (tickTimeMs <= 0) {
+            throw new IllegalArgumentException("tickTimeMs must be positive: " + tickTimeMs);
+        }
+        if (serverId < 0 || serverId > MAX_SERVER_ID) {
+            throw new IllegalArgumentException("serverId must be in [0, 254]: " + serverId);
+        }
+        if (secret == null || secret.length < MIN_SECRET_BYTES) {
+            throw new IllegalArgumentException("secret must hold at least " + MIN_SECRET_BYTES + " bytes");
+        }
+        this.clock = clock;
+        this.tickTimeMs = tickTimeMs;
+        this.serverId = serverId;
+        this.passwordMac = newMac(secret);
+        this.nextSessionId = initialSessionId(serverId, clock.wallMs());
+    }
+
+    /** A fresh random secret for {@link #SessionTracker}; pass a SecureRandom in production. */
+    public static byte[] newSecret(RandomGenerator random) {
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        return secret;
+    }
+
+    /**
+     * The first session id of a server started at {@code wallMs}: the server id in the high byte,
+     * the low 40 bits of the start time in the next five bytes, zero in the low two bytes, so ids
+     * from different servers and different starts do not collide.
+     */
+    public static long initialSessionId(long serverId, long wallMs) {
+        long id = ((wallMs << 24) >>> 8) | (serverId << 56);
+        return id == CONTAINER_OWNER ? id + 1 : id;
+    }
+
+    /** Clamps a client's requested timeout to the server's [min, max]. */
+    public static int negotiateTimeout(int requestedMs, int minMs, int maxMs) {
+        if (minMs > maxMs) {
+            throw new IllegalArgumentException("min " + minMs + " > max " + maxMs);
+        }
+        return Math.max(minMs, Math.min(maxMs, requestedMs));
+    }
+
+    /** Creates a session with a new id, already scheduled to expire {@code timeoutMs} from now. */
+    public SessionInfo createSession(int timeoutMs) {
+        checkTimeout(timeoutMs);
+        long id = nextSessionId++;
+        while (id == CONTAINER_OWNER || id == 0 || sessions.containsKey(id)) {
+            id = nextSessionId++;
+        }
+        track(id, timeoutMs, timeoutMs);
+        return new SessionInfo(id, timeoutMs, password(id));
+    }
+
+    /**
+     * Tracks a session with a known id, as replaying a createSession txn does. Returns false when
+     * the id was already tracked; its timeout is then replaced and its deadline restarted.
+     */
+    public boolean addSession(long sessionId, int timeoutMs) {
+        checkTimeout(timeoutMs);
+        return track(sessionId, timeoutMs, timeoutMs);
+    }
+
+    /** Restarts the session's full timeout. False when unknown or closing (the client must not revive it). */
+    public boolean touch(long sessionId) {
+        Session s = sessions.get(sessionId);
+        if (s == null || s.closing) {
+            return false;
+        }
+        schedule(s, s.timeoutMs);
+        return true;
+    }
+
+    /**
+     * Call once a tick. Returns the sessions whose bucket is due, in bucket order, and marks them
+     * closing; a session is returned once and stays tracked until {@link #remove} (the pipeline
+     * logs a closeSession txn for it, whose apply removes it).
+     */
+    public List<Long> expire() {
+        long now = clock.nowMs();
+        List<Long> expired = new ArrayList<>();
+        while (!buckets.isEmpty() && buckets.firstKey() <= now) {
+            for (long id : buckets.pollFirstEntry().getValue()) {
+                Session s = sessions.get(id);
+                s.closing = true;
+                s.bucketMs = NOT_QUEUED;
+                expired.add(id);
+            }
+        }
+        return expired;
+    }
+
+    /** When {@link #expire()} next has work: the earliest bucket time, or -1 when there is none. */
+    public long nextExpiryMs() {
+        return buckets.isEmpty() ? -1 : buckets.firstKey();
+    }
+
+    /** Forgets the session entirely (closeSession applied). False when it was not tracked. */
+    public boolean remove(long sessionId) {
+        Session s = sessions.remove(sessionId);
+        if (s == null) {
+            return false;
+        }
+        unschedule(s);
+        return true;
+    }
+
+    /**
+     * Marks the session closing (a closeSession is on its way): it can no longer be touched and
+     * {@link #expire()} will not return it. False when unknown.
+     */
+    public boolean setClosing(long sessionId) {
+        Session s = sessions.get(sessionId);
+        if (s == null) {
+            return false;
+        }
+        s.closing = true;
+        unschedule(s);
+        return true;
+    }
+
+    /** Tracked and not closing. */
+    public boolean isValid(long sessionId) {
+        Session s = sessions.get(sessionId);
+        return s != null && !s.closing;
+    }
+
+    public boolean contains(long sessionId) {
+        return sessions.containsKey(sessionId);
+    }
+
+    public boolean isClosing(long sessionId) {
+        Session s = sessions.get(sessionId);
+        return s != null && s.closing;
+    }
+
+    /**
+     * Whether {@code password} is the one derived for this id. It does not look at the table: a
+     * reattaching client is first checked here, then {@link #isValid} decides if the session lives.
+     */
+    public boolean checkPassword(long sessionId, byte[] password) {
+        return password != null && MessageDigest.isEqual(password(sessionId), password);
+    }
+
+    /** The password of any id, derived from the secret; the same after a restart. */
+    public byte[] password(long sessionId) {
+        byte[] idBytes = new byte[8];
+        for (int i = 0; i < 8; i++) {
+            idBytes[i] = (byte) (sessionId >>> (56 - 8 * i));
+        }
+        byte[] full = passwordMac.doFinal(idBytes);
+        byte[] password = new byte[PASSWORD_LENGTH];
+        System.arraycopy(full, 0, password, 0, PASSWORD_LENGTH);
+        return password;
+    }
+
+    /** The negotiated timeout, or -1 when the session is not tracked. */
+    public int timeoutMs(long sessionId) {
+        Session s = sessions.get(sessionId);
+        return s == null ? -1 : s.timeoutMs;
+    }
+
+    /** Adds an authenticated identity to the session; false when the session is unknown. */
+    public boolean addAuth(long sessionId, Id id) {
+        Session s = sessions.get(sessionId);
+        if (s == null) {
+            return false;
+        }
+        s.authIds.add(id);
+        return true;
+    }
+
+    /** The session's auth ids in the order added; empty when unknown. */
+    public List<Id> authIds(long sessionId) {
+        Session s = sessions.get(sessionId);
+        return s == null ? List.of() : List.copyOf(s.authIds);
+    }
+
+    public int size() {
+        return sessions.size();
+    }
+
+    public int tickTimeMs() {
+        return tickTimeMs;
+    }
+
+    public long serverId() {
+        return serverId;
+    }
+
+    /** Immutable copy: session id to negotiated timeout, sorted by id (closing sessions included). */
+    public SortedMap<Long, Integer> sessionTimeouts() {
+        TreeMap<Long, Integer> copy = new TreeMap<>();
+        sessions.forEach((id, s) -> copy.put(id, s.timeoutMs));
+        return Collections.unmodifiableSortedMap(copy);
+    }
+
+    /** Immutable copy: session id to ms left before its deadline (0 when due or closing). */
+    public SortedMap<Long, Integer> remainingMs() {
+        long now = clock.nowMs();
+        TreeMap<Long, Integer> copy = new TreeMap<>();
+        sessions.forEach((id, s) -> copy.put(id, remaining(s, now)));
+        return Collections.unmodifiableSortedMap(copy);
+    }
+
+    /** Immutable copy for the {@code dump} four-letter word: bucket time to session ids. */
+    public SortedMap<Long, List<Long>> expiryBuckets() {
+        TreeMap<Long, List<Long>> copy = new TreeMap<>();
+        buckets.forEach((time, ids) -> copy.put(time, List.copyOf(ids)));
+        return Collections.unmodifiableSortedMap(copy);
+    }
+
+    /**
+     * The table as bytes for a snapshot: each session's id, timeout and remaining time, plus the id
+     * counter. Auth ids are not kept: clients resend them when they reconnect.
+     */
+    public byte[] serialize() {
+        long now = clock.nowMs();
+        JuteWriter out = new JuteWriter(16 + sessions.size() * SERIALIZED_SESSION_BYTES);
+        out.writeInt(FORMAT_VERSION).writeLong(nextSessionId).writeInt(sessions.size());
+        for (Map.Entry<Long, Integer> e : sessionTimeouts().entrySet()) {
+            Session s = sessions.get(e.getKey());
+            out.writeLong(s.id).writeInt(s.timeoutMs).writeInt(remaining(s, now));
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Rebuilds a tracker from {@link #serialize()} bytes. Each session gets back its timeout and is
+     * due after its remaining time, counted from {@code clock.nowMs()}; sessions that were closing
+     * come back due at once, so {@link #expire()} returns them again. New ids continue after both
+     * the saved counter and this start's seed.
+     *
+     * @throws WireFormatException when the bytes are not a serialized table
+     */
+    public static SessionTracker restore(byte[] bytes, Clock clock, int tickTimeMs, long serverId,
+            byte[] secret) {
+        SessionTracker tracker = new SessionTracker(clock, tickTimeMs, serverId, secret);
+        JuteReader in = new JuteReader(bytes);
+        int version = in.readInt();
+        if (version != FORMAT_VERSION) {
+            throw new WireFormatException("unknown session table version " + version);
+        }
+        long savedNext = in.readLong();
+        int count = in.readInt();
+        if (count < 0 || (long) count * SERIALIZED_SESSION_BYTES > in.remaining()) {
+            throw new WireFormatException("bad session count " + count);
+        }
+        for (int i = 0; i < count; i++) {
+            long id = in.readLong();
+            int timeoutMs = in.readInt();
+            int remainingMs = in.readInt();
+            if (timeoutMs <= 0 || remainingMs < 0) {
+                throw new WireFormatException("bad session 0x" + Long.toHexString(id));
+            }
+            tracker.track(id, timeoutMs, remainingMs);
+        }
+        if (in.hasRemaining()) {
+            throw new WireFormatException(in.remaining() + " trailing bytes after session table");
+        }
+        if ((savedNext >>> 56) == serverId && savedNext > tracker.nextSessionId) {
+            tracker.nextSessionId = savedNext;
+        }
+        return tracker;
+    }
+
+    private boolean track(long id, int timeoutMs, int dueInMs) {
+        Session s = sessions.get(id);
+        boolean added = s == null;
+        if (added) {
+            s = new Session(id);
+            sessions.put(id, s);
+        }
+        s.timeoutMs = timeoutMs;
+        if (!s.closing) {
+            schedule(s, dueInMs);
+        }
+        return added;
+    }
+
+    private void schedule(Session s, int dueInMs) {
+        long deadline = clock.nowMs() + dueInMs;
+        long bucket = (Math.floorDiv(deadline, tickTimeMs) + 1) * tickTimeMs;
+        s.deadlineMs = deadline;
+        if (bucket == s.bucketMs) {
+            return;
+        }
+        unschedule(s);
+        buckets.computeIfAbsent(bucket, b -> new LinkedHashSet<>()).add(s.id);
+        s.bucketMs = bucket;
+    }
+
+    private void unschedule(Session s) {
+        if (s.bucketMs == NOT_QUEUED) {
+            return;
+        }
+        Set<Long> bucket = buckets.get(s.bucketMs);
+        if (bucket != null) {
+            bucket.remove(s.id);
+            if (bucket.isEmpty()) {
+                buckets.remove(s.bucketMs);
+            }
+        }
+        s.bucketMs = NOT_QUEUED;
+    }
+
+    private static int remaining(Session s, long now) {
+        if (s.closing) {
+            return 0;
+        }
+        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, s.deadlineMs - now));
+    }
+
+    private static void checkTimeout(int timeoutMs) {
+        if (timeoutMs <= 0) {
+            throw new IllegalArgumentException("session timeout must be positive: " + timeoutMs);
+        }
+    }
+
+    private static Mac newMac(byte[] secret) {
+        try {
+            Mac mac = Mac.getInstance(MAC_ALGORITHM);
+            mac.init(new SecretKeySpec(secret, MAC_ALGORITHM));
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(MAC_ALGORITHM + " is required by every Java 17 runtime", e);
+        }
+    }
+
+    /** One tracked session; mutable, owned by the tracker. */
+    private static final class Session {
+        final long id;
+        final Set<Id> authIds = new LinkedHashSet<>();
+        int timeoutMs;
+        long deadlineMs;
+        long bucketMs = NOT_QUEUED;
+        boolean closing;
+
+        Session(long id) {
+            this.id = id;
+        }
+    }
+}
