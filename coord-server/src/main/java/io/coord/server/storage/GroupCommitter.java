@@ -134,8 +134,7 @@ public final class GroupCommitter implements AutoCloseable {
     public void close() throws InterruptedException {
         closing = true;
         if (thread.getState() == Thread.State.NEW) {
-            stopped = true;
-            return;
+            thread.start(); // so records queued before start are still written
         }
         while (!stopped && !queue.offer(STOP, OFFER_RECHECK_MS, TimeUnit.MILLISECONDS)) {
             // the log thread is draining; retry until STOP fits or the thread has died

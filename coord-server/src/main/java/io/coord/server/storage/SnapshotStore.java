@@ -72,7 +72,9 @@ public final class SnapshotStore {
         Path tmp = dir.resolve(name + TMP_SUFFIX);
         Files.deleteIfExists(tmp);
         Files.deleteIfExists(target); // an unlisted file is a leftover of a crashed write
+        long startNs = System.nanoTime();
         long nodeCount = buildFile(tmp, zxid, sortedNodes, sessions);
+        long builtNs = System.nanoTime();
         StorageFiles.forceFile(tmp);
         int crc = StorageFiles.crc32cOfFile(tmp);
         long size = Files.size(tmp);
@@ -80,7 +82,8 @@ public final class SnapshotStore {
         StorageFiles.fsyncDirectory(dir);
         entries.add(new SnapshotManifest.Entry(name, zxid, size, crc));
         SnapshotManifest.write(dir, entries);
-        LOG.info("Wrote snapshot {} ({} nodes, {} bytes)", name, nodeCount, size);
+        LOG.info("Wrote snapshot {} ({} nodes, {} bytes; build {} ms, force+checksum+manifest {} ms)", name,
+                nodeCount, size, (builtNs - startNs) / 1_000_000, (System.nanoTime() - builtNs) / 1_000_000);
         return target;
     }
 

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +30,9 @@ class MetaStoreTest {
         MetaStore reopened = new MetaStore(dir.resolve("version-1"));
         assertArrayEquals("2 1".getBytes(StandardCharsets.UTF_8), reopened.read("epoch").orElseThrow());
         assertEquals(0, reopened.read("empty").orElseThrow().length);
-        assertTrue(Files.list(dir.resolve("version-1")).noneMatch(p -> p.toString().endsWith(".tmp")));
+        try (Stream<Path> files = Files.list(dir.resolve("version-1"))) {
+            assertTrue(files.noneMatch(p -> p.toString().endsWith(".tmp")));
+        }
     }
 
     @Test

@@ -198,7 +198,19 @@ class TxnLogTest {
             assertFalse(Files.exists(torn));
             assertEquals(zxid(10), log.lastZxid());
             appendRange(log, 11, 12);
+            log.roll();
+            appendRange(log, 13, 13);
             log.sync();
+            assertRecords(replay(log, 0), 1, 13);
+        }
+        // a new segment whose header made it to disk but whose first record is torn
+        Path newest = dataDir.resolve("version-1").resolve(LogSegment.fileName(zxid(13)));
+        try (FileChannel ch = FileChannel.open(newest, StandardOpenOption.WRITE)) {
+            ch.truncate(Files.size(newest) - 3);
+        }
+        try (TxnLog log = open()) {
+            assertFalse(Files.exists(newest));
+            assertEquals(zxid(12), log.lastZxid());
             assertRecords(replay(log, 0), 1, 12);
         }
     }
