@@ -10,11 +10,13 @@ import io.coord.wire.ConnectResponse;
 import io.coord.wire.ErrorCode;
 import io.coord.wire.Id;
 import io.coord.wire.Replies;
+import io.coord.wire.ReplyHeader;
 import io.coord.wire.Xids;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,12 +31,12 @@ final class Sessions {
     private final SessionTracker tracker;
     private final Writes writes;
     private final OutputGate gate;
-    private final Runnable onConnectionGone;
+    private final Consumer<Connection> onConnectionGone;
     /** The connection currently bound to each session. */
     private final Map<Long, Connection> bySession = new HashMap<>();
 
     Sessions(ServerConfig config, SessionTracker tracker, Writes writes, OutputGate gate,
-             Runnable onConnectionGone) {
+             Consumer<Connection> onConnectionGone) {
         this.config = config;
         this.tracker = tracker;
         this.writes = writes;
@@ -80,7 +82,7 @@ final class Sessions {
         if (previous != null && previous != conn) {
             previous.sessionId = 0;
             previous.close("session 0x" + Long.toHexString(id) + " moved to another connection");
-            onConnectionGone.run();
+            onConnectionGone.accept(previous);
         }
         tracker.touch(id);
         int sessionTimeout = tracker.timeoutMs(id);
@@ -105,17 +107,17 @@ final class Sessions {
             String userPassword = new String(packet.auth(), StandardCharsets.UTF_8);
             if (userPassword.indexOf(':') > 0) {
                 tracker.addAuth(conn.sessionId, new Id("digest", DigestAuth.generate(userPassword)));
-                gate.emit(conn, Replies.encode(new io.coord.wire.ReplyHeader(Xids.AUTH, 0, 0), null));
+                gate.emit(conn, Replies.encode(new ReplyHeader(Xids.AUTH, 0, 0), null));
                 return;
             }
         }
         if ("ip".equals(packet.scheme())) {
             // The ip identity comes from the socket; accept the packet as ZooKeeper does.
-            gate.emit(conn, Replies.encode(new io.coord.wire.ReplyHeader(Xids.AUTH, 0, 0), null));
+            gate.emit(conn, Replies.encode(new ReplyHeader(Xids.AUTH, 0, 0), null));
             return;
         }
         LOG.info("auth failed for session 0x{}: scheme '{}'", Long.toHexString(conn.sessionId), packet.scheme());
-        gate.emit(conn, Replies.encode(new io.coord.wire.ReplyHeader(Xids.AUTH, 0,
+        gate.emit(conn, Replies.encode(new ReplyHeader(Xids.AUTH, 0,
                 ErrorCode.AUTHFAILED.code()), null));
         gate.emitClose(conn);
     }
@@ -131,7 +133,7 @@ final class Sessions {
         long zxid = writes.closeSession(id);
         tracker.remove(id);
         bySession.remove(id);
-        gate.emit(conn, Replies.encode(new io.coord.wire.ReplyHeader(xid, zxid, 0), null));
+        gate.emit(conn, Replies.encode(new ReplyHeader(xid, zxid, 0), null));
         gate.emitClose(conn);
         conn.sessionId = 0;
     }

@@ -3,8 +3,8 @@ package io.coord.server.pipeline;
 import io.coord.server.config.ServerConfig;
 import io.coord.server.session.Clock;
 import io.coord.server.tree.DataTree;
+import io.coord.server.tree.ExpiryScan;
 import io.coord.server.txn.ApplyResult;
-import io.coord.server.txn.ExpiryScan;
 import io.coord.server.txn.MultiPrep;
 import io.coord.server.txn.PrepContext;
 import io.coord.server.txn.TreeEvent;
@@ -14,7 +14,14 @@ import io.coord.server.txn.TxnCodec;
 import io.coord.server.txn.TxnHeader;
 import io.coord.server.txn.TxnPrep;
 import io.coord.server.watch.WatchManager;
+import io.coord.wire.CheckVersionRequest;
 import io.coord.wire.Create2Response;
+import io.coord.wire.CreateRequest;
+import io.coord.wire.CreateTTLRequest;
+import io.coord.wire.DeleteRequest;
+import io.coord.wire.MultiOp;
+import io.coord.wire.SetACLRequest;
+import io.coord.wire.SetDataRequest;
 import io.coord.wire.CreateResponse;
 import io.coord.wire.JuteRecord;
 import io.coord.wire.KeeperError;
@@ -44,6 +51,7 @@ final class Writes {
     private final Replier replier;
     private final TxnSink log;
     private final SnapshotTrigger snapshots;
+    private final TxnPrep prep;
     private Sessions sessions;
 
     Writes(ServerConfig config, Clock clock, DataTree tree, WatchManager<Connection> watches,
@@ -56,6 +64,7 @@ final class Writes {
         this.replier = replier;
         this.log = log;
         this.snapshots = snapshots;
+        this.prep = new TxnPrep(tree);
     }
 
     void bindSessions(Sessions sessions) {
@@ -69,7 +78,7 @@ final class Writes {
             multi(conn, req, ctx);
             return;
         }
-        Txn txn = TxnPrep.prep(tree, req.type(), req.body(), ctx);
+        Txn txn = prepSingle(req.type(), req.body(), ctx);
         if (txn instanceof Txn.CheckVersionTxn check) {
             // A lone check changes nothing; ZooKeeper answers it with the node's Stat.
             replier.ok(conn, req, new SetDataResponse(tree.stat(check.path())));
@@ -79,9 +88,21 @@ final class Writes {
         replier.ok(conn, req, replyBody(req.type(), result));
     }
 
+    private Txn prepSingle(int type, JuteRecord body, PrepContext ctx) throws KeeperError {
+        return switch (type) {
+            case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER -> prep.prepCreate((CreateRequest) body, ctx);
+            case OpCode.CREATE_TTL -> prep.prepCreateTtl((CreateTTLRequest) body, ctx);
+            case OpCode.DELETE -> prep.prepDelete((DeleteRequest) body, ctx);
+            case OpCode.SET_DATA -> prep.prepSetData((SetDataRequest) body, ctx);
+            case OpCode.SET_ACL -> prep.prepSetAcl((SetACLRequest) body, ctx);
+            case OpCode.CHECK -> prep.prepCheck((CheckVersionRequest) body, ctx);
+            default -> throw new IllegalStateException("not a write: " + OpCode.name(type));
+        };
+    }
+
     private void multi(Connection conn, Request req, PrepContext ctx) {
         MultiRequest m = (MultiRequest) req.body();
-        MultiPrep prep = TxnPrep.prepMulti(tree, m.ops(), ctx);
+        MultiPrep prep = this.prep.prepMulti(m.ops().stream().map(MultiOp::body).toList(), ctx);
         if (!prep.ok()) {
             // ZooKeeper answers a failed multi with err 0 in the header and the per-op errors in
             // the body; nothing changed, so nothing is logged.
@@ -141,9 +162,8 @@ final class Writes {
     /** Closes (or expires) a session: its ephemerals are deleted in the same txn. Returns the zxid. */
     long closeSession(long sessionId) {
         long zxid = gate.assignedZxid() + 1;
-        List<String> ephemerals = new ArrayList<>(tree.ephemerals(sessionId));
         commit(new TxnHeader(sessionId, 0, zxid, clock.wallMs(), OpCode.CLOSE_SESSION),
-                new Txn.CloseSessionTxn(ephemerals));
+                prep.prepCloseSession(sessionId));
         return zxid;
     }
 
@@ -152,9 +172,7 @@ final class Writes {
         for (String path : ExpiryScan.candidates(tree, nowWallMs)) {
             long zxid = gate.assignedZxid() + 1;
             try {
-                PrepContext ctx = new PrepContext(0, List.of(io.coord.server.tree.AclRules.SUPER_ID), null,
-                        true, zxid, nowWallMs);
-                Txn txn = TxnPrep.prepServerDelete(tree, path, ctx);
+                Txn txn = prep.prepExpiryDelete(path, nowWallMs, 0);
                 commit(new TxnHeader(0, 0, zxid, nowWallMs, OpCode.DELETE_CONTAINER), txn);
             } catch (KeeperError e) {
                 LOG.debug("expired node {} not deleted: {}", path, e.code());

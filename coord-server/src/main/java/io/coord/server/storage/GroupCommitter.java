@@ -1,5 +1,6 @@
 package io.coord.server.storage;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -24,6 +25,8 @@ public final class GroupCommitter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
     private static final Entry STOP = new Entry(-1, new byte[0]);
     private static final long OFFER_RECHECK_MS = 50;
+    /** How long an idle log thread waits before looking for purge requests again. */
+    private static final long PURGE_CHECK_MS = 100;
 
     private record Entry(long zxid, byte[] txn) {
     }
@@ -39,6 +42,8 @@ public final class GroupCommitter implements AutoCloseable {
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong syncNanos = new AtomicLong();
+    private final AtomicLong maxSyncNanos = new AtomicLong();
+    private final AtomicLong purgeRequest = new AtomicLong();
     private volatile long highestDurableZxid;
 
     /**
@@ -77,12 +82,32 @@ public final class GroupCommitter implements AutoCloseable {
         }
     }
 
+    /**
+     * Asks the log thread (which owns the log) to delete segments wholly covered by a snapshot at
+     * {@code zxid}. Safe from any thread; the newest request wins.
+     */
+    public void requestPurge(long zxid) {
+        purgeRequest.accumulateAndGet(zxid, Math::max);
+    }
+
+    private void purgeIfRequested() throws IOException {
+        long zxid = purgeRequest.getAndSet(0);
+        if (zxid > 0) {
+            log.purgeBefore(zxid);
+        }
+    }
+
     private void run() {
         List<Entry> batch = new ArrayList<>();
         try {
             boolean stop = false;
             while (!stop) {
-                batch.add(queue.take());
+                Entry first = queue.poll(PURGE_CHECK_MS, TimeUnit.MILLISECONDS);
+                purgeIfRequested();
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
                 queue.drainTo(batch, maxBatchRecords - 1);
                 stop = writeBatch(batch);
                 if (stop) {
@@ -120,7 +145,9 @@ public final class GroupCommitter implements AutoCloseable {
         if (written > 0) {
             long start = System.nanoTime();
             log.sync();
-            syncNanos.addAndGet(System.nanoTime() - start);
+            long took = System.nanoTime() - start;
+            syncNanos.addAndGet(took);
+            maxSyncNanos.accumulateAndGet(took, Math::max);
             batches.incrementAndGet();
             records.addAndGet(written);
             highestDurableZxid = highest;
@@ -154,6 +181,10 @@ public final class GroupCommitter implements AutoCloseable {
     /** Time spent in {@link TxnLog#sync} (write of the batch plus the force), in nanoseconds. */
     public long totalSyncNanos() {
         return syncNanos.get();
+    }
+
+    public long maxSyncNanos() {
+        return maxSyncNanos.get();
     }
 
     public long highestDurableZxid() {

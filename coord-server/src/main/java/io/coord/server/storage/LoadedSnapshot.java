@@ -1,6 +1,7 @@
 package io.coord.server.storage;
 
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import org.mapdb.BTreeMap;
@@ -44,6 +45,11 @@ public final class LoadedSnapshot implements AutoCloseable {
 
     public Path file() {
         return file;
+    }
+
+    /** Every node in ascending key order, streamed from the file; valid until {@link #close()}. */
+    public Iterator<Map.Entry<String, byte[]>> nodes() {
+        return nodes.entryIterator();
     }
 
     /** Streams every node to action in ascending key order. */
