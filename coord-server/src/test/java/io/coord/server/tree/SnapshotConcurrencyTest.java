@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.coord.wire.Acl;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -34,12 +36,12 @@ class SnapshotConcurrencyTest {
     private void runRound(Random rnd) throws Exception {
         DataTree t = new DataTree();
         List<String> live = new ArrayList<>();
-        long[] zxid = {1};
+        AtomicLong zxid = new AtomicLong(1);
         for (int i = 0; i < 3000; i++) {
             mutate(t, live, rnd, zxid);
         }
         DataTree expected = DataTree.fromSnapshot(DataTreeTest.snapshotEntries(t));
-        TreeSnapshot snap = t.beginSnapshot(zxid[0]);
+        TreeSnapshot snap = t.beginSnapshot(zxid.get());
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<Throwable> writerError = new AtomicReference<>();
         CountDownLatch started = new CountDownLatch(1);
@@ -57,21 +59,35 @@ class SnapshotConcurrencyTest {
         DataTree fromSnap;
         try {
             assertTrue(started.await(5, TimeUnit.SECONDS));
-            fromSnap = DataTree.fromSnapshot(snap.sortedNodes());
+            long atBegin = zxid.get();
+            Iterator<Map.Entry<String, byte[]>> nodes = snap.sortedNodes();
+            // Read slowly so the writer keeps changing nodes the reader has not reached yet.
+            List<Map.Entry<String, byte[]>> read = new ArrayList<>();
+            while (nodes.hasNext()) {
+                read.add(nodes.next());
+                if (read.size() % 100 == 0) {
+                    long target = zxid.get() + 20;
+                    while (zxid.get() < target && writerError.get() == null) {
+                        Thread.onSpinWait();
+                    }
+                }
+            }
+            assertTrue(zxid.get() - atBegin >= 100, "writer ran during the read");
+            fromSnap = DataTree.fromSnapshot(read.iterator());
         } finally {
             stop.set(true);
             writer.join(10_000);
         }
         assertEquals(null, writerError.get());
-        assertTrue(snap.preImageCount() > 0 || zxid[0] > 0);
+        assertTrue(snap.preImageCount() > 0);
         snap.close();
         TreeAssert.assertSameTree(expected, fromSnap);
         assertEquals(t.computeDigest(), t.digest());
     }
 
     /** One random create / delete / setData / setAcl on a flat-ish tree. */
-    private static void mutate(DataTree t, List<String> live, Random rnd, long[] zxid) {
-        long z = ++zxid[0];
+    private static void mutate(DataTree t, List<String> live, Random rnd, AtomicLong zxid) {
+        long z = zxid.incrementAndGet();
         int op = rnd.nextInt(4);
         if (op == 0 || live.isEmpty()) {
             String parent = live.isEmpty() || rnd.nextBoolean() ? "/" : live.get(rnd.nextInt(live.size()));
