@@ -17,8 +17,10 @@ public record NodeState(byte[] data, List<Acl> acl, long czxid, long mzxid, long
         return data == null ? 0 : data.length;
     }
 
+    /** The Stat clients see: container and TTL markers are internal and show as owner 0. */
     public Stat toStat(int numChildren) {
-        return new Stat(czxid, mzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner,
+        long visibleOwner = EphemeralOwner.isSession(ephemeralOwner) ? ephemeralOwner : 0;
+        return new Stat(czxid, mzxid, ctime, mtime, version, cversion, aversion, visibleOwner,
                 dataLength(), numChildren, pzxid);
     }
 

@@ -88,13 +88,18 @@ public final class TxnPrep {
         if (!ttlOk) {
             throw new KeeperError(ErrorCode.BADARGUMENTS, path);
         }
-        validatePath(path, mode.isSequential());
+        // ZooKeeper's order: a cheap shape check, the ACL, the parent (NONODE even when the
+        // parent path is malformed), CREATE on the parent, and only then the full path rules.
+        if (path == null || path.lastIndexOf('/') < 0 || path.indexOf('\0') >= 0) {
+            throw new KeeperError(ErrorCode.BADARGUMENTS, path);
+        }
         List<Acl> storedAcl = AclRules.fixup(path, acl, ctx.authIds());
         String parentPath = PathRules.parent(path);
         NodeState parent = existing(parentPath);
         checkPerm(path, parent.acl(), Perms.CREATE, ctx);
         String finalPath = mode.isSequential()
-                ? path + String.format(Locale.ROOT, "%010d", parent.cversion()) : path;
+                ? path + String.format(Locale.ROOT, "%010d", childrenEverCreated(parent, parentPath)) : path;
+        validatePath(finalPath, false);
         if (tree.exists(finalPath)) {
             throw new KeeperError(ErrorCode.NODEEXISTS, finalPath);
         }
@@ -228,6 +233,15 @@ public final class TxnPrep {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * The sequence number for a new child: how many children the parent has ever had created.
+     * The visible cversion counts creates and deletes, so creates = (cversion + live children) / 2
+     * (ZooKeeper stores the create count and shows 2 × creates − children).
+     */
+    private int childrenEverCreated(NodeState parent, String parentPath) {
+        return (parent.cversion() + tree.childCount(parentPath)) / 2;
+    }
 
     private static void validatePath(String path, boolean sequential) throws KeeperError {
         if (!PathRules.isValid(path, sequential)) {
