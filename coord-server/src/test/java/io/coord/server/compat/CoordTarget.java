@@ -20,7 +20,12 @@ final class CoordTarget implements TestTarget {
 
     static CoordTarget start() throws IOException {
         CoordTarget target = new CoordTarget(Files.createTempDirectory("coord-compat-"));
-        target.startServer(0);
+        try {
+            target.startServer(0);
+        } catch (IOException | RuntimeException e) {
+            target.close();
+            throw e;
+        }
         return target;
     }
 

@@ -4,7 +4,11 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.coord.server.CoordServer;
+import io.coord.server.config.ServerConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,6 +18,7 @@ import org.apache.zookeeper.ZooDefs.Ids;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Persistent, ephemeral, sequential, container and TTL nodes. */
 class NodeTypesCompatTest extends CompatTestBase {
@@ -184,5 +189,24 @@ class NodeTypesCompatTest extends CompatTestBase {
         List<String> children = new ArrayList<>(zk.getChildren(root, false));
         Collections.sort(children);
         assertEquals(List.of("c", "e", "es0000000003", "p", "ps0000000002", "t"), children);
+    }
+
+    /**
+     * Oracle difference: ZooKeeper refuses TTL nodes (Unimplemented) unless the system property
+     * zookeeper.extendedTypesEnabled is set, which ZooKeeperTarget does for the other tests. Coord
+     * enables them by default, so this runs on Coord only, against a server with default settings.
+     */
+    @Test
+    void ttlNodesAreEnabledByDefault(@TempDir Path dataDir) throws Exception {
+        assumeTrue(target.isCoord(), "ZooKeeper keeps extended types off by default");
+        ServerConfig defaults = ServerConfig.builder(dataDir).clientPort(0)
+                .tickTimeMs(TestTarget.TICK_TIME_MS).build();
+        try (CoordServer server = CoordServer.start(defaults)) {
+            ZooKeeper client = newClient("127.0.0.1:" + server.clientPort(), SESSION_TIMEOUT_MS, event -> { });
+            Stat stat = new Stat();
+            client.create("/ttl", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_WITH_TTL, stat, 60_000);
+            assertEquals(stat, client.exists("/ttl", false));
+            client.close();
+        }
     }
 }

@@ -37,7 +37,12 @@ final class ZooKeeperTarget implements TestTarget {
 
     static ZooKeeperTarget start() throws Exception {
         ZooKeeperTarget target = new ZooKeeperTarget(Files.createTempDirectory("zk-oracle-"));
-        target.startServer(0);
+        try {
+            target.startServer(0);
+        } catch (Exception e) {
+            target.close();
+            throw e;
+        }
         return target;
     }
 
