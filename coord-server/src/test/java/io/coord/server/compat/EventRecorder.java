@@ -3,7 +3,6 @@ package io.coord.server.compat;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -59,11 +58,5 @@ final class EventRecorder implements Watcher {
     void expectNone() throws InterruptedException {
         WatchedEvent event = events.poll(QUIET_MS, TimeUnit.MILLISECONDS);
         assertNull(event, "expected no watch event");
-    }
-
-    List<WatchedEvent> drain() {
-        List<WatchedEvent> out = new ArrayList<>();
-        events.drainTo(out);
-        return out;
     }
 }

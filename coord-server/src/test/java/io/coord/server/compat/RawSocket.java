@@ -7,7 +7,6 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -154,10 +153,6 @@ final class RawSocket implements AutoCloseable {
         } catch (EOFException | SocketException e) {
             return true;
         }
-    }
-
-    OutputStream rawOutput() {
-        return out;
     }
 
     @Override
