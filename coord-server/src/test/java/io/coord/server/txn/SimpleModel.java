@@ -234,13 +234,18 @@ final class SimpleModel {
         if (mode.isTtl() ? ttl <= 0 : ttl >= 0) {
             throw err(ErrorCode.BADARGUMENTS);
         }
-        if (!validPath(path, mode.isSequential())) {
+        if (path == null || path.lastIndexOf('/') < 0 || path.indexOf('\0') >= 0) {
             throw err(ErrorCode.BADARGUMENTS);
         }
         List<Acl> stored = resolve(acl, ctx);
         Node parent = need(parentOf(path));
         perm(parent, Perms.CREATE, ctx);
-        String finalPath = mode.isSequential() ? path + String.format("%010d", parent.cversion) : path;
+        // The suffix counts the parent's child creations; cversion counts creates and deletes.
+        int created = (parent.cversion + children(parentOf(path)).size()) / 2;
+        String finalPath = mode.isSequential() ? path + String.format("%010d", created) : path;
+        if (!validPath(finalPath, false)) {
+            throw err(ErrorCode.BADARGUMENTS);
+        }
         if (nodes.containsKey(finalPath)) {
             throw err(ErrorCode.NODEEXISTS);
         }

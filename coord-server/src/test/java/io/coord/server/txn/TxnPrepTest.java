@@ -78,7 +78,7 @@ class TxnPrepTest {
         assertEquals(ErrorCode.NONODE, createError("/x/y", 0));
         assertEquals(ErrorCode.BADARGUMENTS, createError("/a/", 0));
         assertEquals(ErrorCode.BADARGUMENTS, createError("a", 0));
-        assertEquals(ErrorCode.BADARGUMENTS, createError("/a/../b", 0));
+        assertEquals(ErrorCode.NONODE, createError("/a/../b", 0), "the parent is looked up first, as ZooKeeper");
         assertEquals(ErrorCode.BADARGUMENTS, createError("/b", 7));
         assertEquals(ErrorCode.BADARGUMENTS, createError(new CreateRequest(null, D, Acl.OPEN_ACL_UNSAFE, 0), ctx()));
         assertEquals(ErrorCode.INVALIDACL, createError(new CreateRequest("/b", D, List.of(), 0), ctx()));
@@ -86,13 +86,14 @@ class TxnPrepTest {
     }
 
     @Test
-    void sequentialNamesUseParentCversion() throws KeeperError {
-        assertEquals("/s-000000001", create("/s", 2).path(), "fresh root cversion is -1");
+    void sequentialNamesCountChildCreations() throws KeeperError {
+        assertEquals("/s0000000000", create("/s", 2).path(), "no child of the root was created yet");
         create("/q", 0);
         assertEquals("/q/0000000000", create("/q/", 2).path());
         assertEquals("/q/n0000000001", create("/q/n", 3).path());
         apply(prep.prepDelete(new DeleteRequest("/q/0000000000", -1), ctx()));
-        assertEquals("/q/0000000003", create("/q/", 2).path(), "delete bumps cversion too");
+        assertEquals(3, tree.stat("/q").cversion(), "delete bumps cversion");
+        assertEquals("/q/0000000002", create("/q/", 2).path(), "but not the sequence: two creates so far");
         assertEquals(4, tree.stat("/q").cversion());
     }
 
@@ -103,11 +104,13 @@ class TxnPrepTest {
         assertEquals(Set.of("/e"), tree.ephemerals(S1));
         assertEquals(ErrorCode.NOCHILDRENFOREPHEMERALS, createError("/e/x", 0));
         create("/c", 4);
-        assertEquals(EphemeralOwner.CONTAINER, tree.stat("/c").ephemeralOwner());
+        assertEquals(EphemeralOwner.CONTAINER, tree.node("/c").ephemeralOwner());
+        assertEquals(0, tree.stat("/c").ephemeralOwner(), "clients see no owner on containers");
         create("/c/x", 0);
         CreateTTLRequest ttl = new CreateTTLRequest("/t", D, Acl.OPEN_ACL_UNSAFE, 5, 60_000);
         apply(prep.prepCreateTtl(ttl, ctx()));
-        assertEquals(0xFF0000000000EA60L, tree.stat("/t").ephemeralOwner());
+        assertEquals(0xFF0000000000EA60L, tree.node("/t").ephemeralOwner());
+        assertEquals(0, tree.stat("/t").ephemeralOwner(), "clients see no owner on TTL nodes");
         create("/t/x", 0);
         assertEquals("/t/s0000000001", apply(prep.prepCreateTtl(
                 new CreateTTLRequest("/t/s", D, Acl.OPEN_ACL_UNSAFE, 6, 1), ctx())).path());
@@ -130,10 +133,10 @@ class TxnPrepTest {
         create("/p/e1", 1);
         create("/e2", 3);
         Txn close = prep.prepCloseSession(S1);
-        assertEquals(List.of("/e20000000000", "/p/e1"), ((Txn.CloseSessionTxn) close).ephemeralPaths());
+        assertEquals(List.of("/e20000000001", "/p/e1"), ((Txn.CloseSessionTxn) close).ephemeralPaths());
         long pzxidBefore = tree.stat("/p").pzxid();
         ApplyResult r = apply(close);
-        assertEquals(List.of(new TreeEvent(EventType.NODE_DELETED, "/e20000000000"),
+        assertEquals(List.of(new TreeEvent(EventType.NODE_DELETED, "/e20000000001"),
                 new TreeEvent(EventType.NODE_CHILDREN_CHANGED, "/"),
                 new TreeEvent(EventType.NODE_DELETED, "/p/e1"),
                 new TreeEvent(EventType.NODE_CHILDREN_CHANGED, "/p")), r.events());
