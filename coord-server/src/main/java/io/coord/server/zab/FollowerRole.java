@@ -243,6 +243,9 @@ final class FollowerRole {
             return;
         }
         lastRound = Math.max(lastRound, m.round());
+        if (m.established() && phase == Phase.SYNCED) {
+            onUpToDate(new UpToDate(session, m.commitZxid()), out);
+        }
         onCommit(m.commitZxid(), out);
         if (phase.compareTo(Phase.SYNCED) >= 0) {
             sendAck(out);

@@ -367,7 +367,7 @@ final class LeaderRole {
         long commit = phase == Phase0.BROADCAST ? commitZxid : ctx.log.appliedZxid();
         for (LearnerHandler h : handlers.values()) {
             if (h.atLeast(Phase.SYNC_SENT)) {
-                out.send(h.sid, new Ping(h.session, pingRound, commit, h.sentLastZxid));
+                out.send(h.sid, new Ping(h.session, pingRound, commit, h.sentLastZxid, h.phase == Phase.SERVING));
             }
         }
     }

@@ -71,8 +71,11 @@ public sealed interface ZabMessage {
     record Commit(long session, long zxid) implements ZabMessage {
     }
 
-    /** Leader to follower heartbeat; {@code lastZxid} lets the follower detect lost proposals. */
-    record Ping(long session, long round, long commitZxid, long lastZxid) implements ZabMessage {
+    /**
+     * Leader to follower heartbeat; {@code lastZxid} lets the follower detect lost proposals and
+     * {@code established} repeats UPTODATE in case it was lost.
+     */
+    record Ping(long session, long round, long commitZxid, long lastZxid, boolean established) implements ZabMessage {
     }
 
     /** Follower to leader: linearizable sync request. */
