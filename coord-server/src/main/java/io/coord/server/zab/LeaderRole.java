@@ -124,6 +124,12 @@ final class LeaderRole {
             }
             return;
         }
+        if (epoch >= 0 && m.acceptedEpoch() > epoch) {
+            // It promised a newer epoch and can never follow ours; only a new election lets it back in.
+            ctx.stats.stepDowns++;
+            stop(out);
+            return;
+        }
         h = new LearnerHandler(from, m.session(), ctx.now);
         handlers.put(from, h);
         infoEpochs.merge(from, m.acceptedEpoch(), Math::max);

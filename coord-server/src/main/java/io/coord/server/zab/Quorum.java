@@ -2,7 +2,9 @@ package io.coord.server.zab;
 
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** Majority quorum arithmetic over a fixed voter set. */
 public final class Quorum {
@@ -12,7 +14,7 @@ public final class Quorum {
         if (voters.isEmpty()) {
             throw new IllegalArgumentException("no voters");
         }
-        this.voters = Set.copyOf(voters);
+        this.voters = Collections.unmodifiableSortedSet(new TreeSet<>(voters)); // deterministic order
     }
 
     public Set<Long> voters() {

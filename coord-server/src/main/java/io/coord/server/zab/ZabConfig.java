@@ -1,5 +1,6 @@
 package io.coord.server.zab;
 
+import java.util.Collections;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -16,7 +17,8 @@ import java.util.TreeSet;
 public record ZabConfig(long myId, Set<Long> voters, int initLimit, int syncLimit,
                         int voteResendTicks, int maxHistory) {
     public ZabConfig {
-        voters = Set.copyOf(new TreeSet<>(voters));
+        // A sorted set: iteration order (hence message order) must not depend on the JVM's hash salt.
+        voters = Collections.unmodifiableSortedSet(new TreeSet<>(voters));
         if (!voters.contains(myId)) {
             throw new IllegalArgumentException("myId " + myId + " is not a voter " + voters);
         }
