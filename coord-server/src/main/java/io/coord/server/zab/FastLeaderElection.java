@@ -136,7 +136,8 @@ final class FastLeaderElection {
         boolean leaderConfirms = false;
         for (Map.Entry<Long, Vote> e : outOfElection.entrySet()) {
             Vote v = e.getValue();
-            if (v.leaderId() == n.leaderId() && v.peerEpoch() == n.peerEpoch()) {
+            // Only the leader id: members may have joined the same leader through different rounds.
+            if (v.leaderId() == n.leaderId()) {
                 support++;
                 if (e.getKey() == n.leaderId() && v.state() == PeerState.LEADING) {
                     leaderConfirms = true;
