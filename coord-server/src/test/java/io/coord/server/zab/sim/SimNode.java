@@ -19,6 +19,8 @@ final class SimNode {
     final ZabConfig config;
     ZabCore core;
     boolean alive;
+    /** While the tick counter is below this, the process is frozen. */
+    long pausedUntilTick;
     int incarnation;
 
     // durable storage
@@ -53,6 +55,7 @@ final class SimNode {
         RecoveredState rs = new RecoveredState(durableAccepted, durableCurrent, durableSnapZxid, after);
         core = new ZabCore(config, rs, this::snapshot, random.split());
         alive = true;
+        pausedUntilTick = 0;
         incarnation++;
     }
 

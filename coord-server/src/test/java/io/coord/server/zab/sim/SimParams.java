@@ -4,7 +4,7 @@ import java.util.SplittableRandom;
 
 /** The fault and load profile of one simulated run, drawn from the seed. */
 record SimParams(double dropRate, double duplicateRate, double reorderRate, double crashRate,
-                 double partitionRate, int writesPerTick, double syncRate, int maxPersistDelay,
+                 double partitionRate, double pauseRate, int writesPerTick, double syncRate, int maxPersistDelay,
                  int maxHistory, int chaosTicks, int healTicks) {
 
     static SimParams random(SplittableRandom rnd) {
@@ -13,6 +13,7 @@ record SimParams(double dropRate, double duplicateRate, double reorderRate, doub
         double[] reorders = {0, 0.02, 0.1};
         double[] crashes = {0, 0.02, 0.05, 0.1};
         double[] partitions = {0, 0.02, 0.05};
+        double[] pauses = {0, 0.02, 0.05};
         int[] histories = {0, 5, 50, 1000};
         return new SimParams(
                 drops[rnd.nextInt(drops.length)],
@@ -20,6 +21,7 @@ record SimParams(double dropRate, double duplicateRate, double reorderRate, doub
                 reorders[rnd.nextInt(reorders.length)],
                 crashes[rnd.nextInt(crashes.length)],
                 partitions[rnd.nextInt(partitions.length)],
+                pauses[rnd.nextInt(pauses.length)],
                 1 + rnd.nextInt(3),
                 0.3,
                 rnd.nextInt(25),

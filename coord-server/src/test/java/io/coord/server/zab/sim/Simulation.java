@@ -157,7 +157,17 @@ final class Simulation {
         process(i, nodes[i].core.start());
     }
 
+    private boolean paused(int i) {
+        return nodes[i].pausedUntilTick > tick;
+    }
+
     private void handle(Event e) {
+        int target = e instanceof Deliver d ? d.to : e instanceof Persisted p ? p.node : -1;
+        if (target >= 0 && paused(target)) {
+            // A paused process (GC, stalled VM) handles nothing until it resumes, then all of it in order.
+            schedule(nodes[target].pausedUntilTick * (long) SUBSTEPS + 1, e);
+            return;
+        }
         if (e instanceof Deliver d) {
             SimNode node = nodes[d.to];
             if (node.alive && net.connected(d.from, d.to)) {
@@ -188,7 +198,7 @@ final class Simulation {
             chaos();
         }
         for (int i : shuffledIndexes()) {
-            if (nodes[i].alive) {
+            if (nodes[i].alive && !paused(i)) {
                 process(i, nodes[i].core.tick());
                 if (rnd.nextDouble() < 0.05) {
                     nodes[i].takeSnapshot();
@@ -228,6 +238,11 @@ final class Simulation {
                 }
             }
         }
+        if (rnd.nextDouble() < params.pauseRate()) {
+            int i = rnd.nextInt(n);
+            nodes[i].pausedUntilTick = tick + 6 + rnd.nextInt(15);
+            log("pause n" + (i + 1) + " until tick " + nodes[i].pausedUntilTick);
+        }
         if (rnd.nextDouble() < params.partitionRate()) {
             net.partition(rnd);
             log("partition " + java.util.Arrays.toString(net.group));
@@ -250,6 +265,9 @@ final class Simulation {
             }
         }
         deadUntilHeal.clear();
+        for (SimNode node : nodes) {
+            node.pausedUntilTick = Math.min(node.pausedUntilTick, tick);
+        }
     }
 
     private void clients() {
@@ -259,13 +277,18 @@ final class Simulation {
         }
         for (int k = 0; k < params.writesPerTick(); k++) {
             int i = rnd.nextInt(n);
-            if (nodes[i].alive) {
+            if (nodes[i].alive && !paused(i)) {
                 propose(i, nextPayload++);
             }
         }
         if (rnd.nextDouble() < params.syncRate()) {
             int i = rnd.nextInt(n);
-            if (nodes[i].alive) {
+            for (int j = 0; j < n; j++) {
+                if (nodes[j].pausedUntilTick == tick) {
+                    i = j; // a client whose request reaches a process right as it resumes
+                }
+            }
+            if (nodes[i].alive && !paused(i)) {
                 long id = nextSyncId++;
                 syncs.put(id, new long[] {i, nodes[i].incarnation, checker.ackedCount()});
                 process(i, nodes[i].core.requestSync(id));
