@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
  * {@code -Dzab.sim.trace=true} prints the last events of a failing run.
  */
 class ZabSimulationTest {
-    private static final int DEFAULT_SEEDS = 2000;
+    private static final int DEFAULT_SEEDS = 5000;
 
     @Test
     void invariantsHoldOverManySeeds() {
