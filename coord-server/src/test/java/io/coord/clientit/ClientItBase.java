@@ -18,6 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** One server per test class, one client per test, and a fresh root node per test. */
 abstract class ClientItBase {
+    static {
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.coord.client"))
+                .setLevel(ch.qos.logback.classic.Level.INFO);
+    }
+
     @TempDir
     static Path dataDir;
     static ClientItServer server;
