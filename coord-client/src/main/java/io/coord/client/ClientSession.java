@@ -394,36 +394,11 @@ final class ClientSession {
         }
     }
 
-    /** Re-registers every watch, split into packets of bounded size, relative to lastZxid. */
+    /** Re-registers every watch relative to lastZxid, in packets of bounded size. */
     private void sendSetWatches(Channel ch) {
-        List<List<String>> lists = new ArrayList<>();
-        WatchRegistry.Kind[] kinds = WatchRegistry.Kind.values();
-        for (int i = 0; i < kinds.length; i++) {
-            lists.add(new ArrayList<>());
+        for (SetWatches2 batch : SetWatchesBatches.of(watches, connectString, lastZxid, SET_WATCHES_MAX_BYTES)) {
+            ch.write(frame(Xids.SET_WATCHES, OpCode.SET_WATCHES2, batch.toBytes()));
         }
-        int bytes = 0;
-        for (int k = 0; k < kinds.length; k++) {
-            for (String path : watches.paths(kinds[k])) {
-                String serverPath = connectString.toServerPath(path);
-                lists.get(k).add(serverPath);
-                bytes += serverPath.length() + 4;
-                if (bytes >= SET_WATCHES_MAX_BYTES) {
-                    writeSetWatches(ch, lists);
-                    lists.forEach(List::clear);
-                    bytes = 0;
-                }
-            }
-        }
-        if (bytes > 0) {
-            writeSetWatches(ch, lists);
-        }
-    }
-
-    private void writeSetWatches(Channel ch, List<List<String>> lists) {
-        // Kind order: DATA, EXIST, CHILD, PERSISTENT, RECURSIVE.
-        SetWatches2 sw = new SetWatches2(lastZxid, List.copyOf(lists.get(0)), List.copyOf(lists.get(1)),
-                List.copyOf(lists.get(2)), List.copyOf(lists.get(3)), List.copyOf(lists.get(4)));
-        ch.write(frame(Xids.SET_WATCHES, OpCode.SET_WATCHES2, sw.toBytes()));
     }
 
     private void onReply(Channel ch, JuteReader in) {

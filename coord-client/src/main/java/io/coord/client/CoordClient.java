@@ -84,7 +84,9 @@ public final class CoordClient implements AutoCloseable {
     private final ClientOptions options;
     private final EventLoopGroup ownedGroup;
     private final ExecutorService ownedExecutor;
-    private final Thread[] callbackThread = new Thread[1];
+    /** The owned callback thread, to refuse blocking calls made on it (they would wait for themselves). */
+    private final java.util.concurrent.atomic.AtomicReference<Thread> callbackThread =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private final EventLoop loop;
     private final Retrier retrier;
 
@@ -101,7 +103,7 @@ public final class CoordClient implements AutoCloseable {
             ownedExecutor = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "coord-callback");
                 t.setDaemon(true);
-                callbackThread[0] = t;
+                callbackThread.set(t);
                 return t;
             });
             callbacks = ownedExecutor;
@@ -180,7 +182,7 @@ public final class CoordClient implements AutoCloseable {
     public CompletableFuture<CreateResult> createAsync(String path, byte[] data, List<Acl> acl, CreateMode mode,
                                                        long ttlMs) {
         try {
-            checkCreate(path, acl, mode, ttlMs);
+            Paths.checkCreate(path, acl, mode, ttlMs);
         } catch (CoordException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -204,7 +206,7 @@ public final class CoordClient implements AutoCloseable {
     public CompletableFuture<CreateResult> createProtectedAsync(String path, byte[] data, List<Acl> acl,
                                                                 CreateMode mode) {
         try {
-            checkCreate(path, acl, mode, mode.isTtl() ? 1 : 0);
+            Paths.checkCreate(path, acl, mode, mode.isTtl() ? 1 : 0);
             if (mode.isTtl()) {
                 throw new BadArgumentsException(path, "createProtected does not take TTL modes");
             }
@@ -250,20 +252,6 @@ public final class CoordClient implements AutoCloseable {
             Create2Response r = (Create2Response) reply.body();
             return new CreateResult(connectString.toClientPath(r.path()), r.stat());
         });
-    }
-
-    static void checkCreate(String path, List<Acl> acl, CreateMode mode, long ttlMs) {
-        if (mode == null) {
-            throw new BadArgumentsException(path, "create mode is required");
-        }
-        Paths.validate(path, mode.isSequential());
-        if (acl == null || acl.isEmpty()) {
-            throw new InvalidAclException(path);
-        }
-        if (mode.isTtl() != ttlMs > 0) {
-            throw new BadArgumentsException(path, mode.isTtl() ? "TTL modes need ttlMs > 0"
-                    : "ttlMs given for non-TTL mode " + mode);
-        }
     }
 
     // ---- delete, setData, setAcl ----
@@ -550,7 +538,7 @@ public final class CoordClient implements AutoCloseable {
     /** Waits for {@code f}, throwing its CoordException as is. */
     <T> T await(CompletableFuture<T> f) {
         Thread me = Thread.currentThread();
-        if (me == callbackThread[0] || loop.inEventLoop()) {
+        if (me == callbackThread.get() || loop.inEventLoop()) {
             throw new IllegalStateException("blocking call on the client's callback or I/O thread would wait "
                     + "for itself; use the async method");
         }
@@ -573,7 +561,7 @@ public final class CoordClient implements AutoCloseable {
     public void close() {
         CompletableFuture<Void> closed = session.closeAsync();
         Thread me = Thread.currentThread();
-        boolean onOwnThread = me == callbackThread[0] || loop.inEventLoop();
+        boolean onOwnThread = me == callbackThread.get() || loop.inEventLoop();
         if (!onOwnThread) {
             try {
                 closed.get(CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);

@@ -1,5 +1,9 @@
 package io.coord.client;
 
+import io.coord.wire.Acl;
+import io.coord.wire.CreateMode;
+import java.util.List;
+
 /** Client-side path rules, checked before anything is sent. */
 final class Paths {
     private Paths() {
@@ -57,5 +61,20 @@ final class Paths {
 
     static String join(String parent, String child) {
         return parent.equals("/") ? "/" + child : parent + "/" + child;
+    }
+
+    /** Checks a create's arguments: path (sequential-aware), a non-empty ACL, TTL only for TTL modes. */
+    static void checkCreate(String path, List<Acl> acl, CreateMode mode, long ttlMs) {
+        if (mode == null) {
+            throw new CoordException.BadArgumentsException(path, "create mode is required");
+        }
+        Paths.validate(path, mode.isSequential());
+        if (acl == null || acl.isEmpty()) {
+            throw new CoordException.InvalidAclException(path);
+        }
+        if (mode.isTtl() != ttlMs > 0) {
+            throw new CoordException.BadArgumentsException(path, mode.isTtl() ? "TTL modes need ttlMs > 0"
+                    : "ttlMs given for non-TTL mode " + mode);
+        }
     }
 }

@@ -32,7 +32,7 @@ public final class Transaction {
 
     /** A create; {@code ttlMs} only (and then required) for the TTL modes. */
     public Transaction create(String path, byte[] data, List<Acl> acl, CreateMode mode, long ttlMs) {
-        CoordClient.checkCreate(path, acl, mode, ttlMs);
+        Paths.checkCreate(path, acl, mode, ttlMs);
         String sp = client.serverPath(path);
         MultiOp op;
         if (mode.isTtl()) {
