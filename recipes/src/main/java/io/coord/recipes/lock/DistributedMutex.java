@@ -23,18 +23,29 @@ public class DistributedMutex {
     private final LockCore core;
     private final String prefix;
     private final LockPolicy policy;
+    private final byte[] nodeData;
     private final Map<Thread, Holding> holdings = new ConcurrentHashMap<>();
     private final List<LeaseListener> listeners = new CopyOnWriteArrayList<>();
 
     /** A mutex at {@code path} (created, with its parents, on first use). */
     public DistributedMutex(CoordClient client, String path) {
-        this(new LockCore(client, path, List.of("-lock-")), "lock-", LockPolicy.EXCLUSIVE);
+        this(client, path, null);
+    }
+
+    /** A mutex whose contender nodes carry {@code nodeData} (e.g. a participant id); null: the thread name. */
+    public DistributedMutex(CoordClient client, String path, byte[] nodeData) {
+        this(new LockCore(client, path, List.of("-lock-")), "lock-", LockPolicy.EXCLUSIVE, nodeData);
     }
 
     DistributedMutex(LockCore core, String prefix, LockPolicy policy) {
+        this(core, prefix, policy, null);
+    }
+
+    private DistributedMutex(LockCore core, String prefix, LockPolicy policy, byte[] nodeData) {
         this.core = core;
         this.prefix = prefix;
         this.policy = policy;
+        this.nodeData = nodeData == null ? null : nodeData.clone();
     }
 
     public String path() {
@@ -58,7 +69,7 @@ public class DistributedMutex {
             return Optional.of(held.newLease());
         }
         LockCore.Node node = core.acquire(prefix, policy, deadline,
-                me.getName().getBytes(StandardCharsets.UTF_8));
+                nodeData != null ? nodeData : me.getName().getBytes(StandardCharsets.UTF_8));
         if (node == null) {
             return Optional.empty();
         }
@@ -84,6 +95,18 @@ public class DistributedMutex {
     /** Contender node names (holder first), for diagnostics. */
     public List<String> participantNodes() {
         return core.contenders();
+    }
+
+    /** The data of the current holder's node (its participant id), or empty when nobody holds it. */
+    public java.util.Optional<byte[]> holderData() {
+        for (String name : core.contenders()) {
+            try {
+                return java.util.Optional.of(core.client().getData(Nodes.join(core.basePath(), name)).data());
+            } catch (io.coord.client.CoordException.NoNodeException e) {
+                // Released meanwhile: the next one is the holder.
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** Tells {@code listener} when any lease of this lock is SUSPENDED, HELD again or LOST. */
