@@ -55,8 +55,18 @@ public final class ServiceRegistry implements AutoCloseable {
      * @throws IllegalStateException when another session holds the same name and id
      */
     public void register(ServiceInstance instance) {
-        registered.put(key(instance), instance);
-        write(instance);
+        ServiceInstance before = registered.put(key(instance), instance);
+        try {
+            write(instance);
+        } catch (RuntimeException e) {
+            // Not ours to keep alive: do not re-register it after a session loss.
+            if (before == null) {
+                registered.remove(key(instance), instance);
+            } else {
+                registered.put(key(instance), before);
+            }
+            throw e;
+        }
     }
 
     /** Replaces the registered data of an instance (same name and id), e.g. to mark it DOWN. */
