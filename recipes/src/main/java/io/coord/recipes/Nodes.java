@@ -111,6 +111,9 @@ public final class Nodes {
             log.info("delete of {} hit a connection loss; retrying once reconnected", path);
             deleteWhenReconnected(client, path, version);
             return false;
+        } catch (CoordException.RequestRejectedException e) {
+            log.debug("delete of {} not sent: {}", path, e.getMessage()); // client closed: its session ends anyway
+            return false;
         } catch (CoordException e) {
             log.warn("delete of {} failed: {}", path, e.getMessage());
             return false;

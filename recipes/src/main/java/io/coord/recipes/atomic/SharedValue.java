@@ -51,7 +51,7 @@ public final class SharedValue implements AutoCloseable {
         return this;
     }
 
-    /** The value as last seen locally (the seed's version 0 if the node is gone). */
+    /** The value as last seen locally (the seed at version -1 if the node is gone). */
     public VersionedValue getValue() {
         return cache.current().map(d -> new VersionedValue(d.data(), d.stat().version()))
                 .orElse(new VersionedValue(seed.clone(), -1));
