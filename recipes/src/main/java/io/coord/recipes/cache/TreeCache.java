@@ -146,8 +146,9 @@ public class TreeCache implements AutoCloseable {
             client.addWatch(root, maxDepth == 0 ? WatchMode.PERSISTENT : WatchMode.PERSISTENT_RECURSIVE, watcher);
             fullSync();
             if (initialized.getCount() > 0) {
-                initialized.countDown();
+                // Listeners hear INITIALIZED before awaitInitialized returns, so one added after it never does.
                 fire(new CacheEvent(Type.INITIALIZED, null, null));
+                initialized.countDown();
             }
         } catch (CoordException e) {
             retryLater(this::installAndLoad, e);

@@ -132,11 +132,12 @@ public final class LeaderSelector implements AutoCloseable {
             case SUSPENDED -> notifyState(ConnectionState.SUSPENDED);
             case HELD -> notifyState(ConnectionState.RECONNECTED);
             case LOST -> {
+                // isLeader() is already false; tell the listener, then stop its work.
+                notifyState(ConnectionState.LOST);
                 Thread t = leaderThread;
                 if (t != null) {
                     t.interrupt();
                 }
-                notifyState(ConnectionState.LOST);
             }
             default -> { }
         }

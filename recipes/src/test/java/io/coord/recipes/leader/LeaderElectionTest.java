@@ -72,7 +72,8 @@ class LeaderElectionTest extends RecipeTestBase {
         assertEquals(List.of("leader", "suspended", "notLeader"), events);
         // Back online, the old leader queues again behind the new one.
         faults.blockConnects(false);
-        await().atMost(Duration.ofSeconds(10)).until(() -> server.client().getChildren(PATH).children().size() == 2);
+        CoordClient observer = server.client();
+        await().atMost(Duration.ofSeconds(10)).until(() -> observer.getChildren(PATH).children().size() == 2);
         assertTrue(other.hasLeadership());
         assertFalse(doomed.hasLeadership());
         other.close();
