@@ -61,6 +61,11 @@ public final class Recovery {
             last[0] = zxid;
             replayed[0]++;
         });
+        // Clients could not reach a stopped server: give every session its full timeout again, as
+        // ZooKeeper does, rather than the remainder it had when the snapshot was taken.
+        for (long id : sessions.sessionTimeouts().keySet()) {
+            sessions.touch(id);
+        }
         LOG.info("recovered {} nodes, {} sessions, zxid 0x{} ({} txns replayed) in {} ms", tree.nodeCount(),
                 sessions.size(), Long.toHexString(last[0]), replayed[0], (System.nanoTime() - started) / 1_000_000);
         return new RecoveredState(tree, sessions, last[0]);
