@@ -1,8 +1,27 @@
 package io.coord.server;
 
 import io.coord.server.config.ServerConfig;
+import io.coord.server.durability.Recovery;
+import io.coord.server.durability.Snapshotter;
+import io.coord.server.net.ClientServer;
+import io.coord.server.pipeline.RecoveredState;
+import io.coord.server.pipeline.RequestProcessor;
+import io.coord.server.pipeline.StorageInfo;
+import io.coord.server.session.Clock;
+import io.coord.server.session.SessionTracker;
+import io.coord.server.storage.DurableListener;
+import io.coord.server.storage.GroupCommitter;
+import io.coord.server.storage.MetaStore;
+import io.coord.server.storage.SnapshotStore;
+import io.coord.server.storage.TxnLog;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running Coord server. {@link #start(ServerConfig)} recovers state from dataDir, binds the
@@ -10,24 +29,173 @@ import java.net.InetSocketAddress;
  * every thread, socket and file.
  */
 public final class CoordServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CoordServer.class);
+    private static final String SECRET_FILE = "session-secret";
+    /** Records that may wait for the log thread before the request thread blocks. */
+    private static final int LOG_QUEUE_CAPACITY = 20_000;
+    private static final int MAX_BATCH_RECORDS = 5_000;
 
-    private CoordServer() {
+    private final TxnLog log;
+    private final GroupCommitter committer;
+    private final Snapshotter snapshotter;
+    private final RequestProcessor processor;
+    private final ClientServer network;
+    private volatile boolean closed;
+
+    private CoordServer(TxnLog log, GroupCommitter committer, Snapshotter snapshotter,
+                        RequestProcessor processor, ClientServer network) {
+        this.log = log;
+        this.committer = committer;
+        this.snapshotter = snapshotter;
+        this.processor = processor;
+        this.network = network;
     }
 
     public static CoordServer start(ServerConfig config) throws IOException {
-        throw new UnsupportedOperationException("not yet: standalone server wiring (issue 2)");
+        Files.createDirectories(config.dataDir());
+        Files.createDirectories(config.dataLogDir());
+        Clock clock = Clock.system();
+        SecureRandom random = new SecureRandom();
+        byte[] secret = loadOrCreateSecret(new MetaStore(config.dataDir()), random);
+        SnapshotStore snapshots = new SnapshotStore(config.dataDir());
+        TxnLog log = TxnLog.open(config.dataLogDir(), TxnLog.DEFAULT_SEGMENT_TARGET_BYTES);
+        try {
+            RecoveredState state = Recovery.recover(snapshots, log, clock, config.tickTimeMs(),
+                    config.myId(), secret);
+            return wire(config, clock, random, log, snapshots, state);
+        } catch (IOException | RuntimeException e) {
+            log.close();
+            throw e;
+        }
+    }
+
+    private static CoordServer wire(ServerConfig config, Clock clock, SecureRandom random, TxnLog log,
+                                    SnapshotStore snapshots, RecoveredState state) throws IOException {
+        AtomicReference<RequestProcessor> processorRef = new AtomicReference<>();
+        GroupCommitter committer = new GroupCommitter(log, LOG_QUEUE_CAPACITY, MAX_BATCH_RECORDS,
+                new DurableListener() {
+                    @Override
+                    public void onDurable(long zxid) {
+                        processorRef.get().durable(zxid);
+                    }
+
+                    @Override
+                    public void onFailure(Throwable cause) {
+                        LOG.error("the txn log failed: no write will be acknowledged any more; stop and "
+                                + "check the disk", cause);
+                    }
+                });
+        Snapshotter snapshotter = new Snapshotter(state.tree(), state.sessions(), snapshots,
+                committer::highestDurableZxid, committer::requestPurge, config.snapCount(),
+                config.snapRetainCount(), random);
+        RequestProcessor processor = new RequestProcessor(config, clock, state, (zxid, bytes) -> {
+            try {
+                committer.submit(zxid, bytes);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while queueing a txn", e);
+            }
+        }, storageInfo(config, committer, log), snapshotter);
+        processorRef.set(processor);
+        committer.start();
+        processor.start();
+        try {
+            ClientServer network = ClientServer.start(config, processor);
+            CoordServer server = new CoordServer(log, committer, snapshotter, processor, network);
+            LOG.info("Coord {} serving on {} (zxid 0x{})", config.standalone() ? "standalone" : "member",
+                    network.localAddress(), Long.toHexString(state.lastZxid()));
+            return server;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while binding", e);
+        } catch (RuntimeException e) {
+            processor.close();
+            closeQuietly(committer, snapshotter, log);
+            throw new IOException("cannot bind " + config.clientAddress() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static StorageInfo storageInfo(ServerConfig config, GroupCommitter committer, TxnLog log) {
+        return new StorageInfo() {
+            @Override
+            public long logBytes() {
+                return directorySize(config.dataLogDir());
+            }
+
+            @Override
+            public long snapshotBytes() {
+                return directorySize(config.dataDir());
+            }
+
+            @Override
+            public long fsyncCount() {
+                return committer.batches();
+            }
+
+            @Override
+            public long avgFsyncMicros() {
+                long n = committer.batches();
+                return n == 0 ? 0 : committer.totalSyncNanos() / n / 1000;
+            }
+
+            @Override
+            public long maxFsyncMicros() {
+                return committer.maxSyncNanos() / 1000;
+            }
+        };
+    }
+
+    private static long directorySize(java.nio.file.Path dir) {
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        } catch (IOException | UncheckedIOException e) {
+            return -1;
+        }
+    }
+
+    private static byte[] loadOrCreateSecret(MetaStore meta, SecureRandom random) throws IOException {
+        var existing = meta.read(SECRET_FILE);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        // Passwords are derived from it, so it must survive restarts for sessions to reattach.
+        byte[] secret = SessionTracker.newSecret(random);
+        meta.write(SECRET_FILE, secret);
+        return secret;
     }
 
     /** The bound client port (useful when the config asked for port 0). */
     public int clientPort() {
-        throw new UnsupportedOperationException();
+        return network.localAddress().getPort();
     }
 
     public InetSocketAddress clientAddress() {
-        throw new UnsupportedOperationException();
+        return network.localAddress();
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        network.close();
+        processor.close();
+        closeQuietly(committer, snapshotter, log);
+        LOG.info("Coord stopped");
+    }
+
+    private static void closeQuietly(GroupCommitter committer, Snapshotter snapshotter, TxnLog log) {
+        try {
+            committer.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        snapshotter.close();
+        try {
+            log.close();
+        } catch (IOException e) {
+            LOG.warn("closing the txn log: {}", e.toString());
+        }
     }
 }

@@ -39,6 +39,14 @@ final class Connection {
         }
     }
 
+    /** Marks the connection closed (no more sends) and closes the socket. */
+    void close(String reason) {
+        if (!closed) {
+            closed = true;
+            channel.close(reason);
+        }
+    }
+
     /** I/O thread: one more request queued; stops reading when too many are. */
     void enqueued() {
         if (queued.incrementAndGet() == MAX_QUEUED) {

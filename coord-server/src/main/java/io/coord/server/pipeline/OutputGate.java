@@ -15,6 +15,7 @@ import java.util.Set;
  * Request-thread only.
  */
 final class OutputGate {
+    /** A packet, or (frame null) an instruction to close the connection once released. */
     private record Held(long gateZxid, Connection connection, byte[] frame) {
     }
 
@@ -53,10 +54,25 @@ final class OutputGate {
     /** Sends {@code frame} once everything applied so far is durable. */
     void emit(Connection connection, byte[] frame) {
         if (held.isEmpty() && assignedZxid <= durableZxid) {
-            connection.send(frame);
-            toFlush.add(connection);
+            release(connection, frame);
         } else {
             held.add(new Held(assignedZxid, connection, frame));
+        }
+    }
+
+    /** Closes the connection after everything emitted to it so far has been sent. */
+    void emitClose(Connection connection) {
+        emit(connection, null);
+    }
+
+    private void release(Connection connection, byte[] frame) {
+        if (frame == null) {
+            connection.flush();
+            connection.close("closed by server");
+            toFlush.remove(connection);
+        } else {
+            connection.send(frame);
+            toFlush.add(connection);
         }
     }
 
@@ -67,8 +83,7 @@ final class OutputGate {
         }
         while (!held.isEmpty() && held.peekFirst().gateZxid() <= durableZxid) {
             Held h = held.pollFirst();
-            h.connection().send(h.frame());
-            toFlush.add(h.connection());
+            release(h.connection(), h.frame());
         }
     }
 

@@ -1,0 +1,112 @@
+package io.coord.server.pipeline;
+
+import io.coord.server.admin.FourLetterWords;
+import io.coord.server.admin.ServerStatus;
+import io.coord.server.config.ServerConfig;
+import io.coord.server.tree.DataTree;
+import io.coord.server.watch.WatchCounts;
+import io.coord.server.watch.WatchManager;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.SortedSet;
+
+/** Answers four-letter words from the request thread, where the state is consistent. */
+final class Admin {
+    static final String VERSION = "3.9.5-coord-0.1.0, built for the ZooKeeper 3.9 protocol";
+    private final ServerConfig config;
+    private final DataTree tree;
+    private final WatchManager<Connection> watches;
+    private final Sessions sessions;
+    private final OutputGate gate;
+    private final ServerStats stats;
+    private final Map<ClientChannel, Connection> connections;
+    private final StorageInfo storage;
+
+    Admin(ServerConfig config, DataTree tree, WatchManager<Connection> watches, Sessions sessions,
+          OutputGate gate, ServerStats stats, Map<ClientChannel, Connection> connections, StorageInfo storage) {
+        this.config = config;
+        this.tree = tree;
+        this.watches = watches;
+        this.sessions = sessions;
+        this.gate = gate;
+        this.stats = stats;
+        this.connections = connections;
+        this.storage = storage;
+    }
+
+    void answer(ClientChannel channel, String word) {
+        String text;
+        if (!config.fourLetterWordAllowed(word)) {
+            text = FourLetterWords.notWhitelisted(word);
+        } else {
+            text = FourLetterWords.render(word, status());
+            if (word.equals("srst") || word.equals("crst")) {
+                stats.reset();
+            }
+        }
+        channel.send((text == null ? "" : text).getBytes(StandardCharsets.UTF_8));
+        channel.flush();
+        channel.close("four-letter word answered");
+    }
+
+    ServerStatus status() {
+        List<ServerStatus.ConnectionInfo> conns = new ArrayList<>();
+        int outstanding = 0;
+        for (Connection c : connections.values()) {
+            outstanding += c.queued();
+            conns.add(new ServerStatus.ConnectionInfo(c.channel.describe(), c.sessionId, c.timeoutMs,
+                    c.received, c.sent, c.queued(), c.lastZxid));
+        }
+        WatchCounts wc = watches.counts();
+        Map<Long, List<String>> ephemerals = new LinkedHashMap<>();
+        long ephemeralCount = 0;
+        for (long id : tree.sessionsWithEphemerals()) {
+            List<String> paths = new ArrayList<>(tree.ephemerals(id));
+            ephemeralCount += paths.size();
+            ephemerals.put(id, paths);
+        }
+        return new ServerStatus(VERSION, config.standalone() ? "standalone" : "unknown", gate.assignedZxid(),
+                tree.nodeCount(), tree.approximateDataSize(), stats.packetsReceived, sentPackets(),
+                outstanding, stats.minLatencyMs(), stats.avgLatencyMs(), stats.maxLatencyMs(), conns,
+                wc.watchers(), wc.paths(), (int) wc.watches(),
+                render(watches.pathsByWatcher(Connection::toString)),
+                render(watches.watchersByPath(Connection::toString)),
+                ephemerals, sessions.tracker().size(), ephemeralCount, configText(),
+                storage.logBytes(), storage.snapshotBytes(), storage.fsyncCount(),
+                storage.maxFsyncMicros(), storage.avgFsyncMicros());
+    }
+
+    private long sentPackets() {
+        long sent = 0;
+        for (Connection c : connections.values()) {
+            sent += c.sent;
+        }
+        return sent;
+    }
+
+    private static String render(SortedMap<String, SortedSet<String>> map) {
+        StringBuilder sb = new StringBuilder();
+        map.forEach((k, vs) -> {
+            sb.append(k).append('\n');
+            vs.forEach(v -> sb.append('\t').append(v).append('\n'));
+        });
+        return sb.toString();
+    }
+
+    private String configText() {
+        return "clientPort=" + config.clientAddress().getPort() + "\n"
+                + "clientPortAddress=" + config.clientAddress().getAddress().getHostAddress() + "\n"
+                + "dataDir=" + config.dataDir().toAbsolutePath() + "\n"
+                + "dataLogDir=" + config.dataLogDir().toAbsolutePath() + "\n"
+                + "tickTime=" + config.tickTimeMs() + "\n"
+                + "maxClientCnxns=" + config.maxClientCnxns() + "\n"
+                + "minSessionTimeout=" + config.minSessionTimeoutMs() + "\n"
+                + "maxSessionTimeout=" + config.maxSessionTimeoutMs() + "\n"
+                + "snapCount=" + config.snapCount() + "\n"
+                + "serverId=" + config.myId() + "\n";
+    }
+}

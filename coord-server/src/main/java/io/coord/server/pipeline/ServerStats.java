@@ -1,0 +1,38 @@
+package io.coord.server.pipeline;
+
+/** Counters for four-letter words. Request-thread only (read there too, when 4lw are answered). */
+final class ServerStats {
+    long packetsReceived;
+    private long latencyCount;
+    private long latencyTotalNanos;
+    private long latencyMinNanos = Long.MAX_VALUE;
+    private long latencyMaxNanos;
+
+    void recordLatency(long arrivalNanos) {
+        long nanos = System.nanoTime() - arrivalNanos;
+        latencyCount++;
+        latencyTotalNanos += nanos;
+        latencyMinNanos = Math.min(latencyMinNanos, nanos);
+        latencyMaxNanos = Math.max(latencyMaxNanos, nanos);
+    }
+
+    long minLatencyMs() {
+        return latencyCount == 0 ? 0 : latencyMinNanos / 1_000_000;
+    }
+
+    long avgLatencyMs() {
+        return latencyCount == 0 ? 0 : latencyTotalNanos / latencyCount / 1_000_000;
+    }
+
+    long maxLatencyMs() {
+        return latencyMaxNanos / 1_000_000;
+    }
+
+    void reset() {
+        packetsReceived = 0;
+        latencyCount = 0;
+        latencyTotalNanos = 0;
+        latencyMinNanos = Long.MAX_VALUE;
+        latencyMaxNanos = 0;
+    }
+}

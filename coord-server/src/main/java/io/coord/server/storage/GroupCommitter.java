@@ -1,0 +1,197 @@
+package io.coord.server.storage;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The log thread: takes whatever records are queued, appends them to the {@link TxnLog}, forces
+ * once, then reports the highest durable zxid. The queue is bounded, so a slow disk pushes back on
+ * submitters instead of growing memory.
+ *
+ * <p>Records must be submitted in zxid order (the request thread assigns zxids and submits, so
+ * this holds naturally). Any error on the log thread is fatal: it is reported once through
+ * {@link DurableListener#onFailure} and nothing is ever reported durable again. The committer
+ * does not close the log; its owner does, after {@link #close()}.
+ */
+public final class GroupCommitter implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
+    private static final Entry STOP = new Entry(-1, new byte[0]);
+    private static final long OFFER_RECHECK_MS = 50;
+    /** How long an idle log thread waits before looking for purge requests again. */
+    private static final long PURGE_CHECK_MS = 100;
+
+    private record Entry(long zxid, byte[] txn) {
+    }
+
+    private final TxnLog log;
+    private final BlockingQueue<Entry> queue;
+    private final int maxBatchRecords;
+    private final DurableListener listener;
+    private final Thread thread;
+    private volatile boolean closing;
+    private volatile boolean stopped;
+    private volatile boolean failed;
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong records = new AtomicLong();
+    private final AtomicLong syncNanos = new AtomicLong();
+    private final AtomicLong maxSyncNanos = new AtomicLong();
+    private final AtomicLong purgeRequest = new AtomicLong();
+    private volatile long highestDurableZxid;
+
+    /**
+     * @param queueCapacity   records that may wait for the log thread before submit blocks
+     * @param maxBatchRecords most records written per fsync
+     */
+    public GroupCommitter(TxnLog log, int queueCapacity, int maxBatchRecords, DurableListener listener) {
+        if (queueCapacity < 1 || maxBatchRecords < 1) {
+            throw new IllegalArgumentException("queueCapacity and maxBatchRecords must be >= 1");
+        }
+        this.log = log;
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.maxBatchRecords = maxBatchRecords;
+        this.listener = listener;
+        this.thread = new Thread(this::run, "coord-log");
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /**
+     * Queues a record for the log, blocking while the queue is full.
+     *
+     * @throws IllegalStateException if the committer is closing, closed or has failed
+     */
+    public void submit(long zxid, byte[] txn) throws InterruptedException {
+        Entry entry = new Entry(zxid, txn);
+        while (true) {
+            if (closing || stopped || failed) {
+                throw new IllegalStateException(failed ? "txn log failed" : "group committer is closed");
+            }
+            if (queue.offer(entry, OFFER_RECHECK_MS, TimeUnit.MILLISECONDS)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Asks the log thread (which owns the log) to delete segments wholly covered by a snapshot at
+     * {@code zxid}. Safe from any thread; the newest request wins.
+     */
+    public void requestPurge(long zxid) {
+        purgeRequest.accumulateAndGet(zxid, Math::max);
+    }
+
+    private void purgeIfRequested() throws IOException {
+        long zxid = purgeRequest.getAndSet(0);
+        if (zxid > 0) {
+            log.purgeBefore(zxid);
+        }
+    }
+
+    private void run() {
+        List<Entry> batch = new ArrayList<>();
+        try {
+            boolean stop = false;
+            while (!stop) {
+                Entry first = queue.poll(PURGE_CHECK_MS, TimeUnit.MILLISECONDS);
+                purgeIfRequested();
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatchRecords - 1);
+                stop = writeBatch(batch);
+                if (stop) {
+                    // submits that raced with close() still get written before the final sync
+                    while (queue.drainTo(batch, maxBatchRecords) > 0) {
+                        writeBatch(batch);
+                    }
+                }
+            }
+        } catch (Throwable t) {
+            failed = true;
+            queue.clear();
+            LOG.error("Txn log failed; no further writes will be acknowledged", t);
+            listener.onFailure(t);
+        } finally {
+            stopped = true;
+        }
+    }
+
+    /** Appends and syncs one batch, reports it durable; returns whether STOP was in it. */
+    private boolean writeBatch(List<Entry> batch) throws Exception {
+        boolean stop = false;
+        int written = 0;
+        long highest = 0;
+        for (Entry e : batch) {
+            if (e == STOP) {
+                stop = true;
+                continue;
+            }
+            log.append(e.zxid, e.txn);
+            highest = e.zxid;
+            written++;
+        }
+        batch.clear();
+        if (written > 0) {
+            long start = System.nanoTime();
+            log.sync();
+            long took = System.nanoTime() - start;
+            syncNanos.addAndGet(took);
+            maxSyncNanos.accumulateAndGet(took, Math::max);
+            batches.incrementAndGet();
+            records.addAndGet(written);
+            highestDurableZxid = highest;
+            listener.onDurable(highest);
+        }
+        return stop;
+    }
+
+    /** Writes and syncs everything submitted so far, then stops the log thread. */
+    @Override
+    public void close() throws InterruptedException {
+        closing = true;
+        if (thread.getState() == Thread.State.NEW) {
+            thread.start(); // so records queued before start are still written
+        }
+        while (!stopped && !queue.offer(STOP, OFFER_RECHECK_MS, TimeUnit.MILLISECONDS)) {
+            // the log thread is draining; retry until STOP fits or the thread has died
+        }
+        thread.join();
+    }
+
+    /** Batches written, each with exactly one sync. */
+    public long batches() {
+        return batches.get();
+    }
+
+    public long records() {
+        return records.get();
+    }
+
+    /** Time spent in {@link TxnLog#sync} (write of the batch plus the force), in nanoseconds. */
+    public long totalSyncNanos() {
+        return syncNanos.get();
+    }
+
+    public long maxSyncNanos() {
+        return maxSyncNanos.get();
+    }
+
+    public long highestDurableZxid() {
+        return highestDurableZxid;
+    }
+
+    public boolean failed() {
+        return failed;
+    }
+}

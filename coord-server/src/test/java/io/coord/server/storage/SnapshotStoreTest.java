@@ -1,0 +1,173 @@
+package io.coord.server.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SnapshotStoreTest {
+
+    @TempDir
+    Path snapDir;
+
+    private static TreeMap<String, byte[]> tree(int nodes, long seed) {
+        Random random = new Random(seed);
+        TreeMap<String, byte[]> map = new TreeMap<>();
+        for (int i = 0; i < nodes; i++) {
+            byte[] value = new byte[random.nextInt(64)];
+            random.nextBytes(value);
+            map.put("/app/" + (i % 97) + "/node-" + i, value);
+        }
+        return map;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private List<String> files() throws IOException {
+        try (Stream<Path> s = Files.list(snapDir.resolve("version-1"))) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void writeAndLoadHundredThousandNodesExactly() throws IOException {
+        SnapshotStore store = new SnapshotStore(snapDir);
+        assertTrue(store.loadNewestValid().isEmpty());
+        TreeMap<String, byte[]> tree = tree(100_000, 7);
+        byte[] sessions = new byte[1 << 20]; // larger than one MapDB record chunk
+        new Random(3).nextBytes(sessions);
+        Path file = store.write(0x500000123L, tree.entrySet().iterator(), sessions);
+        assertEquals("snapshot.0000000500000123.mapdb", file.getFileName().toString());
+        assertFalse(files().stream().anyMatch(n -> n.endsWith(".tmp")));
+
+        try (LoadedSnapshot snap = store.loadNewestValid().orElseThrow()) {
+            assertEquals(0x500000123L, snap.zxid());
+            assertEquals(100_000, snap.nodeCount());
+            assertArrayEquals(sessions, snap.sessions());
+            var expected = tree.entrySet().iterator();
+            int[] seen = {0};
+            snap.forEachNode((key, value) -> {
+                Map.Entry<String, byte[]> e = expected.next();
+                assertEquals(e.getKey(), key);
+                assertArrayEquals(e.getValue(), value, key);
+                seen[0]++;
+            });
+            assertEquals(100_000, seen[0]);
+            assertFalse(expected.hasNext());
+        }
+    }
+
+    @Test
+    void emptyTreeAndEmptySessionsRoundTrip() throws IOException {
+        SnapshotStore store = new SnapshotStore(snapDir);
+        store.write(1, new TreeMap<String, byte[]>().entrySet().iterator(), new byte[0]);
+        try (LoadedSnapshot snap = store.loadNewestValid().orElseThrow()) {
+            assertEquals(1, snap.zxid());
+            assertEquals(0, snap.sessions().length);
+            List<String> keys = new ArrayList<>();
+            snap.forEachNode((k, v) -> keys.add(k));
+            assertTrue(keys.isEmpty());
+        }
+    }
+
+    @Test
+    void corruptedNewestFallsBackToOlder() throws IOException {
+        SnapshotStore store = new SnapshotStore(snapDir);
+        store.write(10, tree(1000, 1).entrySet().iterator(), bytes("s10"));
+        Path newest = store.write(20, tree(1000, 2).entrySet().iterator(), bytes("s20"));
+        TxnLogTest.flipByte(newest, Files.size(newest) / 2);
+        try (LoadedSnapshot snap = store.loadNewestValid().orElseThrow()) {
+            assertEquals(10, snap.zxid());
+            assertArrayEquals(bytes("s10"), snap.sessions());
+            TreeMap<String, byte[]> loaded = new TreeMap<>();
+            snap.forEachNode(loaded::put);
+            assertEquals(tree(1000, 1).keySet(), loaded.keySet());
+        }
+        // purge drops the corrupt file and reports the older snapshot as the oldest retained
+        assertEquals(10, store.purge(2));
+        assertEquals(List.of(10L), store.listedZxids());
+        assertFalse(Files.exists(newest));
+    }
+
+    @Test
+    void allSnapshotsCorruptRefusesToPretendEmpty() throws IOException {
+        SnapshotStore store = new SnapshotStore(snapDir);
+        Path only = store.write(10, tree(100, 1).entrySet().iterator(), bytes("s"));
+        TxnLogTest.flipByte(only, 100);
+        CorruptFileException e = assertThrows(CorruptFileException.class, store::loadNewestValid);
+        assertTrue(e.getMessage().contains("snapshots.manifest"), e.getMessage());
+    }
+
+    @Test
+    void damagedManifestIsReported() throws IOException {
+        SnapshotStore store = new SnapshotStore(snapDir);
+        store.write(10, tree(100, 1).entrySet().iterator(), bytes("s"));
+        Path manifest = snapDir.resolve("version-1").resolve("snapshots.manifest");
+        TxnLogTest.flipByte(manifest, 5);
+        assertThrows(CorruptFileException.class, store::loadNewestValid);
+    }
+
+    @Test
+    void unsortedKeysAreRejectedAndLeaveNoSnapshot() throws IOException {
+        SnapshotStore store = new SnapshotStore(snapDir);
+        store.write(5, tree(10, 1).entrySet().iterator(), bytes("s5"));
+        List<Map.Entry<String, byte[]>> unsorted = List.of(Map.entry("/b", bytes("1")), Map.entry("/a", bytes("2")));
+        assertThrows(IllegalArgumentException.class, () -> store.write(6, unsorted.iterator(), bytes("s6")));
+        List<Map.Entry<String, byte[]>> dup = List.of(Map.entry("/a", bytes("1")), Map.entry("/a", bytes("2")));
+        assertThrows(IllegalArgumentException.class, () -> store.write(7, dup.iterator(), bytes("s7")));
+        try (LoadedSnapshot snap = store.loadNewestValid().orElseThrow()) {
+            assertEquals(5, snap.zxid());
+        }
+        assertEquals(5, store.purge(3));
+        assertEquals(List.of("snapshot.0000000000000005.mapdb", "snapshots.manifest"), files());
+    }
+
+    @Test
+    void purgeKeepsNewestN() throws IOException {
+        SnapshotStore store = new SnapshotStore(snapDir);
+        for (long z = 1; z <= 5; z++) {
+            store.write(z * 100, tree(50, z).entrySet().iterator(), bytes("s" + z));
+        }
+        Files.write(snapDir.resolve("version-1").resolve("snapshot.0000000000000600.mapdb.tmp"), new byte[10]);
+        assertEquals(400, store.purge(2));
+        assertEquals(List.of(400L, 500L), store.listedZxids());
+        assertEquals(List.of("snapshot.0000000000000190.mapdb", "snapshot.00000000000001f4.mapdb",
+                "snapshots.manifest"), files());
+        try (LoadedSnapshot snap = store.loadNewestValid().orElseThrow()) {
+            assertEquals(500, snap.zxid());
+            assertArrayEquals(bytes("s5"), snap.sessions());
+        }
+        // a second store on the same directory sees the same state
+        Optional<LoadedSnapshot> again = new SnapshotStore(snapDir).loadNewestValid();
+        assertEquals(500, again.orElseThrow().zxid());
+        again.get().close();
+    }
+
+    @Test
+    void writingTheSameZxidTwiceKeepsTheFirst() throws IOException {
+        SnapshotStore store = new SnapshotStore(snapDir);
+        Path first = store.write(9, tree(10, 1).entrySet().iterator(), bytes("first"));
+        Path second = store.write(9, tree(10, 2).entrySet().iterator(), bytes("second"));
+        assertEquals(first, second);
+        try (LoadedSnapshot snap = store.loadNewestValid().orElseThrow()) {
+            assertArrayEquals(bytes("first"), snap.sessions());
+        }
+    }
+}
