@@ -22,6 +22,8 @@ final class ErrorText {
             case UNIMPLEMENTED -> "Not supported by the server: " + path;
             case SESSIONEXPIRED -> "Session expired" + (path.isEmpty() ? "" : ": " + path);
             case AUTHFAILED -> "Authentication failed";
+            case CONNECTIONLOSS -> "Connection lost (the operation may or may not have happened)"
+                    + (path.isEmpty() ? "" : ": " + path);
             case BADARGUMENTS -> "Bad arguments: " + e.getMessage() + (path.isEmpty() ? "" : " (" + path + ")");
             default -> e.getMessage();
         };
