@@ -1,0 +1,121 @@
+package io.coord.cli;
+
+import io.coord.client.ClientOptions;
+import io.coord.client.ConnectionState;
+import io.coord.client.CoordClient;
+import io.coord.client.WatchEvent;
+import io.coord.client.WatchListener;
+
+/**
+ * The shell's session: at most one {@link CoordClient}, replaced by {@code connect} and
+ * {@code addauth}, dropped by {@code close}. One listener serves every watch the shell sets, so
+ * {@code removewatches} can remove them all by path and type, and prints each event.
+ */
+final class Connection implements AutoCloseable {
+    private final Printer printer;
+    private final int sessionTimeoutMs;
+    private final int connectTimeoutMs;
+    private final WatchListener watcher = this::onWatch;
+    private CoordClient client;
+    private String connectString;
+
+    Connection(Printer printer, int sessionTimeoutMs, int connectTimeoutMs) {
+        this.printer = printer;
+        this.sessionTimeoutMs = sessionTimeoutMs;
+        this.connectTimeoutMs = connectTimeoutMs;
+    }
+
+    /** Closes any current session, then connects to {@code target}; throws when no server answers. */
+    void connect(String target) {
+        open(target, null, null);
+    }
+
+    /**
+     * Reconnects to the same servers authenticated as a digest user. The native client takes digest
+     * credentials only when it connects, so this opens a new session: the old one's ephemeral nodes
+     * and watches are gone.
+     */
+    void reconnectWithDigest(String user, String password) {
+        if (connectString == null) {
+            throw notConnected();
+        }
+        open(connectString, user, password);
+        printer.notice("addauth: reconnected as digest user " + user + " in a new session 0x"
+                + Long.toHexString(client.sessionId()) + " (ephemerals and watches of the old session are gone)");
+    }
+
+    private void open(String target, String digestUser, String digestPassword) {
+        close();
+        ClientOptions.Builder options = ClientOptions.builder()
+                .sessionTimeoutMs(sessionTimeoutMs)
+                .connectionTimeoutMs(connectTimeoutMs);
+        if (digestUser != null) {
+            options.digestAuth(digestUser, digestPassword);
+        }
+        connectString = target;
+        CoordClient c = CoordClient.connect(target, options.build());
+        c.addConnectionStateListener(this::onState);
+        client = c;
+    }
+
+    boolean isOpen() {
+        return client != null;
+    }
+
+    /** The live client; a CliFailure when the shell has no session. */
+    CoordClient client() {
+        if (client == null) {
+            throw notConnected();
+        }
+        return client;
+    }
+
+    WatchListener watcher() {
+        return watcher;
+    }
+
+    @Override
+    public void close() {
+        if (client != null) {
+            CoordClient c = client;
+            client = null;
+            c.close();
+        }
+    }
+
+    private static CliFailure notConnected() {
+        return new CliFailure("Not connected; use connect host:port");
+    }
+
+    private void onWatch(WatchEvent e) {
+        printer.event("SyncConnected", eventTypeName(e), e.path(), e.zxid());
+    }
+
+    private void onState(ConnectionState state) {
+        String keeperState = switch (state) {
+            case SUSPENDED -> "Disconnected";
+            case RECONNECTED, CONNECTED -> "SyncConnected";
+            case LOST -> "Expired";
+            case CLOSED -> null;
+        };
+        if (keeperState != null) {
+            printer.event(keeperState, "None", null, 0);
+        }
+    }
+
+    /** ZooKeeper's Watcher.Event.EventType names, which scripts reading zkCli output expect. */
+    static String eventTypeName(WatchEvent e) {
+        if (e.type() == null) {
+            return "None";
+        }
+        return switch (e.type()) {
+            case NODE_CREATED -> "NodeCreated";
+            case NODE_DELETED -> "NodeDeleted";
+            case NODE_DATA_CHANGED -> "NodeDataChanged";
+            case NODE_CHILDREN_CHANGED -> "NodeChildrenChanged";
+            case DATA_WATCH_REMOVED -> "DataWatchRemoved";
+            case CHILD_WATCH_REMOVED -> "ChildWatchRemoved";
+            case PERSISTENT_WATCH_REMOVED -> "PersistentWatchRemoved";
+        };
+    }
+}
