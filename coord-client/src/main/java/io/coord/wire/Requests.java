@@ -61,12 +61,12 @@ public final class Requests {
         };
     }
 
-    static WireFormatException unknown(int opCode) {
+    static UnknownOpCodeException unknown(int opCode) {
         String why = switch (opCode) {
             case OpCode.NOTIFICATION, OpCode.ERROR -> " (not a request)";
             case OpCode.DELETE_CONTAINER -> " (deleteContainer is server-internal)";
             default -> "";
         };
-        return new WireFormatException("unknown op code " + opCode + why);
+        return new UnknownOpCodeException(opCode, "unknown op code " + opCode + why);
     }
 }

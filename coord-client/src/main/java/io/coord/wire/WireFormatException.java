@@ -5,7 +5,7 @@ package io.coord.wire;
  * oversized length, an unknown op code. The peer that sent them is at fault, so the caller closes
  * that connection and nothing else.
  */
-public final class WireFormatException extends RuntimeException {
+public class WireFormatException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public WireFormatException(String message) {

@@ -6,6 +6,7 @@ import io.coord.wire.JuteReader;
 import io.coord.wire.JuteRecord;
 import io.coord.wire.RequestHeader;
 import io.coord.wire.Requests;
+import io.coord.wire.UnknownOpCodeException;
 import io.coord.wire.WireFormatException;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -53,7 +54,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         RequestHeader header = RequestHeader.read(in);
-        JuteRecord body = Requests.decodeBody(header.type(), in);
+        JuteRecord body;
+        try {
+            body = Requests.decodeBody(header.type(), in);
+        } catch (UnknownOpCodeException e) {
+            // Answered in order (UNIMPLEMENTED, then close) by the request thread, as ZooKeeper does.
+            LOG.warn("connection {}: {}", client.describe(), e.getMessage());
+            body = null;
+        }
         sink.request(client, header, body);
     }
 

@@ -74,18 +74,22 @@ final class Reads {
 
     private JuteRecord exists(Connection conn, ExistsRequest r) throws KeeperError {
         checkPath(r.path());
-        Stat stat = tree.stat(r.path());
+        NodeState node = tree.node(r.path());
+        // ZooKeeper 3.9 checks READ on exists too, before registering the watch.
+        if (node != null && !AclRules.allows(node.acl(), Perms.READ, sessions.authIds(conn), ipOf(conn))) {
+            throw new KeeperError(ErrorCode.NOAUTH, r.path());
+        }
         if (r.watch()) {
-            if (stat != null) {
+            if (node != null) {
                 watches.addDataWatch(r.path(), conn);
             } else {
                 watches.addExistWatch(r.path(), conn);
             }
         }
-        if (stat == null) {
+        if (node == null) {
             throw new KeeperError(ErrorCode.NONODE, r.path());
         }
-        return new ExistsResponse(stat);
+        return new ExistsResponse(tree.stat(r.path()));
     }
 
     private GetDataResponse getData(Connection conn, GetDataRequest r) throws KeeperError {
@@ -107,7 +111,25 @@ final class Reads {
     private GetACLResponse getAcl(Connection conn, GetACLRequest r) throws KeeperError {
         NodeState node = readable(conn, r.path(), Perms.READ | Perms.ADMIN);
         List<Acl> acl = node.acl();
+        if (!AclRules.allows(acl, Perms.ADMIN, sessions.authIds(conn), ipOf(conn))) {
+            acl = redactDigests(acl);
+        }
         return new GetACLResponse(acl, tree.stat(r.path()));
+    }
+
+    /** Without ADMIN, ZooKeeper hides digest hashes: "user:hash" becomes "user:x". */
+    private static List<Acl> redactDigests(List<Acl> acl) {
+        List<Acl> out = new ArrayList<>(acl.size());
+        for (Acl a : acl) {
+            String id = a.id().id();
+            int colon = id == null ? -1 : id.indexOf(':');
+            if ("digest".equals(a.id().scheme()) && colon >= 0) {
+                out.add(new Acl(a.perms(), new Id("digest", id.substring(0, colon) + ":x")));
+            } else {
+                out.add(a);
+            }
+        }
+        return out;
     }
 
     private GetEphemeralsResponse getEphemerals(Connection conn, GetEphemeralsRequest r) throws KeeperError {
@@ -135,7 +157,12 @@ final class Reads {
             infos.add(new ClientInfo("ip", ip.getHostAddress()));
         }
         for (Id id : sessions.authIds(conn)) {
-            infos.add(new ClientInfo(id.scheme(), id.id()));
+            // A digest id is "user:hash"; ZooKeeper reports only the user.
+            String user = id.id();
+            if ("digest".equals(id.scheme()) && user != null && user.indexOf(':') >= 0) {
+                user = user.substring(0, user.indexOf(':'));
+            }
+            infos.add(new ClientInfo(id.scheme(), user));
         }
         return new WhoAmIResponse(infos);
     }

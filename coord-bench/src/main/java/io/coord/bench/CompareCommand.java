@@ -1,0 +1,148 @@
+package io.coord.bench;
+
+import io.coord.bench.target.ServerKind;
+import io.coord.bench.target.ServerProcess;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * {@code compare}: launches each target as its own standalone JVM (same flags, same disk), runs
+ * identical rounds against them in alternation so drift on a shared machine hits both, and prints
+ * per-phase medians side by side.
+ */
+final class CompareCommand {
+    static final Set<String> VALUE_OPTIONS = Set.of("sessions", "inflight", "ops", "value-bytes", "phases",
+            "rounds", "targets", "warmup-ops", "json", "work-dir", "server-jvm-opts", "ready-timeout-seconds",
+            "progress-seconds", "stall-seconds", "session-timeout-ms");
+    static final Set<String> FLAGS = Set.of("keep-work-dir");
+    private static final int MAX_ROUNDS = 100;
+    private static final long DEFAULT_WARMUP_OPS = 5_000;
+
+    private CompareCommand() {
+    }
+
+    static int execute(List<String> argv, PrintStream out, PrintStream log) throws IOException, InterruptedException {
+        CliArgs args = CliArgs.parse(argv, VALUE_OPTIONS, FLAGS);
+        LoadShape shape = BenchMain.loadShape(args);
+        int rounds = args.intValue("rounds", 3);
+        if (rounds < 1 || rounds > MAX_ROUNDS) {
+            throw new IllegalArgumentException("rounds must be in [1, " + MAX_ROUNDS + "]");
+        }
+        long warmupOps = Math.min(args.longValue("warmup-ops", Math.min(DEFAULT_WARMUP_OPS, shape.opsPerPhase())),
+                LoadShape.MAX_OPS);
+        List<ServerKind> kinds = args.list("targets", List.of("coord", "zk")).stream().map(ServerKind::byLabel)
+                .distinct().toList();
+        if (kinds.isEmpty()) {
+            throw new IllegalArgumentException("--targets needs at least one of coord, zk");
+        }
+        List<String> jvmFlags = args.words("server-jvm-opts", "-Xmx1g");
+        ServerProcess.Launch launch = new ServerProcess.Launch(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                System.getProperty("java.class.path"), jvmFlags,
+                Duration.ofSeconds(args.longValue("ready-timeout-seconds", 60)));
+        String workDirOption = args.string("work-dir", null);
+        Path workDir = workDirOption == null ? Files.createTempDirectory("coord-bench-")
+                : Files.createDirectories(Path.of(workDirOption));
+        out.printf(Locale.ROOT, "compare: targets %s, %d rounds (+ warm-up of %d ops/phase), %d sessions x %d in flight,"
+                        + " %d ops/phase, %d-byte values, phases %s%n", kinds.stream().map(ServerKind::label).toList(),
+                rounds, warmupOps, shape.sessions(), shape.inflight(), shape.opsPerPhase(), shape.valueBytes(),
+                String.join(",", shape.phases()));
+        out.printf("servers: standalone JVMs with %s, data under %s%n", String.join(" ", jvmFlags), workDir);
+
+        Servers servers = new Servers();
+        Thread hook = new Thread(servers::close, "coord-bench-stop-servers");
+        Runtime.getRuntime().addShutdownHook(hook);
+        List<PhaseResult> results;
+        try {
+            for (ServerKind kind : kinds) {
+                servers.start(kind, workDir, launch, log);
+            }
+            results = runRounds(servers.started(), shape, rounds, warmupOps, log);
+        } finally {
+            servers.close();
+            Runtime.getRuntime().removeShutdownHook(hook);
+            if (!args.flag("keep-work-dir")) {
+                deleteRecursively(workDir);
+            }
+        }
+        out.println();
+        out.print(ReportTables.results(results));
+        out.println();
+        out.printf("Medians over %d rounds:%n", rounds);
+        List<String> labels = kinds.stream().map(ServerKind::label).toList();
+        out.print(ReportTables.comparison(ReportTables.summarize(results, labels), ServerKind.COORD.label(),
+                ServerKind.ZK.label()));
+        String json = args.string("json", null);
+        if (json != null) {
+            JsonLines.write(results, json, out);
+        }
+        return BenchMain.exitCode(results);
+    }
+
+    /** Warm-up once per target, then round r for every target before round r+1. */
+    private static List<PhaseResult> runRounds(List<ServerProcess> servers, LoadShape shape, int rounds,
+                                               long warmupOps, PrintStream log)
+            throws IOException, InterruptedException {
+        if (warmupOps > 0) {
+            RoundRunner warmup = new RoundRunner(shape.withOps(warmupOps), null);
+            for (ServerProcess server : servers) {
+                log.printf("warming up %s (%d ops/phase, not reported)%n", server.kind().label(), warmupOps);
+                warmup.run(server.kind().label(), server.connectString(), 0);
+            }
+        }
+        RoundRunner runner = new RoundRunner(shape, log);
+        List<PhaseResult> results = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            for (ServerProcess server : servers) {
+                results.addAll(runner.run(server.kind().label(), server.connectString(), round));
+            }
+        }
+        return results;
+    }
+
+    /** The started server processes; close() is safe from the shutdown hook and the main thread alike. */
+    private static final class Servers {
+        private final List<ServerProcess> started = new ArrayList<>();
+
+        void start(ServerKind kind, Path workDir, ServerProcess.Launch launch, PrintStream log)
+                throws IOException, InterruptedException {
+            long begin = System.nanoTime();
+            ServerProcess server = ServerProcess.start(kind, workDir, launch);
+            synchronized (this) {
+                started.add(server);
+            }
+            log.printf(Locale.ROOT, "%s started: pid %d on %s, ready in %.1f s (log %s)%n", kind.label(), server.pid(),
+                    server.connectString(), (System.nanoTime() - begin) / 1e9, server.logFile());
+        }
+
+        synchronized List<ServerProcess> started() {
+            return List.copyOf(started);
+        }
+
+        synchronized void close() {
+            for (ServerProcess server : started) {
+                server.close();
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

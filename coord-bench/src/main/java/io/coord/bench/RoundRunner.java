@@ -1,0 +1,44 @@
+package io.coord.bench;
+
+import io.coord.bench.phase.BenchPhase;
+import io.coord.bench.phase.Phases;
+import io.coord.bench.phase.Workload;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Runs the configured phases once against one target: connect, phases in order, clean up, disconnect. */
+public final class RoundRunner {
+    private final LoadShape shape;
+    private final PrintStream log;
+
+    /** @param log where progress and per-phase status lines go (stderr in the CLI), or null for silence */
+    public RoundRunner(LoadShape shape, PrintStream log) {
+        this.shape = shape;
+        this.log = log;
+    }
+
+    public List<PhaseResult> run(String targetLabel, String connectString, int round)
+            throws IOException, InterruptedException {
+        List<BenchPhase> phases = Phases.create(shape.phases());
+        String rootName = String.format(Locale.ROOT, "coord-bench-%d-%d-r%d", ProcessHandle.current().pid(),
+                System.currentTimeMillis(), round);
+        List<PhaseResult> results = new ArrayList<>();
+        try (Workload workload = Workload.open(connectString, shape, rootName, log)) {
+            for (BenchPhase phase : phases) {
+                PhaseResult result = PhaseResult.of(targetLabel, round, phase.name(), phase.run(workload),
+                        shape.runShape());
+                results.add(result);
+                if (log != null) {
+                    log.printf(Locale.ROOT, "  %s round %d %-7s %9.0f ops/s  p99 %.2f ms  errors %d%n", targetLabel,
+                            round, phase.name(), result.opsPerSecond(), PhaseResult.millis(result.p99Nanos()),
+                            result.errors());
+                }
+            }
+            workload.removeAll();
+        }
+        return results;
+    }
+}

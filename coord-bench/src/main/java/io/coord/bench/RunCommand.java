@@ -1,0 +1,31 @@
+package io.coord.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Set;
+
+/** {@code run}: drives one already-running target given by {@code --connect}. */
+final class RunCommand {
+    static final Set<String> VALUE_OPTIONS = Set.of("connect", "sessions", "inflight", "ops", "value-bytes",
+            "phases", "json", "label", "progress-seconds", "stall-seconds", "session-timeout-ms");
+
+    private RunCommand() {
+    }
+
+    /** @return the process exit code: 0 all ops succeeded, 3 some ops failed */
+    static int execute(List<String> argv, PrintStream out, PrintStream log) throws IOException, InterruptedException {
+        CliArgs args = CliArgs.parse(argv, VALUE_OPTIONS, Set.of());
+        String connect = args.required("connect");
+        LoadShape shape = BenchMain.loadShape(args);
+        String label = args.string("label", connect);
+        out.printf("run: target %s, %d sessions x %d in flight, %d ops/phase, %d-byte values, phases %s%n", connect,
+                shape.sessions(), shape.inflight(), shape.opsPerPhase(), shape.valueBytes(),
+                String.join(",", shape.phases()));
+        List<PhaseResult> results = new RoundRunner(shape, log).run(label, connect, 1);
+        out.println();
+        out.print(ReportTables.results(results));
+        JsonLines.write(results, args.string("json", null), out);
+        return BenchMain.exitCode(results);
+    }
+}

@@ -1,0 +1,150 @@
+package io.coord.bench.target;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One server in its own JVM, started on a free loopback port and ready once it answers
+ * {@code ruok} with {@code imok}. {@link #close()} is idempotent: SIGTERM, a grace period, then
+ * SIGKILL, always followed by waitFor so no zombie is left.
+ */
+public final class ServerProcess implements AutoCloseable {
+    private static final long GRACE_MS = 3_000;
+
+    /** How to launch a server JVM: java binary, classpath, JVM flags and how long to wait for it. */
+    public record Launch(String javaBin, String classpath, List<String> jvmFlags, Duration readyTimeout) {
+        public Launch {
+            jvmFlags = List.copyOf(jvmFlags);
+        }
+    }
+
+    private final ServerKind kind;
+    private final Process process;
+    private final int port;
+    private final Path logFile;
+    private boolean closed;
+
+    private ServerProcess(ServerKind kind, Process process, int port, Path logFile) {
+        this.kind = kind;
+        this.process = process;
+        this.port = port;
+        this.logFile = logFile;
+    }
+
+    public static ServerProcess start(ServerKind kind, Path workDir, Launch launch)
+            throws IOException, InterruptedException {
+        Path dir = Files.createDirectories(workDir.resolve(kind.label()));
+        Path dataDir = Files.createDirectories(dir.resolve("data"));
+        int port = freePort();
+        Path cfg = dir.resolve("server.cfg");
+        Files.writeString(cfg, kind.config(dataDir, port), StandardCharsets.UTF_8);
+        Path logback = dir.resolve("logback.xml");
+        Files.writeString(logback, "<configuration><appender name=\"F\" class=\"ch.qos.logback.core.ConsoleAppender\">"
+                + "<encoder><pattern>%d %-5level [%thread] %logger{30} - %msg%n</pattern></encoder></appender>"
+                + "<root level=\"WARN\"><appender-ref ref=\"F\"/></root></configuration>\n", StandardCharsets.UTF_8);
+        Path logFile = dir.resolve("server.out");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(launch.javaBin());
+        cmd.addAll(launch.jvmFlags());
+        cmd.add("-Dlogback.configurationFile=" + logback.toAbsolutePath());
+        if (kind == ServerKind.ZK) {
+            cmd.add("-Dzookeeper.admin.enableServer=false");
+            cmd.add("-Dzookeeper.4lw.commands.whitelist=*");
+        }
+        cmd.add("-cp");
+        cmd.add(launch.classpath());
+        cmd.add(kind.mainClass());
+        cmd.add(cfg.toAbsolutePath().toString());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(logFile.toFile()).start();
+        ServerProcess server = new ServerProcess(kind, p, port, logFile);
+        try {
+            server.awaitReady(launch.readyTimeout());
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    private void awaitReady(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException(kind.label() + " exited with " + process.exitValue() + " before it was ready; see "
+                        + logFile);
+            }
+            if ("imok".equals(fourLetterWord("ruok"))) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IOException(kind.label() + " did not answer ruok within " + timeout.toSeconds() + " s; see " + logFile);
+    }
+
+    /** Sends a four-letter word and returns the answer, or null when the port does not answer. */
+    public String fourLetterWord(String word) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+            s.setSoTimeout(2_000);
+            OutputStream out = s.getOutputStream();
+            out.write(word.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    public ServerKind kind() {
+        return kind;
+    }
+
+    public String connectString() {
+        return "127.0.0.1:" + port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        process.destroy();
+        try {
+            if (!process.waitFor(GRACE_MS, TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

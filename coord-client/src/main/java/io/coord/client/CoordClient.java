@@ -1,0 +1,591 @@
+package io.coord.client;
+
+import io.coord.client.CoordException.BadArgumentsException;
+import io.coord.client.CoordException.ConnectionLossException;
+import io.coord.client.CoordException.InvalidAclException;
+import io.coord.client.CoordException.RequestRejectedException;
+import io.coord.client.WatchRegistry.Kind;
+import io.coord.wire.Acl;
+import io.coord.wire.AddWatchRequest;
+import io.coord.wire.Create2Response;
+import io.coord.wire.CreateMode;
+import io.coord.wire.CreateRequest;
+import io.coord.wire.CreateTTLRequest;
+import io.coord.wire.DeleteRequest;
+import io.coord.wire.ErrorCode;
+import io.coord.wire.ExistsRequest;
+import io.coord.wire.ExistsResponse;
+import io.coord.wire.GetACLRequest;
+import io.coord.wire.GetACLResponse;
+import io.coord.wire.GetAllChildrenNumberRequest;
+import io.coord.wire.GetAllChildrenNumberResponse;
+import io.coord.wire.GetChildren2Request;
+import io.coord.wire.GetChildren2Response;
+import io.coord.wire.GetDataRequest;
+import io.coord.wire.GetDataResponse;
+import io.coord.wire.GetEphemeralsRequest;
+import io.coord.wire.GetEphemeralsResponse;
+import io.coord.wire.JuteRecord;
+import io.coord.wire.MultiOp;
+import io.coord.wire.MultiRequest;
+import io.coord.wire.OpCode;
+import io.coord.wire.RemoveWatchesRequest;
+import io.coord.wire.SetACLRequest;
+import io.coord.wire.SetACLResponse;
+import io.coord.wire.SetDataRequest;
+import io.coord.wire.SetDataResponse;
+import io.coord.wire.Stat;
+import io.coord.wire.SyncRequest;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The native Coord client. Every operation has an async form ({@code xxxAsync}, a
+ * {@link CompletableFuture} completed on the callback executor) and a blocking twin. Failures are
+ * {@link CoordException}s: the futures complete with them directly, the blocking methods throw them.
+ *
+ * <p><b>Retries.</b> After a {@link ConnectionLossException} the {@link RetryPolicy} re-runs the
+ * operations that are safe to repeat: reads, exists, sync, addWatch, and setData/delete/setAcl
+ * with an explicit version. Plain creates and transactions are never retried;
+ * {@link #createProtected} is.
+ *
+ * <p><b>Sessions.</b> A lost connection is {@link ConnectionState#SUSPENDED}; the client moves
+ * to the next server at once and reattaches the session ({@link ConnectionState#RECONNECTED}),
+ * re-registering every watch relative to the last zxid it saw, so changes made meanwhile still
+ * fire. If the server says the session expired the client reports {@link ConnectionState#LOST},
+ * fails what was pending with SessionExpired, drops all watches, and immediately opens a new
+ * session ({@link ConnectionState#CONNECTED} again); later operations run in that new session.
+ *
+ * <p><b>Threads.</b> Do not call blocking methods from a callback, watch or state listener when
+ * the callback executor is the client's own single thread: it would wait for itself (the client
+ * detects this and throws IllegalStateException).
+ */
+public final class CoordClient implements AutoCloseable {
+    private static final long CLOSE_TIMEOUT_MS = 3000;
+    private static final String PROTECTED_PREFIX = "_c_";
+
+    private final ClientSession session;
+    private final ConnectString connectString;
+    private final ClientOptions options;
+    private final EventLoopGroup ownedGroup;
+    private final ExecutorService ownedExecutor;
+    /** The owned callback thread, to refuse blocking calls made on it (they would wait for themselves). */
+    private final java.util.concurrent.atomic.AtomicReference<Thread> callbackThread =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private final EventLoop loop;
+    private final Retrier retrier;
+
+    private CoordClient(ConnectString cs, ClientOptions options) {
+        this.connectString = cs;
+        this.options = options;
+        EventLoopGroup group = options.eventLoopGroup();
+        ownedGroup = group == null
+                ? new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("coord-io", true), NioIoHandler.newFactory())
+                : null;
+        loop = (group == null ? ownedGroup : group).next();
+        Executor callbacks = options.callbackExecutor();
+        if (callbacks == null) {
+            ownedExecutor = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "coord-callback");
+                t.setDaemon(true);
+                callbackThread.set(t);
+                return t;
+            });
+            callbacks = ownedExecutor;
+        } else {
+            ownedExecutor = null;
+        }
+        session = new ClientSession(cs, options, loop, callbacks);
+        retrier = new Retrier(options.retryPolicy(),
+                (task, delayMs) -> loop.schedule(task, delayMs, TimeUnit.MILLISECONDS), System::nanoTime);
+    }
+
+    /**
+     * Connects and waits until a session is established, at most connectionTimeoutMs.
+     *
+     * @param connectString {@code "host1:2181,host2:2181/optional/chroot"}
+     * @throws ConnectionLossException when no server answered in time
+     */
+    public static CoordClient connect(String connectString, ClientOptions options) {
+        CoordClient client = new CoordClient(ConnectString.parse(connectString), options);
+        client.session.start();
+        try {
+            client.session.firstSession().get(options.connectionTimeoutMs(), TimeUnit.MILLISECONDS);
+            return client;
+        } catch (TimeoutException | ExecutionException e) {
+            client.close();
+            throw new ConnectionLossException(null, "could not connect to " + connectString + " within "
+                    + options.connectionTimeoutMs() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            client.close();
+            throw new RequestRejectedException(null, "interrupted while connecting");
+        }
+    }
+
+    public static CoordClient connect(String connectString) {
+        return connect(connectString, ClientOptions.defaults());
+    }
+
+    /** The current session id (0 between an expiry and the next session). */
+    public long sessionId() {
+        return session.sessionId();
+    }
+
+    /** The session password, to attach another client to this session (tools and tests). */
+    public byte[] sessionPassword() {
+        return await(session.password());
+    }
+
+    public int negotiatedSessionTimeoutMs() {
+        return session.negotiatedTimeoutMs();
+    }
+
+    public boolean isConnected() {
+        return session.isConnected();
+    }
+
+    public String chroot() {
+        return connectString.chroot();
+    }
+
+    public void addConnectionStateListener(ConnectionStateListener listener) {
+        session.addStateListener(listener);
+    }
+
+    public void removeConnectionStateListener(ConnectionStateListener listener) {
+        session.removeStateListener(listener);
+    }
+
+    // ---- create ----
+
+    public CompletableFuture<CreateResult> createAsync(String path, byte[] data, List<Acl> acl, CreateMode mode) {
+        return createAsync(path, data, acl, mode, 0);
+    }
+
+    /** Creates a node; {@code ttlMs} is for the TTL modes only (and required there). Never retried. */
+    public CompletableFuture<CreateResult> createAsync(String path, byte[] data, List<Acl> acl, CreateMode mode,
+                                                       long ttlMs) {
+        try {
+            Paths.checkCreate(path, acl, mode, ttlMs);
+        } catch (CoordException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return createOnce(path, data, acl, mode, ttlMs);
+    }
+
+    public CreateResult create(String path, byte[] data, List<Acl> acl, CreateMode mode) {
+        return await(createAsync(path, data, acl, mode));
+    }
+
+    public CreateResult create(String path, byte[] data, List<Acl> acl, CreateMode mode, long ttlMs) {
+        return await(createAsync(path, data, acl, mode, ttlMs));
+    }
+
+    /**
+     * A create that is safe to retry: the node's name gets the prefix {@code _c_<uuid>-} (so
+     * {@code /locks/lock-} becomes {@code /locks/_c_<uuid>-lock-0000000007} in a sequential mode).
+     * After a connection loss the parent's children are listed and a node with that prefix, if
+     * found, is the result; otherwise the create is retried. So a retry never leaves an orphan.
+     */
+    public CompletableFuture<CreateResult> createProtectedAsync(String path, byte[] data, List<Acl> acl,
+                                                                CreateMode mode) {
+        try {
+            Paths.checkCreate(path, acl, mode, mode.isTtl() ? 1 : 0);
+            if (mode.isTtl()) {
+                throw new BadArgumentsException(path, "createProtected does not take TTL modes");
+            }
+        } catch (CoordException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        String parent = Paths.parent(path);
+        String prefix = PROTECTED_PREFIX + UUID.randomUUID() + "-";
+        String protectedPath = Paths.join(parent, prefix + path.substring(path.lastIndexOf('/') + 1));
+        return retrier.run(() -> createOnce(protectedPath, data, acl, mode, 0),
+                () -> findProtected(parent, prefix));
+    }
+
+    public CreateResult createProtected(String path, byte[] data, List<Acl> acl, CreateMode mode) {
+        return await(createProtectedAsync(path, data, acl, mode));
+    }
+
+    private CompletableFuture<CreateResult> findProtected(String parent, String prefix) {
+        return getChildrenAsync(parent).thenCompose(children -> {
+            for (String child : children.children()) {
+                if (child.startsWith(prefix)) {
+                    String found = Paths.join(parent, child);
+                    return existsAsync(found).thenApply(stat -> stat == null ? null : new CreateResult(found, stat));
+                }
+            }
+            return CompletableFuture.completedFuture(null);
+        });
+    }
+
+    private CompletableFuture<CreateResult> createOnce(String path, byte[] data, List<Acl> acl, CreateMode mode,
+                                                       long ttlMs) {
+        String sp = serverPath(path);
+        int op;
+        JuteRecord body;
+        if (mode.isTtl()) {
+            op = OpCode.CREATE_TTL;
+            body = new CreateTTLRequest(sp, data, acl, mode.flag(), ttlMs);
+        } else {
+            op = mode.isContainer() ? OpCode.CREATE_CONTAINER : OpCode.CREATE2;
+            body = new CreateRequest(sp, data, acl, mode.flag());
+        }
+        return call(op, body, path, null, reply -> {
+            Create2Response r = (Create2Response) reply.body();
+            return new CreateResult(connectString.toClientPath(r.path()), r.stat());
+        });
+    }
+
+    // ---- delete, setData, setAcl ----
+
+    /** Deletes a node at {@code version} (-1: any). Retried after connection loss only with a version. */
+    public CompletableFuture<Void> deleteAsync(String path, int version) {
+        return op(path, version != -1, () -> call(OpCode.DELETE,
+                new DeleteRequest(serverPath(path), version), path, null, r -> null));
+    }
+
+    public void delete(String path, int version) {
+        await(deleteAsync(path, version));
+    }
+
+    public CompletableFuture<Stat> setDataAsync(String path, byte[] data, int version) {
+        return op(path, version != -1, () -> call(OpCode.SET_DATA,
+                new SetDataRequest(serverPath(path), data, version), path, null,
+                r -> ((SetDataResponse) r.body()).stat()));
+    }
+
+    public Stat setData(String path, byte[] data, int version) {
+        return await(setDataAsync(path, data, version));
+    }
+
+    public CompletableFuture<Stat> setAclAsync(String path, List<Acl> acl, int version) {
+        if (acl == null || acl.isEmpty()) {
+            return CompletableFuture.failedFuture(new InvalidAclException(path));
+        }
+        return op(path, version != -1, () -> call(OpCode.SET_ACL,
+                new SetACLRequest(serverPath(path), acl, version), path, null,
+                r -> ((SetACLResponse) r.body()).stat()));
+    }
+
+    public Stat setAcl(String path, List<Acl> acl, int version) {
+        return await(setAclAsync(path, acl, version));
+    }
+
+    // ---- reads ----
+
+    /** The node's Stat, or null when it does not exist. */
+    public CompletableFuture<Stat> existsAsync(String path) {
+        return existsAsync(path, null);
+    }
+
+    /** Like {@link #existsAsync(String)}; a non-null watcher fires once on creation, change or deletion. */
+    public CompletableFuture<Stat> existsAsync(String path, WatchListener watcher) {
+        return op(path, true, () -> rawCall(OpCode.EXISTS, new ExistsRequest(serverPath(path), watcher != null), path,
+                watcher == null ? null : reply -> {
+                    int err = reply.header().err();
+                    if (err == 0) {
+                        session.watchesInLoop().add(Kind.DATA, path, watcher);
+                    } else if (err == ErrorCode.NONODE.code()) {
+                        session.watchesInLoop().add(Kind.EXIST, path, watcher);
+                    }
+                }, reply -> {
+                    int err = reply.header().err();
+                    if (err == ErrorCode.NONODE.code()) {
+                        return null;
+                    }
+                    throwIfError(reply, path);
+                    return ((ExistsResponse) reply.body()).stat();
+                }));
+    }
+
+    public Stat exists(String path) {
+        return await(existsAsync(path));
+    }
+
+    public Stat exists(String path, WatchListener watcher) {
+        return await(existsAsync(path, watcher));
+    }
+
+    public CompletableFuture<DataResult> getDataAsync(String path) {
+        return getDataAsync(path, null);
+    }
+
+    /** The node's data; a non-null watcher fires once on its change or deletion. */
+    public CompletableFuture<DataResult> getDataAsync(String path, WatchListener watcher) {
+        return op(path, true, () -> call(OpCode.GET_DATA, new GetDataRequest(serverPath(path), watcher != null),
+                path, registering(Kind.DATA, path, watcher), r -> {
+                    GetDataResponse g = (GetDataResponse) r.body();
+                    return new DataResult(g.data(), g.stat());
+                }));
+    }
+
+    public DataResult getData(String path) {
+        return await(getDataAsync(path));
+    }
+
+    public DataResult getData(String path, WatchListener watcher) {
+        return await(getDataAsync(path, watcher));
+    }
+
+    public CompletableFuture<ChildrenResult> getChildrenAsync(String path) {
+        return getChildrenAsync(path, null);
+    }
+
+    /** The node's children; a non-null watcher fires once when they change or the node is deleted. */
+    public CompletableFuture<ChildrenResult> getChildrenAsync(String path, WatchListener watcher) {
+        return op(path, true, () -> call(OpCode.GET_CHILDREN2,
+                new GetChildren2Request(serverPath(path), watcher != null), path,
+                registering(Kind.CHILD, path, watcher), r -> {
+                    GetChildren2Response g = (GetChildren2Response) r.body();
+                    return new ChildrenResult(g.children(), g.stat());
+                }));
+    }
+
+    public ChildrenResult getChildren(String path) {
+        return await(getChildrenAsync(path));
+    }
+
+    public ChildrenResult getChildren(String path, WatchListener watcher) {
+        return await(getChildrenAsync(path, watcher));
+    }
+
+    public CompletableFuture<AclResult> getAclAsync(String path) {
+        return op(path, true, () -> call(OpCode.GET_ACL, new GetACLRequest(serverPath(path)), path, null, r -> {
+            GetACLResponse g = (GetACLResponse) r.body();
+            return new AclResult(g.acl(), g.stat());
+        }));
+    }
+
+    public AclResult getAcl(String path) {
+        return await(getAclAsync(path));
+    }
+
+    /** Waits until the server this client talks to has caught up with the leader for {@code path}. */
+    public CompletableFuture<Void> syncAsync(String path) {
+        return op(path, true, () -> call(OpCode.SYNC, new SyncRequest(serverPath(path)), path, null, r -> null));
+    }
+
+    public void sync(String path) {
+        await(syncAsync(path));
+    }
+
+    /** Paths of this session's ephemeral nodes that start with {@code prefix} ("/" for all). */
+    public CompletableFuture<List<String>> getEphemeralsAsync(String prefix) {
+        return op(prefix, true, () -> call(OpCode.GET_EPHEMERALS, new GetEphemeralsRequest(serverPath(prefix)),
+                prefix, null, r -> {
+                    List<String> out = new ArrayList<>();
+                    for (String p : ((GetEphemeralsResponse) r.body()).ephemerals()) {
+                        out.add(connectString.toClientPath(p));
+                    }
+                    return List.copyOf(out);
+                }));
+    }
+
+    public List<String> getEphemerals(String prefix) {
+        return await(getEphemeralsAsync(prefix));
+    }
+
+    /** The number of descendants of {@code path} (not counting itself). */
+    public CompletableFuture<Integer> getAllChildrenNumberAsync(String path) {
+        return op(path, true, () -> call(OpCode.GET_ALL_CHILDREN_NUMBER,
+                new GetAllChildrenNumberRequest(serverPath(path)), path, null,
+                r -> ((GetAllChildrenNumberResponse) r.body()).totalNumber()));
+    }
+
+    public int getAllChildrenNumber(String path) {
+        return await(getAllChildrenNumberAsync(path));
+    }
+
+    // ---- watches ----
+
+    /** Subscribes {@code listener} to {@code path} until removed; survives reconnects. */
+    public CompletableFuture<Void> addWatchAsync(String path, WatchMode mode, WatchListener listener) {
+        if (listener == null || mode == null) {
+            return CompletableFuture.failedFuture(new BadArgumentsException(path, "listener and mode are required"));
+        }
+        Kind kind = mode == WatchMode.PERSISTENT ? Kind.PERSISTENT : Kind.RECURSIVE;
+        return op(path, true, () -> call(OpCode.ADD_WATCH, new AddWatchRequest(serverPath(path), mode.code()),
+                path, registering(kind, path, listener), r -> null));
+    }
+
+    public void addWatch(String path, WatchMode mode, WatchListener listener) {
+        await(addWatchAsync(path, mode, listener));
+    }
+
+    /**
+     * Removes {@code listener} (or, when null, every listener) of the given type at {@code path}.
+     * Removed listeners get a DATA_WATCH_REMOVED, CHILD_WATCH_REMOVED or PERSISTENT_WATCH_REMOVED
+     * event. Fails with NOWATCHER when nothing matched. The server is told once no listener of
+     * that kind remains at the path.
+     */
+    public CompletableFuture<Void> removeWatchesAsync(String path, WatchType type, WatchListener listenerOrNull) {
+        try {
+            Paths.validate(path, false);
+        } catch (CoordException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return new WatchRemoval(this, session, path, type, listenerOrNull).run();
+    }
+
+    public void removeWatches(String path, WatchType type, WatchListener listenerOrNull) {
+        await(removeWatchesAsync(path, type, listenerOrNull));
+    }
+
+    CompletableFuture<Void> sendRemoveWatches(String path, int wireType) {
+        return rawCall(OpCode.REMOVE_WATCHES, new RemoveWatchesRequest(serverPath(path), wireType), path, null,
+                reply -> {
+                    int err = reply.header().err();
+                    if (err != 0 && err != ErrorCode.NOWATCHER.code()) {
+                        throwIfError(reply, path);
+                    }
+                    return null;
+                });
+    }
+
+    // ---- transactions ----
+
+    public Transaction transaction() {
+        return new Transaction(this);
+    }
+
+    CompletableFuture<List<OpResult>> multiAsync(List<MultiOp> ops, List<String> clientPaths) {
+        MultiRequest req = new MultiRequest(ops);
+        return rawCall(req.opCode(), req, null, null,
+                reply -> Transactions.results(reply, clientPaths, connectString));
+    }
+
+    // ---- plumbing ----
+
+    String serverPath(String clientPath) {
+        return connectString.toServerPath(clientPath);
+    }
+
+    private Consumer<Call.Reply> registering(Kind kind, String path, WatchListener watcher) {
+        if (watcher == null) {
+            return null;
+        }
+        return reply -> {
+            if (reply.header().err() == 0) {
+                session.watchesInLoop().add(kind, path, watcher);
+            }
+        };
+    }
+
+    /** Validates the path, then runs {@code attempt}, retried when {@code retryable}. */
+    private <T> CompletableFuture<T> op(String path, boolean retryable,
+                                        java.util.function.Supplier<CompletableFuture<T>> attempt) {
+        try {
+            Paths.validate(path, false);
+        } catch (CoordException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return retryable ? retrier.run(attempt, null) : attempt.get();
+    }
+
+    /** Sends a request; err != 0 fails with the matching exception, else {@code onSuccess} maps the reply. */
+    private <T> CompletableFuture<T> call(int op, JuteRecord body, String path, Consumer<Call.Reply> inLoop,
+                                          Function<Call.Reply, T> onSuccess) {
+        return rawCall(op, body, path, inLoop, reply -> {
+            throwIfError(reply, path);
+            return onSuccess.apply(reply);
+        });
+    }
+
+    /** Sends a request; {@code mapper} sees every reply and may throw a CoordException. */
+    private <T> CompletableFuture<T> rawCall(int op, JuteRecord body, String path, Consumer<Call.Reply> inLoop,
+                                             Function<Call.Reply, T> mapper) {
+        Call c = new Call(op, body, path, path == null ? null : serverPath(path), inLoop);
+        CompletableFuture<T> result = new CompletableFuture<>();
+        session.submit(c).whenComplete((reply, e) -> {
+            if (e != null) {
+                result.completeExceptionally(Retrier.unwrap(e));
+                return;
+            }
+            try {
+                result.complete(mapper.apply(reply));
+            } catch (RuntimeException ex) {
+                result.completeExceptionally(ex);
+            }
+        });
+        return result;
+    }
+
+    private static void throwIfError(Call.Reply reply, String path) {
+        int err = reply.header().err();
+        if (err != 0) {
+            throw CoordException.of(ErrorCode.of(err), path);
+        }
+    }
+
+    /** Waits for {@code f}, throwing its CoordException as is. */
+    <T> T await(CompletableFuture<T> f) {
+        Thread me = Thread.currentThread();
+        if (me == callbackThread.get() || loop.inEventLoop()) {
+            throw new IllegalStateException("blocking call on the client's callback or I/O thread would wait "
+                    + "for itself; use the async method");
+        }
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            Throwable cause = Retrier.unwrap(e);
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RequestRejectedException(null, "interrupted while waiting for the reply");
+        }
+    }
+
+    /** Closes the session (ephemerals go at once) and releases threads and sockets. */
+    @Override
+    public void close() {
+        CompletableFuture<Void> closed = session.closeAsync();
+        Thread me = Thread.currentThread();
+        boolean onOwnThread = me == callbackThread.get() || loop.inEventLoop();
+        if (!onOwnThread) {
+            try {
+                closed.get(CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // Best effort: resources are released below anyway.
+            }
+        }
+        if (ownedGroup != null) {
+            ownedGroup.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS);
+            if (!onOwnThread) {
+                ownedGroup.terminationFuture().awaitUninterruptibly(CLOSE_TIMEOUT_MS);
+            }
+        }
+        if (ownedExecutor != null) {
+            ownedExecutor.shutdown();
+            if (!onOwnThread) {
+                try {
+                    ownedExecutor.awaitTermination(CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+}

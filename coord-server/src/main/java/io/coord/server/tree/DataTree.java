@@ -1,0 +1,415 @@
+package io.coord.server.tree;
+
+import io.coord.wire.Acl;
+import io.coord.wire.Stat;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The znode tree. Owned by the request thread: every query and mutation must run there, except
+ * {@link TreeSnapshot} reads, which may run on one snapshot thread at a time. Mutations do no
+ * validation beyond internal consistency (that is {@code TxnPrep}'s job); an impossible mutation
+ * (missing parent, existing node, ...) throws {@link IllegalStateException}.
+ *
+ * <p>Every state change goes through one primitive that (1) publishes the pre-image to an active
+ * snapshot, (2) records an undo entry when an undo journal is open (used to prepare multi ops),
+ * and (3) keeps the indexes, the ACL interner, the data size and the digest in step.
+ */
+public final class DataTree {
+    public static final String ZOOKEEPER = "/zookeeper";
+    public static final String CONFIG = "/zookeeper/config";
+    public static final String QUOTA = "/zookeeper/quota";
+
+    private final ConcurrentHashMap<String, Znode> nodes = new ConcurrentHashMap<>();
+    private final Map<Long, Set<String>> ephemerals = new HashMap<>();
+    private final Set<String> containers = new HashSet<>();
+    private final Set<String> ttls = new HashSet<>();
+    private final AclInterner acls = new AclInterner();
+    private long digest;
+    private long dataSize;
+    private volatile TreeSnapshot activeSnapshot;
+    private List<Undo> undo;
+
+    private record Undo(String path, NodeState before) {
+    }
+
+    /** A new tree holding "/", "/zookeeper", "/zookeeper/config" and "/zookeeper/quota" as ZooKeeper. */
+    public DataTree() {
+        byte[] empty = new byte[0];
+        List<Acl> open = Acl.OPEN_ACL_UNSAFE;
+        // The odd cversions and aversion are what a fresh ZooKeeper 3.9 tree reports.
+        insertLoaded("/", new NodeState(empty, open, 0, 0, 0, 0, 0, -1, 0, 0, 0));
+        insertLoaded(ZOOKEEPER, new NodeState(empty, open, 0, 0, 0, 0, 0, -2, 0, 0, 0));
+        insertLoaded(CONFIG, new NodeState(empty, Acl.READ_ACL_UNSAFE, 0, 0, 0, 0, 0, 0, -1, 0, 0));
+        insertLoaded(QUOTA, new NodeState(empty, open, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+        linkChildren();
+    }
+
+    private DataTree(boolean unused) {
+    }
+
+    /** Paths ZooKeeper never lets a client delete. */
+    public static boolean isSystemPath(String path) {
+        return "/".equals(path) || ZOOKEEPER.equals(path) || CONFIG.equals(path) || QUOTA.equals(path);
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    public boolean exists(String path) {
+        return nodes.containsKey(path);
+    }
+
+    /** The node's state, or null when there is no such node. */
+    public NodeState node(String path) {
+        Znode z = nodes.get(path);
+        return z == null ? null : z.state;
+    }
+
+    /** The node's Stat, or null when there is no such node. */
+    public Stat stat(String path) {
+        Znode z = nodes.get(path);
+        return z == null ? null : z.state.toStat(z.children.size());
+    }
+
+    /** Number of children, or -1 when there is no such node. */
+    public int childCount(String path) {
+        Znode z = nodes.get(path);
+        return z == null ? -1 : z.children.size();
+    }
+
+    /**
+     * The children's names in no particular order (ZooKeeper also returns hash order), or null
+     * when there is no such node. A fresh list the caller may keep or sort.
+     */
+    public List<String> children(String path) {
+        Znode z = nodes.get(path);
+        return z == null ? null : new ArrayList<>(z.children);
+    }
+
+    /** The node's ACL (immutable, shared), or null when there is no such node. */
+    public List<Acl> acl(String path) {
+        Znode z = nodes.get(path);
+        return z == null ? null : z.state.acl();
+    }
+
+    /** The ephemeral nodes of a session, sorted by path; empty when none. */
+    public Set<String> ephemerals(long sessionId) {
+        Set<String> paths = ephemerals.get(sessionId);
+        return paths == null ? Collections.emptySortedSet() : Collections.unmodifiableSet(new TreeSet<>(paths));
+    }
+
+    /** Ids of the sessions that own ephemeral nodes. */
+    public Set<Long> sessionsWithEphemerals() {
+        return Collections.unmodifiableSet(ephemerals.keySet());
+    }
+
+    /** Container node paths (live, unmodifiable view). */
+    public Set<String> containers() {
+        return Collections.unmodifiableSet(containers);
+    }
+
+    /** TTL node paths (live, unmodifiable view). */
+    public Set<String> ttlNodes() {
+        return Collections.unmodifiableSet(ttls);
+    }
+
+    /** Number of descendants of {@code path} (children, grandchildren, ...); 0 when missing. */
+    public int allChildrenNumber(String path) {
+        Znode start = nodes.get(path);
+        if (start == null) {
+            return 0;
+        }
+        int count = 0;
+        Deque<Map.Entry<String, Znode>> todo = new ArrayDeque<>();
+        todo.push(Map.entry(path, start));
+        while (!todo.isEmpty()) {
+            Map.Entry<String, Znode> e = todo.pop();
+            for (String name : e.getValue().children) {
+                String childPath = PathRules.child(e.getKey(), name);
+                Znode child = nodes.get(childPath);
+                count++;
+                if (child != null && !child.children.isEmpty()) {
+                    todo.push(Map.entry(childPath, child));
+                }
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Number of znodes, root and system nodes included. (ZooKeeper's {@code zk_znode_count} is
+     * one more, because it also stores the root under "".)
+     */
+    public int nodeCount() {
+        return nodes.size();
+    }
+
+    /** Sum over nodes of path length + data length, as ZooKeeper's {@code approximateDataSize}. */
+    public long approximateDataSize() {
+        return dataSize;
+    }
+
+    /** Order-independent 64-bit digest of all paths and states, kept up to date on every change. */
+    public long digest() {
+        return digest;
+    }
+
+    /** The digest recomputed from scratch (to check {@link #digest()}). */
+    public long computeDigest() {
+        long d = 0;
+        for (Map.Entry<String, Znode> e : nodes.entrySet()) {
+            d += NodeHash.of(e.getKey(), e.getValue().state);
+        }
+        return d;
+    }
+
+    /** Number of distinct ACL lists held. */
+    public int aclCacheSize() {
+        return acls.size();
+    }
+
+    /** All paths, sorted (for tests, dumps and comparisons; O(n log n)). */
+    public List<String> sortedPaths() {
+        List<String> paths = new ArrayList<>(nodes.keySet());
+        Collections.sort(paths);
+        return paths;
+    }
+
+    // ---------------------------------------------------------------- mutations
+
+    /**
+     * Creates a node: czxid = mzxid = pzxid = zxid, ctime = mtime = timeMs, versions 0; the
+     * parent's cversion becomes {@code parentCVersion} and its pzxid {@code zxid}.
+     */
+    public NodeState createNode(String path, byte[] data, List<Acl> acl, long ephemeralOwner,
+                                int parentCVersion, long zxid, long timeMs) {
+        if (nodes.containsKey(path)) {
+            throw inconsistent("create of existing node " + path);
+        }
+        String parentPath = PathRules.parent(path);
+        NodeState parent = require(parentPath);
+        change(parentPath, parent.withChildChange(parentCVersion, zxid));
+        NodeState created = new NodeState(data, acl, zxid, zxid, timeMs, timeMs, 0, 0, 0,
+                ephemeralOwner, zxid);
+        return change(path, created);
+    }
+
+    /** Deletes a childless node; the parent's cversion goes up by one and its pzxid becomes zxid. */
+    public NodeState deleteNode(String path, long zxid) {
+        NodeState gone = require(path);
+        if (nodes.get(path).children.size() > 0 || "/".equals(path)) {
+            throw inconsistent("delete of non-empty node " + path);
+        }
+        String parentPath = PathRules.parent(path);
+        NodeState parent = require(parentPath);
+        change(path, null);
+        change(parentPath, parent.withChildChange(parent.cversion() + 1, zxid));
+        return gone;
+    }
+
+    /** Replaces the data; version becomes {@code newVersion}, mzxid/mtime the txn's. */
+    public NodeState setData(String path, byte[] data, int newVersion, long zxid, long timeMs) {
+        return change(path, require(path).withData(data, newVersion, zxid, timeMs));
+    }
+
+    /** Replaces the ACL; aversion becomes {@code newAversion}. */
+    public NodeState setAcl(String path, List<Acl> acl, int newAversion) {
+        return change(path, require(path).withAcl(acl, newAversion));
+    }
+
+    // ---------------------------------------------------------------- undo journal
+
+    /** Starts recording every change so {@link #rollbackUndo()} can revert them. Not nestable. */
+    public void beginUndo() {
+        if (undo != null) {
+            throw new IllegalStateException("undo journal already open");
+        }
+        undo = new ArrayList<>();
+    }
+
+    /** Reverts every change since {@link #beginUndo()}, newest first, and closes the journal. */
+    public void rollbackUndo() {
+        List<Undo> journal = undo;
+        undo = null;
+        if (journal == null) {
+            throw new IllegalStateException("no undo journal open");
+        }
+        for (int i = journal.size() - 1; i >= 0; i--) {
+            Undo u = journal.get(i);
+            change(u.path(), u.before());
+        }
+    }
+
+    // ---------------------------------------------------------------- snapshots
+
+    /** Starts a consistent snapshot as of now (call on the request thread after applying zxid). */
+    public TreeSnapshot beginSnapshot(long zxid) {
+        if (activeSnapshot != null) {
+            throw new IllegalStateException("a snapshot is already in progress");
+        }
+        TreeSnapshot s = new TreeSnapshot(this, zxid);
+        activeSnapshot = s;
+        return s;
+    }
+
+    void endSnapshot(TreeSnapshot s) {
+        if (activeSnapshot == s) {
+            activeSnapshot = null;
+        }
+    }
+
+    Set<String> liveKeys() {
+        return nodes.keySet();
+    }
+
+    NodeState liveState(String path) {
+        Znode z = nodes.get(path);
+        return z == null ? null : z.state;
+    }
+
+    /**
+     * Rebuilds a tree from (path, {@link NodeCodec} bytes) entries in any order: states, children
+     * sets, indexes, digest. Throws IllegalArgumentException for an invalid or duplicate path, a
+     * missing parent or a missing root, and WireFormatException for undecodable bytes.
+     */
+    public static DataTree fromSnapshot(Iterator<? extends Map.Entry<String, byte[]>> entries) {
+        DataTree t = new DataTree(true);
+        while (entries.hasNext()) {
+            Map.Entry<String, byte[]> e = entries.next();
+            String path = e.getKey();
+            PathRules.validate(path, false);
+            if (t.nodes.containsKey(path)) {
+                throw new IllegalArgumentException("duplicate path in snapshot: " + path);
+            }
+            t.insertLoaded(path, NodeCodec.decode(e.getValue()));
+        }
+        if (!t.nodes.containsKey("/")) {
+            throw new IllegalArgumentException("snapshot has no root node");
+        }
+        t.linkChildren();
+        return t;
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private NodeState require(String path) {
+        Znode z = nodes.get(path);
+        if (z == null) {
+            throw inconsistent("no node " + path);
+        }
+        return z.state;
+    }
+
+    private static IllegalStateException inconsistent(String what) {
+        return new IllegalStateException("tree inconsistency: " + what);
+    }
+
+    private void insertLoaded(String path, NodeState s) {
+        Znode z = new Znode(s.withAclInstance(acls.acquire(s.acl())));
+        nodes.put(path, z);
+        account(path, z);
+    }
+
+    private void linkChildren() {
+        for (String path : nodes.keySet()) {
+            if ("/".equals(path)) {
+                continue;
+            }
+            Znode parent = nodes.get(PathRules.parent(path));
+            if (parent == null) {
+                throw new IllegalArgumentException("node without parent: " + path);
+            }
+            parent.children.add(PathRules.name(path));
+        }
+    }
+
+    /** The one primitive that changes a path's state (null = node absent). */
+    private NodeState change(String path, NodeState newState) {
+        Znode z = nodes.get(path);
+        NodeState old = z == null ? null : z.state;
+        if (old == null && newState == null) {
+            return null;
+        }
+        if (newState == null && (!z.children.isEmpty() || "/".equals(path))) {
+            throw inconsistent("removal of node with children " + path);
+        }
+        if (old == null && ("/".equals(path) || !nodes.containsKey(PathRules.parent(path)))) {
+            throw inconsistent("no parent for " + path);
+        }
+        TreeSnapshot snap = activeSnapshot;
+        if (snap != null) {
+            snap.recordPreImage(path, old); // must precede the live change: see TreeSnapshot
+        }
+        if (undo != null) {
+            undo.add(new Undo(path, old));
+        }
+        NodeState next = newState == null ? null : newState.withAclInstance(acls.acquire(newState.acl()));
+        if (z != null) {
+            unaccount(path, z);
+        }
+        if (next == null) {
+            unlink(path);
+        } else if (z == null) {
+            z = new Znode(next);
+            link(path, z);
+            account(path, z);
+        } else {
+            z.state = next;
+            account(path, z);
+        }
+        return next;
+    }
+
+    private void link(String path, Znode z) {
+        nodes.put(path, z);
+        nodes.get(PathRules.parent(path)).children.add(PathRules.name(path));
+    }
+
+    private void unlink(String path) {
+        nodes.remove(path);
+        nodes.get(PathRules.parent(path)).children.remove(PathRules.name(path));
+    }
+
+    private void account(String path, Znode z) {
+        NodeState s = z.state;
+        z.hash = NodeHash.of(path, s);
+        digest += z.hash;
+        dataSize += path.length() + s.dataLength();
+        long owner = s.ephemeralOwner();
+        if (EphemeralOwner.isContainer(owner)) {
+            containers.add(path);
+        } else if (EphemeralOwner.isTtl(owner)) {
+            ttls.add(path);
+        } else if (owner != 0) {
+            ephemerals.computeIfAbsent(owner, k -> new HashSet<>()).add(path);
+        }
+    }
+
+    private void unaccount(String path, Znode z) {
+        NodeState s = z.state;
+        digest -= z.hash;
+        dataSize -= path.length() + s.dataLength();
+        acls.release(s.acl());
+        long owner = s.ephemeralOwner();
+        if (EphemeralOwner.isContainer(owner)) {
+            containers.remove(path);
+        } else if (EphemeralOwner.isTtl(owner)) {
+            ttls.remove(path);
+        } else if (owner != 0) {
+            Set<String> paths = ephemerals.get(owner);
+            if (paths != null && paths.remove(path) && paths.isEmpty()) {
+                ephemerals.remove(owner);
+            }
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.coord.server.zab;
+
+import io.coord.server.zab.ZabMessage.PeerState;
+import io.coord.server.zab.ZabMessage.Vote;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Fast leader election, one round per {@link #start}. Votes are ordered by (peerEpoch, zxid, id):
+ * a member adopts any better vote it hears in its round and re-broadcasts; a quorum of identical
+ * votes in the round elects. Members that are already FOLLOWING/LEADING answer LOOKING members with
+ * the vote that elected their leader, so a member coming up later joins the existing leader once a
+ * quorum reports it and the leader itself confirms it is LEADING.
+ * Election only needs to pick a good candidate; safety is enforced by discovery.
+ */
+final class FastLeaderElection {
+    /** What a member currently votes for. */
+    record Ballot(long leaderId, long zxid, long peerEpoch) {
+        boolean beats(Ballot o) {
+            if (peerEpoch != o.peerEpoch) {
+                return peerEpoch > o.peerEpoch;
+            }
+            if (zxid != o.zxid) {
+                return zxid > o.zxid;
+            }
+            return leaderId > o.leaderId;
+        }
+    }
+
+    /** The outcome of a round. */
+    record Decision(long leaderId, Ballot ballot, long electionEpoch) {
+    }
+
+    private final long myId;
+    private final Quorum quorum;
+    private long logicalClock;
+    private Ballot proposal;
+    private Ballot self;
+    private final Map<Long, Ballot> received = new HashMap<>();
+    private final Map<Long, Vote> outOfElection = new HashMap<>();
+    private int ticksSinceBroadcast;
+
+    FastLeaderElection(long myId, Quorum quorum) {
+        this.myId = myId;
+        this.quorum = quorum;
+    }
+
+    long logicalClock() {
+        return logicalClock;
+    }
+
+    Ballot proposal() {
+        return proposal;
+    }
+
+    /** Starts a new round voting for ourselves with our history (currentEpoch, lastZxid). */
+    void start(long currentEpoch, long lastZxid, Actions.Builder out) {
+        logicalClock++;
+        self = new Ballot(myId, lastZxid, currentEpoch);
+        proposal = self;
+        received.clear();
+        outOfElection.clear();
+        received.put(myId, proposal);
+        broadcast(out);
+    }
+
+    /** Resends our notification periodically: messages may be lost. */
+    void tick(int resendTicks, Actions.Builder out) {
+        if (++ticksSinceBroadcast >= resendTicks) {
+            broadcast(out);
+        }
+    }
+
+    private void broadcast(Actions.Builder out) {
+        ticksSinceBroadcast = 0;
+        for (long id : quorum.voters()) {
+            if (id != myId) {
+                out.send(id, notification());
+            }
+        }
+    }
+
+    Vote notification() {
+        return new Vote(proposal.leaderId(), proposal.zxid(), proposal.peerEpoch(), logicalClock, PeerState.LOOKING);
+    }
+
+    /** Handles a notification while LOOKING; returns the decision if this round is over. */
+    Optional<Decision> onVote(long from, Vote n, Actions.Builder out) {
+        if (!quorum.isVoter(from) || from == myId) {
+            return Optional.empty();
+        }
+        Ballot theirs = new Ballot(n.leaderId(), n.zxid(), n.peerEpoch());
+        if (n.state() == PeerState.LOOKING) {
+            return onLookingVote(from, n, theirs, out);
+        }
+        return onSettledVote(from, n, theirs);
+    }
+
+    private Optional<Decision> onLookingVote(long from, Vote n, Ballot theirs, Actions.Builder out) {
+        if (n.electionEpoch() > logicalClock) {
+            logicalClock = n.electionEpoch();
+            received.clear();
+            proposal = theirs.beats(self) ? theirs : self;
+            received.put(myId, proposal);
+            broadcast(out);
+        } else if (n.electionEpoch() < logicalClock) {
+            out.send(from, notification());
+            return Optional.empty();
+        } else if (theirs.beats(proposal)) {
+            proposal = theirs;
+            received.put(myId, proposal);
+            broadcast(out);
+        }
+        received.put(from, theirs);
+        if (agreeing(received, proposal) >= quorum.size()) {
+            return Optional.of(new Decision(proposal.leaderId(), proposal, logicalClock));
+        }
+        return Optional.empty();
+    }
+
+    private static int agreeing(Map<Long, Ballot> votes, Ballot b) {
+        int n = 0;
+        for (Ballot v : votes.values()) {
+            if (v.equals(b)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** A FOLLOWING/LEADING member told us whom it follows. */
+    private Optional<Decision> onSettledVote(long from, Vote n, Ballot theirs) {
+        outOfElection.put(from, n);
+        int support = 0;
+        boolean leaderConfirms = false;
+        for (Map.Entry<Long, Vote> e : outOfElection.entrySet()) {
+            Vote v = e.getValue();
+            // Only the leader id: members may have joined the same leader through different rounds.
+            if (v.leaderId() == n.leaderId()) {
+                support++;
+                if (e.getKey() == n.leaderId() && v.state() == PeerState.LEADING) {
+                    leaderConfirms = true;
+                }
+            }
+        }
+        // We do not count ourselves: we are LOOKING, and a leader must never be ourselves this way
+        // (we are not leading), so require the quorum among the settled members alone.
+        if (n.leaderId() != myId && leaderConfirms && support >= quorum.size()) {
+            logicalClock = n.electionEpoch();
+            proposal = theirs;
+            return Optional.of(new Decision(n.leaderId(), theirs, n.electionEpoch()));
+        }
+        return Optional.empty();
+    }
+}

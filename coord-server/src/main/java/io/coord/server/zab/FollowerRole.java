@@ -1,0 +1,305 @@
+package io.coord.server.zab;
+
+import io.coord.server.zab.ZabMessage.Ack;
+import io.coord.server.zab.ZabMessage.AckEpoch;
+import io.coord.server.zab.ZabMessage.Commit;
+import io.coord.server.zab.ZabMessage.FollowerInfo;
+import io.coord.server.zab.ZabMessage.LeaderInfo;
+import io.coord.server.zab.ZabMessage.NewLeader;
+import io.coord.server.zab.ZabMessage.Ping;
+import io.coord.server.zab.ZabMessage.Propose;
+import io.coord.server.zab.ZabMessage.SyncReply;
+import io.coord.server.zab.ZabMessage.SyncRequest;
+import io.coord.server.zab.ZabMessage.UpToDate;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Follower side of discovery, synchronisation and broadcast, one leader per instance. A session is
+ * one connection attempt; anything that breaks the in-session FIFO assumption (a gap in proposals, a
+ * commit or ping beyond our log) restarts the session, which re-runs discovery and sync with the
+ * same leader. Silence for longer than the limits ends the role (the core goes LOOKING).
+ */
+final class FollowerRole {
+    private enum Phase { DISCOVERY, AWAIT_SYNC, SYNCING, SYNCED, SERVING }
+
+    private final CoreContext ctx;
+    private final long leaderId;
+    private long session;
+    private Phase phase;
+    private long epoch = -1;
+    private long sessionStartTick;
+    private long lastHeardTick;
+    private long fenceSeq = -1;
+    private boolean ackEpochPending;
+    private boolean counted;
+    private long commitZxid = -1;
+    private long lastAckedZxid = -1;
+    private long lastRound;
+    private boolean done;
+    /** Sync requests sent to the leader, by id; value is the zxid to reach once answered, or -1. */
+    private final Map<Long, Long> syncs = new LinkedHashMap<>();
+
+    FollowerRole(CoreContext ctx, long leaderId) {
+        this.ctx = ctx;
+        this.leaderId = leaderId;
+    }
+
+    long leaderId() {
+        return leaderId;
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    boolean isServing() {
+        return phase == Phase.SERVING;
+    }
+
+    boolean isDone() {
+        return done;
+    }
+
+    void start(Actions.Builder out) {
+        newSession(out);
+    }
+
+    private void newSession(Actions.Builder out) {
+        failSyncs(out);
+        session = ctx.newSessionId();
+        phase = Phase.DISCOVERY;
+        epoch = -1;
+        ackEpochPending = false;
+        sessionStartTick = ctx.now;
+        lastHeardTick = ctx.now;
+        lastAckedZxid = -1;
+        lastRound = 0;
+        out.send(leaderId, new FollowerInfo(session, ctx.acceptedEpoch));
+    }
+
+    private void restartSession(Actions.Builder out) {
+        ctx.stats.sessionRestarts++;
+        boolean wasServing = phase == Phase.SERVING;
+        newSession(out);
+        if (wasServing) {
+            out.role(new RoleChange(Role.FOLLOWING, leaderId, -1, false));
+        }
+    }
+
+    /** Ends the role; the core goes LOOKING. */
+    void stop(Actions.Builder out) {
+        failSyncs(out);
+        done = true;
+    }
+
+    private void failSyncs(Actions.Builder out) {
+        syncs.keySet().forEach(out::syncFailed);
+        syncs.clear();
+    }
+
+    void tick(Actions.Builder out) {
+        if (phase.compareTo(Phase.SYNCED) < 0) {
+            if (ctx.now - sessionStartTick > ctx.config.initLimit()) {
+                stop(out);
+            } else if (phase == Phase.DISCOVERY) {
+                out.send(leaderId, new FollowerInfo(session, ctx.acceptedEpoch));
+            }
+        } else if (ctx.now - lastHeardTick > ctx.config.syncLimit()) {
+            stop(out);
+        }
+    }
+
+    void onMessage(long from, ZabMessage msg, Actions.Builder out) {
+        if (from != leaderId || done) {
+            return;
+        }
+        if (msg instanceof LeaderInfo m && m.session() == session) {
+            onLeaderInfo(m, out);
+        } else if (msg instanceof NewLeader m && m.session() == session) {
+            onNewLeader(m, out);
+        } else if (msg instanceof Propose m && m.session() == session) {
+            onPropose(m, out);
+        } else if (msg instanceof Commit m && m.session() == session) {
+            onCommit(m.zxid(), out);
+        } else if (msg instanceof UpToDate m && m.session() == session) {
+            onUpToDate(m, out);
+        } else if (msg instanceof Ping m && m.session() == session) {
+            onPing(m, out);
+        } else if (msg instanceof SyncReply m && m.session() == session) {
+            onSyncReply(m, out);
+        } else {
+            return;
+        }
+        lastHeardTick = ctx.now;
+    }
+
+    private void onLeaderInfo(LeaderInfo m, Actions.Builder out) {
+        if (phase == Phase.AWAIT_SYNC && m.epoch() == epoch && !ackEpochPending) {
+            sendAckEpoch(out); // a duplicate: our ack may have been lost
+            return;
+        }
+        if (phase != Phase.DISCOVERY) {
+            return;
+        }
+        if (m.epoch() < ctx.acceptedEpoch) {
+            stop(out); // we promised a newer epoch to someone else
+            return;
+        }
+        counted = m.epoch() > ctx.acceptedEpoch;
+        epoch = m.epoch();
+        ctx.acceptedEpoch = Math.max(ctx.acceptedEpoch, epoch);
+        // Always write: the ack must also wait for every earlier storage op to be durable.
+        fenceSeq = ctx.log.persistEpochs(ctx.acceptedEpoch, ctx.currentEpoch, out);
+        phase = Phase.AWAIT_SYNC;
+        ackEpochPending = true;
+        onDurable(out);
+    }
+
+    private void sendAckEpoch(Actions.Builder out) {
+        out.send(leaderId, new AckEpoch(session, ctx.currentEpoch, ctx.log.lastZxid(), counted, ctx.needSnap));
+    }
+
+    private void onNewLeader(NewLeader m, Actions.Builder out) {
+        if (phase != Phase.AWAIT_SYNC || ackEpochPending || m.epoch() != epoch) {
+            return;
+        }
+        ZabLog log = ctx.log;
+        if (m.mode() == SyncMode.SNAP) {
+            if (m.snapshot() == null) {
+                restartSession(out);
+                return;
+            }
+            log.installSnapshot(m.baseZxid(), m.snapshot(), out);
+        } else {
+            if (!log.hasPoint(m.baseZxid()) || m.baseZxid() < log.appliedZxid()) {
+                // The leader's guess about our history is wrong; ask for a snapshot next time.
+                ctx.stats.rejectedSyncBases++;
+                ctx.needSnap = true;
+                restartSession(out);
+                return;
+            }
+            log.truncateAfter(m.baseZxid(), out);
+        }
+        for (LogEntry e : m.entries()) {
+            if (e.zxid() > log.lastZxid()) {
+                log.append(e.zxid(), e.data(), out);
+            }
+        }
+        ctx.needSnap = false;
+        ctx.currentEpoch = epoch;
+        fenceSeq = log.persistEpochs(ctx.acceptedEpoch, ctx.currentEpoch, out);
+        phase = Phase.SYNCING;
+        if (m.commitZxid() >= 0) {
+            onCommit(Math.min(m.commitZxid(), log.lastZxid()), out);
+        }
+        onDurable(out);
+    }
+
+    private void onPropose(Propose m, Actions.Builder out) {
+        if (phase.compareTo(Phase.SYNCING) < 0) {
+            return; // reordered ahead of the bundle; the gap shows up later
+        }
+        long expected = Zxid.next(ctx.log.lastZxid(), epoch);
+        if (m.zxid() < expected) {
+            return; // duplicate
+        }
+        if (m.zxid() > expected) {
+            restartSession(out); // lost proposal
+            return;
+        }
+        ctx.log.append(m.zxid(), m.data(), out);
+    }
+
+    private void onCommit(long zxid, Actions.Builder out) {
+        if (phase.compareTo(Phase.SYNCING) < 0 || zxid <= commitZxid) {
+            return;
+        }
+        if (zxid > ctx.log.lastZxid()) {
+            restartSession(out); // we miss a proposal the leader sent before this commit
+            return;
+        }
+        commitZxid = zxid;
+        ctx.log.applyThrough(commitZxid, out);
+        completeSyncs(out);
+    }
+
+    private void onUpToDate(UpToDate m, Actions.Builder out) {
+        if (phase != Phase.SYNCED) {
+            return;
+        }
+        phase = Phase.SERVING;
+        out.role(new RoleChange(Role.FOLLOWING, leaderId, epoch, true));
+        onCommit(m.commitZxid(), out);
+    }
+
+    private void onPing(Ping m, Actions.Builder out) {
+        if (phase.compareTo(Phase.SYNCING) < 0) {
+            return;
+        }
+        if (m.lastZxid() > ctx.log.lastZxid()) {
+            restartSession(out);
+            return;
+        }
+        lastRound = Math.max(lastRound, m.round());
+        if (m.established() && phase == Phase.SYNCED) {
+            onUpToDate(new UpToDate(session, m.commitZxid()), out);
+        }
+        onCommit(m.commitZxid(), out);
+        if (phase.compareTo(Phase.SYNCED) >= 0) {
+            sendAck(out);
+        }
+    }
+
+    private void sendAck(Actions.Builder out) {
+        lastAckedZxid = ctx.log.durableZxid();
+        out.send(leaderId, new Ack(session, lastAckedZxid, lastRound));
+    }
+
+    /** Storage made progress: send whatever was waiting for durability. */
+    void onDurable(Actions.Builder out) {
+        if (done) {
+            return;
+        }
+        long durable = ctx.log.durableSeq();
+        if (phase == Phase.AWAIT_SYNC && ackEpochPending && durable >= fenceSeq) {
+            ackEpochPending = false;
+            sendAckEpoch(out);
+        } else if (phase == Phase.SYNCING && durable >= fenceSeq) {
+            phase = Phase.SYNCED; // history and currentEpoch are durable: this ack is NEWLEADER's
+            sendAck(out);
+        } else if (phase.compareTo(Phase.SYNCED) >= 0 && ctx.log.durableZxid() > lastAckedZxid) {
+            sendAck(out);
+        }
+    }
+
+    /** A client asks for a linearizable sync through this member. */
+    void requestSync(long syncId, Actions.Builder out) {
+        if (phase != Phase.SERVING) {
+            out.reject(Actions.Rejection.NOT_SERVING, leaderId);
+            out.syncFailed(syncId);
+            return;
+        }
+        syncs.put(syncId, -1L);
+        out.send(leaderId, new SyncRequest(session, syncId));
+    }
+
+    private void onSyncReply(SyncReply m, Actions.Builder out) {
+        if (syncs.containsKey(m.syncId())) {
+            syncs.put(m.syncId(), m.zxid());
+            completeSyncs(out);
+        }
+    }
+
+    private void completeSyncs(Actions.Builder out) {
+        Iterator<Map.Entry<Long, Long>> it = syncs.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<Long, Long> e = it.next();
+            if (e.getValue() >= 0 && ctx.log.appliedZxid() >= e.getValue()) {
+                out.syncCompleted(e.getKey());
+                it.remove();
+            }
+        }
+    }
+}

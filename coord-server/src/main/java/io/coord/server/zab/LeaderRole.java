@@ -1,0 +1,433 @@
+package io.coord.server.zab;
+
+import io.coord.server.zab.LearnerHandler.Phase;
+import io.coord.server.zab.ZabMessage.Ack;
+import io.coord.server.zab.ZabMessage.AckEpoch;
+import io.coord.server.zab.ZabMessage.Commit;
+import io.coord.server.zab.ZabMessage.FollowerInfo;
+import io.coord.server.zab.ZabMessage.LeaderInfo;
+import io.coord.server.zab.ZabMessage.NewLeader;
+import io.coord.server.zab.ZabMessage.Ping;
+import io.coord.server.zab.ZabMessage.Propose;
+import io.coord.server.zab.ZabMessage.SyncReply;
+import io.coord.server.zab.ZabMessage.SyncRequest;
+import io.coord.server.zab.ZabMessage.UpToDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Leader side of discovery (epoch), synchronisation and broadcast. The epoch is proposed once a quorum
+ * reported its acceptedEpoch, and established once a quorum acked it; a follower whose history beats
+ * ours among those acks makes us abandon. The new epoch serves once a quorum (with us) has durably
+ * logged our history and the epoch (NEWLEADER acks); that same quorum commits the initial history.
+ */
+final class LeaderRole {
+    private enum Phase0 { COLLECT, EPOCH_PROPOSED, SYNCING, BROADCAST }
+
+    /** A linearizable sync waiting for a quorum to answer a ping round issued after it. */
+    private record PendingSync(long syncId, long requester, long session, long round, long targetZxid) {
+    }
+
+    private final CoreContext ctx;
+    private final LeaderSync sync;
+    private final Map<Long, LearnerHandler> handlers = new HashMap<>();
+    private final Map<Long, Long> infoEpochs = new HashMap<>();
+    private final Set<Long> epochAckers = new HashSet<>();
+    private final List<PendingSync> syncs = new ArrayList<>();
+    private Phase0 phase = Phase0.COLLECT;
+    private long epoch = -1;
+    private final long startTick;
+    private final long historyEpoch;
+    private final long historyLastZxid;
+    private long acceptFenceSeq = -1;
+    private long currentFenceSeq = -1;
+    private boolean acceptDurable;
+    private boolean currentDurable;
+    private long commitZxid = -1;
+    private long pingRound;
+    private boolean done;
+
+    LeaderRole(CoreContext ctx) {
+        this.ctx = ctx;
+        this.sync = new LeaderSync(ctx);
+        this.startTick = ctx.now;
+        this.historyEpoch = ctx.currentEpoch;
+        this.historyLastZxid = ctx.log.lastZxid();
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    boolean isServing() {
+        return phase == Phase0.BROADCAST;
+    }
+
+    boolean isDone() {
+        return done;
+    }
+
+    long commitZxid() {
+        return commitZxid;
+    }
+
+    void start(Actions.Builder out) {
+        infoEpochs.put(ctx.myId(), ctx.acceptedEpoch);
+        maybeProposeEpoch(out);
+    }
+
+    void stop(Actions.Builder out) {
+        for (PendingSync s : syncs) {
+            if (s.requester() == ctx.myId()) {
+                out.syncFailed(s.syncId());
+            }
+        }
+        syncs.clear();
+        done = true;
+    }
+
+    void onMessage(long from, ZabMessage msg, Actions.Builder out) {
+        if (done || !ctx.quorum.isVoter(from) || from == ctx.myId()) {
+            return;
+        }
+        if (msg instanceof FollowerInfo m) {
+            onFollowerInfo(from, m, out);
+            return;
+        }
+        LearnerHandler h = handlers.get(from);
+        if (h == null) {
+            return;
+        }
+        if (msg instanceof AckEpoch m && m.session() == h.session) {
+            h.lastHeardTick = ctx.now;
+            onAckEpoch(h, m, out);
+        } else if (msg instanceof Ack m && m.session() == h.session) {
+            h.lastHeardTick = ctx.now;
+            onAck(h, m, out);
+        } else if (msg instanceof SyncRequest m && m.session() == h.session) {
+            h.lastHeardTick = ctx.now;
+            onSyncRequest(h, m, out);
+        }
+    }
+
+    private void onFollowerInfo(long from, FollowerInfo m, Actions.Builder out) {
+        LearnerHandler h = handlers.get(from);
+        if (h != null && h.session == m.session()) {
+            h.lastHeardTick = ctx.now;
+            if (h.phase == Phase.EPOCH_SENT) {
+                out.send(from, new LeaderInfo(h.session, epoch)); // our LeaderInfo may have been lost
+            }
+            return;
+        }
+        if (epoch >= 0 && m.acceptedEpoch() > epoch) {
+            // It promised a newer epoch and can never follow ours; only a new election lets it back in.
+            ctx.stats.stepDowns++;
+            stop(out);
+            return;
+        }
+        h = new LearnerHandler(from, m.session(), ctx.now);
+        handlers.put(from, h);
+        infoEpochs.merge(from, m.acceptedEpoch(), Math::max);
+        if (phase == Phase0.COLLECT) {
+            maybeProposeEpoch(out);
+        } else if (acceptDurable) {
+            sendLeaderInfo(h, out);
+        }
+    }
+
+    private void maybeProposeEpoch(Actions.Builder out) {
+        if (phase != Phase0.COLLECT || !ctx.quorum.isQuorum(infoEpochs.keySet())) {
+            return;
+        }
+        long max = 0;
+        for (long e : infoEpochs.values()) {
+            max = Math.max(max, e);
+        }
+        epoch = max + 1;
+        ctx.acceptedEpoch = epoch;
+        acceptFenceSeq = ctx.log.persistEpochs(epoch, ctx.currentEpoch, out);
+        phase = Phase0.EPOCH_PROPOSED;
+        out.role(new RoleChange(Role.LEADING, ctx.myId(), epoch, false));
+        onDurable(out);
+    }
+
+    private void sendLeaderInfo(LearnerHandler h, Actions.Builder out) {
+        h.phase = Phase.EPOCH_SENT;
+        out.send(h.sid, new LeaderInfo(h.session, epoch));
+    }
+
+    private void onAckEpoch(LearnerHandler h, AckEpoch m, Actions.Builder out) {
+        if (h.phase != Phase.EPOCH_SENT) {
+            return;
+        }
+        h.phase = Phase.EPOCH_ACKED;
+        h.followerCurrentEpoch = m.currentEpoch();
+        h.followerLastZxid = m.lastZxid();
+        h.counted = m.counted();
+        h.needSnap = m.needSnap();
+        if (phase == Phase0.EPOCH_PROPOSED) {
+            if (isAhead(m.currentEpoch(), m.lastZxid())) {
+                stop(out); // it may hold committed txns we lack: let a new election pick it
+                return;
+            }
+            if (m.counted()) {
+                epochAckers.add(h.sid);
+            }
+            maybeStartSync(out);
+        } else {
+            sendSync(h, out);
+        }
+    }
+
+    private boolean isAhead(long theirEpoch, long theirLastZxid) {
+        return theirEpoch > historyEpoch || (theirEpoch == historyEpoch && theirLastZxid > historyLastZxid);
+    }
+
+    private void maybeStartSync(Actions.Builder out) {
+        if (phase != Phase0.EPOCH_PROPOSED || !acceptDurable || !ctx.quorum.isQuorum(epochAckers)) {
+            return;
+        }
+        phase = Phase0.SYNCING;
+        ctx.currentEpoch = epoch;
+        currentFenceSeq = ctx.log.persistEpochs(epoch, epoch, out);
+        for (LearnerHandler h : handlers.values()) {
+            if (h.phase == Phase.EPOCH_ACKED) {
+                sendSync(h, out);
+            }
+        }
+        onDurable(out);
+    }
+
+    private void sendSync(LearnerHandler h, Actions.Builder out) {
+        long commit = phase == Phase0.BROADCAST ? commitZxid : ctx.log.appliedZxid();
+        NewLeader bundle = sync.bundle(h, epoch, commit);
+        h.phase = Phase.SYNC_SENT;
+        h.syncLastZxid = ctx.log.lastZxid();
+        h.sentLastZxid = h.syncLastZxid;
+        out.send(h.sid, bundle);
+    }
+
+    private void onAck(LearnerHandler h, Ack m, Actions.Builder out) {
+        if (!h.atLeast(Phase.SYNC_SENT)) {
+            return;
+        }
+        h.lastRound = Math.max(h.lastRound, m.round());
+        if (h.phase == Phase.SYNC_SENT) {
+            if (m.zxid() < h.syncLastZxid) {
+                return;
+            }
+            h.phase = Phase.SYNCED;
+            if (phase == Phase0.BROADCAST) {
+                sendUpToDate(h, out);
+            }
+        }
+        h.ackedZxid = Math.max(h.ackedZxid, m.zxid());
+        if (phase == Phase0.SYNCING) {
+            maybeEstablish(out);
+        } else if (phase == Phase0.BROADCAST) {
+            advanceCommit(out);
+            checkSyncs(out);
+        }
+    }
+
+    private void sendUpToDate(LearnerHandler h, Actions.Builder out) {
+        h.phase = Phase.SERVING;
+        out.send(h.sid, new UpToDate(h.session, commitZxid));
+    }
+
+    private void maybeEstablish(Actions.Builder out) {
+        if (phase != Phase0.SYNCING || !currentDurable) {
+            return;
+        }
+        List<Long> synced = new ArrayList<>();
+        synced.add(ctx.myId());
+        for (LearnerHandler h : handlers.values()) {
+            if (h.atLeast(Phase.SYNCED)) {
+                synced.add(h.sid);
+            }
+        }
+        if (!ctx.quorum.isQuorum(synced)) {
+            return;
+        }
+        phase = Phase0.BROADCAST;
+        commitZxid = ctx.log.appliedZxid();
+        advanceCommit(out);
+        out.role(new RoleChange(Role.LEADING, ctx.myId(), epoch, true));
+        for (LearnerHandler h : handlers.values()) {
+            if (h.phase == Phase.SYNCED) {
+                sendUpToDate(h, out);
+            }
+        }
+    }
+
+    /** Commit point = the highest zxid a quorum (us included, once our epoch is durable) has logged. */
+    private void advanceCommit(Actions.Builder out) {
+        if (!currentDurable) {
+            return;
+        }
+        List<Long> acked = new ArrayList<>();
+        acked.add(ctx.log.durableZxid());
+        for (LearnerHandler h : handlers.values()) {
+            if (h.atLeast(Phase.SYNCED)) {
+                acked.add(h.ackedZxid);
+            }
+        }
+        long floor = ctx.quorum.quorumFloor(acked.stream().mapToLong(Long::longValue).toArray());
+        long newCommit = Math.min(floor, ctx.log.lastZxid());
+        if (newCommit <= commitZxid) {
+            return;
+        }
+        commitZxid = newCommit;
+        ctx.log.applyThrough(commitZxid, out);
+        for (LearnerHandler h : handlers.values()) {
+            if (h.atLeast(Phase.SYNC_SENT)) {
+                out.send(h.sid, new Commit(h.session, commitZxid));
+            }
+        }
+    }
+
+    void onDurable(Actions.Builder out) {
+        if (done) {
+            return;
+        }
+        long durable = ctx.log.durableSeq();
+        if (acceptFenceSeq >= 0 && !acceptDurable && durable >= acceptFenceSeq) {
+            acceptDurable = true;
+            epochAckers.add(ctx.myId());
+            for (LearnerHandler h : handlers.values()) {
+                if (h.phase == Phase.INFO) {
+                    sendLeaderInfo(h, out);
+                }
+            }
+            maybeStartSync(out);
+        }
+        if (currentFenceSeq >= 0 && !currentDurable && durable >= currentFenceSeq) {
+            currentDurable = true;
+            maybeEstablish(out);
+        }
+        if (phase == Phase0.BROADCAST) {
+            advanceCommit(out);
+        }
+    }
+
+    /** A client write: assign the next zxid, log it and send it to every follower being synced or synced. */
+    void propose(byte[] txn, Actions.Builder out) {
+        if (phase != Phase0.BROADCAST) {
+            out.reject(Actions.Rejection.NOT_SERVING, ctx.myId());
+            return;
+        }
+        long zxid = Zxid.next(ctx.log.lastZxid(), epoch);
+        if (Zxid.counterOf(zxid) > Zxid.MAX_COUNTER) {
+            out.reject(Actions.Rejection.NOT_SERVING, -1);
+            stop(out); // counter exhausted: a new election starts a new epoch
+            return;
+        }
+        ctx.log.append(zxid, txn, out);
+        out.proposed(zxid);
+        for (LearnerHandler h : handlers.values()) {
+            if (h.atLeast(Phase.SYNC_SENT)) {
+                h.sentLastZxid = zxid;
+                out.send(h.sid, new Propose(h.session, zxid, txn));
+            }
+        }
+    }
+
+    void tick(Actions.Builder out) {
+        if (phase != Phase0.BROADCAST) {
+            if (ctx.now - startTick > ctx.config.initLimit()) {
+                stop(out);
+                return;
+            }
+        } else if (!hasLiveQuorum()) {
+            ctx.stats.stepDowns++;
+            stop(out);
+            return;
+        }
+        dropSilentHandlers();
+        ping(out);
+    }
+
+    private boolean hasLiveQuorum() {
+        List<Long> live = new ArrayList<>();
+        live.add(ctx.myId());
+        for (LearnerHandler h : handlers.values()) {
+            if (h.atLeast(Phase.SYNCED) && ctx.now - h.lastHeardTick <= ctx.config.syncLimit()) {
+                live.add(h.sid);
+            }
+        }
+        return ctx.quorum.isQuorum(live);
+    }
+
+    private void dropSilentHandlers() {
+        long limit = Math.max(ctx.config.initLimit(), ctx.config.syncLimit());
+        handlers.values().removeIf(h -> ctx.now - h.lastHeardTick > limit);
+    }
+
+    private void ping(Actions.Builder out) {
+        pingRound++;
+        long commit = phase == Phase0.BROADCAST ? commitZxid : ctx.log.appliedZxid();
+        for (LearnerHandler h : handlers.values()) {
+            if (h.atLeast(Phase.SYNC_SENT)) {
+                out.send(h.sid, new Ping(h.session, pingRound, commit, h.sentLastZxid, h.phase == Phase.SERVING));
+            }
+        }
+    }
+
+    /** Linearizable sync from a local client. */
+    void requestSync(long syncId, Actions.Builder out) {
+        if (phase != Phase0.BROADCAST) {
+            out.reject(Actions.Rejection.NOT_SERVING, ctx.myId());
+            out.syncFailed(syncId);
+            return;
+        }
+        addSync(new PendingSync(syncId, ctx.myId(), 0, pingRound + 1, commitZxid), out);
+    }
+
+    private void onSyncRequest(LearnerHandler h, SyncRequest m, Actions.Builder out) {
+        if (phase != Phase0.BROADCAST || h.phase != Phase.SERVING) {
+            return; // the follower's request fails when its session ends
+        }
+        addSync(new PendingSync(m.syncId(), h.sid, h.session, pingRound + 1, commitZxid), out);
+    }
+
+    /**
+     * A sync is answered only after a quorum answered a ping sent after it arrived: then no other
+     * leader can have committed anything we do not know (ZOOKEEPER-1675).
+     */
+    private void addSync(PendingSync s, Actions.Builder out) {
+        syncs.add(s);
+        ping(out);
+        checkSyncs(out);
+    }
+
+    private void checkSyncs(Actions.Builder out) {
+        Iterator<PendingSync> it = syncs.iterator();
+        while (it.hasNext()) {
+            PendingSync s = it.next();
+            List<Long> confirmed = new ArrayList<>();
+            confirmed.add(ctx.myId());
+            for (LearnerHandler h : handlers.values()) {
+                if (h.atLeast(Phase.SYNCED) && h.lastRound >= s.round()) {
+                    confirmed.add(h.sid);
+                }
+            }
+            if (!ctx.quorum.isQuorum(confirmed)) {
+                continue;
+            }
+            it.remove();
+            if (s.requester() == ctx.myId()) {
+                out.syncCompleted(s.syncId());
+            } else {
+                LearnerHandler h = handlers.get(s.requester());
+                if (h != null && h.session == s.session()) {
+                    out.send(h.sid, new SyncReply(h.session, s.syncId(), s.targetZxid()));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package io.coord.server.zab;
+
+import io.coord.server.zab.FastLeaderElection.Decision;
+import io.coord.server.zab.ZabMessage.PeerState;
+import io.coord.server.zab.ZabMessage.Vote;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * One ensemble member's ZAB state machine: election, discovery, synchronisation and broadcast.
+ * Single-threaded and deterministic: every input returns the {@link Actions} the adapter must carry
+ * out. See the package documentation for the contract with the adapter.
+ */
+public final class ZabCore {
+    private final CoreContext ctx;
+    private final FastLeaderElection election;
+    private Role role = Role.LOOKING;
+    private Decision decision;
+    private LeaderRole leader;
+    private FollowerRole follower;
+    private boolean started;
+
+    public ZabCore(ZabConfig config, RecoveredState recovered, StateProvider stateProvider, RandomGenerator random) {
+        this.ctx = new CoreContext(config, recovered, stateProvider, random);
+        this.election = new FastLeaderElection(config.myId(), ctx.quorum);
+    }
+
+    /** Starts the first election. Must be called once, before any other input. */
+    public Actions start() {
+        if (started) {
+            throw new IllegalStateException("already started");
+        }
+        started = true;
+        Actions.Builder out = new Actions.Builder();
+        goLooking(out);
+        return finish(out);
+    }
+
+    /** A message from member {@code fromId}. */
+    public Actions step(long fromId, ZabMessage msg) {
+        requireStarted();
+        Actions.Builder out = new Actions.Builder();
+        if (msg instanceof Vote v) {
+            onVote(fromId, v, out);
+        } else if (role == Role.LEADING) {
+            leader.onMessage(fromId, msg, out);
+        } else if (role == Role.FOLLOWING) {
+            follower.onMessage(fromId, msg, out);
+        }
+        return finish(out);
+    }
+
+    /** One tick of the clock (ZooKeeper's tickTime); every timeout is counted in ticks. */
+    public Actions tick() {
+        requireStarted();
+        Actions.Builder out = new Actions.Builder();
+        ctx.now++;
+        switch (role) {
+            case LOOKING -> election.tick(ctx.config.voteResendTicks(), out);
+            case LEADING -> leader.tick(out);
+            case FOLLOWING -> follower.tick(out);
+            default -> throw new IllegalStateException(String.valueOf(role));
+        }
+        return finish(out);
+    }
+
+    /** A client write (leader only). {@link Actions#proposedZxid()} names it; it commits when applied. */
+    public Actions propose(byte[] txn) {
+        requireStarted();
+        Actions.Builder out = new Actions.Builder();
+        if (role == Role.LEADING) {
+            leader.propose(txn, out);
+        } else {
+            out.reject(Actions.Rejection.NOT_LEADER, role == Role.FOLLOWING ? follower.leaderId() : -1);
+        }
+        return finish(out);
+    }
+
+    /** Storage ops with seq up to {@code persistSeq} (and all before) are durable. */
+    public Actions onPersisted(long persistSeq) {
+        requireStarted();
+        Actions.Builder out = new Actions.Builder();
+        ctx.log.onDurable(persistSeq);
+        if (role == Role.LEADING) {
+            leader.onDurable(out);
+        } else if (role == Role.FOLLOWING) {
+            follower.onDurable(out);
+        }
+        return finish(out);
+    }
+
+    /**
+     * Linearizable sync: completes (in {@link Actions#syncsCompleted()}) once this member has applied
+     * everything committed when the leader, confirmed by a quorum, received the request; or fails.
+     */
+    public Actions requestSync(long syncId) {
+        requireStarted();
+        Actions.Builder out = new Actions.Builder();
+        if (role == Role.LEADING) {
+            leader.requestSync(syncId, out);
+        } else if (role == Role.FOLLOWING) {
+            follower.requestSync(syncId, out);
+        } else {
+            out.reject(Actions.Rejection.NOT_SERVING, -1);
+            out.syncFailed(syncId);
+        }
+        return finish(out);
+    }
+
+    private void requireStarted() {
+        if (!started) {
+            throw new IllegalStateException("start() first");
+        }
+    }
+
+    private void onVote(long from, Vote v, Actions.Builder out) {
+        if (role == Role.LOOKING) {
+            election.onVote(from, v, out).ifPresent(d -> decide(d, out));
+        } else if (v.state() == PeerState.LOOKING && ctx.quorum.isVoter(from)) {
+            PeerState mine = role == Role.LEADING ? PeerState.LEADING : PeerState.FOLLOWING;
+            FastLeaderElection.Ballot b = decision.ballot();
+            out.send(from, new Vote(b.leaderId(), b.zxid(), b.peerEpoch(), decision.electionEpoch(), mine));
+        }
+    }
+
+    private void goLooking(Actions.Builder out) {
+        role = Role.LOOKING;
+        leader = null;
+        follower = null;
+        decision = null;
+        ctx.stats.elections++;
+        out.role(new RoleChange(Role.LOOKING, -1, -1, false));
+        election.start(ctx.currentEpoch, ctx.log.lastZxid(), out);
+        if (ctx.quorum.size() == 1) {
+            decide(new Decision(ctx.myId(), election.proposal(), election.logicalClock()), out);
+        }
+    }
+
+    private void decide(Decision d, Actions.Builder out) {
+        decision = d;
+        if (d.leaderId() == ctx.myId()) {
+            role = Role.LEADING;
+            leader = new LeaderRole(ctx);
+            out.role(new RoleChange(Role.LEADING, ctx.myId(), -1, false));
+            leader.start(out);
+        } else {
+            role = Role.FOLLOWING;
+            follower = new FollowerRole(ctx, d.leaderId());
+            out.role(new RoleChange(Role.FOLLOWING, d.leaderId(), -1, false));
+            follower.start(out);
+        }
+    }
+
+    private Actions finish(Actions.Builder out) {
+        boolean ended = (role == Role.LEADING && leader.isDone()) || (role == Role.FOLLOWING && follower.isDone());
+        if (ended) {
+            goLooking(out);
+        }
+        ctx.log.trim(ctx.config.maxHistory());
+        return out.build();
+    }
+
+    // ---- introspection (adapters, metrics, tests) ----
+
+    public long myId() {
+        return ctx.myId();
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    /** The leader this member leads or follows, or -1 while LOOKING. */
+    public long leaderId() {
+        return switch (role) {
+            case LEADING -> ctx.myId();
+            case FOLLOWING -> follower.leaderId();
+            default -> -1;
+        };
+    }
+
+    /** True while this member may serve clients: an established leader, or a follower that got UPTODATE. */
+    public boolean isServing() {
+        return (role == Role.LEADING && leader.isServing()) || (role == Role.FOLLOWING && follower.isServing());
+    }
+
+    /** The epoch being led or followed, or -1. */
+    public long epoch() {
+        return switch (role) {
+            case LEADING -> leader.epoch();
+            case FOLLOWING -> follower.epoch();
+            default -> -1;
+        };
+    }
+
+    public long acceptedEpoch() {
+        return ctx.acceptedEpoch;
+    }
+
+    public long currentEpoch() {
+        return ctx.currentEpoch;
+    }
+
+    public long lastZxid() {
+        return ctx.log.lastZxid();
+    }
+
+    public long appliedZxid() {
+        return ctx.log.appliedZxid();
+    }
+
+    /** The leader's commit point, if leading and serving. */
+    public Optional<Long> leaderCommitZxid() {
+        return role == Role.LEADING && leader.isServing() ? Optional.of(leader.commitZxid()) : Optional.empty();
+    }
+
+    public ZabStats stats() {
+        return ctx.stats;
+    }
+
+    public long ticks() {
+        return ctx.now;
+    }
+}

@@ -1,0 +1,203 @@
+package io.coord.clientit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.coord.client.ConnectionState;
+import io.coord.client.CoordClient;
+import io.coord.client.CoordException;
+import io.coord.client.DataResult;
+import io.coord.client.FaultInjector;
+import io.coord.client.WatchEventType;
+import io.coord.client.WatchMode;
+import io.coord.clientit.ClientWatchTest.Events;
+import io.coord.wire.Acl;
+import io.coord.wire.CreateMode;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.zookeeper.ZooKeeper;
+import org.junit.jupiter.api.Test;
+
+class ClientSessionTest extends ClientItBase {
+    private final List<ConnectionState> states = new CopyOnWriteArrayList<>();
+
+    private void awaitStates(ConnectionState... expected) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> states.size() >= expected.length);
+        assertEquals(List.of(expected), states);
+    }
+
+    private void mk(String path, CreateMode mode) {
+        client.create(path, null, Acl.OPEN_ACL_UNSAFE, mode);
+    }
+
+    @Test
+    void droppedConnectionSuspendsThenReconnectsToTheSameSession() {
+        FaultInjector faults = new FaultInjector();
+        CoordClient c = open(options().faultInjector(faults).build());
+        c.addConnectionStateListener(states::add);
+        long session = c.sessionId();
+        c.create(p("eph"), null, Acl.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+        faults.dropConnection();
+        awaitStates(ConnectionState.SUSPENDED, ConnectionState.RECONNECTED);
+        assertEquals(session, c.sessionId());
+        assertEquals(session, c.exists(p("eph")).ephemeralOwner());
+    }
+
+    @Test
+    void watchesSurviveAReconnectAndFireForChangesMadeMeanwhile() {
+        mk(p("data"), CreateMode.PERSISTENT);
+        mk(p("parent"), CreateMode.PERSISTENT);
+        FaultInjector faults = new FaultInjector();
+        CoordClient c = open(options().faultInjector(faults).build());
+        c.addConnectionStateListener(states::add);
+        Events data = new Events();
+        Events exist = new Events();
+        Events kids = new Events();
+        Events persistent = new Events();
+        c.getData(p("data"), data);
+        c.exists(p("born"), exist);
+        c.getChildren(p("parent"), kids);
+        c.addWatch(p("parent"), WatchMode.PERSISTENT_RECURSIVE, persistent);
+
+        faults.blockConnects(true);
+        faults.dropConnection();
+        awaitStates(ConnectionState.SUSPENDED);
+        client.setData(p("data"), bytes("changed"), -1);
+        mk(p("born"), CreateMode.PERSISTENT);
+        mk(p("parent/kid"), CreateMode.PERSISTENT);
+        faults.blockConnects(false);
+        awaitStates(ConnectionState.SUSPENDED, ConnectionState.RECONNECTED);
+
+        data.awaitTypes(WatchEventType.NODE_DATA_CHANGED);
+        exist.awaitTypes(WatchEventType.NODE_CREATED);
+        kids.awaitTypes(WatchEventType.NODE_CHILDREN_CHANGED);
+        // Persistent watches are re-added without replay; they see what changes afterwards.
+        client.setData(p("parent/kid"), bytes("x"), -1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> persistent.types().contains(WatchEventType.NODE_DATA_CHANGED));
+        assertEquals(p("parent/kid"), persistent.events.get(persistent.events.size() - 1).path());
+    }
+
+    @Test
+    void serverRestartSuspendsAndQueuedRequestsRunAfterReconnect() throws Exception {
+        CoordClient c = open(options().sessionTimeoutMs(4000).connectionTimeoutMs(8000).build());
+        c.addConnectionStateListener(states::add);
+        long session = c.sessionId();
+        mk(p("n"), CreateMode.PERSISTENT);
+        server.stop();
+        awaitStates(ConnectionState.SUSPENDED);
+        CompletableFuture<DataResult> queued = c.getDataAsync(p("n"));
+        Thread.sleep(300);
+        assertTrue(!queued.isDone(), "request should wait for a connection");
+        server.startAgain();
+        awaitStates(ConnectionState.SUSPENDED, ConnectionState.RECONNECTED);
+        assertNotNull(queued.get(5, TimeUnit.SECONDS).stat());
+        assertEquals(session, c.sessionId());
+        await().atMost(Duration.ofSeconds(10)).until(client::isConnected);
+    }
+
+    @Test
+    void sessionExpiryIsLostThenANewSessionIsConnected() throws Exception {
+        FaultInjector faults = new FaultInjector();
+        CoordClient c = open(options().faultInjector(faults).build());
+        c.addConnectionStateListener(states::add);
+        Events watch = new Events();
+        c.create(p("eph"), null, Acl.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+        c.exists(p("eph"), watch);
+        long oldSession = c.sessionId();
+        faults.blockConnects(true);
+        faults.dropConnection();
+        awaitStates(ConnectionState.SUSPENDED);
+        // Unreachable for longer than the 2 s session timeout: the server expires the session.
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.exists(p("eph")) == null);
+        faults.blockConnects(false);
+        awaitStates(ConnectionState.SUSPENDED, ConnectionState.LOST, ConnectionState.CONNECTED);
+        assertNotEquals(0, c.sessionId());
+        assertNotEquals(oldSession, c.sessionId());
+        // The new session works; the old session's watch went with it (no event for the deletion).
+        c.create(p("eph2"), null, Acl.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+        assertEquals(c.sessionId(), client.exists(p("eph2")).ephemeralOwner());
+        assertTrue(watch.events.isEmpty(), watch.types().toString());
+    }
+
+    @Test
+    void sessionPasswordLetsAnotherClientAttach() throws Exception {
+        CoordClient c = open(options().build());
+        CountDownLatch connected = new CountDownLatch(1);
+        ZooKeeper zk = new ZooKeeper(server.connectString(), 2000, e -> {
+            if (e.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
+                connected.countDown();
+            }
+        }, c.sessionId(), c.sessionPassword());
+        try {
+            assertTrue(connected.await(5, TimeUnit.SECONDS));
+            assertEquals(c.sessionId(), zk.getSessionId());
+        } finally {
+            zk.close();
+        }
+    }
+
+    @Test
+    void pendingRequestsFailWithSessionExpiredWhenTheSessionIsGone() throws Exception {
+        FaultInjector faults = new FaultInjector();
+        CoordClient c = open(options().faultInjector(faults).build());
+        c.addConnectionStateListener(states::add);
+        faults.blockConnects(true);
+        faults.dropConnection();
+        awaitStates(ConnectionState.SUSPENDED);
+        CompletableFuture<DataResult> queued = c.getDataAsync(root);
+        Thread.sleep(2600); // longer than the 2 s session timeout: the server expires the session
+        faults.blockConnects(false);
+        ExecutionException e = assertThrows(ExecutionException.class, () -> queued.get(5, TimeUnit.SECONDS));
+        assertInstanceOf(CoordException.SessionExpiredException.class, e.getCause());
+        awaitStates(ConnectionState.SUSPENDED, ConnectionState.LOST, ConnectionState.CONNECTED);
+        assertNotNull(c.getData(root).stat());
+    }
+
+    @Test
+    void closeEndsTheSessionAndRejectsLaterCalls() {
+        CoordClient c = open(options().build());
+        c.addConnectionStateListener(states::add);
+        c.create(p("eph"), null, Acl.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+        c.close();
+        awaitStates(ConnectionState.CLOSED);
+        assertNull(client.exists(p("eph")));
+        assertThrows(CoordException.RequestRejectedException.class, () -> c.exists(root));
+    }
+
+    @Test
+    void connectSkipsADeadHost() throws Exception {
+        int deadPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            deadPort = s.getLocalPort();
+        }
+        String both = "127.0.0.1:" + deadPort + "," + server.connectString();
+        for (int seed = 0; seed < 3; seed++) {
+            CoordClient c = open(both, options().random(new java.util.Random(seed)).build());
+            assertNotNull(c.exists(root));
+        }
+    }
+
+    @Test
+    void connectFailsWithConnectionLossWhenNoServerAnswers() throws Exception {
+        int deadPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            deadPort = s.getLocalPort();
+        }
+        long start = System.nanoTime();
+        assertThrows(CoordException.ConnectionLossException.class,
+                () -> CoordClient.connect("127.0.0.1:" + deadPort, options().connectionTimeoutMs(500).build()));
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3));
+    }
+}

@@ -1,0 +1,126 @@
+package io.coord.server.compat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.zookeeper.server.ServerConfig;
+import org.apache.zookeeper.server.ZooKeeperServerMain;
+
+/**
+ * The real Apache ZooKeeper 3.9.5 standalone server run in-process: the oracle the compatibility
+ * tests are validated against.
+ */
+final class ZooKeeperTarget implements TestTarget {
+
+    static {
+        // ZooKeeper reads these from system properties, several of them once per JVM, so they are
+        // set before any server class is used. They give the oracle the settings Coord has by
+        // default or by CoordTarget's config.
+        System.setProperty("zookeeper.extendedTypesEnabled", "true");
+        System.setProperty("zookeeper.4lw.commands.whitelist", "*");
+        System.setProperty("zookeeper.admin.enableServer", "false");
+        System.setProperty("znode.container.checkIntervalMs", String.valueOf(CONTAINER_CHECK_INTERVAL_MS));
+        // Durability is not what the in-process oracle is asked about; skipping fsync keeps it fast.
+        System.setProperty("zookeeper.forceSync", "no");
+    }
+
+    private final Path dataDir;
+    private Runner runner;
+    private Thread thread;
+    private int port;
+
+    private ZooKeeperTarget(Path dataDir) {
+        this.dataDir = dataDir;
+    }
+
+    static ZooKeeperTarget start() throws Exception {
+        ZooKeeperTarget target = new ZooKeeperTarget(Files.createTempDirectory("zk-oracle-"));
+        try {
+            target.startServer(0);
+        } catch (Exception e) {
+            target.close();
+            throw e;
+        }
+        return target;
+    }
+
+    /** Exposes the protected start hook so the caller knows when clients can connect. */
+    private static final class Runner extends ZooKeeperServerMain {
+        final CountDownLatch started = new CountDownLatch(1);
+
+        @Override
+        protected void serverStarted() {
+            started.countDown();
+        }
+    }
+
+    private void startServer(int requestedPort) throws Exception {
+        ServerConfig config = new ServerConfig();
+        config.parse(new String[] {
+            String.valueOf(requestedPort), dataDir.toString(), String.valueOf(TICK_TIME_MS), "0"});
+        Runner main = new Runner();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                main.runFromConfig(config);
+            } catch (Throwable e) {
+                failure.set(e);
+                main.started.countDown();
+            }
+        }, "zk-oracle-" + requestedPort);
+        t.setDaemon(true);
+        t.start();
+        if (!main.started.await(30, TimeUnit.SECONDS) || failure.get() != null) {
+            main.close();
+            throw new IllegalStateException("ZooKeeper oracle did not start", failure.get());
+        }
+        runner = main;
+        thread = t;
+        port = main.getClientPort();
+    }
+
+    @Override
+    public String name() {
+        return "zookeeper";
+    }
+
+    @Override
+    public String connectString() {
+        return "127.0.0.1:" + port;
+    }
+
+    @Override
+    public int clientPort() {
+        return port;
+    }
+
+    @Override
+    public void restart() throws Exception {
+        stopServer();
+        startServer(port);
+    }
+
+    private void stopServer() {
+        if (runner == null) {
+            return;
+        }
+        runner.close();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        runner = null;
+    }
+
+    @Override
+    public void close() {
+        try {
+            stopServer();
+        } finally {
+            TempDirs.deleteRecursively(dataDir);
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package io.coord.server.it;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One server in its own JVM, started from a zoo.cfg-style file, for tests that crash it for
+ * real (SIGKILL) or feed it damaged files. Output goes to a file next to the cfg.
+ */
+final class ServerProcess implements AutoCloseable {
+
+    /** Which main class runs: Coord, or the ZooKeeper oracle (same cfg keys, its own file layout). */
+    enum Kind {
+        COORD("io.coord.server.CoordServerMain"),
+        ZOOKEEPER("org.apache.zookeeper.server.ZooKeeperServerMain");
+
+        final String mainClass;
+
+        Kind(String mainClass) {
+            this.mainClass = mainClass;
+        }
+    }
+
+    static final int TICK_TIME_MS = 200;
+    static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Kind kind;
+    private final Path outputFile;
+    private final int port;
+    private final Process process;
+
+    private ServerProcess(Kind kind, Path outputFile, int port, Process process) {
+        this.kind = kind;
+        this.outputFile = outputFile;
+        this.port = port;
+        this.process = process;
+    }
+
+    /** A port that was free a moment ago; the server is restarted on the same one. */
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Writes workDir/zoo-N.cfg and starts the JVM; does not wait for it to serve. */
+    static ServerProcess launch(Kind kind, Path workDir, Path dataDir, int port, Map<String, String> extraKeys)
+            throws IOException {
+        Map<String, String> cfg = new LinkedHashMap<>();
+        cfg.put("tickTime", String.valueOf(TICK_TIME_MS));
+        cfg.put("dataDir", dataDir.toAbsolutePath().toString());
+        cfg.put("clientPort", String.valueOf(port));
+        cfg.put("clientPortAddress", "127.0.0.1");
+        cfg.put("4lw.commands.whitelist", "*");
+        cfg.put("admin.enableServer", "false");
+        cfg.putAll(extraKeys);
+        StringBuilder text = new StringBuilder();
+        cfg.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+        Files.createDirectories(workDir);
+        int attempt = countFiles(workDir, "zoo-");
+        Path cfgFile = workDir.resolve("zoo-" + attempt + ".cfg");
+        Files.writeString(cfgFile, text.toString());
+        Path output = workDir.resolve("server-" + attempt + ".out");
+
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dzookeeper.admin.enableServer=false", "-Dzookeeper.4lw.commands.whitelist=*",
+                "-cp", testClassPath(), kind.mainClass, cfgFile.toString()));
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
+        return new ServerProcess(kind, output, port, process);
+    }
+
+    /** Launches and waits until the port answers ruok with imok. */
+    static ServerProcess start(Kind kind, Path workDir, Path dataDir, int port, Map<String, String> extraKeys)
+            throws IOException, InterruptedException {
+        ServerProcess server = launch(kind, workDir, dataDir, port, extraKeys);
+        try {
+            server.awaitReady();
+            return server;
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            server.kill9();
+            throw e;
+        }
+    }
+
+    /** Surefire may put the real class path in a manifest-only jar; it publishes it here. */
+    private static String testClassPath() {
+        String surefire = System.getProperty("surefire.test.class.path");
+        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+    }
+
+    private static int countFiles(Path dir, String prefix) throws IOException {
+        try (var files = Files.list(dir)) {
+            return (int) files.filter(p -> p.getFileName().toString().startsWith(prefix)).count();
+        }
+    }
+
+    void awaitReady() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException(kind + " server exited with " + process.exitValue()
+                        + " before serving; output:\n" + output());
+            }
+            if ("imok".equals(fourLetterWord("ruok"))) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new IOException(kind + " server did not answer ruok within " + START_TIMEOUT + "; output:\n" + output());
+    }
+
+    /** The answer to a four-letter word, or null when the port does not answer. */
+    String fourLetterWord(String word) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+            socket.setSoTimeout(2_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(word.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    String connectString() {
+        return "127.0.0.1:" + port;
+    }
+
+    int port() {
+        return port;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits for the process to end by itself; returns its exit code, or null on timeout. */
+    Integer awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+    }
+
+    /** SIGKILL, then reap it so no zombie is left; returns once the process is gone. */
+    void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    String output() {
+        try {
+            return Files.exists(outputFile) ? Files.readString(outputFile, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "(cannot read " + outputFile + ": " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill9();
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.coord.server.zab;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/** A tiny synchronous harness: instant FIFO delivery, persistence held or immediate per member. */
+final class MiniCluster {
+    record InFlight(long from, long to, ZabMessage msg) {
+    }
+
+    final Map<Long, ZabCore> cores = new HashMap<>();
+    final Map<Long, List<LogEntry>> applied = new HashMap<>();
+    final Map<Long, Long> issuedSeq = new HashMap<>();
+    final Set<Long> holdPersistence = new HashSet<>();
+    final Set<Long> down = new HashSet<>();
+    final ArrayDeque<InFlight> wire = new ArrayDeque<>();
+
+    MiniCluster(Map<Long, RecoveredState> states) {
+        Set<Long> voters = states.keySet();
+        for (Map.Entry<Long, RecoveredState> s : states.entrySet()) {
+            long id = s.getKey();
+            applied.put(id, new ArrayList<>());
+            ZabCore core = new ZabCore(ZabConfig.of(id, voters), s.getValue(),
+                    z -> new byte[0], new SplittableRandom(id));
+            cores.put(id, core);
+        }
+    }
+
+    void startAll() {
+        for (long id : cores.keySet()) {
+            handle(id, cores.get(id).start());
+        }
+    }
+
+    void handle(long id, Actions a) {
+        for (StorageOp op : a.storage()) {
+            issuedSeq.put(id, op.seq());
+        }
+        applied.get(id).addAll(a.applies());
+        for (Actions.Send s : a.sends()) {
+            wire.add(new InFlight(id, s.to(), s.message()));
+        }
+        if (!holdPersistence.contains(id) && !a.storage().isEmpty()) {
+            handle(id, cores.get(id).onPersisted(issuedSeq.get(id)));
+        }
+    }
+
+    void release(long id) {
+        holdPersistence.remove(id);
+        if (issuedSeq.containsKey(id)) {
+            handle(id, cores.get(id).onPersisted(issuedSeq.get(id)));
+        }
+    }
+
+    /** Delivers until the wire is empty (bounded). */
+    void drain() {
+        for (int i = 0; i < 100_000 && !wire.isEmpty(); i++) {
+            InFlight m = wire.poll();
+            if (!down.contains(m.to()) && !down.contains(m.from())) {
+                handle(m.to(), cores.get(m.to()).step(m.from(), m.msg()));
+            }
+        }
+    }
+
+    void tickAll(int ticks) {
+        for (int t = 0; t < ticks; t++) {
+            for (long id : cores.keySet()) {
+                if (!down.contains(id)) {
+                    handle(id, cores.get(id).tick());
+                }
+            }
+            drain();
+        }
+    }
+
+    long servingLeader() {
+        for (ZabCore c : cores.values()) {
+            if (c.role() == Role.LEADING && c.isServing()) {
+                return c.myId();
+            }
+        }
+        return -1;
+    }
+}

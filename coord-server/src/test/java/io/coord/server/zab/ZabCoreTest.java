@@ -1,0 +1,119 @@
+package io.coord.server.zab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.coord.server.zab.ZabMessage.AckEpoch;
+import io.coord.server.zab.ZabMessage.FollowerInfo;
+import io.coord.server.zab.ZabMessage.LeaderInfo;
+import io.coord.server.zab.ZabMessage.PeerState;
+import io.coord.server.zab.ZabMessage.Vote;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class ZabCoreTest {
+    private static LogEntry e(long epoch, long counter) {
+        return new LogEntry(Zxid.make(epoch, counter), new byte[] {(byte) counter});
+    }
+
+    @Test
+    void electionPicksTheMemberWithTheBestHistoryAndSyncsOthers() {
+        MiniCluster c = new MiniCluster(Map.of(
+                1L, new RecoveredState(1, 1, 0, List.of(e(1, 1), e(1, 2), e(1, 3))),
+                2L, new RecoveredState(1, 1, 0, List.of(e(1, 1))),
+                3L, new RecoveredState(1, 1, 0, List.of(e(1, 1), e(1, 2)))));
+        c.startAll();
+        c.drain();
+        c.tickAll(3);
+        assertEquals(1, c.servingLeader(), "member 1 has the longest history");
+        ZabCore leader = c.cores.get(1L);
+        assertEquals(2, leader.epoch());
+        for (long id = 1; id <= 3; id++) {
+            assertEquals(List.of(e(1, 1), e(1, 2), e(1, 3)), c.applied.get(id), "member " + id);
+            assertEquals(2, c.cores.get(id).currentEpoch());
+        }
+    }
+
+    @Test
+    void higherCurrentEpochBeatsALongerLog() {
+        MiniCluster c = new MiniCluster(Map.of(
+                1L, new RecoveredState(2, 2, 0, List.of(e(1, 1), e(2, 1))),
+                2L, new RecoveredState(1, 1, 0, List.of(e(1, 1), e(1, 2), e(1, 3))),
+                3L, new RecoveredState(2, 2, 0, List.of(e(1, 1)))));
+        c.startAll();
+        c.drain();
+        c.tickAll(3);
+        assertEquals(1, c.servingLeader());
+        // member 2's uncommitted (1,2) (1,3) were truncated: everybody holds the leader's history
+        assertEquals(List.of(e(1, 1), e(2, 1)), c.applied.get(2L));
+        assertEquals(Zxid.make(2, 1), c.cores.get(2L).lastZxid());
+    }
+
+    @Test
+    void commitWaitsForAQuorumOfDurableLogsIncludingTheLeader() {
+        MiniCluster c = new MiniCluster(Map.of(1L, RecoveredState.empty(), 2L, RecoveredState.empty(),
+                3L, RecoveredState.empty()));
+        c.startAll();
+        c.drain();
+        for (int t = 0; t < 50 && !c.cores.values().stream().allMatch(ZabCore::isServing); t++) {
+            c.tickAll(1);
+        }
+        assertTrue(c.cores.values().stream().allMatch(ZabCore::isServing));
+        long leader = c.servingLeader();
+        assertEquals(3, leader, "equal histories: the highest id wins");
+        c.holdPersistence.add(1L);
+        c.holdPersistence.add(2L);
+        c.holdPersistence.add(3L);
+        Actions a = c.cores.get(leader).propose(new byte[] {42});
+        long zxid = a.proposedZxid();
+        assertEquals(Zxid.make(1, 1), zxid);
+        c.handle(leader, a);
+        c.drain();
+        assertTrue(c.applied.get(leader).isEmpty(), "nothing durable yet");
+        c.release(1L);
+        c.drain();
+        assertTrue(c.applied.get(leader).isEmpty(), "a follower alone is not a quorum with a non-durable leader");
+        c.release(leader);
+        c.drain();
+        assertEquals(List.of(new LogEntry(zxid, new byte[] {42})), c.applied.get(leader));
+        assertEquals(1, c.applied.get(1L).size(), "the commit reached follower 1");
+    }
+
+    @Test
+    void followerDoesNotAckEpochBeforeItIsDurable() {
+        ZabCore f = new ZabCore(ZabConfig.of(1, java.util.Set.of(1L, 2L, 3L)), RecoveredState.empty(),
+                z -> new byte[0], new SplittableRandom(1));
+        f.start();
+        // one vote for 2 (which beats our own) makes two of three: we follow 2
+        Actions joined = f.step(2, new Vote(2, 0, 0, 1, PeerState.LOOKING));
+        assertEquals(Role.FOLLOWING, f.role());
+        FollowerInfo info = (FollowerInfo) joined.sends().stream()
+                .filter(s -> s.message() instanceof FollowerInfo).findFirst().orElseThrow().message();
+        Actions a = f.step(2, new LeaderInfo(info.session(), 5));
+        assertTrue(a.sends().isEmpty(), "ACKEPOCH must wait for the epoch write");
+        StorageOp.PersistEpochs op = (StorageOp.PersistEpochs) a.storage().get(0);
+        assertEquals(5, op.acceptedEpoch());
+        Actions after = f.onPersisted(op.seq());
+        AckEpoch ack = (AckEpoch) after.sends().get(0).message();
+        assertTrue(ack.counted());
+    }
+
+    @Test
+    void leaderAbandonsWhenAFollowerInItsEpochQuorumHasABetterHistory() {
+        ZabCore l = new ZabCore(ZabConfig.of(3, java.util.Set.of(1L, 2L, 3L)), RecoveredState.empty(),
+                z -> new byte[0], new SplittableRandom(3));
+        l.start();
+        l.step(1, new Vote(3, 0, 0, 1, PeerState.LOOKING));
+        assertEquals(Role.LEADING, l.role());
+        Actions a = l.step(1, new FollowerInfo(77, 0));
+        StorageOp.PersistEpochs op = (StorageOp.PersistEpochs) a.storage().get(0);
+        Actions sent = l.onPersisted(op.seq());
+        LeaderInfo li = (LeaderInfo) sent.sends().get(0).message();
+        assertEquals(1, li.epoch());
+        // follower 1 reports a history from epoch 1 that the leader (empty) lacks
+        l.step(1, new AckEpoch(77, 1, Zxid.make(1, 4), true, false));
+        assertEquals(Role.LOOKING, l.role());
+    }
+}
