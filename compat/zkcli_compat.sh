@@ -115,7 +115,7 @@ zk stat "$ROOT/tree"
 check "stat after deleteall -> NoNode" 1 "Node does not exist: $ROOT/tree"
 
 # zkCli exits without closing its session, so the ephemerals go when the session expires.
-deadline=$((SECONDS + 30))
+deadline=$((SECONDS + 45))
 while :; do
     zk ls "$ROOT"
     if [[ $STATUS -eq 0 ]] && grep -qx '\[\]' <<<"$OUT"; then
@@ -123,7 +123,7 @@ while :; do
         break
     fi
     if ((SECONDS > deadline)); then
-        fail "ephemerals removed after session expiry" "still listed after 30 s"
+        fail "ephemerals removed after session expiry" "still listed after 45 s"
         break
     fi
     sleep 1

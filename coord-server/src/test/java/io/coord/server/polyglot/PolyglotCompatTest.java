@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,7 @@ class PolyglotCompatTest {
             throws Exception {
         Path path = ScriptRun.compatDir().resolve(script);
         try (CompatTarget target = CompatTarget.start(dir)) {
-            List<String> command = new java.util.ArrayList<>(interpreter);
+            List<String> command = new ArrayList<>(interpreter);
             command.add(path.toString());
             command.add(target.hostPort());
             command.addAll(extraArgs);
