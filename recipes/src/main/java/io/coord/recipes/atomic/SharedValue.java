@@ -1,0 +1,103 @@
+package io.coord.recipes.atomic;
+
+import io.coord.client.CoordClient;
+import io.coord.client.CoordException.BadVersionException;
+import io.coord.client.CoordException.NodeExistsException;
+import io.coord.client.DataResult;
+import io.coord.recipes.Nodes;
+import io.coord.recipes.cache.CacheEvent;
+import io.coord.recipes.cache.ChildData;
+import io.coord.recipes.cache.NodeCache;
+import io.coord.wire.CreateMode;
+import io.coord.wire.Stat;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A byte value shared by every client: a persistent node (created with a seed value), a local
+ * copy kept by a {@link NodeCache}, and versioned updates. {@link #trySetValue} succeeds only if
+ * nobody changed the value since it was read.
+ */
+public final class SharedValue implements AutoCloseable {
+    private static final long INIT_TIMEOUT_MS = 15_000;
+    private final CoordClient client;
+    private final String path;
+    private final byte[] seed;
+    private final NodeCache cache;
+    private final List<SharedValueListener> listeners = new CopyOnWriteArrayList<>();
+
+    public SharedValue(CoordClient client, String path, byte[] seed) {
+        this.client = client;
+        this.path = Nodes.checkPath(path);
+        this.seed = seed.clone();
+        this.cache = new NodeCache(client, path);
+        cache.addListener(this::onCache);
+    }
+
+    /** Creates the node with the seed if missing and loads it; blocks until loaded. */
+    public SharedValue start() throws InterruptedException {
+        Nodes.ensurePath(client, Nodes.parent(path));
+        try {
+            client.create(path, seed, Nodes.ACL, CreateMode.PERSISTENT);
+        } catch (NodeExistsException e) {
+            // Someone seeded it already.
+        }
+        cache.start();
+        if (!cache.awaitInitialized(INIT_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("shared value " + path + " did not load in " + INIT_TIMEOUT_MS + " ms");
+        }
+        return this;
+    }
+
+    /** The value as last seen locally (the seed at version -1 if the node is gone). */
+    public VersionedValue getValue() {
+        return cache.current().map(d -> new VersionedValue(d.data(), d.stat().version()))
+                .orElse(new VersionedValue(seed.clone(), -1));
+    }
+
+    /** Reads the value from the server, bypassing the local copy. */
+    public VersionedValue readValue() {
+        DataResult d = client.getData(path);
+        return new VersionedValue(d.data(), d.stat().version());
+    }
+
+    /**
+     * Sets the value if it is still at {@code previous.version()}; false when someone else changed
+     * it first (read again and retry).
+     */
+    public boolean trySetValue(VersionedValue previous, byte[] newValue) {
+        try {
+            client.setData(path, newValue, previous.version());
+            return true;
+        } catch (BadVersionException e) {
+            // A retried setData whose first attempt applied also lands here: check for our write.
+            DataResult now = client.getData(path);
+            Stat s = now.stat();
+            return s.version() == previous.version() + 1 && Arrays.equals(now.data(), newValue);
+        }
+    }
+
+    /** Sets the value whatever it is now. */
+    public void setValue(byte[] newValue) {
+        client.setData(path, newValue, -1);
+    }
+
+    public void addListener(SharedValueListener listener) {
+        listeners.add(listener);
+    }
+
+    private void onCache(CacheEvent e) {
+        ChildData d = e.data();
+        if (d != null && (e.type() == CacheEvent.Type.NODE_UPDATED || e.type() == CacheEvent.Type.NODE_ADDED)) {
+            VersionedValue v = new VersionedValue(d.data(), d.stat().version());
+            listeners.forEach(l -> l.valueChanged(v));
+        }
+    }
+
+    @Override
+    public void close() {
+        cache.close();
+    }
+}

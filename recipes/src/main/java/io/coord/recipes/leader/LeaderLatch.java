@@ -1,0 +1,231 @@
+package io.coord.recipes.leader;
+
+import io.coord.client.ConnectionState;
+import io.coord.client.CoordClient;
+import io.coord.client.CoordException;
+import io.coord.client.CoordException.NoNodeException;
+import io.coord.recipes.Nodes;
+import io.coord.recipes.SerialWorker;
+import io.coord.recipes.SessionGuard;
+import io.coord.wire.CreateMode;
+import io.coord.wire.Stat;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Leader election, latch style: every participant keeps an ephemeral-sequential node under the
+ * election path; the lowest is the leader, and each other one watches only its predecessor.
+ * Leadership ends on {@link #close()}, or when the session is LOST (really, or because the
+ * connection stayed down for a whole session timeout): a LOST leader is told {@code notLeader}
+ * before anyone else can become leader. After a loss the latch takes part again on its own.
+ */
+public final class LeaderLatch implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LeaderLatch.class);
+    private static final long RETRY_MS = 200;
+    private final CoordClient client;
+    private final String path;
+    private final String participantId;
+    private final List<LeaderLatchListener> listeners = new CopyOnWriteArrayList<>();
+    private final SerialWorker worker;
+    private SessionGuard guard;
+    private String ourPath;
+    private boolean leader;
+    private boolean started;
+    private boolean closed;
+
+    public LeaderLatch(CoordClient client, String path, String participantId) {
+        this.client = client;
+        this.path = Nodes.checkPath(path);
+        this.participantId = participantId;
+        this.worker = new SerialWorker("leader-latch " + path, 1000);
+    }
+
+    public String participantId() {
+        return participantId;
+    }
+
+    public void addListener(LeaderLatchListener listener) {
+        listeners.add(listener);
+    }
+
+    /** Joins the election (in the background). */
+    public synchronized void start() {
+        if (started || closed) {
+            throw new IllegalStateException("already started or closed");
+        }
+        started = true;
+        guard = new SessionGuard(client, this::onSession);
+        worker.submit(this::reset);
+    }
+
+    public synchronized boolean hasLeadership() {
+        return leader;
+    }
+
+    /** Waits until this latch leads; false when the time ran out or the latch was closed. */
+    public synchronized boolean await(long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        while (!leader && !closed) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return leader;
+    }
+
+    /** The current leader's participant id, read from the server. */
+    public Optional<String> leaderId() {
+        for (String name : Nodes.sortedBySequence(client.getChildren(path).children(), "-latch-")) {
+            try {
+                return Optional.of(client.getData(Nodes.join(path, name)).text());
+            } catch (NoNodeException e) {
+                // Gone meanwhile; the next one leads.
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Leaves the election; a leader is told notLeader. */
+    @Override
+    public void close() {
+        String node;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            node = ourPath;
+            ourPath = null;
+            notifyAll();
+        }
+        if (guard != null) {
+            guard.close();
+        }
+        worker.close();
+        setLeader(false);
+        if (node != null) {
+            Nodes.deleteSafely(client, node, 0);
+        }
+    }
+
+    private void onSession(ConnectionState state) {
+        switch (state) {
+            case SUSPENDED -> {
+                if (hasLeadership()) {
+                    listeners.forEach(LeaderLatchListener::suspended);
+                }
+            }
+            case LOST -> {
+                String stale;
+                synchronized (this) {
+                    stale = ourPath;
+                    ourPath = null;
+                }
+                setLeader(false);
+                if (stale != null) {
+                    Nodes.deleteWhenReconnected(client, stale, 0);
+                }
+            }
+            case CONNECTED -> worker.submit(this::reset);
+            case RECONNECTED -> worker.submit(this::check);
+            default -> { }
+        }
+    }
+
+    /** (Re)joins with a fresh node. Runs on the worker. */
+    private void reset() {
+        try {
+            String old;
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                old = ourPath;
+                ourPath = null;
+            }
+            if (old != null) {
+                setLeader(false);
+                Nodes.deleteSafely(client, old, 0);
+            }
+            Nodes.ensurePath(client, path);
+            String created = client.createProtected(Nodes.join(path, "latch-"),
+                    participantId.getBytes(StandardCharsets.UTF_8), Nodes.ACL, CreateMode.EPHEMERAL_SEQUENTIAL).path();
+            boolean keep;
+            synchronized (this) {
+                keep = !closed;
+                if (keep) {
+                    ourPath = created;
+                }
+            }
+            if (!keep) {
+                Nodes.deleteSafely(client, created, 0);
+                return;
+            }
+            check();
+        } catch (CoordException e) {
+            retryLater(this::reset, e);
+        }
+    }
+
+    /** Leads if first, else watches the predecessor. Runs on the worker. */
+    private void check() {
+        String node;
+        synchronized (this) {
+            node = ourPath;
+        }
+        if (node == null) {
+            return;
+        }
+        try {
+            List<String> sorted = Nodes.sortedBySequence(client.getChildren(path).children(), "-latch-");
+            int i = sorted.indexOf(Nodes.name(node));
+            if (i < 0) {
+                reset();
+            } else if (i == 0) {
+                setLeader(true);
+            } else {
+                setLeader(false);
+                Stat pred = client.exists(Nodes.join(path, sorted.get(i - 1)), ev -> worker.submit(this::check));
+                if (pred == null) {
+                    check();
+                }
+            }
+        } catch (CoordException e) {
+            retryLater(this::check, e);
+        }
+    }
+
+    private void retryLater(Runnable task, CoordException e) {
+        log.debug("election step on {} failed ({}); retrying", path, e.getMessage());
+        CompletableFuture.delayedExecutor(RETRY_MS, TimeUnit.MILLISECONDS).execute(() -> worker.submit(task));
+    }
+
+    private void setLeader(boolean now) {
+        synchronized (this) {
+            if (leader == now || (now && closed)) {
+                return;
+            }
+            leader = now;
+            notifyAll();
+        }
+        for (LeaderLatchListener l : listeners) {
+            try {
+                if (now) {
+                    l.isLeader();
+                } else {
+                    l.notLeader();
+                }
+            } catch (RuntimeException e) {
+                log.warn("leader latch listener failed", e);
+            }
+        }
+    }
+}

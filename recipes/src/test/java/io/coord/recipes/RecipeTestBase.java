@@ -1,0 +1,31 @@
+package io.coord.recipes;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A fresh in-process server per test, and a thread pool the test's workers run on. */
+public abstract class RecipeTestBase {
+    @TempDir
+    protected Path dir;
+    protected CoordTestServer server;
+    protected final ExecutorService pool = Executors.newCachedThreadPool();
+
+    @BeforeEach
+    void startServer() throws Exception {
+        server = new CoordTestServer(dir);
+    }
+
+    @AfterEach
+    void stopServer() throws Exception {
+        pool.shutdownNow();
+        assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS), "test workers did not stop");
+        server.close();
+    }
+}

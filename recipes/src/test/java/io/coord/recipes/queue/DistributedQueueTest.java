@@ -1,0 +1,137 @@
+package io.coord.recipes.queue;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.coord.client.CoordClient;
+import io.coord.client.FaultInjector;
+import io.coord.recipes.RecipeTestBase;
+import io.coord.wire.OpCode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class DistributedQueueTest extends RecipeTestBase {
+    private static final String PATH = "/queues/jobs";
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void fifoOrderAndTimeouts() throws Exception {
+        DistributedQueue q = new DistributedQueue(server.client(), PATH);
+        assertTrue(q.poll().isEmpty());
+        long start = System.nanoTime();
+        assertTrue(q.take(200, TimeUnit.MILLISECONDS).isEmpty());
+        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(180));
+        for (int i = 0; i < 5; i++) {
+            q.put(bytes("m" + i));
+        }
+        assertEquals(5, q.size());
+        for (int i = 0; i < 5; i++) {
+            assertEquals("m" + i, text(q.take()));
+        }
+        assertEquals(0, q.size());
+    }
+
+    @Test
+    void blockingTakeWakesOnPut() throws Exception {
+        DistributedQueue consumer = new DistributedQueue(server.client(), PATH);
+        DistributedQueue producer = new DistributedQueue(server.client(), PATH);
+        Future<Optional<byte[]>> taken = pool.submit(() -> consumer.take(10, TimeUnit.SECONDS));
+        Thread.sleep(100);
+        producer.put(bytes("wake"));
+        assertEquals("wake", text(taken.get(5, TimeUnit.SECONDS).orElseThrow()));
+    }
+
+    @Test
+    void eachItemIsConsumedExactlyOnceAcrossThreeConsumers() throws Exception {
+        int items = 150;
+        DistributedQueue producer = new DistributedQueue(server.client(), PATH);
+        List<String> consumed = Collections.synchronizedList(new ArrayList<>());
+        List<Future<?>> consumers = new ArrayList<>();
+        AtomicInteger produced = new AtomicInteger();
+        for (int c = 0; c < 3; c++) {
+            DistributedQueue q = new DistributedQueue(server.client(), PATH);
+            consumers.add(pool.submit(() -> {
+                while (true) {
+                    Optional<byte[]> item = q.take(1500, TimeUnit.MILLISECONDS);
+                    if (item.isEmpty()) {
+                        if (produced.get() == items) {
+                            return null;
+                        }
+                        continue;
+                    }
+                    consumed.add(text(item.get()));
+                }
+            }));
+        }
+        for (int i = 0; i < items; i++) {
+            producer.put(bytes("item" + i));
+            produced.incrementAndGet();
+        }
+        for (Future<?> f : consumers) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        assertEquals(items, consumed.size(), "no item twice, none lost");
+        assertEquals(items, new HashSet<>(consumed).size());
+        assertEquals(0, producer.size());
+    }
+
+    @Test
+    void takeWhoseReplyIsLostStillGetsTheItemOnce() throws Exception {
+        FaultInjector faults = new FaultInjector();
+        CoordClient flaky = server.faultyClient(faults);
+        DistributedQueue q = new DistributedQueue(flaky, PATH);
+        q.put(bytes("a"));
+        q.put(bytes("b"));
+        AtomicInteger dropped = new AtomicInteger();
+        faults.dropInsteadOfReply((op, path) -> op == OpCode.MULTI && dropped.getAndIncrement() == 0);
+        assertEquals("a", text(q.take(5, TimeUnit.SECONDS).orElseThrow()));
+        assertTrue(dropped.get() >= 1, "the claim reply was dropped");
+        assertEquals("b", text(q.take(5, TimeUnit.SECONDS).orElseThrow()));
+        assertTrue(q.poll().isEmpty());
+    }
+
+    @Test
+    void oversizedItemIsRefusedNamingTheLimit() {
+        DistributedQueue q = new DistributedQueue(server.client(), PATH);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> q.put(new byte[q.maxItemBytes() + 1]));
+        assertTrue(e.getMessage().contains(String.valueOf(q.maxItemBytes())), e.getMessage());
+        assertTrue(e.getMessage().contains("maxPacketBytes"), e.getMessage());
+        q.put(new byte[q.maxItemBytes()]);
+        assertEquals(1, q.size());
+    }
+
+    @Test
+    void priorityQueueTakesLowestPriorityFirstThenFifo() throws Exception {
+        DistributedPriorityQueue q = new DistributedPriorityQueue(server.client(), PATH);
+        q.put(bytes("low-1"), 10);
+        q.put(bytes("urgent"), -5);
+        q.put(bytes("low-2"), 10);
+        q.put(bytes("mid"), 0);
+        q.put(bytes("max"), Integer.MAX_VALUE);
+        q.put(bytes("min"), Integer.MIN_VALUE);
+        List<String> order = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            order.add(text(q.take(2, TimeUnit.SECONDS).orElseThrow()));
+        }
+        assertEquals(List.of("min", "urgent", "mid", "low-1", "low-2", "max"), order);
+        assertArrayEquals(new byte[0], q.poll().orElse(new byte[0]));
+    }
+}
