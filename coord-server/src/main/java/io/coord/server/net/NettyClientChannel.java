@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
  */
 final class NettyClientChannel implements ClientChannel {
     private static final Logger LOG = LoggerFactory.getLogger(NettyClientChannel.class);
+    /** A client that leaves this much unread in our outbound buffer is dropped (slow consumer). */
+    static final long MAX_PENDING_OUTBOUND_BYTES = 64L << 20;
     private final long id;
     private final Channel channel;
     /** Packets queued since the last flush; touched by the request thread only. */
@@ -62,6 +64,14 @@ final class NettyClientChannel implements ClientChannel {
         }
         pending.clear();
         pendingBytes = 0;
+        var outbound = channel.unsafe().outboundBuffer();
+        if (outbound != null && outbound.totalPendingWriteBytes() > MAX_PENDING_OUTBOUND_BYTES) {
+            out.release();
+            LOG.warn("closing connection {}: it leaves more than {} MiB of replies unread", describe(),
+                    MAX_PENDING_OUTBOUND_BYTES >> 20);
+            channel.close();
+            return;
+        }
         channel.writeAndFlush(out, channel.voidPromise());
     }
 
