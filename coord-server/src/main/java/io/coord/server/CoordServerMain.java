@@ -3,6 +3,7 @@ package io.coord.server;
 import io.coord.server.config.ConfigException;
 import io.coord.server.config.ConfigParser;
 import io.coord.server.config.ServerConfig;
+import io.coord.server.quorum.EnsembleMember;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -32,9 +33,10 @@ public final class CoordServerMain {
             System.exit(2);
             return;
         }
-        CoordServer server;
+        AutoCloseable server;
         try {
-            server = CoordServer.start(config);
+            // server.N lines make this an ensemble member; otherwise the standalone server.
+            server = config.standalone() ? CoordServer.start(config) : EnsembleMember.start(config);
         } catch (Exception e) {
             LOG.error("Coord failed to start: {}", e.getMessage(), e);
             System.err.println("Coord failed to start: " + e.getMessage());
@@ -43,10 +45,13 @@ public final class CoordServerMain {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
+            try {
+                server.close();
+            } catch (Exception e) {
+                LOG.warn("error while stopping: {}", e.toString());
+            }
             stopped.countDown();
         }, "coord-shutdown"));
-        LOG.info("Coord serving clients on {}", server.clientAddress());
         try {
             stopped.await();
         } catch (InterruptedException e) {

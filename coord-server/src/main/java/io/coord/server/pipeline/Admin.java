@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.function.Supplier;
 
 /** Answers four-letter words from the request thread, where the state is consistent. */
 final class Admin {
@@ -25,9 +26,19 @@ final class Admin {
     private final ServerStats stats;
     private final Map<ClientChannel, Connection> connections;
     private final StorageInfo storage;
+    private final Supplier<String> mode;
 
     Admin(ServerConfig config, DataTree tree, WatchManager<Connection> watches, Sessions sessions,
           OutputGate gate, ServerStats stats, Map<ClientChannel, Connection> connections, StorageInfo storage) {
+        this(config, tree, watches, sessions, gate, stats, connections, storage,
+                () -> config.standalone() ? "standalone" : "unknown");
+    }
+
+    /** {@code mode} names the server's role for srvr/stat/mntr (ensemble: leader, follower, ...). */
+    Admin(ServerConfig config, DataTree tree, WatchManager<Connection> watches, Sessions sessions,
+          OutputGate gate, ServerStats stats, Map<ClientChannel, Connection> connections, StorageInfo storage,
+          Supplier<String> mode) {
+        this.mode = mode;
         this.config = config;
         this.tree = tree;
         this.watches = watches;
@@ -69,7 +80,7 @@ final class Admin {
             ephemeralCount += paths.size();
             ephemerals.put(id, paths);
         }
-        return new ServerStatus(VERSION, config.standalone() ? "standalone" : "unknown", gate.assignedZxid(),
+        return new ServerStatus(VERSION, mode.get(), gate.assignedZxid(),
                 tree.nodeCount(), tree.approximateDataSize(), stats.packetsReceived, sentPackets(),
                 outstanding, stats.minLatencyMs(), stats.avgLatencyMs(), stats.maxLatencyMs(), conns,
                 wc.watchers(), wc.paths(), (int) wc.watches(),

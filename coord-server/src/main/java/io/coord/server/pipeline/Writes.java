@@ -119,7 +119,7 @@ final class Writes {
         replier.ok(conn, req, new MultiResponse(results));
     }
 
-    private static MultiResult multiResult(int opType, ApplyResult r) {
+    static MultiResult multiResult(int opType, ApplyResult r) {
         return switch (opType) {
             case OpCode.CREATE -> MultiResult.create(r.path());
             case OpCode.CREATE2, OpCode.CREATE_CONTAINER, OpCode.CREATE_TTL -> MultiResult.create2(r.path(), r.stat());
@@ -130,7 +130,7 @@ final class Writes {
         };
     }
 
-    private static JuteRecord replyBody(int type, ApplyResult r) {
+    static JuteRecord replyBody(int type, ApplyResult r) {
         return switch (type) {
             case OpCode.CREATE -> new CreateResponse(r.path());
             case OpCode.CREATE2, OpCode.CREATE_CONTAINER, OpCode.CREATE_TTL -> new Create2Response(r.path(), r.stat());

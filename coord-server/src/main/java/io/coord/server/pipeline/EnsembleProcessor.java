@@ -1,0 +1,340 @@
+package io.coord.server.pipeline;
+
+import io.coord.server.config.ServerConfig;
+import io.coord.server.session.Clock;
+import io.coord.server.tree.ExpiryScan;
+import io.coord.server.zab.Actions;
+import io.coord.server.zab.LogEntry;
+import io.coord.server.zab.Role;
+import io.coord.server.zab.StorageOp;
+import io.coord.server.zab.ZabCore;
+import io.coord.server.zab.ZabMessage;
+import io.coord.server.zab.Zxid;
+import io.coord.wire.ConnectRequest;
+import io.coord.wire.JuteRecord;
+import io.coord.wire.JuteWriter;
+import io.coord.wire.OpCode;
+import io.coord.wire.RequestHeader;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The request pipeline of an ensemble member. One thread (the request thread) owns the tree, the
+ * sessions, the watches <em>and</em> the {@link ZabCore}: every input of the core (quorum message,
+ * tick, proposal, durability report) is a task on that thread, and the core's applies are applied
+ * to the tree before the next input, so the state the core's StateProvider serialises is exactly
+ * the applied state without any hand-off between threads.
+ *
+ * <p>No speculative apply: the tree only receives committed txns. Writes go to the leader (see
+ * {@link EnsembleLeader}); every member applies what the core commits, fires watches, and the
+ * member holding the client's connection replies ({@link EnsembleClients}). Whenever this member
+ * stops serving (election, leader lost, session with the leader restarted) every client connection
+ * is closed: clients reconnect, possibly elsewhere, and reads never see a stale leader's view.
+ */
+public final class EnsembleProcessor implements RequestSink, QuorumInbound, RequestThread.Handler, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EnsembleProcessor.class);
+
+    /** What builds the core once the processor exists (the core needs our StateProvider). */
+    public interface CoreFactory extends Function<io.coord.server.zab.StateProvider, ZabCore> {
+    }
+
+    private final ServerConfig config;
+    private final Clock clock;
+    private final long myId;
+    private final ZabCore core;
+    private final ZabStorage storage;
+    private final QuorumLink link;
+    private final RequestThread thread;
+    private final Map<ClientChannel, Connection> connections = new ConcurrentHashMap<>();
+    private final EnsembleClients clients;
+    private EnsembleLeader leader;
+    private boolean serving;
+    private Role servedRole = Role.LOOKING;
+    private long servedEpoch = -1;
+    private long nextTickMs;
+    private long nextExpiryScanMs;
+    private boolean pumping;
+
+    public EnsembleProcessor(ServerConfig config, Clock clock, MemberState state, long stateZxid,
+                             CoreFactory coreFactory, ZabStorage storage, QuorumLink link, StorageInfo storageInfo,
+                             byte[] secret) {
+        this.config = config;
+        this.clock = clock;
+        this.myId = config.myId();
+        this.storage = storage;
+        this.link = link;
+        this.clients = new EnsembleClients(config, clock, state, stateZxid, connections, storageInfo, secret, this);
+        this.core = coreFactory.apply(clients::snapshotBlob);
+        this.thread = new RequestThread("coord-request", clock::nowMs, this);
+    }
+
+    public void start() {
+        thread.start();
+        submit(() -> execute(core.start()));
+    }
+
+    // ------------------------------------------------------------------ any thread
+
+    private void submit(Runnable task) {
+        thread.submit(() -> {
+            task.run();
+            afterTask();
+        });
+    }
+
+    /** Inputs the last task left for the core: syncs asked by clients, then queued proposals. */
+    private void afterTask() {
+        List<Long> syncIds;
+        while (!(syncIds = clients.takeSyncRequests()).isEmpty()) {
+            for (long id : syncIds) {
+                execute(core.requestSync(id));
+            }
+        }
+        pump();
+    }
+
+    @Override
+    public void connect(ClientChannel channel, ConnectRequest request) {
+        Connection conn = connections.computeIfAbsent(channel, Connection::new);
+        submit(() -> clients.connect(conn, request));
+    }
+
+    @Override
+    public void request(ClientChannel channel, RequestHeader header, JuteRecord body) {
+        Connection conn = connections.get(channel);
+        if (conn == null) {
+            return;
+        }
+        Request req = new Request(header.xid(), header.type(), body, System.nanoTime());
+        conn.enqueued();
+        submit(() -> {
+            conn.dequeued();
+            clients.request(conn, req);
+        });
+    }
+
+    @Override
+    public void fourLetterWord(ClientChannel channel, String word) {
+        submit(() -> clients.admin().answer(channel, word));
+    }
+
+    @Override
+    public void disconnected(ClientChannel channel) {
+        Connection conn = connections.remove(channel);
+        if (conn != null) {
+            submit(() -> clients.disconnected(conn));
+        }
+    }
+
+    @Override
+    public void onZab(long from, ZabMessage message) {
+        submit(() -> execute(core.step(from, message)));
+    }
+
+    @Override
+    public void onForward(long from, ForwardedRequest request) {
+        submit(() -> acceptForward(request));
+    }
+
+    @Override
+    public void onTouch(long from, long[] sessionIds) {
+        submit(() -> {
+            if (leader != null) {
+                for (long id : sessionIds) {
+                    clients.state().tracker.touch(id);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void onPeerDown(long peer) {
+        submit(() -> {
+            if (serving && servedRole == Role.FOLLOWING && core.leaderId() == peer) {
+                // Forwarded requests may have been lost with the connection: let clients retry.
+                clients.dropAll("lost the connection to the leader");
+            }
+        });
+    }
+
+    /** The storage thread reports durability. */
+    public void persisted(long seq) {
+        submit(() -> execute(core.onPersisted(seq)));
+    }
+
+    // ------------------------------------------------------------------ request thread
+
+    /** Carries out one input's effects in the order the core's contract demands. */
+    void execute(Actions a) {
+        if (!a.storage().isEmpty()) {
+            for (StorageOp op : a.storage()) {
+                if (op instanceof StorageOp.InstallSnapshot s) {
+                    clients.install(MemberState.decodeBlob(s.state()));
+                }
+            }
+            storage.submit(a.storage());
+        }
+        for (LogEntry e : a.applies()) {
+            clients.applyCommitted(e);
+        }
+        for (Actions.Send s : a.sends()) {
+            link.send(s.to(), s.message());
+        }
+        for (long id : a.syncsCompleted()) {
+            clients.syncDone(id, true);
+        }
+        for (long id : a.syncsFailed()) {
+            clients.syncDone(id, false);
+        }
+        checkRole();
+    }
+
+    private void checkRole() {
+        boolean nowServing = core.isServing();
+        Role role = core.role();
+        long epoch = core.epoch();
+        if (nowServing == serving && role == servedRole && epoch == servedEpoch) {
+            return;
+        }
+        if (serving) {
+            clients.dropAll("this member stopped serving (" + role + ")");
+            leader = null;
+        }
+        serving = nowServing;
+        servedRole = role;
+        servedEpoch = epoch;
+        LOG.info("member {} is now {} (epoch {}, leader {}, zxid {})", myId, mode(), epoch, core.leaderId(),
+                Zxid.format(core.appliedZxid()));
+        if (serving && role == Role.LEADING) {
+            leader = new EnsembleLeader(config.extendedTypesEnabled());
+            for (long closing : clients.restartSessionClocks()) {
+                enqueueServerRequest(OpCode.CLOSE_SESSION, closing, null);
+            }
+        }
+    }
+
+    /** "leader", "follower", or "looking" while not serving (srvr's Mode line). */
+    String mode() {
+        if (!serving) {
+            return "looking";
+        }
+        return servedRole == Role.LEADING ? "leader" : "follower";
+    }
+
+    boolean serving() {
+        return serving;
+    }
+
+    long appliedZxid() {
+        return core.appliedZxid();
+    }
+
+    /** Sends a request to the leader (ourselves included); false when there is no leader to take it. */
+    boolean forward(ForwardedRequest f) {
+        if (!serving) {
+            return false;
+        }
+        if (servedRole == Role.LEADING) {
+            return acceptForward(f);
+        }
+        link.forward(core.leaderId(), f);
+        return true;
+    }
+
+    private boolean acceptForward(ForwardedRequest f) {
+        if (leader == null) {
+            return false; // not leading (any more): the origin's clients are dropped when it notices
+        }
+        if (!leader.enqueue(f)) {
+            LOG.warn("leader queue full; dropping a {} from member {}", OpCode.name(f.type()), f.origin());
+            return false;
+        }
+        return true;
+    }
+
+    private void enqueueServerRequest(int type, long sessionId, byte[] body) {
+        acceptForward(new ForwardedRequest(0, sessionId, 0, type, body == null ? new byte[0] : body,
+                List.of(), null));
+    }
+
+    /** Proposes everything queued at the leader; runs after every task, never re-entrantly. */
+    private void pump() {
+        if (pumping || leader == null || !leader.hasWork() || !core.isServing()) {
+            return;
+        }
+        pumping = true;
+        try {
+            if (!leader.hasShadow()) {
+                if (core.appliedZxid() != core.lastZxid()) {
+                    return; // the new epoch's initial history is still being committed
+                }
+                leader.buildShadow(clients.state().tree, core.appliedZxid());
+            }
+            while (leader != null && leader.hasWork()) {
+                ForwardedRequest f = leader.poll();
+                long zxid = Zxid.next(core.lastZxid(), core.epoch());
+                EnsembleLeader.Prepared p = leader.prepare(f, zxid, clock.wallMs());
+                Actions a = core.propose(io.coord.server.txn.TxnCodec.encode(p.header(), p.txn()));
+                if (a.proposedZxid() != zxid) {
+                    LOG.warn("proposal refused ({}); expected zxid {}", a.rejection(), Zxid.format(zxid));
+                    leader = null; // the shadow no longer matches; the role change follows
+                }
+                execute(a);
+            }
+        } finally {
+            pumping = false;
+        }
+    }
+
+    @Override
+    public long onTick(long nowMs) {
+        if (nowMs >= nextTickMs) {
+            nextTickMs = nowMs + config.tickTimeMs();
+            execute(core.tick());
+            periodic(nowMs);
+            afterTask();
+        }
+        return Math.max(1, nextTickMs - nowMs);
+    }
+
+    private void periodic(long nowMs) {
+        if (!serving) {
+            return;
+        }
+        if (servedRole == Role.FOLLOWING) {
+            long[] touched = clients.drainTouched();
+            if (touched.length > 0) {
+                link.touch(core.leaderId(), touched);
+            }
+            return;
+        }
+        clients.drainTouched();
+        for (long id : clients.state().tracker.expire()) {
+            LOG.info("session 0x{} expired", Long.toHexString(id));
+            enqueueServerRequest(OpCode.CLOSE_SESSION, id, null);
+        }
+        if (nowMs >= nextExpiryScanMs) {
+            nextExpiryScanMs = nowMs + config.containerCheckIntervalMs();
+            for (String path : ExpiryScan.candidates(clients.state().tree, clock.wallMs())) {
+                enqueueServerRequest(OpCode.DELETE_CONTAINER, 0, new JuteWriter().writeString(path).toByteArray());
+            }
+        }
+    }
+
+    @Override
+    public void afterBatch() {
+        clients.flush();
+    }
+
+    @Override
+    public void close() {
+        thread.close();
+        for (Connection c : connections.values()) {
+            c.channel.close("server shutting down");
+        }
+    }
+}

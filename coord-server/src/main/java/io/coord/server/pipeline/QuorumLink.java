@@ -1,0 +1,17 @@
+package io.coord.server.pipeline;
+
+import io.coord.server.zab.ZabMessage;
+
+/**
+ * Outgoing side of the member-to-member transport, as the ensemble pipeline sees it. Sends never
+ * block and may be lost when the peer is unreachable (the ZAB core tolerates loss; a lost forward
+ * is cleaned up when the pipeline drops its clients on the next role change or link loss).
+ */
+public interface QuorumLink {
+    void send(long to, ZabMessage message);
+
+    void forward(long to, ForwardedRequest request);
+
+    /** Sessions with client activity on this member since the last report (followers → leader). */
+    void touch(long to, long[] sessionIds);
+}

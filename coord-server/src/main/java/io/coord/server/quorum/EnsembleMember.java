@@ -1,0 +1,199 @@
+package io.coord.server.quorum;
+
+import io.coord.server.config.ServerAddress;
+import io.coord.server.config.ServerConfig;
+import io.coord.server.net.ClientServer;
+import io.coord.server.pipeline.EnsembleProcessor;
+import io.coord.server.pipeline.ForwardedRequest;
+import io.coord.server.pipeline.QuorumInbound;
+import io.coord.server.pipeline.StorageInfo;
+import io.coord.server.session.Clock;
+import io.coord.server.session.SessionTracker;
+import io.coord.server.storage.MetaStore;
+import io.coord.server.storage.SnapshotStore;
+import io.coord.server.storage.TxnLog;
+import io.coord.server.zab.ZabConfig;
+import io.coord.server.zab.ZabCore;
+import io.coord.server.zab.ZabMessage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running ensemble member: recovery, the storage thread, the quorum transport, the request
+ * pipeline driving the ZAB core, and the client port. {@link #start} returns once the client port is
+ * bound; clients are served once the member has joined an established leader.
+ */
+public final class EnsembleMember implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EnsembleMember.class);
+    private static final String SECRET_FILE = "session-secret";
+    /** Committed txns kept in memory for DIFF syncs; a member further behind gets a SNAP. */
+    public static final int MAX_HISTORY = 1000;
+
+    private final TxnLog log;
+    private final QuorumStorage storage;
+    private final QuorumTransport transport;
+    private final EnsembleProcessor processor;
+    private ClientServer network;
+    private volatile boolean closed;
+
+    private EnsembleMember(TxnLog log, QuorumStorage storage, QuorumTransport transport, EnsembleProcessor processor) {
+        this.log = log;
+        this.storage = storage;
+        this.transport = transport;
+        this.processor = processor;
+    }
+
+    public static EnsembleMember start(ServerConfig config) throws IOException {
+        Files.createDirectories(config.dataDir());
+        Files.createDirectories(config.dataLogDir());
+        Clock clock = Clock.system();
+        MetaStore meta = new MetaStore(config.dataDir());
+        byte[] secret = loadOrCreateSecret(meta);
+        SnapshotStore snapshots = new SnapshotStore(config.dataDir());
+        TxnLog log = TxnLog.open(config.dataLogDir(), TxnLog.DEFAULT_SEGMENT_TARGET_BYTES);
+        MemberRecovery.Recovered r;
+        try {
+            r = MemberRecovery.recover(snapshots, log, meta, clock, config.tickTimeMs(), config.myId(), secret);
+        } catch (IOException | RuntimeException e) {
+            log.close();
+            throw e;
+        }
+        Set<Long> voters = config.servers().values().stream().filter(a -> !a.observer())
+                .map(ServerAddress::id).collect(Collectors.toSet());
+        ZabConfig zab = new ZabConfig(config.myId(), voters, config.initLimit(), config.syncLimit(), 1, MAX_HISTORY);
+        AtomicReference<EnsembleProcessor> ref = new AtomicReference<>();
+        QuorumStorage storage = new QuorumStorage(log, snapshots, meta, config.snapRetainCount(),
+                seq -> ref.get().persisted(seq));
+        QuorumTransport transport = new QuorumTransport(config.myId(), config.servers(), inbound(ref));
+        EnsembleProcessor processor = new EnsembleProcessor(config, clock, r.state(), r.snapshotZxid(),
+                sp -> new ZabCore(zab, r.zab(), sp, new SplittableRandom(new SecureRandom().nextLong())),
+                storage, transport, storageInfo(config, storage), secret);
+        ref.set(processor);
+        EnsembleMember member = new EnsembleMember(log, storage, transport, processor);
+        try {
+            storage.start();
+            processor.start();
+            transport.start();
+            member.network = ClientServer.start(config, processor);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            member.close();
+            throw new IOException("interrupted while binding", e);
+        } catch (RuntimeException e) {
+            member.close();
+            throw new IOException("cannot start ensemble member " + config.myId() + ": " + e.getMessage(), e);
+        }
+        LOG.info("Coord ensemble member {} serving clients on {} ({} voters)", config.myId(),
+                member.network.localAddress(), voters.size());
+        return member;
+    }
+
+    private static QuorumInbound inbound(AtomicReference<EnsembleProcessor> ref) {
+        return new QuorumInbound() {
+            @Override
+            public void onZab(long from, ZabMessage message) {
+                ref.get().onZab(from, message);
+            }
+
+            @Override
+            public void onForward(long from, ForwardedRequest request) {
+                ref.get().onForward(from, request);
+            }
+
+            @Override
+            public void onTouch(long from, long[] sessionIds) {
+                ref.get().onTouch(from, sessionIds);
+            }
+
+            @Override
+            public void onPeerDown(long peer) {
+                ref.get().onPeerDown(peer);
+            }
+        };
+    }
+
+    private static StorageInfo storageInfo(ServerConfig config, QuorumStorage storage) {
+        return new StorageInfo() {
+            @Override
+            public long logBytes() {
+                return directorySize(config.dataLogDir());
+            }
+
+            @Override
+            public long snapshotBytes() {
+                return directorySize(config.dataDir());
+            }
+
+            @Override
+            public long fsyncCount() {
+                return 0;
+            }
+
+            @Override
+            public long avgFsyncMicros() {
+                return 0;
+            }
+
+            @Override
+            public long maxFsyncMicros() {
+                return 0;
+            }
+        };
+    }
+
+    private static long directorySize(Path dir) {
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        } catch (IOException | UncheckedIOException e) {
+            return -1;
+        }
+    }
+
+    private static byte[] loadOrCreateSecret(MetaStore meta) throws IOException {
+        var existing = meta.read(SECRET_FILE);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        byte[] secret = SessionTracker.newSecret(new SecureRandom());
+        meta.write(SECRET_FILE, secret);
+        return secret;
+    }
+
+    public InetSocketAddress clientAddress() {
+        return network.localAddress();
+    }
+
+    public int clientPort() {
+        return clientAddress().getPort();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (network != null) {
+            network.close();
+        }
+        transport.close();
+        processor.close();
+        storage.close();
+        try {
+            log.close();
+        } catch (IOException e) {
+            LOG.warn("closing the txn log: {}", e.toString());
+        }
+        LOG.info("ensemble member stopped");
+    }
+}

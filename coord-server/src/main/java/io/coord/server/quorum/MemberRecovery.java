@@ -1,0 +1,58 @@
+package io.coord.server.quorum;
+
+import io.coord.server.pipeline.MemberState;
+import io.coord.server.session.Clock;
+import io.coord.server.storage.LoadedSnapshot;
+import io.coord.server.storage.MetaStore;
+import io.coord.server.storage.SnapshotStore;
+import io.coord.server.storage.TxnLog;
+import io.coord.server.tree.DataTree;
+import io.coord.server.zab.LogEntry;
+import io.coord.server.zab.RecoveredState;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Start-up of an ensemble member. Unlike standalone recovery, the log is <em>not</em> replayed into
+ * the tree: whether its entries were committed is unknown until a leader says so, so the tree is
+ * restored to the newest valid snapshot (committed state) and the durable log entries after it go
+ * to the ZAB core, which applies them once they are known committed.
+ */
+public final class MemberRecovery {
+    private static final Logger LOG = LoggerFactory.getLogger(MemberRecovery.class);
+
+    /** The restored state machine, the zxid it reflects, and what the core starts from. */
+    public record Recovered(MemberState state, long snapshotZxid, RecoveredState zab) {
+    }
+
+    private MemberRecovery() {
+    }
+
+    public static Recovered recover(SnapshotStore snapshots, TxnLog log, MetaStore meta, Clock clock,
+                                    int tickTimeMs, long myId, byte[] secret) throws IOException {
+        MemberState state;
+        long snapZxid;
+        Optional<LoadedSnapshot> snap = snapshots.loadNewestValid();
+        if (snap.isPresent()) {
+            try (LoadedSnapshot s = snap.get()) {
+                state = MemberState.restore(DataTree.fromSnapshot(s.nodes()), s.sessions(), clock, tickTimeMs,
+                        myId, secret);
+                snapZxid = s.zxid();
+            }
+        } else {
+            state = MemberState.empty(clock, tickTimeMs, myId, secret);
+            snapZxid = 0;
+        }
+        List<LogEntry> entries = new ArrayList<>();
+        log.replay(snapZxid, (zxid, bytes) -> entries.add(new LogEntry(zxid, bytes)));
+        long[] epochs = QuorumStorage.readEpochs(meta);
+        LOG.info("member {}: snapshot at zxid 0x{} ({} nodes, {} sessions), {} log entries after it, "
+                        + "acceptedEpoch {}, currentEpoch {}", myId, Long.toHexString(snapZxid),
+                state.tree.nodeCount(), state.tracker.size(), entries.size(), epochs[0], epochs[1]);
+        return new Recovered(state, snapZxid, new RecoveredState(epochs[0], epochs[1], snapZxid, entries));
+    }
+}

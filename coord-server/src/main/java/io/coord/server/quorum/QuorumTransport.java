@@ -1,0 +1,226 @@
+package io.coord.server.quorum;
+
+import io.coord.server.config.ServerAddress;
+import io.coord.server.pipeline.ForwardedRequest;
+import io.coord.server.pipeline.QuorumInbound;
+import io.coord.server.pipeline.QuorumLink;
+import io.coord.server.zab.ZabMessage;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.util.AttributeKey;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Member-to-member TCP transport (Netty). Each member listens on its quorum port. There is one
+ * connection per pair of members: the member with the <em>lower</em> id dials the higher one (and
+ * redials with backoff, 50 ms doubling up to 1 s, whenever the connection drops); the higher one
+ * accepts. The first frame on a connection is a {@link QuorumCodec.Hello} with the dialer's id. A
+ * newer connection from the same peer replaces an older one. Frames are [int length][payload],
+ * up to {@link #MAX_FRAME_BYTES} (a SNAP bundle carries the whole tree), independent of
+ * jute.maxbuffer. Election votes travel on the same connection: the election port of
+ * {@code server.N} lines is not bound.
+ *
+ * <p>Sends never block: a frame for an unconnected peer is dropped, which the ZAB core tolerates
+ * (it retries, restarts follower sessions or re-elects).
+ */
+public final class QuorumTransport implements QuorumLink, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(QuorumTransport.class);
+    public static final int MAX_FRAME_BYTES = 512 << 20;
+    private static final long MIN_BACKOFF_MS = 50;
+    private static final long MAX_BACKOFF_MS = 1_000;
+    private static final AttributeKey<Long> PEER = AttributeKey.valueOf("coord.peer");
+
+    private final long myId;
+    private final Map<Long, ServerAddress> members;
+    private final QuorumInbound inbound;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Map<Long, Channel> peers = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+    private Channel server;
+
+    public QuorumTransport(long myId, Map<Long, ServerAddress> members, QuorumInbound inbound) {
+        this.myId = myId;
+        this.members = Map.copyOf(members);
+        this.inbound = inbound;
+        this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        this.workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    }
+
+    /** Binds the quorum port and starts dialing the members with a higher id. */
+    public void start() throws InterruptedException {
+        ServerAddress me = members.get(myId);
+        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(initializer(-1));
+        server = b.bind(new InetSocketAddress(me.host(), me.quorumPort())).sync().channel();
+        LOG.info("member {} listening for members on {}", myId, server.localAddress());
+        for (long id : members.keySet()) {
+            if (id > myId) {
+                dial(id, MIN_BACKOFF_MS);
+            }
+        }
+    }
+
+    private ChannelInitializer<SocketChannel> initializer(long dialedPeer) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME_BYTES, 0, 4, 0, 4));
+                ch.pipeline().addLast(new LengthFieldPrepender(4));
+                ch.pipeline().addLast(new Handler(dialedPeer));
+            }
+        };
+    }
+
+    private void dial(long peer, long backoffMs) {
+        if (closed) {
+            return;
+        }
+        ServerAddress a = members.get(peer);
+        Bootstrap b = new Bootstrap().group(workers).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2_000)
+                .handler(initializer(peer));
+        ChannelFuture f = b.connect(new InetSocketAddress(a.host(), a.quorumPort()));
+        f.addListener(done -> {
+            if (done.isSuccess()) {
+                Channel ch = f.channel();
+                ch.writeAndFlush(Unpooled.wrappedBuffer(QuorumCodec.encode(new QuorumCodec.Hello(myId))));
+                register(peer, ch);
+                ch.closeFuture().addListener(c -> redial(peer, ch, MIN_BACKOFF_MS));
+            } else {
+                redial(peer, null, Math.min(MAX_BACKOFF_MS, backoffMs * 2));
+            }
+        });
+    }
+
+    private void redial(long peer, Channel old, long backoffMs) {
+        if (closed) {
+            return;
+        }
+        if (old != null) {
+            lost(peer, old);
+        }
+        workers.schedule(() -> dial(peer, backoffMs), backoffMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void register(long peer, Channel ch) {
+        ch.attr(PEER).set(peer);
+        Channel previous = peers.put(peer, ch);
+        if (previous != null && previous != ch) {
+            previous.close();
+        }
+        LOG.info("member {} connected to member {} ({})", myId, peer, ch.remoteAddress());
+    }
+
+    private void lost(long peer, Channel ch) {
+        if (peers.remove(peer, ch)) {
+            LOG.info("member {} lost its connection to member {}", myId, peer);
+            inbound.onPeerDown(peer);
+        }
+    }
+
+    /** Inbound frames of one connection. */
+    private final class Handler extends SimpleChannelInboundHandler<ByteBuf> {
+        private long peer;
+
+        Handler(long dialedPeer) {
+            this.peer = dialedPeer;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+            Object msg = QuorumCodec.decode(ByteBufUtil.getBytes(frame));
+            if (peer < 0) {
+                if (!(msg instanceof QuorumCodec.Hello h) || !members.containsKey(h.memberId())
+                        || h.memberId() == myId) {
+                    LOG.warn("closing quorum connection from {}: no valid hello", ctx.channel().remoteAddress());
+                    ctx.close();
+                    return;
+                }
+                peer = h.memberId();
+                register(peer, ctx.channel());
+                long accepted = peer;
+                ctx.channel().closeFuture().addListener(c -> lost(accepted, ctx.channel()));
+                return;
+            }
+            if (msg instanceof ZabMessage z) {
+                inbound.onZab(peer, z);
+            } else if (msg instanceof ForwardedRequest f) {
+                inbound.onForward(peer, f);
+            } else if (msg instanceof QuorumCodec.Touch t) {
+                inbound.onTouch(peer, t.sessionIds());
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.warn("quorum connection with member {} failed: {}", peer, cause.toString());
+            ctx.close();
+        }
+    }
+
+    private void sendFrame(long to, Object msg) {
+        Channel ch = peers.get(to);
+        if (ch == null || !ch.isActive()) {
+            return;
+        }
+        ch.writeAndFlush(Unpooled.wrappedBuffer(QuorumCodec.encode(msg)));
+    }
+
+    @Override
+    public void send(long to, ZabMessage message) {
+        sendFrame(to, message);
+    }
+
+    @Override
+    public void forward(long to, ForwardedRequest request) {
+        sendFrame(to, request);
+    }
+
+    @Override
+    public void touch(long to, long[] sessionIds) {
+        sendFrame(to, new QuorumCodec.Touch(sessionIds));
+    }
+
+    /** True when a connection to {@code peer} is up (tests, status). */
+    public boolean connected(long peer) {
+        Channel ch = peers.get(peer);
+        return ch != null && ch.isActive();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (server != null) {
+            server.close().syncUninterruptibly();
+        }
+        peers.values().forEach(Channel::close);
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

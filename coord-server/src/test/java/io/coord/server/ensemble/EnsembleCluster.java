@@ -1,0 +1,192 @@
+package io.coord.server.ensemble;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.StringJoiner;
+
+/**
+ * N ensemble members, each in its own JVM on loopback with free ports, for tests that kill -9
+ * members for real. Member ids are 1..N; index i of the arrays is member i + 1.
+ */
+final class EnsembleCluster implements AutoCloseable {
+    static final int TICK_TIME_MS = 200;
+
+    private final Path dir;
+    private final int size;
+    private final int[] clientPorts;
+    private final int[] quorumPorts;
+    private final Process[] processes;
+    private final int[] starts;
+
+    EnsembleCluster(Path dir, int size) throws IOException {
+        this.dir = dir;
+        this.size = size;
+        this.clientPorts = new int[size];
+        this.quorumPorts = new int[size];
+        this.processes = new Process[size];
+        this.starts = new int[size];
+        for (int i = 0; i < size; i++) {
+            clientPorts[i] = freePort();
+            quorumPorts[i] = freePort();
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    int size() {
+        return size;
+    }
+
+    void startAll() throws IOException {
+        for (int id = 1; id <= size; id++) {
+            start(id);
+        }
+    }
+
+    /** Writes the member's cfg and myid and launches its JVM (does not wait). */
+    void start(int id) throws IOException {
+        Path data = dir.resolve("data" + id);
+        Files.createDirectories(data);
+        Files.writeString(data.resolve("myid"), id + "\n");
+        StringBuilder cfg = new StringBuilder();
+        cfg.append("tickTime=").append(TICK_TIME_MS).append('\n')
+                .append("initLimit=10\nsyncLimit=5\n")
+                .append("dataDir=").append(data.toAbsolutePath()).append('\n')
+                .append("clientPort=").append(clientPorts[id - 1]).append('\n')
+                .append("clientPortAddress=127.0.0.1\n")
+                .append("maxSessionTimeout=30000\n")
+                .append("4lw.commands.whitelist=*\n");
+        for (int m = 1; m <= size; m++) {
+            cfg.append("server.").append(m).append("=127.0.0.1:").append(quorumPorts[m - 1]).append(':')
+                    .append(freePort()).append('\n');
+        }
+        Path cfgFile = dir.resolve("member" + id + ".cfg");
+        Files.writeString(cfgFile, cfg.toString());
+        Path out = dir.resolve("member" + id + "-" + (starts[id - 1]++) + ".out");
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", classPath(), "io.coord.server.CoordServerMain", cfgFile.toString()));
+        processes[id - 1] = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    }
+
+    private static String classPath() {
+        String surefire = System.getProperty("surefire.test.class.path");
+        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+    }
+
+    void kill9(int id) throws InterruptedException {
+        Process p = processes[id - 1];
+        if (p != null) {
+            p.destroyForcibly();
+            p.waitFor();
+            processes[id - 1] = null;
+        }
+    }
+
+    boolean alive(int id) {
+        return processes[id - 1] != null && processes[id - 1].isAlive();
+    }
+
+    /** The member's srvr Mode ("leader", "follower", "looking"), or null when it does not answer. */
+    String mode(int id) {
+        String srvr = fourLetterWord(id, "srvr");
+        if (srvr == null) {
+            return null;
+        }
+        for (String line : srvr.split("\n")) {
+            if (line.startsWith("Mode: ")) {
+                return line.substring(6).trim();
+            }
+        }
+        return srvr.contains("not currently serving") ? "looking" : null;
+    }
+
+    /** The member's applied zxid from srvr, or -1. */
+    long zxid(int id) {
+        String srvr = fourLetterWord(id, "srvr");
+        if (srvr != null) {
+            for (String line : srvr.split("\n")) {
+                if (line.startsWith("Zxid: 0x")) {
+                    return Long.parseLong(line.substring(8).trim(), 16);
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** The id of the one member that says it leads, or -1. */
+    int leader() {
+        int leader = -1;
+        for (int id = 1; id <= size; id++) {
+            if (alive(id) && "leader".equals(mode(id))) {
+                if (leader > 0) {
+                    return -1;
+                }
+                leader = id;
+            }
+        }
+        return leader;
+    }
+
+    String fourLetterWord(int id, String word) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", clientPorts[id - 1]), 1_000);
+            socket.setSoTimeout(2_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(word.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    String connectString(int id) {
+        return "127.0.0.1:" + clientPorts[id - 1];
+    }
+
+    String connectString() {
+        StringJoiner j = new StringJoiner(",");
+        for (int id = 1; id <= size; id++) {
+            j.add(connectString(id));
+        }
+        return j.toString();
+    }
+
+    /** Every member's output so far, for failure messages. */
+    String outputs() {
+        StringBuilder sb = new StringBuilder();
+        try (var files = Files.list(dir)) {
+            for (Path p : files.filter(f -> f.toString().endsWith(".out")).sorted().toList()) {
+                String text = Files.readString(p);
+                sb.append("==== ").append(p.getFileName()).append('\n')
+                        .append(text.length() > 6000 ? text.substring(text.length() - 6000) : text).append('\n');
+            }
+        } catch (IOException e) {
+            sb.append(e);
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (int id = 1; id <= size; id++) {
+            kill9(id);
+        }
+    }
+}
