@@ -48,27 +48,30 @@ final class CoordTarget implements TestTarget {
     }
 
     @Override
-    public String connectString() {
-        return "127.0.0.1:" + port;
-    }
-
-    @Override
     public int clientPort() {
         return port;
     }
 
     @Override
-    public void restart() throws IOException {
-        server.close();
+    public void stop() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+    }
+
+    @Override
+    public void startAgain() throws IOException {
+        if (server != null) {
+            throw new IllegalStateException("coord is running");
+        }
         startServer(port);
     }
 
     @Override
     public void close() {
         try {
-            if (server != null) {
-                server.close();
-            }
+            stop();
         } finally {
             TempDirs.deleteRecursively(dataDir);
         }

@@ -87,22 +87,20 @@ final class ZooKeeperTarget implements TestTarget {
     }
 
     @Override
-    public String connectString() {
-        return "127.0.0.1:" + port;
-    }
-
-    @Override
     public int clientPort() {
         return port;
     }
 
     @Override
-    public void restart() throws Exception {
-        stopServer();
+    public void startAgain() throws Exception {
+        if (runner != null) {
+            throw new IllegalStateException("zookeeper is running");
+        }
         startServer(port);
     }
 
-    private void stopServer() {
+    @Override
+    public void stop() {
         if (runner == null) {
             return;
         }
@@ -118,7 +116,7 @@ final class ZooKeeperTarget implements TestTarget {
     @Override
     public void close() {
         try {
-            stopServer();
+            stop();
         } finally {
             TempDirs.deleteRecursively(dataDir);
         }
