@@ -3,10 +3,10 @@ package io.coord.clientit;
 import io.coord.client.ClientOptions;
 import io.coord.client.CoordClient;
 import io.coord.client.RetryPolicy;
+import io.coord.server.compat.TestTarget;
 import io.coord.wire.Acl;
 import io.coord.wire.CreateMode;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -14,7 +14,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.io.TempDir;
 
 /** One server per test class, one client per test, and a fresh root node per test. */
 abstract class ClientItBase {
@@ -23,9 +22,7 @@ abstract class ClientItBase {
                 .setLevel(ch.qos.logback.classic.Level.INFO);
     }
 
-    @TempDir
-    static Path dataDir;
-    static ClientItServer server;
+    static TestTarget server;
 
     final List<CoordClient> clients = new ArrayList<>();
     CoordClient client;
@@ -33,7 +30,7 @@ abstract class ClientItBase {
 
     @BeforeAll
     static void startServer() throws Exception {
-        server = ClientItServer.start(dataDir);
+        server = TestTarget.start();
     }
 
     @AfterAll

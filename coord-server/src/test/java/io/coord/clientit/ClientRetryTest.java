@@ -32,23 +32,26 @@ class ClientRetryTest extends ClientItBase {
         return open(options().faultInjector(faults).retryPolicy(policy).build());
     }
 
+    /** A client that gets no reply to its first {@code times} requests of {@code opCode}. */
+    private CoordClient droppingReplies(int opCode, int times, AtomicInteger seen, RetryPolicy policy) {
+        FaultInjector faults = new FaultInjector();
+        faults.dropInsteadOfReply(first(opCode, times, seen));
+        return faulty(faults, policy);
+    }
+
     @Test
     void readsAreRetriedAfterConnectionLoss() {
         client.create(p("a"), bytes("v"), Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-        FaultInjector faults = new FaultInjector();
         AtomicInteger seen = new AtomicInteger();
-        faults.dropInsteadOfReply(first(OpCode.GET_DATA, 2, seen));
-        CoordClient c = faulty(faults, new RetryNTimes(3, 10));
+        CoordClient c = droppingReplies(OpCode.GET_DATA, 2, seen, new RetryNTimes(3, 10));
         assertEquals("v", c.getData(p("a")).text());
         assertEquals(3, seen.get());
     }
 
     @Test
     void retriesStopWhenThePolicySaysSo() {
-        FaultInjector faults = new FaultInjector();
         AtomicInteger seen = new AtomicInteger();
-        faults.dropInsteadOfReply(first(OpCode.EXISTS, 10, seen));
-        CoordClient c = faulty(faults, new RetryNTimes(2, 10));
+        CoordClient c = droppingReplies(OpCode.EXISTS, 10, seen, new RetryNTimes(2, 10));
         assertThrows(CoordException.ConnectionLossException.class, () -> c.exists(root));
         assertEquals(3, seen.get());
     }
@@ -92,10 +95,8 @@ class ClientRetryTest extends ClientItBase {
 
     @Test
     void protectedCreateFindsItsNodeWhenTheReplyIsLost() {
-        FaultInjector faults = new FaultInjector();
         AtomicInteger seen = new AtomicInteger();
-        faults.dropInsteadOfReply(first(OpCode.CREATE2, 1, seen));
-        CoordClient c = faulty(faults, new RetryNTimes(3, 10));
+        CoordClient c = droppingReplies(OpCode.CREATE2, 1, seen, new RetryNTimes(3, 10));
         CreateResult r = c.createProtected(p("lock-"), bytes("me"), Acl.OPEN_ACL_UNSAFE,
                 CreateMode.EPHEMERAL_SEQUENTIAL);
         assertEquals(1, seen.get(), "one create sent: the retry found the node instead");

@@ -17,6 +17,7 @@ import io.coord.client.FaultInjector;
 import io.coord.client.WatchEventType;
 import io.coord.client.WatchMode;
 import io.coord.clientit.ClientWatchTest.Events;
+import io.coord.server.compat.StockClients;
 import io.coord.wire.Acl;
 import io.coord.wire.CreateMode;
 import java.net.ServerSocket;
@@ -24,7 +25,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.ZooKeeper;
@@ -134,17 +134,10 @@ class ClientSessionTest extends ClientItBase {
     @Test
     void sessionPasswordLetsAnotherClientAttach() throws Exception {
         CoordClient c = open(options().build());
-        CountDownLatch connected = new CountDownLatch(1);
-        ZooKeeper zk = new ZooKeeper(server.connectString(), 2000, e -> {
-            if (e.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-            }
-        }, c.sessionId(), c.sessionPassword());
-        try {
-            assertTrue(connected.await(5, TimeUnit.SECONDS));
+        try (ZooKeeper zk = StockClients.connected(
+                watcher -> new ZooKeeper(server.connectString(), 2000, watcher, c.sessionId(), c.sessionPassword()),
+                e -> { }, Duration.ofSeconds(5), server.connectString())) {
             assertEquals(c.sessionId(), zk.getSessionId());
-        } finally {
-            zk.close();
         }
     }
 

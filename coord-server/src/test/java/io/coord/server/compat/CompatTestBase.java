@@ -2,9 +2,9 @@ package io.coord.server.compat;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
@@ -98,22 +98,11 @@ abstract class CompatTestBase {
                 watcher -> new ZooKeeper(connectString, sessionTimeoutMs, watcher, sessionId, password));
     }
 
-    private interface ClientFactory {
-        ZooKeeper open(Watcher watcher) throws Exception;
-    }
-
-    private ZooKeeper connected(String connectString, Watcher defaultWatcher, ClientFactory factory)
+    private ZooKeeper connected(String connectString, Watcher defaultWatcher, StockClients.Opener opener)
             throws Exception {
-        CountDownLatch connected = new CountDownLatch(1);
-        ZooKeeper client = factory.open(event -> {
-            if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-            }
-            defaultWatcher.process(event);
-        });
+        ZooKeeper client = StockClients.connected(opener, defaultWatcher,
+                Duration.ofMillis(CONNECT_WAIT_MS), connectString);
         closeAfterTest(client::close);
-        assertTrue(connected.await(CONNECT_WAIT_MS, TimeUnit.MILLISECONDS),
-                "client did not connect to " + connectString);
         return client;
     }
 

@@ -3,33 +3,24 @@ package io.coord.server.compat;
 import io.coord.server.CoordServer;
 import io.coord.server.config.ServerConfig;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 
 /** Coord run in-process on a temporary data directory and a free port. */
-final class CoordTarget implements TestTarget {
+final class CoordTarget extends InProcessTarget {
 
-    private final Path dataDir;
     private CoordServer server;
-    private int port;
 
-    private CoordTarget(Path dataDir) {
-        this.dataDir = dataDir;
+    private CoordTarget() throws IOException {
+        super("coord-compat-");
     }
 
-    static CoordTarget start() throws IOException {
-        CoordTarget target = new CoordTarget(Files.createTempDirectory("coord-compat-"));
-        try {
-            target.startServer(0);
-        } catch (IOException | RuntimeException e) {
-            target.close();
-            throw e;
-        }
-        return target;
+    static CoordTarget start() throws Exception {
+        return started(new CoordTarget());
     }
 
-    private void startServer(int requestedPort) throws IOException {
+    @Override
+    int startServer(Path dataDir, int requestedPort) throws IOException {
         ServerConfig config = ServerConfig.builder(dataDir)
                 .clientPort(requestedPort)
                 .tickTimeMs(TICK_TIME_MS)
@@ -39,38 +30,17 @@ final class CoordTarget implements TestTarget {
                 .maxClientCnxns(0)
                 .build();
         server = CoordServer.start(config);
-        port = server.clientPort();
+        return server.clientPort();
+    }
+
+    @Override
+    void stopServer() {
+        server.close();
+        server = null;
     }
 
     @Override
     public String name() {
         return "coord";
-    }
-
-    @Override
-    public String connectString() {
-        return "127.0.0.1:" + port;
-    }
-
-    @Override
-    public int clientPort() {
-        return port;
-    }
-
-    @Override
-    public void restart() throws IOException {
-        server.close();
-        startServer(port);
-    }
-
-    @Override
-    public void close() {
-        try {
-            if (server != null) {
-                server.close();
-            }
-        } finally {
-            TempDirs.deleteRecursively(dataDir);
-        }
     }
 }

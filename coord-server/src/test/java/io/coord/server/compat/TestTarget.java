@@ -1,8 +1,11 @@
 package io.coord.server.compat;
 
 /**
- * A server the compatibility tests talk to with the stock ZooKeeper client: either Coord or the
- * real Apache ZooKeeper used as an oracle. Chosen by the system property {@value #TARGET_PROPERTY}.
+ * A server the compatibility and client integration tests talk to, run in-process: either Coord
+ * or the real Apache ZooKeeper used as an oracle. Chosen by the system property
+ * {@value #TARGET_PROPERTY} ({@code coord}, the default, or {@code zookeeper}). It starts on a
+ * free port and its own temporary data directory; {@link #stop()} and {@link #startAgain()} keep
+ * both, so sessions within their timeout and all data survive.
  */
 public interface TestTarget extends AutoCloseable {
 
@@ -18,13 +21,25 @@ public interface TestTarget extends AutoCloseable {
     String name();
 
     /** host:port of the client port, always on 127.0.0.1. */
-    String connectString();
+    default String connectString() {
+        return "127.0.0.1:" + clientPort();
+    }
 
     int clientPort();
 
-    /** Stops the server and starts it again on the same port and data directory. */
-    void restart() throws Exception;
+    /** Stops serving: the port refuses connections until {@link #startAgain()}. Data stays on disk. */
+    void stop() throws Exception;
 
+    /** Starts again after {@link #stop()} on the same port and data directory. */
+    void startAgain() throws Exception;
+
+    /** Stops the server and starts it again on the same port and data directory. */
+    default void restart() throws Exception {
+        stop();
+        startAgain();
+    }
+
+    /** Stops the server and deletes its data directory. */
     @Override
     void close();
 

@@ -1,6 +1,6 @@
 package io.coord.server.compat;
 
-import java.nio.file.Files;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +12,7 @@ import org.apache.zookeeper.server.ZooKeeperServerMain;
  * The real Apache ZooKeeper 3.9.5 standalone server run in-process: the oracle the compatibility
  * tests are validated against.
  */
-final class ZooKeeperTarget implements TestTarget {
+final class ZooKeeperTarget extends InProcessTarget {
 
     static {
         // ZooKeeper reads these from system properties, several of them once per JVM, so they are
@@ -26,24 +26,15 @@ final class ZooKeeperTarget implements TestTarget {
         System.setProperty("zookeeper.forceSync", "no");
     }
 
-    private final Path dataDir;
     private Runner runner;
     private Thread thread;
-    private int port;
 
-    private ZooKeeperTarget(Path dataDir) {
-        this.dataDir = dataDir;
+    private ZooKeeperTarget() throws IOException {
+        super("zk-oracle-");
     }
 
     static ZooKeeperTarget start() throws Exception {
-        ZooKeeperTarget target = new ZooKeeperTarget(Files.createTempDirectory("zk-oracle-"));
-        try {
-            target.startServer(0);
-        } catch (Exception e) {
-            target.close();
-            throw e;
-        }
-        return target;
+        return started(new ZooKeeperTarget());
     }
 
     /** Exposes the protected start hook so the caller knows when clients can connect. */
@@ -56,7 +47,8 @@ final class ZooKeeperTarget implements TestTarget {
         }
     }
 
-    private void startServer(int requestedPort) throws Exception {
+    @Override
+    int startServer(Path dataDir, int requestedPort) throws Exception {
         ServerConfig config = new ServerConfig();
         config.parse(new String[] {
             String.valueOf(requestedPort), dataDir.toString(), String.valueOf(TICK_TIME_MS), "0"});
@@ -78,7 +70,7 @@ final class ZooKeeperTarget implements TestTarget {
         }
         runner = main;
         thread = t;
-        port = main.getClientPort();
+        return main.getClientPort();
     }
 
     @Override
@@ -87,25 +79,7 @@ final class ZooKeeperTarget implements TestTarget {
     }
 
     @Override
-    public String connectString() {
-        return "127.0.0.1:" + port;
-    }
-
-    @Override
-    public int clientPort() {
-        return port;
-    }
-
-    @Override
-    public void restart() throws Exception {
-        stopServer();
-        startServer(port);
-    }
-
-    private void stopServer() {
-        if (runner == null) {
-            return;
-        }
+    void stopServer() {
         runner.close();
         try {
             thread.join(10_000);
@@ -113,14 +87,6 @@ final class ZooKeeperTarget implements TestTarget {
             Thread.currentThread().interrupt();
         }
         runner = null;
-    }
-
-    @Override
-    public void close() {
-        try {
-            stopServer();
-        } finally {
-            TempDirs.deleteRecursively(dataDir);
-        }
+        thread = null;
     }
 }
