@@ -83,6 +83,11 @@ final class WatchRemoval {
                 session.dispatch(() -> session.deliver(l, event));
             }
         });
+        if (serverTypes.isEmpty()) {
+            // Through the callback executor, so the listeners hear of the removal before the caller.
+            session.dispatch(() -> result.complete(null));
+            return;
+        }
         List<CompletableFuture<Void>> sent = new ArrayList<>();
         for (int t : serverTypes) {
             sent.add(client.sendRemoveWatches(path, t));
