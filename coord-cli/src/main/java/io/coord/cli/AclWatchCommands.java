@@ -9,6 +9,7 @@ import io.coord.client.WatchMode;
 import io.coord.client.WatchType;
 import io.coord.wire.Acl;
 import io.coord.wire.Stat;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 
@@ -59,22 +60,30 @@ final class AclWatchCommands {
         return r;
     }
 
+    /**
+     * Authenticates the current session in place (it keeps its ephemerals and watches); the client
+     * re-sends the credential after every reconnect. A scheme the server rejects fails with
+     * AUTHFAILED and the session carries on without it.
+     */
     Result addAuth(CommandArgs a) {
         String scheme = a.arg(0);
         String auth = a.arg(1);
-        if (!scheme.equals("digest")) {
-            throw new CliFailure("addauth: only the digest scheme is supported, not " + scheme);
+        String user = null;
+        if (scheme.equals("digest")) {
+            int colon = auth.indexOf(':');
+            if (colon <= 0) {
+                throw a.usage("digest auth must be user:password");
+            }
+            user = auth.substring(0, colon);
         }
-        int colon = auth.indexOf(':');
-        if (colon <= 0) {
-            throw a.usage("digest auth must be user:password");
-        }
-        String user = auth.substring(0, colon);
-        connection.reconnectWithDigest(user, auth.substring(colon + 1));
+        CoordClient c = connection.client();
+        c.addAuth(scheme, auth.getBytes(StandardCharsets.UTF_8));
         Result r = new Result();
         r.json().put("scheme", scheme);
-        r.json().put("user", user);
-        r.json().put("sessionId", "0x" + Long.toHexString(connection.client().sessionId()));
+        if (user != null) {
+            r.json().put("user", user);
+        }
+        r.json().put("sessionId", "0x" + Long.toHexString(c.sessionId()));
         return r;
     }
 
@@ -99,9 +108,11 @@ final class AclWatchCommands {
             throw a.usage("give at most one of -c, -d, -a");
         }
         WatchType type = a.has('c') ? WatchType.CHILDREN : a.has('d') ? WatchType.DATA : WatchType.ANY;
-        connection.client().removeWatches(path, type, null);
+        boolean local = a.has('l');
+        connection.client().removeWatches(path, type, null, local);
         Result r = Result.forPath(path);
         r.json().put("removed", type.name().toLowerCase(Locale.ROOT));
+        r.json().put("local", local);
         return r;
     }
 }

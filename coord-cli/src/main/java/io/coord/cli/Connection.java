@@ -7,8 +7,8 @@ import io.coord.client.WatchEvent;
 import io.coord.client.WatchListener;
 
 /**
- * The shell's session: at most one {@link CoordClient}, replaced by {@code connect} and
- * {@code addauth}, dropped by {@code close}. One listener serves every watch the shell sets, so
+ * The shell's session: at most one {@link CoordClient}, replaced by {@code connect}, dropped by
+ * {@code close} ({@code addauth} authenticates it in place). One listener serves every watch the shell sets, so
  * {@code removewatches} can remove them all by path and type, and prints each event.
  */
 final class Connection implements AutoCloseable {
@@ -17,7 +17,6 @@ final class Connection implements AutoCloseable {
     private final int connectTimeoutMs;
     private final WatchListener watcher = this::onWatch;
     private CoordClient client;
-    private String connectString;
 
     Connection(Printer printer, int sessionTimeoutMs, int connectTimeoutMs) {
         this.printer = printer;
@@ -27,33 +26,16 @@ final class Connection implements AutoCloseable {
 
     /** Closes any current session, then connects to {@code target}; throws when no server answers. */
     void connect(String target) {
-        open(target, null, null);
+        open(target);
     }
 
-    /**
-     * Reconnects to the same servers authenticated as a digest user. The native client takes digest
-     * credentials only when it connects, so this opens a new session: the old one's ephemeral nodes
-     * and watches are gone.
-     */
-    void reconnectWithDigest(String user, String password) {
-        if (connectString == null) {
-            throw notConnected();
-        }
-        open(connectString, user, password);
-        printer.notice("addauth: reconnected as digest user " + user + " in a new session 0x"
-                + Long.toHexString(client.sessionId()) + " (ephemerals and watches of the old session are gone)");
-    }
-
-    private void open(String target, String digestUser, String digestPassword) {
+    private void open(String target) {
         close();
-        ClientOptions.Builder options = ClientOptions.builder()
+        ClientOptions options = ClientOptions.builder()
                 .sessionTimeoutMs(sessionTimeoutMs)
-                .connectionTimeoutMs(connectTimeoutMs);
-        if (digestUser != null) {
-            options.digestAuth(digestUser, digestPassword);
-        }
-        connectString = target;
-        CoordClient c = CoordClient.connect(target, options.build());
+                .connectionTimeoutMs(connectTimeoutMs)
+                .build();
+        CoordClient c = CoordClient.connect(target, options);
         c.addConnectionStateListener(this::onState);
         client = c;
     }

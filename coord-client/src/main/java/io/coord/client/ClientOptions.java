@@ -96,7 +96,10 @@ public final class ClientOptions {
         /** Fault injection for tests; never set it in production. */
         public Builder faultInjector(FaultInjector v) { faultInjector = v; return this; }
 
-        /** Authenticates every connection with the {@code digest} scheme as {@code user:password}. */
+        /**
+         * Authenticates every connection with the {@code digest} scheme as {@code user:password};
+         * if the server rejects it the client closes. See also {@link CoordClient#addAuth}.
+         */
         public Builder digestAuth(String user, String password) {
             if (user == null || user.isEmpty() || user.indexOf(':') >= 0 || password == null) {
                 throw new IllegalArgumentException("digest user must be non-empty without ':'");

@@ -1,5 +1,7 @@
 package io.coord.client;
 
+import io.coord.client.AuthTracker.Credential;
+import io.coord.client.AuthTracker.Waiter;
 import io.coord.client.CoordException.ConnectionLossException;
 import io.coord.client.CoordException.RequestRejectedException;
 import io.coord.client.CoordException.SessionExpiredException;
@@ -12,34 +14,20 @@ import io.coord.wire.JuteRecord;
 import io.coord.wire.OpCode;
 import io.coord.wire.Replies;
 import io.coord.wire.ReplyHeader;
+import io.coord.wire.RequestHeader;
 import io.coord.wire.Requests;
 import io.coord.wire.SetWatches2;
 import io.coord.wire.WatcherEvent;
 import io.coord.wire.Xids;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.netty.handler.timeout.IdleState;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -53,21 +41,18 @@ import org.slf4j.LoggerFactory;
  * with {@link EventLoop#execute}. Callbacks (replies, watch events, state changes) are handed to the
  * callback executor in the order they happen.
  */
-final class ClientSession {
+final class ClientSession implements Connector.Target, SessionChannel.Sink {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
     private static final int SET_WATCHES_MAX_BYTES = 128 * 1024;
-    private static final int INCOMING_SLACK_BYTES = 64 * 1024;
     private static final long SWEEP_INTERVAL_MS = 100;
     private static final long CLOSE_WAIT_MS = 1000;
 
     private final ConnectString connectString;
     private final ClientOptions options;
-    private final HostList hosts;
-    private final Executor callbacks;
+    private final Callbacks callbacks;
     private final EventLoop loop;
-    private final Bootstrap bootstrap;
+    private final Connector connector;
     private final FaultInjector faults;
-    private final List<ConnectionStateListener> stateListeners = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Void> firstSession = new CompletableFuture<>();
     private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
     private volatile long sessionIdView;
@@ -78,42 +63,37 @@ final class ClientSession {
     private final WatchRegistry watches = new WatchRegistry();
     private final PendingQueue inFlight = new PendingQueue();
     private final ArrayDeque<Call> waiting = new ArrayDeque<>();
+    private final AuthTracker auths;
     private Channel channel;
     private boolean handshaken;
     private long sessionId;
     private byte[] passwd = new byte[ConnectResponse.PASSWORD_BYTES];
     private long lastZxid;
-    private int failedAttempts;
     private boolean reconnectNow;
     private boolean closing;
     private boolean closed;
     private ScheduledFuture<?> handshakeTimer;
     private ScheduledFuture<?> sweeper;
+    /** Declares the session LOST when no server is reached within its timeout after a drop. */
+    private ScheduledFuture<?> lostTimer;
 
     ClientSession(ConnectString connectString, ClientOptions options, EventLoop loop, Executor callbacks) {
         this.connectString = connectString;
         this.options = options;
-        this.hosts = new HostList(connectString.hosts(), options.random());
         this.loop = loop;
-        this.callbacks = callbacks;
+        this.callbacks = new Callbacks(callbacks);
+        this.auths = new AuthTracker(this.callbacks);
         this.faults = options.faultInjector();
-        this.bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, attemptTimeoutMs())
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast("frames", new LengthFieldBasedFrameDecoder(
-                                options.maxPacketBytes() + INCOMING_SLACK_BYTES, 0, 4, 0, 4));
-                        ch.pipeline().addLast("session", new Handler());
-                    }
-                });
+        if (options.digestAuth() != null) {
+            auths.addConfigured("digest", options.digestAuth());
+        }
+        this.connector = new Connector(loop, connectString, options, this, this);
         if (faults != null) {
             faults.bind(() -> loop.execute(() -> {
                 if (channel != null) {
                     channel.close();
                 }
-            }));
+            }), () -> loop.execute(this::abort));
         }
     }
 
@@ -121,7 +101,7 @@ final class ClientSession {
         loop.execute(() -> {
             sweeper = loop.scheduleAtFixedRate(this::sweep, SWEEP_INTERVAL_MS, SWEEP_INTERVAL_MS,
                     TimeUnit.MILLISECONDS);
-            attempt();
+            connector.attempt();
         });
     }
 
@@ -129,12 +109,24 @@ final class ClientSession {
         return firstSession;
     }
 
-    long sessionId() {
+    @Override
+    public long sessionId() {
         return sessionIdView;
     }
 
-    int negotiatedTimeoutMs() {
+    @Override
+    public int negotiatedTimeoutMs() {
         return negotiatedTimeoutMs;
+    }
+
+    @Override
+    public boolean isCurrent(Channel ch) {
+        return ch == channel;
+    }
+
+    @Override
+    public boolean wantsConnection() {
+        return !closed && !closing && channel == null;
     }
 
     boolean isConnected() {
@@ -146,11 +138,11 @@ final class ClientSession {
     }
 
     void addStateListener(ConnectionStateListener l) {
-        stateListeners.add(l);
+        callbacks.addStateListener(l);
     }
 
     void removeStateListener(ConnectionStateListener l) {
-        stateListeners.remove(l);
+        callbacks.removeStateListener(l);
     }
 
     /** The session password, for tests that attach a second client to this session. */
@@ -187,10 +179,43 @@ final class ClientSession {
     }
 
     void dispatch(Runnable callback) {
+        callbacks.dispatch(callback);
+    }
+
+    /**
+     * Authenticates the session with {@code scheme}/{@code auth} now (or on the next connection)
+     * and on every later connection, before any other request. Completes when the server accepts
+     * it; fails with AuthFailedException when it refuses it (the credential is then forgotten).
+     */
+    CompletableFuture<Void> addAuth(String scheme, byte[] auth) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        int bytes = RequestHeader.BYTES + new AuthPacket(0, scheme, auth).toBytes().length;
+        if (bytes > options.maxPacketBytes()) {
+            f.completeExceptionally(new RequestRejectedException(null, "auth packet of " + bytes
+                    + " bytes exceeds maxPacketBytes " + options.maxPacketBytes()));
+            return f;
+        }
+        Waiter waiter = new Waiter(f, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.connectionTimeoutMs()));
         try {
-            callbacks.execute(callback);
+            loop.execute(() -> addAuthInLoop(scheme, auth, waiter));
         } catch (RejectedExecutionException e) {
-            log.debug("callback dropped: executor shut down");
+            f.completeExceptionally(new RequestRejectedException(null, "client closed"));
+        }
+        return f;
+    }
+
+    private void addAuthInLoop(String scheme, byte[] auth, Waiter waiter) {
+        if (closed || closing) {
+            dispatch(() -> waiter.future().completeExceptionally(new RequestRejectedException(null, "client closed")));
+            return;
+        }
+        Credential c = auths.add(scheme, auth, waiter);
+        if (c == null) {
+            dispatch(() -> waiter.future().completeExceptionally(new RequestRejectedException(null,
+                    "more than " + AuthTracker.MAX_CREDENTIALS + " credentials added")));
+        } else if (handshaken && channel != null) {
+            sendAuth(channel, c);
+            channel.flush();
         }
     }
 
@@ -235,34 +260,8 @@ final class ClientSession {
         return buf;
     }
 
-    private int attemptTimeoutMs() {
-        int perHost = options.sessionTimeoutMs() / Math.max(1, connectString.hosts().size());
-        return Math.min(options.connectionTimeoutMs(), Math.max(1000, perHost));
-    }
-
-    private void attempt() {
-        if (closed || closing || channel != null) {
-            return;
-        }
-        InetSocketAddress host = hosts.next();
-        if (faults != null && faults.connectsBlocked()) {
-            attemptFailed(host, "connects blocked by fault injector");
-            return;
-        }
-        log.debug("connecting to {} (session 0x{})", host, Long.toHexString(sessionId));
-        ChannelFuture cf = bootstrap.connect(host);
-        cf.addListener(f -> {
-            if (!f.isSuccess()) {
-                attemptFailed(host, String.valueOf(f.cause()));
-            } else if (closed || closing) {
-                cf.channel().close();
-            } else {
-                connected(cf.channel());
-            }
-        });
-    }
-
-    private void connected(Channel ch) {
+    @Override
+    public void connected(Channel ch) {
         channel = ch;
         handshaken = false;
         ch.closeFuture().addListener(f -> onClosed(ch));
@@ -273,18 +272,7 @@ final class ClientSession {
                 log.debug("handshake with {} timed out", ch.remoteAddress());
                 ch.close();
             }
-        }, attemptTimeoutMs(), TimeUnit.MILLISECONDS);
-    }
-
-    private void attemptFailed(InetSocketAddress host, String why) {
-        failedAttempts++;
-        long delayMs = 0;
-        if (failedAttempts % hosts.size() == 0) {
-            int round = failedAttempts / hosts.size();
-            delayMs = Math.min(1000L, 25L << Math.min(round - 1, 6));
-        }
-        log.debug("connect to {} failed ({}); next attempt in {} ms", host, why, delayMs);
-        loop.schedule(this::attempt, delayMs, TimeUnit.MILLISECONDS);
+        }, connector.attemptTimeoutMs(), TimeUnit.MILLISECONDS);
     }
 
     private void onClosed(Channel ch) {
@@ -298,6 +286,7 @@ final class ClientSession {
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);
         }
+        auths.connectionClosed();
         for (Call c : inFlight.drain()) {
             fail(c, closing ? new RequestRejectedException(c.clientPath, "client closed")
                     : new ConnectionLossException(c.clientPath, "connection lost before the reply"));
@@ -308,18 +297,20 @@ final class ClientSession {
         if (wasConnected) {
             log.info("connection to {} lost; session 0x{} may live, reconnecting", ch.remoteAddress(),
                     Long.toHexString(sessionId));
+            startLostTimer();
             fireState(ConnectionState.SUSPENDED);
         }
         if (wasConnected || reconnectNow) {
             reconnectNow = false;
-            failedAttempts = 0;
-            attempt();
+            connector.resetBackoff();
+            connector.attempt();
         } else {
-            attemptFailed((InetSocketAddress) ch.remoteAddress(), "closed during handshake");
+            connector.attemptFailed((InetSocketAddress) ch.remoteAddress(), "closed during handshake");
         }
     }
 
-    private void onFrame(Channel ch, byte[] bytes) {
+    @Override
+    public void onFrame(Channel ch, byte[] bytes) {
         if (ch != channel) {
             return;
         }
@@ -343,6 +334,7 @@ final class ClientSession {
             sessionExpired(ch);
             return;
         }
+        cancelLostTimer();
         boolean reattached = sessionId != 0 && sessionId == r.sessionId();
         sessionId = r.sessionId();
         passwd = r.passwd();
@@ -350,12 +342,14 @@ final class ClientSession {
         negotiatedTimeoutMs = r.timeOut();
         handshaken = true;
         connectedView = true;
-        failedAttempts = 0;
+        connector.resetBackoff();
         int t = r.timeOut();
         ch.pipeline().addFirst("idle", new IdleStateHandler(t * 2L / 3, t / 3L, 0, TimeUnit.MILLISECONDS));
         log.info("{} session 0x{} with {} (timeout {} ms)", reattached ? "reattached" : "established",
                 Long.toHexString(sessionId), ch.remoteAddress(), t);
-        sendAuth(ch);
+        for (Credential c : auths.all()) {
+            sendAuth(ch, c);
+        }
         if (reattached) {
             sendSetWatches(ch);
         } else {
@@ -369,7 +363,15 @@ final class ClientSession {
 
     private void sessionExpired(Channel ch) {
         log.warn("session 0x{} expired; starting a new session", Long.toHexString(sessionId));
-        SessionExpiredException expired = new SessionExpiredException(null);
+        forgetSession();
+        fireState(ConnectionState.LOST);
+        reconnectNow = true;
+        ch.close();
+    }
+
+    /** Drops the session: its watches, and what waited for it fails with SessionExpired. */
+    private void forgetSession() {
+        cancelLostTimer();
         sessionId = 0;
         sessionIdView = 0;
         passwd = new byte[ConnectResponse.PASSWORD_BYTES];
@@ -381,16 +383,64 @@ final class ClientSession {
             Call c = waiting.pollFirst();
             fail(c, new SessionExpiredException(c.clientPath));
         }
-        log.debug("expired: {}", expired.getMessage());
-        fireState(ConnectionState.LOST);
-        reconnectNow = true;
-        ch.close();
     }
 
-    private void sendAuth(Channel ch) {
-        byte[] auth = options.digestAuth();
-        if (auth != null) {
-            ch.write(frame(Xids.AUTH, OpCode.AUTH, new AuthPacket(0, "digest", auth).toBytes()));
+    /** Runs {@link #declareLostLocally} one negotiated session timeout after the connection dropped. */
+    private void startLostTimer() {
+        cancelLostTimer();
+        long cutOffSession = sessionId;
+        int timeoutMs = negotiatedTimeoutMs;
+        lostTimer = loop.schedule(() -> declareLostLocally(cutOffSession, timeoutMs), timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelLostTimer() {
+        if (lostTimer != null) {
+            lostTimer.cancel(false);
+            lostTimer = null;
+        }
+    }
+
+    /**
+     * No server was reached for a whole session timeout: the server has most likely expired the
+     * session, and in any case the client can no longer rely on it (its ephemerals may be gone, a
+     * lock may have passed on). So LOST is reported now rather than when a server is reached, and
+     * the session is abandoned: the next connection opens a new one. The old session is never
+     * reattached even if it survived; the server expires it (with its ephemerals) on its own.
+     */
+    private void declareLostLocally(long cutOffSession, int timeoutMs) {
+        if (closed || closing || handshaken || cutOffSession == 0 || sessionId != cutOffSession) {
+            return;
+        }
+        log.warn("no server reached for the session timeout ({} ms); session 0x{} is taken as expired, "
+                + "a new session will be opened", timeoutMs, Long.toHexString(sessionId));
+        forgetSession();
+        fireState(ConnectionState.LOST);
+        if (channel != null) {
+            // Mid-handshake with the abandoned session: start over without it.
+            reconnectNow = true;
+            channel.close();
+        }
+    }
+
+    private void sendAuth(Channel ch, Credential c) {
+        ch.write(frame(Xids.AUTH, OpCode.AUTH, new AuthPacket(0, c.scheme, c.auth).toBytes()));
+        auths.sent(c);
+    }
+
+    /** The server's verdict on the oldest auth packet; on AUTHFAILED it closes the connection. */
+    private void onAuthReply(ReplyHeader header) {
+        Credential c = auths.answered(header.err() == 0);
+        if (c == null) {
+            log.debug("auth reply ({}) with no auth packet outstanding", ErrorCode.of(header.err()));
+        } else if (header.err() == 0) {
+            return;
+        } else if (c.configured) {
+            log.error("digest auth as {} failed ({}); closing the client", options.digestUser(),
+                    ErrorCode.of(header.err()));
+            closeAsync();
+        } else {
+            log.warn("auth with scheme '{}' failed ({}); the server drops the connection, the session "
+                    + "reconnects without that credential", c.scheme, ErrorCode.of(header.err()));
         }
     }
 
@@ -409,13 +459,7 @@ final class ClientSession {
         switch (header.xid()) {
             case Xids.NOTIFICATION -> onNotification(header, WatcherEvent.read(in));
             case Xids.PING -> { }
-            case Xids.AUTH -> {
-                if (header.err() != 0) {
-                    log.error("digest auth as {} failed ({}); closing the client", options.digestUser(),
-                            ErrorCode.of(header.err()));
-                    closeAsync();
-                }
-            }
+            case Xids.AUTH -> onAuthReply(header);
             case Xids.SET_WATCHES -> {
                 if (header.err() != 0) {
                     log.warn("re-registering watches failed: {}", ErrorCode.of(header.err()));
@@ -457,11 +501,7 @@ final class ClientSession {
     }
 
     void deliver(WatchListener l, WatchEvent event) {
-        try {
-            l.onEvent(event);
-        } catch (RuntimeException e) {
-            log.warn("watch listener failed on {}", event, e);
-        }
+        callbacks.deliver(l, event);
     }
 
     private void fail(Call call, CoordException e) {
@@ -469,27 +509,29 @@ final class ClientSession {
     }
 
     private void fireState(ConnectionState state) {
-        dispatch(() -> {
-            for (ConnectionStateListener l : stateListeners) {
-                try {
-                    l.stateChanged(state);
-                } catch (RuntimeException e) {
-                    log.warn("connection state listener failed on {}", state, e);
-                }
-            }
-        });
+        callbacks.fireState(state);
     }
 
-    /** Fails requests that waited for a connection longer than connectionTimeoutMs. */
+    /** Fails requests (and addAuth calls) that waited for a connection longer than connectionTimeoutMs. */
     private void sweep() {
-        if (handshaken || waiting.isEmpty()) {
+        if (handshaken) {
             return;
         }
         long now = System.nanoTime();
+        String why = "not connected within " + options.connectionTimeoutMs() + " ms";
         while (!waiting.isEmpty() && now - waiting.peekFirst().deadlineNanos > 0) {
             Call c = waiting.pollFirst();
-            fail(c, new ConnectionLossException(c.clientPath, "not connected within "
-                    + options.connectionTimeoutMs() + " ms"));
+            fail(c, new ConnectionLossException(c.clientPath, why));
+        }
+        auths.failExpired(now, new ConnectionLossException(null, why));
+    }
+
+    /** Test hook ({@link FaultInjector#crash}): stops as a dead process would, no closeSession sent. */
+    private void abort() {
+        if (!closed) {
+            log.info("client aborted without closing session 0x{} (fault injection)", Long.toHexString(sessionId));
+            closing = true;
+            finishClose();
         }
     }
 
@@ -530,6 +572,7 @@ final class ClientSession {
         closing = true;
         closed = true;
         connectedView = false;
+        cancelLostTimer();
         if (sweeper != null) {
             sweeper.cancel(false);
         }
@@ -543,44 +586,12 @@ final class ClientSession {
         for (Call c : inFlight.drain()) {
             fail(c, new RequestRejectedException(c.clientPath, "client closed"));
         }
+        auths.failAll(new RequestRejectedException(null, "client closed"));
         watches.clear();
         fireState(ConnectionState.CLOSED);
         dispatch(() -> closedFuture.complete(null));
         if (!firstSession.isDone()) {
             firstSession.completeExceptionally(new RequestRejectedException(null, "client closed"));
-        }
-    }
-
-    /** Per channel: frames to the session, idle events to pings or a drop. */
-    private final class Handler extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ByteBuf buf = (ByteBuf) msg;
-            try {
-                onFrame(ctx.channel(), ByteBufUtil.getBytes(buf));
-            } finally {
-                ReferenceCountUtil.release(buf);
-            }
-        }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (!(evt instanceof IdleStateEvent idle) || ctx.channel() != channel) {
-                return;
-            }
-            if (idle.state() == IdleState.WRITER_IDLE) {
-                ctx.writeAndFlush(frame(Xids.PING, OpCode.PING, new byte[0]));
-            } else if (idle.state() == IdleState.READER_IDLE) {
-                log.info("no traffic from {} for {} ms; dropping the connection", ctx.channel().remoteAddress(),
-                        negotiatedTimeoutMs * 2 / 3);
-                ctx.close();
-            }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            log.debug("connection to {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
-            ctx.close();
         }
     }
 }

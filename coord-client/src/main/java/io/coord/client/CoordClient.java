@@ -37,18 +37,11 @@ import io.coord.wire.SetDataResponse;
 import io.coord.wire.Stat;
 import io.coord.wire.SyncRequest;
 import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -67,9 +60,13 @@ import java.util.function.Function;
  * <p><b>Sessions.</b> A lost connection is {@link ConnectionState#SUSPENDED}; the client moves
  * to the next server at once and reattaches the session ({@link ConnectionState#RECONNECTED}),
  * re-registering every watch relative to the last zxid it saw, so changes made meanwhile still
- * fire. If the server says the session expired the client reports {@link ConnectionState#LOST},
- * fails what was pending with SessionExpired, drops all watches, and immediately opens a new
- * session ({@link ConnectionState#CONNECTED} again); later operations run in that new session.
+ * fire. The session is {@link ConnectionState#LOST} when a server says it expired, or, like
+ * Curator, as soon as no server has been reached for a whole negotiated session timeout since the
+ * connection dropped (by then the server has most likely expired it, and the client cannot tell).
+ * On LOST the client fails what was pending with SessionExpired and drops all watches; the next
+ * connection opens a new session ({@link ConnectionState#CONNECTED} again) — a session declared
+ * LOST locally is abandoned, never reattached, even if the server still held it (the server then
+ * expires it, with its ephemerals, after its timeout). Later operations run in the new session.
  *
  * <p><b>Threads.</b> Do not call blocking methods from a callback, watch or state listener when
  * the callback executor is the client's own single thread: it would wait for itself (the client
@@ -82,35 +79,15 @@ public final class CoordClient implements AutoCloseable {
     private final ClientSession session;
     private final ConnectString connectString;
     private final ClientOptions options;
-    private final EventLoopGroup ownedGroup;
-    private final ExecutorService ownedExecutor;
-    /** The owned callback thread, to refuse blocking calls made on it (they would wait for themselves). */
-    private final java.util.concurrent.atomic.AtomicReference<Thread> callbackThread =
-            new java.util.concurrent.atomic.AtomicReference<>();
-    private final EventLoop loop;
+    private final ClientThreads threads;
     private final Retrier retrier;
 
     private CoordClient(ConnectString cs, ClientOptions options) {
         this.connectString = cs;
         this.options = options;
-        EventLoopGroup group = options.eventLoopGroup();
-        ownedGroup = group == null
-                ? new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("coord-io", true), NioIoHandler.newFactory())
-                : null;
-        loop = (group == null ? ownedGroup : group).next();
-        Executor callbacks = options.callbackExecutor();
-        if (callbacks == null) {
-            ownedExecutor = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "coord-callback");
-                t.setDaemon(true);
-                callbackThread.set(t);
-                return t;
-            });
-            callbacks = ownedExecutor;
-        } else {
-            ownedExecutor = null;
-        }
-        session = new ClientSession(cs, options, loop, callbacks);
+        this.threads = new ClientThreads(options);
+        EventLoop loop = threads.loop();
+        session = new ClientSession(cs, options, loop, threads.callbacks());
         retrier = new Retrier(options.retryPolicy(),
                 (task, delayMs) -> loop.schedule(task, delayMs, TimeUnit.MILLISECONDS), System::nanoTime);
     }
@@ -160,6 +137,11 @@ public final class CoordClient implements AutoCloseable {
         return session.isConnected();
     }
 
+    /** The largest request this client sends (its {@link ClientOptions#maxPacketBytes()}). */
+    public int maxPacketBytes() {
+        return options.maxPacketBytes();
+    }
+
     public String chroot() {
         return connectString.chroot();
     }
@@ -170,6 +152,29 @@ public final class CoordClient implements AutoCloseable {
 
     public void removeConnectionStateListener(ConnectionStateListener listener) {
         session.removeStateListener(listener);
+    }
+
+    // ---- auth ----
+
+    /**
+     * Authenticates this session with {@code scheme} and {@code auth} (for {@code digest}:
+     * {@code "user:password"} in UTF-8) on the live connection, or on the next one when
+     * disconnected. The credential is sent again after every reconnect, and in any new session
+     * after LOST, before any other request. Completes when the server accepts it; fails with
+     * {@link CoordException.AuthFailedException} when it refuses it: the server then drops the
+     * connection (SUSPENDED, then RECONNECTED in the same session, requests in flight fail with
+     * ConnectionLoss) and the client forgets that credential. Fails with ConnectionLoss when no
+     * connection answered within connectionTimeoutMs; the credential is still sent on the next.
+     */
+    public CompletableFuture<Void> addAuthAsync(String scheme, byte[] auth) {
+        if (scheme == null || scheme.isEmpty() || auth == null) {
+            return CompletableFuture.failedFuture(new BadArgumentsException(null, "scheme and auth are required"));
+        }
+        return session.addAuth(scheme, auth.clone());
+    }
+
+    public void addAuth(String scheme, byte[] auth) {
+        await(addAuthAsync(scheme, auth));
     }
 
     // ---- create ----
@@ -437,16 +442,31 @@ public final class CoordClient implements AutoCloseable {
      * that kind remains at the path.
      */
     public CompletableFuture<Void> removeWatchesAsync(String path, WatchType type, WatchListener listenerOrNull) {
+        return removeWatchesAsync(path, type, listenerOrNull, false);
+    }
+
+    /**
+     * Like {@link #removeWatchesAsync(String, WatchType, WatchListener)}; with {@code local} the
+     * server is not asked, so it works while disconnected. The server may keep its side of the
+     * watch until it fires once or the connection drops (a reconnect re-registers only the
+     * watches the client still has); a notification for it reaches no listener.
+     */
+    public CompletableFuture<Void> removeWatchesAsync(String path, WatchType type, WatchListener listenerOrNull,
+                                                      boolean local) {
         try {
             Paths.validate(path, false);
         } catch (CoordException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return new WatchRemoval(this, session, path, type, listenerOrNull).run();
+        return new WatchRemoval(this, session, path, type, listenerOrNull, local).run();
     }
 
     public void removeWatches(String path, WatchType type, WatchListener listenerOrNull) {
         await(removeWatchesAsync(path, type, listenerOrNull));
+    }
+
+    public void removeWatches(String path, WatchType type, WatchListener listenerOrNull, boolean local) {
+        await(removeWatchesAsync(path, type, listenerOrNull, local));
     }
 
     CompletableFuture<Void> sendRemoveWatches(String path, int wireType) {
@@ -537,8 +557,7 @@ public final class CoordClient implements AutoCloseable {
 
     /** Waits for {@code f}, throwing its CoordException as is. */
     <T> T await(CompletableFuture<T> f) {
-        Thread me = Thread.currentThread();
-        if (me == callbackThread.get() || loop.inEventLoop()) {
+        if (threads.onOwnThread()) {
             throw new IllegalStateException("blocking call on the client's callback or I/O thread would wait "
                     + "for itself; use the async method");
         }
@@ -560,9 +579,7 @@ public final class CoordClient implements AutoCloseable {
     @Override
     public void close() {
         CompletableFuture<Void> closed = session.closeAsync();
-        Thread me = Thread.currentThread();
-        boolean onOwnThread = me == callbackThread.get() || loop.inEventLoop();
-        if (!onOwnThread) {
+        if (!threads.onOwnThread()) {
             try {
                 closed.get(CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
@@ -571,21 +588,6 @@ public final class CoordClient implements AutoCloseable {
                 // Best effort: resources are released below anyway.
             }
         }
-        if (ownedGroup != null) {
-            ownedGroup.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS);
-            if (!onOwnThread) {
-                ownedGroup.terminationFuture().awaitUninterruptibly(CLOSE_TIMEOUT_MS);
-            }
-        }
-        if (ownedExecutor != null) {
-            ownedExecutor.shutdown();
-            if (!onOwnThread) {
-                try {
-                    ownedExecutor.awaitTermination(CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
+        threads.shutdown(CLOSE_TIMEOUT_MS);
     }
 }

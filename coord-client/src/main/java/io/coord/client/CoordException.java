@@ -37,6 +37,7 @@ public class CoordException extends RuntimeException {
             case BADVERSION -> new BadVersionException(path);
             case NOTEMPTY -> new NotEmptyException(path);
             case NOAUTH -> new NoAuthException(path);
+            case AUTHFAILED -> new AuthFailedException(null);
             case SESSIONEXPIRED -> new SessionExpiredException(path);
             case CONNECTIONLOSS -> new ConnectionLossException(path, null);
             case INVALIDACL -> new InvalidAclException(path);
@@ -70,6 +71,18 @@ public class CoordException extends RuntimeException {
     public static final class NoAuthException extends CoordException {
         private static final long serialVersionUID = 1L;
         public NoAuthException(String path) { super(ErrorCode.NOAUTH, path, null); }
+    }
+
+    /**
+     * The server rejected credentials given to {@link CoordClient#addAuth}. It then closes the
+     * connection; the client reconnects in the same session without that credential.
+     */
+    public static final class AuthFailedException extends CoordException {
+        private static final long serialVersionUID = 1L;
+        public AuthFailedException(String scheme) {
+            super(ErrorCode.AUTHFAILED, null, "AUTHFAILED: the server rejected the credentials"
+                    + (scheme == null ? "" : " for scheme '" + scheme + "'"));
+        }
     }
 
     /** The session ended; ephemerals and watches of it are gone. The client starts a new one. */

@@ -12,6 +12,7 @@ public final class FaultInjector {
     private volatile BiPredicate<Integer, String> dropAfterSend = (op, path) -> false;
     private volatile BiPredicate<Integer, String> dropInsteadOfReply = (op, path) -> false;
     private volatile Runnable dropper = () -> { };
+    private volatile Runnable crasher = () -> { };
 
     /** While true, every connection attempt fails at once (the server looks unreachable). */
     public void blockConnects(boolean blocked) {
@@ -33,6 +34,16 @@ public final class FaultInjector {
         dropper.run();
     }
 
+    /**
+     * Kills the client as a crashed process would: its socket is closed without a closeSession, so
+     * the server keeps the session (and its ephemeral nodes) until the session timeout expires it.
+     * The client is finished afterwards (calls are rejected); {@link CoordClient#close()} must
+     * still be called to release its threads, and sends nothing more.
+     */
+    public void crash() {
+        crasher.run();
+    }
+
     boolean connectsBlocked() {
         return connectsBlocked;
     }
@@ -45,7 +56,8 @@ public final class FaultInjector {
         return dropInsteadOfReply.test(opCode, serverPath);
     }
 
-    void bind(Runnable dropConnection) {
+    void bind(Runnable dropConnection, Runnable crash) {
         dropper = dropConnection;
+        crasher = crash;
     }
 }

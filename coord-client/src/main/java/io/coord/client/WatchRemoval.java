@@ -11,7 +11,8 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One removeWatches call: removes listeners locally on the event loop (local state decides),
- * tells them, then asks the server to drop each kind of watch no local listener still needs.
+ * tells them, then asks the server to drop each kind of watch no local listener still needs
+ * (unless {@code local}: then the server is not asked).
  */
 final class WatchRemoval {
     private final CoordClient client;
@@ -19,14 +20,17 @@ final class WatchRemoval {
     private final String path;
     private final WatchType type;
     private final WatchListener listener;
+    private final boolean local;
     private final CompletableFuture<Void> result = new CompletableFuture<>();
 
-    WatchRemoval(CoordClient client, ClientSession session, String path, WatchType type, WatchListener listener) {
+    WatchRemoval(CoordClient client, ClientSession session, String path, WatchType type, WatchListener listener,
+                 boolean local) {
         this.client = client;
         this.session = session;
         this.path = path;
         this.type = type;
         this.listener = listener;
+        this.local = local;
     }
 
     CompletableFuture<Void> run() {
@@ -70,12 +74,20 @@ final class WatchRemoval {
         if (removed.containsKey(Kind.RECURSIVE) && !registry.has(Kind.RECURSIVE, path)) {
             serverTypes.add(io.coord.wire.WatcherType.PERSISTENT_RECURSIVE);
         }
+        if (local) {
+            serverTypes.clear();
+        }
         removed.forEach((kind, listeners) -> {
             WatchEvent event = new WatchEvent(removalEvent(kind), path, 0);
             for (WatchListener l : listeners) {
                 session.dispatch(() -> session.deliver(l, event));
             }
         });
+        if (serverTypes.isEmpty()) {
+            // Through the callback executor, so the listeners hear of the removal before the caller.
+            session.dispatch(() -> result.complete(null));
+            return;
+        }
         List<CompletableFuture<Void>> sent = new ArrayList<>();
         for (int t : serverTypes) {
             sent.add(client.sendRemoveWatches(path, t));

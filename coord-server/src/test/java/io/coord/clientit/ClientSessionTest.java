@@ -193,4 +193,58 @@ class ClientSessionTest extends ClientItBase {
                 () -> CoordClient.connect("127.0.0.1:" + deadPort, options().connectionTimeoutMs(500).build()));
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3));
     }
+
+    @Test
+    void lostIsReportedWhileCutOffOnceTheSessionTimeoutPasses() throws Exception {
+        FaultInjector faults = new FaultInjector();
+        CoordClient c = open(options().faultInjector(faults).build());
+        c.addConnectionStateListener(states::add);
+        long oldSession = c.sessionId();
+        faults.blockConnects(true);
+        faults.dropConnection();
+        awaitStates(ConnectionState.SUSPENDED);
+        long suspendedAt = System.nanoTime();
+        CompletableFuture<DataResult> queued = c.getDataAsync(root);
+        // No server can be reached, yet LOST comes once the 2 s session timeout has passed.
+        awaitStates(ConnectionState.SUSPENDED, ConnectionState.LOST);
+        long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - suspendedAt);
+        assertTrue(waitedMs >= 1500, "LOST after " + waitedMs + " ms");
+        ExecutionException e = assertThrows(ExecutionException.class, () -> queued.get(1, TimeUnit.SECONDS));
+        assertInstanceOf(CoordException.SessionExpiredException.class, e.getCause());
+        assertEquals(0, c.sessionId());
+        faults.blockConnects(false);
+        awaitStates(ConnectionState.SUSPENDED, ConnectionState.LOST, ConnectionState.CONNECTED);
+        assertNotEquals(oldSession, c.sessionId());
+        assertNotNull(c.getData(root).stat());
+    }
+
+    @Test
+    void aSessionThatOutlivedItsLocalLostIsAbandonedNotReattached() throws Exception {
+        CoordClient c = open(options().connectionTimeoutMs(8000).build());
+        c.addConnectionStateListener(states::add);
+        long oldSession = c.sessionId();
+        c.create(p("eph"), null, Acl.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+        server.stop();
+        awaitStates(ConnectionState.SUSPENDED, ConnectionState.LOST);
+        // A restarted server gives every recovered session its full timeout again: the old
+        // session is alive, but the client, having reported LOST, opens a new one.
+        server.startAgain();
+        awaitStates(ConnectionState.SUSPENDED, ConnectionState.LOST, ConnectionState.CONNECTED);
+        assertNotEquals(oldSession, c.sessionId());
+        await().atMost(Duration.ofSeconds(10)).until(() -> c.exists(p("eph")) == null);
+    }
+
+    @Test
+    void crashLeavesTheSessionForTheServerToExpire() {
+        FaultInjector faults = new FaultInjector();
+        CoordClient c = open(options().faultInjector(faults).build());
+        c.addConnectionStateListener(states::add);
+        long session = c.sessionId();
+        c.create(p("eph"), null, Acl.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+        faults.crash();
+        awaitStates(ConnectionState.CLOSED);
+        assertEquals(session, client.exists(p("eph")).ephemeralOwner(), "no closeSession was sent");
+        assertThrows(CoordException.RequestRejectedException.class, () -> c.exists(root));
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.exists(p("eph")) == null);
+    }
 }

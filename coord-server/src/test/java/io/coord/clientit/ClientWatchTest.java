@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.coord.client.CoordClient;
 import io.coord.client.CoordException;
+import io.coord.client.FaultInjector;
 import io.coord.client.WatchEvent;
 import io.coord.client.WatchEventType;
 import io.coord.client.WatchListener;
@@ -150,5 +151,40 @@ class ClientWatchTest extends ClientItBase {
         client.create(p("app/x"), null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         w.awaitTypes(WatchEventType.NODE_CREATED);
         assertEquals("/x", w.events.get(0).path());
+    }
+
+    @Test
+    void localRemovalAsksNoServerAndWorksWhileDisconnected() throws Exception {
+        mk(p("l"));
+        FaultInjector faults = new FaultInjector();
+        CoordClient c = open(options().faultInjector(faults).build());
+        Events data = new Events();
+        Events kids = new Events();
+        c.getData(p("l"), data);
+        c.getChildren(p("l"), kids);
+        faults.blockConnects(true);
+        faults.dropConnection();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !c.isConnected());
+        c.removeWatches(p("l"), WatchType.DATA, data, true);
+        data.awaitTypes(WatchEventType.DATA_WATCH_REMOVED);
+        faults.blockConnects(false);
+        await().atMost(Duration.ofSeconds(5)).until(c::isConnected);
+        client.setData(p("l"), bytes("x"), -1);
+        mk(p("l/kid"));
+        kids.awaitTypes(WatchEventType.NODE_CHILDREN_CHANGED);
+        assertEquals(List.of(WatchEventType.DATA_WATCH_REMOVED), data.types());
+
+        // Connected: the server keeps its side of the watch, but its event reaches no listener.
+        Events again = new Events();
+        c.getData(p("l"), again);
+        c.removeWatches(p("l"), WatchType.ANY, null, true);
+        again.awaitTypes(WatchEventType.DATA_WATCH_REMOVED);
+        client.setData(p("l"), bytes("y"), -1);
+        c.sync(p("l"));
+        Thread.sleep(200);
+        assertEquals(List.of(WatchEventType.DATA_WATCH_REMOVED), again.types());
+        CoordException none = assertThrows(CoordException.class,
+                () -> c.removeWatches(p("l"), WatchType.DATA, null, true));
+        assertEquals(ErrorCode.NOWATCHER, none.code());
     }
 }

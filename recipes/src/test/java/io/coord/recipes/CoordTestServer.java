@@ -45,12 +45,11 @@ public final class CoordTestServer implements AutoCloseable {
     }
 
     /**
-     * Kills a client without closing its session, as a crashed process would: the connection is
-     * cut, reconnects are refused, and the server expires the session after its timeout.
+     * Kills a client without closing its session, as a crashed process would: the socket is
+     * closed without a closeSession, and the server expires the session after its timeout.
      */
     public static void crash(CoordClient client, FaultInjector faults) {
-        faults.blockConnects(true);
-        faults.dropConnection();
+        faults.crash();
         client.close();
     }
 

@@ -16,8 +16,9 @@ public final class DistributedPriorityQueue {
     private static final String MARK = "-item-p";
     private final QueueCore core;
 
+    /** Items may be as large as the client's {@link CoordClient#maxPacketBytes()} allows. */
     public DistributedPriorityQueue(CoordClient client, String path) {
-        this(client, path, QueueCore.defaultMaxPacketBytes());
+        this(client, path, client.maxPacketBytes());
     }
 
     public DistributedPriorityQueue(CoordClient client, String path, int maxPacketBytes) {

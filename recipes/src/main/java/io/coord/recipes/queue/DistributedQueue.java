@@ -15,11 +15,12 @@ import java.util.concurrent.TimeUnit;
 public final class DistributedQueue {
     private final QueueCore core;
 
+    /** Items may be as large as the client's {@link CoordClient#maxPacketBytes()} allows. */
     public DistributedQueue(CoordClient client, String path) {
-        this(client, path, QueueCore.defaultMaxPacketBytes());
+        this(client, path, client.maxPacketBytes());
     }
 
-    /** @param maxPacketBytes the client's {@code maxPacketBytes} (the server's jute.maxbuffer) */
+    /** @param maxPacketBytes the packet limit items are sized against (at most the client's) */
     public DistributedQueue(CoordClient client, String path, int maxPacketBytes) {
         core = new QueueCore(client, path, maxPacketBytes, Comparator.comparingLong(Nodes::sequence));
     }

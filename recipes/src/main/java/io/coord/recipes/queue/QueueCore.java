@@ -1,6 +1,5 @@
 package io.coord.recipes.queue;
 
-import io.coord.client.ClientOptions;
 import io.coord.client.CoordClient;
 import io.coord.client.CoordException.ConnectionLossException;
 import io.coord.client.CoordException.NoNodeException;
@@ -49,10 +48,6 @@ final class QueueCore {
         if (maxItemBytes <= 0) {
             throw new IllegalArgumentException("maxPacketBytes " + maxPacketBytes + " leaves no room for items");
         }
-    }
-
-    static int defaultMaxPacketBytes() {
-        return ClientOptions.DEFAULT_MAX_PACKET_BYTES;
     }
 
     int maxItemBytes() {
