@@ -89,6 +89,8 @@ final class ScaleRunner {
         try (ServerProcess again = ServerProcess.start(kind, workDir, launch, settings.snapCount())) {
             current = again;
             long readyMs = millisSince(restartStarted);
+            // ZooKeeper answers ruok while still loading; wait for srvr so the client does not churn reconnects.
+            awaitServing(again, launch.readyTimeout());
             try (ZooKeeper zk = connect(again.connectString(), launch.readyTimeout())) {
                 awaitReadable(zk, loaded.lastPath(), launch.readyTimeout());
                 long restartMs = millisSince(restartStarted);
@@ -216,6 +218,17 @@ final class ScaleRunner {
             throw new IOException("no session with the restarted server within " + timeout.toSeconds() + " s");
         }
         return zk;
+    }
+
+    private static void awaitServing(ServerProcess server, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            String srvr = server.fourLetterWord("srvr");
+            if (srvr != null && srvr.contains("Zxid")) {
+                return;
+            }
+            Thread.sleep(20);
+        }
     }
 
     /** Retries getData through connection losses until the restarted server serves the znode. */
