@@ -1,13 +1,19 @@
 package io.coord.bench;
 
 import io.coord.bench.phase.Phases;
+import io.coord.bench.scale.ScaleCommand;
+import io.coord.bench.target.ServerKind;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Benchmark entry point: {@code run} drives one running target, {@code compare} launches Coord
- * and Apache ZooKeeper and drives both. See docs/BENCHMARK.md.
+ * and Apache ZooKeeper and drives both, {@code scale} loads one server with many znodes and restarts it.
+ * See docs/BENCHMARK.md.
  */
 public final class BenchMain {
     static final int EXIT_OK = 0;
@@ -33,6 +39,7 @@ public final class BenchMain {
             return switch (args.get(0)) {
                 case "run" -> RunCommand.execute(rest, out, log);
                 case "compare" -> CompareCommand.execute(rest, out, log);
+                case "scale" -> ScaleCommand.execute(scaleOptions(rest), out, log);
                 default -> throw new IllegalArgumentException("unknown mode '" + args.get(0) + "'");
             };
         } catch (IllegalArgumentException e) {
@@ -57,7 +64,32 @@ public final class BenchMain {
         return new LoadShape(args.intValue("sessions", 4), args.intValue("inflight", 32),
                 args.longValue("ops", 20_000), args.intValue("value-bytes", 100), phases,
                 args.longValue("progress-seconds", 5) * 1000, args.longValue("stall-seconds", 60) * 1000,
-                args.intValue("session-timeout-ms", 30_000));
+                args.intValue("session-timeout-ms", 30_000), args.intValue("watchers", LoadShape.DEFAULT_WATCHERS));
+    }
+
+    static final Set<String> SCALE_OPTIONS = Set.of("znodes", "parents", "value-bytes", "target", "sessions",
+            "inflight", "snap-count", "server-jvm-opts", "work-dir", "ready-timeout-seconds",
+            "snapshot-timeout-seconds", "progress-seconds", "stall-seconds", "json");
+
+    static ScaleCommand.Options scaleOptions(List<String> argv) {
+        CliArgs args = CliArgs.parse(argv, SCALE_OPTIONS, Set.of("keep-work-dir"));
+        long znodes = args.longValue("znodes", 1_000_000);
+        int valueBytes = args.intValue("value-bytes", 100);
+        int sessions = args.intValue("sessions", 4);
+        int inflight = args.intValue("inflight", 128);
+        // The same bounds as run/compare.
+        new LoadShape(sessions, inflight, Math.max(1, Math.min(znodes, LoadShape.MAX_OPS)), valueBytes,
+                List.of("create"), 1000, 1000, 30_000);
+        String workDir = args.string("work-dir", null);
+        return new ScaleCommand.Options(
+                args.list("target", List.of("coord")).stream().map(ServerKind::byLabel).distinct().toList(),
+                znodes, args.intValue("parents", 1000), valueBytes, sessions, inflight,
+                args.intValue("snap-count", ScaleCommand.Options.defaultSnapCount(znodes)),
+                args.words("server-jvm-opts", "-Xmx2g"), workDir == null ? null : Path.of(workDir),
+                args.flag("keep-work-dir"), Duration.ofSeconds(args.longValue("ready-timeout-seconds", 300)),
+                Duration.ofSeconds(args.longValue("snapshot-timeout-seconds", 300)),
+                args.longValue("progress-seconds", 5) * 1000, args.longValue("stall-seconds", 60) * 1000,
+                args.string("json", null));
     }
 
     static int exitCode(List<PhaseResult> results) {
@@ -72,12 +104,16 @@ public final class BenchMain {
                   coord-bench compare [--targets coord,zk] [--rounds R] [--warmup-ops W]
                                   [--sessions N] [--inflight M] [--ops K] [--value-bytes B] [--phases LIST]
                                   [--json FILE] [--server-jvm-opts "-Xmx1g"] [--work-dir DIR] [--keep-work-dir]
+                                  [--watchers K] (watch-fanout: watches per round; rounds = ceil(ops / K))
+                  coord-bench scale [--target coord|zk|coord,zk] [--znodes 1000000] [--parents 1000]
+                                  [--value-bytes 100] [--sessions 4] [--inflight 128] [--snap-count N]
+                                  [--server-jvm-opts "-Xmx2g"] [--work-dir DIR] [--keep-work-dir] [--json FILE]
                 defaults: 4 sessions x 32 in flight, 20000 ops/phase, 100-byte values, 3 rounds,
                           warm-up min(5000, ops) ops/phase, phases create,set,get,delete,mixed
                 also: --progress-seconds 5, --stall-seconds 60, --session-timeout-ms 30000,
                       --ready-timeout-seconds 60 (compare)
                 phases:
                 """ + Phases.describeAll()
-                + "exit codes: 0 ok, 1 failed, 2 usage, 3 some ops returned errors\n";
+                + "exit codes: 0 ok, 1 failed, 2 usage, 3 some ops returned errors (scale: or a wrong count)\n";
     }
 }

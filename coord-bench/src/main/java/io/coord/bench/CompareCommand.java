@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 final class CompareCommand {
     static final Set<String> VALUE_OPTIONS = Set.of("sessions", "inflight", "ops", "value-bytes", "phases",
             "rounds", "targets", "warmup-ops", "json", "work-dir", "server-jvm-opts", "ready-timeout-seconds",
-            "progress-seconds", "stall-seconds", "session-timeout-ms");
+            "progress-seconds", "stall-seconds", "session-timeout-ms", "watchers");
     static final Set<String> FLAGS = Set.of("keep-work-dir");
     private static final int MAX_ROUNDS = 100;
     private static final long DEFAULT_WARMUP_OPS = 5_000;

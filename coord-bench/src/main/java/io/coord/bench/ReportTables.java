@@ -14,11 +14,11 @@ public final class ReportTables {
     /** One row per result: throughput and latency percentiles in ms. */
     public static String results(List<PhaseResult> results) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%-22s %5s %-8s %9s %7s %8s %11s %9s %9s %9s %9s%n",
+        out.append(String.format(Locale.ROOT, "%-22s %5s %-12s %9s %7s %8s %11s %9s %9s %9s %9s%n",
                 "target", "round", "phase", "ops", "errors", "seconds", "ops/s", "p50 ms", "p99 ms", "p99.9 ms",
                 "max ms"));
         for (PhaseResult r : results) {
-            out.append(String.format(Locale.ROOT, "%-22s %5d %-8s %9d %7d %8.2f %11.0f %9.2f %9.2f %9.2f %9.2f%n",
+            out.append(String.format(Locale.ROOT, "%-22s %5d %-12s %9d %7d %8.2f %11.0f %9.2f %9.2f %9.2f %9.2f%n",
                     r.target(), r.round(), r.phase(), r.ops(), r.errors(), r.seconds(), r.opsPerSecond(),
                     PhaseResult.millis(r.p50Nanos()), PhaseResult.millis(r.p99Nanos()),
                     PhaseResult.millis(r.p999Nanos()), PhaseResult.millis(r.maxNanos())));
@@ -54,7 +54,7 @@ public final class ReportTables {
     /** The compare table: medians per phase for Coord and ZooKeeper side by side ("-" where a target did not run). */
     public static String comparison(List<PhaseSummary> summaries, String coordLabel, String zkLabel) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%-8s %12s %12s %9s %13s %11s %8s%n", "phase", "Coord ops/s", "ZK ops/s",
+        out.append(String.format(Locale.ROOT, "%-12s %12s %12s %9s %13s %11s %8s%n", "phase", "Coord ops/s", "ZK ops/s",
                 "Coord/ZK", "Coord p99 ms", "ZK p99 ms", "errors"));
         Set<String> phases = new LinkedHashSet<>();
         summaries.forEach(s -> phases.add(s.phase()));
@@ -64,7 +64,7 @@ public final class ReportTables {
             String ratio = coord != null && zk != null && zk.medianOpsPerSec() > 0
                     ? String.format(Locale.ROOT, "%.2f", coord.medianOpsPerSec() / zk.medianOpsPerSec()) : "-";
             long errors = (coord == null ? 0 : coord.errors()) + (zk == null ? 0 : zk.errors());
-            out.append(String.format(Locale.ROOT, "%-8s %12s %12s %9s %13s %11s %8d%n", phase,
+            out.append(String.format(Locale.ROOT, "%-12s %12s %12s %9s %13s %11s %8d%n", phase,
                     coord == null ? "-" : fmt("%.0f", coord.medianOpsPerSec()),
                     zk == null ? "-" : fmt("%.0f", zk.medianOpsPerSec()), ratio,
                     coord == null ? "-" : fmt("%.2f", coord.medianP99Ms()),

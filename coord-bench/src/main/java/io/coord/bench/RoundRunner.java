@@ -32,7 +32,7 @@ public final class RoundRunner {
                         shape.runShape());
                 results.add(result);
                 if (log != null) {
-                    log.printf(Locale.ROOT, "  %s round %d %-7s %9.0f ops/s  p99 %.2f ms  errors %d%n", targetLabel,
+                    log.printf(Locale.ROOT, "  %s round %d %-12s %9.0f ops/s  p99 %.2f ms  errors %d%n", targetLabel,
                             round, phase.name(), result.opsPerSecond(), PhaseResult.millis(result.p99Nanos()),
                             result.errors());
                 }

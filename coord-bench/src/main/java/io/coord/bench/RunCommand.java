@@ -8,7 +8,7 @@ import java.util.Set;
 /** {@code run}: drives one already-running target given by {@code --connect}. */
 final class RunCommand {
     static final Set<String> VALUE_OPTIONS = Set.of("connect", "sessions", "inflight", "ops", "value-bytes",
-            "phases", "json", "label", "progress-seconds", "stall-seconds", "session-timeout-ms");
+            "phases", "json", "label", "progress-seconds", "stall-seconds", "session-timeout-ms", "watchers");
 
     private RunCommand() {
     }

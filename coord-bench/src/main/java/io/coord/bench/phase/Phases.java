@@ -9,9 +9,8 @@ import java.util.function.Supplier;
 
 /**
  * Registry of phase names accepted by {@code --phases}. Adding a phase = one class implementing
- * {@link BenchPhase} and one line here. Planned: {@code lock} (acquire/release via ephemeral
- * sequential znodes), {@code watch-fanout} (one setData, N watchers notified), {@code failover}
- * (time to resume after the leader dies, needs ensemble targets), {@code scale} (1M znodes).
+ * {@link BenchPhase} and one line here. Planned: {@code failover} (time to resume after the leader
+ * dies, needs ensemble targets). The 1M-znode {@code scale} check is its own command, not a phase.
  */
 public final class Phases {
     public static final List<String> DEFAULT = List.of("create", "set", "get", "delete", "mixed");
@@ -28,6 +27,8 @@ public final class Phases {
         phases.put("get", CrudPhases.GetData::new);
         phases.put("delete", CrudPhases.Delete::new);
         phases.put("mixed", CrudPhases.Mixed::new);
+        phases.put("lock", CuratorLockPhase::new);
+        phases.put("watch-fanout", WatchFanoutPhase::new);
         return Collections.unmodifiableMap(phases);
     }
 
@@ -51,7 +52,7 @@ public final class Phases {
     public static String describeAll() {
         StringBuilder out = new StringBuilder();
         for (String name : names()) {
-            out.append(String.format("  %-8s %s%n", name, REGISTRY.get(name).get().description()));
+            out.append(String.format("  %-12s %s%n", name, REGISTRY.get(name).get().description()));
         }
         return out.toString();
     }

@@ -26,14 +26,19 @@ public final class Workload implements AutoCloseable {
     private static final long CONNECT_TIMEOUT_MS = 30_000;
 
     private final List<ZooKeeper> sessions;
+    private final String connectString;
     private final LoadShape shape;
     private final String root;
     private final byte[] value;
     private final AsyncDriver driver;
+    private final PrintStream progressOut;
     private long liveNodes;
 
-    private Workload(List<ZooKeeper> sessions, LoadShape shape, String root, PrintStream progressOut) {
+    private Workload(List<ZooKeeper> sessions, String connectString, LoadShape shape, String root,
+                     PrintStream progressOut) {
         this.sessions = sessions;
+        this.connectString = connectString;
+        this.progressOut = progressOut;
         this.shape = shape;
         this.root = root;
         this.value = new byte[shape.valueBytes()];
@@ -55,7 +60,7 @@ public final class Workload implements AutoCloseable {
             }
             String root = "/" + rootName;
             sessions.get(0).create(root, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-            return new Workload(sessions, shape, root, progressOut);
+            return new Workload(sessions, connectString, shape, root, progressOut);
         } catch (IOException | InterruptedException | RuntimeException e) {
             closeAll(sessions);
             throw e;
@@ -83,6 +88,16 @@ public final class Workload implements AutoCloseable {
 
     public AsyncDriver driver() {
         return driver;
+    }
+
+    /** The target's connect string, for phases that open their own clients (e.g. Curator). */
+    public String connectString() {
+        return connectString;
+    }
+
+    /** Where progress lines go (stderr in the CLI), or null for silence. */
+    public PrintStream progressOut() {
+        return progressOut;
     }
 
     public LoadShape shape() {

@@ -36,8 +36,17 @@ public enum ServerKind {
         throw new IllegalArgumentException("unknown target '" + label + "' (expected coord or zk)");
     }
 
-    /** The zoo.cfg text for this server on {@code port} with its data under {@code dataDir}. */
+    /** The zoo.cfg text for this server on {@code port} with its data under {@code dataDir}, default snapCount. */
     public String config(Path dataDir, int port) {
+        return config(dataDir, port, 0);
+    }
+
+    /**
+     * The zoo.cfg text with an explicit {@code snapCount} (txns between snapshots; {@code <= 0} keeps the
+     * server's default of 100000). Both servers read the key from the cfg: Coord natively, ZooKeeper by
+     * turning unknown cfg keys into {@code zookeeper.*} system properties.
+     */
+    public String config(Path dataDir, int port, int snapCount) {
         StringBuilder sb = new StringBuilder()
                 .append("tickTime=2000\n")
                 .append("dataDir=").append(dataDir.toAbsolutePath()).append('\n')
@@ -45,6 +54,9 @@ public enum ServerKind {
                 .append("clientPortAddress=127.0.0.1\n")
                 .append("maxClientCnxns=0\n")
                 .append("4lw.commands.whitelist=*\n");
+        if (snapCount > 0) {
+            sb.append("snapCount=").append(snapCount).append('\n');
+        }
         if (this == ZK) {
             sb.append("admin.enableServer=false\n");
         }

@@ -33,25 +33,40 @@ public final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path logFile;
+    private final Path dataDir;
     private boolean closed;
 
-    private ServerProcess(ServerKind kind, Process process, int port, Path logFile) {
+    private ServerProcess(ServerKind kind, Process process, int port, Path logFile, Path dataDir) {
         this.kind = kind;
         this.process = process;
         this.port = port;
         this.logFile = logFile;
+        this.dataDir = dataDir;
     }
 
     public static ServerProcess start(ServerKind kind, Path workDir, Launch launch)
+            throws IOException, InterruptedException {
+        return start(kind, workDir, launch, 0);
+    }
+
+    /**
+     * Starts {@code kind} with its data under {@code workDir/<label>/data} and waits until it answers
+     * {@code ruok}. Starting again on the same work dir restarts on the same data (a fresh port; the
+     * console log is appended to). {@code snapCount <= 0} keeps the server's default.
+     */
+    public static ServerProcess start(ServerKind kind, Path workDir, Launch launch, int snapCount)
             throws IOException, InterruptedException {
         Path dir = Files.createDirectories(workDir.resolve(kind.label()));
         Path dataDir = Files.createDirectories(dir.resolve("data"));
         int port = freePort();
         Path cfg = dir.resolve("server.cfg");
-        Files.writeString(cfg, kind.config(dataDir, port), StandardCharsets.UTF_8);
+        Files.writeString(cfg, kind.config(dataDir, port, snapCount), StandardCharsets.UTF_8);
         Path logback = dir.resolve("logback.xml");
+        // WARN, except the lines that say when a snapshot was written or loaded (read by the scale command).
         Files.writeString(logback, "<configuration><appender name=\"F\" class=\"ch.qos.logback.core.ConsoleAppender\">"
                 + "<encoder><pattern>%d %-5level [%thread] %logger{30} - %msg%n</pattern></encoder></appender>"
+                + "<logger name=\"io.coord.server.durability\" level=\"INFO\"/>"
+                + "<logger name=\"org.apache.zookeeper.server.persistence.FileTxnSnapLog\" level=\"INFO\"/>"
                 + "<root level=\"WARN\"><appender-ref ref=\"F\"/></root></configuration>\n", StandardCharsets.UTF_8);
         Path logFile = dir.resolve("server.out");
         List<String> cmd = new ArrayList<>();
@@ -67,8 +82,8 @@ public final class ServerProcess implements AutoCloseable {
         cmd.add(kind.mainClass());
         cmd.add(cfg.toAbsolutePath().toString());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(logFile.toFile()).start();
-        ServerProcess server = new ServerProcess(kind, p, port, logFile);
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+        ServerProcess server = new ServerProcess(kind, p, port, logFile, dataDir);
         try {
             server.awaitReady(launch.readyTimeout());
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -130,21 +145,36 @@ public final class ServerProcess implements AutoCloseable {
         return logFile;
     }
 
+    /** The server's dataDir (snapshots and, for both servers by default, the txn log). */
+    public Path dataDir() {
+        return dataDir;
+    }
+
     @Override
-    public synchronized void close() {
+    public void close() {
+        stop(Duration.ofMillis(GRACE_MS));
+    }
+
+    /**
+     * SIGTERM, then SIGKILL if the process has not exited within {@code grace}; always reaped.
+     * Idempotent. @return true if the process exited on SIGTERM alone (false if killed or already stopped)
+     */
+    public synchronized boolean stop(Duration grace) {
         if (closed) {
-            return;
+            return false;
         }
         closed = true;
         process.destroy();
         try {
-            if (!process.waitFor(GRACE_MS, TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                process.waitFor();
+            if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                return true;
             }
+            process.destroyForcibly();
+            process.waitFor();
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+        return false;
     }
 }
