@@ -36,7 +36,7 @@ public final class Recovery {
         Optional<LoadedSnapshot> snap = snapshots.loadNewestValid();
         if (snap.isPresent()) {
             try (LoadedSnapshot s = snap.get()) {
-                tree = DataTree.fromSnapshot(s.nodes());
+                tree = DataTree.fromSnapshot(s.nodes(), s.nodeCount());
                 sessions = SessionTracker.restore(s.sessions(), clock, tickTimeMs, serverId, secret);
                 snapZxid = s.zxid();
                 LOG.info("loaded snapshot {} ({} nodes, zxid 0x{})", s.file().getFileName(), tree.nodeCount(),

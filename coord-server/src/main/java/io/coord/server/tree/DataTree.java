@@ -30,7 +30,7 @@ public final class DataTree {
     public static final String CONFIG = "/zookeeper/config";
     public static final String QUOTA = "/zookeeper/quota";
 
-    private final ConcurrentHashMap<String, Znode> nodes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Znode> nodes;
     private final Map<Long, Set<String>> ephemerals = new HashMap<>();
     private final Set<String> containers = new HashSet<>();
     private final Set<String> ttls = new HashSet<>();
@@ -45,6 +45,7 @@ public final class DataTree {
 
     /** A new tree holding "/", "/zookeeper", "/zookeeper/config" and "/zookeeper/quota" as ZooKeeper. */
     public DataTree() {
+        this.nodes = new ConcurrentHashMap<>();
         byte[] empty = new byte[0];
         List<Acl> open = Acl.OPEN_ACL_UNSAFE;
         // The odd cversions and aversion are what a fresh ZooKeeper 3.9 tree reports.
@@ -55,7 +56,8 @@ public final class DataTree {
         linkChildren();
     }
 
-    private DataTree(boolean unused) {
+    private DataTree(int expectedNodes) {
+        this.nodes = new ConcurrentHashMap<>(Math.max(16, expectedNodes));
     }
 
     /** Paths ZooKeeper never lets a client delete. */
@@ -78,13 +80,13 @@ public final class DataTree {
     /** The node's Stat, or null when there is no such node. */
     public Stat stat(String path) {
         Znode z = nodes.get(path);
-        return z == null ? null : z.state.toStat(z.children.size());
+        return z == null ? null : z.state.toStat(z.childCount());
     }
 
     /** Number of children, or -1 when there is no such node. */
     public int childCount(String path) {
         Znode z = nodes.get(path);
-        return z == null ? -1 : z.children.size();
+        return z == null ? -1 : z.childCount();
     }
 
     /**
@@ -93,7 +95,7 @@ public final class DataTree {
      */
     public List<String> children(String path) {
         Znode z = nodes.get(path);
-        return z == null ? null : new ArrayList<>(z.children);
+        return z == null ? null : new ArrayList<>(z.childNames());
     }
 
     /** The node's ACL (immutable, shared), or null when there is no such node. */
@@ -134,11 +136,11 @@ public final class DataTree {
         todo.push(Map.entry(path, start));
         while (!todo.isEmpty()) {
             Map.Entry<String, Znode> e = todo.pop();
-            for (String name : e.getValue().children) {
+            for (String name : e.getValue().childNames()) {
                 String childPath = PathRules.child(e.getKey(), name);
                 Znode child = nodes.get(childPath);
                 count++;
-                if (child != null && !child.children.isEmpty()) {
+                if (child != null && child.hasChildren()) {
                     todo.push(Map.entry(childPath, child));
                 }
             }
@@ -207,7 +209,7 @@ public final class DataTree {
     /** Deletes a childless node; the parent's cversion goes up by one and its pzxid becomes zxid. */
     public NodeState deleteNode(String path, long zxid) {
         NodeState gone = require(path);
-        if (nodes.get(path).children.size() > 0 || "/".equals(path)) {
+        if (nodes.get(path).hasChildren() || "/".equals(path)) {
             throw inconsistent("delete of non-empty node " + path);
         }
         String parentPath = PathRules.parent(path);
@@ -283,14 +285,16 @@ public final class DataTree {
      * missing parent or a missing root, and WireFormatException for undecodable bytes.
      */
     public static DataTree fromSnapshot(Iterator<? extends Map.Entry<String, byte[]>> entries) {
-        DataTree t = new DataTree(true);
+        return fromSnapshot(entries, 16);
+    }
+
+    /** As {@link #fromSnapshot(Iterator)}, sizing the node map for {@code expectedNodes} up front. */
+    public static DataTree fromSnapshot(Iterator<? extends Map.Entry<String, byte[]>> entries, long expectedNodes) {
+        DataTree t = new DataTree((int) Math.min(Integer.MAX_VALUE / 2, expectedNodes));
         while (entries.hasNext()) {
             Map.Entry<String, byte[]> e = entries.next();
             String path = e.getKey();
             PathRules.validate(path, false);
-            if (t.nodes.containsKey(path)) {
-                throw new IllegalArgumentException("duplicate path in snapshot: " + path);
-            }
             t.insertLoaded(path, NodeCodec.decode(e.getValue()));
         }
         if (!t.nodes.containsKey("/")) {
@@ -316,7 +320,9 @@ public final class DataTree {
 
     private void insertLoaded(String path, NodeState s) {
         Znode z = new Znode(s.withAclInstance(acls.acquire(s.acl())));
-        nodes.put(path, z);
+        if (nodes.putIfAbsent(path, z) != null) {
+            throw new IllegalArgumentException("duplicate path in snapshot: " + path);
+        }
         account(path, z);
     }
 
@@ -329,7 +335,7 @@ public final class DataTree {
             if (parent == null) {
                 throw new IllegalArgumentException("node without parent: " + path);
             }
-            parent.children.add(PathRules.name(path));
+            parent.addChild(PathRules.name(path));
         }
     }
 
@@ -340,7 +346,7 @@ public final class DataTree {
         if (old == null && newState == null) {
             return null;
         }
-        if (newState == null && (!z.children.isEmpty() || "/".equals(path))) {
+        if (newState == null && (z.hasChildren() || "/".equals(path))) {
             throw inconsistent("removal of node with children " + path);
         }
         if (old == null && ("/".equals(path) || !nodes.containsKey(PathRules.parent(path)))) {
@@ -372,12 +378,12 @@ public final class DataTree {
 
     private void link(String path, Znode z) {
         nodes.put(path, z);
-        nodes.get(PathRules.parent(path)).children.add(PathRules.name(path));
+        nodes.get(PathRules.parent(path)).addChild(PathRules.name(path));
     }
 
     private void unlink(String path) {
         nodes.remove(path);
-        nodes.get(PathRules.parent(path)).children.remove(PathRules.name(path));
+        nodes.get(PathRules.parent(path)).removeChild(PathRules.name(path));
     }
 
     private void account(String path, Znode z) {
