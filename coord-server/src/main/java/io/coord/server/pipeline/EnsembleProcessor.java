@@ -55,14 +55,17 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
     private boolean serving;
     private Role servedRole = Role.LOOKING;
     private long servedEpoch = -1;
+    private final int coreTickMs;
+    private long nextCoreTickMs;
     private long nextTickMs;
     private long nextExpiryScanMs;
     private boolean pumping;
 
     public EnsembleProcessor(ServerConfig config, Clock clock, MemberState state, long stateZxid,
-                             CoreFactory coreFactory, ZabStorage storage, QuorumLink link, StorageInfo storageInfo,
-                             byte[] secret) {
+                             CoreFactory coreFactory, int coreTickMs, ZabStorage storage, QuorumLink link,
+                             StorageInfo storageInfo, byte[] secret) {
         this.config = config;
+        this.coreTickMs = coreTickMs;
         this.clock = clock;
         this.myId = config.myId();
         this.storage = storage;
@@ -158,6 +161,7 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
                 // Forwarded requests may have been lost with the connection: let clients retry.
                 clients.dropAll("lost the connection to the leader");
             }
+            execute(core.peerDisconnected(peer));
         });
     }
 
@@ -290,15 +294,23 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
         }
     }
 
+    /**
+     * The core is ticked every {@code coreTickMs} (finer than tickTime, its limits scaled to match) so
+     * that resends during election and discovery cost tens of milliseconds, not a tickTime; session
+     * bookkeeping runs every tickTime.
+     */
     @Override
     public long onTick(long nowMs) {
-        if (nowMs >= nextTickMs) {
-            nextTickMs = nowMs + config.tickTimeMs();
+        if (nowMs >= nextCoreTickMs) {
+            nextCoreTickMs = nowMs + coreTickMs;
             execute(core.tick());
-            periodic(nowMs);
+            if (nowMs >= nextTickMs) {
+                nextTickMs = nowMs + config.tickTimeMs();
+                periodic(nowMs);
+            }
             afterTask();
         }
-        return Math.max(1, nextTickMs - nowMs);
+        return Math.max(1, nextCoreTickMs - nowMs);
     }
 
     private void periodic(long nowMs) {

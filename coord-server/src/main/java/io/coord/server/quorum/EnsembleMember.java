@@ -38,6 +38,8 @@ public final class EnsembleMember implements AutoCloseable {
     private static final String SECRET_FILE = "session-secret";
     /** Committed txns kept in memory for DIFF syncs; a member further behind gets a SNAP. */
     public static final int MAX_HISTORY = 1000;
+    static final int MAX_CORE_TICK_MS = 50;
+    private static final int VOTE_RESEND_MS = 100;
 
     private final TxnLog log;
     private final QuorumStorage storage;
@@ -70,14 +72,15 @@ public final class EnsembleMember implements AutoCloseable {
         }
         Set<Long> voters = config.servers().values().stream().filter(a -> !a.observer())
                 .map(ServerAddress::id).collect(Collectors.toSet());
-        ZabConfig zab = new ZabConfig(config.myId(), voters, config.initLimit(), config.syncLimit(), 1, MAX_HISTORY);
+        int coreTickMs = coreTickMs(config.tickTimeMs());
+        ZabConfig zab = zabConfig(config, voters, coreTickMs);
         AtomicReference<EnsembleProcessor> ref = new AtomicReference<>();
         QuorumStorage storage = new QuorumStorage(log, snapshots, meta, config.snapRetainCount(),
                 seq -> ref.get().persisted(seq));
         QuorumTransport transport = new QuorumTransport(config.myId(), config.servers(), inbound(ref));
         EnsembleProcessor processor = new EnsembleProcessor(config, clock, r.state(), r.snapshotZxid(),
                 sp -> new ZabCore(zab, r.zab(), sp, new SplittableRandom(new SecureRandom().nextLong())),
-                storage, transport, storageInfo(config, storage), secret);
+                coreTickMs, storage, transport, storageInfo(config, storage), secret);
         ref.set(processor);
         EnsembleMember member = new EnsembleMember(log, storage, transport, processor);
         try {
@@ -96,6 +99,24 @@ public final class EnsembleMember implements AutoCloseable {
         LOG.info("Coord ensemble member {} serving clients on {} ({} voters)", config.myId(),
                 member.network.localAddress(), voters.size());
         return member;
+    }
+
+    /**
+     * The ZAB core's tick: at most {@value #MAX_CORE_TICK_MS} ms whatever tickTime is, so that a lost
+     * vote or FollowerInfo is resent within tens of milliseconds and a failover takes a few round
+     * trips and fsyncs rather than whole tickTimes.
+     */
+    static int coreTickMs(int tickTimeMs) {
+        return Math.max(1, Math.min(tickTimeMs, MAX_CORE_TICK_MS));
+    }
+
+    /** initLimit/syncLimit (in tickTimes) scaled to core ticks; votes are resent every ~100 ms. */
+    static ZabConfig zabConfig(ServerConfig config, Set<Long> voters, int coreTickMs) {
+        long perTick = Math.max(1, config.tickTimeMs() / coreTickMs);
+        int initTicks = (int) Math.min(Integer.MAX_VALUE, config.initLimit() * perTick);
+        int syncTicks = (int) Math.min(Integer.MAX_VALUE, config.syncLimit() * perTick);
+        int resendTicks = Math.max(1, VOTE_RESEND_MS / coreTickMs);
+        return new ZabConfig(config.myId(), voters, initTicks, syncTicks, resendTicks, MAX_HISTORY);
     }
 
     private static QuorumInbound inbound(AtomicReference<EnsembleProcessor> ref) {
