@@ -56,13 +56,18 @@ public final class EnsembleMember implements AutoCloseable {
     }
 
     public static EnsembleMember start(ServerConfig config) throws IOException {
+        return start(config, TxnLog.DEFAULT_SEGMENT_TARGET_BYTES);
+    }
+
+    /** As {@link #start(ServerConfig)} with log segments rolled at {@code logSegmentBytes} (tests). */
+    public static EnsembleMember start(ServerConfig config, long logSegmentBytes) throws IOException {
         Files.createDirectories(config.dataDir());
         Files.createDirectories(config.dataLogDir());
         Clock clock = Clock.system();
         MetaStore meta = new MetaStore(config.dataDir());
         byte[] secret = loadOrCreateSecret(meta);
         SnapshotStore snapshots = new SnapshotStore(config.dataDir());
-        TxnLog log = TxnLog.open(config.dataLogDir(), TxnLog.DEFAULT_SEGMENT_TARGET_BYTES);
+        TxnLog log = TxnLog.open(config.dataLogDir(), logSegmentBytes);
         MemberRecovery.Recovered r;
         try {
             r = MemberRecovery.recover(snapshots, log, meta, clock, config.tickTimeMs(), config.myId(), secret);
@@ -157,17 +162,18 @@ public final class EnsembleMember implements AutoCloseable {
 
             @Override
             public long fsyncCount() {
-                return 0;
+                return storage.fsyncCount();
             }
 
             @Override
             public long avgFsyncMicros() {
-                return 0;
+                long n = storage.fsyncCount();
+                return n == 0 ? 0 : storage.fsyncTotalMicros() / n;
             }
 
             @Override
             public long maxFsyncMicros() {
-                return 0;
+                return storage.fsyncMaxMicros();
             }
         };
     }
@@ -192,6 +198,11 @@ public final class EnsembleMember implements AutoCloseable {
 
     public InetSocketAddress clientAddress() {
         return network.localAddress();
+    }
+
+    /** The core's counters (tests, metrics). */
+    public io.coord.server.zab.ZabStats zabStats() {
+        return processor.zabStats();
     }
 
     public int clientPort() {
