@@ -55,14 +55,31 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
     private boolean serving;
     private Role servedRole = Role.LOOKING;
     private long servedEpoch = -1;
+    private final int coreTickMs;
+    private long nextCoreTickMs;
     private long nextTickMs;
     private long nextExpiryScanMs;
     private boolean pumping;
+    private boolean coreStarted;
+    // Periodic snapshots: taken only where every storage op issued so far is durable.
+    private final java.util.SplittableRandom snapshotRandom = new java.util.SplittableRandom();
+    private long issuedSeq;
+    private long persistedSeq;
+    private long txnsSinceSnapshot;
+    private long snapshotThreshold;
+    private boolean snapshotWaiting;
+    /** Member messages held back while a due snapshot waits for storage to drain (a short delay). */
+    private final java.util.ArrayDeque<HeldMessage> held = new java.util.ArrayDeque<>();
+    private static final int MAX_HELD_MESSAGES = 100_000;
+
+    private record HeldMessage(long from, ZabMessage message) {
+    }
 
     public EnsembleProcessor(ServerConfig config, Clock clock, MemberState state, long stateZxid,
-                             CoreFactory coreFactory, ZabStorage storage, QuorumLink link, StorageInfo storageInfo,
-                             byte[] secret) {
+                             CoreFactory coreFactory, int coreTickMs, ZabStorage storage, QuorumLink link,
+                             StorageInfo storageInfo, byte[] secret) {
         this.config = config;
+        this.coreTickMs = coreTickMs;
         this.clock = clock;
         this.myId = config.myId();
         this.storage = storage;
@@ -70,11 +87,15 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
         this.clients = new EnsembleClients(config, clock, state, stateZxid, connections, storageInfo, secret, this);
         this.core = coreFactory.apply(clients::snapshotBlob);
         this.thread = new RequestThread("coord-request", clock::nowMs, this);
+        this.snapshotThreshold = nextSnapshotThreshold();
     }
 
     public void start() {
         thread.start();
-        submit(() -> execute(core.start()));
+        submit(() -> {
+            coreStarted = true;
+            execute(core.start());
+        });
     }
 
     // ------------------------------------------------------------------ any thread
@@ -88,6 +109,7 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
 
     /** Inputs the last task left for the core: syncs asked by clients, then queued proposals. */
     private void afterTask() {
+        maybeSnapshot();
         List<Long> syncIds;
         while (!(syncIds = clients.takeSyncRequests()).isEmpty()) {
             for (long id : syncIds) {
@@ -132,7 +154,13 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
 
     @Override
     public void onZab(long from, ZabMessage message) {
-        submit(() -> execute(core.step(from, message)));
+        submit(() -> {
+            if (snapshotWaiting || !held.isEmpty()) {
+                held.add(new HeldMessage(from, message));
+            } else {
+                execute(core.step(from, message));
+            }
+        });
     }
 
     @Override
@@ -158,12 +186,16 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
                 // Forwarded requests may have been lost with the connection: let clients retry.
                 clients.dropAll("lost the connection to the leader");
             }
+            execute(core.peerDisconnected(peer));
         });
     }
 
     /** The storage thread reports durability. */
     public void persisted(long seq) {
-        submit(() -> execute(core.onPersisted(seq)));
+        submit(() -> {
+            persistedSeq = Math.max(persistedSeq, seq);
+            execute(core.onPersisted(seq));
+        });
     }
 
     // ------------------------------------------------------------------ request thread
@@ -175,12 +207,14 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
                 if (op instanceof StorageOp.InstallSnapshot s) {
                     clients.install(MemberState.decodeBlob(s.state()));
                 }
+                issuedSeq = Math.max(issuedSeq, op.seq());
             }
             storage.submit(a.storage());
         }
         for (LogEntry e : a.applies()) {
             clients.applyCommitted(e);
         }
+        txnsSinceSnapshot += a.applies().size();
         for (Actions.Send s : a.sends()) {
             link.send(s.to(), s.message());
         }
@@ -225,6 +259,11 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
         return servedRole == Role.LEADING ? "leader" : "follower";
     }
 
+    /** The core's counters; read from any thread, so only approximately current. */
+    public io.coord.server.zab.ZabStats zabStats() {
+        return core.stats();
+    }
+
     boolean serving() {
         return serving;
     }
@@ -261,9 +300,40 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
                 List.of(), null));
     }
 
+    private long nextSnapshotThreshold() {
+        // Between snapCount/2 and snapCount, so that members spread their snapshots out.
+        int snapCount = Math.max(2, config.snapCount());
+        return snapCount / 2 + snapshotRandom.nextLong(snapCount / 2 + 1);
+    }
+
+    /**
+     * Starts a background snapshot of the committed tree once enough txns were applied, at a point
+     * where every storage op issued so far is durable (so the snapshot and the log after it describe
+     * one history, as the core requires). While storage is busy, the member makes that point come:
+     * it stops proposing and holds back incoming member messages (a delay the core tolerates like
+     * any network delay) until the storage thread reports everything durable, one fsync later.
+     */
+    private void maybeSnapshot() {
+        boolean due = txnsSinceSnapshot >= snapshotThreshold && !storage.snapshotInProgress() && core.appliedZxid() > 0;
+        snapshotWaiting = false;
+        if (due && issuedSeq == persistedSeq) {
+            long zxid = core.appliedZxid();
+            MemberState state = clients.state();
+            storage.snapshot(state.tree.beginSnapshot(zxid), state.encodeSessions());
+            txnsSinceSnapshot = 0;
+            snapshotThreshold = nextSnapshotThreshold();
+        } else if (due) {
+            snapshotWaiting = held.size() < MAX_HELD_MESSAGES;
+        }
+        while (!snapshotWaiting && !held.isEmpty()) {
+            HeldMessage m = held.poll();
+            execute(core.step(m.from(), m.message()));
+        }
+    }
+
     /** Proposes everything queued at the leader; runs after every task, never re-entrantly. */
     private void pump() {
-        if (pumping || leader == null || !leader.hasWork() || !core.isServing()) {
+        if (pumping || snapshotWaiting || leader == null || !leader.hasWork() || !core.isServing()) {
             return;
         }
         pumping = true;
@@ -290,15 +360,26 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
         }
     }
 
+    /**
+     * The core is ticked every {@code coreTickMs} (finer than tickTime, its limits scaled to match) so
+     * that resends during election and discovery cost tens of milliseconds, not a tickTime; session
+     * bookkeeping runs every tickTime.
+     */
     @Override
     public long onTick(long nowMs) {
-        if (nowMs >= nextTickMs) {
-            nextTickMs = nowMs + config.tickTimeMs();
+        if (!coreStarted) {
+            return coreTickMs; // the start task is still queued
+        }
+        if (nowMs >= nextCoreTickMs) {
+            nextCoreTickMs = nowMs + coreTickMs;
             execute(core.tick());
-            periodic(nowMs);
+            if (nowMs >= nextTickMs) {
+                nextTickMs = nowMs + config.tickTimeMs();
+                periodic(nowMs);
+            }
             afterTask();
         }
-        return Math.max(1, nextTickMs - nowMs);
+        return Math.max(1, nextCoreTickMs - nowMs);
     }
 
     private void periodic(long nowMs) {

@@ -1,5 +1,6 @@
 package io.coord.server.pipeline;
 
+import io.coord.server.tree.TreeSnapshot;
 import io.coord.server.zab.StorageOp;
 import java.util.List;
 
@@ -12,4 +13,21 @@ public interface ZabStorage {
 
     /** Highest zxid whose append is durable (for metrics). */
     long durableZxid();
+
+    /** True while a snapshot started by {@link #snapshot} is still being written. */
+    boolean snapshotInProgress();
+
+    /**
+     * Writes {@code view} (committed state at {@code view.zxid()}) with the sessions blob as a snapshot
+     * in the background, closes the view, then purges old snapshots and the log they covered. The
+     * caller takes the view only where every storage op issued so far is durable (the core's contract).
+     */
+    void snapshot(TreeSnapshot view, byte[] sessions);
+
+    /** Log forces so far, their total and their longest duration (srvr/mntr). */
+    long fsyncCount();
+
+    long fsyncTotalMicros();
+
+    long fsyncMaxMicros();
 }

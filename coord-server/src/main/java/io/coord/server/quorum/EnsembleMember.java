@@ -38,6 +38,8 @@ public final class EnsembleMember implements AutoCloseable {
     private static final String SECRET_FILE = "session-secret";
     /** Committed txns kept in memory for DIFF syncs; a member further behind gets a SNAP. */
     public static final int MAX_HISTORY = 1000;
+    static final int MAX_CORE_TICK_MS = 50;
+    private static final int VOTE_RESEND_MS = 100;
 
     private final TxnLog log;
     private final QuorumStorage storage;
@@ -54,13 +56,18 @@ public final class EnsembleMember implements AutoCloseable {
     }
 
     public static EnsembleMember start(ServerConfig config) throws IOException {
+        return start(config, TxnLog.DEFAULT_SEGMENT_TARGET_BYTES);
+    }
+
+    /** As {@link #start(ServerConfig)} with log segments rolled at {@code logSegmentBytes} (tests). */
+    public static EnsembleMember start(ServerConfig config, long logSegmentBytes) throws IOException {
         Files.createDirectories(config.dataDir());
         Files.createDirectories(config.dataLogDir());
         Clock clock = Clock.system();
         MetaStore meta = new MetaStore(config.dataDir());
         byte[] secret = loadOrCreateSecret(meta);
         SnapshotStore snapshots = new SnapshotStore(config.dataDir());
-        TxnLog log = TxnLog.open(config.dataLogDir(), TxnLog.DEFAULT_SEGMENT_TARGET_BYTES);
+        TxnLog log = TxnLog.open(config.dataLogDir(), logSegmentBytes);
         MemberRecovery.Recovered r;
         try {
             r = MemberRecovery.recover(snapshots, log, meta, clock, config.tickTimeMs(), config.myId(), secret);
@@ -70,14 +77,15 @@ public final class EnsembleMember implements AutoCloseable {
         }
         Set<Long> voters = config.servers().values().stream().filter(a -> !a.observer())
                 .map(ServerAddress::id).collect(Collectors.toSet());
-        ZabConfig zab = new ZabConfig(config.myId(), voters, config.initLimit(), config.syncLimit(), 1, MAX_HISTORY);
+        int coreTickMs = coreTickMs(config.tickTimeMs());
+        ZabConfig zab = zabConfig(config, voters, coreTickMs);
         AtomicReference<EnsembleProcessor> ref = new AtomicReference<>();
         QuorumStorage storage = new QuorumStorage(log, snapshots, meta, config.snapRetainCount(),
                 seq -> ref.get().persisted(seq));
         QuorumTransport transport = new QuorumTransport(config.myId(), config.servers(), inbound(ref));
         EnsembleProcessor processor = new EnsembleProcessor(config, clock, r.state(), r.snapshotZxid(),
                 sp -> new ZabCore(zab, r.zab(), sp, new SplittableRandom(new SecureRandom().nextLong())),
-                storage, transport, storageInfo(config, storage), secret);
+                coreTickMs, storage, transport, storageInfo(config, storage), secret);
         ref.set(processor);
         EnsembleMember member = new EnsembleMember(log, storage, transport, processor);
         try {
@@ -96,6 +104,24 @@ public final class EnsembleMember implements AutoCloseable {
         LOG.info("Coord ensemble member {} serving clients on {} ({} voters)", config.myId(),
                 member.network.localAddress(), voters.size());
         return member;
+    }
+
+    /**
+     * The ZAB core's tick: at most {@value #MAX_CORE_TICK_MS} ms whatever tickTime is, so that a lost
+     * vote or FollowerInfo is resent within tens of milliseconds and a failover takes a few round
+     * trips and fsyncs rather than whole tickTimes.
+     */
+    static int coreTickMs(int tickTimeMs) {
+        return Math.max(1, Math.min(tickTimeMs, MAX_CORE_TICK_MS));
+    }
+
+    /** initLimit/syncLimit (in tickTimes) scaled to core ticks; votes are resent every ~100 ms. */
+    static ZabConfig zabConfig(ServerConfig config, Set<Long> voters, int coreTickMs) {
+        long perTick = Math.max(1, config.tickTimeMs() / coreTickMs);
+        int initTicks = (int) Math.min(Integer.MAX_VALUE, config.initLimit() * perTick);
+        int syncTicks = (int) Math.min(Integer.MAX_VALUE, config.syncLimit() * perTick);
+        int resendTicks = Math.max(1, VOTE_RESEND_MS / coreTickMs);
+        return new ZabConfig(config.myId(), voters, initTicks, syncTicks, resendTicks, MAX_HISTORY);
     }
 
     private static QuorumInbound inbound(AtomicReference<EnsembleProcessor> ref) {
@@ -136,17 +162,18 @@ public final class EnsembleMember implements AutoCloseable {
 
             @Override
             public long fsyncCount() {
-                return 0;
+                return storage.fsyncCount();
             }
 
             @Override
             public long avgFsyncMicros() {
-                return 0;
+                long n = storage.fsyncCount();
+                return n == 0 ? 0 : storage.fsyncTotalMicros() / n;
             }
 
             @Override
             public long maxFsyncMicros() {
-                return 0;
+                return storage.fsyncMaxMicros();
             }
         };
     }
@@ -171,6 +198,11 @@ public final class EnsembleMember implements AutoCloseable {
 
     public InetSocketAddress clientAddress() {
         return network.localAddress();
+    }
+
+    /** The core's counters (tests, metrics). */
+    public io.coord.server.zab.ZabStats zabStats() {
+        return processor.zabStats();
     }
 
     public int clientPort() {

@@ -34,6 +34,7 @@ public final class MemberRecovery {
 
     public static Recovered recover(SnapshotStore snapshots, TxnLog log, MetaStore meta, Clock clock,
                                     int tickTimeMs, long myId, byte[] secret) throws IOException {
+        QuorumStorage.finishInterruptedInstall(meta, snapshots, log);
         MemberState state;
         long snapZxid;
         Optional<LoadedSnapshot> snap = snapshots.loadNewestValid();

@@ -5,14 +5,20 @@ import io.coord.server.pipeline.ZabStorage;
 import io.coord.server.storage.MetaStore;
 import io.coord.server.storage.SnapshotStore;
 import io.coord.server.storage.TxnLog;
+import io.coord.server.tree.TreeSnapshot;
 import io.coord.server.zab.StorageOp;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,16 +33,24 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>AppendTxn: {@link TxnLog#append}.</li>
  *   <li>Truncate: {@link TxnLog#truncateAfter}.</li>
- *   <li>InstallSnapshot: written as a snapshot through {@link SnapshotStore}; then the whole log is
- *   dropped (later appends continue after the snapshot's zxid).</li>
+ *   <li>InstallSnapshot: the marker {@value #INSTALL_MARKER} names its zxid first; then it is written as
+ *   a snapshot through {@link SnapshotStore} (none for zxid 0), every other snapshot is forgotten, the
+ *   whole log is dropped (later appends continue after the snapshot's zxid) and the marker is
+ *   cleared. A crash anywhere in between is finished by {@link #finishInterruptedInstall} at start-up,
+ *   so the old log can never be replayed on top of the leader's state.</li>
  *   <li>PersistEpochs: {@link MetaStore} file {@value #EPOCHS_FILE} (acceptedEpoch, currentEpoch).</li>
  * </ul>
+ * Periodic snapshots of committed state ({@link #snapshot}) are written on a separate thread
+ * ("coord-snapshot"); old snapshots beyond snapRetainCount are deleted and the log thread then purges
+ * the segments they covered. Snapshot writes and installs never overlap (one lock).
  * After an I/O failure nothing more is reported durable: the member stops acknowledging and the
  * ensemble carries on without it until an operator restarts it.
  */
 public final class QuorumStorage implements ZabStorage, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QuorumStorage.class);
     public static final String EPOCHS_FILE = "epochs";
+    /** MetaStore file: the zxid of a SNAP install in progress (8 bytes), empty when none is. */
+    public static final String INSTALL_MARKER = "snap-install";
     private static final int QUEUE_CAPACITY = 1 << 20;
     private static final int MAX_BATCH = 10_000;
 
@@ -51,6 +65,13 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
     private volatile boolean failed;
     private volatile long durableZxid;
     private long lastAppendedZxid;
+    private final Object snapshotLock = new Object();
+    private final ExecutorService snapshotThread;
+    private final AtomicBoolean snapshotRunning = new AtomicBoolean();
+    private final AtomicLong purgeLogThrough = new AtomicLong(-1);
+    private volatile long fsyncCount;
+    private volatile long fsyncTotalNanos;
+    private volatile long fsyncMaxNanos;
 
     public QuorumStorage(TxnLog log, SnapshotStore snapshots, MetaStore meta, int snapRetainCount,
                          LongConsumer onPersisted) {
@@ -61,6 +82,7 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
         this.onPersisted = onPersisted;
         this.durableZxid = log.lastZxid();
         this.thread = new Thread(this::run, "coord-zab-log");
+        this.snapshotThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "coord-snapshot"));
     }
 
     public void start() {
@@ -88,12 +110,78 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
         return failed;
     }
 
+    @Override
+    public boolean snapshotInProgress() {
+        return snapshotRunning.get();
+    }
+
+    @Override
+    public void snapshot(TreeSnapshot view, byte[] sessions) {
+        if (!snapshotRunning.compareAndSet(false, true)) {
+            view.close();
+            return;
+        }
+        snapshotThread.execute(() -> writeSnapshot(view, sessions));
+    }
+
+    private void writeSnapshot(TreeSnapshot view, byte[] sessions) {
+        long started = System.nanoTime();
+        try {
+            long oldestKept;
+            synchronized (snapshotLock) {
+                snapshots.write(view.zxid(), view.sortedNodes(), sessions);
+                view.close();
+                oldestKept = snapshots.purge(snapRetainCount);
+            }
+            purgeLogThrough.accumulateAndGet(oldestKept, Math::max);
+            LOG.info("snapshot at zxid 0x{} written in {} ms", Long.toHexString(view.zxid()),
+                    (System.nanoTime() - started) / 1_000_000);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("snapshot at zxid 0x{} failed; the log still holds everything", Long.toHexString(view.zxid()), e);
+        } finally {
+            view.close();
+            snapshotRunning.set(false);
+        }
+    }
+
+    @Override
+    public long fsyncCount() {
+        return fsyncCount;
+    }
+
+    @Override
+    public long fsyncTotalMicros() {
+        return fsyncTotalNanos / 1_000;
+    }
+
+    @Override
+    public long fsyncMaxMicros() {
+        return fsyncMaxNanos / 1_000;
+    }
+
+    /** Forces the log, keeping fsync statistics (only this thread writes them). */
+    private void force() throws IOException {
+        long t0 = System.nanoTime();
+        log.sync();
+        long took = System.nanoTime() - t0;
+        fsyncCount++;
+        fsyncTotalNanos += took;
+        fsyncMaxNanos = Math.max(fsyncMaxNanos, took);
+    }
+
     private void run() {
         List<StorageOp> batch = new ArrayList<>();
         while (running) {
             try {
                 StorageOp first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null || failed) {
+                if (failed) {
+                    continue;
+                }
+                long purge = purgeLogThrough.getAndSet(-1);
+                if (purge > 0) {
+                    log.purgeBefore(purge);
+                }
+                if (first == null) {
                     continue;
                 }
                 batch.clear();
@@ -102,7 +190,7 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
                 for (StorageOp op : batch) {
                     execute(op);
                 }
-                log.sync();
+                force();
                 durableZxid = lastAppendedZxid;
                 onPersisted.accept(batch.get(batch.size() - 1).seq());
             } catch (InterruptedException e) {
@@ -126,27 +214,62 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
         } else if (op instanceof StorageOp.InstallSnapshot s) {
             install(s);
         } else if (op instanceof StorageOp.PersistEpochs p) {
-            log.sync();
+            force();
             meta.write(EPOCHS_FILE, ByteBuffer.allocate(16).putLong(p.acceptedEpoch()).putLong(p.currentEpoch()).array());
         }
     }
 
     /**
-     * The snapshot is made durable before the log is dropped, so a crash in between leaves the new
-     * snapshot plus an old log whose entries up to its zxid are skipped at recovery.
+     * The snapshot is made durable before the log is dropped (our log may hold acknowledged txns the
+     * leader sends again after the snapshot). The marker makes the steps after it one unit: see
+     * {@link #finishInterruptedInstall}.
      */
     private void install(StorageOp.InstallSnapshot s) throws IOException {
-        log.sync();
-        if (s.zxid() > 0) {
-            MemberState.Blob blob = MemberState.decodeBlob(s.state());
-            snapshots.write(s.zxid(), blob.nodes().iterator(), blob.sessions());
+        force();
+        meta.write(INSTALL_MARKER, ByteBuffer.allocate(8).putLong(s.zxid()).array());
+        synchronized (snapshotLock) {
+            if (s.zxid() > 0) {
+                MemberState.Blob blob = MemberState.decodeBlob(s.state());
+                snapshots.write(s.zxid(), blob.nodes().iterator(), blob.sessions());
+            }
+            completeInstall(snapshots, log, s.zxid());
+        }
+        meta.write(INSTALL_MARKER, new byte[0]);
+        lastAppendedZxid = s.zxid();
+        LOG.info("installed the leader's snapshot at zxid 0x{} and reset the log", Long.toHexString(s.zxid()));
+    }
+
+    /** The steps of an install after its snapshot is durable; repeating them is harmless. */
+    private static void completeInstall(SnapshotStore snapshots, TxnLog log, long zxid) throws IOException {
+        if (zxid > 0) {
+            // Only the newest survives: the installed one, or a newer one of our own committed state,
+            // which the leader's history extends just as well.
+            snapshots.purge(1);
+        } else {
+            snapshots.deleteAll();
         }
         log.truncateAfter(0);
-        lastAppendedZxid = s.zxid();
-        if (s.zxid() > 0) {
-            snapshots.purge(snapRetainCount);
+    }
+
+    /**
+     * Start-up: if a SNAP install was interrupted after its snapshot became durable (or it installed
+     * zxid 0), finish it, so that the old log is not replayed after the leader's snapshot; if it was
+     * interrupted before, forget it (the old snapshot and log are intact).
+     */
+    public static void finishInterruptedInstall(MetaStore meta, SnapshotStore snapshots, TxnLog log) throws IOException {
+        Optional<byte[]> marker = meta.read(INSTALL_MARKER);
+        if (marker.isEmpty() || marker.get().length != 8) {
+            return;
         }
-        LOG.info("installed the leader's snapshot at zxid 0x{} and reset the log", Long.toHexString(s.zxid()));
+        long zxid = ByteBuffer.wrap(marker.get()).getLong();
+        if (zxid == 0 || snapshots.listedZxids().contains(zxid)) {
+            LOG.warn("finishing the SNAP install at zxid 0x{} that a crash interrupted", Long.toHexString(zxid));
+            completeInstall(snapshots, log, zxid);
+        } else {
+            LOG.warn("a SNAP install at zxid 0x{} was interrupted before its snapshot was durable; ignoring it",
+                    Long.toHexString(zxid));
+        }
+        meta.write(INSTALL_MARKER, new byte[0]);
     }
 
     /** Reads the durable epochs: {acceptedEpoch, currentEpoch}, {0, 0} for a fresh member. */
@@ -161,6 +284,15 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
 
     @Override
     public void close() {
+        snapshotThread.shutdown();
+        try {
+            if (!snapshotThread.awaitTermination(60, TimeUnit.SECONDS)) {
+                snapshotThread.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            snapshotThread.shutdownNow();
+        }
         running = false;
         thread.interrupt();
         try {

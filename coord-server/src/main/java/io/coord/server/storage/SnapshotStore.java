@@ -208,6 +208,12 @@ public final class SnapshotStore {
         return retained.isEmpty() ? 0 : retained.get(0).zxid();
     }
 
+    /** Forgets every snapshot (manifest first, then the files): the state is empty again. */
+    public void deleteAll() throws IOException {
+        SnapshotManifest.write(dir, List.of());
+        deleteUnlisted(List.of());
+    }
+
     private void deleteUnlisted(List<SnapshotManifest.Entry> retained) throws IOException {
         List<Path> doomed;
         try (Stream<Path> files = Files.list(dir)) {

@@ -111,6 +111,14 @@ final class FollowerRole {
         }
     }
 
+    /** Our connection to the leader broke: in-flight messages may be lost, and a dead leader says nothing more. */
+    void onPeerDisconnected(long peer, Actions.Builder out) {
+        if (peer == leaderId && !done) {
+            ctx.stats.leaderDisconnects++;
+            stop(out);
+        }
+    }
+
     void onMessage(long from, ZabMessage msg, Actions.Builder out) {
         if (from != leaderId || done) {
             return;

@@ -337,6 +337,20 @@ final class LeaderRole {
         }
     }
 
+    /**
+     * The connection to a follower broke: its session is over (a reconnecting follower starts a new
+     * one). Once serving, a leader that no longer hears from a quorum steps down at once.
+     */
+    void onPeerDisconnected(long peer, Actions.Builder out) {
+        if (done || handlers.remove(peer) == null) {
+            return;
+        }
+        if (phase == Phase0.BROADCAST && !hasLiveQuorum()) {
+            ctx.stats.stepDowns++;
+            stop(out);
+        }
+    }
+
     void tick(Actions.Builder out) {
         if (phase != Phase0.BROADCAST) {
             if (ctx.now - startTick > ctx.config.initLimit()) {

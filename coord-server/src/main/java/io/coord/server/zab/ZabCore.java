@@ -50,6 +50,24 @@ public final class ZabCore {
         return finish(out);
     }
 
+    /**
+     * The transport lost its connection to member {@code peerId} (messages in flight on it may be
+     * lost). A follower whose leader this is gives up on it at once and goes LOOKING; a leader forgets
+     * the follower's session and steps down if the followers it still hears from are no quorum.
+     * A spurious report (the peer is alive and the link comes back) only costs a re-election or a
+     * follower re-sync: nothing here is needed for safety.
+     */
+    public Actions peerDisconnected(long peerId) {
+        requireStarted();
+        Actions.Builder out = new Actions.Builder();
+        if (role == Role.LEADING) {
+            leader.onPeerDisconnected(peerId, out);
+        } else if (role == Role.FOLLOWING) {
+            follower.onPeerDisconnected(peerId, out);
+        }
+        return finish(out);
+    }
+
     /** One tick of the clock (ZooKeeper's tickTime); every timeout is counted in ticks. */
     public Actions tick() {
         requireStarted();

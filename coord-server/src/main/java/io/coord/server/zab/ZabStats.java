@@ -9,6 +9,7 @@ public final class ZabStats {
     long rejectedSyncBases;
     long elections;
     long stepDowns;
+    long leaderDisconnects;
 
     public long diffSyncs() {
         return diffSyncs;
@@ -38,6 +39,11 @@ public final class ZabStats {
 
     public long stepDowns() {
         return stepDowns;
+    }
+
+    /** Times a follower went LOOKING because its connection to the leader broke. */
+    public long leaderDisconnects() {
+        return leaderDisconnects;
     }
 
     void countSync(SyncMode mode) {

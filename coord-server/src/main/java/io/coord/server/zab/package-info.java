@@ -6,8 +6,11 @@
  * <h2>Contract with the adapter</h2>
  * <ul>
  *   <li><b>Inputs, one at a time</b>: {@code start()} once, then {@code step(from, msg)},
- *   {@code tick()} every tickTime, {@code propose(txn)}, {@code requestSync(id)} and
- *   {@code onPersisted(seq)}. Every input returns {@link io.coord.server.zab.Actions}.</li>
+ *   {@code tick()} every tick (all limits are counted in ticks; the ensemble adapter ticks at most
+ *   every 50 ms and scales tickTime-based limits), {@code propose(txn)}, {@code requestSync(id)},
+ *   {@code onPersisted(seq)} and {@code peerDisconnected(id)} when the transport lost its connection
+ *   to a member (a follower then drops that leader at once; a serving leader that no longer hears a
+ *   quorum steps down). Spurious disconnect reports cost only a re-sync or re-election. Every input returns {@link io.coord.server.zab.Actions}.</li>
  *   <li><b>Order of effects</b>: for each returned {@code Actions}, hand {@code storage()} ops to the
  *   durable store in order, then apply {@code applies()} to the state machine in order, then send
  *   {@code sends()}. All of it before the next input. Sends need no durability: the core itself holds

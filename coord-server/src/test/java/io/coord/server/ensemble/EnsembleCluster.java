@@ -20,6 +20,7 @@ import java.util.StringJoiner;
 final class EnsembleCluster implements AutoCloseable {
     static final int TICK_TIME_MS = 200;
 
+    private final int tickTimeMs;
     private final Path dir;
     private final int size;
     private final int[] clientPorts;
@@ -28,6 +29,11 @@ final class EnsembleCluster implements AutoCloseable {
     private final int[] starts;
 
     EnsembleCluster(Path dir, int size) throws IOException {
+        this(dir, size, TICK_TIME_MS);
+    }
+
+    EnsembleCluster(Path dir, int size, int tickTimeMs) throws IOException {
+        this.tickTimeMs = tickTimeMs;
         this.dir = dir;
         this.size = size;
         this.clientPorts = new int[size];
@@ -62,7 +68,7 @@ final class EnsembleCluster implements AutoCloseable {
         Files.createDirectories(data);
         Files.writeString(data.resolve("myid"), id + "\n");
         StringBuilder cfg = new StringBuilder();
-        cfg.append("tickTime=").append(TICK_TIME_MS).append('\n')
+        cfg.append("tickTime=").append(tickTimeMs).append('\n')
                 .append("initLimit=10\nsyncLimit=5\n")
                 .append("dataDir=").append(data.toAbsolutePath()).append('\n')
                 .append("clientPort=").append(clientPorts[id - 1]).append('\n')

@@ -5,7 +5,7 @@ import java.util.SplittableRandom;
 /** The fault and load profile of one simulated run, drawn from the seed. */
 record SimParams(double dropRate, double duplicateRate, double reorderRate, double crashRate,
                  double partitionRate, double pauseRate, int writesPerTick, double syncRate, int maxPersistDelay,
-                 int maxHistory, int chaosTicks, int healTicks) {
+                 int maxHistory, int chaosTicks, int healTicks, double linkLossSeen, double spuriousDisconnectRate) {
 
     static SimParams random(SplittableRandom rnd) {
         double[] drops = {0, 0, 0.01, 0.05, 0.15};
@@ -27,6 +27,9 @@ record SimParams(double dropRate, double duplicateRate, double reorderRate, doub
                 rnd.nextInt(25),
                 histories[rnd.nextInt(histories.length)],
                 100 + rnd.nextInt(150),
-                150);
+                150,
+                // Drawn last so that the other parameters of a seed stay what they were.
+                new double[] {0, 0.5, 1, 1}[rnd.nextInt(4)],
+                new double[] {0, 0, 0.02, 0.1}[rnd.nextInt(4)]);
     }
 }

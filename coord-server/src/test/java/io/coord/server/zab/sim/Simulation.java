@@ -23,7 +23,11 @@ import java.util.SplittableRandom;
 final class Simulation {
     static final int SUBSTEPS = 10;
 
-    private sealed interface Event permits Deliver, Persisted, Tick, Restart {
+    private sealed interface Event permits Deliver, Persisted, Tick, Restart, PeerDown {
+    }
+
+    /** The transport of member {@code node} reports its connection to {@code peer} lost. */
+    private record PeerDown(int node, int peer) implements Event {
     }
 
     private record Deliver(int to, int from, ZabMessage msg) implements Event {
@@ -162,7 +166,8 @@ final class Simulation {
     }
 
     private void handle(Event e) {
-        int target = e instanceof Deliver d ? d.to : e instanceof Persisted p ? p.node : -1;
+        int target = e instanceof Deliver d ? d.to : e instanceof Persisted p ? p.node
+                : e instanceof PeerDown pd ? pd.node : -1;
         if (target >= 0 && paused(target)) {
             // A paused process (GC, stalled VM) handles nothing until it resumes, then all of it in order.
             schedule(nodes[target].pausedUntilTick * (long) SUBSTEPS + 1, e);
@@ -179,6 +184,12 @@ final class Simulation {
             if (node.alive && node.incarnation == p.incarnation) {
                 node.persistThrough(p.seq);
                 process(p.node, node.core.onPersisted(p.seq));
+            }
+        } else if (e instanceof PeerDown pd) {
+            SimNode node = nodes[pd.node];
+            if (node.alive) {
+                log("n" + (pd.node + 1) + " lost its link to n" + (pd.peer + 1));
+                process(pd.node, node.core.peerDisconnected(pd.peer + 1L));
             }
         } else if (e instanceof Restart r) {
             if (!nodes[r.node].alive) {
@@ -230,6 +241,7 @@ final class Simulation {
             if (nodes[i].alive) {
                 log("crash n" + (i + 1));
                 nodes[i].crash();
+                reportLinkLoss(i);
                 syncs.values().removeIf(s -> s[0] == i);
                 if (rnd.nextInt(4) == 0) {
                     deadUntilHeal.add(i);
@@ -243,12 +255,40 @@ final class Simulation {
             nodes[i].pausedUntilTick = tick + 6 + rnd.nextInt(15);
             log("pause n" + (i + 1) + " until tick " + nodes[i].pausedUntilTick);
         }
+        if (rnd.nextDouble() < params.spuriousDisconnectRate()) {
+            int i = rnd.nextInt(n);
+            int j = (i + 1 + rnd.nextInt(n - 1)) % n;
+            // One-sided and while the peer is alive: a transport that gives up on a healthy link.
+            schedule(now + 1 + rnd.nextInt(SUBSTEPS), new PeerDown(i, j));
+        }
         if (rnd.nextDouble() < params.partitionRate()) {
+            int[] before = net.group.clone();
             net.partition(rnd);
             log("partition " + java.util.Arrays.toString(net.group));
+            reportCutLinks(before);
         } else if (net.isPartitioned() && rnd.nextDouble() < 0.1) {
             net.heal();
             log("heal partition");
+        }
+    }
+
+    /** Members connected to a crashed one see their connection close, shortly and in any order. */
+    private void reportLinkLoss(int crashed) {
+        for (int j = 0; j < n; j++) {
+            if (j != crashed && nodes[j].alive && net.connected(j, crashed) && rnd.nextDouble() < params.linkLossSeen()) {
+                schedule(now + 1 + rnd.nextInt(2 * SUBSTEPS), new PeerDown(j, crashed));
+            }
+        }
+    }
+
+    /** A partition that cuts a link is noticed on both sides (unless the link was already cut). */
+    private void reportCutLinks(int[] before) {
+        for (int a = 0; a < n; a++) {
+            for (int b = 0; b < n; b++) {
+                if (a != b && before[a] == before[b] && !net.connected(a, b) && rnd.nextDouble() < params.linkLossSeen()) {
+                    schedule(now + 1 + rnd.nextInt(2 * SUBSTEPS), new PeerDown(a, b));
+                }
+            }
         }
     }
 

@@ -1,0 +1,240 @@
+package io.coord.server.quorum;
+
+import static org.awaitility.Awaitility.await;
+
+import io.coord.client.ChildrenResult;
+import io.coord.client.ClientOptions;
+import io.coord.client.CoordClient;
+import io.coord.client.RetryNTimes;
+import io.coord.server.config.ConfigParser;
+import io.coord.server.config.ServerConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.StringReader;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * N ensemble members in this JVM (ids 1..N) whose member links all run through {@link FaultProxy}s:
+ * member i dials member j (i &lt; j) through proxy [i][j], because its server.j line names the proxy.
+ */
+final class InProcessEnsemble implements AutoCloseable {
+    static final int TICK_TIME_MS = 200;
+
+    private final Path dir;
+    private final int size;
+    private final int snapCount;
+    private final long segmentBytes;
+    private final int[] clientPorts;
+    private final int[] quorumPorts;
+    private final FaultProxy[][] proxies;
+    private final EnsembleMember[] members;
+
+    InProcessEnsemble(Path dir, int size, int snapCount, long segmentBytes) throws IOException {
+        this.dir = dir;
+        this.size = size;
+        this.snapCount = snapCount;
+        this.segmentBytes = segmentBytes;
+        this.clientPorts = new int[size + 1];
+        this.quorumPorts = new int[size + 1];
+        this.proxies = new FaultProxy[size + 1][size + 1];
+        this.members = new EnsembleMember[size + 1];
+        for (int id = 1; id <= size; id++) {
+            clientPorts[id] = freePort();
+            quorumPorts[id] = freePort();
+        }
+        for (int i = 1; i <= size; i++) {
+            for (int j = i + 1; j <= size; j++) {
+                proxies[i][j] = new FaultProxy(quorumPorts[j]);
+            }
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    Path dataDir(int id) {
+        return dir.resolve("data" + id);
+    }
+
+    ServerConfig config(int id) {
+        StringBuilder cfg = new StringBuilder();
+        cfg.append("tickTime=").append(TICK_TIME_MS).append("\ninitLimit=10\nsyncLimit=5\n")
+                .append("dataDir=").append(dataDir(id).toAbsolutePath()).append('\n')
+                .append("clientPort=").append(clientPorts[id]).append("\nclientPortAddress=127.0.0.1\n")
+                .append("snapCount=").append(snapCount).append("\nautopurge.snapRetainCount=3\n")
+                .append("maxSessionTimeout=30000\n4lw.commands.whitelist=*\n");
+        for (int m = 1; m <= size; m++) {
+            int port = m > id ? proxies[id][m].port() : quorumPorts[m];
+            cfg.append("server.").append(m).append("=127.0.0.1:").append(port).append(":1\n");
+        }
+        Properties p = new Properties();
+        try {
+            p.load(new StringReader(cfg.toString()));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return ConfigParser.parse(p);
+    }
+
+    void startAll() throws IOException {
+        for (int id = 1; id <= size; id++) {
+            start(id);
+        }
+    }
+
+    void start(int id) throws IOException {
+        java.nio.file.Files.createDirectories(dataDir(id));
+        java.nio.file.Files.writeString(dataDir(id).resolve("myid"), id + "\n");
+        members[id] = EnsembleMember.start(config(id), segmentBytes);
+    }
+
+    void stop(int id) {
+        if (members[id] != null) {
+            members[id].close();
+            members[id] = null;
+        }
+    }
+
+    EnsembleMember member(int id) {
+        return members[id];
+    }
+
+    /** Every link of member {@code id}, as proxies. */
+    List<FaultProxy> linksOf(int id) {
+        List<FaultProxy> links = new ArrayList<>();
+        for (int m = 1; m <= size; m++) {
+            if (m != id) {
+                links.add(proxies[Math.min(id, m)][Math.max(id, m)]);
+            }
+        }
+        return links;
+    }
+
+    void healAll() {
+        for (FaultProxy[] row : proxies) {
+            for (FaultProxy p : row) {
+                if (p != null) {
+                    p.heal();
+                }
+            }
+        }
+    }
+
+    String mode(int id) {
+        String srvr = fourLetterWord(id, "srvr");
+        if (srvr == null) {
+            return null;
+        }
+        for (String line : srvr.split("\n")) {
+            if (line.startsWith("Mode: ")) {
+                return line.substring(6).trim();
+            }
+        }
+        return "looking";
+    }
+
+    String fourLetterWord(int id, String word) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", clientPorts[id]), 1_000);
+            socket.setSoTimeout(2_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(word.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The one serving leader among the given members, or -1. */
+    int leader(int... ids) {
+        int found = -1;
+        for (int id : ids) {
+            if (members[id] != null && "leader".equals(mode(id))) {
+                if (found > 0) {
+                    return -1;
+                }
+                found = id;
+            }
+        }
+        return found;
+    }
+
+    int[] all() {
+        int[] ids = new int[size];
+        Arrays.setAll(ids, i -> i + 1);
+        return ids;
+    }
+
+    /** Waits until the given members serve under one leader among them. */
+    void awaitServing(int... ids) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            if (leader(ids) < 0) {
+                return false;
+            }
+            for (int id : ids) {
+                String mode = mode(id);
+                if (!"leader".equals(mode) && !"follower".equals(mode)) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    String connectString(int id) {
+        return "127.0.0.1:" + clientPorts[id];
+    }
+
+    static CoordClient client(String connectString) {
+        return CoordClient.connect(connectString, ClientOptions.builder().sessionTimeoutMs(10_000)
+                .connectionTimeoutMs(10_000).retryPolicy(new RetryNTimes(0, 0)).build());
+    }
+
+    /** Every node under {@code root} with its data, read from member {@code id} after a sync. */
+    TreeMap<String, String> dump(int id, String root) {
+        try (CoordClient c = client(connectString(id))) {
+            c.sync(root);
+            TreeMap<String, String> out = new TreeMap<>();
+            walk(c, root, out);
+            return out;
+        }
+    }
+
+    private static void walk(CoordClient c, String path, TreeMap<String, String> out) {
+        out.put(path, c.getData(path).text());
+        ChildrenResult children = c.getChildren(path);
+        for (String child : children.children()) {
+            walk(c, (path.equals("/") ? "" : path) + "/" + child, out);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (int id = 1; id <= size; id++) {
+            stop(id);
+        }
+        for (FaultProxy[] row : proxies) {
+            for (FaultProxy p : row) {
+                if (p != null) {
+                    p.close();
+                }
+            }
+        }
+    }
+}
