@@ -69,7 +69,7 @@ final class CompareCommand {
             out.printf("servers: standalone JVMs with %s, data under %s%n", String.join(" ", jvmFlags), workDir);
         } else {
             out.printf(Locale.ROOT, "servers: one %d-member ensemble per target, each member its own JVM with %s (%d"
-                            + " member JVMs on this machine, hence the modest heap), tickTime %d, initLimit %d, syncLimit"
+                            + " member JVMs + this client on one machine, hence the modest heap), tickTime %d, initLimit %d, syncLimit"
                             + " %d, fsync on; clients get every member's address; data under %s%n", ensembleSize,
                     String.join(" ", jvmFlags), ensembleSize * kinds.size(), tickTimeMs, ServerKind.INIT_LIMIT_TICKS,
                     ServerKind.SYNC_LIMIT_TICKS, workDir);
