@@ -1,5 +1,7 @@
 package io.coord.bench;
 
+import io.coord.bench.failover.ClientKind;
+import io.coord.bench.failover.FailoverCommand;
 import io.coord.bench.phase.Phases;
 import io.coord.bench.scale.ScaleCommand;
 import io.coord.bench.target.ServerKind;
@@ -12,7 +14,8 @@ import java.util.Set;
 
 /**
  * Benchmark entry point: {@code run} drives one running target, {@code compare} launches Coord
- * and Apache ZooKeeper and drives both, {@code scale} loads one server with many znodes and restarts it.
+ * and Apache ZooKeeper and drives both, {@code scale} loads one server with many znodes and restarts it,
+ * {@code failover} kills the leader of an ensemble under a write load and times the first write after.
  * See docs/BENCHMARK.md.
  */
 public final class BenchMain {
@@ -40,6 +43,7 @@ public final class BenchMain {
                 case "run" -> RunCommand.execute(rest, out, log);
                 case "compare" -> CompareCommand.execute(rest, out, log);
                 case "scale" -> ScaleCommand.execute(scaleOptions(rest), out, log);
+                case "failover" -> FailoverCommand.execute(failoverOptions(rest), out, log);
                 default -> throw new IllegalArgumentException("unknown mode '" + args.get(0) + "'");
             };
         } catch (IllegalArgumentException e) {
@@ -92,6 +96,24 @@ public final class BenchMain {
                 args.string("json", null));
     }
 
+    static final Set<String> FAILOVER_OPTIONS = Set.of("target", "client", "runs", "ensemble", "writers",
+            "tick-time-ms", "session-timeout-ms", "server-jvm-opts", "work-dir", "ready-timeout-seconds",
+            "write-timeout-seconds", "json");
+
+    static FailoverCommand.Options failoverOptions(List<String> argv) {
+        CliArgs args = CliArgs.parse(argv, FAILOVER_OPTIONS, Set.of("keep-work-dir"));
+        String workDir = args.string("work-dir", null);
+        return new FailoverCommand.Options(
+                args.list("target", List.of("coord", "zk")).stream().map(ServerKind::byLabel).distinct().toList(),
+                args.list("client", List.of("stock")).stream().map(ClientKind::byLabel).distinct().toList(),
+                args.intValue("runs", 5), args.intValue("ensemble", 3), args.intValue("writers", 2),
+                args.intValue("tick-time-ms", ServerKind.DEFAULT_TICK_TIME_MS),
+                args.intValue("session-timeout-ms", 30_000), args.words("server-jvm-opts", "-Xmx512m"),
+                workDir == null ? null : Path.of(workDir), args.flag("keep-work-dir"),
+                Duration.ofSeconds(args.longValue("ready-timeout-seconds", 120)),
+                Duration.ofSeconds(args.longValue("write-timeout-seconds", 60)), args.string("json", null));
+    }
+
     static int exitCode(List<PhaseResult> results) {
         return results.stream().anyMatch(r -> r.errors() > 0) ? EXIT_OP_ERRORS : EXIT_OK;
     }
@@ -105,9 +127,13 @@ public final class BenchMain {
                                   [--sessions N] [--inflight M] [--ops K] [--value-bytes B] [--phases LIST]
                                   [--json FILE] [--server-jvm-opts "-Xmx1g"] [--work-dir DIR] [--keep-work-dir]
                                   [--watchers K] (watch-fanout: watches per round; rounds = ceil(ops / K))
+                                  [--ensemble N] (1 = standalone; N > 1: N-member ensembles, -Xmx512m per member)
                   coord-bench scale [--target coord|zk|coord,zk] [--znodes 1000000] [--parents 1000]
                                   [--value-bytes 100] [--sessions 4] [--inflight 128] [--snap-count N]
                                   [--server-jvm-opts "-Xmx2g"] [--work-dir DIR] [--keep-work-dir] [--json FILE]
+                  coord-bench failover [--target coord|zk|coord,zk] [--runs 5] [--client stock|coord|stock,coord]
+                                  [--ensemble 3] [--writers 2] [--server-jvm-opts "-Xmx512m"] [--work-dir DIR]
+                                  [--keep-work-dir] [--json FILE] [--write-timeout-seconds 60]
                 defaults: 4 sessions x 32 in flight, 20000 ops/phase, 100-byte values, 3 rounds,
                           warm-up min(5000, ops) ops/phase, phases create,set,get,delete,mixed
                 also: --progress-seconds 5, --stall-seconds 60, --session-timeout-ms 30000,

@@ -1,5 +1,6 @@
 package io.coord.bench;
 
+import io.coord.bench.target.Ensemble;
 import io.coord.bench.target.ServerKind;
 import io.coord.bench.target.ServerProcess;
 import java.io.IOException;
@@ -15,16 +16,18 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * {@code compare}: launches each target as its own standalone JVM (same flags, same disk), runs
+ * {@code compare}: launches each target as its own standalone JVM, or with {@code --ensemble N} as an
+ * N-member ensemble of JVMs (same flags, same disk), runs
  * identical rounds against them in alternation so drift on a shared machine hits both, and prints
  * per-phase medians side by side.
  */
 final class CompareCommand {
     static final Set<String> VALUE_OPTIONS = Set.of("sessions", "inflight", "ops", "value-bytes", "phases",
             "rounds", "targets", "warmup-ops", "json", "work-dir", "server-jvm-opts", "ready-timeout-seconds",
-            "progress-seconds", "stall-seconds", "session-timeout-ms", "watchers");
+            "progress-seconds", "stall-seconds", "session-timeout-ms", "watchers", "ensemble", "tick-time-ms");
     static final Set<String> FLAGS = Set.of("keep-work-dir");
     private static final int MAX_ROUNDS = 100;
+    private static final int MAX_ENSEMBLE = 9;
     private static final long DEFAULT_WARMUP_OPS = 5_000;
 
     private CompareCommand() {
@@ -44,7 +47,13 @@ final class CompareCommand {
         if (kinds.isEmpty()) {
             throw new IllegalArgumentException("--targets needs at least one of coord, zk");
         }
-        List<String> jvmFlags = args.words("server-jvm-opts", "-Xmx1g");
+        int ensembleSize = args.intValue("ensemble", 1);
+        if (ensembleSize < 1 || ensembleSize > MAX_ENSEMBLE) {
+            throw new IllegalArgumentException("ensemble must be in [1, " + MAX_ENSEMBLE + "] (1 = standalone)");
+        }
+        int tickTimeMs = args.intValue("tick-time-ms", ServerKind.DEFAULT_TICK_TIME_MS);
+        // Several member JVMs share the machine: a smaller default heap each.
+        List<String> jvmFlags = args.words("server-jvm-opts", ensembleSize > 1 ? "-Xmx512m" : "-Xmx1g");
         ServerProcess.Launch launch = new ServerProcess.Launch(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 System.getProperty("java.class.path"), jvmFlags,
@@ -56,7 +65,15 @@ final class CompareCommand {
                         + " %d ops/phase, %d-byte values, phases %s%n", kinds.stream().map(ServerKind::label).toList(),
                 rounds, warmupOps, shape.sessions(), shape.inflight(), shape.opsPerPhase(), shape.valueBytes(),
                 String.join(",", shape.phases()));
-        out.printf("servers: standalone JVMs with %s, data under %s%n", String.join(" ", jvmFlags), workDir);
+        if (ensembleSize == 1) {
+            out.printf("servers: standalone JVMs with %s, data under %s%n", String.join(" ", jvmFlags), workDir);
+        } else {
+            out.printf(Locale.ROOT, "servers: one %d-member ensemble per target, each member its own JVM with %s (%d"
+                            + " member JVMs + this client on one machine, hence the modest heap), tickTime %d, initLimit %d, syncLimit"
+                            + " %d, fsync on; clients get every member's address; data under %s%n", ensembleSize,
+                    String.join(" ", jvmFlags), ensembleSize * kinds.size(), tickTimeMs, ServerKind.INIT_LIMIT_TICKS,
+                    ServerKind.SYNC_LIMIT_TICKS, workDir);
+        }
 
         Servers servers = new Servers();
         Thread hook = new Thread(servers::close, "coord-bench-stop-servers");
@@ -64,7 +81,7 @@ final class CompareCommand {
         List<PhaseResult> results;
         try {
             for (ServerKind kind : kinds) {
-                servers.start(kind, workDir, launch, log);
+                servers.start(kind, workDir, launch, ensembleSize, tickTimeMs, log);
             }
             results = runRounds(servers.started(), shape, rounds, warmupOps, log);
         } finally {
@@ -89,12 +106,12 @@ final class CompareCommand {
     }
 
     /** Warm-up once per target, then round r for every target before round r+1. */
-    private static List<PhaseResult> runRounds(List<ServerProcess> servers, LoadShape shape, int rounds,
+    private static List<PhaseResult> runRounds(List<Target> servers, LoadShape shape, int rounds,
                                                long warmupOps, PrintStream log)
             throws IOException, InterruptedException {
         if (warmupOps > 0) {
             RoundRunner warmup = new RoundRunner(shape.withOps(warmupOps), null);
-            for (ServerProcess server : servers) {
+            for (Target server : servers) {
                 log.printf("warming up %s (%d ops/phase, not reported)%n", server.kind().label(), warmupOps);
                 warmup.run(server.kind().label(), server.connectString(), 0);
             }
@@ -102,35 +119,53 @@ final class CompareCommand {
         RoundRunner runner = new RoundRunner(shape, log);
         List<PhaseResult> results = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
-            for (ServerProcess server : servers) {
+            for (Target server : servers) {
                 results.addAll(runner.run(server.kind().label(), server.connectString(), round));
             }
         }
         return results;
     }
 
-    /** The started server processes; close() is safe from the shutdown hook and the main thread alike. */
-    private static final class Servers {
-        private final List<ServerProcess> started = new ArrayList<>();
+    /** A started target: one standalone server or one ensemble, and how clients reach it. */
+    private record Target(ServerKind kind, String connectString, AutoCloseable handle) {
+    }
 
-        void start(ServerKind kind, Path workDir, ServerProcess.Launch launch, PrintStream log)
-                throws IOException, InterruptedException {
+    /** The started targets; close() is safe from the shutdown hook and the main thread alike. */
+    private static final class Servers {
+        private final List<Target> started = new ArrayList<>();
+
+        void start(ServerKind kind, Path workDir, ServerProcess.Launch launch, int ensembleSize, int tickTimeMs,
+                   PrintStream log) throws IOException, InterruptedException {
             long begin = System.nanoTime();
-            ServerProcess server = ServerProcess.start(kind, workDir, launch);
-            synchronized (this) {
-                started.add(server);
+            Target target;
+            String where;
+            if (ensembleSize == 1) {
+                ServerProcess server = ServerProcess.start(kind, workDir, launch);
+                target = new Target(kind, server.connectString(), server);
+                where = "pid " + server.pid() + " on " + server.connectString();
+            } else {
+                Ensemble ensemble = Ensemble.start(kind, workDir, launch, ensembleSize, tickTimeMs);
+                target = new Target(kind, ensemble.connectString(), ensemble);
+                where = ensembleSize + " members (modes " + ensemble.modes() + ") on " + ensemble.connectString();
             }
-            log.printf(Locale.ROOT, "%s started: pid %d on %s, ready in %.1f s (log %s)%n", kind.label(), server.pid(),
-                    server.connectString(), (System.nanoTime() - begin) / 1e9, server.logFile());
+            synchronized (this) {
+                started.add(target);
+            }
+            log.printf(Locale.ROOT, "%s started: %s, ready in %.1f s%n", kind.label(), where,
+                    (System.nanoTime() - begin) / 1e9);
         }
 
-        synchronized List<ServerProcess> started() {
+        synchronized List<Target> started() {
             return List.copyOf(started);
         }
 
         synchronized void close() {
-            for (ServerProcess server : started) {
-                server.close();
+            for (Target target : started) {
+                try {
+                    target.handle().close();
+                } catch (Exception e) {
+                    // ServerProcess and Ensemble close without throwing; nothing else to do on the way out.
+                }
             }
         }
     }

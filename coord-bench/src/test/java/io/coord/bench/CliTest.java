@@ -36,6 +36,10 @@ class CliTest {
         assertEquals("2", runMain("run", "--connect", "h:1", "--sessions", "0")[0]);
         assertEquals("2", runMain("run", "--connect", "h:1", "--ops", "many")[0]);
         assertEquals("2", runMain("compare", "--targets", "etcd")[0]);
+        assertEquals("2", runMain("compare", "--ensemble", "0")[0]);
+        assertEquals("2", runMain("failover", "--ensemble", "2")[0], "a leader kill needs a quorum left");
+        assertEquals("2", runMain("failover", "--client", "curl")[0]);
+        assertEquals("2", runMain("failover", "--runs", "0")[0]);
     }
 
     @Test

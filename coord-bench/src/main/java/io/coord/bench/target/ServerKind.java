@@ -1,22 +1,36 @@
 package io.coord.bench.target;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * The servers {@code compare} can launch, each with an equivalent standalone configuration:
- * tickTime 2000, fsync on (both servers' default), loopback only, every four-letter word allowed.
+ * The servers {@code compare} can launch, each with an equivalent configuration, standalone or as an
+ * ensemble member: tickTime 2000, fsync on (both servers' default), loopback only, every
+ * four-letter word allowed.
  */
 public enum ServerKind {
-    COORD("coord", "io.coord.server.CoordServerMain"),
-    ZK("zk", "org.apache.zookeeper.server.ZooKeeperServerMain");
+    COORD("coord", "io.coord.server.CoordServerMain", "io.coord.server.CoordServerMain"),
+    ZK("zk", "org.apache.zookeeper.server.ZooKeeperServerMain", "org.apache.zookeeper.server.quorum.QuorumPeerMain");
+
+    /** ZooKeeper's usual ensemble limits, in ticks: followers connect and sync within these. */
+    public static final int INIT_LIMIT_TICKS = 10;
+    public static final int SYNC_LIMIT_TICKS = 5;
+    public static final int DEFAULT_TICK_TIME_MS = 2000;
 
     private final String label;
     private final String mainClass;
+    private final String ensembleMainClass;
 
-    ServerKind(String label, String mainClass) {
+    ServerKind(String label, String mainClass, String ensembleMainClass) {
         this.label = label;
         this.mainClass = mainClass;
+        this.ensembleMainClass = ensembleMainClass;
+    }
+
+    /** The main class of an ensemble member (Coord uses one main for both; ZooKeeper has QuorumPeerMain). */
+    public String ensembleMainClass() {
+        return ensembleMainClass;
     }
 
     public String label() {
@@ -56,6 +70,29 @@ public enum ServerKind {
                 .append("4lw.commands.whitelist=*\n");
         if (snapCount > 0) {
             sb.append("snapCount=").append(snapCount).append('\n');
+        }
+        if (this == ZK) {
+            sb.append("admin.enableServer=false\n");
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The zoo.cfg text of ensemble member {@code self}: the standalone keys plus initLimit, syncLimit and
+     * one {@code server.N} line per member. The member's {@code myid} file is written separately.
+     */
+    public String ensembleConfig(Path dataDir, MemberAddress self, List<MemberAddress> members, int tickTimeMs) {
+        StringBuilder sb = new StringBuilder()
+                .append("tickTime=").append(tickTimeMs).append('\n')
+                .append("initLimit=").append(INIT_LIMIT_TICKS).append('\n')
+                .append("syncLimit=").append(SYNC_LIMIT_TICKS).append('\n')
+                .append("dataDir=").append(dataDir.toAbsolutePath()).append('\n')
+                .append("clientPort=").append(self.clientPort()).append('\n')
+                .append("clientPortAddress=127.0.0.1\n")
+                .append("maxClientCnxns=0\n")
+                .append("4lw.commands.whitelist=*\n");
+        for (MemberAddress member : members) {
+            sb.append(member.serverLine()).append('\n');
         }
         if (this == ZK) {
             sb.append("admin.enableServer=false\n");

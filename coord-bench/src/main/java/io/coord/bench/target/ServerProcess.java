@@ -61,6 +61,33 @@ public final class ServerProcess implements AutoCloseable {
         int port = freePort();
         Path cfg = dir.resolve("server.cfg");
         Files.writeString(cfg, kind.config(dataDir, port, snapCount), StandardCharsets.UTF_8);
+        ServerProcess server = spawn(kind, kind.mainClass(), dir, cfg, launch, port, dataDir);
+        try {
+            server.awaitReady(launch.readyTimeout());
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /**
+     * Starts ensemble member {@code self} with its data under {@code memberDir/data} ({@code myid} written
+     * there) and returns at once: a member cannot serve until a quorum is up, so the caller waits on
+     * {@link #mode()} for the whole ensemble. Starting again on the same dir restarts the member on the
+     * same data and ports (the console log is appended to).
+     */
+    public static ServerProcess startMember(ServerKind kind, Path memberDir, Launch launch, MemberAddress self,
+                                            List<MemberAddress> members, int tickTimeMs) throws IOException {
+        Path dataDir = Files.createDirectories(memberDir.resolve("data"));
+        Files.writeString(dataDir.resolve("myid"), self.id() + "\n", StandardCharsets.UTF_8);
+        Path cfg = memberDir.resolve("server.cfg");
+        Files.writeString(cfg, kind.ensembleConfig(dataDir, self, members, tickTimeMs), StandardCharsets.UTF_8);
+        return spawn(kind, kind.ensembleMainClass(), memberDir, cfg, launch, self.clientPort(), dataDir);
+    }
+
+    private static ServerProcess spawn(ServerKind kind, String mainClass, Path dir, Path cfg, Launch launch, int port,
+                                       Path dataDir) throws IOException {
         Path logback = dir.resolve("logback.xml");
         // WARN, except the lines that say when a snapshot was written or loaded (read by the scale command).
         Files.writeString(logback, "<configuration><appender name=\"F\" class=\"ch.qos.logback.core.ConsoleAppender\">"
@@ -79,18 +106,11 @@ public final class ServerProcess implements AutoCloseable {
         }
         cmd.add("-cp");
         cmd.add(launch.classpath());
-        cmd.add(kind.mainClass());
+        cmd.add(mainClass);
         cmd.add(cfg.toAbsolutePath().toString());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
-        ServerProcess server = new ServerProcess(kind, p, port, logFile, dataDir);
-        try {
-            server.awaitReady(launch.readyTimeout());
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            server.close();
-            throw e;
-        }
-        return server;
+        return new ServerProcess(kind, p, port, logFile, dataDir);
     }
 
     private void awaitReady(Duration timeout) throws IOException, InterruptedException {
@@ -123,7 +143,42 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    /**
+     * The {@code Mode:} line of {@code srvr} ({@code leader}, {@code follower}, {@code standalone}, ...),
+     * or null when the server does not answer or is not serving.
+     */
+    public String mode() {
+        String srvr = fourLetterWord("srvr");
+        if (srvr == null) {
+            return null;
+        }
+        for (String line : srvr.split("\n")) {
+            if (line.startsWith("Mode:")) {
+                return line.substring("Mode:".length()).trim();
+            }
+        }
+        return null;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * SIGKILL (a crash: no shutdown hook runs), then reaped. Idempotent with {@link #stop}.
+     *
+     * @return System.nanoTime() right after the signal was sent (before the wait for the exit)
+     */
+    public synchronized long kill() throws InterruptedException {
+        closed = true;
+        process.destroyForcibly();
+        long signalledNanos = System.nanoTime();
+        process.waitFor();
+        return signalledNanos;
+    }
+
+    /** A free loopback port (closed again at once; another process could take it before it is used). */
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }

@@ -1,0 +1,19 @@
+package io.coord.bench.target;
+
+/** One ensemble member's id and loopback ports, as its {@code server.N} line and {@code clientPort} say. */
+public record MemberAddress(int id, int clientPort, int quorumPort, int electionPort) {
+    public MemberAddress {
+        if (id < 1) {
+            throw new IllegalArgumentException("member ids start at 1, was " + id);
+        }
+    }
+
+    /** {@code server.<id>=127.0.0.1:<quorumPort>:<electionPort>} */
+    public String serverLine() {
+        return "server." + id + "=127.0.0.1:" + quorumPort + ":" + electionPort;
+    }
+
+    public String clientAddress() {
+        return "127.0.0.1:" + clientPort;
+    }
+}
