@@ -58,6 +58,8 @@ class ClientRetryTest {
             e.awaitServing(e.all());
             FaultInjector faults = new FaultInjector();
             States states = new States();
+            // The retry sleep matters: with none, the probe may run before the old member's forwarded
+            // create commits (the leader answers a sync at its commit point, not after pending proposals).
             try (CoordClient c = client(connectString(e, e.all()), 8_000, new RetryNTimes(10, 50), faults)) {
                 c.addConnectionStateListener(states);
                 c.create("/q1", new byte[0], Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
