@@ -205,8 +205,11 @@ public final class CoordClient implements AutoCloseable {
     /**
      * A create that is safe to retry: the node's name gets the prefix {@code _c_<uuid>-} (so
      * {@code /locks/lock-} becomes {@code /locks/_c_<uuid>-lock-0000000007} in a sequential mode).
-     * After a connection loss the parent's children are listed and a node with that prefix, if
-     * found, is the result; otherwise the create is retried. So a retry never leaves an orphan.
+     * After a connection loss the parent is synced and its children are listed, and a node with that
+     * prefix, if found, is the result; otherwise the create is retried. So a retry does not leave an
+     * orphan, except when the lost attempt reaches the leader only after the probe's sync (in an
+     * ensemble, a member can still forward it after the client left): a retry policy that sleeps
+     * a little before retrying makes that window negligible.
      */
     public CompletableFuture<CreateResult> createProtectedAsync(String path, byte[] data, List<Acl> acl,
                                                                 CreateMode mode) {
@@ -229,8 +232,15 @@ public final class CoordClient implements AutoCloseable {
         return await(createProtectedAsync(path, data, acl, mode));
     }
 
+    /**
+     * In an ensemble the lost attempt may still be on its way through the member the client left:
+     * the member the client reconnected to can answer before it applied that create, and a retry
+     * would then make a second node. A sync first makes this member catch up with the leader,
+     * which by then has almost always received the forwarded create (it left the old member
+     * before the client even saw the connection close).
+     */
     private CompletableFuture<CreateResult> findProtected(String parent, String prefix) {
-        return getChildrenAsync(parent).thenCompose(children -> {
+        return syncAsync(parent).thenCompose(synced -> getChildrenAsync(parent)).thenCompose(children -> {
             for (String child : children.children()) {
                 if (child.startsWith(prefix)) {
                     String found = Paths.join(parent, child);

@@ -16,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * close, as when a route is reset); {@link #heal()} lets connections through again. Two threads per
  * relayed connection; everything is closed by {@link #close()}.
  */
-final class FaultProxy implements AutoCloseable {
+public final class FaultProxy implements AutoCloseable {
     private final ServerSocket server;
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
@@ -31,7 +31,7 @@ final class FaultProxy implements AutoCloseable {
         start(this::acceptLoop, "proxy-accept-" + port());
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
@@ -97,17 +97,17 @@ final class FaultProxy implements AutoCloseable {
     }
 
     /** Drops every relayed connection and refuses new ones until {@link #heal()}. */
-    void cut() {
+    public void cut() {
         cut = true;
         closeAll();
     }
 
     /** Stops relaying without closing anything: a link that silently loses everything. */
-    void pause() {
+    public void pause() {
         paused = true;
     }
 
-    void heal() {
+    public void heal() {
         cut = false;
         paused = false;
     }

@@ -28,8 +28,8 @@ import java.util.TreeMap;
  * N ensemble members in this JVM (ids 1..N) whose member links all run through {@link FaultProxy}s:
  * member i dials member j (i &lt; j) through proxy [i][j], because its server.j line names the proxy.
  */
-final class InProcessEnsemble implements AutoCloseable {
-    static final int TICK_TIME_MS = 200;
+public final class InProcessEnsemble implements AutoCloseable {
+    public static final int TICK_TIME_MS = 200;
 
     private final Path dir;
     private final int size;
@@ -40,7 +40,7 @@ final class InProcessEnsemble implements AutoCloseable {
     private final FaultProxy[][] proxies;
     private final EnsembleMember[] members;
 
-    InProcessEnsemble(Path dir, int size, int snapCount, long segmentBytes) throws IOException {
+    public InProcessEnsemble(Path dir, int size, int snapCount, long segmentBytes) throws IOException {
         this.dir = dir;
         this.size = size;
         this.snapCount = snapCount;
@@ -90,31 +90,31 @@ final class InProcessEnsemble implements AutoCloseable {
         return ConfigParser.parse(p);
     }
 
-    void startAll() throws IOException {
+    public void startAll() throws IOException {
         for (int id = 1; id <= size; id++) {
             start(id);
         }
     }
 
-    void start(int id) throws IOException {
+    public void start(int id) throws IOException {
         java.nio.file.Files.createDirectories(dataDir(id));
         java.nio.file.Files.writeString(dataDir(id).resolve("myid"), id + "\n");
         members[id] = EnsembleMember.start(config(id), segmentBytes);
     }
 
-    void stop(int id) {
+    public void stop(int id) {
         if (members[id] != null) {
             members[id].close();
             members[id] = null;
         }
     }
 
-    EnsembleMember member(int id) {
+    public EnsembleMember member(int id) {
         return members[id];
     }
 
     /** Every link of member {@code id}, as proxies. */
-    List<FaultProxy> linksOf(int id) {
+    public List<FaultProxy> linksOf(int id) {
         List<FaultProxy> links = new ArrayList<>();
         for (int m = 1; m <= size; m++) {
             if (m != id) {
@@ -124,7 +124,7 @@ final class InProcessEnsemble implements AutoCloseable {
         return links;
     }
 
-    void healAll() {
+    public void healAll() {
         for (FaultProxy[] row : proxies) {
             for (FaultProxy p : row) {
                 if (p != null) {
@@ -134,7 +134,7 @@ final class InProcessEnsemble implements AutoCloseable {
         }
     }
 
-    String mode(int id) {
+    public String mode(int id) {
         String srvr = fourLetterWord(id, "srvr");
         if (srvr == null) {
             return null;
@@ -147,7 +147,7 @@ final class InProcessEnsemble implements AutoCloseable {
         return "looking";
     }
 
-    String fourLetterWord(int id, String word) {
+    public String fourLetterWord(int id, String word) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", clientPorts[id]), 1_000);
             socket.setSoTimeout(2_000);
@@ -162,7 +162,7 @@ final class InProcessEnsemble implements AutoCloseable {
     }
 
     /** The one serving leader among the given members, or -1. */
-    int leader(int... ids) {
+    public int leader(int... ids) {
         int found = -1;
         for (int id : ids) {
             if (members[id] != null && "leader".equals(mode(id))) {
@@ -175,14 +175,14 @@ final class InProcessEnsemble implements AutoCloseable {
         return found;
     }
 
-    int[] all() {
+    public int[] all() {
         int[] ids = new int[size];
         Arrays.setAll(ids, i -> i + 1);
         return ids;
     }
 
     /** Waits until the given members serve under one leader among them. */
-    void awaitServing(int... ids) {
+    public void awaitServing(int... ids) {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
             if (leader(ids) < 0) {
                 return false;
@@ -197,7 +197,7 @@ final class InProcessEnsemble implements AutoCloseable {
         });
     }
 
-    String connectString(int id) {
+    public String connectString(int id) {
         return "127.0.0.1:" + clientPorts[id];
     }
 
@@ -207,7 +207,7 @@ final class InProcessEnsemble implements AutoCloseable {
     }
 
     /** Every node under {@code root} with its data, read from member {@code id} after a sync. */
-    TreeMap<String, String> dump(int id, String root) {
+    public TreeMap<String, String> dump(int id, String root) {
         try (CoordClient c = client(connectString(id))) {
             c.sync(root);
             TreeMap<String, String> out = new TreeMap<>();
