@@ -289,6 +289,9 @@ final class LeaderRole {
                 out.send(h.sid, new Commit(h.session, commitZxid));
             }
         }
+        if (!syncs.isEmpty()) {
+            checkSyncs(out); // a local sync may have been waiting for this commit
+        }
     }
 
     void onDurable(Actions.Builder out) {
@@ -399,19 +402,22 @@ final class LeaderRole {
             out.syncFailed(syncId);
             return;
         }
-        addSync(new PendingSync(syncId, ctx.myId(), 0, pingRound + 1, commitZxid), out);
+        addSync(new PendingSync(syncId, ctx.myId(), 0, pingRound + 1, ctx.log.lastZxid()), out);
     }
 
     private void onSyncRequest(LearnerHandler h, SyncRequest m, Actions.Builder out) {
         if (phase != Phase0.BROADCAST || h.phase != Phase.SERVING) {
             return; // the follower's request fails when its session ends
         }
-        addSync(new PendingSync(m.syncId(), h.sid, h.session, pingRound + 1, commitZxid), out);
+        addSync(new PendingSync(m.syncId(), h.sid, h.session, pingRound + 1, ctx.log.lastZxid()), out);
     }
 
     /**
      * A sync is answered only after a quorum answered a ping sent after it arrived: then no other
-     * leader can have committed anything we do not know (ZOOKEEPER-1675).
+     * leader can have committed anything we do not know (ZOOKEEPER-1675). Its target is the last
+     * zxid the leader had PROPOSED when the sync arrived, as in ZooKeeper: the requester then also
+     * sees writes that were in flight (e.g. a create whose reply a client lost), not only those
+     * already committed.
      */
     private void addSync(PendingSync s, Actions.Builder out) {
         syncs.add(s);
@@ -432,6 +438,9 @@ final class LeaderRole {
             }
             if (!ctx.quorum.isQuorum(confirmed)) {
                 continue;
+            }
+            if (s.requester() == ctx.myId() && commitZxid < s.targetZxid()) {
+                continue; // a local sync also waits until its target is committed here
             }
             it.remove();
             if (s.requester() == ctx.myId()) {
