@@ -57,6 +57,8 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
     private long servedEpoch = -1;
     private long nextTickMs;
     private long nextExpiryScanMs;
+    /** Set by the start task on the request thread; ticks wait for it. */
+    private boolean coreStarted;
     private boolean pumping;
 
     public EnsembleProcessor(ServerConfig config, Clock clock, MemberState state, long stateZxid,
@@ -74,7 +76,10 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
 
     public void start() {
         thread.start();
-        submit(() -> execute(core.start()));
+        submit(() -> {
+            coreStarted = true;
+            execute(core.start());
+        });
     }
 
     // ------------------------------------------------------------------ any thread
@@ -292,6 +297,11 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
 
     @Override
     public long onTick(long nowMs) {
+        if (!coreStarted) {
+            // The request thread ticks once before it runs its first task (the core's start);
+            // a tick before start() makes the core throw, so wait for that task instead.
+            return 1;
+        }
         if (nowMs >= nextTickMs) {
             nextTickMs = nowMs + config.tickTimeMs();
             execute(core.tick());
