@@ -29,7 +29,7 @@ public final class CoordTestServer implements AutoCloseable {
 
     public CoordTestServer(Path dataDir) throws IOException, InterruptedException {
         if (ensemble()) {
-            TestEnsemble members = new TestEnsemble(dataDir, TICK_TIME_MS, CONTAINER_CHECK_INTERVAL_MS);
+            TestEnsemble members = TestEnsemble.start(dataDir, TICK_TIME_MS, CONTAINER_CHECK_INTERVAL_MS);
             server = members;
             connectString = members.connectString();
         } else {

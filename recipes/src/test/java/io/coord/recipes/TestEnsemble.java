@@ -11,6 +11,7 @@ import io.coord.wire.CreateMode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -32,11 +33,35 @@ import java.util.StringJoiner;
 final class TestEnsemble implements AutoCloseable {
     private static final int SIZE = 3;
     private static final long READY_TIMEOUT_MS = 30_000;
+    private static final int START_ATTEMPTS = 3;
 
     private final List<EnsembleMember> members = new ArrayList<>();
     private final int[] clientPorts = new int[SIZE];
 
-    TestEnsemble(Path dir, int tickTimeMs, int containerCheckIntervalMs) throws IOException, InterruptedException {
+    /** Tries fresh ports when one picked turns out taken (by another process or an outgoing socket). */
+    static TestEnsemble start(Path dir, int tickTimeMs, int containerCheckIntervalMs)
+            throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return new TestEnsemble(dir.resolve("attempt" + attempt), tickTimeMs, containerCheckIntervalMs);
+            } catch (IOException | RuntimeException e) {
+                if (attempt == START_ATTEMPTS || !bindFailure(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean bindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private TestEnsemble(Path dir, int tickTimeMs, int containerCheckIntervalMs) throws IOException, InterruptedException {
         Map<Long, ServerAddress> servers = new HashMap<>();
         for (int i = 0; i < SIZE; i++) {
             clientPorts[i] = freePort();

@@ -6,6 +6,7 @@ import io.coord.server.quorum.EnsembleMember;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -36,6 +37,7 @@ final class EnsembleTarget implements TestTarget {
 
     static final int SIZE = 3;
     private static final long READY_TIMEOUT_MS = 30_000;
+    private static final int START_ATTEMPTS = 3;
     private static final String PROBE_PATH = "/coord-ensemble-target-probe";
 
     private final Path dir;
@@ -54,15 +56,29 @@ final class EnsembleTarget implements TestTarget {
         }
     }
 
+    /** Tries fresh ports when one picked turns out taken (by another process or an outgoing socket). */
     static EnsembleTarget start() throws Exception {
-        EnsembleTarget target = new EnsembleTarget();
-        try {
-            target.startAgain();
-        } catch (Exception | Error e) {
-            target.close();
-            throw e;
+        for (int attempt = 1; ; attempt++) {
+            EnsembleTarget target = new EnsembleTarget();
+            try {
+                target.startAgain();
+                return target;
+            } catch (Exception | Error e) {
+                target.close();
+                if (attempt == START_ATTEMPTS || !bindFailure(e)) {
+                    throw e;
+                }
+            }
         }
-        return target;
+    }
+
+    static boolean bindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int freePort() throws IOException {
