@@ -138,6 +138,7 @@ def create_ephemeral(ctx):
     other = ctx.client()
     p = ctx.base + "/eph"
     expect(other.create(p, b"e", ephemeral=True), p, "create ephemeral")
+    ctx.zk.sync(p)  # in an ensemble the two sessions may sit on different members
     stat = ctx.zk.exists(p)
     expect(stat.ephemeralOwner, other.client_id[0], "ephemeralOwner")
     expect_raises(NoChildrenForEphemeralsError, lambda: other.create(p + "/child"),
@@ -562,6 +563,7 @@ def session_reattach_by_id(ctx):
     first._connection._socket.shutdown(socket.SHUT_RDWR)
     second = ctx.client(client_id=(sid, passwd))
     expect(second.client_id[0], sid, "reattached session id")
+    ctx.zk.sync(p)  # in an ensemble the two sessions may sit on different members
     expect(ctx.zk.exists(p).ephemeralOwner, sid, "ephemeral kept by the reattached session")
     second.stop()
     wait_until(lambda: ctx.zk.exists(p) is None, "ephemeral removed after close")

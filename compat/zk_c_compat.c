@@ -62,6 +62,41 @@ static int wait_counter(int *counter, int before) {
     return ok;
 }
 
+/* Completed zoo_async (sync) calls and the last one's rc; guarded by events_lock. */
+static int sync_count;
+static int last_sync_rc;
+
+static void sync_done(int rc, const char *value, const void *data) {
+    (void)value;
+    (void)data;
+    pthread_mutex_lock(&events_lock);
+    last_sync_rc = rc;
+    sync_count++;
+    pthread_cond_broadcast(&events_cond);
+    pthread_mutex_unlock(&events_lock);
+}
+
+/*
+ * Brings zh's server up to date with the leader before a read that must see another session's
+ * change: in an ensemble the two sessions may sit on different members. Returns ZOK or an error.
+ */
+static int sync_path(zhandle_t *zh, const char *path) {
+    pthread_mutex_lock(&events_lock);
+    int before = sync_count;
+    pthread_mutex_unlock(&events_lock);
+    int rc = zoo_async(zh, path, sync_done, NULL);
+    if (rc != ZOK) {
+        return rc;
+    }
+    if (!wait_counter(&sync_count, before)) {
+        return ZOPERATIONTIMEOUT;
+    }
+    pthread_mutex_lock(&events_lock);
+    rc = last_sync_rc;
+    pthread_mutex_unlock(&events_lock);
+    return rc;
+}
+
 static zhandle_t *connect_to(const char *hosts) {
     pthread_mutex_lock(&events_lock);
     int before = connected_count;
@@ -171,6 +206,7 @@ static void check_sequential_ephemeral(zhandle_t *zh, const char *hosts) {
               ZNOCHILDRENFOREPHEMERALS);
     zookeeper_close(other);
     struct String_vector children = {0, NULL};
+    EXPECT_RC(n, sync_path(zh, parent), ZOK);
     EXPECT_RC(n, zoo_get_children(zh, parent, 0, &children), ZOK);
     EXPECT_INT(n, "children after the owner closed", children.count, 0);
     deallocate_String_vector(&children);

@@ -11,20 +11,42 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A real Coord server in-process plus the clients a test opens; closes them all. */
+/**
+ * Real Coord in-process plus the clients a test opens; closes them all. A standalone server, or,
+ * when the system property {@value #TARGET_PROPERTY} is {@code ensemble}, three ensemble members
+ * with a connect string naming all of them.
+ */
 public final class CoordTestServer implements AutoCloseable {
+    /** The property the coord-server test suites use to pick their target, too. */
+    public static final String TARGET_PROPERTY = "coord.compat.target";
     /** Short, so expiry tests are quick: the server clamps to [2, 20] ticks of 200 ms. */
     public static final int SHORT_SESSION_MS = 1200;
-    private final CoordServer server;
+    private static final int TICK_TIME_MS = 200;
+    private static final int CONTAINER_CHECK_INTERVAL_MS = 200;
+    private final AutoCloseable server;
+    private final String connectString;
     private final List<CoordClient> clients = new ArrayList<>();
 
-    public CoordTestServer(Path dataDir) throws IOException {
-        server = CoordServer.start(ServerConfig.builder(dataDir).clientPort(0).tickTimeMs(200)
-                .containerCheckIntervalMs(200).build());
+    public CoordTestServer(Path dataDir) throws IOException, InterruptedException {
+        if (ensemble()) {
+            TestEnsemble members = TestEnsemble.start(dataDir, TICK_TIME_MS, CONTAINER_CHECK_INTERVAL_MS);
+            server = members;
+            connectString = members.connectString();
+        } else {
+            CoordServer standalone = CoordServer.start(ServerConfig.builder(dataDir).clientPort(0)
+                    .tickTimeMs(TICK_TIME_MS).containerCheckIntervalMs(CONTAINER_CHECK_INTERVAL_MS).build());
+            server = standalone;
+            connectString = "127.0.0.1:" + standalone.clientPort();
+        }
+    }
+
+    /** True when this run's tests go against a three-member ensemble. */
+    public static boolean ensemble() {
+        return "ensemble".equals(System.getProperty(TARGET_PROPERTY, "").trim());
     }
 
     public String connectString() {
-        return "127.0.0.1:" + server.clientPort();
+        return connectString;
     }
 
     public CoordClient client() {
@@ -59,6 +81,10 @@ public final class CoordTestServer implements AutoCloseable {
             c.close();
         }
         clients.clear();
-        server.close();
+        try {
+            server.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the test server", e);
+        }
     }
 }

@@ -26,6 +26,8 @@ public abstract class RecipeTestBase {
     void stopServer() throws Exception {
         pool.shutdownNow();
         assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS), "test workers did not stop");
-        server.close();
+        if (server != null) { // null when it did not start; that failure is the one to report
+            server.close();
+        }
     }
 }

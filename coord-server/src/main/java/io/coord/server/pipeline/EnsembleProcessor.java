@@ -59,8 +59,9 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
     private long nextCoreTickMs;
     private long nextTickMs;
     private long nextExpiryScanMs;
-    private boolean pumping;
+    /** Set by the start task on the request thread; ticks wait for it. */
     private boolean coreStarted;
+    private boolean pumping;
     // Periodic snapshots: taken only where every storage op issued so far is durable.
     private final java.util.SplittableRandom snapshotRandom = new java.util.SplittableRandom();
     private long issuedSeq;

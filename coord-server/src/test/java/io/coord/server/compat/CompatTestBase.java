@@ -1,16 +1,19 @@
 package io.coord.server.compat;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryNTimes;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
@@ -104,6 +107,22 @@ abstract class CompatTestBase {
                 Duration.ofMillis(CONNECT_WAIT_MS), connectString);
         closeAfterTest(client::close);
         return client;
+    }
+
+    /**
+     * On the ensemble target, brings {@code client}'s member up to date with the leader
+     * ({@code sync}) and waits for it. ZooKeeper promises one client another client's write only
+     * after a sync, as their members may lag each other; a single server shows it at once, so
+     * there this does nothing.
+     */
+    protected void syncIfEnsemble(ZooKeeper client, String path) throws Exception {
+        if (!target.isEnsemble()) {
+            return;
+        }
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        client.sync(path, (rc, p, ctx) -> done.complete(rc), null);
+        assertEquals(KeeperException.Code.OK.intValue(), done.get(CONNECT_WAIT_MS, TimeUnit.MILLISECONDS),
+                "sync " + path);
     }
 
     /** A started Curator client whose namespace is this test's root; closed after the test. */

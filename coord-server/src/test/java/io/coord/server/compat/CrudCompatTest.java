@@ -158,6 +158,7 @@ class CrudCompatTest extends CompatTestBase {
         ZooKeeper other = newClient();
         for (int i = 0; i < 20; i++) {
             zk.create(path("n" + i), bytes("v" + i), Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            syncIfEnsemble(other, path("n" + i));
             assertArrayEquals(bytes("v" + i), other.getData(path("n" + i), false, null));
         }
     }

@@ -69,7 +69,7 @@ abstract class InProcessTarget implements TestTarget {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

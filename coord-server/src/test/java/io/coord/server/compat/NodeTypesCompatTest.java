@@ -35,6 +35,7 @@ class NodeTypesCompatTest extends CompatTestBase {
         ZooKeeper creator = newClient();
         creator.create(path("p"), null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         creator.close();
+        syncIfEnsemble(zk, path("p"));
         Stat stat = zk.exists(path("p"), false);
         assertNotNull(stat);
         assertEquals(0, stat.getEphemeralOwner());
@@ -44,8 +45,10 @@ class NodeTypesCompatTest extends CompatTestBase {
     void ephemeralNodeIsOwnedByTheSessionAndGoesWithIt() throws Exception {
         ZooKeeper creator = newClient();
         creator.create(path("e"), null, Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+        syncIfEnsemble(zk, path("e"));
         assertEquals(creator.getSessionId(), zk.exists(path("e"), false).getEphemeralOwner());
         creator.close();
+        syncIfEnsemble(zk, path("e"));
         assertNull(zk.exists(path("e"), false));
     }
 
@@ -88,8 +91,10 @@ class NodeTypesCompatTest extends CompatTestBase {
         String second = creator.create(path("lock-"), null, Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL_SEQUENTIAL);
         assertEquals(path("lock-0000000000"), first);
         assertEquals(path("lock-0000000001"), second);
+        syncIfEnsemble(zk, second);
         assertEquals(creator.getSessionId(), zk.exists(second, false).getEphemeralOwner());
         creator.close();
+        syncIfEnsemble(zk, root);
         assertEquals(List.of(), zk.getChildren(root, false));
     }
 

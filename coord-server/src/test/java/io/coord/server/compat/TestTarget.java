@@ -2,10 +2,11 @@ package io.coord.server.compat;
 
 /**
  * A server the compatibility and client integration tests talk to, run in-process: either Coord
- * or the real Apache ZooKeeper used as an oracle. Chosen by the system property
- * {@value #TARGET_PROPERTY} ({@code coord}, the default, or {@code zookeeper}). It starts on a
- * free port and its own temporary data directory; {@link #stop()} and {@link #startAgain()} keep
- * both, so sessions within their timeout and all data survive.
+ * or the real Apache ZooKeeper used as an oracle, or a three-member Coord ensemble in one JVM.
+ * Chosen by the system property {@value #TARGET_PROPERTY} ({@code coord}, the default,
+ * {@code zookeeper} or {@code ensemble}). It starts on free ports and its own temporary data
+ * directories; {@link #stop()} and {@link #startAgain()} keep both, so sessions within their
+ * timeout and all data survive.
  */
 public interface TestTarget extends AutoCloseable {
 
@@ -17,14 +18,15 @@ public interface TestTarget extends AutoCloseable {
     /** How often both targets look for empty containers and expired TTL nodes. */
     int CONTAINER_CHECK_INTERVAL_MS = 100;
 
-    /** "coord" or "zookeeper". */
+    /** "coord", "zookeeper" or "ensemble". */
     String name();
 
-    /** host:port of the client port, always on 127.0.0.1. */
+    /** host:port of every client port (one server, or all ensemble members), always on 127.0.0.1. */
     default String connectString() {
         return "127.0.0.1:" + clientPort();
     }
 
+    /** The client port of the server, or of one ensemble member (for tests that need one socket). */
     int clientPort();
 
     /** Stops serving: the port refuses connections until {@link #startAgain()}. Data stays on disk. */
@@ -43,8 +45,14 @@ public interface TestTarget extends AutoCloseable {
     @Override
     void close();
 
+    /** Coord, standalone or ensemble: the server under test rather than the ZooKeeper oracle. */
     default boolean isCoord() {
         return "coord".equals(name());
+    }
+
+    /** Several members behind {@link #connectString()}: a client may land on any of them. */
+    default boolean isEnsemble() {
+        return false;
     }
 
     /** The target selected for this test run; the caller owns it and must close it. */
@@ -53,8 +61,9 @@ public interface TestTarget extends AutoCloseable {
         return switch (which) {
             case "coord" -> CoordTarget.start();
             case "zookeeper" -> ZooKeeperTarget.start();
+            case "ensemble" -> EnsembleTarget.start();
             default -> throw new IllegalArgumentException(
-                    TARGET_PROPERTY + " must be coord or zookeeper, was " + which);
+                    TARGET_PROPERTY + " must be coord, zookeeper or ensemble, was " + which);
         };
     }
 

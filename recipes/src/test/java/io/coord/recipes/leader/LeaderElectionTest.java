@@ -90,9 +90,13 @@ class LeaderElectionTest extends RecipeTestBase {
         for (int i = 0; i < 3; i++) {
             LeaderSelector s = new LeaderSelector(server.client(), PATH, "p" + i, ctx -> {
                 maxLeading.accumulateAndGet(leading.incrementAndGet(), Math::max);
-                tokens.add(ctx.fencingToken());
-                Thread.sleep(20);
-                leading.decrementAndGet();
+                try {
+                    tokens.add(ctx.fencingToken());
+                    Thread.sleep(20);
+                } finally {
+                    // close() interrupts the sleep; without this the next leader would count as a second one.
+                    leading.decrementAndGet();
+                }
             }).autoRequeue();
             selectors.add(s);
             s.start();
