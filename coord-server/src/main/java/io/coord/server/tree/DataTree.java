@@ -316,7 +316,7 @@ public final class DataTree {
                     lastParentPath = parentPath;
                     lastParent = parent;
                 }
-                lastParent.addChild(path.substring(slash + 1));
+                lastParent.addChild(d.name());
             }
         }
         if (!t.nodes.containsKey("/")) {
