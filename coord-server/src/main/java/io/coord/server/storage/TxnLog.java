@@ -223,7 +223,8 @@ public final class TxnLog implements AutoCloseable {
 
     /**
      * Calls consumer for every record with zxid &gt; afterZxid, in order, including appended but
-     * not yet synced ones (they are written, not forced, first). Checksums are verified again.
+     * not yet synced ones (they are written, not forced, first). Checksums of the records replayed
+     * are verified again; records at or before afterZxid are skipped unread.
      */
     public void replay(long afterZxid, TxnConsumer consumer) throws IOException {
         checkUsable();
@@ -251,6 +252,13 @@ public final class TxnLog implements AutoCloseable {
                 long zxid = in.readLong();
                 if (length < 8 || length - 8 > LogSegment.MAX_TXN_BYTES || pos + 8L + length > seg.endOffset) {
                     throw new CorruptLogException(seg.file, pos, "implausible record length " + length);
+                }
+                if (zxid <= afterZxid) {
+                    // Already covered by the snapshot, and open() verified this record's checksum:
+                    // skip it instead of reading and checking it again.
+                    in.skipNBytes(length - 8);
+                    pos += 8L + length;
+                    continue;
                 }
                 byte[] txn = new byte[length - 8];
                 in.readFully(txn);

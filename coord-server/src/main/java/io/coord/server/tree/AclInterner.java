@@ -20,9 +20,15 @@ final class AclInterner {
     }
 
     private final Map<List<Acl>, Entry> entries = new HashMap<>();
+    /** The entry last acquired: bulk loads and runs of creates pass the same list again and again. */
+    private Entry last;
 
     /** The shared instance equal to {@code acl}, counting one more user. */
     List<Acl> acquire(List<Acl> acl) {
+        if (last != null && last.list == acl) {
+            last.refs++;
+            return acl;
+        }
         Entry e = entries.get(acl);
         if (e == null) {
             List<Acl> copy = List.copyOf(acl);
@@ -30,6 +36,7 @@ final class AclInterner {
             entries.put(copy, e);
         }
         e.refs++;
+        last = e;
         return e.list;
     }
 
@@ -37,6 +44,9 @@ final class AclInterner {
         Entry e = entries.get(acl);
         if (e != null && --e.refs <= 0) {
             entries.remove(acl);
+            if (e == last) {
+                last = null;
+            }
         }
     }
 

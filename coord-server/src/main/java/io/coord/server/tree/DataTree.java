@@ -291,16 +291,40 @@ public final class DataTree {
     /** As {@link #fromSnapshot(Iterator)}, sizing the node map for {@code expectedNodes} up front. */
     public static DataTree fromSnapshot(Iterator<? extends Map.Entry<String, byte[]>> entries, long expectedNodes) {
         DataTree t = new DataTree((int) Math.min(Integer.MAX_VALUE / 2, expectedNodes));
-        while (entries.hasNext()) {
-            Map.Entry<String, byte[]> e = entries.next();
-            String path = e.getKey();
-            PathRules.validate(path, false);
-            t.insertLoaded(path, NodeCodec.decode(e.getValue()));
+        // Sorted input (every snapshot) lists a parent before its children and siblings together,
+        // so most nodes link to the parent they follow without a map lookup; any other order still
+        // works through the deferred list, linked once every node is in.
+        List<String> unlinked = new ArrayList<>();
+        String lastParentPath = null;
+        Znode lastParent = null;
+        try (SnapshotDecoder decoder = new SnapshotDecoder(entries)) {
+            for (SnapshotDecoder.Decoded d = decoder.next(); d != null; d = decoder.next()) {
+                String path = d.path();
+                Znode z = t.insertLoaded(path, d.state(), d.hash());
+                if (path.length() == 1) {
+                    continue; // "/"
+                }
+                int slash = path.lastIndexOf('/');
+                if (lastParent == null || slash != (lastParentPath.length() == 1 ? 0 : lastParentPath.length())
+                        || !path.startsWith(lastParentPath)) {
+                    String parentPath = slash == 0 ? "/" : path.substring(0, slash);
+                    Znode parent = t.nodes.get(parentPath);
+                    if (parent == null) {
+                        unlinked.add(path);
+                        continue;
+                    }
+                    lastParentPath = parentPath;
+                    lastParent = parent;
+                }
+                lastParent.addChild(d.name());
+            }
         }
         if (!t.nodes.containsKey("/")) {
             throw new IllegalArgumentException("snapshot has no root node");
         }
-        t.linkChildren();
+        for (String path : unlinked) {
+            t.linkToParent(path);
+        }
         return t;
     }
 
@@ -319,24 +343,34 @@ public final class DataTree {
     }
 
     private void insertLoaded(String path, NodeState s) {
+        insertLoaded(path, s, NodeHash.of(path, s));
+    }
+
+    /** Adds a loaded node whose {@link NodeHash} is already known (equal ACL lists hash equally). */
+    private Znode insertLoaded(String path, NodeState s, long hash) {
         Znode z = new Znode(s.withAclInstance(acls.acquire(s.acl())));
         if (nodes.putIfAbsent(path, z) != null) {
             throw new IllegalArgumentException("duplicate path in snapshot: " + path);
         }
-        account(path, z);
+        z.hash = hash;
+        accountHashed(path, z);
+        return z;
     }
 
     private void linkChildren() {
         for (String path : nodes.keySet()) {
-            if ("/".equals(path)) {
-                continue;
+            if (!"/".equals(path)) {
+                linkToParent(path);
             }
-            Znode parent = nodes.get(PathRules.parent(path));
-            if (parent == null) {
-                throw new IllegalArgumentException("node without parent: " + path);
-            }
-            parent.addChild(PathRules.name(path));
         }
+    }
+
+    private void linkToParent(String path) {
+        Znode parent = nodes.get(PathRules.parent(path));
+        if (parent == null) {
+            throw new IllegalArgumentException("node without parent: " + path);
+        }
+        parent.addChild(PathRules.name(path));
     }
 
     /** The one primitive that changes a path's state (null = node absent). */
@@ -387,8 +421,12 @@ public final class DataTree {
     }
 
     private void account(String path, Znode z) {
+        z.hash = NodeHash.of(path, z.state);
+        accountHashed(path, z);
+    }
+
+    private void accountHashed(String path, Znode z) {
         NodeState s = z.state;
-        z.hash = NodeHash.of(path, s);
         digest += z.hash;
         dataSize += path.length() + s.dataLength();
         long owner = s.ephemeralOwner();
