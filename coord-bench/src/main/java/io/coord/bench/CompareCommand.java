@@ -9,11 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * {@code compare}: launches each target as its own standalone JVM, or with {@code --ensemble N} as an
@@ -88,7 +86,7 @@ final class CompareCommand {
             servers.close();
             Runtime.getRuntime().removeShutdownHook(hook);
             if (!args.flag("keep-work-dir")) {
-                deleteRecursively(workDir);
+                WorkDirs.deleteRecursively(workDir);
             }
         }
         out.println();
@@ -166,17 +164,6 @@ final class CompareCommand {
                 } catch (Exception e) {
                     // ServerProcess and Ensemble close without throwing; nothing else to do on the way out.
                 }
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
             }
         }
     }

@@ -2,20 +2,19 @@ package io.coord.server;
 
 import io.coord.server.config.ServerConfig;
 import io.coord.server.durability.Recovery;
+import io.coord.server.durability.SessionSecret;
 import io.coord.server.durability.Snapshotter;
 import io.coord.server.net.ClientServer;
 import io.coord.server.pipeline.RecoveredState;
 import io.coord.server.pipeline.RequestProcessor;
 import io.coord.server.pipeline.StorageInfo;
 import io.coord.server.session.Clock;
-import io.coord.server.session.SessionTracker;
 import io.coord.server.storage.DurableListener;
 import io.coord.server.storage.GroupCommitter;
 import io.coord.server.storage.MetaStore;
 import io.coord.server.storage.SnapshotStore;
 import io.coord.server.storage.TxnLog;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.security.SecureRandom;
@@ -30,7 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class CoordServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CoordServer.class);
-    private static final String SECRET_FILE = "session-secret";
     /** Records that may wait for the log thread before the request thread blocks. */
     private static final int LOG_QUEUE_CAPACITY = 20_000;
     private static final int MAX_BATCH_RECORDS = 5_000;
@@ -56,7 +54,7 @@ public final class CoordServer implements AutoCloseable {
         Files.createDirectories(config.dataLogDir());
         Clock clock = Clock.system();
         SecureRandom random = new SecureRandom();
-        byte[] secret = loadOrCreateSecret(new MetaStore(config.dataDir()), random);
+        byte[] secret = SessionSecret.loadOrCreate(new MetaStore(config.dataDir()), random);
         SnapshotStore snapshots = new SnapshotStore(config.dataDir());
         TxnLog log = TxnLog.open(config.dataLogDir(), TxnLog.DEFAULT_SEGMENT_TARGET_BYTES);
         try {
@@ -95,7 +93,8 @@ public final class CoordServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while queueing a txn", e);
             }
-        }, storageInfo(config, committer, log), snapshotter);
+        }, StorageInfo.of(config.dataLogDir(), config.dataDir(), committer::batches,
+                () -> committer.totalSyncNanos() / 1000, () -> committer.maxSyncNanos() / 1000), snapshotter);
         processorRef.set(processor);
         committer.start();
         processor.start();
@@ -113,55 +112,6 @@ public final class CoordServer implements AutoCloseable {
             closeQuietly(committer, snapshotter, log);
             throw new IOException("cannot bind " + config.clientAddress() + ": " + e.getMessage(), e);
         }
-    }
-
-    private static StorageInfo storageInfo(ServerConfig config, GroupCommitter committer, TxnLog log) {
-        return new StorageInfo() {
-            @Override
-            public long logBytes() {
-                return directorySize(config.dataLogDir());
-            }
-
-            @Override
-            public long snapshotBytes() {
-                return directorySize(config.dataDir());
-            }
-
-            @Override
-            public long fsyncCount() {
-                return committer.batches();
-            }
-
-            @Override
-            public long avgFsyncMicros() {
-                long n = committer.batches();
-                return n == 0 ? 0 : committer.totalSyncNanos() / n / 1000;
-            }
-
-            @Override
-            public long maxFsyncMicros() {
-                return committer.maxSyncNanos() / 1000;
-            }
-        };
-    }
-
-    private static long directorySize(java.nio.file.Path dir) {
-        try (var files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        } catch (IOException | UncheckedIOException e) {
-            return -1;
-        }
-    }
-
-    private static byte[] loadOrCreateSecret(MetaStore meta, SecureRandom random) throws IOException {
-        var existing = meta.read(SECRET_FILE);
-        if (existing.isPresent()) {
-            return existing.get();
-        }
-        // Passwords are derived from it, so it must survive restarts for sessions to reattach.
-        byte[] secret = SessionTracker.newSecret(random);
-        meta.write(SECRET_FILE, secret);
-        return secret;
     }
 
     /** The bound client port (useful when the config asked for port 0). */

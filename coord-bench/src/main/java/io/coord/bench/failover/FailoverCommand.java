@@ -1,5 +1,6 @@
 package io.coord.bench.failover;
 
+import io.coord.bench.WorkDirs;
 import io.coord.bench.target.Ensemble;
 import io.coord.bench.target.ServerKind;
 import io.coord.bench.target.ServerProcess;
@@ -10,10 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * {@code failover}: per target, a fresh ensemble under a light write load; each run kills the leader
@@ -82,7 +81,7 @@ public final class FailoverCommand {
             command.stopCurrent();
             Runtime.getRuntime().removeShutdownHook(hook);
             if (!options.keepWorkDir()) {
-                deleteRecursively(workDir);
+                WorkDirs.deleteRecursively(workDir);
             }
         }
         out.println();
@@ -178,17 +177,6 @@ public final class FailoverCommand {
         } else {
             Files.writeString(Path.of(jsonFile), json, StandardCharsets.UTF_8);
             out.println("JSON lines written to " + jsonFile);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
         }
     }
 }

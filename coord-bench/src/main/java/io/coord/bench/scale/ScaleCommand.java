@@ -1,5 +1,6 @@
 package io.coord.bench.scale;
 
+import io.coord.bench.WorkDirs;
 import io.coord.bench.target.ServerKind;
 import io.coord.bench.target.ServerProcess;
 import java.io.IOException;
@@ -9,10 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * {@code scale}: for each target in turn, the 1M-znode check of {@link ScaleRunner}; prints a
@@ -80,7 +79,7 @@ public final class ScaleCommand {
             runner.stopCurrentServer();
             Runtime.getRuntime().removeShutdownHook(hook);
             if (!options.keepWorkDir()) {
-                deleteRecursively(workDir);
+                WorkDirs.deleteRecursively(workDir);
             }
         }
         out.println();
@@ -96,16 +95,5 @@ public final class ScaleCommand {
         }
         boolean allOk = reports.stream().allMatch(r -> r.countOk() && r.createErrors() == 0);
         return allOk ? 0 : 3;
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }

@@ -1,5 +1,11 @@
 package io.coord.server.pipeline;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.LongSupplier;
+
 /** Disk figures for four-letter words, read from the storage layer on demand. */
 public interface StorageInfo {
     long logBytes();
@@ -11,4 +17,48 @@ public interface StorageInfo {
     long avgFsyncMicros();
 
     long maxFsyncMicros();
+
+    /**
+     * Figures from the two directories' sizes and the log writer's fsync counters; the same for a
+     * standalone server and an ensemble member, which differ only in who counts the fsyncs.
+     */
+    static StorageInfo of(Path dataLogDir, Path dataDir, LongSupplier fsyncCount,
+                          LongSupplier fsyncTotalMicros, LongSupplier fsyncMaxMicros) {
+        return new StorageInfo() {
+            @Override
+            public long logBytes() {
+                return directorySize(dataLogDir);
+            }
+
+            @Override
+            public long snapshotBytes() {
+                return directorySize(dataDir);
+            }
+
+            @Override
+            public long fsyncCount() {
+                return fsyncCount.getAsLong();
+            }
+
+            @Override
+            public long avgFsyncMicros() {
+                long n = fsyncCount.getAsLong();
+                return n == 0 ? 0 : fsyncTotalMicros.getAsLong() / n;
+            }
+
+            @Override
+            public long maxFsyncMicros() {
+                return fsyncMaxMicros.getAsLong();
+            }
+        };
+    }
+
+    /** Bytes in regular files under {@code dir}, or -1 when it cannot be read. */
+    static long directorySize(Path dir) {
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        } catch (IOException | UncheckedIOException e) {
+            return -1;
+        }
+    }
 }

@@ -6,9 +6,9 @@ import io.coord.server.net.ClientServer;
 import io.coord.server.pipeline.EnsembleProcessor;
 import io.coord.server.pipeline.ForwardedRequest;
 import io.coord.server.pipeline.QuorumInbound;
+import io.coord.server.durability.SessionSecret;
 import io.coord.server.pipeline.StorageInfo;
 import io.coord.server.session.Clock;
-import io.coord.server.session.SessionTracker;
 import io.coord.server.storage.MetaStore;
 import io.coord.server.storage.SnapshotStore;
 import io.coord.server.storage.TxnLog;
@@ -16,10 +16,8 @@ import io.coord.server.zab.ZabConfig;
 import io.coord.server.zab.ZabCore;
 import io.coord.server.zab.ZabMessage;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -35,7 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EnsembleMember implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EnsembleMember.class);
-    private static final String SECRET_FILE = "session-secret";
     /** Committed txns kept in memory for DIFF syncs; a member further behind gets a SNAP. */
     public static final int MAX_HISTORY = 1000;
     static final int MAX_CORE_TICK_MS = 50;
@@ -65,7 +62,7 @@ public final class EnsembleMember implements AutoCloseable {
         Files.createDirectories(config.dataLogDir());
         Clock clock = Clock.system();
         MetaStore meta = new MetaStore(config.dataDir());
-        byte[] secret = loadOrCreateSecret(meta);
+        byte[] secret = SessionSecret.loadOrCreate(meta, new SecureRandom());
         SnapshotStore snapshots = new SnapshotStore(config.dataDir());
         TxnLog log = TxnLog.open(config.dataLogDir(), logSegmentBytes);
         MemberRecovery.Recovered r;
@@ -85,7 +82,8 @@ public final class EnsembleMember implements AutoCloseable {
         QuorumTransport transport = new QuorumTransport(config.myId(), config.servers(), inbound(ref));
         EnsembleProcessor processor = new EnsembleProcessor(config, clock, r.state(), r.snapshotZxid(),
                 sp -> new ZabCore(zab, r.zab(), sp, new SplittableRandom(new SecureRandom().nextLong())),
-                coreTickMs, storage, transport, storageInfo(config, storage), secret);
+                coreTickMs, storage, transport, StorageInfo.of(config.dataLogDir(), config.dataDir(), storage::fsyncCount,
+                        storage::fsyncTotalMicros, storage::fsyncMaxMicros), secret);
         ref.set(processor);
         EnsembleMember member = new EnsembleMember(log, storage, transport, processor);
         try {
@@ -146,54 +144,6 @@ public final class EnsembleMember implements AutoCloseable {
                 ref.get().onPeerDown(peer);
             }
         };
-    }
-
-    private static StorageInfo storageInfo(ServerConfig config, QuorumStorage storage) {
-        return new StorageInfo() {
-            @Override
-            public long logBytes() {
-                return directorySize(config.dataLogDir());
-            }
-
-            @Override
-            public long snapshotBytes() {
-                return directorySize(config.dataDir());
-            }
-
-            @Override
-            public long fsyncCount() {
-                return storage.fsyncCount();
-            }
-
-            @Override
-            public long avgFsyncMicros() {
-                long n = storage.fsyncCount();
-                return n == 0 ? 0 : storage.fsyncTotalMicros() / n;
-            }
-
-            @Override
-            public long maxFsyncMicros() {
-                return storage.fsyncMaxMicros();
-            }
-        };
-    }
-
-    private static long directorySize(Path dir) {
-        try (var files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        } catch (IOException | UncheckedIOException e) {
-            return -1;
-        }
-    }
-
-    private static byte[] loadOrCreateSecret(MetaStore meta) throws IOException {
-        var existing = meta.read(SECRET_FILE);
-        if (existing.isPresent()) {
-            return existing.get();
-        }
-        byte[] secret = SessionTracker.newSecret(new SecureRandom());
-        meta.write(SECRET_FILE, secret);
-        return secret;
     }
 
     public InetSocketAddress clientAddress() {
