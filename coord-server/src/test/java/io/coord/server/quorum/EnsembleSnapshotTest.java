@@ -29,36 +29,52 @@ class EnsembleSnapshotTest {
     @TempDir
     Path dir;
 
+    private static void writeNodes(CoordClient c, int from, int count) throws Exception {
+        CompletableFuture<?>[] all = new CompletableFuture<?>[count];
+        for (int i = 0; i < count; i++) {
+            all[i] = c.createAsync("/t/n" + (from + i), ("v" + (from + i)).getBytes(StandardCharsets.UTF_8),
+                    Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        }
+        CompletableFuture.allOf(all).get();
+    }
+
+    private static boolean snapshotsAndLogPurged(Path data) throws Exception {
+        List<Long> zxids = new SnapshotStore(data).listedZxids();
+        long firstLogged = firstLoggedZxid(data);
+        return zxids.size() >= 2 && zxids.size() <= 3 && (firstLogged & 0xffffffffL) > 1
+                && firstLogged <= zxids.get(0) + 1;
+    }
+
     @Test
     void membersSnapshotPurgeAndRestartFromARecentSnapshot() throws Exception {
         try (InProcessEnsemble e = new InProcessEnsemble(dir, 3, SNAP_COUNT, SEGMENT_BYTES)) {
             e.startAll();
             e.awaitServing(e.all());
             int writes = 1_200;
+            int[] next = {writes};
             try (CoordClient c = InProcessEnsemble.client(e.connectString(1))) {
                 c.create("/t", new byte[0], Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-                CompletableFuture<?>[] all = new CompletableFuture<?>[writes];
-                for (int i = 0; i < writes; i++) {
-                    all[i] = c.createAsync("/t/n" + i, ("v" + i).getBytes(StandardCharsets.UTF_8),
-                            Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-                }
-                CompletableFuture.allOf(all).get();
-            }
-            for (int id = 1; id <= 3; id++) {
-                Path data = e.dataDir(id);
-                int member = id;
-                try {
-                    await().atMost(Duration.ofSeconds(20)).until(() -> {
-                        List<Long> zxids = new SnapshotStore(data).listedZxids();
-                        // snapshots are taken (every 50..100 txns) and old ones are purged down to 3; the log
-                        // is purged up to (and only up to) what the oldest retained snapshot covers
-                        long firstLogged = firstLoggedZxid(data);
-                        return zxids.size() >= 2 && zxids.size() <= 3 && (firstLogged & 0xffffffffL) > 1
-                                && firstLogged <= zxids.get(0) + 1;
-                    });
-                } catch (RuntimeException ex) {
-                    throw new AssertionError("member " + member + ": snapshots " + new SnapshotStore(data).listedZxids()
-                            + ", first logged zxid " + Long.toHexString(firstLoggedZxid(data)), ex);
+                writeNodes(c, 0, writes);
+                for (int id = 1; id <= 3; id++) {
+                    Path data = e.dataDir(id);
+                    int member = id;
+                    try {
+                        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                            // snapshots are taken (every 50..100 txns) and old ones are purged down to 3; the
+                            // log is purged up to (and only up to) what the oldest retained snapshot covers
+                            if (snapshotsAndLogPurged(data)) {
+                                return true;
+                            }
+                            // A member snapshots only at a durable point between proposals: on a busy
+                            // machine it may not have reached one yet, so give it more txns to do so.
+                            writeNodes(c, next[0], 50);
+                            next[0] += 50;
+                            return false;
+                        });
+                    } catch (RuntimeException ex) {
+                        throw new AssertionError("member " + member + ": snapshots " + new SnapshotStore(data).listedZxids()
+                                + ", first logged zxid " + Long.toHexString(firstLoggedZxid(data)), ex);
+                    }
                 }
             }
             e.stop(2);
@@ -74,7 +90,7 @@ class EnsembleSnapshotTest {
             e.start(2);
             e.awaitServing(e.all());
             assertEquals(e.dump(1, "/t"), e.dump(2, "/t"));
-            assertEquals(writes + 1, e.dump(2, "/t").size());
+            assertEquals(next[0] + 1, e.dump(2, "/t").size());
         }
     }
 

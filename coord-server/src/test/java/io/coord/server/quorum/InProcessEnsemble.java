@@ -49,6 +49,11 @@ public final class InProcessEnsemble implements AutoCloseable {
         this.quorumPorts = new int[size + 1];
         this.proxies = new FaultProxy[size + 1][size + 1];
         this.members = new EnsembleMember[size + 1];
+        pickPorts();
+    }
+
+    /** Free ports for every member and a fault proxy in front of every link. */
+    private void pickPorts() throws IOException {
         for (int id = 1; id <= size; id++) {
             clientPorts[id] = freePort();
             quorumPorts[id] = freePort();
@@ -56,6 +61,17 @@ public final class InProcessEnsemble implements AutoCloseable {
         for (int i = 1; i <= size; i++) {
             for (int j = i + 1; j <= size; j++) {
                 proxies[i][j] = new FaultProxy(quorumPorts[j]);
+            }
+        }
+    }
+
+    private void closeProxies() throws InterruptedException {
+        for (FaultProxy[] row : proxies) {
+            for (int j = 0; j < row.length; j++) {
+                if (row[j] != null) {
+                    row[j].close();
+                    row[j] = null;
+                }
             }
         }
     }
@@ -90,10 +106,43 @@ public final class InProcessEnsemble implements AutoCloseable {
         return ConfigParser.parse(p);
     }
 
+    /**
+     * Starts every member. A port picked free can be taken by someone else before a member binds
+     * it (other tests' ephemeral ports share the range), so a failed bind starts over with fresh
+     * ports, up to three times.
+     */
     public void startAll() throws IOException {
-        for (int id = 1; id <= size; id++) {
-            start(id);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                for (int id = 1; id <= size; id++) {
+                    start(id);
+                }
+                return;
+            } catch (IOException | RuntimeException e) {
+                if (attempt >= 3 || !causedByBind(e)) {
+                    throw e;
+                }
+                for (int id = 1; id <= size; id++) {
+                    stop(id);
+                }
+                try {
+                    closeProxies();
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                pickPorts();
+            }
         }
+    }
+
+    private static boolean causedByBind(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public void start(int id) throws IOException {
@@ -229,12 +278,6 @@ public final class InProcessEnsemble implements AutoCloseable {
         for (int id = 1; id <= size; id++) {
             stop(id);
         }
-        for (FaultProxy[] row : proxies) {
-            for (FaultProxy p : row) {
-                if (p != null) {
-                    p.close();
-                }
-            }
-        }
+        closeProxies();
     }
 }
