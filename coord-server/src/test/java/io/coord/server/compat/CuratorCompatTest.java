@@ -94,6 +94,8 @@ class CuratorCompatTest extends CompatTestBase {
      */
     private List<String> lockNodesLeft(String lockPath) throws Exception {
         try {
+            // The releases came from other sessions: on an ensemble, read after a sync.
+            syncIfEnsemble(zk, lockPath);
             return zk.getChildren(lockPath, false);
         } catch (org.apache.zookeeper.KeeperException.NoNodeException containerGone) {
             return List.of();
