@@ -9,7 +9,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -23,7 +22,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -40,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * newer connection from the same peer replaces an older one. Frames are [int length][payload],
  * up to {@link #MAX_FRAME_BYTES} (a SNAP bundle carries the whole tree), independent of
  * jute.maxbuffer. Election votes travel on the same connection: the election port of
- * {@code server.N} lines is not bound.
+ * {@code server.N} lines is not bound. Outgoing frames go through a {@link FrameOutbox}, which
+ * writes everything queued for a peer since its last flush in one write: a leader's proposals and
+ * commits, a follower's acks and forwarded requests, travel in batches, not a syscall each.
  *
  * <p>Sends never block: a frame for an unconnected peer is dropped, which the ZAB core tolerates
  * (it retries, restarts follower sessions or re-elects).
@@ -51,6 +51,7 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
     private static final long MIN_BACKOFF_MS = 50;
     private static final long MAX_BACKOFF_MS = 1_000;
     private static final AttributeKey<Long> PEER = AttributeKey.valueOf("coord.peer");
+    private static final AttributeKey<FrameOutbox> OUTBOX = AttributeKey.valueOf("coord.outbox");
 
     private final long myId;
     private final Map<Long, ServerAddress> members;
@@ -89,8 +90,8 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+                ch.attr(OUTBOX).set(new FrameOutbox(ch));
                 ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME_BYTES, 0, 4, 0, 4));
-                ch.pipeline().addLast(new LengthFieldPrepender(4));
                 ch.pipeline().addLast(new Handler(dialedPeer));
             }
         };
@@ -109,8 +110,8 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
         f.addListener(done -> {
             if (done.isSuccess()) {
                 Channel ch = f.channel();
-                ch.writeAndFlush(Unpooled.wrappedBuffer(QuorumCodec.encode(new QuorumCodec.Hello(myId))));
                 register(peer, ch);
+                outbox(ch).add(QuorumCodec.encode(new QuorumCodec.Hello(myId)));
                 ch.closeFuture().addListener(c -> redial(peer, ch, MIN_BACKOFF_MS));
             } else {
                 redial(peer, null, Math.min(MAX_BACKOFF_MS, backoffMs * 2));
@@ -189,7 +190,11 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
         if (ch == null || !ch.isActive()) {
             return;
         }
-        ch.writeAndFlush(Unpooled.wrappedBuffer(QuorumCodec.encode(msg)));
+        outbox(ch).add(QuorumCodec.encode(msg));
+    }
+
+    private static FrameOutbox outbox(Channel ch) {
+        return ch.attr(OUTBOX).get();
     }
 
     @Override
