@@ -10,7 +10,9 @@ import io.coord.server.zab.ZabMessage.Ping;
 import io.coord.server.zab.ZabMessage.Propose;
 import io.coord.server.zab.ZabMessage.SyncReply;
 import io.coord.server.zab.ZabMessage.SyncRequest;
+import io.coord.server.zab.ZabMessage.PeerState;
 import io.coord.server.zab.ZabMessage.UpToDate;
+import io.coord.server.zab.ZabMessage.Vote;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -107,6 +109,21 @@ final class FollowerRole {
                 out.send(leaderId, new FollowerInfo(session, ctx.acceptedEpoch));
             }
         } else if (ctx.now - lastHeardTick > ctx.config.syncLimit()) {
+            stop(out);
+        }
+    }
+
+    /**
+     * The member we chose as leader answered our FollowerInfo with its vote instead (see
+     * {@link ZabCore#step}): if it follows someone else, or votes for someone else, it will never
+     * lead us, so we give up now (the core goes LOOKING). A LOOKING member still voting for itself
+     * may be about to lead: keep waiting for it.
+     */
+    void onLeaderVote(Vote v, Actions.Builder out) {
+        boolean disclaims = v.state() == PeerState.FOLLOWING
+                || (v.state() == PeerState.LOOKING && v.leaderId() != leaderId);
+        if (disclaims && phase.compareTo(Phase.SYNCED) < 0 && !done) {
+            ctx.stats.leaderDisclaims++;
             stop(out);
         }
     }

@@ -2,6 +2,7 @@ package io.coord.server.zab;
 
 import io.coord.server.zab.FastLeaderElection.Decision;
 import io.coord.server.zab.ZabMessage.PeerState;
+import io.coord.server.zab.ZabMessage.FollowerInfo;
 import io.coord.server.zab.ZabMessage.Vote;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
@@ -42,6 +43,10 @@ public final class ZabCore {
         Actions.Builder out = new Actions.Builder();
         if (msg instanceof Vote v) {
             onVote(fromId, v, out);
+        } else if (msg instanceof FollowerInfo && role != Role.LEADING && ctx.quorum.isVoter(fromId)) {
+            // It chose us as leader but its round ended differently from ours (it decided on a vote
+            // we later changed): tell it whom we back, so it re-elects now rather than after initLimit.
+            out.send(fromId, role == Role.LOOKING ? election.notification() : settledVote());
         } else if (role == Role.LEADING) {
             leader.onMessage(fromId, msg, out);
         } else if (role == Role.FOLLOWING) {
@@ -135,10 +140,17 @@ public final class ZabCore {
         if (role == Role.LOOKING) {
             election.onVote(from, v, out).ifPresent(d -> decide(d, out));
         } else if (v.state() == PeerState.LOOKING && ctx.quorum.isVoter(from)) {
-            PeerState mine = role == Role.LEADING ? PeerState.LEADING : PeerState.FOLLOWING;
-            FastLeaderElection.Ballot b = decision.ballot();
-            out.send(from, new Vote(b.leaderId(), b.zxid(), b.peerEpoch(), decision.electionEpoch(), mine));
+            out.send(from, settledVote());
+        } else if (role == Role.FOLLOWING && from == follower.leaderId()) {
+            follower.onLeaderVote(v, out);
         }
+    }
+
+    /** The vote that settled our current role, as told to members still LOOKING. */
+    private Vote settledVote() {
+        PeerState mine = role == Role.LEADING ? PeerState.LEADING : PeerState.FOLLOWING;
+        FastLeaderElection.Ballot b = decision.ballot();
+        return new Vote(b.leaderId(), b.zxid(), b.peerEpoch(), decision.electionEpoch(), mine);
     }
 
     private void goLooking(Actions.Builder out) {

@@ -10,6 +10,7 @@ public final class ZabStats {
     long elections;
     long stepDowns;
     long leaderDisconnects;
+    long leaderDisclaims;
 
     public long diffSyncs() {
         return diffSyncs;
@@ -44,6 +45,11 @@ public final class ZabStats {
     /** Times a follower went LOOKING because its connection to the leader broke. */
     public long leaderDisconnects() {
         return leaderDisconnects;
+    }
+
+    /** Times a follower went LOOKING because the member it chose as leader backs another one. */
+    public long leaderDisclaims() {
+        return leaderDisclaims;
     }
 
     void countSync(SyncMode mode) {

@@ -116,4 +116,46 @@ class ZabCoreTest {
         l.step(1, new AckEpoch(77, 1, Zxid.make(1, 4), true, false));
         assertEquals(Role.LOOKING, l.role());
     }
+
+    /** Member 1 heard only 2's vote for 2 and followed it; 2 has since moved on to 3. */
+    private static ZabCore followerOfTwo() {
+        ZabCore f = new ZabCore(ZabConfig.of(1, java.util.Set.of(1L, 2L, 3L)), RecoveredState.empty(),
+                z -> new byte[0], new SplittableRandom(1));
+        f.start();
+        f.step(2, new Vote(2, 0, 0, 1, PeerState.LOOKING));
+        assertEquals(Role.FOLLOWING, f.role());
+        assertEquals(2, f.leaderId());
+        return f;
+    }
+
+    @Test
+    void aMemberThatIsNotLeadingAnswersFollowerInfoWithTheVoteItBacks() {
+        ZabCore two = new ZabCore(ZabConfig.of(2, java.util.Set.of(1L, 2L, 3L)), RecoveredState.empty(),
+                z -> new byte[0], new SplittableRandom(2));
+        two.start();
+        two.step(3, new Vote(3, 0, 0, 1, PeerState.LOOKING)); // 2 and 3 agree: 2 follows 3
+        assertEquals(Role.FOLLOWING, two.role());
+        Actions a = two.step(1, new FollowerInfo(5, 0));
+        Vote answer = (Vote) a.sends().stream().filter(s -> s.to() == 1).findFirst().orElseThrow().message();
+        assertEquals(PeerState.FOLLOWING, answer.state());
+        assertEquals(3, answer.leaderId());
+    }
+
+    @Test
+    void aFollowerGivesUpAtOnceWhenItsChosenLeaderFollowsAnother() {
+        ZabCore f = followerOfTwo();
+        f.step(2, new Vote(3, 0, 0, 1, PeerState.FOLLOWING));
+        assertEquals(Role.LOOKING, f.role(), "no waiting for initLimit");
+        assertEquals(1, f.stats().leaderDisclaims());
+    }
+
+    @Test
+    void aFollowerKeepsWaitingForAChosenLeaderThatStillVotesForItself() {
+        ZabCore f = followerOfTwo();
+        f.step(2, new Vote(2, 0, 0, 1, PeerState.LOOKING));
+        assertEquals(Role.FOLLOWING, f.role(), "2 may be about to lead");
+        f.step(3, new Vote(3, 0, 0, 1, PeerState.FOLLOWING));
+        assertEquals(Role.FOLLOWING, f.role(), "only the chosen leader's own vote counts");
+        assertEquals(0, f.stats().leaderDisclaims());
+    }
 }
