@@ -13,6 +13,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -70,8 +71,19 @@ class ClientThreadsTest {
     @Test
     void blockingCallOnTheCallbackThreadFailsInsteadOfDeadlocking() throws Exception {
         try (CoordClient c = CoordClient.connect(server.connectString(), ClientOptions.defaults())) {
+            // Park the callback thread first: futures complete on it, so "/x" cannot complete before
+            // whenComplete is attached (else the callback would run on this test thread instead).
+            CountDownLatch parked = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            c.existsAsync("/block").whenComplete((stat, e) -> {
+                parked.countDown();
+                awaitQuietly(release);
+            });
+            assertTrue(parked.await(5, TimeUnit.SECONDS));
             CompletableFuture<Throwable> seen = new CompletableFuture<>();
-            c.existsAsync("/x").whenComplete((stat, e) -> {
+            CompletableFuture<Stat> x = c.existsAsync("/x");
+            assertFalse(x.isDone());
+            x.whenComplete((stat, e) -> {
                 try {
                     c.exists("/y");
                     seen.complete(null);
@@ -79,8 +91,17 @@ class ClientThreadsTest {
                     seen.complete(t);
                 }
             });
+            release.countDown();
             assertInstanceOf(IllegalStateException.class, seen.get(5, TimeUnit.SECONDS));
             c.existsAsync("/z").thenCompose(s -> c.existsAsync("/w")).get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
