@@ -135,7 +135,7 @@ public final class BenchMain {
                                   [--ensemble 3] [--writers 2] [--server-jvm-opts "-Xmx512m"] [--work-dir DIR]
                                   [--keep-work-dir] [--json FILE] [--write-timeout-seconds 60]
                 defaults: 4 sessions x 32 in flight, 20000 ops/phase, 100-byte values, 3 rounds,
-                          warm-up min(5000, ops) ops/phase, phases create,set,get,delete,mixed
+                          warm-up min(30000, ops) ops/phase, phases create,set,get,delete,mixed
                 also: --progress-seconds 5, --stall-seconds 60, --session-timeout-ms 30000,
                       --ready-timeout-seconds 60 (compare)
                 phases:

@@ -26,7 +26,8 @@ final class CompareCommand {
     static final Set<String> FLAGS = Set.of("keep-work-dir");
     private static final int MAX_ROUNDS = 100;
     private static final int MAX_ENSEMBLE = 9;
-    private static final long DEFAULT_WARMUP_OPS = 5_000;
+    /** Ensemble members on a shared 2-core machine keep JIT-compiling for tens of thousands of ops. */
+    private static final long DEFAULT_WARMUP_OPS = 30_000;
 
     private CompareCommand() {
     }
