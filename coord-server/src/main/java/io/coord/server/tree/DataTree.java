@@ -95,7 +95,7 @@ public final class DataTree {
      */
     public List<String> children(String path) {
         Znode z = nodes.get(path);
-        return z == null ? null : new ArrayList<>(z.childNames());
+        return z == null ? null : z.childNames(path);
     }
 
     /** The node's ACL (immutable, shared), or null when there is no such node. */
@@ -131,21 +131,19 @@ public final class DataTree {
         if (start == null) {
             return 0;
         }
-        int count = 0;
-        Deque<Map.Entry<String, Znode>> todo = new ArrayDeque<>();
-        todo.push(Map.entry(path, start));
+        int[] count = {0};
+        Deque<Znode> todo = new ArrayDeque<>();
+        todo.push(start);
         while (!todo.isEmpty()) {
-            Map.Entry<String, Znode> e = todo.pop();
-            for (String name : e.getValue().childNames()) {
-                String childPath = PathRules.child(e.getKey(), name);
+            todo.pop().forEachChildPath(childPath -> {
                 Znode child = nodes.get(childPath);
-                count++;
+                count[0]++;
                 if (child != null && child.hasChildren()) {
-                    todo.push(Map.entry(childPath, child));
+                    todo.push(child);
                 }
-            }
+            });
         }
-        return count;
+        return count[0];
     }
 
     /**
@@ -316,7 +314,7 @@ public final class DataTree {
                     lastParentPath = parentPath;
                     lastParent = parent;
                 }
-                lastParent.addChild(d.name());
+                lastParent.addChild(path);
             }
         }
         if (!t.nodes.containsKey("/")) {
@@ -370,7 +368,7 @@ public final class DataTree {
         if (parent == null) {
             throw new IllegalArgumentException("node without parent: " + path);
         }
-        parent.addChild(PathRules.name(path));
+        parent.addChild(path);
     }
 
     /** The one primitive that changes a path's state (null = node absent). */
@@ -412,12 +410,12 @@ public final class DataTree {
 
     private void link(String path, Znode z) {
         nodes.put(path, z);
-        nodes.get(PathRules.parent(path)).addChild(PathRules.name(path));
+        nodes.get(PathRules.parent(path)).addChild(path);
     }
 
     private void unlink(String path) {
         nodes.remove(path);
-        nodes.get(PathRules.parent(path)).removeChild(PathRules.name(path));
+        nodes.get(PathRules.parent(path)).removeChild(path);
     }
 
     private void account(String path, Znode z) {

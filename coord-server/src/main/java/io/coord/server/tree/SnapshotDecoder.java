@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
  * loader sees exactly what a sequential decode would.
  */
 final class SnapshotDecoder implements AutoCloseable {
-    /** One decoded node: its path, its name within its parent, state and {@link NodeHash}. */
-    record Decoded(String path, String name, NodeState state, long hash) {
+    /** One decoded node: its path, state and {@link NodeHash}. */
+    record Decoded(String path, NodeState state, long hash) {
     }
 
     private static final int BATCH = 1024;
@@ -43,11 +43,9 @@ final class SnapshotDecoder implements AutoCloseable {
     static Decoded decode(String path, byte[] bytes, NodeCodec.AclCache acls) {
         PathRules.validate(path, false);
         NodeState s = NodeCodec.decode(bytes, acls);
-        String name = PathRules.name(path);
         // Strings cache their hash: computing it here takes it off the loading thread's map inserts.
         path.hashCode();
-        name.hashCode();
-        return new Decoded(path, name, s, NodeHash.of(path, s));
+        return new Decoded(path, s, NodeHash.of(path, s));
     }
 
     private void produce(Iterator<? extends Map.Entry<String, byte[]>> entries) {
