@@ -30,7 +30,7 @@ public final class Recovery {
                                          long serverId, byte[] secret) throws IOException {
         long started = System.nanoTime();
         Optional<Loaded> snap = snapshots.loadNewestValid(s -> {
-            DataTree t = DataTree.fromSnapshot(s.nodes(), s.nodeCount());
+            DataTree t = DataTree.fromSnapshot(sink -> s.forEachNodeBytes(sink::accept), s.nodeCount());
             SessionTracker restored = SessionTracker.restore(s.sessions(), clock, tickTimeMs, serverId, secret);
             return new Loaded(t, restored, s.zxid(), s.file().getFileName().toString());
         });

@@ -36,7 +36,7 @@ public final class MemberRecovery {
         long[] zxidOfSnapshot = {0};
         MemberState state = snapshots.loadNewestValid(s -> {
             zxidOfSnapshot[0] = s.zxid();
-            return MemberState.restore(DataTree.fromSnapshot(s.nodes(), s.nodeCount()), s.sessions(), clock,
+            return MemberState.restore(DataTree.fromSnapshot(sink -> s.forEachNodeBytes(sink::accept), s.nodeCount()), s.sessions(), clock,
                     tickTimeMs, myId, secret);
         }).orElseGet(() -> MemberState.empty(clock, tickTimeMs, myId, secret));
         long snapZxid = zxidOfSnapshot[0];

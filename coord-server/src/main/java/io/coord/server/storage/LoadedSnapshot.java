@@ -24,6 +24,12 @@ public final class LoadedSnapshot implements AutoCloseable {
     private final AutoCloseable resource;
     private boolean nodesTaken;
 
+    /** Receives one node; {@code bytes[offset, offset + length)} is valid only during the call. */
+    @FunctionalInterface
+    public interface NodeBytesConsumer {
+        void accept(String key, byte[] bytes, int offset, int length);
+    }
+
     LoadedSnapshot(Path file, long zxid, long nodeCount, byte[] sessions,
                    Iterator<Map.Entry<String, byte[]>> nodes, AutoCloseable resource) {
         this.file = file;
@@ -70,6 +76,22 @@ public final class LoadedSnapshot implements AutoCloseable {
         while (it.hasNext()) {
             Map.Entry<String, byte[]> e = it.next();
             action.accept(e.getKey(), e.getValue());
+        }
+    }
+
+    /**
+     * Streams every node to action in ascending key order without a copy of its bytes where the
+     * format allows (the range may be part of a reused buffer). Like {@link #nodes()}, once only.
+     */
+    public void forEachNodeBytes(NodeBytesConsumer action) {
+        Iterator<Map.Entry<String, byte[]>> it = nodes();
+        if (it instanceof SnapshotFile.Reader r) {
+            r.forEachRemaining(action);
+            return;
+        }
+        while (it.hasNext()) {
+            Map.Entry<String, byte[]> e = it.next();
+            action.accept(e.getKey(), e.getValue(), 0, e.getValue().length);
         }
     }
 

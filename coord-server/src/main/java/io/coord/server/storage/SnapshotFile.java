@@ -234,14 +234,30 @@ final class SnapshotFile {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            int keyLength = readLength();
-            String key = new String(payload, pos, keyLength, StandardCharsets.UTF_8);
-            pos += keyLength;
+            String key = readKey();
             int valueLength = readLength();
             byte[] value = Arrays.copyOfRange(payload, pos, pos + valueLength);
             pos += valueLength;
-            nodesRead++;
             return new AbstractMap.SimpleImmutableEntry<>(key, value);
+        }
+
+        /** Streams the remaining nodes without copying values: each is a range of the block buffer. */
+        void forEachRemaining(LoadedSnapshot.NodeBytesConsumer action) {
+            while (hasNext()) {
+                String key = readKey();
+                int valueLength = readLength();
+                int valueOffset = pos;
+                pos += valueLength;
+                action.accept(key, payload, valueOffset, valueLength);
+            }
+        }
+
+        private String readKey() {
+            int keyLength = readLength();
+            String key = new String(payload, pos, keyLength, StandardCharsets.UTF_8);
+            pos += keyLength;
+            nodesRead++;
+            return key;
         }
 
         /** Reads a length within the current block (its CRC already matched, so damage here is a bug). */

@@ -288,6 +288,11 @@ public final class DataTree {
 
     /** As {@link #fromSnapshot(Iterator)}, sizing the node map for {@code expectedNodes} up front. */
     public static DataTree fromSnapshot(Iterator<? extends Map.Entry<String, byte[]>> entries, long expectedNodes) {
+        return fromSnapshot(SnapshotSource.of(entries), expectedNodes);
+    }
+
+    /** As {@link #fromSnapshot(Iterator, long)}, reading the nodes from {@code source}. */
+    public static DataTree fromSnapshot(SnapshotSource source, long expectedNodes) {
         DataTree t = new DataTree((int) Math.min(Integer.MAX_VALUE / 2, expectedNodes));
         // Sorted input (every snapshot) lists a parent before its children and siblings together,
         // so most nodes link to the parent they follow without a map lookup; any other order still
@@ -295,7 +300,7 @@ public final class DataTree {
         List<String> unlinked = new ArrayList<>();
         String lastParentPath = null;
         Znode lastParent = null;
-        try (SnapshotDecoder decoder = new SnapshotDecoder(entries)) {
+        try (SnapshotDecoder decoder = new SnapshotDecoder(source)) {
             for (SnapshotDecoder.Decoded d = decoder.next(); d != null; d = decoder.next()) {
                 String path = d.path();
                 Znode z = t.insertLoaded(path, d.state(), d.hash());

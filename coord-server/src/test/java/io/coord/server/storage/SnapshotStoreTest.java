@@ -263,4 +263,21 @@ class SnapshotStoreTest {
         assertEquals(8L, store.loadNewestValid(LoadedSnapshot::zxid).orElseThrow());
         assertEquals(List.of(7L, 8L), store.listedZxids());
     }
+
+    @Test
+    void nodeBytesAreStreamedAcrossBlocksWithoutCopies() throws IOException {
+        SnapshotStore store = new SnapshotStore(snapDir);
+        TreeMap<String, byte[]> nodes = tree(20_000, 9);
+        nodes.put("/big", new byte[600_000]); // larger than a block: gets a block of its own
+        store.write(3, nodes.entrySet().iterator(), bytes("s"));
+        TreeMap<String, byte[]> loaded = store.loadNewestValid(snap -> {
+            TreeMap<String, byte[]> m = new TreeMap<>();
+            snap.forEachNodeBytes((key, buf, offset, length) ->
+                    m.put(key, java.util.Arrays.copyOfRange(buf, offset, offset + length)));
+            assertThrows(IllegalStateException.class, snap::nodes); // one pass only
+            return m;
+        }).orElseThrow();
+        assertEquals(nodes.keySet(), loaded.keySet());
+        nodes.forEach((k, v) -> assertArrayEquals(v, loaded.get(k), k));
+    }
 }
