@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Every state change goes through one primitive that (1) publishes the pre-image to an active
  * snapshot, (2) records an undo entry when an undo journal is open (used to prepare multi ops),
- * and (3) keeps the indexes, the ACL interner, the data size and the digest in step.
+ * and (3) keeps the indexes, the ACL interner, the data size and (once asked for) the digest in step.
  */
 public final class DataTree {
     public static final String ZOOKEEPER = "/zookeeper";
@@ -36,6 +36,12 @@ public final class DataTree {
     private final Set<String> ttls = new HashSet<>();
     private final AclInterner acls = new AclInterner();
     private long digest;
+    /**
+     * False until {@link #digest()} is first called: nothing on the serving path reads the digest,
+     * so hashing every node is put off until someone asks (loading a million-node snapshot then
+     * hashes nothing), and from then on kept up to date on every change.
+     */
+    private boolean digestTracked;
     private long dataSize;
     private volatile TreeSnapshot activeSnapshot;
     private List<Undo> undo;
@@ -159,8 +165,21 @@ public final class DataTree {
         return dataSize;
     }
 
-    /** Order-independent 64-bit digest of all paths and states, kept up to date on every change. */
+    /**
+     * Order-independent 64-bit digest of all paths and states. The first call hashes every node
+     * (O(n)); from then on the digest is kept up to date on every change.
+     */
     public long digest() {
+        if (!digestTracked) {
+            long d = 0;
+            for (Map.Entry<String, Znode> e : nodes.entrySet()) {
+                Znode z = e.getValue();
+                z.hash = NodeHash.of(e.getKey(), z.state);
+                d += z.hash;
+            }
+            digest = d;
+            digestTracked = true;
+        }
         return digest;
     }
 
@@ -303,7 +322,7 @@ public final class DataTree {
         try (SnapshotDecoder decoder = new SnapshotDecoder(source)) {
             for (SnapshotDecoder.Decoded d = decoder.next(); d != null; d = decoder.next()) {
                 String path = d.path();
-                Znode z = t.insertLoaded(path, d.state(), d.hash());
+                Znode z = t.insertLoaded(path, d.state());
                 if (path.length() == 1) {
                     continue; // "/"
                 }
@@ -345,18 +364,12 @@ public final class DataTree {
         return new IllegalStateException("tree inconsistency: " + what);
     }
 
-    private void insertLoaded(String path, NodeState s) {
-        insertLoaded(path, s, NodeHash.of(path, s));
-    }
-
-    /** Adds a loaded node whose {@link NodeHash} is already known (equal ACL lists hash equally). */
-    private Znode insertLoaded(String path, NodeState s, long hash) {
+    private Znode insertLoaded(String path, NodeState s) {
         Znode z = new Znode(s.withAclInstance(acls.acquire(s.acl())));
         if (nodes.putIfAbsent(path, z) != null) {
             throw new IllegalArgumentException("duplicate path in snapshot: " + path);
         }
-        z.hash = hash;
-        accountHashed(path, z);
+        account(path, z);
         return z;
     }
 
@@ -424,13 +437,11 @@ public final class DataTree {
     }
 
     private void account(String path, Znode z) {
-        z.hash = NodeHash.of(path, z.state);
-        accountHashed(path, z);
-    }
-
-    private void accountHashed(String path, Znode z) {
         NodeState s = z.state;
-        digest += z.hash;
+        if (digestTracked) {
+            z.hash = NodeHash.of(path, s);
+            digest += z.hash;
+        }
         dataSize += path.length() + s.dataLength();
         long owner = s.ephemeralOwner();
         if (EphemeralOwner.isContainer(owner)) {
@@ -444,7 +455,9 @@ public final class DataTree {
 
     private void unaccount(String path, Znode z) {
         NodeState s = z.state;
-        digest -= z.hash;
+        if (digestTracked) {
+            digest -= z.hash;
+        }
         dataSize -= path.length() + s.dataLength();
         acls.release(s.acl());
         long owner = s.ephemeralOwner();

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Streams snapshot entries through the per-node work that needs no tree state (path validation,
- * decoding, hashing) on a second thread, so on a multi-core machine it overlaps with the map
+ * decoding) on a second thread, so on a multi-core machine it overlaps with the map
  * inserts of the loading thread. Batches keep the hand-off cost per node small; the bounded queue
  * keeps at most a few batches in memory. The source is read on that thread too. Entries come out in
  * input order, and a failure (bad path, bad bytes, an error of the source) is rethrown by
@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
  * would.
  */
 final class SnapshotDecoder implements AutoCloseable {
-    /** One decoded node: its path, state and {@link NodeHash}. */
-    record Decoded(String path, NodeState state, long hash) {
+    /** One decoded node: its path and state. */
+    record Decoded(String path, NodeState state) {
     }
 
     private static final int BATCH = 1024;
@@ -44,7 +44,7 @@ final class SnapshotDecoder implements AutoCloseable {
         NodeState s = NodeCodec.decode(bytes, offset, length, acls);
         // Strings cache their hash: computing it here takes it off the loading thread's map inserts.
         path.hashCode();
-        return new Decoded(path, s, NodeHash.of(path, s));
+        return new Decoded(path, s);
     }
 
     /** Thrown inside the source's loop to stop it once the loader has gone away. */

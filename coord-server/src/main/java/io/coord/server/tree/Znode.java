@@ -10,7 +10,10 @@ import java.util.function.Consumer;
  */
 final class Znode {
     volatile NodeState state;
-    /** NodeHash of (path, state), so a change subtracts the old hash without rehashing data. */
+    /**
+     * NodeHash of (path, state) while the tree tracks its digest, so a change subtracts the old
+     * hash without rehashing data; 0 before that.
+     */
     long hash;
     /** Null while the node has no children: most znodes are leaves. */
     private ChildPaths children;

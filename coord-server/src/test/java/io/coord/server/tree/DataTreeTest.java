@@ -1,6 +1,7 @@
 package io.coord.server.tree;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -237,5 +238,26 @@ class DataTreeTest {
             out.add(new AbstractMap.SimpleImmutableEntry<>((String) kv[i], (byte[]) kv[i + 1]));
         }
         return out.iterator();
+    }
+
+    @Test
+    void digestIsComputedOnFirstUseThenKeptUpToDate() {
+        DataTree t = new DataTree();
+        t.createNode("/a", D, Acl.OPEN_ACL_UNSAFE, 0, 1, 10, 1000);
+        long before = t.digest(); // starts tracking
+        assertEquals(t.computeDigest(), before);
+        t.createNode("/a/b", D, Acl.OPEN_ACL_UNSAFE, 0, 1, 11, 1100);
+        t.setData("/a", new byte[7], 1, 12, 1200);
+        t.setAcl("/a/b", Acl.READ_ACL_UNSAFE, 1);
+        t.deleteNode("/a/b", 13);
+        assertEquals(t.computeDigest(), t.digest());
+        t.beginUndo();
+        t.createNode("/c", D, Acl.OPEN_ACL_UNSAFE, 0, 3, 14, 1300);
+        t.rollbackUndo();
+        assertEquals(t.computeDigest(), t.digest());
+        t.deleteNode("/a", 15);
+        t.createNode("/a", D, Acl.OPEN_ACL_UNSAFE, 0, 2, 10, 1000);
+        assertFalse(before == t.digest(), "pzxid and cversion of / changed");
+        assertEquals(t.computeDigest(), t.digest());
     }
 }
