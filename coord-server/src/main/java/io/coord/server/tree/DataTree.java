@@ -317,26 +317,20 @@ public final class DataTree {
         // so most nodes link to the parent they follow without a map lookup; any other order still
         // works through the deferred list, linked once every node is in.
         List<String> unlinked = new ArrayList<>();
-        String lastParentPath = null;
         Znode lastParent = null;
-        try (SnapshotDecoder decoder = new SnapshotDecoder(source)) {
+        try (SnapshotDecoder decoder = new SnapshotDecoder(source, t.nodes)) {
             for (SnapshotDecoder.Decoded d = decoder.next(); d != null; d = decoder.next()) {
                 String path = d.path();
-                Znode z = t.insertLoaded(path, d.state());
+                t.accountLoaded(path, d);
                 if (path.length() == 1) {
                     continue; // "/"
                 }
-                int slash = path.lastIndexOf('/');
-                if (lastParent == null || slash != (lastParentPath.length() == 1 ? 0 : lastParentPath.length())
-                        || !path.startsWith(lastParentPath)) {
-                    String parentPath = slash == 0 ? "/" : path.substring(0, slash);
-                    Znode parent = t.nodes.get(parentPath);
-                    if (parent == null) {
+                if (lastParent == null || !d.sameParent()) {
+                    lastParent = t.nodes.get(PathRules.parent(path));
+                    if (lastParent == null) {
                         unlinked.add(path);
                         continue;
                     }
-                    lastParentPath = parentPath;
-                    lastParent = parent;
                 }
                 lastParent.addChild(path);
             }
@@ -436,14 +430,20 @@ public final class DataTree {
         nodes.get(PathRules.parent(path)).removeChild(path);
     }
 
-    private void account(String path, Znode z) {
-        NodeState s = z.state;
-        if (digestTracked) {
-            z.hash = NodeHash.of(path, s);
-            digest += z.hash;
+    /** {@link #account} for a node the snapshot decoder created, from what it precomputed. */
+    private void accountLoaded(String path, SnapshotDecoder.Decoded d) {
+        List<Acl> shared = acls.acquire(d.acl());
+        if (shared != d.acl()) {
+            d.node().state = d.node().state.withAclInstance(shared);
         }
-        dataSize += path.length() + s.dataLength();
-        long owner = s.ephemeralOwner();
+        dataSize += d.accountedBytes();
+        long owner = d.owner();
+        if (owner != 0) {
+            indexOwned(path, owner);
+        }
+    }
+
+    private void indexOwned(String path, long owner) {
         if (EphemeralOwner.isContainer(owner)) {
             containers.add(path);
         } else if (EphemeralOwner.isTtl(owner)) {
@@ -451,6 +451,16 @@ public final class DataTree {
         } else if (owner != 0) {
             ephemerals.computeIfAbsent(owner, k -> new HashSet<>()).add(path);
         }
+    }
+
+    private void account(String path, Znode z) {
+        NodeState s = z.state;
+        if (digestTracked) {
+            z.hash = NodeHash.of(path, s);
+            digest += z.hash;
+        }
+        dataSize += path.length() + s.dataLength();
+        indexOwned(path, s.ephemeralOwner());
     }
 
     private void unaccount(String path, Znode z) {

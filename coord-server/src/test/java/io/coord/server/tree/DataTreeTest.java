@@ -260,4 +260,34 @@ class DataTreeTest {
         assertFalse(before == t.digest(), "pzxid and cversion of / changed");
         assertEquals(t.computeDigest(), t.digest());
     }
+
+    @Test
+    void fromSnapshotLinksSiblingRunsInSortedAndShuffledOrder() {
+        DataTree t = new DataTree();
+        long zxid = 1;
+        for (int p = 0; p < 12; p++) {
+            String parent = "/p" + p;
+            t.createNode(parent, D, Acl.OPEN_ACL_UNSAFE, 0, p, zxid++, 0);
+            for (int c = 0; c < 40; c++) {
+                // names that share prefixes with other parents ("/p1" vs "/p10") and nested levels
+                String child = parent + "/n" + c;
+                t.createNode(child, D, Acl.OPEN_ACL_UNSAFE, c % 7 == 0 ? 5 : 0, c, zxid++, 0);
+                if (c % 9 == 0) {
+                    t.createNode(child + "/g", D, Acl.READ_ACL_UNSAFE, 0, 0, zxid++, 0);
+                }
+            }
+        }
+        List<Map.Entry<String, byte[]>> sorted = new ArrayList<>();
+        for (String p : t.sortedPaths()) {
+            sorted.add(new AbstractMap.SimpleImmutableEntry<>(p, NodeCodec.encode(t.node(p))));
+        }
+        TreeAssert.assertSameTree(t, DataTree.fromSnapshot(sorted.iterator(), sorted.size()));
+        List<Map.Entry<String, byte[]>> shuffled = new ArrayList<>(sorted);
+        Collections.shuffle(shuffled, new java.util.Random(5));
+        DataTree loaded = DataTree.fromSnapshot(shuffled.iterator());
+        TreeAssert.assertSameTree(t, loaded);
+        assertEquals(t.ephemerals(5), loaded.ephemerals(5));
+        assertEquals(t.approximateDataSize(), loaded.approximateDataSize());
+        assertEquals(t.aclCacheSize(), loaded.aclCacheSize());
+    }
 }
