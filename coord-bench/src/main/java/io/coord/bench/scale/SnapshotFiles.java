@@ -16,12 +16,12 @@ import java.util.stream.Stream;
 
 /**
  * Where each server keeps its snapshots and how it says one is finished.
- * Coord: {@code dataDir/version-1/snapshot.<zxid hex>.mapdb}, finished when its log says
+ * Coord: {@code dataDir/version-1/snapshot.<zxid hex>.snap} ({@code .mapdb} before), finished when its log says
  * "snapshot at zxid 0x... written in N ms". ZooKeeper: {@code dataDir/version-2/snapshot.<zxid hex>},
  * finished when {@code mntr}'s {@code zk_cnt_snapshottime} counts it ({@code zk_sum_snapshottime}, ms).
  */
 final class SnapshotFiles {
-    private static final Pattern FILE = Pattern.compile("snapshot\\.([0-9a-fA-F]+)(\\.mapdb)?");
+    private static final Pattern FILE = Pattern.compile("snapshot\\.([0-9a-fA-F]+)(\\.snap|\\.mapdb)?");
     private static final Pattern COORD_WRITTEN = Pattern.compile("snapshot at zxid 0x([0-9a-fA-F]+) written in (\\d+) ms");
 
     /** One snapshot file: the zxid from its name and its size. */

@@ -3,7 +3,6 @@ package io.coord.server.durability;
 import io.coord.server.pipeline.RecoveredState;
 import io.coord.server.session.Clock;
 import io.coord.server.session.SessionTracker;
-import io.coord.server.storage.LoadedSnapshot;
 import io.coord.server.storage.SnapshotStore;
 import io.coord.server.storage.TxnLog;
 import io.coord.server.tree.DataTree;
@@ -30,25 +29,17 @@ public final class Recovery {
     public static RecoveredState recover(SnapshotStore snapshots, TxnLog log, Clock clock, int tickTimeMs,
                                          long serverId, byte[] secret) throws IOException {
         long started = System.nanoTime();
-        DataTree tree;
-        SessionTracker sessions;
-        long snapZxid;
-        Optional<LoadedSnapshot> snap = snapshots.loadNewestValid();
-        long opened = System.nanoTime();
-        if (snap.isPresent()) {
-            try (LoadedSnapshot s = snap.get()) {
-                tree = DataTree.fromSnapshot(s.nodes(), s.nodeCount());
-                sessions = SessionTracker.restore(s.sessions(), clock, tickTimeMs, serverId, secret);
-                snapZxid = s.zxid();
-                LOG.info("loaded snapshot {} ({} nodes, zxid 0x{}; verify+open {} ms, tree {} ms)",
-                        s.file().getFileName(), tree.nodeCount(), Long.toHexString(snapZxid),
-                        (opened - started) / 1_000_000, (System.nanoTime() - opened) / 1_000_000);
-            }
-        } else {
-            tree = new DataTree();
-            sessions = new SessionTracker(clock, tickTimeMs, serverId, secret);
-            snapZxid = 0;
-        }
+        Optional<Loaded> snap = snapshots.loadNewestValid(s -> {
+            DataTree t = DataTree.fromSnapshot(sink -> s.forEachNodeBytes(sink::accept), s.nodeCount());
+            SessionTracker restored = SessionTracker.restore(s.sessions(), clock, tickTimeMs, serverId, secret);
+            return new Loaded(t, restored, s.zxid(), s.file().getFileName().toString());
+        });
+        DataTree tree = snap.map(Loaded::tree).orElseGet(DataTree::new);
+        SessionTracker sessions = snap.isPresent() ? snap.get().sessions()
+                : new SessionTracker(clock, tickTimeMs, serverId, secret);
+        long snapZxid = snap.map(Loaded::zxid).orElse(0L);
+        snap.ifPresent(s -> LOG.info("loaded snapshot {} ({} nodes, zxid 0x{}; read, checked and built in {} ms)",
+                s.fileName(), tree.nodeCount(), Long.toHexString(snapZxid), (System.nanoTime() - started) / 1_000_000));
         if (log.firstZxid() > 0 && log.firstZxid() > snapZxid + 1) {
             throw new IOException("the txn log starts at zxid 0x" + Long.toHexString(log.firstZxid())
                     + " but the newest valid snapshot ends at 0x" + Long.toHexString(snapZxid)
@@ -73,6 +64,9 @@ public final class Recovery {
                 sessions.size(), Long.toHexString(last[0]), replayed[0], (System.nanoTime() - replayStarted) / 1_000_000,
                 (System.nanoTime() - started) / 1_000_000);
         return new RecoveredState(tree, sessions, last[0]);
+    }
+
+    private record Loaded(DataTree tree, SessionTracker sessions, long zxid, String fileName) {
     }
 
     private static void trackSession(SessionTracker sessions, TxnEntry e) {

@@ -2,7 +2,6 @@ package io.coord.server.quorum;
 
 import io.coord.server.pipeline.MemberState;
 import io.coord.server.session.Clock;
-import io.coord.server.storage.LoadedSnapshot;
 import io.coord.server.storage.MetaStore;
 import io.coord.server.storage.SnapshotStore;
 import io.coord.server.storage.TxnLog;
@@ -12,7 +11,6 @@ import io.coord.server.zab.RecoveredState;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,19 +33,13 @@ public final class MemberRecovery {
     public static Recovered recover(SnapshotStore snapshots, TxnLog log, MetaStore meta, Clock clock,
                                     int tickTimeMs, long myId, byte[] secret) throws IOException {
         QuorumStorage.finishInterruptedInstall(meta, snapshots, log);
-        MemberState state;
-        long snapZxid;
-        Optional<LoadedSnapshot> snap = snapshots.loadNewestValid();
-        if (snap.isPresent()) {
-            try (LoadedSnapshot s = snap.get()) {
-                state = MemberState.restore(DataTree.fromSnapshot(s.nodes()), s.sessions(), clock, tickTimeMs,
-                        myId, secret);
-                snapZxid = s.zxid();
-            }
-        } else {
-            state = MemberState.empty(clock, tickTimeMs, myId, secret);
-            snapZxid = 0;
-        }
+        long[] zxidOfSnapshot = {0};
+        MemberState state = snapshots.loadNewestValid(s -> {
+            zxidOfSnapshot[0] = s.zxid();
+            return MemberState.restore(DataTree.fromSnapshot(sink -> s.forEachNodeBytes(sink::accept), s.nodeCount()), s.sessions(), clock,
+                    tickTimeMs, myId, secret);
+        }).orElseGet(() -> MemberState.empty(clock, tickTimeMs, myId, secret));
+        long snapZxid = zxidOfSnapshot[0];
         List<LogEntry> entries = new ArrayList<>();
         log.replay(snapZxid, (zxid, bytes) -> entries.add(new LogEntry(zxid, bytes)));
         long[] epochs = QuorumStorage.readEpochs(meta);

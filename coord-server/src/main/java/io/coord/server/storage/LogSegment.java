@@ -1,11 +1,7 @@
 package io.coord.server.storage;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -96,8 +92,7 @@ final class LogSegment {
     static ScanResult scan(Path file, long nameZxid, long previousLastZxid, boolean last) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
-            DataInputStream in = new DataInputStream(
-                    new BufferedInputStream(Channels.newInputStream(ch), 1 << 16));
+            ChannelReader in = new ChannelReader(ch);
             String headerProblem = size < HEADER_BYTES ? "short header" : checkHeader(in, nameZxid);
             if (headerProblem != null) {
                 if (last && size <= HEADER_BYTES) {
@@ -109,7 +104,7 @@ final class LogSegment {
         }
     }
 
-    private static String checkHeader(DataInputStream in, long nameZxid) throws IOException {
+    private static String checkHeader(ChannelReader in, long nameZxid) throws IOException {
         byte[] header = new byte[HEADER_BYTES];
         in.readFully(header);
         ByteBuffer buf = ByteBuffer.wrap(header);
@@ -130,7 +125,7 @@ final class LogSegment {
         return null;
     }
 
-    private static ScanResult scanRecords(Path file, FileChannel ch, DataInputStream in, long size,
+    private static ScanResult scanRecords(Path file, FileChannel ch, ChannelReader in, long size,
                                           long nameZxid, long previousLastZxid, boolean last) throws IOException {
         long pos = HEADER_BYTES;
         long prevZxid = previousLastZxid;
@@ -194,7 +189,7 @@ final class LogSegment {
         return null;
     }
 
-    private static boolean crcMatches(InputStream in, int txnBytes, long zxid, int storedCrc, CRC32C crc,
+    private static boolean crcMatches(ChannelReader in, int txnBytes, long zxid, int storedCrc, CRC32C crc,
                                       byte[] scratch) throws IOException {
         crc.reset();
         ByteBuffer zx = ByteBuffer.allocate(8).putLong(0, zxid);

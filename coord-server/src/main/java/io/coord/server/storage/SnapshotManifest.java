@@ -16,7 +16,7 @@ import java.util.zip.CRC32C;
  * <p>Text, one line per snapshot, oldest first:
  * <pre>
  * coord-snapshot-manifest 1
- * snapshot.&lt;zxid hex&gt;.mapdb &lt;size bytes&gt; &lt;crc32c hex&gt;
+ * snapshot.&lt;zxid hex&gt;.snap &lt;size bytes&gt; &lt;crc32c hex&gt;     (or .mapdb, written by earlier versions)
  * crc32c &lt;crc32c hex of every preceding byte&gt;
  * </pre>
  */
@@ -27,7 +27,9 @@ final class SnapshotManifest {
     private static final String CRC_PREFIX = "crc32c ";
     private static final int MAX_BYTES = 1 << 20;
     static final String SNAPSHOT_PREFIX = "snapshot.";
-    static final String SNAPSHOT_SUFFIX = ".mapdb";
+    static final String SNAPSHOT_SUFFIX = SnapshotFile.SUFFIX;
+    /** Snapshots written by earlier versions (MapDB files), still read. */
+    static final String MAPDB_SUFFIX = ".mapdb";
 
     record Entry(String fileName, long zxid, long sizeBytes, int crc32c) {
     }
@@ -42,8 +44,9 @@ final class SnapshotManifest {
     /** The zxid in a snapshot file name, or -1 if the name is not a snapshot's. */
     static long parseZxid(String name) {
         int hexStart = SNAPSHOT_PREFIX.length();
-        if (!name.startsWith(SNAPSHOT_PREFIX) || !name.endsWith(SNAPSHOT_SUFFIX)
-                || name.length() != hexStart + 16 + SNAPSHOT_SUFFIX.length()) {
+        String suffix = name.endsWith(MAPDB_SUFFIX) ? MAPDB_SUFFIX : SNAPSHOT_SUFFIX;
+        if (!name.startsWith(SNAPSHOT_PREFIX) || !name.endsWith(suffix)
+                || name.length() != hexStart + 16 + suffix.length()) {
             return -1;
         }
         try {

@@ -17,16 +17,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Immutable snapshot files under snapDir/version-1. Each snapshot is a fresh MapDB file
- * {@code snapshot.<zxid hex>.mapdb} holding a BTreeMap of node key to opaque node bytes
- * (bulk-loaded from sorted input), the opaque sessions blob and the zxid. A snapshot counts only
- * once {@code snapshots.manifest} lists it with its size and whole-file CRC32C; a file the
- * manifest does not list is garbage from a crash and is ignored, which is safe because the log is
- * purged only up to a snapshot the manifest lists.
+ * Immutable snapshot files under snapDir/version-1. A snapshot is written as
+ * {@code snapshot.<zxid hex>.snap} in the streaming format of {@link SnapshotFile} (node key to
+ * opaque node bytes in key order, the opaque sessions blob and the zxid, every block with its
+ * CRC32C). Snapshots of earlier versions, MapDB files {@code snapshot.<zxid hex>.mapdb}, are
+ * still read. A snapshot counts only once {@code snapshots.manifest} lists it with its size and
+ * whole-file CRC32C; a file the manifest does not list is garbage from a crash and is ignored,
+ * which is safe because the log is purged only up to a snapshot the manifest lists.
  *
  * <p>Not thread-safe: the snapshot thread calls write and purge; recovery calls loadNewestValid
- * before that thread starts. MapDB is used without its transactions, so a file is never opened for
- * writing once it is complete.
+ * before that thread starts.
  */
 public final class SnapshotStore {
 
@@ -73,27 +73,9 @@ public final class SnapshotStore {
         Files.deleteIfExists(tmp);
         Files.deleteIfExists(target); // an unlisted file is a leftover of a crashed write
         long startNs = System.nanoTime();
-        long nodeCount = buildFile(tmp, zxid, sortedNodes, sessions);
-        long builtNs = System.nanoTime();
-        StorageFiles.forceFile(tmp);
-        int crc = StorageFiles.crc32cOfFile(tmp);
-        long size = Files.size(tmp);
-        Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        StorageFiles.fsyncDirectory(dir);
-        entries.add(new SnapshotManifest.Entry(name, zxid, size, crc));
-        SnapshotManifest.write(dir, entries);
-        LOG.info("Wrote snapshot {} ({} nodes, {} bytes; build {} ms, force+checksum+manifest {} ms)", name,
-                nodeCount, size, (builtNs - startNs) / 1_000_000, (System.nanoTime() - builtNs) / 1_000_000);
-        return target;
-    }
-
-    private static long buildFile(Path tmp, long zxid, Iterator<Map.Entry<String, byte[]>> sortedNodes,
-                                  byte[] sessions) {
-        DB db = DBMaker.fileDB(tmp.toFile()).fileMmapEnableIfSupported().make();
-        try {
-            DB.TreeMapSink<String, byte[]> sink =
-                    db.treeMap(NODES, Serializer.STRING, Serializer.BYTE_ARRAY).createFromSink();
-            long count = 0;
+        long[] sizeAndCrc;
+        long nodeCount;
+        try (SnapshotFile.Writer out = new SnapshotFile.Writer(tmp, zxid, sessions)) {
             String previous = null;
             while (sortedNodes.hasNext()) {
                 Map.Entry<String, byte[]> e = sortedNodes.next();
@@ -101,23 +83,77 @@ public final class SnapshotStore {
                     throw new IllegalArgumentException("snapshot keys not strictly ascending: '"
                             + previous + "' then '" + e.getKey() + "'");
                 }
-                sink.put(e.getKey(), e.getValue());
+                out.add(e.getKey(), e.getValue());
                 previous = e.getKey();
-                count++;
             }
-            sink.create();
-            db.atomicLong(ZXID, zxid).create();
-            db.atomicLong(NODE_COUNT, count).create();
-            db.atomicVar(SESSIONS, Serializer.BYTE_ARRAY, sessions).create();
-            return count;
-        } finally {
-            db.close();
+            sizeAndCrc = out.finish();
+            nodeCount = out.nodeCount();
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
         }
+        long builtNs = System.nanoTime();
+        StorageFiles.forceFile(tmp);
+        Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        StorageFiles.fsyncDirectory(dir);
+        entries.add(new SnapshotManifest.Entry(name, zxid, sizeAndCrc[0], (int) sizeAndCrc[1]));
+        SnapshotManifest.write(dir, entries);
+        LOG.info("Wrote snapshot {} ({} nodes, {} bytes; write {} ms, force+manifest {} ms)", name,
+                nodeCount, sizeAndCrc[0], (builtNs - startNs) / 1_000_000, (System.nanoTime() - builtNs) / 1_000_000);
+        return target;
+    }
+
+    /** Loads a snapshot into some state: called once per snapshot tried, newest first. */
+    @FunctionalInterface
+    public interface SnapshotLoader<T> {
+        T load(LoadedSnapshot snapshot) throws IOException;
     }
 
     /**
-     * Opens the newest snapshot in the manifest whose size and whole-file CRC32C match and which
-     * opens cleanly, falling back to older ones with a warning.
+     * Loads the newest valid snapshot in one pass: a streaming-format file is checked while the
+     * loader reads it (block CRCs, node count, the manifest's whole-file CRC32C), so damage found
+     * part-way throws away what the loader built and the next older snapshot is tried, with a
+     * warning. A loader failure that is not damage of the file propagates.
+     *
+     * @return empty only if the manifest lists no snapshot
+     * @throws CorruptFileException if the manifest is damaged, or lists snapshots but none is
+     *     valid: the log may already be purged past them, so starting empty would lose data
+     */
+    public <T> Optional<T> loadNewestValid(SnapshotLoader<T> loader) throws IOException {
+        List<SnapshotManifest.Entry> entries = SnapshotManifest.read(dir);
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            SnapshotManifest.Entry entry = entries.get(i);
+            String problem = isMapDb(entry) ? verify(entry) : verifySize(entry);
+            if (problem == null) {
+                LoadedSnapshot snap = null;
+                try {
+                    snap = open(entry);
+                } catch (RuntimeException | IOException e) {
+                    problem = "cannot be opened: " + e;
+                }
+                if (snap != null) {
+                    try (LoadedSnapshot s = snap) {
+                        T loaded = loader.load(s);
+                        s.finishVerification();
+                        return Optional.of(loaded);
+                    } catch (SnapshotFile.CorruptSnapshotException e) {
+                        problem = e.getMessage();
+                    }
+                }
+            }
+            LOG.warn("Skipping snapshot {}: {}", entry.fileName(), problem);
+        }
+        if (!entries.isEmpty()) {
+            throw new CorruptFileException(dir.resolve(SnapshotManifest.FILE_NAME), -1,
+                    "none of the " + entries.size() + " snapshots it lists is valid");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Opens the newest snapshot in the manifest whose size and whole-file CRC32C match (checked in
+     * a separate pass over the file first) and which opens cleanly, falling back to older ones with
+     * a warning. Start-up uses {@link #loadNewestValid(SnapshotLoader)}, which checks while reading.
      *
      * @return empty only if the manifest lists no snapshot
      * @throws CorruptFileException if the manifest is damaged, or lists snapshots but none is
@@ -144,25 +180,35 @@ public final class SnapshotStore {
         return Optional.empty();
     }
 
-    /** Null if the file matches its manifest entry, else what is wrong. */
-    private String verify(SnapshotManifest.Entry entry) throws IOException {
+    private static boolean isMapDb(SnapshotManifest.Entry entry) {
+        return entry.fileName().endsWith(SnapshotManifest.MAPDB_SUFFIX);
+    }
+
+    /** Null if the file has the size its manifest entry gives, else what is wrong. */
+    private String verifySize(SnapshotManifest.Entry entry) throws IOException {
         Path file = dir.resolve(entry.fileName());
         if (!Files.exists(file)) {
             return "file is missing";
         }
         long size = Files.size(file);
-        if (size != entry.sizeBytes()) {
-            return "size " + size + " differs from manifest " + entry.sizeBytes();
+        return size == entry.sizeBytes() ? null : "size " + size + " differs from manifest " + entry.sizeBytes();
+    }
+
+    /** Null if the file matches its manifest entry (size and whole-file CRC32C), else what is wrong. */
+    private String verify(SnapshotManifest.Entry entry) throws IOException {
+        String problem = verifySize(entry);
+        if (problem == null && StorageFiles.crc32cOfFile(dir.resolve(entry.fileName())) != entry.crc32c()) {
+            problem = "whole-file CRC32C mismatch";
         }
-        int crc = StorageFiles.crc32cOfFile(file);
-        if (crc != entry.crc32c()) {
-            return "whole-file CRC32C mismatch";
-        }
-        return null;
+        return problem;
     }
 
     private LoadedSnapshot open(SnapshotManifest.Entry entry) throws IOException {
         Path file = dir.resolve(entry.fileName());
+        if (!isMapDb(entry)) {
+            SnapshotFile.Reader r = SnapshotFile.open(file, entry.zxid(), entry.crc32c());
+            return new LoadedSnapshot(file, r.zxid(), r.nodeCount(), r.sessions(), r, r);
+        }
         DB db = DBMaker.fileDB(file.toFile()).readOnly().fileMmapEnableIfSupported().make();
         try {
             BTreeMap<String, byte[]> nodes = db.treeMap(NODES, Serializer.STRING, Serializer.BYTE_ARRAY).open();
@@ -172,7 +218,12 @@ public final class SnapshotStore {
             if (zxid != entry.zxid()) {
                 throw new CorruptFileException(file, -1, "holds zxid " + Long.toHexString(zxid));
             }
-            return new LoadedSnapshot(file, db, nodes, zxid, count, sessions == null ? new byte[0] : sessions);
+            return new LoadedSnapshot(file, zxid, count, sessions == null ? new byte[0] : sessions,
+                    nodes.entryIterator(), () -> {
+                        if (!db.isClosed()) {
+                            db.close();
+                        }
+                    });
         } catch (RuntimeException | IOException e) {
             db.close();
             throw e;

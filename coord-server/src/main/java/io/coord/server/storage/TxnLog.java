@@ -1,10 +1,7 @@
 package io.coord.server.storage;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -244,7 +241,7 @@ public final class TxnLog implements AutoCloseable {
     private void readSegment(LogSegment seg, long afterZxid, TxnConsumer consumer) throws IOException {
         try (FileChannel ch = FileChannel.open(seg.file, StandardOpenOption.READ)) {
             ch.position(LogSegment.HEADER_BYTES);
-            DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch), 1 << 16));
+            ChannelReader in = new ChannelReader(ch);
             long pos = LogSegment.HEADER_BYTES;
             while (pos < seg.endOffset) {
                 int length = in.readInt();

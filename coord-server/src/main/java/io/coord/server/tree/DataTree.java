@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Every state change goes through one primitive that (1) publishes the pre-image to an active
  * snapshot, (2) records an undo entry when an undo journal is open (used to prepare multi ops),
- * and (3) keeps the indexes, the ACL interner, the data size and the digest in step.
+ * and (3) keeps the indexes, the ACL interner, the data size and (once asked for) the digest in step.
  */
 public final class DataTree {
     public static final String ZOOKEEPER = "/zookeeper";
@@ -36,6 +36,12 @@ public final class DataTree {
     private final Set<String> ttls = new HashSet<>();
     private final AclInterner acls = new AclInterner();
     private long digest;
+    /**
+     * False until {@link #digest()} is first called: nothing on the serving path reads the digest,
+     * so hashing every node is put off until someone asks (loading a million-node snapshot then
+     * hashes nothing), and from then on kept up to date on every change.
+     */
+    private boolean digestTracked;
     private long dataSize;
     private volatile TreeSnapshot activeSnapshot;
     private List<Undo> undo;
@@ -95,7 +101,7 @@ public final class DataTree {
      */
     public List<String> children(String path) {
         Znode z = nodes.get(path);
-        return z == null ? null : new ArrayList<>(z.childNames());
+        return z == null ? null : z.childNames(path);
     }
 
     /** The node's ACL (immutable, shared), or null when there is no such node. */
@@ -131,21 +137,19 @@ public final class DataTree {
         if (start == null) {
             return 0;
         }
-        int count = 0;
-        Deque<Map.Entry<String, Znode>> todo = new ArrayDeque<>();
-        todo.push(Map.entry(path, start));
+        int[] count = {0};
+        Deque<Znode> todo = new ArrayDeque<>();
+        todo.push(start);
         while (!todo.isEmpty()) {
-            Map.Entry<String, Znode> e = todo.pop();
-            for (String name : e.getValue().childNames()) {
-                String childPath = PathRules.child(e.getKey(), name);
+            todo.pop().forEachChildPath(childPath -> {
                 Znode child = nodes.get(childPath);
-                count++;
+                count[0]++;
                 if (child != null && child.hasChildren()) {
-                    todo.push(Map.entry(childPath, child));
+                    todo.push(child);
                 }
-            }
+            });
         }
-        return count;
+        return count[0];
     }
 
     /**
@@ -161,8 +165,21 @@ public final class DataTree {
         return dataSize;
     }
 
-    /** Order-independent 64-bit digest of all paths and states, kept up to date on every change. */
+    /**
+     * Order-independent 64-bit digest of all paths and states. The first call hashes every node
+     * (O(n)); from then on the digest is kept up to date on every change.
+     */
     public long digest() {
+        if (!digestTracked) {
+            long d = 0;
+            for (Map.Entry<String, Znode> e : nodes.entrySet()) {
+                Znode z = e.getValue();
+                z.hash = NodeHash.of(e.getKey(), z.state);
+                d += z.hash;
+            }
+            digest = d;
+            digestTracked = true;
+        }
         return digest;
     }
 
@@ -290,33 +307,32 @@ public final class DataTree {
 
     /** As {@link #fromSnapshot(Iterator)}, sizing the node map for {@code expectedNodes} up front. */
     public static DataTree fromSnapshot(Iterator<? extends Map.Entry<String, byte[]>> entries, long expectedNodes) {
+        return fromSnapshot(SnapshotSource.of(entries), expectedNodes);
+    }
+
+    /** As {@link #fromSnapshot(Iterator, long)}, reading the nodes from {@code source}. */
+    public static DataTree fromSnapshot(SnapshotSource source, long expectedNodes) {
         DataTree t = new DataTree((int) Math.min(Integer.MAX_VALUE / 2, expectedNodes));
         // Sorted input (every snapshot) lists a parent before its children and siblings together,
         // so most nodes link to the parent they follow without a map lookup; any other order still
         // works through the deferred list, linked once every node is in.
         List<String> unlinked = new ArrayList<>();
-        String lastParentPath = null;
         Znode lastParent = null;
-        try (SnapshotDecoder decoder = new SnapshotDecoder(entries)) {
+        try (SnapshotDecoder decoder = new SnapshotDecoder(source, t.nodes)) {
             for (SnapshotDecoder.Decoded d = decoder.next(); d != null; d = decoder.next()) {
                 String path = d.path();
-                Znode z = t.insertLoaded(path, d.state(), d.hash());
+                t.accountLoaded(path, d);
                 if (path.length() == 1) {
                     continue; // "/"
                 }
-                int slash = path.lastIndexOf('/');
-                if (lastParent == null || slash != (lastParentPath.length() == 1 ? 0 : lastParentPath.length())
-                        || !path.startsWith(lastParentPath)) {
-                    String parentPath = slash == 0 ? "/" : path.substring(0, slash);
-                    Znode parent = t.nodes.get(parentPath);
-                    if (parent == null) {
+                if (lastParent == null || !d.sameParent()) {
+                    lastParent = t.nodes.get(PathRules.parent(path));
+                    if (lastParent == null) {
                         unlinked.add(path);
                         continue;
                     }
-                    lastParentPath = parentPath;
-                    lastParent = parent;
                 }
-                lastParent.addChild(d.name());
+                lastParent.addChild(path);
             }
         }
         if (!t.nodes.containsKey("/")) {
@@ -342,18 +358,12 @@ public final class DataTree {
         return new IllegalStateException("tree inconsistency: " + what);
     }
 
-    private void insertLoaded(String path, NodeState s) {
-        insertLoaded(path, s, NodeHash.of(path, s));
-    }
-
-    /** Adds a loaded node whose {@link NodeHash} is already known (equal ACL lists hash equally). */
-    private Znode insertLoaded(String path, NodeState s, long hash) {
+    private Znode insertLoaded(String path, NodeState s) {
         Znode z = new Znode(s.withAclInstance(acls.acquire(s.acl())));
         if (nodes.putIfAbsent(path, z) != null) {
             throw new IllegalArgumentException("duplicate path in snapshot: " + path);
         }
-        z.hash = hash;
-        accountHashed(path, z);
+        account(path, z);
         return z;
     }
 
@@ -370,7 +380,7 @@ public final class DataTree {
         if (parent == null) {
             throw new IllegalArgumentException("node without parent: " + path);
         }
-        parent.addChild(PathRules.name(path));
+        parent.addChild(path);
     }
 
     /** The one primitive that changes a path's state (null = node absent). */
@@ -412,24 +422,28 @@ public final class DataTree {
 
     private void link(String path, Znode z) {
         nodes.put(path, z);
-        nodes.get(PathRules.parent(path)).addChild(PathRules.name(path));
+        nodes.get(PathRules.parent(path)).addChild(path);
     }
 
     private void unlink(String path) {
         nodes.remove(path);
-        nodes.get(PathRules.parent(path)).removeChild(PathRules.name(path));
+        nodes.get(PathRules.parent(path)).removeChild(path);
     }
 
-    private void account(String path, Znode z) {
-        z.hash = NodeHash.of(path, z.state);
-        accountHashed(path, z);
+    /** {@link #account} for a node the snapshot decoder created, from what it precomputed. */
+    private void accountLoaded(String path, SnapshotDecoder.Decoded d) {
+        List<Acl> shared = acls.acquire(d.acl());
+        if (shared != d.acl()) {
+            d.node().state = d.node().state.withAclInstance(shared);
+        }
+        dataSize += d.accountedBytes();
+        long owner = d.owner();
+        if (owner != 0) {
+            indexOwned(path, owner);
+        }
     }
 
-    private void accountHashed(String path, Znode z) {
-        NodeState s = z.state;
-        digest += z.hash;
-        dataSize += path.length() + s.dataLength();
-        long owner = s.ephemeralOwner();
+    private void indexOwned(String path, long owner) {
         if (EphemeralOwner.isContainer(owner)) {
             containers.add(path);
         } else if (EphemeralOwner.isTtl(owner)) {
@@ -439,9 +453,21 @@ public final class DataTree {
         }
     }
 
+    private void account(String path, Znode z) {
+        NodeState s = z.state;
+        if (digestTracked) {
+            z.hash = NodeHash.of(path, s);
+            digest += z.hash;
+        }
+        dataSize += path.length() + s.dataLength();
+        indexOwned(path, s.ephemeralOwner());
+    }
+
     private void unaccount(String path, Znode z) {
         NodeState s = z.state;
-        digest -= z.hash;
+        if (digestTracked) {
+            digest -= z.hash;
+        }
         dataSize -= path.length() + s.dataLength();
         acls.release(s.acl());
         long owner = s.ephemeralOwner();

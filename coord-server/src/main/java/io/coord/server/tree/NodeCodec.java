@@ -39,10 +39,15 @@ public final class NodeCodec {
      * snapshot allocates no ACL objects per node. One cache per decoding thread.
      */
     static NodeState decode(byte[] bytes, AclCache acls) {
-        JuteReader in = new JuteReader(bytes);
+        return decode(bytes, 0, bytes.length, acls);
+    }
+
+    /** As {@link #decode(byte[], AclCache)}, for the encoded node in {@code bytes[offset, offset + length)}. */
+    static NodeState decode(byte[] bytes, int offset, int length, AclCache acls) {
+        JuteReader in = new JuteReader(bytes, offset, length);
         byte[] data = in.readBuffer();
         int aclStart = in.position();
-        int aclEnd = bytes.length - FIXED_TAIL_BYTES;
+        int aclEnd = offset + length - FIXED_TAIL_BYTES;
         List<Acl> acl = acls == null ? null : acls.lookup(bytes, aclStart, aclEnd);
         if (acl != null) {
             in = new JuteReader(bytes, aclEnd, FIXED_TAIL_BYTES);

@@ -1,18 +1,22 @@
 package io.coord.server.tree;
 
-import java.util.HashSet;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A live znode: its current immutable state (volatile, so the snapshot thread sees a complete
- * state) and its children's names (request thread only; snapshots never read them).
+ * state) and its children's paths (request thread only; snapshots never read them).
  */
 final class Znode {
     volatile NodeState state;
-    /** NodeHash of (path, state), so a change subtracts the old hash without rehashing data. */
+    /**
+     * NodeHash of (path, state) while the tree tracks its digest, so a change subtracts the old
+     * hash without rehashing data; 0 before that.
+     */
     long hash;
-    /** Null while the node has no children: most znodes are leaves, and an empty set costs ~64 bytes. */
-    private Set<String> children;
+    /** Null while the node has no children: most znodes are leaves. */
+    private ChildPaths children;
 
     Znode(NodeState state) {
         this.state = state;
@@ -23,27 +27,35 @@ final class Znode {
     }
 
     boolean hasChildren() {
-        return children != null && !children.isEmpty();
+        return children != null && children.size() > 0;
     }
 
-    void addChild(String name) {
+    /** Adds a child by its full path (share the node map's key: no copy is made). */
+    void addChild(String childPath) {
         if (children == null) {
-            children = new HashSet<>(4);
+            children = new ChildPaths(0);
         }
-        children.add(name);
+        children.add(childPath);
     }
 
-    void removeChild(String name) {
+    void removeChild(String childPath) {
         if (children != null) {
-            children.remove(name);
-            if (children.isEmpty()) {
+            children.remove(childPath);
+            if (children.size() == 0) {
                 children = null;
             }
         }
     }
 
-    /** The children's names; a live view, empty when there are none. Request thread only. */
-    Set<String> childNames() {
-        return children == null ? Set.of() : children;
+    /** A fresh list of the children's names, given this node's own path. Request thread only. */
+    List<String> childNames(String ownPath) {
+        return children == null ? new ArrayList<>() : children.names(ownPath);
+    }
+
+    /** Calls action with each child's full path. Request thread only. */
+    void forEachChildPath(Consumer<String> action) {
+        if (children != null) {
+            children.forEach(action);
+        }
     }
 }

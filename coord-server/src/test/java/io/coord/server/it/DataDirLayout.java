@@ -12,9 +12,9 @@ import java.util.stream.Stream;
 /** Where a server kind keeps its txn log segments and snapshots under dataDir. */
 record DataDirLayout(String versionDir, Pattern logName, Pattern snapshotName) {
 
-    /** Coord: version-1/log.<firstZxidHex>, version-1/snapshot.<zxidHex>.mapdb. */
+    /** Coord: version-1/log.<firstZxidHex>, version-1/snapshot.<zxidHex>.snap (or .mapdb, older versions). */
     static final DataDirLayout COORD = new DataDirLayout("version-1",
-            Pattern.compile("log\\.([0-9a-fA-F]+)"), Pattern.compile("snapshot\\.([0-9a-fA-F]+)\\.mapdb"));
+            Pattern.compile("log\\.([0-9a-fA-F]+)"), Pattern.compile("snapshot\\.([0-9a-fA-F]+)\\.(?:snap|mapdb)"));
 
     /** ZooKeeper: version-2/log.<zxidHex>, version-2/snapshot.<zxidHex>. */
     static final DataDirLayout ZOOKEEPER = new DataDirLayout("version-2",

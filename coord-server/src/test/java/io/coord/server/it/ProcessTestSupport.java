@@ -25,7 +25,7 @@ final class ProcessTestSupport {
         return ServerProcess.Kind.COORD;
     }
 
-    /** For tests about Coord's own file layout (version-1/log.*, snapshot.*.mapdb). */
+    /** For tests about Coord's own file layout (version-1/log.*, snapshot.*.snap). */
     static ServerProcess.Kind coordOnly() {
         assumeFalse("zookeeper".equals(TestTarget.selected()),
                 "Coord's data directory layout; the ZooKeeper oracle stores its files differently");

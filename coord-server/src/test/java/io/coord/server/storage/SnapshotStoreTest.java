@@ -54,7 +54,7 @@ class SnapshotStoreTest {
         byte[] sessions = new byte[1 << 20]; // larger than one MapDB record chunk
         new Random(3).nextBytes(sessions);
         Path file = store.write(0x500000123L, tree.entrySet().iterator(), sessions);
-        assertEquals("snapshot.0000000500000123.mapdb", file.getFileName().toString());
+        assertEquals("snapshot.0000000500000123.snap", file.getFileName().toString());
         assertFalse(files().stream().anyMatch(n -> n.endsWith(".tmp")));
 
         try (LoadedSnapshot snap = store.loadNewestValid().orElseThrow()) {
@@ -136,7 +136,7 @@ class SnapshotStoreTest {
             assertEquals(5, snap.zxid());
         }
         assertEquals(5, store.purge(3));
-        assertEquals(List.of("snapshot.0000000000000005.mapdb", "snapshots.manifest"), files());
+        assertEquals(List.of("snapshot.0000000000000005.snap", "snapshots.manifest"), files());
     }
 
     @Test
@@ -145,10 +145,10 @@ class SnapshotStoreTest {
         for (long z = 1; z <= 5; z++) {
             store.write(z * 100, tree(50, z).entrySet().iterator(), bytes("s" + z));
         }
-        Files.write(snapDir.resolve("version-1").resolve("snapshot.0000000000000600.mapdb.tmp"), new byte[10]);
+        Files.write(snapDir.resolve("version-1").resolve("snapshot.0000000000000600.snap.tmp"), new byte[10]);
         assertEquals(400, store.purge(2));
         assertEquals(List.of(400L, 500L), store.listedZxids());
-        assertEquals(List.of("snapshot.0000000000000190.mapdb", "snapshot.00000000000001f4.mapdb",
+        assertEquals(List.of("snapshot.0000000000000190.snap", "snapshot.00000000000001f4.snap",
                 "snapshots.manifest"), files());
         try (LoadedSnapshot snap = store.loadNewestValid().orElseThrow()) {
             assertEquals(500, snap.zxid());
@@ -169,5 +169,115 @@ class SnapshotStoreTest {
         try (LoadedSnapshot snap = store.loadNewestValid().orElseThrow()) {
             assertArrayEquals(bytes("first"), snap.sessions());
         }
+    }
+
+    @Test
+    void streamingLoadFallsBackWhenDamageIsFoundPartWay() throws IOException {
+        SnapshotStore store = new SnapshotStore(snapDir);
+        store.write(10, tree(20000, 1).entrySet().iterator(), bytes("s10"));
+        Path newest = store.write(20, tree(20000, 2).entrySet().iterator(), bytes("s20"));
+        TxnLogTest.flipByte(newest, Files.size(newest) * 3 / 4);
+        List<Long> tried = new ArrayList<>();
+        int[] readBeforeDamage = {0};
+        TreeMap<String, byte[]> loaded = store.loadNewestValid(snap -> {
+            tried.add(snap.zxid());
+            TreeMap<String, byte[]> nodes = new TreeMap<>();
+            snap.forEachNode((k, v) -> {
+                nodes.put(k, v);
+                if (snap.zxid() == 20) {
+                    readBeforeDamage[0]++;
+                }
+            });
+            assertArrayEquals(bytes("s" + snap.zxid()), snap.sessions());
+            return nodes;
+        }).orElseThrow();
+        assertEquals(List.of(20L, 10L), tried);
+        assertTrue(readBeforeDamage[0] > 1000, "damage is found while streaming: " + readBeforeDamage[0]);
+        TreeMap<String, byte[]> expected = tree(20000, 1);
+        assertEquals(expected.keySet(), loaded.keySet());
+        expected.forEach((k, v) -> assertArrayEquals(v, loaded.get(k), k));
+    }
+
+    @Test
+    void streamingLoadChecksTheWholeFileEvenIfTheLoaderStopsEarly() throws IOException {
+        SnapshotStore store = new SnapshotStore(snapDir);
+        store.write(10, tree(2000, 1).entrySet().iterator(), bytes("s10"));
+        Path newest = store.write(20, tree(2000, 2).entrySet().iterator(), bytes("s20"));
+        TxnLogTest.flipByte(newest, Files.size(newest) - 40); // in the last nodes block
+        long zxid = store.loadNewestValid(snap -> {
+            snap.nodes().next(); // reads one node only
+            return snap.zxid();
+        }).orElseThrow();
+        assertEquals(10, zxid);
+    }
+
+    @Test
+    void streamingLoadRefusesWhenEverySnapshotIsDamaged() throws IOException {
+        SnapshotStore store = new SnapshotStore(snapDir);
+        Path only = store.write(10, tree(100, 1).entrySet().iterator(), bytes("s"));
+        TxnLogTest.flipByte(only, Files.size(only) - 3); // the end block
+        assertThrows(CorruptFileException.class, () -> store.loadNewestValid(LoadedSnapshot::zxid));
+        assertEquals(Optional.empty(), new SnapshotStore(snapDir.resolve("other")).loadNewestValid(s -> 1));
+    }
+
+    @Test
+    void loaderFailuresThatAreNotDamagePropagate() throws IOException {
+        SnapshotStore store = new SnapshotStore(snapDir);
+        store.write(10, tree(100, 1).entrySet().iterator(), bytes("s"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> store.loadNewestValid(snap -> {
+            throw new IllegalStateException("bug in the loader");
+        }));
+        assertEquals("bug in the loader", e.getMessage());
+    }
+
+    @Test
+    void aMapDbSnapshotOfAnEarlierVersionIsStillLoaded() throws IOException {
+        SnapshotStore store = new SnapshotStore(snapDir);
+        TreeMap<String, byte[]> nodes = tree(3000, 5);
+        Path dir = snapDir.resolve("version-1");
+        Path file = dir.resolve("snapshot.0000000000000007.mapdb");
+        org.mapdb.DB db = org.mapdb.DBMaker.fileDB(file.toFile()).make();
+        try {
+            var sink = db.treeMap("nodes", org.mapdb.Serializer.STRING, org.mapdb.Serializer.BYTE_ARRAY)
+                    .createFromSink();
+            nodes.forEach(sink::put);
+            sink.create();
+            db.atomicLong("zxid", 7).create();
+            db.atomicLong("nodeCount", nodes.size()).create();
+            db.atomicVar("sessions", org.mapdb.Serializer.BYTE_ARRAY, bytes("old")).create();
+        } finally {
+            db.close();
+        }
+        SnapshotManifest.write(dir, List.of(new SnapshotManifest.Entry(file.getFileName().toString(), 7,
+                Files.size(file), StorageFiles.crc32cOfFile(file))));
+        TreeMap<String, byte[]> loaded = store.loadNewestValid(snap -> {
+            assertEquals(3000, snap.nodeCount());
+            assertArrayEquals(bytes("old"), snap.sessions());
+            TreeMap<String, byte[]> m = new TreeMap<>();
+            snap.forEachNode(m::put);
+            return m;
+        }).orElseThrow();
+        assertEquals(nodes.keySet(), loaded.keySet());
+        // the next snapshot is written in the new format and is the newest
+        store.write(8, nodes.entrySet().iterator(), bytes("new"));
+        assertEquals(8L, store.loadNewestValid(LoadedSnapshot::zxid).orElseThrow());
+        assertEquals(List.of(7L, 8L), store.listedZxids());
+    }
+
+    @Test
+    void nodeBytesAreStreamedAcrossBlocksWithoutCopies() throws IOException {
+        SnapshotStore store = new SnapshotStore(snapDir);
+        TreeMap<String, byte[]> nodes = tree(20_000, 9);
+        nodes.put("/big", new byte[600_000]); // larger than a block: gets a block of its own
+        store.write(3, nodes.entrySet().iterator(), bytes("s"));
+        TreeMap<String, byte[]> loaded = store.loadNewestValid(snap -> {
+            TreeMap<String, byte[]> m = new TreeMap<>();
+            snap.forEachNodeBytes((key, buf, offset, length) ->
+                    m.put(key, java.util.Arrays.copyOfRange(buf, offset, offset + length)));
+            assertThrows(IllegalStateException.class, snap::nodes); // one pass only
+            return m;
+        }).orElseThrow();
+        assertEquals(nodes.keySet(), loaded.keySet());
+        nodes.forEach((k, v) -> assertArrayEquals(v, loaded.get(k), k));
     }
 }

@@ -1,6 +1,7 @@
 package io.coord.server.tree;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -237,5 +238,56 @@ class DataTreeTest {
             out.add(new AbstractMap.SimpleImmutableEntry<>((String) kv[i], (byte[]) kv[i + 1]));
         }
         return out.iterator();
+    }
+
+    @Test
+    void digestIsComputedOnFirstUseThenKeptUpToDate() {
+        DataTree t = new DataTree();
+        t.createNode("/a", D, Acl.OPEN_ACL_UNSAFE, 0, 1, 10, 1000);
+        long before = t.digest(); // starts tracking
+        assertEquals(t.computeDigest(), before);
+        t.createNode("/a/b", D, Acl.OPEN_ACL_UNSAFE, 0, 1, 11, 1100);
+        t.setData("/a", new byte[7], 1, 12, 1200);
+        t.setAcl("/a/b", Acl.READ_ACL_UNSAFE, 1);
+        t.deleteNode("/a/b", 13);
+        assertEquals(t.computeDigest(), t.digest());
+        t.beginUndo();
+        t.createNode("/c", D, Acl.OPEN_ACL_UNSAFE, 0, 3, 14, 1300);
+        t.rollbackUndo();
+        assertEquals(t.computeDigest(), t.digest());
+        t.deleteNode("/a", 15);
+        t.createNode("/a", D, Acl.OPEN_ACL_UNSAFE, 0, 2, 10, 1000);
+        assertFalse(before == t.digest(), "pzxid and cversion of / changed");
+        assertEquals(t.computeDigest(), t.digest());
+    }
+
+    @Test
+    void fromSnapshotLinksSiblingRunsInSortedAndShuffledOrder() {
+        DataTree t = new DataTree();
+        long zxid = 1;
+        for (int p = 0; p < 12; p++) {
+            String parent = "/p" + p;
+            t.createNode(parent, D, Acl.OPEN_ACL_UNSAFE, 0, p, zxid++, 0);
+            for (int c = 0; c < 40; c++) {
+                // names that share prefixes with other parents ("/p1" vs "/p10") and nested levels
+                String child = parent + "/n" + c;
+                t.createNode(child, D, Acl.OPEN_ACL_UNSAFE, c % 7 == 0 ? 5 : 0, c, zxid++, 0);
+                if (c % 9 == 0) {
+                    t.createNode(child + "/g", D, Acl.READ_ACL_UNSAFE, 0, 0, zxid++, 0);
+                }
+            }
+        }
+        List<Map.Entry<String, byte[]>> sorted = new ArrayList<>();
+        for (String p : t.sortedPaths()) {
+            sorted.add(new AbstractMap.SimpleImmutableEntry<>(p, NodeCodec.encode(t.node(p))));
+        }
+        TreeAssert.assertSameTree(t, DataTree.fromSnapshot(sorted.iterator(), sorted.size()));
+        List<Map.Entry<String, byte[]>> shuffled = new ArrayList<>(sorted);
+        Collections.shuffle(shuffled, new java.util.Random(5));
+        DataTree loaded = DataTree.fromSnapshot(shuffled.iterator());
+        TreeAssert.assertSameTree(t, loaded);
+        assertEquals(t.ephemerals(5), loaded.ephemerals(5));
+        assertEquals(t.approximateDataSize(), loaded.approximateDataSize());
+        assertEquals(t.aclCacheSize(), loaded.aclCacheSize());
     }
 }
