@@ -26,7 +26,22 @@ public final class Recovery {
     private Recovery() {
     }
 
+    /** Where recovery gets the txn log once the snapshot is loaded (it may still be opening). */
+    @FunctionalInterface
+    public interface LogSource {
+        TxnLog get() throws IOException;
+    }
+
     public static RecoveredState recover(SnapshotStore snapshots, TxnLog log, Clock clock, int tickTimeMs,
+                                         long serverId, byte[] secret) throws IOException {
+        return recover(snapshots, () -> log, clock, tickTimeMs, serverId, secret);
+    }
+
+    /**
+     * As above, but the log is asked for only after the snapshot is loaded, so that opening it (a
+     * check of every segment) can run meanwhile on another thread.
+     */
+    public static RecoveredState recover(SnapshotStore snapshots, LogSource logSource, Clock clock, int tickTimeMs,
                                          long serverId, byte[] secret) throws IOException {
         long started = System.nanoTime();
         Optional<Loaded> snap = snapshots.loadNewestValid(s -> {
@@ -40,6 +55,7 @@ public final class Recovery {
         long snapZxid = snap.map(Loaded::zxid).orElse(0L);
         snap.ifPresent(s -> LOG.info("loaded snapshot {} ({} nodes, zxid 0x{}; read, checked and built in {} ms)",
                 s.fileName(), tree.nodeCount(), Long.toHexString(snapZxid), (System.nanoTime() - started) / 1_000_000));
+        TxnLog log = logSource.get();
         if (log.firstZxid() > 0 && log.firstZxid() > snapZxid + 1) {
             throw new IOException("the txn log starts at zxid 0x" + Long.toHexString(log.firstZxid())
                     + " but the newest valid snapshot ends at 0x" + Long.toHexString(snapZxid)
