@@ -103,6 +103,15 @@ final class EnsembleCluster implements AutoCloseable {
         }
     }
 
+    /** Sends a signal ("STOP", "CONT") to the member's JVM; false if it is not running. */
+    boolean signal(int id, String signal) throws IOException, InterruptedException {
+        Process p = processes[id - 1];
+        if (p == null || !p.isAlive()) {
+            return false;
+        }
+        return new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start().waitFor() == 0;
+    }
+
     boolean alive(int id) {
         return processes[id - 1] != null && processes[id - 1].isAlive();
     }
