@@ -65,8 +65,10 @@ class SnapshotConcurrencyTest {
             List<Map.Entry<String, byte[]>> read = new ArrayList<>();
             while (nodes.hasNext()) {
                 read.add(nodes.next());
-                if (read.size() % 100 == 0) {
-                    long target = zxid.get() + 20;
+                // After the first node, at least 100 writes (so even a small tree is read while the
+                // writer runs); then 20 more every 100 nodes.
+                if (read.size() == 1 || read.size() % 100 == 0) {
+                    long target = read.size() == 1 ? atBegin + 100 : zxid.get() + 20;
                     while (zxid.get() < target && writerError.get() == null) {
                         Thread.onSpinWait();
                     }
