@@ -110,8 +110,9 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
         f.addListener(done -> {
             if (done.isSuccess()) {
                 Channel ch = f.channel();
-                register(peer, ch);
+                // Hello is queued before the channel is registered, so no frame can overtake it.
                 outbox(ch).add(QuorumCodec.encode(new QuorumCodec.Hello(myId)));
+                register(peer, ch);
                 ch.closeFuture().addListener(c -> redial(peer, ch, MIN_BACKOFF_MS));
             } else {
                 redial(peer, null, Math.min(MAX_BACKOFF_MS, backoffMs * 2));
