@@ -137,7 +137,8 @@ public final class BenchMain {
                 defaults: 4 sessions x 32 in flight, 20000 ops/phase, 100-byte values, 3 rounds,
                           warm-up min(30000, ops) ops/phase, phases create,set,get,delete,mixed
                 also: --progress-seconds 5, --stall-seconds 60, --session-timeout-ms 30000,
-                      --ready-timeout-seconds 60 (compare)
+                      --ready-timeout-seconds 60 (compare), --placement spread|random (run, compare:
+                      session i to host i mod N of the connect string, or each session at random)
                 phases:
                 """ + Phases.describeAll()
                 + "exit codes: 0 ok, 1 failed, 2 usage, 3 some ops returned errors (scale: or a wrong count)\n";

@@ -1,5 +1,6 @@
 package io.coord.bench;
 
+import io.coord.bench.phase.SessionPlacement;
 import io.coord.bench.target.Ensemble;
 import io.coord.bench.target.ServerKind;
 import io.coord.bench.target.ServerProcess;
@@ -22,7 +23,8 @@ import java.util.Set;
 final class CompareCommand {
     static final Set<String> VALUE_OPTIONS = Set.of("sessions", "inflight", "ops", "value-bytes", "phases",
             "rounds", "targets", "warmup-ops", "json", "work-dir", "server-jvm-opts", "ready-timeout-seconds",
-            "progress-seconds", "stall-seconds", "session-timeout-ms", "watchers", "ensemble", "tick-time-ms");
+            "progress-seconds", "stall-seconds", "session-timeout-ms", "watchers", "ensemble", "tick-time-ms",
+            "placement");
     static final Set<String> FLAGS = Set.of("keep-work-dir");
     private static final int MAX_ROUNDS = 100;
     private static final int MAX_ENSEMBLE = 9;
@@ -57,6 +59,7 @@ final class CompareCommand {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 System.getProperty("java.class.path"), jvmFlags,
                 Duration.ofSeconds(args.longValue("ready-timeout-seconds", 60)));
+        SessionPlacement placement = SessionPlacement.byName(args.string("placement", "spread"));
         String workDirOption = args.string("work-dir", null);
         Path workDir = workDirOption == null ? Files.createTempDirectory("coord-bench-")
                 : Files.createDirectories(Path.of(workDirOption));
@@ -69,9 +72,11 @@ final class CompareCommand {
         } else {
             out.printf(Locale.ROOT, "servers: one %d-member ensemble per target, each member its own JVM with %s (%d"
                             + " member JVMs + this client on one machine, hence the modest heap), tickTime %d, initLimit %d, syncLimit"
-                            + " %d, fsync on; clients get every member's address; data under %s%n", ensembleSize,
+                            + " %d, fsync on; %s; data under %s%n", ensembleSize,
                     String.join(" ", jvmFlags), ensembleSize * kinds.size(), tickTimeMs, ServerKind.INIT_LIMIT_TICKS,
-                    ServerKind.SYNC_LIMIT_TICKS, workDir);
+                    ServerKind.SYNC_LIMIT_TICKS, placement == SessionPlacement.SPREAD
+                            ? "session i connects to member i mod " + ensembleSize
+                            : "each session gets every member's address and picks one at random", workDir);
         }
 
         Servers servers = new Servers();
@@ -82,7 +87,7 @@ final class CompareCommand {
             for (ServerKind kind : kinds) {
                 servers.start(kind, workDir, launch, ensembleSize, tickTimeMs, log);
             }
-            results = runRounds(servers.started(), shape, rounds, warmupOps, log);
+            results = runRounds(servers.started(), shape, placement, rounds, warmupOps, log);
         } finally {
             servers.close();
             Runtime.getRuntime().removeShutdownHook(hook);
@@ -105,17 +110,17 @@ final class CompareCommand {
     }
 
     /** Warm-up once per target, then round r for every target before round r+1. */
-    private static List<PhaseResult> runRounds(List<Target> servers, LoadShape shape, int rounds,
-                                               long warmupOps, PrintStream log)
+    private static List<PhaseResult> runRounds(List<Target> servers, LoadShape shape, SessionPlacement placement,
+                                               int rounds, long warmupOps, PrintStream log)
             throws IOException, InterruptedException {
         if (warmupOps > 0) {
-            RoundRunner warmup = new RoundRunner(shape.withOps(warmupOps), null);
+            RoundRunner warmup = new RoundRunner(shape.withOps(warmupOps), placement, null);
             for (Target server : servers) {
                 log.printf("warming up %s (%d ops/phase, not reported)%n", server.kind().label(), warmupOps);
                 warmup.run(server.kind().label(), server.connectString(), 0);
             }
         }
-        RoundRunner runner = new RoundRunner(shape, log);
+        RoundRunner runner = new RoundRunner(shape, placement, log);
         List<PhaseResult> results = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
             for (Target server : servers) {

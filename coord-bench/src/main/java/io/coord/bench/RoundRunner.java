@@ -2,6 +2,7 @@ package io.coord.bench;
 
 import io.coord.bench.phase.BenchPhase;
 import io.coord.bench.phase.Phases;
+import io.coord.bench.phase.SessionPlacement;
 import io.coord.bench.phase.Workload;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,10 +14,17 @@ import java.util.Locale;
 public final class RoundRunner {
     private final LoadShape shape;
     private final PrintStream log;
+    private final SessionPlacement placement;
 
     /** @param log where progress and per-phase status lines go (stderr in the CLI), or null for silence */
     public RoundRunner(LoadShape shape, PrintStream log) {
+        this(shape, SessionPlacement.SPREAD, log);
+    }
+
+    /** As {@link #RoundRunner(LoadShape, PrintStream)}, with sessions placed on the hosts as told. */
+    public RoundRunner(LoadShape shape, SessionPlacement placement, PrintStream log) {
         this.shape = shape;
+        this.placement = placement;
         this.log = log;
     }
 
@@ -26,7 +34,7 @@ public final class RoundRunner {
         String rootName = String.format(Locale.ROOT, "coord-bench-%d-%d-r%d", ProcessHandle.current().pid(),
                 System.currentTimeMillis(), round);
         List<PhaseResult> results = new ArrayList<>();
-        try (Workload workload = Workload.open(connectString, shape, rootName, log)) {
+        try (Workload workload = Workload.open(connectString, placement, shape, rootName, log)) {
             for (BenchPhase phase : phases) {
                 PhaseResult result = PhaseResult.of(targetLabel, round, phase.name(), phase.run(workload),
                         shape.runShape());

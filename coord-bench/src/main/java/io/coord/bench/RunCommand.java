@@ -1,14 +1,17 @@
 package io.coord.bench;
 
+import io.coord.bench.phase.SessionPlacement;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /** {@code run}: drives one already-running target given by {@code --connect}. */
 final class RunCommand {
     static final Set<String> VALUE_OPTIONS = Set.of("connect", "sessions", "inflight", "ops", "value-bytes",
-            "phases", "json", "label", "progress-seconds", "stall-seconds", "session-timeout-ms", "watchers");
+            "phases", "json", "label", "progress-seconds", "stall-seconds", "session-timeout-ms", "watchers",
+            "placement");
 
     private RunCommand() {
     }
@@ -19,10 +22,11 @@ final class RunCommand {
         String connect = args.required("connect");
         LoadShape shape = BenchMain.loadShape(args);
         String label = args.string("label", connect);
-        out.printf("run: target %s, %d sessions x %d in flight, %d ops/phase, %d-byte values, phases %s%n", connect,
-                shape.sessions(), shape.inflight(), shape.opsPerPhase(), shape.valueBytes(),
-                String.join(",", shape.phases()));
-        List<PhaseResult> results = new RoundRunner(shape, log).run(label, connect, 1);
+        SessionPlacement placement = SessionPlacement.byName(args.string("placement", "spread"));
+        out.printf("run: target %s, %d sessions x %d in flight (placement %s), %d ops/phase, %d-byte values, "
+                + "phases %s%n", connect, shape.sessions(), shape.inflight(), placement.name().toLowerCase(Locale.ROOT),
+                shape.opsPerPhase(), shape.valueBytes(), String.join(",", shape.phases()));
+        List<PhaseResult> results = new RoundRunner(shape, placement, log).run(label, connect, 1);
         out.println();
         out.print(ReportTables.results(results));
         JsonLines.write(results, args.string("json", null), out);

@@ -3,6 +3,7 @@ package io.coord.server;
 import io.coord.server.config.ConfigException;
 import io.coord.server.config.ConfigParser;
 import io.coord.server.config.ServerConfig;
+import io.coord.server.net.ClientServer;
 import io.coord.server.quorum.EnsembleMember;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -11,12 +12,18 @@ import org.slf4j.LoggerFactory;
 
 /** {@code java io.coord.server.CoordServerMain zoo.cfg}: runs one server until SIGTERM. */
 public final class CoordServerMain {
-    private static final Logger LOG = LoggerFactory.getLogger(CoordServerMain.class);
-
     private CoordServerMain() {
     }
 
     public static void main(String[] args) {
+        // Logging is set up first, before any other thread can log: a logger used during slf4j's
+        // set-up only records its events and replays them later under a warning. Loading Netty
+        // (~0.1 s of class loading on a cold JVM) then runs on its own thread while this one reads
+        // the config and recovers the tree.
+        LoggerFactory.getILoggerFactory();
+        Thread warmUp = new Thread(ClientServer::preloadClasses, "coord-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
         if (args.length != 1) {
             System.err.println("usage: CoordServerMain <config file>");
             System.exit(2);
@@ -38,7 +45,7 @@ public final class CoordServerMain {
             // server.N lines make this an ensemble member; otherwise the standalone server.
             server = config.standalone() ? CoordServer.start(config) : EnsembleMember.start(config);
         } catch (Exception e) {
-            LOG.error("Coord failed to start: {}", e.getMessage(), e);
+            log().error("Coord failed to start: {}", e.getMessage(), e);
             System.err.println("Coord failed to start: " + e.getMessage());
             System.exit(1);
             return;
@@ -48,7 +55,7 @@ public final class CoordServerMain {
             try {
                 server.close();
             } catch (Exception e) {
-                LOG.warn("error while stopping: {}", e.toString());
+                log().warn("error while stopping: {}", e.toString());
             }
             stopped.countDown();
         }, "coord-shutdown"));
@@ -57,5 +64,9 @@ public final class CoordServerMain {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static Logger log() {
+        return LoggerFactory.getLogger(CoordServerMain.class);
     }
 }

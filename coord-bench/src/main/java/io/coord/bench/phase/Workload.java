@@ -53,10 +53,16 @@ public final class Workload implements AutoCloseable {
      */
     public static Workload open(String connectString, LoadShape shape, String rootName, PrintStream progressOut)
             throws IOException, InterruptedException {
+        return open(connectString, SessionPlacement.RANDOM, shape, rootName, progressOut);
+    }
+
+    /** As {@link #open(String, LoadShape, String, PrintStream)}, placing sessions on hosts as told. */
+    public static Workload open(String connectString, SessionPlacement placement, LoadShape shape, String rootName,
+                                PrintStream progressOut) throws IOException, InterruptedException {
         List<ZooKeeper> sessions = new ArrayList<>();
         try {
             for (int i = 0; i < shape.sessions(); i++) {
-                sessions.add(connect(connectString, shape.sessionTimeoutMs()));
+                sessions.add(connect(placement.connectStringFor(i, connectString), shape.sessionTimeoutMs()));
             }
             String root = "/" + rootName;
             sessions.get(0).create(root, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);

@@ -3,6 +3,7 @@ package io.coord.server.net;
 import io.coord.server.config.ServerConfig;
 import io.coord.server.pipeline.RequestSink;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -10,9 +11,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,11 +31,12 @@ public final class ClientServer implements AutoCloseable {
     private final AtomicLong connectionIds = new AtomicLong();
 
     private ClientServer(ServerConfig config, RequestSink sink, int ioThreads) throws InterruptedException {
-        bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        workerGroup = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
+        NettyTransport transport = NettyTransport.current();
+        bossGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+        workerGroup = new MultiThreadIoEventLoopGroup(ioThreads, transport.ioHandlerFactory());
         ServerBootstrap b = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
-                .channel(NioServerSocketChannel.class)
+                .channel(transport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -56,6 +56,18 @@ public final class ClientServer implements AutoCloseable {
             shutdownGroups();
             throw e;
         }
+    }
+
+    /**
+     * Loads and initialises the Netty classes that binding needs (allocator, selector, bootstrap),
+     * so a caller can do it on another thread while the server recovers; safe to skip.
+     */
+    public static void preloadClasses() {
+        NettyTransport transport = NettyTransport.current();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+        new ServerBootstrap().group(group).channel(transport.serverChannel());
+        ByteBufAllocator.DEFAULT.buffer(16).release();
+        group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
     }
 
     /** Binds the client port; throws if it cannot (e.g. the port is taken). */

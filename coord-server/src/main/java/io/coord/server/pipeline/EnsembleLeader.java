@@ -90,7 +90,7 @@ final class EnsembleLeader {
         } catch (RuntimeException e) { // undecodable body: refuse it like ZooKeeper refuses bad packets
             txn = new Txn.ErrorTxn(io.coord.wire.ErrorCode.MARSHALLINGERROR.code());
         }
-        TxnApplier.apply(shadow, header, txn);
+        TxnApplier.applyEffect(shadow, header, txn);
         return new Prepared(header, txn);
     }
 

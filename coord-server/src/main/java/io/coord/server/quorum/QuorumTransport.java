@@ -1,6 +1,7 @@
 package io.coord.server.quorum;
 
 import io.coord.server.config.ServerAddress;
+import io.coord.server.net.NettyTransport;
 import io.coord.server.pipeline.ForwardedRequest;
 import io.coord.server.pipeline.QuorumInbound;
 import io.coord.server.pipeline.QuorumLink;
@@ -17,10 +18,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
@@ -66,14 +64,14 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
         this.myId = myId;
         this.members = Map.copyOf(members);
         this.inbound = inbound;
-        this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        this.workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        this.boss = new MultiThreadIoEventLoopGroup(1, NettyTransport.current().ioHandlerFactory());
+        this.workers = new MultiThreadIoEventLoopGroup(2, NettyTransport.current().ioHandlerFactory());
     }
 
     /** Binds the quorum port and starts dialing the members with a higher id. */
     public void start() throws InterruptedException {
         ServerAddress me = members.get(myId);
-        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NettyTransport.current().serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(initializer(-1));
@@ -102,7 +100,7 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
             return;
         }
         ServerAddress a = members.get(peer);
-        Bootstrap b = new Bootstrap().group(workers).channel(NioSocketChannel.class)
+        Bootstrap b = new Bootstrap().group(workers).channel(NettyTransport.current().socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2_000)
                 .handler(initializer(peer));

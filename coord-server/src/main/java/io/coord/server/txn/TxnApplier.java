@@ -45,39 +45,64 @@ public final class TxnApplier {
         return applySingle(tree, header, txn, events);
     }
 
+    /**
+     * Applies {@code txn} for its effect on the tree alone: the same mutations as
+     * {@link #apply(DataTree, TxnHeader, Txn)}, without building events, stats or a result. For the
+     * leader's shadow tree, which nobody watches or reads back.
+     */
+    public static void applyEffect(DataTree tree, TxnHeader header, Txn txn) {
+        if (txn instanceof MultiTxn || txn instanceof CloseSessionTxn) {
+            apply(tree, header, txn);
+        } else if (!(txn instanceof CreateSessionTxn)) {
+            applySingle(tree, header, txn, null);
+        }
+    }
+
+    /** With {@code events} null, only mutates the tree and returns null. */
     private static ApplyResult applySingle(DataTree tree, TxnHeader h, Txn txn, List<TreeEvent> events) {
         if (txn instanceof CreateTxn c) {
             tree.createNode(c.path(), c.data(), c.acl(), c.ephemeralOwner(), c.parentCVersion(), h.zxid(), h.timeMs());
+            if (events == null) {
+                return null;
+            }
             events.add(new TreeEvent(EventType.NODE_CREATED, c.path()));
             events.add(new TreeEvent(EventType.NODE_CHILDREN_CHANGED, PathRules.parent(c.path())));
             return ApplyResult.ok(c.path(), tree.stat(c.path()), events);
         }
         if (txn instanceof DeleteTxn d) {
             delete(tree, d.path(), h.zxid(), events);
-            return ApplyResult.ok(d.path(), null, events);
+            return events == null ? null : ApplyResult.ok(d.path(), null, events);
         }
         if (txn instanceof SetDataTxn s) {
             tree.setData(s.path(), s.data(), s.version(), h.zxid(), h.timeMs());
+            if (events == null) {
+                return null;
+            }
             events.add(new TreeEvent(EventType.NODE_DATA_CHANGED, s.path()));
             return ApplyResult.ok(s.path(), tree.stat(s.path()), events);
         }
         if (txn instanceof SetACLTxn s) {
             tree.setAcl(s.path(), s.acl(), s.version());
+            if (events == null) {
+                return null;
+            }
             return ApplyResult.ok(s.path(), tree.stat(s.path()), events);
         }
         if (txn instanceof CheckVersionTxn c) {
-            return ApplyResult.ok(c.path(), null, events);
+            return events == null ? null : ApplyResult.ok(c.path(), null, events);
         }
         if (txn instanceof ErrorTxn e) {
-            return ApplyResult.error(e.err());
+            return events == null ? null : ApplyResult.error(e.err());
         }
         throw new IllegalArgumentException("txn not allowed here: " + txn);
     }
 
     private static void delete(DataTree tree, String path, long zxid, List<TreeEvent> events) {
         tree.deleteNode(path, zxid);
-        events.add(new TreeEvent(EventType.NODE_DELETED, path));
-        events.add(new TreeEvent(EventType.NODE_CHILDREN_CHANGED, PathRules.parent(path)));
+        if (events != null) {
+            events.add(new TreeEvent(EventType.NODE_DELETED, path));
+            events.add(new TreeEvent(EventType.NODE_CHILDREN_CHANGED, PathRules.parent(path)));
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.coord.server.zab;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -32,40 +33,45 @@ public record Actions(List<Send> sends, List<StorageOp> storage, List<LogEntry> 
                 && rejection == Rejection.NONE;
     }
 
-    /** Accumulates the effects of one input. Not thread-safe; one per input. */
+    /**
+     * Accumulates the effects of one input. Not thread-safe; one per input, discarded after
+     * {@link #build()}, so build hands its lists over without copying. Most inputs (an ack, a
+     * commit) fill one or two of the six lists: the others stay unallocated.
+     */
     static final class Builder {
-        private final List<Send> sends = new ArrayList<>();
-        private final List<StorageOp> storage = new ArrayList<>();
-        private final List<LogEntry> applies = new ArrayList<>();
-        private final List<RoleChange> roleChanges = new ArrayList<>();
-        private final List<Long> syncsCompleted = new ArrayList<>();
-        private final List<Long> syncsFailed = new ArrayList<>();
+        private List<Send> sends;
+        private List<StorageOp> storage;
+        private List<LogEntry> applies;
+        private List<RoleChange> roleChanges;
+        private List<Long> syncsCompleted;
+        private List<Long> syncsFailed;
         private long proposedZxid = -1;
         private Rejection rejection = Rejection.NONE;
         private long leaderHint = -1;
+        private boolean built;
 
         void send(long to, ZabMessage message) {
-            sends.add(new Send(to, message));
+            sends = add(sends, new Send(to, message));
         }
 
         void storage(StorageOp op) {
-            storage.add(op);
+            storage = add(storage, op);
         }
 
         void apply(LogEntry entry) {
-            applies.add(entry);
+            applies = add(applies, entry);
         }
 
         void role(RoleChange change) {
-            roleChanges.add(change);
+            roleChanges = add(roleChanges, change);
         }
 
         void syncCompleted(long id) {
-            syncsCompleted.add(id);
+            syncsCompleted = add(syncsCompleted, id);
         }
 
         void syncFailed(long id) {
-            syncsFailed.add(id);
+            syncsFailed = add(syncsFailed, id);
         }
 
         void proposed(long zxid) {
@@ -77,10 +83,23 @@ public record Actions(List<Send> sends, List<StorageOp> storage, List<LogEntry> 
             leaderHint = hint;
         }
 
+        private <T> List<T> add(List<T> list, T item) {
+            if (built) {
+                throw new IllegalStateException("this builder was already built");
+            }
+            List<T> l = list == null ? new ArrayList<>(4) : list;
+            l.add(item);
+            return l;
+        }
+
         Actions build() {
-            return new Actions(List.copyOf(sends), List.copyOf(storage), List.copyOf(applies),
-                    List.copyOf(roleChanges), List.copyOf(syncsCompleted), List.copyOf(syncsFailed),
-                    proposedZxid, rejection, leaderHint);
+            built = true;
+            return new Actions(frozen(sends), frozen(storage), frozen(applies), frozen(roleChanges),
+                    frozen(syncsCompleted), frozen(syncsFailed), proposedZxid, rejection, leaderHint);
+        }
+
+        private static <T> List<T> frozen(List<T> list) {
+            return list == null ? List.of() : Collections.unmodifiableList(list);
         }
     }
 }

@@ -152,11 +152,15 @@ final class ZabLog {
         }
     }
 
-    /** Drops applied entries from memory beyond {@code maxHistory}; the base moves forward. */
+    /**
+     * Drops applied entries from memory beyond {@code maxHistory}; the base moves forward. Trims only
+     * once at least maxHistory / 8 entries are surplus: each trim shifts the whole list, and trimming
+     * one entry per step cost a full copy of the history per step.
+     */
     void trim(int maxHistory) {
         int applied = appliedZxid == baseZxid ? 0 : indexOf(appliedZxid) + 1;
         int drop = applied - maxHistory;
-        if (drop > 0) {
+        if (drop > 0 && drop >= maxHistory / 8) {
             baseZxid = entries.get(drop - 1).zxid();
             entries.subList(0, drop).clear();
         }

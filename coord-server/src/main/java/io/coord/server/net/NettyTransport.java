@@ -1,0 +1,45 @@
+package io.coord.server.net;
+
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+
+/**
+ * Which Netty transport the client port and the quorum links use: Linux epoll where its native
+ * library loads (fewer syscalls and less garbage per read and write than the JDK selector; the
+ * event loops are the members' largest CPU user under load), the JDK's NIO elsewhere or when
+ * {@code -Dcoord.transport=nio} asks for it.
+ */
+public enum NettyTransport {
+    EPOLL, NIO;
+
+    /** The transport this JVM uses, chosen once. */
+    public static NettyTransport current() {
+        return Chosen.VALUE;
+    }
+
+    public IoHandlerFactory ioHandlerFactory() {
+        return this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    }
+
+    public Class<? extends ServerChannel> serverChannel() {
+        return this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    public Class<? extends SocketChannel> socketChannel() {
+        return this == EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
+
+    /** Holder idiom: the native library is probed on first use, not when the enum loads. */
+    private static final class Chosen {
+        static final NettyTransport VALUE = "nio".equalsIgnoreCase(System.getProperty("coord.transport", "auto"))
+                || !Epoll.isAvailable() ? NIO : EPOLL;
+    }
+}
