@@ -83,6 +83,8 @@ class ClientRetryTest extends ClientItBase {
         // The create happened though its reply was lost: the reason for createProtected.
         assertThrows(CoordException.ConnectionLossException.class,
                 () -> c.create(p("s-"), null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_SEQUENTIAL));
+        // Against an ensemble, `client` may sit on another member that has not applied it yet.
+        client.sync(root);
         assertEquals(1, client.getChildren(root).children().stream().filter(n -> n.startsWith("s-")).count());
         // A versioned delete is retried: its first attempt did apply, so the retry finds no node
         // (rather than failing with ConnectionLoss as an unretried call would).

@@ -1,20 +1,16 @@
 package io.coord.recipes.queue;
 
 import io.coord.client.CoordClient;
-import io.coord.recipes.Deadline;
 import io.coord.recipes.Nodes;
 import java.util.Comparator;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A distributed priority queue: lower priority numbers are taken first, equal priorities in FIFO
  * order. The priority is part of the node name ({@code item-p<10 digits>-<sequence>}, the int
  * shifted by 2^31 so names sort as numbers), so consumers need no extra reads to order items.
  */
-public final class DistributedPriorityQueue {
+public final class DistributedPriorityQueue extends ZnodeQueue {
     private static final String MARK = "-item-p";
-    private final QueueCore core;
 
     /** Items may be as large as the client's {@link CoordClient#maxPacketBytes()} allows. */
     public DistributedPriorityQueue(CoordClient client, String path) {
@@ -22,33 +18,13 @@ public final class DistributedPriorityQueue {
     }
 
     public DistributedPriorityQueue(CoordClient client, String path, int maxPacketBytes) {
-        core = new QueueCore(client, path, maxPacketBytes,
-                Comparator.comparingLong(DistributedPriorityQueue::priorityOf).thenComparingLong(Nodes::sequence));
+        super(new QueueCore(client, path, maxPacketBytes,
+                Comparator.comparingLong(DistributedPriorityQueue::priorityOf).thenComparingLong(Nodes::sequence)));
     }
 
     /** Adds an item with {@code priority} (lower is taken first). */
     public String put(byte[] item, int priority) {
         return core.put(String.format("item-p%010d-", (long) priority - Integer.MIN_VALUE), item);
-    }
-
-    public int maxItemBytes() {
-        return core.maxItemBytes();
-    }
-
-    public Optional<byte[]> poll() throws InterruptedException {
-        return core.take(Deadline.after(0, TimeUnit.MILLISECONDS));
-    }
-
-    public Optional<byte[]> take(long timeout, TimeUnit unit) throws InterruptedException {
-        return core.take(Deadline.after(Math.max(0, timeout), unit));
-    }
-
-    public byte[] take() throws InterruptedException {
-        return core.take(Deadline.never()).orElseThrow();
-    }
-
-    public int size() {
-        return core.size();
     }
 
     static long priorityOf(String name) {
