@@ -141,7 +141,7 @@ public final class CoordServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while binding", e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | IOException e) {
             processor.close();
             closeQuietly(committer, snapshotter, log);
             throw new IOException("cannot bind " + config.clientAddress() + ": " + e.getMessage(), e);

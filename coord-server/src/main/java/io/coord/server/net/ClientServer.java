@@ -12,6 +12,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,7 +31,8 @@ public final class ClientServer implements AutoCloseable {
     private final ConcurrentHashMap<InetAddress, AtomicInteger> connectionsPerIp = new ConcurrentHashMap<>();
     private final AtomicLong connectionIds = new AtomicLong();
 
-    private ClientServer(ServerConfig config, RequestSink sink, int ioThreads) throws InterruptedException {
+    private ClientServer(ServerConfig config, RequestSink sink, int ioThreads)
+            throws InterruptedException, BindException {
         NettyTransport transport = NettyTransport.current();
         bossGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         workerGroup = new MultiThreadIoEventLoopGroup(ioThreads, transport.ioHandlerFactory());
@@ -51,8 +53,8 @@ public final class ClientServer implements AutoCloseable {
                     }
                 });
         try {
-            serverChannel = b.bind(config.clientAddress()).sync().channel();
-        } catch (RuntimeException | InterruptedException e) {
+            serverChannel = NettyTransport.bind(b, config.clientAddress());
+        } catch (RuntimeException | InterruptedException | BindException e) {
             shutdownGroups();
             throw e;
         }
@@ -70,8 +72,9 @@ public final class ClientServer implements AutoCloseable {
         group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
     }
 
-    /** Binds the client port; throws if it cannot (e.g. the port is taken). */
-    public static ClientServer start(ServerConfig config, RequestSink sink) throws InterruptedException {
+    /** Binds the client port; throws BindException if it cannot (e.g. the port is taken). */
+    public static ClientServer start(ServerConfig config, RequestSink sink)
+            throws InterruptedException, BindException {
         int ioThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         return new ClientServer(config, sink, ioThreads);
     }

@@ -1,5 +1,8 @@
 package io.coord.server.net;
 
+import io.netty.bootstrap.AbstractBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
@@ -10,6 +13,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.BindException;
+import java.net.SocketAddress;
 
 /**
  * Which Netty transport the client port and the quorum links use: Linux epoll where its native
@@ -35,6 +40,23 @@ public enum NettyTransport {
 
     public Class<? extends SocketChannel> socketChannel() {
         return this == EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
+
+    /**
+     * Binds {@code bootstrap} to {@code address} and waits. A failure comes out as
+     * {@link BindException} whatever the transport: epoll reports it as its own native IOException
+     * (thrown unchecked by Netty), NIO as BindException, and callers close what they started on it.
+     */
+    public static Channel bind(AbstractBootstrap<?, ?> bootstrap, SocketAddress address)
+            throws InterruptedException, BindException {
+        ChannelFuture f = bootstrap.bind(address).await();
+        if (f.isSuccess()) {
+            return f.channel();
+        }
+        Throwable cause = f.cause();
+        BindException be = new BindException("cannot bind " + address + ": " + cause.getMessage());
+        be.initCause(cause);
+        throw be;
     }
 
     /** Holder idiom: the native library is probed on first use, not when the enum loads. */

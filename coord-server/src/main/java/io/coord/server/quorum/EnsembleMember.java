@@ -95,7 +95,7 @@ public final class EnsembleMember implements AutoCloseable {
             Thread.currentThread().interrupt();
             member.close();
             throw new IOException("interrupted while binding", e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | IOException e) {
             member.close();
             throw new IOException("cannot start ensemble member " + config.myId() + ": " + e.getMessage(), e);
         }

@@ -21,6 +21,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.util.AttributeKey;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,13 +70,13 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
     }
 
     /** Binds the quorum port and starts dialing the members with a higher id. */
-    public void start() throws InterruptedException {
+    public void start() throws InterruptedException, BindException {
         ServerAddress me = members.get(myId);
         ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NettyTransport.current().serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(initializer(-1));
-        server = b.bind(new InetSocketAddress(me.host(), me.quorumPort())).sync().channel();
+        server = NettyTransport.bind(b, new InetSocketAddress(me.host(), me.quorumPort()));
         LOG.info("member {} listening for members on {}", myId, server.localAddress());
         for (long id : members.keySet()) {
             if (id > myId) {
