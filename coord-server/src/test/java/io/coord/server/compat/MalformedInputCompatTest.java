@@ -50,6 +50,7 @@ class MalformedInputCompatTest extends CompatTestBase {
         String node = neighbour.create(path("neighbour-"), new byte[] {7}, Ids.OPEN_ACL_UNSAFE,
                 CreateMode.PERSISTENT_SEQUENTIAL);
         assertArrayEquals(new byte[] {7}, neighbour.getData(node, false, null));
+        syncIfEnsemble(zk, node); // zk may sit on another member, which may not have applied it yet
         assertArrayEquals(new byte[] {7}, zk.getData(node, false, null));
         assertEquals(neighbourSession, neighbour.getSessionId());
         List<KeeperState> seen = List.copyOf(neighbourStates);
