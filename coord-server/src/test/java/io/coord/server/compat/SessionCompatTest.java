@@ -79,8 +79,10 @@ class SessionCompatTest extends CompatTestBase {
                 first.getSessionId(), first.getSessionPasswd());
         assertEquals(first.getSessionId(), second.getSessionId());
         assertEquals(List.of(path("e")), second.getEphemerals());
+        syncIfEnsemble(zk, path("e")); // zk's member may not have applied the other session's create yet
         assertEquals(first.getSessionId(), zk.exists(path("e"), false).getEphemeralOwner());
         second.create(path("e2"), null, Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+        syncIfEnsemble(zk, path("e2"));
         assertEquals(first.getSessionId(), zk.exists(path("e2"), false).getEphemeralOwner());
 
         // Idle past the session timeout: the reattached connection keeps the session alive.
