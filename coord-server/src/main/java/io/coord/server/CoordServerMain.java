@@ -12,15 +12,17 @@ import org.slf4j.LoggerFactory;
 
 /** {@code java io.coord.server.CoordServerMain zoo.cfg}: runs one server until SIGTERM. */
 public final class CoordServerMain {
+    /** Set up (logback.xml read) when this class loads, before main starts any other thread. */
+    private static final Logger LOG = LoggerFactory.getLogger(CoordServerMain.class);
+
     private CoordServerMain() {
     }
 
     public static void main(String[] args) {
-        // Logging is set up first, before any other thread can log: a logger used during slf4j's
-        // set-up only records its events and replays them later under a warning. Loading Netty
-        // (~0.1 s of class loading on a cold JVM) then runs on its own thread while this one reads
-        // the config and recovers the tree.
-        LoggerFactory.getILoggerFactory();
+        // Logging is already set up (LOG): a logger used from another thread during slf4j's set-up
+        // would only record its events and replay them later under a warning. Loading Netty
+        // (~0.1 s of class loading on a cold JVM) runs on its own thread while this one reads the
+        // config and recovers the tree.
         Thread warmUp = new Thread(ClientServer::preloadClasses, "coord-warm-up");
         warmUp.setDaemon(true);
         warmUp.start();
@@ -45,7 +47,7 @@ public final class CoordServerMain {
             // server.N lines make this an ensemble member; otherwise the standalone server.
             server = config.standalone() ? CoordServer.start(config) : EnsembleMember.start(config);
         } catch (Exception e) {
-            log().error("Coord failed to start: {}", e.getMessage(), e);
+            LOG.error("Coord failed to start: {}", e.getMessage(), e);
             System.err.println("Coord failed to start: " + e.getMessage());
             System.exit(1);
             return;
@@ -55,7 +57,7 @@ public final class CoordServerMain {
             try {
                 server.close();
             } catch (Exception e) {
-                log().warn("error while stopping: {}", e.toString());
+                LOG.warn("error while stopping: {}", e.toString());
             }
             stopped.countDown();
         }, "coord-shutdown"));
@@ -64,9 +66,5 @@ public final class CoordServerMain {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static Logger log() {
-        return LoggerFactory.getLogger(CoordServerMain.class);
     }
 }

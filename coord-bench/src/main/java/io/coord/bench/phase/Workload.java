@@ -48,12 +48,13 @@ public final class Workload implements AutoCloseable {
     }
 
     /**
-     * Connects {@code shape.sessions()} sessions to {@code connectString} and creates the root
-     * {@code rootName} (a single path segment, unique per round).
+     * Connects {@code shape.sessions()} sessions to {@code connectString}, spread over its hosts
+     * ({@link SessionPlacement#SPREAD}), and creates the root {@code rootName} (a single path
+     * segment, unique per round).
      */
     public static Workload open(String connectString, LoadShape shape, String rootName, PrintStream progressOut)
             throws IOException, InterruptedException {
-        return open(connectString, SessionPlacement.RANDOM, shape, rootName, progressOut);
+        return open(connectString, SessionPlacement.SPREAD, shape, rootName, progressOut);
     }
 
     /** As {@link #open(String, LoadShape, String, PrintStream)}, placing sessions on hosts as told. */
