@@ -10,6 +10,7 @@ import io.coord.server.pipeline.RequestProcessor;
 import io.coord.server.pipeline.StorageInfo;
 import io.coord.server.session.Clock;
 import io.coord.server.storage.DurableListener;
+import io.coord.server.storage.FlushPacer;
 import io.coord.server.storage.GroupCommitter;
 import io.coord.server.storage.MetaStore;
 import io.coord.server.storage.SnapshotStore;
@@ -105,6 +106,7 @@ public final class CoordServer implements AutoCloseable {
                                     SnapshotStore snapshots, RecoveredState state) throws IOException {
         AtomicReference<RequestProcessor> processorRef = new AtomicReference<>();
         GroupCommitter committer = new GroupCommitter(log, LOG_QUEUE_CAPACITY, MAX_BATCH_RECORDS,
+                new FlushPacer(config.groupCommitMaxWaitMicros()),
                 new DurableListener() {
                     @Override
                     public void onDurable(long zxid) {

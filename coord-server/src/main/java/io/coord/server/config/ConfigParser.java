@@ -72,6 +72,7 @@ public final class ConfigParser {
                         b.containerCheckIntervalMs(parseInt(key, value));
                 case "initLimit" -> b.initLimit(parseInt(key, value));
                 case "syncLimit" -> b.syncLimit(parseInt(key, value));
+                case "groupCommitMaxWaitMicros" -> b.groupCommitMaxWaitMicros(parseInt(key, value));
                 default -> {
                     if (!IGNORED.contains(key)) {
                         LOG.warn("unknown config key '{}' ignored", key);

@@ -27,6 +27,8 @@ import java.util.Set;
  * @param containerCheckIntervalMs how often empty containers and expired TTL nodes are looked for
  * @param initLimit            ticks a follower may take to sync with the leader
  * @param syncLimit            ticks a follower may lag before it is dropped
+ * @param groupCommitMaxWaitMicros longest a busy log thread waits before a force so that it covers
+ *                             more writes ({@link io.coord.server.storage.FlushPacer}); 0 = never waits
  * @param myId                 this member's id in an ensemble; 0 standalone
  * @param servers              ensemble members by id; empty standalone
  */
@@ -47,6 +49,7 @@ public record ServerConfig(
         int containerCheckIntervalMs,
         int initLimit,
         int syncLimit,
+        int groupCommitMaxWaitMicros,
         long myId,
         Map<Long, ServerAddress> servers) {
 
@@ -74,6 +77,9 @@ public record ServerConfig(
         }
         if (snapRetainCount < 3) {
             throw new ConfigException("autopurge.snapRetainCount", "must be >= 3, was " + snapRetainCount);
+        }
+        if (groupCommitMaxWaitMicros < 0 || groupCommitMaxWaitMicros > 1_000_000) {
+            throw new ConfigException("groupCommitMaxWaitMicros", "must be 0..1000000, was " + groupCommitMaxWaitMicros);
         }
         if (purgeIntervalHours < 0) {
             throw new ConfigException("autopurge.purgeInterval", "must be >= 0, was " + purgeIntervalHours);
@@ -120,6 +126,7 @@ public record ServerConfig(
         private int containerCheckIntervalMs = 60_000;
         private int initLimit = 10;
         private int syncLimit = 5;
+        private int groupCommitMaxWaitMicros = 2_000;
         private long myId = 0;
         private Map<Long, ServerAddress> servers = Map.of();
 
@@ -145,6 +152,7 @@ public record ServerConfig(
         public Builder containerCheckIntervalMs(int v) { containerCheckIntervalMs = v; return this; }
         public Builder initLimit(int v) { initLimit = v; return this; }
         public Builder syncLimit(int v) { syncLimit = v; return this; }
+        public Builder groupCommitMaxWaitMicros(int v) { groupCommitMaxWaitMicros = v; return this; }
         public Builder myId(long v) { myId = v; return this; }
         public Builder servers(Map<Long, ServerAddress> v) { servers = v; return this; }
 
@@ -154,7 +162,7 @@ public record ServerConfig(
             return new ServerConfig(tickTimeMs, dataDir, dataLogDir == null ? dataDir : dataLogDir,
                     clientAddress, min, max, maxClientCnxns, fourLetterWords, snapRetainCount,
                     purgeIntervalHours, snapCount, juteMaxBuffer, extendedTypesEnabled,
-                    containerCheckIntervalMs, initLimit, syncLimit, myId, servers);
+                    containerCheckIntervalMs, initLimit, syncLimit, groupCommitMaxWaitMicros, myId, servers);
         }
     }
 }

@@ -9,6 +9,7 @@ import io.coord.server.pipeline.QuorumInbound;
 import io.coord.server.durability.SessionSecret;
 import io.coord.server.pipeline.StorageInfo;
 import io.coord.server.session.Clock;
+import io.coord.server.storage.FlushPacer;
 import io.coord.server.storage.MetaStore;
 import io.coord.server.storage.SnapshotStore;
 import io.coord.server.storage.TxnLog;
@@ -78,6 +79,7 @@ public final class EnsembleMember implements AutoCloseable {
         ZabConfig zab = zabConfig(config, voters, coreTickMs);
         AtomicReference<EnsembleProcessor> ref = new AtomicReference<>();
         QuorumStorage storage = new QuorumStorage(log, snapshots, meta, config.snapRetainCount(),
+                new FlushPacer(config.groupCommitMaxWaitMicros()),
                 seq -> ref.get().persisted(seq));
         QuorumTransport transport = new QuorumTransport(config.myId(), config.servers(), inbound(ref));
         EnsembleProcessor processor = new EnsembleProcessor(config, clock, r.state(), r.snapshotZxid(),

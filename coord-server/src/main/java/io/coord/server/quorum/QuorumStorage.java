@@ -2,6 +2,7 @@ package io.coord.server.quorum;
 
 import io.coord.server.pipeline.MemberState;
 import io.coord.server.pipeline.ZabStorage;
+import io.coord.server.storage.FlushPacer;
 import io.coord.server.storage.MetaStore;
 import io.coord.server.storage.SnapshotStore;
 import io.coord.server.storage.TxnLog;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The durable store under the ZAB core, on its own thread ("coord-zab-log"). Ops run strictly in
  * seq order; a batch is whatever is queued when the thread wakes up: appends are buffered, then
- * the log is forced once and the highest seq of the batch is reported (group commit). Ops that
+ * the log is forced once and the highest seq of the batch is reported (group commit; under load
+ * the {@link FlushPacer} lets the batch grow a little first). Ops that
  * must not overtake earlier appends on disk (epoch writes, snapshot installs) force the log first,
  * so what is durable is always a prefix of the op sequence.
  *
@@ -59,6 +61,7 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
     private final MetaStore meta;
     private final int snapRetainCount;
     private final LongConsumer onPersisted;
+    private final FlushPacer pacer;
     private final BlockingQueue<StorageOp> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
     private final Thread thread;
     private volatile boolean running = true;
@@ -73,9 +76,11 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
     private volatile long fsyncTotalNanos;
     private volatile long fsyncMaxNanos;
 
+    /** @param pacer how long the log thread may wait before a force under load (its thread only) */
     public QuorumStorage(TxnLog log, SnapshotStore snapshots, MetaStore meta, int snapRetainCount,
-                         LongConsumer onPersisted) {
+                         FlushPacer pacer, LongConsumer onPersisted) {
         this.log = log;
+        this.pacer = pacer;
         this.snapshots = snapshots;
         this.meta = meta;
         this.snapRetainCount = snapRetainCount;
@@ -159,14 +164,15 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
         return fsyncMaxNanos / 1_000;
     }
 
-    /** Forces the log, keeping fsync statistics (only this thread writes them). */
-    private void force() throws IOException {
+    /** Forces the log, keeping fsync statistics (only this thread writes them); returns the nanoseconds it took. */
+    private long force() throws IOException {
         long t0 = System.nanoTime();
         log.sync();
         long took = System.nanoTime() - t0;
         fsyncCount++;
         fsyncTotalNanos += took;
         fsyncMaxNanos = Math.max(fsyncMaxNanos, took);
+        return took;
     }
 
     private void run() {
@@ -187,10 +193,13 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
                 batch.clear();
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH);
+                if (pacer.pause(batch.size())) {
+                    queue.drainTo(batch, MAX_BATCH - batch.size());
+                }
                 for (StorageOp op : batch) {
                     execute(op);
                 }
-                force();
+                pacer.forced(batch.size(), force());
                 durableZxid = lastAppendedZxid;
                 onPersisted.accept(batch.get(batch.size() - 1).seq());
             } catch (InterruptedException e) {

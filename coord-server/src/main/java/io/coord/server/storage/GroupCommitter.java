@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The log thread: takes whatever records are queued, appends them to the {@link TxnLog}, forces
- * once, then reports the highest durable zxid. The queue is bounded, so a slow disk pushes back on
+ * once, then reports the highest durable zxid (under load the {@link FlushPacer} lets the batch
+ * grow a little before the force). The queue is bounded, so a slow disk pushes back on
  * submitters instead of growing memory.
  *
  * <p>Records must be submitted in zxid order (the request thread assigns zxids and submits, so
@@ -35,6 +36,7 @@ public final class GroupCommitter implements AutoCloseable {
     private final BlockingQueue<Entry> queue;
     private final int maxBatchRecords;
     private final DurableListener listener;
+    private final FlushPacer pacer;
     private final Thread thread;
     private volatile boolean closing;
     private volatile boolean stopped;
@@ -49,8 +51,10 @@ public final class GroupCommitter implements AutoCloseable {
     /**
      * @param queueCapacity   records that may wait for the log thread before submit blocks
      * @param maxBatchRecords most records written per fsync
+     * @param pacer           how long the log thread may wait before a force under load
      */
-    public GroupCommitter(TxnLog log, int queueCapacity, int maxBatchRecords, DurableListener listener) {
+    public GroupCommitter(TxnLog log, int queueCapacity, int maxBatchRecords, FlushPacer pacer,
+                          DurableListener listener) {
         if (queueCapacity < 1 || maxBatchRecords < 1) {
             throw new IllegalArgumentException("queueCapacity and maxBatchRecords must be >= 1");
         }
@@ -58,6 +62,7 @@ public final class GroupCommitter implements AutoCloseable {
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.maxBatchRecords = maxBatchRecords;
         this.listener = listener;
+        this.pacer = pacer;
         this.thread = new Thread(this::run, "coord-log");
     }
 
@@ -109,6 +114,9 @@ public final class GroupCommitter implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatchRecords - 1);
+                if (batch.get(batch.size() - 1) != STOP && pacer.pause(batch.size())) {
+                    queue.drainTo(batch, maxBatchRecords - batch.size());
+                }
                 stop = writeBatch(batch);
                 if (stop) {
                     // submits that raced with close() still get written before the final sync
@@ -146,6 +154,7 @@ public final class GroupCommitter implements AutoCloseable {
             long start = System.nanoTime();
             log.sync();
             long took = System.nanoTime() - start;
+            pacer.forced(written, took);
             syncNanos.addAndGet(took);
             maxSyncNanos.accumulateAndGet(took, Math::max);
             batches.incrementAndGet();

@@ -32,6 +32,7 @@ class ConfigParserTest {
         assertFalse(c.fourLetterWordAllowed("mntr"));
         assertTrue(c.extendedTypesEnabled());
         assertTrue(c.standalone());
+        assertEquals(2000, c.groupCommitMaxWaitMicros());
     }
 
     @Test
@@ -50,6 +51,7 @@ class ConfigParserTest {
                 autopurge.purgeInterval=2
                 snapCount=100
                 jute.maxbuffer=4096
+                groupCommitMaxWaitMicros=0
                 """));
         assertEquals(200, c.tickTimeMs());
         assertEquals(Path.of("/l"), c.dataLogDir());
@@ -62,6 +64,7 @@ class ConfigParserTest {
         assertEquals(2, c.purgeIntervalHours());
         assertEquals(100, c.snapCount());
         assertEquals(4096, c.juteMaxBuffer());
+        assertEquals(0, c.groupCommitMaxWaitMicros());
     }
 
     @Test
@@ -77,6 +80,8 @@ class ConfigParserTest {
                 () -> ConfigParser.parse(props("dataDir=/d\nclientPort=1\n4lw.commands.whitelist=nope\n"))).key());
         assertEquals("autopurge.snapRetainCount", assertThrows(ConfigException.class,
                 () -> ConfigParser.parse(props("dataDir=/d\nclientPort=1\nautopurge.snapRetainCount=1\n"))).key());
+        assertEquals("groupCommitMaxWaitMicros", assertThrows(ConfigException.class,
+                () -> ConfigParser.parse(props("dataDir=/d\nclientPort=1\ngroupCommitMaxWaitMicros=-1\n"))).key());
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.coord.client.CoordClient;
 import io.coord.server.session.Clock;
+import io.coord.server.storage.FlushPacer;
 import io.coord.server.storage.MetaStore;
 import io.coord.server.storage.SnapshotStore;
 import io.coord.server.storage.TxnLog;
@@ -155,7 +156,7 @@ class EnsembleSnapshotTest {
             log.append(6, new byte[] {1});
             log.sync();
             List<Long> persisted = new java.util.concurrent.CopyOnWriteArrayList<>();
-            QuorumStorage storage = new QuorumStorage(log, snaps, meta, 3, persisted::add);
+            QuorumStorage storage = new QuorumStorage(log, snaps, meta, 3, new FlushPacer(0), persisted::add);
             storage.start();
             try {
                 storage.submit(List.of(new io.coord.server.zab.StorageOp.InstallSnapshot(1, 0,

@@ -80,7 +80,7 @@ class GroupCommitterTest {
         CheckingListener listener = new CheckingListener();
         try (TxnLog log = TxnLog.open(dataDir, 1 << 16)) {
             listener.log = log;
-            GroupCommitter committer = new GroupCommitter(log, 64, 1000, listener);
+            GroupCommitter committer = new GroupCommitter(log, 64, 1000, new FlushPacer(0), listener);
             committer.start();
             Object zxidLock = new Object();
             AtomicLong nextZxid = new AtomicLong(1);
@@ -130,7 +130,7 @@ class GroupCommitterTest {
     void submitBlocksWhenQueueIsFull() throws Exception {
         CheckingListener listener = new CheckingListener();
         try (TxnLog log = TxnLog.open(dataDir, 1 << 16)) {
-            GroupCommitter committer = new GroupCommitter(log, 2, 100, listener);
+            GroupCommitter committer = new GroupCommitter(log, 2, 100, new FlushPacer(0), listener);
             committer.submit(1, txn(1));
             committer.submit(2, txn(2));
             Thread blocked = new Thread(() -> {
@@ -156,7 +156,7 @@ class GroupCommitterTest {
     void closeDrainsAndSyncsEverything() throws Exception {
         CheckingListener listener = new CheckingListener();
         try (TxnLog log = TxnLog.open(dataDir, 1 << 16)) {
-            GroupCommitter committer = new GroupCommitter(log, 1000, 1000, listener);
+            GroupCommitter committer = new GroupCommitter(log, 1000, 1000, new FlushPacer(0), listener);
             committer.start();
             for (long z = 1; z <= 500; z++) {
                 committer.submit(z, txn(z));
@@ -172,7 +172,7 @@ class GroupCommitterTest {
     void logFailureIsFatalAndNothingMoreIsAcknowledged() throws Exception {
         CheckingListener listener = new CheckingListener();
         TxnLog log = TxnLog.open(dataDir, 1 << 16);
-        GroupCommitter committer = new GroupCommitter(log, 10, 100, listener);
+        GroupCommitter committer = new GroupCommitter(log, 10, 100, new FlushPacer(0), listener);
         committer.start();
         committer.submit(1, txn(1));
         await().atMost(Duration.ofSeconds(10)).until(() -> listener.highest.get() == 1);

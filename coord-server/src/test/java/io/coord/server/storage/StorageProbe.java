@@ -51,7 +51,7 @@ public final class StorageProbe {
         byte[] txn = new byte[64];
         long[] durable = {0};
         try (TxnLog log = TxnLog.open(dir, TxnLog.DEFAULT_SEGMENT_TARGET_BYTES)) {
-            GroupCommitter committer = new GroupCommitter(log, 1000, 1000, new DurableListener() {
+            GroupCommitter committer = new GroupCommitter(log, 1000, 1000, new FlushPacer(0), new DurableListener() {
                 @Override
                 public void onDurable(long zxid) {
                     durable[0] = zxid;
