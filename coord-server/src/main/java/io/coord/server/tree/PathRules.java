@@ -86,11 +86,10 @@ public final class PathRules {
      * (as in ZooKeeper, where creating "/" finds the root as its own parent and fails NODEEXISTS).
      */
     public static String parent(String path) {
-        int lastSlash = path.lastIndexOf('/');
-        if (lastSlash <= 0) {
-            return ROOT;
-        }
-        return path.substring(0, lastSlash);
+        // Branch-free on purpose: a top-level path is rare on the request path (and may first come
+        // long after the JIT compiled it), and a never-taken branch here would be compiled as a trap
+        // whose first hit throws away the big compiled methods this one is inlined into.
+        return path.substring(0, Math.max(path.lastIndexOf('/'), 1));
     }
 
     /** The last segment of a path ("" for the root). */
