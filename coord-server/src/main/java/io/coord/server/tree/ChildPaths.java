@@ -6,8 +6,9 @@ import java.util.function.Consumer;
 
 /**
  * The children of one znode, held as their full paths: the same String instances the node map
- * uses as keys, so a child costs one array slot instead of a name string plus a hash-set entry
- * (a million-node tree loads with two million fewer objects for the GC to copy). Names are cut
+ * uses as keys, so a child costs an array slot and an int (its hash, below) instead of a name
+ * string plus a hash-set entry (a million-node tree loads with two million fewer objects for the
+ * GC to copy). Names are cut
  * from the paths only when a client lists the children. Open addressing with linear probing; each
  * slot's mixed hash is kept beside it, so probing, rehashing and the backward shift of a removal
  * compare ints in one array instead of dereferencing every string they pass (a parent with a
