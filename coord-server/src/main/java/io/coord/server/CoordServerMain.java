@@ -18,6 +18,15 @@ public final class CoordServerMain {
     private CoordServerMain() {
     }
 
+    /**
+     * Starts what the config describes: an ensemble member whenever it names servers (server.N
+     * lines, in the config or its dynamicConfigFile, even a single one), else the standalone
+     * server. A member must never come up standalone: it would acknowledge writes alone.
+     */
+    static AutoCloseable start(ServerConfig config) throws Exception {
+        return config.standalone() ? CoordServer.start(config) : EnsembleMember.start(config);
+    }
+
     public static void main(String[] args) {
         // Logging is already set up (LOG): a logger used from another thread during slf4j's set-up
         // would only record its events and replay them later under a warning. Loading Netty
@@ -44,8 +53,7 @@ public final class CoordServerMain {
         }
         AutoCloseable server;
         try {
-            // server.N lines make this an ensemble member; otherwise the standalone server.
-            server = config.standalone() ? CoordServer.start(config) : EnsembleMember.start(config);
+            server = start(config);
         } catch (Exception e) {
             LOG.error("Coord failed to start: {}", e.getMessage(), e);
             System.err.println("Coord failed to start: " + e.getMessage());

@@ -32,6 +32,16 @@ public final class FourLetterWords {
         };
     }
 
+    /**
+     * The {@code hash} word: ZooKeeper prints its recent (zxid, tree digest) pairs, one
+     * {@code <zxid in hex>: <digest in decimal>} line each; Coord prints the pair for its current
+     * tree. Coord's digest is its own order-independent hash (NodeHash), so its values compare
+     * between Coord members, not with ZooKeeper's.
+     */
+    public static String hash(long zxid, long digest) {
+        return Long.toHexString(zxid) + ": " + digest + "\n";
+    }
+
     /** The reply to a word that is not whitelisted, in ZooKeeper's words. */
     public static String notWhitelisted(String word) {
         return word + " is not executed because it is not in the whitelist.\n";

@@ -4,10 +4,17 @@ package io.coord.server.config;
 public final class ConfigException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final String key;
+    private final String problem;
 
     public ConfigException(String key, String problem) {
         super("config key '" + key + "': " + problem);
         this.key = key;
+        this.problem = problem;
+    }
+
+    /** The message without the key. */
+    public String problem() {
+        return problem;
     }
 
     public String key() {

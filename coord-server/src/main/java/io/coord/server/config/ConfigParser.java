@@ -1,5 +1,6 @@
 package io.coord.server.config;
 
+import io.coord.server.config.ConfigKeys.Rule;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetSocketAddress;
@@ -7,26 +8,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Reads zoo.cfg-style files into a {@link ServerConfig}. Unknown keys warn; bad values throw. */
+/**
+ * Reads zoo.cfg-style files into a {@link ServerConfig}. Every key is first checked against
+ * {@link ConfigKeys}: a documented ZooKeeper key Coord cannot honour is refused naming it, an
+ * unknown key warns; then the honoured keys are read. Bad values throw.
+ */
 public final class ConfigParser {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigParser.class);
     /** Every four-letter word the server knows; "*" in the whitelist expands to these. */
     public static final Set<String> ALL_FOUR_LETTER_WORDS = Set.of("ruok", "srvr", "stat", "mntr",
-            "conf", "cons", "envi", "dump", "wchs", "wchc", "wchp", "dirs", "isro", "crst", "srst");
-    /** Keys ZooKeeper knows that Coord accepts and ignores (they have no meaning here). */
-    private static final Set<String> IGNORED = Set.of("admin.enableServer", "admin.serverPort",
-            "standaloneEnabled", "reconfigEnabled", "dynamicConfigFile", "globalOutstandingLimit",
-            "preAllocSize", "forceSync", "skipACL", "quorumListenOnAllIPs", "leaderServes",
-            "electionAlg", "secureClientPort", "metricsProvider.className", "audit.enable");
+            "conf", "cons", "envi", "dump", "wchs", "wchc", "wchp", "dirs", "isro", "crst", "srst", "hash");
 
     private ConfigParser() {
     }
@@ -41,62 +41,127 @@ public final class ConfigParser {
 
     /** Relative dataDir/dataLogDir resolve against the working directory, as in ZooKeeper. */
     public static ServerConfig parse(Properties props) {
+        return parse(props, warning -> LOG.warn("{}", warning));
+    }
+
+    /** As {@link #parse(Properties)}, handing each warning (an ignored key or word) to {@code warnings}. */
+    public static ServerConfig parse(Properties props, Consumer<String> warnings) {
+        checkKeys(props, warnings);
         ServerConfig.Builder b = ServerConfig.builder(null);
-        Map<Long, ServerAddress> servers = new HashMap<>();
-        String portAddress = null;
-        Integer port = null;
         for (String key : props.stringPropertyNames()) {
-            String value = props.getProperty(key).trim();
-            if (key.startsWith("server.")) {
-                long id = parseLong(key, key.substring("server.".length()));
-                servers.put(id, parseServer(key, id, value));
-                continue;
-            }
-            switch (key) {
-                case "tickTime" -> b.tickTimeMs(parseInt(key, value));
-                case "dataDir" -> b.dataDir(Path.of(value));
-                case "dataLogDir" -> b.dataLogDir(Path.of(value));
-                case "clientPort" -> port = parseInt(key, value);
-                case "clientPortAddress" -> portAddress = value;
-                case "minSessionTimeout" -> b.minSessionTimeoutMs(parseInt(key, value));
-                case "maxSessionTimeout" -> b.maxSessionTimeoutMs(parseInt(key, value));
-                case "maxClientCnxns" -> b.maxClientCnxns(parseInt(key, value));
-                case "4lw.commands.whitelist" -> b.fourLetterWords(parseWhitelist(key, value));
-                case "autopurge.snapRetainCount" -> b.snapRetainCount(parseInt(key, value));
-                case "autopurge.purgeInterval" -> b.purgeIntervalHours(parseInt(key, value));
-                case "snapCount" -> b.snapCount(parseInt(key, value));
-                case "jute.maxbuffer" -> b.juteMaxBuffer(parseInt(key, value));
-                case "extendedTypesEnabled", "zookeeper.extendedTypesEnabled" ->
-                        b.extendedTypesEnabled(parseBool(key, value));
-                case "containerCheckIntervalMs", "znode.container.checkIntervalMs" ->
-                        b.containerCheckIntervalMs(parseInt(key, value));
-                case "initLimit" -> b.initLimit(parseInt(key, value));
-                case "syncLimit" -> b.syncLimit(parseInt(key, value));
-                case "groupCommitMaxWaitMicros" -> b.groupCommitMaxWaitMicros(parseInt(key, value));
-                default -> {
-                    if (!IGNORED.contains(key)) {
-                        LOG.warn("unknown config key '{}' ignored", key);
-                    }
-                }
-            }
+            readHonoured(b, key, props.getProperty(key).trim(), warnings);
         }
         String dataDir = props.getProperty("dataDir");
         if (dataDir == null || dataDir.isBlank()) {
             throw new ConfigException("dataDir", "is required");
         }
-        if (port == null) {
-            throw new ConfigException("clientPort", "is required");
+        Map<Long, ServerAddress> servers = ServerLines.read(props);
+        boolean standaloneEnabled = ConfigValues.parseBool("standaloneEnabled",
+                props.getProperty("standaloneEnabled", "true"));
+        if (servers.isEmpty()) {
+            if (!standaloneEnabled) {
+                // ZooKeeper refuses this too: no member to form a quorum with.
+                throw new ConfigException("standaloneEnabled", "is false, but no server.N line (in the config"
+                        + " or its dynamicConfigFile) names an ensemble member");
+            }
+            b.clientAddress(clientAddress(props, null));
+            return b.build();
         }
+        // A single server.N line runs as a one-member ensemble (leader of itself), whatever
+        // standaloneEnabled says: never standalone once a server.N line exists.
+        long myId = readMyId(Path.of(dataDir.trim()));
+        b.servers(servers).myId(myId);
+        ServerAddress me = servers.get(myId);
+        b.clientAddress(clientAddress(props, me));
+        return b.build();
+    }
+
+    /** Refuses a documented key Coord cannot honour; warns about a key ZooKeeper does not document. */
+    private static void checkKeys(Properties props, Consumer<String> warnings) {
+        boolean adminOff = "false".equalsIgnoreCase(props.getProperty("admin.enableServer", "").trim());
+        for (String key : new TreeSet<>(props.stringPropertyNames())) {
+            String value = props.getProperty(key).trim();
+            Rule rule = ConfigKeys.rule(key);
+            switch (rule.treatment()) {
+                case HONOURED -> { }
+                case DEFAULT_ONLY -> {
+                    if (!ConfigKeys.acceptsValue(rule, value)) {
+                        throw new ConfigException(key, "value '" + value + "' is not supported by Coord ("
+                                + rule.why() + "); only " + new TreeSet<>(rule.accepted()) + " is accepted");
+                    }
+                }
+                case REFUSED -> {
+                    // admin.serverPort and friends configure a server that is switched off.
+                    if (!(adminOff && key.startsWith("admin."))) {
+                        throw new ConfigException(key, "is not supported by Coord: " + rule.why());
+                    }
+                }
+                case UNKNOWN -> warnings.accept("unknown config key '" + key + "' ignored (ZooKeeper does not"
+                        + " document it; it would set the system property zookeeper." + key + ")");
+                default -> throw new IllegalStateException(rule.treatment().name());
+            }
+        }
+    }
+
+    private static void readHonoured(ServerConfig.Builder b, String key, String value, Consumer<String> warnings) {
+        switch (key) {
+            case "tickTime" -> b.tickTimeMs(ConfigValues.parseInt(key, value));
+            case "dataDir" -> b.dataDir(Path.of(value));
+            case "dataLogDir" -> b.dataLogDir(Path.of(value));
+            case "minSessionTimeout" -> b.minSessionTimeoutMs(ConfigValues.parseInt(key, value));
+            case "maxSessionTimeout" -> b.maxSessionTimeoutMs(ConfigValues.parseInt(key, value));
+            case "maxClientCnxns" -> b.maxClientCnxns(ConfigValues.parseInt(key, value));
+            case "maxCnxns" -> b.maxCnxns(ConfigValues.parseInt(key, value));
+            case "4lw.commands.whitelist" -> b.fourLetterWords(parseWhitelist(value, warnings));
+            case "autopurge.snapRetainCount" -> b.snapRetainCount(ConfigValues.parseInt(key, value));
+            case "autopurge.purgeInterval" -> b.purgeIntervalHours(ConfigValues.parseInt(key, value));
+            case "snapCount" -> b.snapCount(ConfigValues.parseInt(key, value));
+            case "jute.maxbuffer" -> b.juteMaxBuffer(ConfigValues.parseInt(key, value));
+            case "extendedTypesEnabled", "zookeeper.extendedTypesEnabled" ->
+                    b.extendedTypesEnabled(ConfigValues.parseBool(key, value));
+            case "containerCheckIntervalMs", "znode.container.checkIntervalMs" ->
+                    b.containerCheckIntervalMs(ConfigValues.parseInt(key, value));
+            case "initLimit" -> b.initLimit(ConfigValues.parseInt(key, value));
+            case "syncLimit" -> b.syncLimit(ConfigValues.parseInt(key, value));
+            case "groupCommitMaxWaitMicros" -> b.groupCommitMaxWaitMicros(ConfigValues.parseInt(key, value));
+            default -> {
+                // clientPort(Address), server.N, dynamicConfigFile and standaloneEnabled are read
+                // together in parse; other keys were checked by checkKeys.
+            }
+        }
+    }
+
+    /**
+     * clientPort/clientPortAddress, or this member's client address from its server.N line (the
+     * form a dynamicConfigFile uses). When both are given they must agree, as in ZooKeeper.
+     */
+    private static InetSocketAddress clientAddress(Properties props, ServerAddress me) {
+        String portText = props.getProperty("clientPort");
+        String host = props.getProperty("clientPortAddress");
+        InetSocketAddress fromLine = me == null ? null : me.clientAddress();
+        if (portText == null) {
+            if (fromLine == null) {
+                throw new ConfigException("clientPort", "is required (or a ';clientPort' part on this member's"
+                        + " server.N line)");
+            }
+            if (host != null) {
+                throw new ConfigException("clientPortAddress", "is set but clientPort is not");
+            }
+            return fromLine;
+        }
+        int port = ConfigValues.parseInt("clientPort", portText);
         if (port < 0 || port > 65535) {
             throw new ConfigException("clientPort", "must be 0..65535, was " + port);
         }
-        b.clientAddress(portAddress == null ? new InetSocketAddress(port)
-                : new InetSocketAddress(portAddress, port));
-        if (!servers.isEmpty()) {
-            b.servers(servers);
-            b.myId(readMyId(Path.of(dataDir.trim())));
+        InetSocketAddress fromKeys = host == null ? new InetSocketAddress(port)
+                : new InetSocketAddress(host.trim(), port);
+        if (fromLine != null && (fromLine.getPort() != port
+                || (host != null && !fromLine.getAddress().isAnyLocalAddress()
+                    && !fromLine.getAddress().equals(fromKeys.getAddress())))) {
+            throw new ConfigException("clientPort", "clientPort/clientPortAddress (" + fromKeys
+                    + ") differ from the client address of server." + me.id() + " (" + fromLine + ")");
         }
-        return b.build();
+        return fromKeys;
     }
 
     private static long readMyId(Path dataDir) {
@@ -108,52 +173,20 @@ public final class ConfigParser {
         }
     }
 
-    private static ServerAddress parseServer(String key, long id, String value) {
-        String spec = value.split(";", 2)[0];
-        String[] parts = spec.split(":");
-        if (parts.length < 3 || parts.length > 4) {
-            throw new ConfigException(key, "expected host:quorumPort:electionPort[:observer|participant], was " + value);
-        }
-        boolean observer = parts.length == 4 && parts[3].equals("observer");
-        if (parts.length == 4 && !observer && !parts[3].equals("participant")) {
-            throw new ConfigException(key, "unknown role '" + parts[3] + "'");
-        }
-        return new ServerAddress(id, parts[0], parseInt(key, parts[1]), parseInt(key, parts[2]), observer);
-    }
-
-    private static Set<String> parseWhitelist(String key, String value) {
+    /**
+     * A word Coord does not answer is left out with a warning rather than stopping start-up, as
+     * ZooKeeper ignores words it does not know.
+     */
+    private static Set<String> parseWhitelist(String value, Consumer<String> warnings) {
         Set<String> words = new LinkedHashSet<>();
-        Consumer<String> add = w -> {
-            if (!w.equals("*") && !ALL_FOUR_LETTER_WORDS.contains(w)) {
-                throw new ConfigException(key, "unknown four-letter word '" + w + "'");
+        Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(w -> {
+            if (w.equals("*") || ALL_FOUR_LETTER_WORDS.contains(w)) {
+                words.add(w);
+            } else {
+                warnings.accept("4lw.commands.whitelist: four-letter word '" + w
+                        + "' is not implemented by Coord; ignored");
             }
-            words.add(w);
-        };
-        Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(add);
+        });
         return words;
-    }
-
-    private static int parseInt(String key, String value) {
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key, "not an integer: '" + value + "'");
-        }
-    }
-
-    private static long parseLong(String key, String value) {
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key, "not an integer: '" + value + "'");
-        }
-    }
-
-    private static boolean parseBool(String key, String value) {
-        return switch (value.trim().toLowerCase()) {
-            case "true", "yes", "on" -> true;
-            case "false", "no", "off" -> false;
-            default -> throw new ConfigException(key, "not a boolean: '" + value + "'");
-        };
     }
 }

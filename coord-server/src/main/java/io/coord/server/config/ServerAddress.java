@@ -1,5 +1,17 @@
 package io.coord.server.config;
 
-/** One {@code server.N=host:quorumPort:electionPort[:observer]} line. */
-public record ServerAddress(long id, String host, int quorumPort, int electionPort, boolean observer) {
+import java.net.InetSocketAddress;
+
+/**
+ * One {@code server.N=host:quorumPort:electionPort[:role][;[clientAddr:]clientPort]} line.
+ *
+ * @param clientAddress the member's client address from the part after ';' (the form ZooKeeper
+ *                      writes in a dynamicConfigFile); null when the line has none
+ */
+public record ServerAddress(long id, String host, int quorumPort, int electionPort, boolean observer,
+                            InetSocketAddress clientAddress) {
+
+    public ServerAddress(long id, String host, int quorumPort, int electionPort, boolean observer) {
+        this(id, host, quorumPort, electionPort, observer, null);
+    }
 }

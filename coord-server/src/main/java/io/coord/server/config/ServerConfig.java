@@ -18,6 +18,7 @@ import java.util.Set;
  * @param minSessionTimeoutMs  lower clamp of negotiated session timeouts (default 2 × tick)
  * @param maxSessionTimeoutMs  upper clamp (default 20 × tick)
  * @param maxClientCnxns       connections allowed per client IP; 0 = unlimited
+ * @param maxCnxns             connections allowed in all (ZooKeeper's maxCnxns); 0 = unlimited
  * @param fourLetterWords      whitelisted four-letter words ("*" expands to all)
  * @param snapRetainCount      snapshots (and the log they need) kept by autopurge, at least 3
  * @param purgeIntervalHours   autopurge period; 0 = purge after every snapshot only
@@ -40,6 +41,7 @@ public record ServerConfig(
         int minSessionTimeoutMs,
         int maxSessionTimeoutMs,
         int maxClientCnxns,
+        int maxCnxns,
         Set<String> fourLetterWords,
         int snapRetainCount,
         int purgeIntervalHours,
@@ -74,6 +76,9 @@ public record ServerConfig(
         }
         if (maxClientCnxns < 0) {
             throw new ConfigException("maxClientCnxns", "must be >= 0, was " + maxClientCnxns);
+        }
+        if (maxCnxns < 0) {
+            throw new ConfigException("maxCnxns", "must be >= 0, was " + maxCnxns);
         }
         if (snapRetainCount < 3) {
             throw new ConfigException("autopurge.snapRetainCount", "must be >= 3, was " + snapRetainCount);
@@ -117,6 +122,7 @@ public record ServerConfig(
         private int minSessionTimeoutMs = -1;
         private int maxSessionTimeoutMs = -1;
         private int maxClientCnxns = 60;
+        private int maxCnxns = 0;
         private Set<String> fourLetterWords = Set.of("srvr");
         private int snapRetainCount = 3;
         private int purgeIntervalHours = 0;
@@ -143,6 +149,7 @@ public record ServerConfig(
         public Builder minSessionTimeoutMs(int v) { minSessionTimeoutMs = v; return this; }
         public Builder maxSessionTimeoutMs(int v) { maxSessionTimeoutMs = v; return this; }
         public Builder maxClientCnxns(int v) { maxClientCnxns = v; return this; }
+        public Builder maxCnxns(int v) { maxCnxns = v; return this; }
         public Builder fourLetterWords(Set<String> v) { fourLetterWords = v; return this; }
         public Builder snapRetainCount(int v) { snapRetainCount = v; return this; }
         public Builder purgeIntervalHours(int v) { purgeIntervalHours = v; return this; }
@@ -160,7 +167,7 @@ public record ServerConfig(
             int min = minSessionTimeoutMs < 0 ? 2 * tickTimeMs : minSessionTimeoutMs;
             int max = maxSessionTimeoutMs < 0 ? 20 * tickTimeMs : maxSessionTimeoutMs;
             return new ServerConfig(tickTimeMs, dataDir, dataLogDir == null ? dataDir : dataLogDir,
-                    clientAddress, min, max, maxClientCnxns, fourLetterWords, snapRetainCount,
+                    clientAddress, min, max, maxClientCnxns, maxCnxns, fourLetterWords, snapRetainCount,
                     purgeIntervalHours, snapCount, juteMaxBuffer, extendedTypesEnabled,
                     containerCheckIntervalMs, initLimit, syncLimit, groupCommitMaxWaitMicros, myId, servers);
         }

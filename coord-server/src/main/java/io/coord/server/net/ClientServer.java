@@ -29,6 +29,7 @@ public final class ClientServer implements AutoCloseable {
     private final EventLoopGroup workerGroup;
     private final Channel serverChannel;
     private final ConcurrentHashMap<InetAddress, AtomicInteger> connectionsPerIp = new ConcurrentHashMap<>();
+    private final AtomicInteger connectionsTotal = new AtomicInteger();
     private final AtomicLong connectionIds = new AtomicLong();
 
     private ClientServer(ServerConfig config, RequestSink sink, int ioThreads)
@@ -47,7 +48,7 @@ public final class ClientServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         NettyClientChannel client = NettyClientChannel.wrap(connectionIds, ch);
-                        ch.pipeline().addLast(new ConnectionLimit(config.maxClientCnxns()));
+                        ch.pipeline().addLast(new ConnectionLimit(config.maxClientCnxns(), config.maxCnxns()));
                         ch.pipeline().addLast(new FrameDecoder(config.juteMaxBuffer()));
                         ch.pipeline().addLast(new ClientHandler(sink, client));
                     }
@@ -98,13 +99,18 @@ public final class ClientServer implements AutoCloseable {
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
-    /** Enforces maxClientCnxns per remote IP, as ZooKeeper does (0 = unlimited). */
+    /**
+     * Enforces maxClientCnxns per remote IP and maxCnxns over all connections, as ZooKeeper does
+     * (0 = unlimited).
+     */
     private final class ConnectionLimit extends ChannelInboundHandlerAdapter {
         private final int maxPerIp;
+        private final int maxTotal;
         private InetAddress counted;
 
-        ConnectionLimit(int maxPerIp) {
+        ConnectionLimit(int maxPerIp, int maxTotal) {
             this.maxPerIp = maxPerIp;
+            this.maxTotal = maxTotal;
         }
 
         @Override
@@ -112,8 +118,15 @@ public final class ClientServer implements AutoCloseable {
             InetAddress ip = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
             int n = connectionsPerIp.computeIfAbsent(ip, k -> new AtomicInteger()).incrementAndGet();
             counted = ip;
+            int total = connectionsTotal.incrementAndGet();
             if (maxPerIp > 0 && n > maxPerIp) {
                 LOG.warn("too many connections from {} (max {}): closing", ip.getHostAddress(), maxPerIp);
+                ctx.close();
+                return;
+            }
+            if (maxTotal > 0 && total > maxTotal) {
+                LOG.warn("too many connections in all (maxCnxns {}): closing the one from {}", maxTotal,
+                        ip.getHostAddress());
                 ctx.close();
                 return;
             }
@@ -124,6 +137,7 @@ public final class ClientServer implements AutoCloseable {
         public void channelInactive(ChannelHandlerContext ctx) {
             if (counted != null) {
                 connectionsPerIp.computeIfPresent(counted, (k, c) -> c.decrementAndGet() <= 0 ? null : c);
+                connectionsTotal.decrementAndGet();
             }
             ctx.fireChannelInactive();
         }

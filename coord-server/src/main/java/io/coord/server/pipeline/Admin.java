@@ -53,6 +53,9 @@ final class Admin {
         String text;
         if (!config.fourLetterWordAllowed(word)) {
             text = FourLetterWords.notWhitelisted(word);
+        } else if (word.equals("hash")) {
+            // The tree as applied on this thread, and the zxid of the last txn applied to it.
+            text = FourLetterWords.hash(gate.assignedZxid(), tree.digest());
         } else {
             text = FourLetterWords.render(word, status());
             if (word.equals("srst") || word.equals("crst")) {

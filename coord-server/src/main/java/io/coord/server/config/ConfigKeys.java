@@ -1,0 +1,256 @@
+package io.coord.server.config;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What Coord does with every zoo.cfg key ZooKeeper 3.9's admin guide documents, in one table, so
+ * that no documented key is dropped without a word: a key is {@link Treatment#HONOURED honoured},
+ * accepted only with a value that asks for ZooKeeper's default behaviour
+ * ({@link Treatment#DEFAULT_ONLY}), or {@link Treatment#REFUSED refused} at start-up with a message
+ * that names it. Security keys are never accepted with a value that would ask for protection Coord
+ * does not give (fail closed). A key not in the table is unknown: ZooKeeper would turn it into the
+ * system property {@code zookeeper.<key>}; Coord warns, naming it.
+ */
+public final class ConfigKeys {
+
+    /** How one key is treated. */
+    public enum Treatment { HONOURED, DEFAULT_ONLY, REFUSED, UNKNOWN }
+
+    /**
+     * One row: an exact key, or (prefix true) every key starting with {@code key}. For
+     * DEFAULT_ONLY, {@code accepted} holds the lower-case values that mean the default; {@code why}
+     * says why other values (or the key) cannot be honoured.
+     */
+    public record Rule(String key, boolean prefix, Treatment treatment, Set<String> accepted, String why) {
+    }
+
+    private static final String NO_ADMIN = "Coord has no AdminServer (set admin.enableServer=false)";
+    private static final String NO_TLS = "Coord has no TLS; refusing rather than serving in clear text";
+    private static final String NO_SASL = "Coord has no SASL/Kerberos authentication";
+    private static final String NO_OBSERVERS = "observers are not supported yet";
+    private static final String NO_EQUIVALENT = "ZooKeeper tuning knob with no equivalent in Coord";
+
+    private static final Map<String, Rule> EXACT;
+    private static final List<Rule> PREFIXES;
+
+    static {
+        Table t = new Table();
+        t.fill();
+        EXACT = Map.copyOf(t.exact);
+        PREFIXES = List.copyOf(t.prefixes);
+    }
+
+    private ConfigKeys() {
+    }
+
+    /** The rule for {@code key}; an exact row wins over a prefix row, a longer prefix over a shorter. */
+    public static Rule rule(String key) {
+        Rule exact = EXACT.get(key);
+        if (exact != null) {
+            return exact;
+        }
+        if (key.startsWith("server.")) {
+            return new Rule(key, false, Treatment.HONOURED, Set.of(), "");
+        }
+        Rule best = null;
+        for (Rule r : PREFIXES) {
+            if (key.startsWith(r.key()) && (best == null || r.key().length() > best.key().length())) {
+                best = r;
+            }
+        }
+        return best != null ? best : new Rule(key, false, Treatment.UNKNOWN, Set.of(), "");
+    }
+
+    /** True when {@code value} asks for what a DEFAULT_ONLY rule accepts. */
+    public static boolean acceptsValue(Rule rule, String value) {
+        return rule.accepted().contains(value.trim().toLowerCase(Locale.ROOT));
+    }
+
+    /** Every row, for the README and tests. */
+    public static List<Rule> rules() {
+        List<Rule> all = new ArrayList<>(EXACT.values());
+        all.addAll(PREFIXES);
+        all.sort((a, b) -> a.key().compareTo(b.key()));
+        return all;
+    }
+
+    /** Builds the table once, at class initialisation; nothing changes it afterwards. */
+    private static final class Table {
+        private final Map<String, Rule> exact = new HashMap<>();
+        private final List<Rule> prefixes = new ArrayList<>();
+
+        void fill() {
+            honoured("tickTime", "dataDir", "dataLogDir", "clientPort", "clientPortAddress",
+                "minSessionTimeout", "maxSessionTimeout", "maxClientCnxns", "maxCnxns",
+                "4lw.commands.whitelist", "autopurge.snapRetainCount", "autopurge.purgeInterval",
+                "snapCount", "jute.maxbuffer", "extendedTypesEnabled", "zookeeper.extendedTypesEnabled",
+                "znode.container.checkIntervalMs", "containerCheckIntervalMs", "initLimit", "syncLimit",
+                "groupCommitMaxWaitMicros", "dynamicConfigFile", "standaloneEnabled");
+        clusterKeys();
+        storageAndTuningKeys();
+        securityKeys();
+        adminAndMetricsKeys();
+    }
+        void clusterKeys() {
+            defaultOnly("reconfigEnabled", "dynamic reconfiguration (the reconfig operation) is not supported;"
+                    + " the dynamicConfigFile is read at start-up", "false");
+            defaultOnly("peerType", NO_OBSERVERS, "participant");
+            defaultOnly("electionAlg", "only fast leader election (3) exists, as in ZooKeeper 3.9", "3");
+            defaultOnly("leaderServes", "the leader always serves clients", "yes", "true");
+            defaultOnly("localSessionsEnabled", "local sessions are not supported; every session is global", "false");
+            defaultOnly("localSessionsUpgradingEnabled", "local sessions are not supported", "false");
+            defaultOnly("quorumListenOnAllIPs", "members listen on the address of their server.N line", "false");
+            defaultOnly("syncEnabled", NO_OBSERVERS, "true");
+            defaultOnly("multiAddress.enabled", "one address per server.N line", "false");
+            defaultOnly("multiAddress.reachabilityCheckEnabled", "one address per server.N line", "true");
+            refused("multiAddress.reachabilityCheckTimeoutMs", "one address per server.N line");
+            refused("observerMasterPort", NO_OBSERVERS);
+            refused("observer.reconnectDelayMs", NO_OBSERVERS);
+            refused("observer.election.DelayMs", NO_OBSERVERS);
+            refusedPrefix("group.", "hierarchical quorums are not supported");
+            refusedPrefix("weight.", "hierarchical quorums are not supported");
+            refused("oraclePath", "the two-member oracle is not supported");
+            refused("connectToLearnerMasterLimit", NO_EQUIVALENT);
+            refused("maxTimeToWaitForEpoch", NO_EQUIVALENT);
+            refused("electionPortBindRetry", NO_EQUIVALENT);
+            defaultOnly("cnxTimeout", NO_EQUIVALENT, "5000");
+            defaultOnly("quorumCnxnTimeoutMs", NO_EQUIVALENT, "-1");
+            defaultOnly("fastleader.minNotificationInterval", NO_EQUIVALENT, "200");
+            defaultOnly("fastleader.maxNotificationInterval", NO_EQUIVALENT, "60000");
+            defaultOnly("maxConcurrentSnapSyncs", NO_EQUIVALENT, "10");
+            defaultOnly("maxConcurrentDiffSyncs", NO_EQUIVALENT, "100");
+            defaultOnly("learner.closeSocketAsync", NO_EQUIVALENT, "false");
+            defaultOnly("leader.closeSocketAsync", NO_EQUIVALENT, "false");
+            defaultOnly("learner.asyncSending", NO_EQUIVALENT, "false");
+            defaultOnly("forward_learner_requests_to_commit_processor_disabled", NO_EQUIVALENT, "false");
+            defaultOnly("zookeeper.follower.skipLearnerRequestToNextProcessor", NO_EQUIVALENT, "false");
+            defaultOnly("tcpKeepAlive", NO_EQUIVALENT, "false");
+            // Coord always turns keep-alive on for client sockets.
+            defaultOnly("clientTcpKeepAlive", "client sockets always use TCP keep-alive in Coord", "true");
+            refused("quorum.cnxn.threads.size", NO_EQUIVALENT);
+        }
+
+        void storageAndTuningKeys() {
+            defaultOnly("forceSync", "Coord always forces the log before acknowledging a write", "yes", "true");
+            defaultOnly("globalOutstandingLimit", NO_EQUIVALENT, "1000");
+            defaultOnly("preAllocSize", NO_EQUIVALENT, "65536");
+            defaultOnly("commitLogCount", NO_EQUIVALENT, "500");
+            defaultOnly("snapSizeLimitInKb", NO_EQUIVALENT, "4194304");
+            defaultOnly("txnLogSizeLimitInKb", NO_EQUIVALENT, "-1");
+            defaultOnly("fsync.warningthresholdms", NO_EQUIVALENT, "1000");
+            defaultOnly("maxResponseCacheSize", NO_EQUIVALENT, "400");
+            defaultOnly("maxGetChildrenResponseCacheSize", NO_EQUIVALENT, "400");
+            defaultOnly("emulate353TTLNodes", "3.5.3's TTL encoding is not supported", "false");
+            defaultOnly("watchManagerName", NO_EQUIVALENT, "org.apache.zookeeper.server.watch.watchmanager");
+            for (String k : List.of("watcherCleanThreadsNum", "watcherCleanThreshold", "watcherCleanIntervalInSeconds",
+                    "maxInProcessingDeadWatchers", "bitHashCacheSize")) {
+                refused(k, "WatchManagerOptimized does not exist in Coord");
+            }
+            defaultOnly("connectionMaxTokens", "connection throttling is not supported", "0");
+            for (String k : List.of("connectionTokenFillTime", "connectionTokenFillCount", "connectionFreezeTime",
+                    "connectionDropIncrease", "connectionDropDecrease", "connectionDecreaseRatio")) {
+                refused(k, "connection throttling is not supported");
+            }
+            refusedPrefix("zookeeper.connection_throttle_", "connection throttling is not supported");
+            defaultOnly("clientPortListenBacklog", NO_EQUIVALENT, "-1");
+            defaultOnly("serverCnxnFactory", "Coord's client port is always its own Netty server",
+                    "org.apache.zookeeper.server.nioservercnxnfactory",
+                    "org.apache.zookeeper.server.nettyservercnxnfactory");
+            defaultOnly("flushDelay", NO_EQUIVALENT, "0");
+            refused("maxWriteQueuePollTime", NO_EQUIVALENT);
+            defaultOnly("maxBatchSize", NO_EQUIVALENT, "1000");
+            defaultOnly("enforceQuota", "quota enforcement is not supported", "false");
+            defaultOnly("requestThrottleLimit", "request throttling is not supported", "0");
+            defaultOnly("requestThrottleStallTime", "request throttling is not supported", "100");
+            defaultOnly("requestThrottleDropStale", "request throttling is not supported", "true");
+            defaultOnly("requestStaleLatencyCheck", "request throttling is not supported", "false");
+            defaultOnly("requestStaleConnectionCheck", "request throttling is not supported", "true");
+            refused("zookeeper.request_throttler.shutdownTimeout", "request throttling is not supported");
+            defaultOnly("advancedFlowControlEnabled", NO_EQUIVALENT, "false");
+            defaultOnly("enableEagerACLCheck", NO_EQUIVALENT, "false");
+            defaultOnly("digest.enabled", "Coord keeps its own tree digest (the hash four-letter word)", "true");
+            defaultOnly("snapshot.compression.method", "snapshots use Coord's own format", "");
+            defaultOnly("snapshot.trust.empty", "Coord never trusts a missing snapshot", "false");
+            defaultOnly("serializeLastProcessedZxid.enabled", "snapshots use Coord's own format", "true");
+            defaultOnly("audit.enable", "audit logging is not supported", "false");
+            refused("audit.impl.class", "audit logging is not supported");
+            defaultOnly("largeRequestMaxBytes", NO_EQUIVALENT, "104857600");
+            defaultOnly("largeRequestThreshold", NO_EQUIVALENT, "-1");
+            refused("outstandingHandshake.limit", NO_EQUIVALENT);
+            defaultOnly("throttledOpWaitTime", NO_EQUIVALENT, "0");
+            refused("jute.maxbuffer.extrasize", NO_EQUIVALENT);
+            defaultOnly("znode.container.maxPerMinute", NO_EQUIVALENT, "10000");
+            defaultOnly("znode.container.maxNeverUsedIntervalMs", NO_EQUIVALENT, "0");
+            refusedPrefix("zookeeper.nio.", "Coord's client port is its own Netty server");
+            refusedPrefix("zookeeper.commitProcessor.", NO_EQUIVALENT);
+            refusedPrefix("zookeeper.messageTracker.", NO_EQUIVALENT);
+        }
+
+        void securityKeys() {
+            defaultOnly("skipACL", "ACLs are always checked; refusing to turn them off", "no", "false");
+            defaultOnly("secureClientPort", NO_TLS, "0");
+            refused("secureClientPortAddress", NO_TLS);
+            refusedPrefix("ssl.", NO_TLS);
+            defaultOnly("sslQuorum", NO_TLS, "false");
+            defaultOnly("sslQuorumReloadCertFiles", NO_TLS, "false");
+            defaultOnly("portUnification", NO_TLS, "false");
+            defaultOnly("client.portUnification", NO_TLS, "false");
+            defaultOnly("client.certReload", NO_TLS, "false");
+            refused("netty.server.earlyDropSecureConnectionHandshakes", NO_TLS);
+            defaultOnly("fips-mode", NO_TLS, "true");
+            refused("authProvider", "pluggable authentication providers are not supported");
+            refusedPrefix("authProvider.", "pluggable authentication providers are not supported");
+            refused("DigestAuthenticationProvider.superDigest", "the super user is not supported");
+            refused("superDigest", "the super user is not supported");
+            refused("X509AuthenticationProvider.superUser", "the super user is not supported");
+            refused("zookeeper.superUser", "the super user is not supported");
+            defaultOnly("DigestAuthenticationProvider.enabled", "the digest scheme is always enabled", "true");
+            defaultOnly("DigestAuthenticationProvider.digestAlg", "the digest scheme uses SHA1, as by default", "sha1");
+            defaultOnly("IPAuthenticationProvider.usexforwardedfor", "the ip scheme uses the socket's address",
+                    "false");
+            refused("zookeeper.ensembleAuthName", "ensemble authentication is not supported");
+            defaultOnly("sessionRequireClientSASLAuth", NO_SASL, "false");
+            defaultOnly("enforce.auth.enabled", "enforced authentication is not supported", "false");
+            refused("enforce.auth.schemes", "enforced authentication is not supported");
+            defaultOnly("quorum.auth.enableSasl", NO_SASL, "false");
+            defaultOnly("quorum.auth.serverRequireSasl", NO_SASL, "false");
+            defaultOnly("quorum.auth.learnerRequireSasl", NO_SASL, "false");
+            refusedPrefix("quorum.auth.", NO_SASL);
+            refusedPrefix("sasl", NO_SASL);
+            refusedPrefix("kerberos.", NO_SASL);
+        }
+
+        void adminAndMetricsKeys() {
+            defaultOnly("admin.enableServer", NO_ADMIN, "false");
+            // Other admin.* keys configure a server that is off: ConfigParser accepts them only
+            // next to admin.enableServer=false.
+            refusedPrefix("admin.", NO_ADMIN);
+            defaultOnly("metricsProvider.className", "metrics providers are not supported (use mntr)",
+                    "org.apache.zookeeper.metrics.impl.defaultmetricsprovider");
+            refusedPrefix("metricsProvider.", "metrics providers are not supported (use mntr)");
+        }
+
+        void honoured(String... keys) {
+            for (String k : keys) {
+                exact.put(k, new Rule(k, false, Treatment.HONOURED, Set.of(), ""));
+            }
+        }
+
+        void defaultOnly(String key, String why, String... accepted) {
+            exact.put(key, new Rule(key, false, Treatment.DEFAULT_ONLY, Set.of(accepted), why));
+        }
+
+        void refused(String key, String why) {
+            exact.put(key, new Rule(key, false, Treatment.REFUSED, Set.of(), why));
+        }
+
+        void refusedPrefix(String prefix, String why) {
+            prefixes.add(new Rule(prefix, true, Treatment.REFUSED, Set.of(), why));
+        }
+    }
+}
