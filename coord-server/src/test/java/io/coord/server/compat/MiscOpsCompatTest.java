@@ -2,6 +2,8 @@ package io.coord.server.compat;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -166,5 +168,29 @@ class MiscOpsCompatTest extends CompatTestBase {
             assertTrue(srvr.contains("Mode: standalone"), srvr);
         }
         assertTrue(srvr.contains("Zxid: 0x"), srvr);
+    }
+
+    /**
+     * hash prints "zxid-in-hex: digest-in-decimal" lines, as ZooKeeper's DigestCommand does.
+     * ZooKeeper keeps a digest every 128 txns, so the test writes past one; Coord prints its
+     * current tree's. The digest values themselves differ between the two (different hashes).
+     */
+    @Test
+    void hashPrintsZxidAndDigestLines() throws Exception {
+        for (int i = 0; i < 130; i++) {
+            zk.create(path("h" + i), null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        }
+        String hash = RawSocket.fourLetterWord(target.clientPort(), "hash");
+        assertFalse(hash.isEmpty(), "no digest line");
+        for (String line : hash.split("\n")) {
+            assertTrue(line.matches("[0-9a-f]+: -?[0-9]+"), line);
+        }
+        if (target.isCoord()) {
+            String srvr = RawSocket.fourLetterWord(target.clientPort(), "srvr");
+            assertTrue(srvr.contains("Zxid: 0x" + hash.substring(0, hash.indexOf(':')) + "\n"), srvr + "\n" + hash);
+            zk.setData(path("h0"), new byte[] {1}, -1);
+            String after = RawSocket.fourLetterWord(target.clientPort(), "hash");
+            assertNotEquals(hash.substring(hash.indexOf(':')), after.substring(after.indexOf(':')));
+        }
     }
 }
