@@ -35,6 +35,10 @@ public final class ConfigKeys {
     private static final String NO_OBSERVERS = "observers are not supported yet";
     private static final String NO_EQUIVALENT = "ZooKeeper tuning knob with no equivalent in Coord";
 
+    /** Words that make an unknown key a security setting, refused rather than warned about. */
+    private static final List<String> SECURITY_WORDS = List.of("ssl", "tls", "sasl", "auth", "superdigest",
+            "superuser", "kerberos", "jaas", "acl", "secure", "x509", "keystore", "truststore", "password");
+
     private static final Map<String, Rule> EXACT;
     private static final List<Rule> PREFIXES;
 
@@ -63,7 +67,20 @@ public final class ConfigKeys {
                 best = r;
             }
         }
-        return best != null ? best : new Rule(key, false, Treatment.UNKNOWN, Set.of(), "");
+        if (best != null) {
+            return best;
+        }
+        String lower = key.toLowerCase(Locale.ROOT);
+        for (String word : SECURITY_WORDS) {
+            if (lower.contains(word)) {
+                // Fail closed: a security setting Coord does not know must not be dropped with a
+                // mere warning (e.g. zookeeper.authProvider.1 written with ZooKeeper's property name).
+                return new Rule(key, false, Treatment.REFUSED, Set.of(), "it looks like a security setting"
+                        + " (contains '" + word + "') and Coord does not know it; refusing rather than"
+                        + " running without it");
+            }
+        }
+        return new Rule(key, false, Treatment.UNKNOWN, Set.of(), "");
     }
 
     /** True when {@code value} asks for what a DEFAULT_ONLY rule accepts. */

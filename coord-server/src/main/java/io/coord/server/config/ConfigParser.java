@@ -155,13 +155,22 @@ public final class ConfigParser {
         }
         InetSocketAddress fromKeys = host == null ? new InetSocketAddress(port)
                 : new InetSocketAddress(host.trim(), port);
-        if (fromLine != null && (fromLine.getPort() != port
-                || (host != null && !fromLine.getAddress().isAnyLocalAddress()
-                    && !fromLine.getAddress().equals(fromKeys.getAddress())))) {
+        if (fromLine != null && (fromLine.getPort() != port || (host != null && !sameHost(fromLine, fromKeys)))) {
             throw new ConfigException("clientPort", "clientPort/clientPortAddress (" + fromKeys
                     + ") differ from the client address of server." + me.id() + " (" + fromLine + ")");
         }
         return fromKeys;
+    }
+
+    /** A line without an address (all interfaces) agrees with any clientPortAddress. */
+    private static boolean sameHost(InetSocketAddress fromLine, InetSocketAddress fromKeys) {
+        if (fromLine.getAddress() != null && fromLine.getAddress().isAnyLocalAddress()) {
+            return true;
+        }
+        if (fromLine.getAddress() == null || fromKeys.getAddress() == null) {
+            return fromLine.getHostString().equalsIgnoreCase(fromKeys.getHostString());
+        }
+        return fromLine.getAddress().equals(fromKeys.getAddress());
     }
 
     private static long readMyId(Path dataDir) {

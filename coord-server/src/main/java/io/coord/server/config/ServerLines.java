@@ -100,7 +100,11 @@ final class ServerLines {
         if (colon < 0) {
             return new InetSocketAddress(port(key, spec));
         }
-        return new InetSocketAddress(spec.substring(0, colon).trim(), port(key, spec.substring(colon + 1)));
+        String host = spec.substring(0, colon).trim();
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new InetSocketAddress(host, port(key, spec.substring(colon + 1)));
     }
 
     private static int port(String key, String text) {

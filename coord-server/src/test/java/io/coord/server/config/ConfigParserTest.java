@@ -114,7 +114,9 @@ class ConfigParserTest {
         "quorum.auth.kerberos.servicePrincipal=zk/host", "saslAuthRequired=true", "group.1=1:2:3",
         "weight.1=1", "X509AuthenticationProvider.superUser=CN=root", "zookeeper.superUser=root",
         "enforce.auth.enabled=true", "audit.enable=true", "electionAlg=1", "observerMasterPort=2191",
-        "enforceQuota=true", "watchManagerName=org.example.Watches", "snapshot.compression.method=gz"})
+        "enforceQuota=true", "watchManagerName=org.example.Watches", "snapshot.compression.method=gz",
+        // Undocumented, but security settings are never dropped with a warning: fail closed.
+        "zookeeper.authProvider.1=org.example.Auth", "zookeeper.skipACL=yes", "tlsEnabled=true"})
     void unsupportedDocumentedKeyIsRefusedNamingIt(String line) {
         String key = line.substring(0, line.indexOf('='));
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigParser.parse(props(BASE + line)));
