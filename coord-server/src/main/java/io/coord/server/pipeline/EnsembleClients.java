@@ -381,7 +381,8 @@ final class EnsembleClients {
                     watchOps.checkWatches(conn, (CheckWatchesRequest) req.body());
                     replier.ok(conn, req, null);
                 }
-                case OpCode.SASL, OpCode.RECONFIG, OpCode.CREATE_SESSION -> replier.error(conn, req, ErrorCode.UNIMPLEMENTED);
+                case OpCode.SASL -> replier.saslNotConfigured(conn, req);
+                case OpCode.RECONFIG, OpCode.CREATE_SESSION -> replier.error(conn, req, ErrorCode.UNIMPLEMENTED);
                 default -> {
                     replier.error(conn, req, ErrorCode.UNIMPLEMENTED);
                     gate.emitClose(conn);

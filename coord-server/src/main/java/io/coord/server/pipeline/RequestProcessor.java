@@ -162,7 +162,8 @@ public final class RequestProcessor implements RequestSink, RequestThread.Handle
                 watchOps.checkWatches(conn, (CheckWatchesRequest) body);
                 replier.ok(conn, req, null);
             }
-            case OpCode.SASL, OpCode.RECONFIG, OpCode.CREATE_SESSION -> replier.error(conn, req, ErrorCode.UNIMPLEMENTED);
+            case OpCode.SASL -> replier.saslNotConfigured(conn, req);
+            case OpCode.RECONFIG, OpCode.CREATE_SESSION -> replier.error(conn, req, ErrorCode.UNIMPLEMENTED);
             default -> {
                 // Not a request op at all: answer, then drop the connection, as ZooKeeper does.
                 replier.error(conn, req, ErrorCode.UNIMPLEMENTED);

@@ -1,6 +1,7 @@
 package io.coord.server.compat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -18,8 +19,10 @@ import org.apache.zookeeper.proto.DeleteRequest;
 import org.apache.zookeeper.proto.ExistsRequest;
 import org.apache.zookeeper.proto.GetACLRequest;
 import org.apache.zookeeper.proto.GetACLResponse;
+import org.apache.zookeeper.proto.GetSASLRequest;
 import org.apache.zookeeper.proto.ReplyHeader;
 import org.apache.zookeeper.proto.SetDataRequest;
+import org.apache.zookeeper.proto.SetSASLResponse;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -155,5 +158,27 @@ class RawProtocolCompatTest extends CompatTestBase {
         RawSocket raw = session();
         raw.request(1, OpCode.create, new CreateRequest(path("a"), new byte[0], CREATOR_ALL_NULL_ID, 0));
         assertEquals(KeeperException.Code.INVALIDACL.intValue(), raw.replyTo(1).getErr());
+    }
+
+    /**
+     * A ZooKeeper server without SASL configured answers a sasl request with OK, zxid 0 and a null
+     * token, and keeps the connection: the stock client reads the token (whatever the error code)
+     * and fails its SASL login on a null one.
+     */
+    @Test
+    void saslIsAnsweredAsByAServerWithoutSasl() throws Exception {
+        RawSocket raw = session();
+        raw.request(1, OpCode.sasl, new GetSASLRequest(new byte[0]));
+        BinaryInputArchive reply = raw.replyArchiveTo(1);
+        ReplyHeader header = new ReplyHeader();
+        header.deserialize(reply, "header");
+        assertEquals(0, header.getErr());
+        assertEquals(0, header.getZxid());
+        SetSASLResponse body = new SetSASLResponse();
+        body.deserialize(reply, "response");
+        assertNull(body.getToken());
+
+        raw.request(2, OpCode.exists, new ExistsRequest("/", false));
+        assertEquals(0, raw.replyTo(2).getErr(), "the connection stays usable");
     }
 }
