@@ -446,7 +446,8 @@ final class EnsembleClients {
         gate.assigned(e.zxid());
         gate.durable(e.zxid());
         for (TreeEvent ev : r.events()) {
-            replier.notify(watches.trigger(ev.path(), ev.type()), e.zxid());
+            replier.notify(EventFilter.readable(watches.trigger(ev.path(), ev.type()), ev.acl(), sessions),
+                    e.zxid());
         }
         if (txn instanceof Txn.CreateSessionTxn c) {
             sessionCreated(h.sessionId(), c);

@@ -41,6 +41,22 @@ public final class AclRules {
         return false;
     }
 
+    /**
+     * True when {@code perm} is granted to everyone: an empty ACL, or a {@code world:anyone} entry
+     * with the bit. Needs no session, so callers can skip looking one up.
+     */
+    public static boolean allowsAnyone(List<Acl> acl, int perm) {
+        if (acl == null || acl.isEmpty()) {
+            return true;
+        }
+        for (Acl a : acl) {
+            if ((a.perms() & perm) != 0 && "world".equals(a.id().scheme()) && "anyone".equals(a.id().id())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean matches(Id aclId, List<Id> authIds, String clientIp) {
         String scheme = aclId.scheme();
         if ("world".equals(scheme)) {

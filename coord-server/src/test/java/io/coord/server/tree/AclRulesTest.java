@@ -90,6 +90,19 @@ class AclRulesTest {
         assertInvalid(List.of(new Acl(Perms.ALL, new Id("world", null))), List.of(ALICE));
     }
 
+    @Test
+    void allowsAnyoneNeedsAWorldEntryWithTheBit() {
+        assertTrue(AclRules.allowsAnyone(Acl.OPEN_ACL_UNSAFE, Perms.READ));
+        assertTrue(AclRules.allowsAnyone(Acl.READ_ACL_UNSAFE, Perms.READ));
+        assertFalse(AclRules.allowsAnyone(Acl.READ_ACL_UNSAFE, Perms.WRITE));
+        assertTrue(AclRules.allowsAnyone(List.of(), Perms.READ), "an empty ACL allows all");
+        assertFalse(AclRules.allowsAnyone(List.of(new Acl(Perms.ALL, ALICE)), Perms.READ));
+        assertFalse(AclRules.allowsAnyone(List.of(new Acl(Perms.READ, new Id("ip", "0.0.0.0/0"))), Perms.READ),
+                "an ip entry depends on the client");
+        assertTrue(AclRules.allowsAnyone(List.of(new Acl(Perms.ALL, ALICE), new Acl(Perms.READ, Id.ANYONE)),
+                Perms.READ));
+    }
+
     private static void assertInvalid(List<Acl> acl, List<Id> ids) {
         KeeperError e = assertThrows(KeeperError.class, () -> AclRules.fixup("/p", acl, ids));
         assertEquals(ErrorCode.INVALIDACL, e.code());
