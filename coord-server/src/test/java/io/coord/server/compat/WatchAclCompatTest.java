@@ -8,6 +8,7 @@ import java.util.List;
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
 import org.apache.zookeeper.Watcher.Event.EventType;
 import org.apache.zookeeper.Watcher.WatcherType;
 import org.apache.zookeeper.ZooDefs.Ids;
@@ -130,5 +131,35 @@ class WatchAclCompatTest extends CompatTestBase {
         friendEvents.expect(EventType.NodeDataChanged, path("tree/open"));
         strangerEvents.expect(EventType.NodeCreated, path("tree/open"));
         strangerEvents.expect(EventType.NodeDataChanged, path("tree/open"));
+    }
+
+    /**
+     * A multi that deletes a node and creates it again with another ACL: each event is judged by
+     * the ACL of its own op, not by what the node has once the whole multi is applied.
+     */
+    @Test
+    void aMultiThatReplacesANodeJudgesEachEventByTheAclAtItsOp() throws Exception {
+        openSessions();
+        owner.create(path("x"), new byte[0], Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        owner.create(path("open"), new byte[0], Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        EventRecorder strangerEvents = new EventRecorder();
+        EventRecorder friendEvents = new EventRecorder();
+        stranger.addWatch(path("x"), strangerEvents, AddWatchMode.PERSISTENT);
+        stranger.addWatch(path("open"), strangerEvents, AddWatchMode.PERSISTENT);
+        friend.addWatch(path("x"), friendEvents, AddWatchMode.PERSISTENT);
+
+        owner.multi(List.of(Op.delete(path("x"), -1),
+                Op.create(path("x"), new byte[0], ownerOnly, CreateMode.PERSISTENT)));
+        owner.multi(List.of(Op.delete(path("x"), -1),
+                Op.create(path("x"), new byte[0], Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT)));
+        owner.setData(path("open"), new byte[] {1}, -1);
+
+        for (int i = 0; i < 2; i++) {
+            friendEvents.expect(EventType.NodeDeleted, path("x"));
+            friendEvents.expect(EventType.NodeCreated, path("x"));
+        }
+        strangerEvents.expect(EventType.NodeDeleted, path("x"));
+        strangerEvents.expect(EventType.NodeCreated, path("x"));
+        strangerEvents.expect(EventType.NodeDataChanged, path("open"));
     }
 }
