@@ -121,7 +121,7 @@ final class EnsembleClients {
         this.replier = new Replier(gate, stats);
         this.sessions = new Sessions(config, newState.tracker, null, gate, c -> { });
         this.reads = new Reads(newState.tree, watches, sessions);
-        this.watchOps = new WatchOps(newState.tree, watches);
+        this.watchOps = new WatchOps(newState.tree, watches, sessions);
         this.admin = new Admin(config, newState.tree, watches, sessions, gate, stats, connections, storageInfo,
                 processor::mode);
     }

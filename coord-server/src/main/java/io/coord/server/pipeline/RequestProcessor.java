@@ -59,7 +59,7 @@ public final class RequestProcessor implements RequestSink, RequestThread.Handle
         this.sessions = new Sessions(config, state.sessions(), writes, gate, watches::removeWatcher);
         this.writes.bindSessions(sessions);
         this.reads = new Reads(tree, watches, sessions);
-        this.watchOps = new WatchOps(tree, watches);
+        this.watchOps = new WatchOps(tree, watches, sessions);
         this.admin = new Admin(config, tree, watches, sessions, gate, stats, connections, storageInfo);
         this.thread = new RequestThread("coord-request", clock::nowMs, this);
     }

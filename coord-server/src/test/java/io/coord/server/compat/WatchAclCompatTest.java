@@ -1,10 +1,14 @@
 package io.coord.server.compat;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.jute.BinaryInputArchive;
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -12,10 +16,16 @@ import org.apache.zookeeper.Op;
 import org.apache.zookeeper.Watcher.Event.EventType;
 import org.apache.zookeeper.Watcher.WatcherType;
 import org.apache.zookeeper.ZooDefs.Ids;
+import org.apache.zookeeper.ZooDefs.OpCode;
 import org.apache.zookeeper.ZooDefs.Perms;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
+import org.apache.zookeeper.proto.AuthPacket;
+import org.apache.zookeeper.proto.ReplyHeader;
+import org.apache.zookeeper.proto.SetWatches;
+import org.apache.zookeeper.proto.SyncRequest;
+import org.apache.zookeeper.proto.WatcherEvent;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -161,5 +171,55 @@ class WatchAclCompatTest extends CompatTestBase {
         strangerEvents.expect(EventType.NodeDeleted, path("x"));
         strangerEvents.expect(EventType.NodeCreated, path("x"));
         strangerEvents.expect(EventType.NodeDataChanged, path("open"));
+    }
+
+    /**
+     * setWatches (what a reconnecting client sends, with the last zxid it saw) fires at once what
+     * changed since; those events obey the same READ rule here. ZooKeeper 3.9 sends them
+     * unfiltered, so a session could learn of a node it may not read by reconnecting: Coord is
+     * stricter on purpose, and this test does not run against the ZooKeeper oracle.
+     */
+    @Test
+    void setWatchesFiresOnlyWhatTheSessionMayRead() throws Exception {
+        assumeFalse("zookeeper".equals(target.name()), "ZooKeeper 3.9 does not filter setWatches events");
+        openSessions();
+        owner.create(path("secret"), new byte[0], ownerOnly, CreateMode.PERSISTENT);
+        owner.create(path("open"), new byte[0], Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        List<String> both = List.of(path("secret"), path("open"));
+        SetWatches everythingSinceZxidZero = new SetWatches(0, both, both, List.of(path("secret")));
+
+        assertEquals(List.of("NodeDataChanged " + path("open"), "NodeCreated " + path("open")),
+                setWatchesEvents(everythingSinceZxidZero, null));
+        assertEquals(List.of("NodeDataChanged " + path("secret"), "NodeDataChanged " + path("open"),
+                        "NodeCreated " + path("secret"), "NodeCreated " + path("open"),
+                        "NodeChildrenChanged " + path("secret")),
+                setWatchesEvents(everythingSinceZxidZero, "alice:secret"));
+    }
+
+    /** On a new raw session (digest-authenticated when {@code digest} is set): the events setWatches fires. */
+    private List<String> setWatchesEvents(SetWatches request, String digest) throws Exception {
+        try (RawSocket raw = new RawSocket(target.clientPort())) {
+            raw.handshake(SESSION_TIMEOUT_MS);
+            if (digest != null) {
+                raw.request(-4, OpCode.auth, new AuthPacket(0, "digest", digest.getBytes(StandardCharsets.UTF_8)));
+                assertEquals(0, raw.replyTo(-4).getErr());
+            }
+            raw.request(1, OpCode.sync, new SyncRequest(root));
+            assertEquals(0, raw.replyTo(1).getErr());
+            raw.request(-8, OpCode.setWatches, request);
+            List<String> events = new ArrayList<>();
+            while (true) {
+                BinaryInputArchive in = BinaryInputArchive.getArchive(new ByteArrayInputStream(raw.readFrame()));
+                ReplyHeader header = new ReplyHeader();
+                header.deserialize(in, "header");
+                if (header.getXid() == -8) {
+                    assertEquals(0, header.getErr());
+                    return events;
+                }
+                WatcherEvent event = new WatcherEvent();
+                event.deserialize(in, "response");
+                events.add(EventType.fromInt(event.getType()) + " " + event.getPath());
+            }
+        }
     }
 }
