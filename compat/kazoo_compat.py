@@ -15,9 +15,9 @@ import time
 import traceback
 
 from kazoo.client import KazooClient, KazooState
-from kazoo.exceptions import (BadVersionError, NoAuthError, NoChildrenForEphemeralsError,
-                              NodeExistsError, NoNodeError, NotEmptyError, RolledBackError,
-                              RuntimeInconsistency)
+from kazoo.exceptions import (BadVersionError, InvalidACLError, NoAuthError,
+                              NoChildrenForEphemeralsError, NodeExistsError, NoNodeError,
+                              NotEmptyError, RolledBackError, RuntimeInconsistency)
 from kazoo.protocol.states import EventType
 from kazoo.recipe.barrier import Barrier, DoubleBarrier
 from kazoo.recipe.cache import TreeCache, TreeEvent
@@ -26,7 +26,8 @@ from kazoo.recipe.election import Election
 from kazoo.recipe.lock import Lock, Semaphore
 from kazoo.recipe.queue import LockingQueue, Queue
 from kazoo.recipe.watchers import ChildrenWatch, DataWatch
-from kazoo.security import make_acl, make_digest_acl
+from kazoo.security import (CREATOR_ALL_ACL, make_acl, make_digest_acl,
+                             make_digest_acl_credential)
 
 WAIT_S = 5.0
 CHECKS = []
@@ -379,6 +380,23 @@ def acl_digest_auth(ctx):
     stat = alice.set_acls(p, [make_acl("world", "anyone", all=True)], version=0)
     expect(stat.aversion, 1, "aversion after set_acls")
     expect(ctx.zk.get(p)[0], b"changed", "read after opening the ACL")
+
+
+@check
+def acl_creator_all(ctx):
+    # kazoo's CREATOR_ALL_ACL is Id('auth', ''), and kazoo writes an empty string as a null one
+    # (length -1). The server ignores an auth entry's id and stores the session's digest id.
+    p = ctx.base + "/mine"
+    bob = ctx.client(auth_data=[("digest", "bob:pw")])
+    bob.create(p, b"x", acl=CREATOR_ALL_ACL)
+    acls, _ = bob.get_acls(p)
+    expect([(a.id.scheme, a.id.id, a.perms) for a in acls],
+           [("digest", make_digest_acl_credential("bob", "pw"), 31)], "ACL stored for CREATOR_ALL_ACL")
+    ctx.zk.sync(p)
+    expect_raises(NoAuthError, lambda: ctx.zk.get(p), "read by a session without bob's digest")
+    expect_raises(InvalidACLError, lambda: ctx.zk.create(ctx.base + "/nobody", acl=CREATOR_ALL_ACL),
+                  "CREATOR_ALL_ACL from a session with no authenticated id")
+    bob.delete(p)
 
 
 # ---------------------------------------------------------------- recipes

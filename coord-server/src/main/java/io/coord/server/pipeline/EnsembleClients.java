@@ -121,7 +121,7 @@ final class EnsembleClients {
         this.replier = new Replier(gate, stats);
         this.sessions = new Sessions(config, newState.tracker, null, gate, c -> { });
         this.reads = new Reads(newState.tree, watches, sessions);
-        this.watchOps = new WatchOps(newState.tree, watches);
+        this.watchOps = new WatchOps(newState.tree, watches, sessions);
         this.admin = new Admin(config, newState.tree, watches, sessions, gate, stats, connections, storageInfo,
                 processor::mode);
     }
@@ -381,7 +381,8 @@ final class EnsembleClients {
                     watchOps.checkWatches(conn, (CheckWatchesRequest) req.body());
                     replier.ok(conn, req, null);
                 }
-                case OpCode.SASL, OpCode.RECONFIG, OpCode.CREATE_SESSION -> replier.error(conn, req, ErrorCode.UNIMPLEMENTED);
+                case OpCode.SASL -> replier.saslNotConfigured(conn, req);
+                case OpCode.RECONFIG, OpCode.CREATE_SESSION -> replier.error(conn, req, ErrorCode.UNIMPLEMENTED);
                 default -> {
                     replier.error(conn, req, ErrorCode.UNIMPLEMENTED);
                     gate.emitClose(conn);
@@ -445,7 +446,8 @@ final class EnsembleClients {
         gate.assigned(e.zxid());
         gate.durable(e.zxid());
         for (TreeEvent ev : r.events()) {
-            replier.notify(watches.trigger(ev.path(), ev.type()), e.zxid());
+            replier.notify(EventFilter.readable(watches.trigger(ev.path(), ev.type()), ev.acl(), sessions),
+                    e.zxid());
         }
         if (txn instanceof Txn.CreateSessionTxn c) {
             sessionCreated(h.sessionId(), c);

@@ -4,6 +4,7 @@ import io.coord.wire.ErrorCode;
 import io.coord.wire.JuteRecord;
 import io.coord.wire.Replies;
 import io.coord.wire.ReplyHeader;
+import io.coord.wire.SetSASLResponse;
 import io.coord.wire.WatcherEvent;
 import io.coord.wire.KeeperState;
 import io.coord.server.watch.Notification;
@@ -32,6 +33,17 @@ final class Replier {
         long zxid = gate.assignedZxid();
         conn.lastZxid = zxid;
         gate.emit(conn, Replies.encode(new ReplyHeader(req.xid(), zxid, err), body));
+        stats.recordLatency(req.arrivalNanos());
+    }
+
+    /**
+     * sasl (102): Coord has no SASL, so it answers as a ZooKeeper 3.9 server with no JAAS Server
+     * section does: OK, zxid 0 and a null token. A stock client configured for SASL then fails its
+     * login (KeeperState.AuthFailed) and stops; an error code with no body instead made it fail
+     * to read the token, drop the connection and reconnect forever.
+     */
+    void saslNotConfigured(Connection conn, Request req) {
+        gate.emit(conn, Replies.encode(new ReplyHeader(req.xid(), 0, 0), new SetSASLResponse(null)));
         stats.recordLatency(req.arrivalNanos());
     }
 

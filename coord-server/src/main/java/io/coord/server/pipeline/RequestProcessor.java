@@ -59,7 +59,7 @@ public final class RequestProcessor implements RequestSink, RequestThread.Handle
         this.sessions = new Sessions(config, state.sessions(), writes, gate, watches::removeWatcher);
         this.writes.bindSessions(sessions);
         this.reads = new Reads(tree, watches, sessions);
-        this.watchOps = new WatchOps(tree, watches);
+        this.watchOps = new WatchOps(tree, watches, sessions);
         this.admin = new Admin(config, tree, watches, sessions, gate, stats, connections, storageInfo);
         this.thread = new RequestThread("coord-request", clock::nowMs, this);
     }
@@ -162,7 +162,8 @@ public final class RequestProcessor implements RequestSink, RequestThread.Handle
                 watchOps.checkWatches(conn, (CheckWatchesRequest) body);
                 replier.ok(conn, req, null);
             }
-            case OpCode.SASL, OpCode.RECONFIG, OpCode.CREATE_SESSION -> replier.error(conn, req, ErrorCode.UNIMPLEMENTED);
+            case OpCode.SASL -> replier.saslNotConfigured(conn, req);
+            case OpCode.RECONFIG, OpCode.CREATE_SESSION -> replier.error(conn, req, ErrorCode.UNIMPLEMENTED);
             default -> {
                 // Not a request op at all: answer, then drop the connection, as ZooKeeper does.
                 replier.error(conn, req, ErrorCode.UNIMPLEMENTED);

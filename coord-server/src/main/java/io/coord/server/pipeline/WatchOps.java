@@ -25,12 +25,21 @@ import java.util.List;
 final class WatchOps {
     private final DataTree tree;
     private final WatchManager<Connection> watches;
+    private final Sessions sessions;
 
-    WatchOps(DataTree tree, WatchManager<Connection> watches) {
+    WatchOps(DataTree tree, WatchManager<Connection> watches, Sessions sessions) {
         this.tree = tree;
         this.watches = watches;
+        this.sessions = sessions;
     }
 
+    /**
+     * Re-registers a reconnecting client's watches; what changed after its last zxid fires at once.
+     * Those events obey the READ rule of triggered ones ({@link EventFilter}), judged by the node's
+     * ACL now. ZooKeeper 3.9 does not filter them, so there a client could learn of a node it may
+     * not read (e.g. NodeCreated for an exists watch) just by reconnecting; here the outcome is the
+     * same as if the connection had stayed up. NodeDeleted has no node left to judge by and goes out.
+     */
     List<Notification<Connection>> setWatches(Connection conn, SetWatches2 w) {
         List<Notification<Connection>> fired = new ArrayList<>();
         long rel = w.relativeZxid();
@@ -39,14 +48,15 @@ final class WatchOps {
             if (node == null) {
                 fired.add(new Notification<>(conn, path, EventType.NODE_DELETED));
             } else if (node.mzxid() > rel) {
-                fired.add(new Notification<>(conn, path, EventType.NODE_DATA_CHANGED));
+                fireIfReadable(fired, conn, path, EventType.NODE_DATA_CHANGED, node);
             } else {
                 watches.addDataWatch(path, conn);
             }
         }
         for (String path : nonNull(w.existWatches())) {
-            if (tree.exists(path)) {
-                fired.add(new Notification<>(conn, path, EventType.NODE_CREATED));
+            NodeState node = tree.node(path);
+            if (node != null) {
+                fireIfReadable(fired, conn, path, EventType.NODE_CREATED, node);
             } else {
                 watches.addExistWatch(path, conn);
             }
@@ -56,7 +66,7 @@ final class WatchOps {
             if (node == null) {
                 fired.add(new Notification<>(conn, path, EventType.NODE_DELETED));
             } else if (node.pzxid() > rel) {
-                fired.add(new Notification<>(conn, path, EventType.NODE_CHILDREN_CHANGED));
+                fireIfReadable(fired, conn, path, EventType.NODE_CHILDREN_CHANGED, node);
             } else {
                 watches.addChildWatch(path, conn);
             }
@@ -68,6 +78,13 @@ final class WatchOps {
             watches.addWatch(path, AddWatchMode.PERSISTENT_RECURSIVE, conn);
         }
         return fired;
+    }
+
+    /** Like a triggered event, one the session may not read is dropped and its watch used up. */
+    private void fireIfReadable(List<Notification<Connection>> fired, Connection conn, String path, int eventType,
+                                NodeState node) {
+        Notification<Connection> n = new Notification<>(conn, path, eventType);
+        fired.addAll(EventFilter.readable(List.of(n), node.acl(), sessions));
     }
 
     static SetWatches2 upgrade(SetWatches w) {

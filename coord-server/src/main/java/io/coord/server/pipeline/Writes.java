@@ -146,7 +146,8 @@ final class Writes {
         ApplyResult result = TxnApplier.apply(tree, header, txn);
         log.submit(header.zxid(), TxnCodec.encode(header, txn));
         for (TreeEvent e : result.events()) {
-            replier.notify(watches.trigger(e.path(), e.type()), header.zxid());
+            replier.notify(EventFilter.readable(watches.trigger(e.path(), e.type()), e.acl(), sessions),
+                    header.zxid());
         }
         snapshots.txnLogged(header.zxid());
         return result;

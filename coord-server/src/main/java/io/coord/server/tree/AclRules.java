@@ -41,6 +41,22 @@ public final class AclRules {
         return false;
     }
 
+    /**
+     * True when {@code perm} is granted to everyone: an empty ACL, or a {@code world:anyone} entry
+     * with the bit. Needs no session, so callers can skip looking one up.
+     */
+    public static boolean allowsAnyone(List<Acl> acl, int perm) {
+        if (acl == null || acl.isEmpty()) {
+            return true;
+        }
+        for (Acl a : acl) {
+            if ((a.perms() & perm) != 0 && "world".equals(a.id().scheme()) && "anyone".equals(a.id().id())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean matches(Id aclId, List<Id> authIds, String clientIp) {
         String scheme = aclId.scheme();
         if ("world".equals(scheme)) {
@@ -69,7 +85,7 @@ public final class AclRules {
      * Validates an ACL from a create or setACL and returns what to store: duplicates removed,
      * {@code auth} entries expanded to the session's authenticated (non-ip) ids. Throws
      * INVALIDACL for an empty list, an unknown scheme, a malformed id, or {@code auth} with no
-     * authenticated id.
+     * authenticated id. The id of an {@code auth} entry is not looked at (it may be null).
      */
     public static List<Acl> fixup(String path, List<Acl> acl, List<Id> authIds) throws KeeperError {
         if (acl == null || acl.isEmpty()) {
@@ -77,12 +93,14 @@ public final class AclRules {
         }
         List<Acl> out = new ArrayList<>(acl.size());
         for (Acl a : new LinkedHashSet<>(acl)) {
-            if (a == null || a.id() == null || a.id().scheme() == null || a.id().id() == null) {
+            if (a == null || a.id() == null || a.id().scheme() == null) {
                 throw new KeeperError(ErrorCode.INVALIDACL, path);
             }
+            // The auth scheme's id is ignored, as ZooKeeper does: kazoo's CREATOR_ALL_ACL sends it
+            // as a null string, the Java client as "".
             if ("auth".equals(a.id().scheme())) {
                 expandAuth(path, a.perms(), authIds, out);
-            } else if (isValidId(a.id())) {
+            } else if (a.id().id() != null && isValidId(a.id())) {
                 out.add(a);
             } else {
                 throw new KeeperError(ErrorCode.INVALIDACL, path);

@@ -61,12 +61,14 @@ public final class TxnApplier {
     /** With {@code events} null, only mutates the tree and returns null. */
     private static ApplyResult applySingle(DataTree tree, TxnHeader h, Txn txn, List<TreeEvent> events) {
         if (txn instanceof CreateTxn c) {
-            tree.createNode(c.path(), c.data(), c.acl(), c.ephemeralOwner(), c.parentCVersion(), h.zxid(), h.timeMs());
+            NodeState created = tree.createNode(c.path(), c.data(), c.acl(), c.ephemeralOwner(), c.parentCVersion(),
+                    h.zxid(), h.timeMs());
             if (events == null) {
                 return null;
             }
-            events.add(new TreeEvent(EventType.NODE_CREATED, c.path()));
-            events.add(new TreeEvent(EventType.NODE_CHILDREN_CHANGED, PathRules.parent(c.path())));
+            String parent = PathRules.parent(c.path());
+            events.add(new TreeEvent(EventType.NODE_CREATED, c.path(), created.acl()));
+            events.add(new TreeEvent(EventType.NODE_CHILDREN_CHANGED, parent, tree.acl(parent)));
             return ApplyResult.ok(c.path(), tree.stat(c.path()), events);
         }
         if (txn instanceof DeleteTxn d) {
@@ -74,11 +76,11 @@ public final class TxnApplier {
             return events == null ? null : ApplyResult.ok(d.path(), null, events);
         }
         if (txn instanceof SetDataTxn s) {
-            tree.setData(s.path(), s.data(), s.version(), h.zxid(), h.timeMs());
+            NodeState changed = tree.setData(s.path(), s.data(), s.version(), h.zxid(), h.timeMs());
             if (events == null) {
                 return null;
             }
-            events.add(new TreeEvent(EventType.NODE_DATA_CHANGED, s.path()));
+            events.add(new TreeEvent(EventType.NODE_DATA_CHANGED, s.path(), changed.acl()));
             return ApplyResult.ok(s.path(), tree.stat(s.path()), events);
         }
         if (txn instanceof SetACLTxn s) {
@@ -98,10 +100,11 @@ public final class TxnApplier {
     }
 
     private static void delete(DataTree tree, String path, long zxid, List<TreeEvent> events) {
-        tree.deleteNode(path, zxid);
+        NodeState gone = tree.deleteNode(path, zxid);
         if (events != null) {
-            events.add(new TreeEvent(EventType.NODE_DELETED, path));
-            events.add(new TreeEvent(EventType.NODE_CHILDREN_CHANGED, PathRules.parent(path)));
+            String parent = PathRules.parent(path);
+            events.add(new TreeEvent(EventType.NODE_DELETED, path, gone.acl()));
+            events.add(new TreeEvent(EventType.NODE_CHILDREN_CHANGED, parent, tree.acl(parent)));
         }
     }
 

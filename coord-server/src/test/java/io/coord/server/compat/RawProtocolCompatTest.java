@@ -1,17 +1,28 @@
 package io.coord.server.compat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.apache.jute.BinaryInputArchive;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs.Ids;
 import org.apache.zookeeper.ZooDefs.OpCode;
+import org.apache.zookeeper.ZooDefs.Perms;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Id;
+import org.apache.zookeeper.proto.AuthPacket;
 import org.apache.zookeeper.proto.CreateRequest;
 import org.apache.zookeeper.proto.DeleteRequest;
 import org.apache.zookeeper.proto.ExistsRequest;
+import org.apache.zookeeper.proto.GetACLRequest;
+import org.apache.zookeeper.proto.GetACLResponse;
+import org.apache.zookeeper.proto.GetSASLRequest;
 import org.apache.zookeeper.proto.ReplyHeader;
 import org.apache.zookeeper.proto.SetDataRequest;
+import org.apache.zookeeper.proto.SetSASLResponse;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -117,5 +128,57 @@ class RawProtocolCompatTest extends CompatTestBase {
         raw.request(-2, OpCode.ping, null);
         ReplyHeader reply = raw.replyTo(-2);
         assertEquals(0, reply.getErr());
+    }
+
+    /** What kazoo sends for its CREATOR_ALL_ACL: scheme "auth" with a null id (length -1). */
+    private static final List<ACL> CREATOR_ALL_NULL_ID = List.of(new ACL(Perms.ALL, new Id("auth", null)));
+
+    /** ZooKeeper ignores the id of an "auth" entry and stores the session's authenticated ids. */
+    @Test
+    void authAclWithANullIdBecomesTheSessionsDigestId() throws Exception {
+        RawSocket raw = session();
+        raw.request(-4, OpCode.auth, new AuthPacket(0, "digest", "kaz:pw".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(0, raw.replyTo(-4).getErr());
+        raw.request(1, OpCode.create, new CreateRequest(path("a"), new byte[0], CREATOR_ALL_NULL_ID, 0));
+        assertEquals(0, raw.replyTo(1).getErr());
+
+        raw.request(2, OpCode.getACL, new GetACLRequest(path("a")));
+        BinaryInputArchive reply = raw.replyArchiveTo(2);
+        ReplyHeader header = new ReplyHeader();
+        header.deserialize(reply, "header");
+        assertEquals(0, header.getErr());
+        GetACLResponse acl = new GetACLResponse();
+        acl.deserialize(reply, "response");
+        assertEquals(List.of(new ACL(Perms.ALL, new Id("digest", AclCompatTest.digestId("kaz", "pw")))),
+                acl.getAcl());
+    }
+
+    @Test
+    void authAclWithANullIdAndNoAuthenticatedIdIsInvalidAcl() throws Exception {
+        RawSocket raw = session();
+        raw.request(1, OpCode.create, new CreateRequest(path("a"), new byte[0], CREATOR_ALL_NULL_ID, 0));
+        assertEquals(KeeperException.Code.INVALIDACL.intValue(), raw.replyTo(1).getErr());
+    }
+
+    /**
+     * A ZooKeeper server without SASL configured answers a sasl request with OK, zxid 0 and a null
+     * token, and keeps the connection: the stock client reads the token (whatever the error code)
+     * and fails its SASL login on a null one.
+     */
+    @Test
+    void saslIsAnsweredAsByAServerWithoutSasl() throws Exception {
+        RawSocket raw = session();
+        raw.request(1, OpCode.sasl, new GetSASLRequest(new byte[0]));
+        BinaryInputArchive reply = raw.replyArchiveTo(1);
+        ReplyHeader header = new ReplyHeader();
+        header.deserialize(reply, "header");
+        assertEquals(0, header.getErr());
+        assertEquals(0, header.getZxid());
+        SetSASLResponse body = new SetSASLResponse();
+        body.deserialize(reply, "response");
+        assertNull(body.getToken());
+
+        raw.request(2, OpCode.exists, new ExistsRequest("/", false));
+        assertEquals(0, raw.replyTo(2).getErr(), "the connection stays usable");
     }
 }

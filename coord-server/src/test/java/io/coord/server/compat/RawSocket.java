@@ -103,12 +103,22 @@ final class RawSocket implements AutoCloseable {
 
     /** Reads frames until the reply to this xid (skipping watch notifications) and returns its header. */
     ReplyHeader replyTo(int xid) throws IOException {
+        ReplyHeader header = new ReplyHeader();
+        header.deserialize(replyArchiveTo(xid), "header");
+        return header;
+    }
+
+    /**
+     * Like {@link #replyTo(int)}, but returns an archive positioned at the start of the reply (its
+     * header first), so the caller can read the body too.
+     */
+    BinaryInputArchive replyArchiveTo(int xid) throws IOException {
         while (true) {
             byte[] frame = readFrame();
             ReplyHeader header = new ReplyHeader();
             header.deserialize(BinaryInputArchive.getArchive(new ByteArrayInputStream(frame)), "header");
             if (header.getXid() == xid) {
-                return header;
+                return BinaryInputArchive.getArchive(new ByteArrayInputStream(frame));
             }
         }
     }

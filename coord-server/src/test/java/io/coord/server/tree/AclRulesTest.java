@@ -79,6 +79,30 @@ class AclRulesTest {
         assertEquals(1, AclRules.fixup("/p", List.of(new Acl(Perms.ALL, new Id("ip", "10.0.0.0/8"))), ids).size());
     }
 
+    /** kazoo's CREATOR_ALL_ACL is Id('auth', '') sent with a null id: ZooKeeper ignores the id. */
+    @Test
+    void authEntryWithANullIdExpandsLikeAnyOther() throws KeeperError {
+        List<Acl> creatorAllNullId = List.of(new Acl(Perms.ALL, new Id("auth", null)));
+        assertEquals(List.of(new Acl(Perms.ALL, ALICE)),
+                AclRules.fixup("/p", creatorAllNullId, List.of(new Id("ip", "10.0.0.1"), ALICE)));
+        assertInvalid(creatorAllNullId, List.of(new Id("ip", "10.0.0.1")));
+        assertInvalid(List.of(new Acl(Perms.ALL, new Id("digest", null))), List.of(ALICE));
+        assertInvalid(List.of(new Acl(Perms.ALL, new Id("world", null))), List.of(ALICE));
+    }
+
+    @Test
+    void allowsAnyoneNeedsAWorldEntryWithTheBit() {
+        assertTrue(AclRules.allowsAnyone(Acl.OPEN_ACL_UNSAFE, Perms.READ));
+        assertTrue(AclRules.allowsAnyone(Acl.READ_ACL_UNSAFE, Perms.READ));
+        assertFalse(AclRules.allowsAnyone(Acl.READ_ACL_UNSAFE, Perms.WRITE));
+        assertTrue(AclRules.allowsAnyone(List.of(), Perms.READ), "an empty ACL allows all");
+        assertFalse(AclRules.allowsAnyone(List.of(new Acl(Perms.ALL, ALICE)), Perms.READ));
+        assertFalse(AclRules.allowsAnyone(List.of(new Acl(Perms.READ, new Id("ip", "0.0.0.0/0"))), Perms.READ),
+                "an ip entry depends on the client");
+        assertTrue(AclRules.allowsAnyone(List.of(new Acl(Perms.ALL, ALICE), new Acl(Perms.READ, Id.ANYONE)),
+                Perms.READ));
+    }
+
     private static void assertInvalid(List<Acl> acl, List<Id> ids) {
         KeeperError e = assertThrows(KeeperError.class, () -> AclRules.fixup("/p", acl, ids));
         assertEquals(ErrorCode.INVALIDACL, e.code());

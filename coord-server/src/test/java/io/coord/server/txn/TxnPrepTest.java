@@ -69,8 +69,8 @@ class TxnPrepTest {
         ApplyResult r = create("/a", 0);
         assertEquals("/a", r.path());
         assertEquals(new Stat(1, 1, 1000, 1000, 0, 0, 0, 0, 1, 0, 1), r.stat());
-        assertEquals(List.of(new TreeEvent(EventType.NODE_CREATED, "/a"),
-                new TreeEvent(EventType.NODE_CHILDREN_CHANGED, "/")), r.events());
+        assertEquals(List.of(new TreeEvent(EventType.NODE_CREATED, "/a", Acl.OPEN_ACL_UNSAFE),
+                new TreeEvent(EventType.NODE_CHILDREN_CHANGED, "/", Acl.OPEN_ACL_UNSAFE)), r.events());
         assertEquals(0, tree.stat("/").cversion(), "root starts at -1 as in ZooKeeper");
         assertEquals(1, tree.stat("/").pzxid());
         assertEquals(ErrorCode.NODEEXISTS, createError("/a", 0));
@@ -136,10 +136,10 @@ class TxnPrepTest {
         assertEquals(List.of("/e20000000001", "/p/e1"), ((Txn.CloseSessionTxn) close).ephemeralPaths());
         long pzxidBefore = tree.stat("/p").pzxid();
         ApplyResult r = apply(close);
-        assertEquals(List.of(new TreeEvent(EventType.NODE_DELETED, "/e20000000001"),
-                new TreeEvent(EventType.NODE_CHILDREN_CHANGED, "/"),
-                new TreeEvent(EventType.NODE_DELETED, "/p/e1"),
-                new TreeEvent(EventType.NODE_CHILDREN_CHANGED, "/p")), r.events());
+        assertEquals(List.of(new TreeEvent(EventType.NODE_DELETED, "/e20000000001", Acl.OPEN_ACL_UNSAFE),
+                new TreeEvent(EventType.NODE_CHILDREN_CHANGED, "/", Acl.OPEN_ACL_UNSAFE),
+                new TreeEvent(EventType.NODE_DELETED, "/p/e1", Acl.OPEN_ACL_UNSAFE),
+                new TreeEvent(EventType.NODE_CHILDREN_CHANGED, "/p", Acl.OPEN_ACL_UNSAFE)), r.events());
         assertTrue(tree.ephemerals(S1).isEmpty());
         assertEquals(zxid, tree.stat("/p").pzxid());
         assertTrue(zxid > pzxidBefore);
@@ -161,7 +161,7 @@ class TxnPrepTest {
         assertEquals(1, set.stat().version());
         assertEquals(4, set.stat().dataLength());
         assertEquals(zxid, set.stat().mzxid());
-        assertEquals(List.of(new TreeEvent(EventType.NODE_DATA_CHANGED, "/a/b")), set.events());
+        assertEquals(List.of(new TreeEvent(EventType.NODE_DATA_CHANGED, "/a/b", Acl.OPEN_ACL_UNSAFE)), set.events());
         assertEquals(ErrorCode.BADVERSION, assertThrows(KeeperError.class,
                 () -> prep.prepSetData(new SetDataRequest("/a/b", D, 0), ctx())).code());
         assertEquals(ErrorCode.NONODE, assertThrows(KeeperError.class,
@@ -173,8 +173,9 @@ class TxnPrepTest {
         assertEquals(ErrorCode.BADVERSION, assertThrows(KeeperError.class,
                 () -> prep.prepSetAcl(new SetACLRequest("/a/b", Acl.READ_ACL_UNSAFE, 0), ctx())).code());
         ApplyResult del = apply(prep.prepDelete(new DeleteRequest("/a/b", 1), ctx()));
-        assertEquals(List.of(new TreeEvent(EventType.NODE_DELETED, "/a/b"),
-                new TreeEvent(EventType.NODE_CHILDREN_CHANGED, "/a")), del.events());
+        // The deleted node's ACL at the time, for the watch filter: the node is gone when watches fire.
+        assertEquals(List.of(new TreeEvent(EventType.NODE_DELETED, "/a/b", adminAndRead),
+                new TreeEvent(EventType.NODE_CHILDREN_CHANGED, "/a", Acl.OPEN_ACL_UNSAFE)), del.events());
         assertEquals(0, TxnPrep.nextVersion(-2), "version wraps past -1");
     }
 
