@@ -44,7 +44,7 @@ class ClientRetryTest extends ClientItBase {
         client.create(p("a"), bytes("v"), Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         AtomicInteger seen = new AtomicInteger();
         CoordClient c = droppingReplies(OpCode.GET_DATA, 2, seen, new RetryNTimes(3, 10));
-        assertEquals("v", c.getData(p("a")).text());
+        assertEquals("v", synced(c, p("a")).getData(p("a")).text());
         assertEquals(3, seen.get());
     }
 
@@ -102,7 +102,7 @@ class ClientRetryTest extends ClientItBase {
         CreateResult r = c.createProtected(p("lock-"), bytes("me"), Acl.OPEN_ACL_UNSAFE,
                 CreateMode.EPHEMERAL_SEQUENTIAL);
         assertEquals(1, seen.get(), "one create sent: the retry found the node instead");
-        List<String> children = client.getChildren(root).children();
+        List<String> children = synced(client, root).getChildren(root).children();
         assertEquals(1, children.size(), children.toString());
         assertEquals(p(children.get(0)), r.path());
         assertTrue(children.get(0).matches("_c_[0-9a-f-]{36}-lock-\\d{10}"), children.get(0));
@@ -117,7 +117,7 @@ class ClientRetryTest extends ClientItBase {
         faults.dropAfterSend(first(OpCode.CREATE2, 2, seen));
         CoordClient c = faulty(faults, new RetryNTimes(5, 20));
         CreateResult r = c.createProtected(p("job-"), null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_SEQUENTIAL);
-        List<String> children = client.getChildren(root).children();
+        List<String> children = synced(client, root).getChildren(root).children();
         assertEquals(List.of(r.path().substring(root.length() + 1)), children);
     }
 
@@ -129,7 +129,7 @@ class ClientRetryTest extends ClientItBase {
             fs[i] = c.createAsync(p("n" + i), null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         }
         CompletableFuture.allOf(fs).get(20, TimeUnit.SECONDS);
-        assertEquals(300, client.getAllChildrenNumber(root));
+        assertEquals(300, synced(client, root).getAllChildrenNumber(root));
     }
 
     @Test
