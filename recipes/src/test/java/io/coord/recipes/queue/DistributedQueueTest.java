@@ -61,7 +61,8 @@ class DistributedQueueTest extends RecipeTestBase {
     @Test
     void eachItemIsConsumedExactlyOnceAcrossThreeConsumers() throws Exception {
         int items = 150;
-        DistributedQueue producer = new DistributedQueue(server.client(), PATH);
+        CoordClient producerClient = server.client();
+        DistributedQueue producer = new DistributedQueue(producerClient, PATH);
         List<String> consumed = Collections.synchronizedList(new ArrayList<>());
         List<Future<?>> consumers = new ArrayList<>();
         AtomicInteger produced = new AtomicInteger();
@@ -89,6 +90,7 @@ class DistributedQueueTest extends RecipeTestBase {
         }
         assertEquals(items, consumed.size(), "no item twice, none lost");
         assertEquals(items, new HashSet<>(consumed).size());
+        producerClient.sync(PATH); // the consumers' sessions took the items
         assertEquals(0, producer.size());
     }
 
