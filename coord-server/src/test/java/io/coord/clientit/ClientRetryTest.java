@@ -1,5 +1,6 @@
 package io.coord.clientit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,6 +16,7 @@ import io.coord.client.RetryUntilElapsed;
 import io.coord.wire.Acl;
 import io.coord.wire.CreateMode;
 import io.coord.wire.OpCode;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -59,12 +61,18 @@ class ClientRetryTest extends ClientItBase {
     @Test
     void retryUntilElapsedOutlastsAShortOutage() throws Exception {
         FaultInjector faults = new FaultInjector();
-        CoordClient c = open(options().faultInjector(faults).connectionTimeoutMs(300)
-                .retryPolicy(new RetryUntilElapsed(5000, 100)).build());
+        RetryPolicy inner = new RetryUntilElapsed(5000, 100);
+        AtomicInteger retries = new AtomicInteger();
+        RetryPolicy counting = (n, elapsedMs) -> {
+            retries.incrementAndGet();
+            return inner.sleepMsBeforeRetry(n, elapsedMs);
+        };
+        CoordClient c = open(options().faultInjector(faults).connectionTimeoutMs(300).retryPolicy(counting).build());
         faults.blockConnects(true);
         faults.dropConnection();
         CompletableFuture<?> read = c.getChildrenAsync(root);
-        Thread.sleep(700); // two connection timeouts: the request failed and was retried
+        // Two connection timeouts: the request failed and was retried, twice (awaited, not slept).
+        await().atMost(Duration.ofSeconds(5)).until(() -> retries.get() >= 2);
         faults.blockConnects(false);
         assertNotNull(read.get(5, TimeUnit.SECONDS));
     }
