@@ -186,7 +186,7 @@ class ClientSessionTest extends ClientItBase {
         ExecutionException e = assertThrows(ExecutionException.class, () -> queued.get(5, TimeUnit.SECONDS));
         assertInstanceOf(CoordException.SessionExpiredException.class, e.getCause());
         awaitStates(ConnectionState.SUSPENDED, ConnectionState.LOST, ConnectionState.CONNECTED);
-        assertNotNull(c.getData(root).stat());
+        assertNotNull(synced(c, root).getData(root).stat()); // a new session reading client's root
     }
 
     @Test
@@ -209,7 +209,7 @@ class ClientSessionTest extends ClientItBase {
         String both = "127.0.0.1:" + deadPort + "," + server.connectString();
         for (int seed = 0; seed < 3; seed++) {
             CoordClient c = open(both, options().random(new java.util.Random(seed)).build());
-            assertNotNull(c.exists(root));
+            assertNotNull(synced(c, root).exists(root));
         }
     }
 
@@ -246,7 +246,7 @@ class ClientSessionTest extends ClientItBase {
         faults.blockConnects(false);
         awaitStates(ConnectionState.SUSPENDED, ConnectionState.LOST, ConnectionState.CONNECTED);
         assertNotEquals(oldSession, c.sessionId());
-        assertNotNull(c.getData(root).stat());
+        assertNotNull(synced(c, root).getData(root).stat());
     }
 
     @Test

@@ -80,6 +80,8 @@ class SessionCompatTest extends CompatTestBase {
         ZooKeeper second = newClient(target.connectString(), SESSION_TIMEOUT_MS, e -> { }, 
                 first.getSessionId(), first.getSessionPasswd());
         assertEquals(first.getSessionId(), second.getSessionId());
+        // A new connection carries no last-seen zxid: its member may not have first's create yet.
+        syncIfEnsemble(second, path("e"));
         assertEquals(List.of(path("e")), second.getEphemerals());
         syncIfEnsemble(zk, path("e")); // zk's member may not have applied the other session's create yet
         assertEquals(first.getSessionId(), zk.exists(path("e"), false).getEphemeralOwner());
