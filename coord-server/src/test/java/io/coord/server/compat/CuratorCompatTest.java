@@ -203,6 +203,8 @@ class CuratorCompatTest extends CompatTestBase {
         List<CuratorFramework> curators = curators(2);
         CuratorFramework writer = curators.get(0);
         writer.create().forPath("/cache");
+        // The cache's session reads /cache first: on an ensemble, after a sync.
+        syncIfEnsemble(curators.get(1).getZookeeperClient().getZooKeeper(), root);
         BlockingQueue<String> events = new LinkedBlockingQueue<>();
         CountDownLatch initialized = new CountDownLatch(1);
         CuratorCache cache = CuratorCache.build(curators.get(1), "/cache");
