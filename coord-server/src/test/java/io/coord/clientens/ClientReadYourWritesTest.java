@@ -17,7 +17,9 @@ import io.coord.client.CoordClient;
 import io.coord.client.DataResult;
 import io.coord.client.FaultInjector;
 import io.coord.client.RetryNTimes;
+import ch.qos.logback.classic.Level;
 import io.coord.clientens.EnsembleClientSupport.States;
+import io.coord.clientit.LogCapture;
 import io.coord.server.quorum.FaultProxy;
 import io.coord.server.quorum.InProcessEnsemble;
 import io.coord.wire.Acl;
@@ -76,9 +78,12 @@ class ClientReadYourWritesTest {
                 Stat written = c.setData("/ryw", bytes("after-lag"), -1);
                 assertTrue(written.mzxid() > laggingZxidBefore);
                 long reconnectsBefore = states.count(ConnectionState.RECONNECTED);
-                e.stop(writer); // the client's only other member is the lagging one
-                Thread.sleep(400);
-                assertFalse(c.isConnected(), "a member behind the client's last zxid took the session");
+                try (LogCapture refusals = new LogCapture("io.coord.server.pipeline.EnsembleClients", Level.INFO)) {
+                    e.stop(writer); // the client's only other member is the lagging one
+                    // Wait until the lagging member has been asked (and said no), not a fixed time.
+                    await().atMost(WAIT).until(() -> refusals.count(m -> m.startsWith("refusing client")) > 0);
+                    assertFalse(c.isConnected(), "a member behind the client's last zxid took the session");
+                }
                 assertTrue(zxid(e, lagging) < written.mzxid(), "the member did not lag");
                 e.healAll(); // well within syncLimit: it stays a follower and catches up from the held bytes
                 await().atMost(WAIT).until(() -> states.count(ConnectionState.RECONNECTED) > reconnectsBefore);

@@ -38,12 +38,13 @@ class ClientAuthTest extends ClientItBase {
         CoordClient c = watched(new FaultInjector());
         long session = c.sessionId();
         c.create(p("eph"), null, Acl.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+        synced(c, p("secret")); // written by another session
         assertThrows(CoordException.NoAuthException.class, () -> c.getData(p("secret")));
 
         c.addAuth("digest", bytes("bob:pw"));
         assertEquals("s", c.getData(p("secret")).text());
         assertEquals(session, c.sessionId());
-        assertEquals(session, client.exists(p("eph")).ephemeralOwner());
+        assertEquals(session, synced(client, p("eph")).exists(p("eph")).ephemeralOwner());
         assertEquals(List.of(), states, "no reconnect, no new session");
     }
 
@@ -54,6 +55,8 @@ class ClientAuthTest extends ClientItBase {
         CoordClient c = watched(faults);
         long session = c.sessionId();
         c.addAuth("digest", bytes("bob:pw"));
+        // Written by another session; once synced, a reconnect only lands on members as recent.
+        c.sync(p("secret"));
 
         faults.dropConnection();
         awaitStates(ConnectionState.SUSPENDED, ConnectionState.RECONNECTED);
@@ -67,7 +70,8 @@ class ClientAuthTest extends ClientItBase {
         awaitStates(ConnectionState.SUSPENDED, ConnectionState.RECONNECTED, ConnectionState.SUSPENDED,
                 ConnectionState.LOST, ConnectionState.CONNECTED);
         assertNotEquals(session, c.sessionId());
-        assertEquals("s", c.getData(p("secret")).text(), "the credential was sent in the new session");
+        assertEquals("s", synced(c, p("secret")).getData(p("secret")).text(),
+                "the credential was sent in the new session");
     }
 
     @Test

@@ -73,4 +73,13 @@ abstract class ClientItBase {
     String p(String child) {
         return root + "/" + child;
     }
+
+    /**
+     * {@code c} after a sync: the reads that follow see every write acknowledged to any session
+     * before. On an ensemble target a session's member may lag the one that answered a write.
+     */
+    static CoordClient synced(CoordClient c, String path) {
+        c.sync(path);
+        return c;
+    }
 }

@@ -131,9 +131,10 @@ class ClientOperationsTest extends ClientItBase {
         client.create(p("secret"), bytes("s"), Digest.allFor("alice", "pw"), CreateMode.PERSISTENT);
         assertThrows(CoordException.NoAuthException.class, () -> client.getData(p("secret")));
         CoordClient alice = open(options().digestAuth("alice", "pw").build());
-        assertEquals("s", alice.getData(p("secret")).text());
+        assertEquals("s", synced(alice, p("secret")).getData(p("secret")).text());
         alice.create(p("mine"), null, Acl.CREATOR_ALL_ACL, CreateMode.PERSISTENT);
         assertEquals(Digest.allFor("alice", "pw"), alice.getAcl(p("mine")).acl());
+        synced(client, p("mine")); // alice's create
         assertThrows(CoordException.NoAuthException.class, () -> client.getData(p("mine")));
     }
 
@@ -143,7 +144,7 @@ class ClientOperationsTest extends ClientItBase {
         CoordClient chrooted = open(server.connectString() + p("app"), options().build());
         CreateResult r = chrooted.create("/node", bytes("v"), OPEN, CreateMode.EPHEMERAL_SEQUENTIAL);
         assertTrue(r.path().startsWith("/node"), r.path());
-        assertEquals("v", client.getData(p("app") + r.path()).text());
+        assertEquals("v", synced(client, root).getData(p("app") + r.path()).text());
         assertEquals(List.of(r.path().substring(1)), chrooted.getChildren("/").children());
         assertEquals(List.of(r.path()), chrooted.getEphemerals("/"));
         chrooted.sync("/");

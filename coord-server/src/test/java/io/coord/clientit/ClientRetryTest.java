@@ -1,5 +1,6 @@
 package io.coord.clientit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,6 +16,7 @@ import io.coord.client.RetryUntilElapsed;
 import io.coord.wire.Acl;
 import io.coord.wire.CreateMode;
 import io.coord.wire.OpCode;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +46,7 @@ class ClientRetryTest extends ClientItBase {
         client.create(p("a"), bytes("v"), Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         AtomicInteger seen = new AtomicInteger();
         CoordClient c = droppingReplies(OpCode.GET_DATA, 2, seen, new RetryNTimes(3, 10));
-        assertEquals("v", c.getData(p("a")).text());
+        assertEquals("v", synced(c, p("a")).getData(p("a")).text());
         assertEquals(3, seen.get());
     }
 
@@ -59,12 +61,18 @@ class ClientRetryTest extends ClientItBase {
     @Test
     void retryUntilElapsedOutlastsAShortOutage() throws Exception {
         FaultInjector faults = new FaultInjector();
-        CoordClient c = open(options().faultInjector(faults).connectionTimeoutMs(300)
-                .retryPolicy(new RetryUntilElapsed(5000, 100)).build());
+        RetryPolicy inner = new RetryUntilElapsed(5000, 100);
+        AtomicInteger retries = new AtomicInteger();
+        RetryPolicy counting = (n, elapsedMs) -> {
+            retries.incrementAndGet();
+            return inner.sleepMsBeforeRetry(n, elapsedMs);
+        };
+        CoordClient c = open(options().faultInjector(faults).connectionTimeoutMs(300).retryPolicy(counting).build());
         faults.blockConnects(true);
         faults.dropConnection();
         CompletableFuture<?> read = c.getChildrenAsync(root);
-        Thread.sleep(700); // two connection timeouts: the request failed and was retried
+        // Two connection timeouts: the request failed and was retried, twice (awaited, not slept).
+        await().atMost(Duration.ofSeconds(5)).until(() -> retries.get() >= 2);
         faults.blockConnects(false);
         assertNotNull(read.get(5, TimeUnit.SECONDS));
     }
@@ -102,7 +110,7 @@ class ClientRetryTest extends ClientItBase {
         CreateResult r = c.createProtected(p("lock-"), bytes("me"), Acl.OPEN_ACL_UNSAFE,
                 CreateMode.EPHEMERAL_SEQUENTIAL);
         assertEquals(1, seen.get(), "one create sent: the retry found the node instead");
-        List<String> children = client.getChildren(root).children();
+        List<String> children = synced(client, root).getChildren(root).children();
         assertEquals(1, children.size(), children.toString());
         assertEquals(p(children.get(0)), r.path());
         assertTrue(children.get(0).matches("_c_[0-9a-f-]{36}-lock-\\d{10}"), children.get(0));
@@ -117,7 +125,7 @@ class ClientRetryTest extends ClientItBase {
         faults.dropAfterSend(first(OpCode.CREATE2, 2, seen));
         CoordClient c = faulty(faults, new RetryNTimes(5, 20));
         CreateResult r = c.createProtected(p("job-"), null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_SEQUENTIAL);
-        List<String> children = client.getChildren(root).children();
+        List<String> children = synced(client, root).getChildren(root).children();
         assertEquals(List.of(r.path().substring(root.length() + 1)), children);
     }
 
@@ -129,7 +137,7 @@ class ClientRetryTest extends ClientItBase {
             fs[i] = c.createAsync(p("n" + i), null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         }
         CompletableFuture.allOf(fs).get(20, TimeUnit.SECONDS);
-        assertEquals(300, client.getAllChildrenNumber(root));
+        assertEquals(300, synced(client, root).getAllChildrenNumber(root));
     }
 
     @Test

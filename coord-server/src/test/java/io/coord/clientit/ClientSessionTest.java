@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
 import io.coord.client.ConnectionState;
 import io.coord.client.CoordClient;
 import io.coord.client.CoordException;
@@ -27,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
 
@@ -77,6 +79,7 @@ class ClientSessionTest extends ClientItBase {
         FaultInjector faults = new FaultInjector();
         CoordClient c = open(options().faultInjector(faults).build());
         c.addConnectionStateListener(states::add);
+        c.sync(p("parent")); // the nodes were written by another session
         Events data = new Events();
         Events exist = new Events();
         Events kids = new Events();
@@ -110,13 +113,21 @@ class ClientSessionTest extends ClientItBase {
         c.addConnectionStateListener(states::add);
         long session = c.sessionId();
         mk(p("n"), CreateMode.PERSISTENT);
+        c.sync(p("n")); // written by another session
         stopAndAwaitSuspended();
-        CompletableFuture<DataResult> queued = c.getDataAsync(p("n"));
-        Thread.sleep(300);
-        assertTrue(!queued.isDone(), "request should wait for a connection");
-        server.startAgain();
-        awaitStates(ConnectionState.SUSPENDED, ConnectionState.RECONNECTED);
-        assertNotNull(queued.get(5, TimeUnit.SECONDS).stat());
+        try (LogCapture connects = new LogCapture("io.coord.client.Connector", Level.DEBUG)) {
+            String mine = "(session 0x" + Long.toHexString(session) + ")";
+            Predicate<String> attempt = m -> m.startsWith("connecting to ") && m.endsWith(mine);
+            CompletableFuture<DataResult> queued = c.getDataAsync(p("n"));
+            // Proof that the client tried and failed to connect while the request waited: of two
+            // attempts begun after it was queued, the second began once the first had failed.
+            long before = connects.count(attempt);
+            await().atMost(Duration.ofSeconds(10)).until(() -> connects.count(attempt) >= before + 2);
+            assertTrue(!queued.isDone(), "request should wait for a connection");
+            server.startAgain();
+            awaitStates(ConnectionState.SUSPENDED, ConnectionState.RECONNECTED);
+            assertNotNull(queued.get(5, TimeUnit.SECONDS).stat());
+        }
         assertEquals(session, c.sessionId());
         await().atMost(Duration.ofSeconds(10)).until(client::isConnected);
     }
@@ -141,7 +152,10 @@ class ClientSessionTest extends ClientItBase {
         assertNotEquals(oldSession, c.sessionId());
         // The new session works; the old session's watch went with it (no event for the deletion).
         c.create(p("eph2"), null, Acl.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
-        assertEquals(c.sessionId(), client.exists(p("eph2")).ephemeralOwner());
+        assertEquals(c.sessionId(), synced(client, p("eph2")).exists(p("eph2")).ephemeralOwner());
+        // c's sync reply comes after any event c's member sent before it, and c's listeners run
+        // before the sync returns (one callback thread, in order).
+        c.sync(p("eph"));
         assertTrue(watch.events.isEmpty(), watch.types().toString());
     }
 
@@ -160,16 +174,19 @@ class ClientSessionTest extends ClientItBase {
         FaultInjector faults = new FaultInjector();
         CoordClient c = open(options().faultInjector(faults).build());
         c.addConnectionStateListener(states::add);
+        c.create(p("eph"), null, Acl.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
         faults.blockConnects(true);
         faults.dropConnection();
         awaitStates(ConnectionState.SUSPENDED);
         CompletableFuture<DataResult> queued = c.getDataAsync(root);
-        Thread.sleep(2600); // longer than the 2 s session timeout: the server expires the session
+        // Unreachable past the 2 s session timeout: wait until the server has expired the session
+        // (its ephemeral is gone), not a fixed time that a slow server may need more than.
+        await().atMost(Duration.ofSeconds(10)).until(() -> synced(client, p("eph")).exists(p("eph")) == null);
         faults.blockConnects(false);
         ExecutionException e = assertThrows(ExecutionException.class, () -> queued.get(5, TimeUnit.SECONDS));
         assertInstanceOf(CoordException.SessionExpiredException.class, e.getCause());
         awaitStates(ConnectionState.SUSPENDED, ConnectionState.LOST, ConnectionState.CONNECTED);
-        assertNotNull(c.getData(root).stat());
+        assertNotNull(synced(c, root).getData(root).stat()); // a new session reading client's root
     }
 
     @Test
@@ -179,7 +196,7 @@ class ClientSessionTest extends ClientItBase {
         c.create(p("eph"), null, Acl.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
         c.close();
         awaitStates(ConnectionState.CLOSED);
-        assertNull(client.exists(p("eph")));
+        assertNull(synced(client, p("eph")).exists(p("eph")));
         assertThrows(CoordException.RequestRejectedException.class, () -> c.exists(root));
     }
 
@@ -192,7 +209,7 @@ class ClientSessionTest extends ClientItBase {
         String both = "127.0.0.1:" + deadPort + "," + server.connectString();
         for (int seed = 0; seed < 3; seed++) {
             CoordClient c = open(both, options().random(new java.util.Random(seed)).build());
-            assertNotNull(c.exists(root));
+            assertNotNull(synced(c, root).exists(root));
         }
     }
 
@@ -229,7 +246,7 @@ class ClientSessionTest extends ClientItBase {
         faults.blockConnects(false);
         awaitStates(ConnectionState.SUSPENDED, ConnectionState.LOST, ConnectionState.CONNECTED);
         assertNotEquals(oldSession, c.sessionId());
-        assertNotNull(c.getData(root).stat());
+        assertNotNull(synced(c, root).getData(root).stat());
     }
 
     @Test
@@ -257,7 +274,7 @@ class ClientSessionTest extends ClientItBase {
         c.create(p("eph"), null, Acl.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
         faults.crash();
         awaitStates(ConnectionState.CLOSED);
-        assertEquals(session, client.exists(p("eph")).ephemeralOwner(), "no closeSession was sent");
+        assertEquals(session, synced(client, p("eph")).exists(p("eph")).ephemeralOwner(), "no closeSession was sent");
         assertThrows(CoordException.RequestRejectedException.class, () -> c.exists(root));
         await().atMost(Duration.ofSeconds(10)).until(() -> client.exists(p("eph")) == null);
     }

@@ -22,7 +22,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class ClientWatchTest extends ClientItBase {
-    /** Collects events; the awaits below poll it. */
+    /**
+     * Collects events; the awaits below poll it. To check that no (further) event came, a test
+     * calls {@code sync} through the watching client first, without any pause: the sync is answered
+     * once that client's server has applied every write acknowledged before it, a server sends a
+     * connection's events and replies in order, and the client delivers events and completes calls
+     * on one callback thread in arrival order, so any event those writes fire has been delivered
+     * by the time sync returns.
+     */
     static final class Events implements WatchListener {
         final List<WatchEvent> events = new CopyOnWriteArrayList<>();
 
@@ -57,7 +64,6 @@ class ClientWatchTest extends ClientItBase {
         assertTrue(e.zxid() > 0, "zxid " + e.zxid());
         client.setData(p("a"), bytes("2"), -1);
         client.sync(p("a"));
-        Thread.sleep(200);
         assertEquals(1, w.events.size());
     }
 
@@ -118,7 +124,6 @@ class ClientWatchTest extends ClientItBase {
         data.awaitTypes(WatchEventType.DATA_WATCH_REMOVED);
         client.setData(p("r"), bytes("y"), -1);
         client.sync(p("r"));
-        Thread.sleep(200);
         assertEquals(1, persistent.events.size());
         assertEquals(1, data.events.size());
 
@@ -138,7 +143,7 @@ class ClientWatchTest extends ClientItBase {
         first.awaitTypes(WatchEventType.DATA_WATCH_REMOVED);
         client.setData(p("two"), bytes("x"), -1);
         second.awaitTypes(WatchEventType.NODE_DATA_CHANGED);
-        Thread.sleep(100);
+        client.sync(p("two"));
         assertEquals(1, first.events.size());
     }
 
@@ -160,6 +165,7 @@ class ClientWatchTest extends ClientItBase {
         CoordClient c = open(options().faultInjector(faults).build());
         Events data = new Events();
         Events kids = new Events();
+        c.sync(p("l")); // written by another session
         c.getData(p("l"), data);
         c.getChildren(p("l"), kids);
         faults.blockConnects(true);
@@ -181,7 +187,6 @@ class ClientWatchTest extends ClientItBase {
         again.awaitTypes(WatchEventType.DATA_WATCH_REMOVED);
         client.setData(p("l"), bytes("y"), -1);
         c.sync(p("l"));
-        Thread.sleep(200);
         assertEquals(List.of(WatchEventType.DATA_WATCH_REMOVED), again.types());
         CoordException none = assertThrows(CoordException.class,
                 () -> c.removeWatches(p("l"), WatchType.DATA, null, true));

@@ -2,6 +2,7 @@ package io.coord.recipes;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.coord.client.CoordClient;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,6 +17,16 @@ public abstract class RecipeTestBase {
     protected Path dir;
     protected CoordTestServer server;
     protected final ExecutorService pool = Executors.newCachedThreadPool();
+
+    /**
+     * A new client that has synced {@code path}, so its reads see every write acknowledged to any
+     * session before: against an ensemble (coord.compat.target=ensemble) its member may lag.
+     */
+    protected CoordClient syncedClient(String path) {
+        CoordClient c = server.client();
+        c.sync(path);
+        return c;
+    }
 
     @BeforeEach
     void startServer() throws Exception {

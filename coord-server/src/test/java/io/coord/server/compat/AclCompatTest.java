@@ -48,7 +48,7 @@ class AclCompatTest extends CompatTestBase {
         List<ACL> acl = alice.getACL(path("a"), new Stat());
         assertEquals(acls(new ACL(Perms.ALL, new Id("digest", digestId("alice", "secret")))), acl);
 
-        ZooKeeper anonymous = newClient();
+        ZooKeeper anonymous = synced(newClient(), path("a")); // reads below what alice wrote
         assertThrows(KeeperException.NoAuthException.class, () -> anonymous.getData(path("a"), false, null));
         assertThrows(KeeperException.NoAuthException.class, () -> anonymous.setData(path("a"), null, -1));
         assertThrows(KeeperException.NoAuthException.class,
@@ -57,10 +57,10 @@ class AclCompatTest extends CompatTestBase {
         // ZooKeeper 3.9 checks READ on exists too.
         assertThrows(KeeperException.NoAuthException.class, () -> anonymous.exists(path("a"), false));
 
-        ZooKeeper impostor = clientAs("alice", "wrong");
+        ZooKeeper impostor = synced(clientAs("alice", "wrong"), path("a"));
         assertThrows(KeeperException.NoAuthException.class, () -> impostor.getData(path("a"), false, null));
 
-        ZooKeeper aliceAgain = clientAs("alice", "secret");
+        ZooKeeper aliceAgain = synced(clientAs("alice", "secret"), path("a"));
         assertArrayEquals(new byte[] {1}, aliceAgain.getData(path("a"), false, null));
         aliceAgain.setData(path("a"), new byte[] {2}, -1);
     }
@@ -75,7 +75,7 @@ class AclCompatTest extends CompatTestBase {
     void explicitDigestAclGrantsOnlyItsPermissions() throws Exception {
         List<ACL> readOnlyForBob = acls(new ACL(Perms.READ, new Id("digest", digestId("bob", "pw"))));
         zk.create(path("a"), new byte[] {3}, readOnlyForBob, CreateMode.PERSISTENT);
-        ZooKeeper bob = clientAs("bob", "pw");
+        ZooKeeper bob = synced(clientAs("bob", "pw"), path("a"));
         assertArrayEquals(new byte[] {3}, bob.getData(path("a"), false, null));
         assertThrows(KeeperException.NoAuthException.class, () -> bob.setData(path("a"), null, -1));
         assertThrows(KeeperException.NoAuthException.class, () -> zk.getData(path("a"), false, null));
@@ -94,7 +94,7 @@ class AclCompatTest extends CompatTestBase {
     void ipAclMatchesTheClientAddress() throws Exception {
         List<ACL> loopbackOnly = acls(new ACL(Perms.ALL, new Id("ip", "127.0.0.1/32")));
         zk.create(path("local"), new byte[] {1}, loopbackOnly, CreateMode.PERSISTENT);
-        assertArrayEquals(new byte[] {1}, newClient().getData(path("local"), false, null));
+        assertArrayEquals(new byte[] {1}, synced(newClient(), path("local")).getData(path("local"), false, null));
 
         List<ACL> elsewhere = acls(new ACL(Perms.ALL, new Id("ip", "10.1.2.0/24")));
         zk.create(path("remote"), new byte[] {1}, elsewhere, CreateMode.PERSISTENT);
@@ -167,6 +167,6 @@ class AclCompatTest extends CompatTestBase {
     @Test
     void readOnlyAclStillAnswersGetAcl() throws Exception {
         zk.create(path("a"), null, Ids.READ_ACL_UNSAFE, CreateMode.PERSISTENT);
-        assertEquals(Ids.READ_ACL_UNSAFE, newClient().getACL(path("a"), new Stat()));
+        assertEquals(Ids.READ_ACL_UNSAFE, synced(newClient(), path("a")).getACL(path("a"), new Stat()));
     }
 }

@@ -116,9 +116,31 @@ abstract class CompatTestBase {
      * there this does nothing.
      */
     protected void syncIfEnsemble(ZooKeeper client, String path) throws Exception {
-        if (!target.isEnsemble()) {
-            return;
+        if (target.isEnsemble()) {
+            sync(client, path);
         }
+    }
+
+    /** {@link #syncIfEnsemble} and returns {@code client}, for a read in one expression. */
+    protected ZooKeeper synced(ZooKeeper client, String path) throws Exception {
+        syncIfEnsemble(client, path);
+        return client;
+    }
+
+    /**
+     * Asserts that {@code watcher}, set through {@code client}, has received no event, without
+     * waiting a fixed time: a sync through {@code client} is answered only once its server has
+     * applied every write acknowledged before it, a server sends one connection's watch events
+     * and replies in the order they arise, and the stock client runs the sync's callback after
+     * every watcher it received before the reply. So any event those writes fire is queued by now.
+     */
+    protected void expectNoEvent(ZooKeeper client, EventRecorder watcher) throws Exception {
+        sync(client, "/");
+        watcher.expectNoneQueued();
+    }
+
+    /** A sync through {@code client}, waited for; its callback runs on the client's event thread. */
+    private static void sync(ZooKeeper client, String path) throws Exception {
         CompletableFuture<Integer> done = new CompletableFuture<>();
         client.sync(path, (rc, p, ctx) -> done.complete(rc), null);
         assertEquals(KeeperException.Code.OK.intValue(), done.get(CONNECT_WAIT_MS, TimeUnit.MILLISECONDS),

@@ -100,6 +100,7 @@ class MiscOpsCompatTest extends CompatTestBase {
     void chrootedClientSeesPathsRelativeToItsRoot() throws Exception {
         ZooKeeper chrooted = newClient(target.connectString() + root, SESSION_TIMEOUT_MS, event -> { });
         assertEquals("/x", chrooted.create("/x", new byte[] {1}, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
+        syncIfEnsemble(zk, path("x")); // zk reads what the chrooted session wrote
         assertArrayEquals(new byte[] {1}, zk.getData(path("x"), false, null));
         assertEquals("/s0000000001",
                 chrooted.create("/s", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_SEQUENTIAL));
@@ -123,7 +124,7 @@ class MiscOpsCompatTest extends CompatTestBase {
         new Random(42).nextBytes(value);
         zk.create(path("big"), value, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         Stat stat = new Stat();
-        assertArrayEquals(value, newClient().getData(path("big"), false, stat));
+        assertArrayEquals(value, synced(newClient(), path("big")).getData(path("big"), false, stat));
         assertEquals(LARGE_VALUE_BYTES, stat.getDataLength());
     }
 
@@ -144,7 +145,7 @@ class MiscOpsCompatTest extends CompatTestBase {
         assertTrue(created.await(30, TimeUnit.SECONDS));
         assertEquals(0, failures.get());
         Stat stat = new Stat();
-        List<String> children = new ArrayList<>(newClient().getChildren(root, false, stat));
+        List<String> children = new ArrayList<>(synced(newClient(), root).getChildren(root, false, stat));
         assertEquals(count, children.size());
         assertEquals(count, stat.getNumChildren());
         Collections.sort(children);

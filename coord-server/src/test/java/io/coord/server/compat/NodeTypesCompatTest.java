@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs.Ids;
 import org.apache.zookeeper.ZooKeeper;
@@ -29,6 +30,34 @@ class NodeTypesCompatTest extends CompatTestBase {
      */
     private static final long CLIENT_VISIBLE_OWNER = 0;
     private static final Duration CLEANUP_WAIT = Duration.ofSeconds(5);
+
+    private final AtomicInteger probes = new AtomicInteger();
+
+    /**
+     * Returns once the target's cleanup timer (it looks at containers and TTL nodes in one pass)
+     * has run a pass that began after this call, and, with {@code ttlMs} > 0, after a TTL of that
+     * length set now was over; instead of sleeping for a while and hoping it ran. A first probe (a
+     * childless TTL node of {@code ttlMs}, or a container emptied at once) is awaited gone; a second
+     * one, created only then, is awaited gone too: it is deleted by a later pass, and zk applies
+     * deletes in order, so whatever the first pass deleted is gone from zk's view by then.
+     */
+    private void awaitCleanupPass(long ttlMs) throws Exception {
+        String first = path("probe-" + probes.incrementAndGet());
+        if (ttlMs > 0) {
+            zk.create(first, null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_WITH_TTL, new Stat(), ttlMs);
+            await().atMost(CLEANUP_WAIT).until(() -> zk.exists(first, false) == null);
+        } else {
+            awaitEmptiedContainerGone(first);
+        }
+        awaitEmptiedContainerGone(path("probe-" + probes.incrementAndGet()));
+    }
+
+    private void awaitEmptiedContainerGone(String container) throws Exception {
+        zk.create(container, null, Ids.OPEN_ACL_UNSAFE, CreateMode.CONTAINER);
+        zk.create(container + "/c", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        zk.delete(container + "/c", -1);
+        await().atMost(CLEANUP_WAIT).until(() -> zk.exists(container, false) == null);
+    }
 
     @Test
     void persistentNodeOutlivesItsSession() throws Exception {
@@ -106,7 +135,7 @@ class NodeTypesCompatTest extends CompatTestBase {
         zk.create(container + "/a", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         zk.create(container + "/b", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         zk.delete(container + "/a", -1);
-        Thread.sleep(5L * TestTarget.CONTAINER_CHECK_INTERVAL_MS);
+        awaitCleanupPass(0);
         assertNotNull(zk.exists(container, false), "a container with a child stays");
         zk.delete(container + "/b", -1);
         await().atMost(CLEANUP_WAIT).until(() -> zk.exists(container, false) == null);
@@ -116,7 +145,7 @@ class NodeTypesCompatTest extends CompatTestBase {
     void containerThatNeverHadChildrenStays() throws Exception {
         String container = path("never-used");
         zk.create(container, null, Ids.OPEN_ACL_UNSAFE, CreateMode.CONTAINER);
-        Thread.sleep(10L * TestTarget.CONTAINER_CHECK_INTERVAL_MS);
+        awaitCleanupPass(0);
         assertNotNull(zk.exists(container, false));
     }
 
@@ -154,7 +183,7 @@ class NodeTypesCompatTest extends CompatTestBase {
         String ttlNode = path("t");
         zk.create(ttlNode, null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_WITH_TTL, new Stat(), 200);
         zk.create(ttlNode + "/child", null, Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-        Thread.sleep(800);
+        awaitCleanupPass(200); // one that ran after ttlNode's ttl was over
         assertNotNull(zk.exists(ttlNode, false), "a TTL node with a child stays");
         zk.delete(ttlNode + "/child", -1);
         await().atMost(CLEANUP_WAIT).until(() -> zk.exists(ttlNode, false) == null);

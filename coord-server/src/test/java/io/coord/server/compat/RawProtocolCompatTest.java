@@ -52,6 +52,7 @@ class RawProtocolCompatTest extends CompatTestBase {
             assertEquals(BAD_ARGUMENTS, raw.replyTo(xid).getErr(), "create [" + bad + "]");
             xid++;
         }
+        syncIfEnsemble(zk, root); // zk may sit on another member than the raw session
         assertEquals(List.of(), zk.getChildren(root, false));
     }
 
@@ -88,6 +89,7 @@ class RawProtocolCompatTest extends CompatTestBase {
         RawSocket raw = session();
         raw.request(1, OpCode.create, new CreateRequest(root + "/", new byte[0], Ids.OPEN_ACL_UNSAFE, 2));
         assertEquals(0, raw.replyTo(1).getErr());
+        syncIfEnsemble(zk, root);
         assertEquals(List.of("0000000000"), zk.getChildren(root, false));
     }
 
@@ -119,6 +121,7 @@ class RawProtocolCompatTest extends CompatTestBase {
             assertTrue(reply.getZxid() >= lastZxid, "reply zxids never go back");
             lastZxid = reply.getZxid();
         }
+        syncIfEnsemble(zk, root);
         assertEquals(count / 2, zk.getChildren(root, false).size());
     }
 

@@ -63,6 +63,8 @@ class SessionCompatTest extends CompatTestBase {
         ZooKeeper owner = newClient();
         owner.create(path("e"), null, Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
         EventRecorder watcher = new EventRecorder();
+        // Not yet applied on zk's member, exists would set a creation watch instead.
+        syncIfEnsemble(zk, path("e"));
         zk.exists(path("e"), watcher);
         owner.close();
         watcher.expect(EventType.NodeDeleted, path("e"));
@@ -78,6 +80,8 @@ class SessionCompatTest extends CompatTestBase {
         ZooKeeper second = newClient(target.connectString(), SESSION_TIMEOUT_MS, e -> { }, 
                 first.getSessionId(), first.getSessionPasswd());
         assertEquals(first.getSessionId(), second.getSessionId());
+        // A new connection carries no last-seen zxid: its member may not have first's create yet.
+        syncIfEnsemble(second, path("e"));
         assertEquals(List.of(path("e")), second.getEphemerals());
         syncIfEnsemble(zk, path("e")); // zk's member may not have applied the other session's create yet
         assertEquals(first.getSessionId(), zk.exists(path("e"), false).getEphemeralOwner());
@@ -89,6 +93,7 @@ class SessionCompatTest extends CompatTestBase {
         Thread.sleep(SESSION_TIMEOUT_MS + 500L);
         assertNotNull(zk.exists(path("e"), false));
         second.close();
+        syncIfEnsemble(zk, root); // the close is another session's write
         assertNull(zk.exists(path("e"), false));
         assertNull(zk.exists(path("e2"), false));
     }
@@ -101,6 +106,7 @@ class SessionCompatTest extends CompatTestBase {
         byte[] password = doomed.getSessionPasswd();
         doomed.create(path("e"), null, Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
         EventRecorder watcher = new EventRecorder();
+        syncIfEnsemble(zk, path("e"));
         zk.exists(path("e"), watcher);
         long cutAt = System.nanoTime();
         proxy.cut();

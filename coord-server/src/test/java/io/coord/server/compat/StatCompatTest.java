@@ -108,7 +108,7 @@ class StatCompatTest extends CompatTestBase {
         Stat stat = new Stat();
         zk.create(path("e"), null, Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL, stat);
         assertEquals(zk.getSessionId(), stat.getEphemeralOwner());
-        ZooKeeper other = newClient();
+        ZooKeeper other = synced(newClient(), path("e"));
         assertEquals(zk.getSessionId(), other.exists(path("e"), false).getEphemeralOwner());
     }
 

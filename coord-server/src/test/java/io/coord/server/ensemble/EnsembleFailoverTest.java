@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -138,6 +139,10 @@ class EnsembleFailoverTest {
             awaitServing(3);
             try (ZooKeeper r = EnsembleProcessTest.connect(cluster.connectString(follower))) {
                 await().atMost(Duration.ofSeconds(20)).until(() -> r.getChildren("/many", false).size() == writes);
+                // /eph came after the /many writes awaited above: sync r's member before reading it.
+                CompletableFuture<Integer> synced = new CompletableFuture<>();
+                r.sync("/eph", (rc, p, ctx) -> synced.complete(rc), null);
+                assertEquals(0, synced.get(20, TimeUnit.SECONDS));
                 assertEquals(zk.getSessionId(), r.exists("/eph", false).getEphemeralOwner());
             }
         }

@@ -9,13 +9,16 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.coord.client.CoordClient;
 import io.coord.wire.Acl;
 import io.coord.wire.CreateMode;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +50,9 @@ class EnsembleFaultTest {
                 e.linksOf(old).forEach(FaultProxy::pause);
                 CompletableFuture<?> lost = c.createAsync("/t/uncommitted", new byte[0], Acl.OPEN_ACL_UNSAFE,
                         CreateMode.PERSISTENT);
-                Thread.sleep(300); // the proposal is logged (and durable) on the old leader only
+                // The TRUNC below needs the proposal in the old leader's log: wait until it is there.
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+                        .until(() -> inLog(e, old, "/t/uncommitted"));
                 assertFalse(lost.isDone(), "a write no follower logged must not be acknowledged");
             }
             e.stop(old);
@@ -71,6 +76,22 @@ class EnsembleFaultTest {
                 assertEquals(reference, e.dump(id, "/t"), "member " + id + " differs");
             }
         }
+    }
+
+    /** True once a file under member {@code id}'s data directory holds {@code text} (e.g. a logged txn's path). */
+    private static boolean inLog(InProcessEnsemble e, int id, String text) throws IOException {
+        byte[] needle = text.getBytes(StandardCharsets.UTF_8);
+        try (Stream<Path> files = Files.walk(e.dataDir(id))) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                byte[] content = Files.readAllBytes(file);
+                for (int i = 0; i + needle.length <= content.length; i++) {
+                    if (Arrays.equals(content, i, i + needle.length, needle, 0, needle.length)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private static long truncSyncs(InProcessEnsemble e, int[] ids) {

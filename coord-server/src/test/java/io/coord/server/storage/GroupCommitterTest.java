@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -141,7 +142,8 @@ class GroupCommitterTest {
                 }
             });
             blocked.start();
-            Thread.sleep(200);
+            // Wait until the submitter is parked inside submit (waiting for room), not a fixed time.
+            await().atMost(Duration.ofSeconds(10)).until(() -> parkedIn(blocked, "submit"));
             assertTrue(blocked.isAlive(), "third submit should block on a full queue");
             assertEquals(0, listener.highest.get());
             committer.start(); // the log thread drains the queue and frees the submitter
@@ -150,6 +152,16 @@ class GroupCommitterTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> listener.highest.get() == 3);
             committer.close();
         }
+    }
+
+    /** True while {@code t} waits (parked, not running) somewhere inside GroupCommitter.{@code method}. */
+    private static boolean parkedIn(Thread t, String method) {
+        Thread.State state = t.getState();
+        if (state != Thread.State.WAITING && state != Thread.State.TIMED_WAITING) {
+            return false;
+        }
+        return Arrays.stream(t.getStackTrace()).anyMatch(f ->
+                f.getClassName().equals(GroupCommitter.class.getName()) && f.getMethodName().equals(method));
     }
 
     @Test

@@ -35,7 +35,7 @@ class AtomicTest extends RecipeTestBase {
         for (Future<?> r : runs) {
             r.get(60, TimeUnit.SECONDS);
         }
-        assertEquals(400, new DistributedAtomicLong(server.client(), "/counters/hits").get());
+        assertEquals(400, new DistributedAtomicLong(syncedClient("/counters/hits"), "/counters/hits").get());
     }
 
     @Test
@@ -59,7 +59,7 @@ class AtomicTest extends RecipeTestBase {
         faults.dropInsteadOfReply((op, path) -> op == OpCode.SET_DATA && dropped.getAndIncrement() == 0);
         assertEquals(6, c.increment());
         assertTrue(dropped.get() >= 1);
-        assertEquals(6, new DistributedAtomicLong(server.client(), "/counters/y").get());
+        assertEquals(6, new DistributedAtomicLong(syncedClient("/counters/y"), "/counters/y").get());
     }
 
     @Test

@@ -21,10 +21,12 @@ class BarrierTest extends RecipeTestBase {
         assertTrue(setter.isSet());
         List<Future<Boolean>> waiters = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            DistributedBarrier b = new DistributedBarrier(server.client(), "/barriers/b");
+            // Synced: each waiter must see the setter's barrier (another session's write).
+            DistributedBarrier b = new DistributedBarrier(syncedClient("/barriers/b"), "/barriers/b");
             waiters.add(pool.submit(() -> b.waitOnBarrier(10, TimeUnit.SECONDS)));
         }
-        assertFalse(new DistributedBarrier(server.client(), "/barriers/b").waitOnBarrier(200, TimeUnit.MILLISECONDS));
+        assertFalse(new DistributedBarrier(syncedClient("/barriers/b"), "/barriers/b")
+                .waitOnBarrier(200, TimeUnit.MILLISECONDS));
         waiters.forEach(w -> assertFalse(w.isDone()));
         setter.removeBarrier();
         for (Future<Boolean> w : waiters) {

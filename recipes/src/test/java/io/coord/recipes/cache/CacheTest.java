@@ -62,7 +62,8 @@ class CacheTest extends RecipeTestBase {
         writer.create("/cfg", b("root"), Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         writer.create("/cfg/a", b("1"), Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         List<String> events = new CopyOnWriteArrayList<>();
-        try (TreeCache cache = new TreeCache(server.client(), "/cfg")) {
+        // The cache's first read must see the writer's nodes: sync its session first.
+        try (TreeCache cache = new TreeCache(syncedClient("/cfg"), "/cfg")) {
             cache.addListener(e -> events.add(describe(e)));
             cache.start();
             assertTrue(cache.awaitInitialized(5, TimeUnit.SECONDS));
@@ -90,7 +91,9 @@ class CacheTest extends RecipeTestBase {
         writer.create("/cfg/gone", b("1"), Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         FaultInjector faults = new FaultInjector();
         List<String> events = new CopyOnWriteArrayList<>();
-        try (TreeCache cache = new TreeCache(server.faultyClient(faults), "/cfg")) {
+        CoordClient reader = server.faultyClient(faults);
+        reader.sync("/cfg"); // the writer's nodes, for the cache's first read
+        try (TreeCache cache = new TreeCache(reader, "/cfg")) {
             cache.start();
             assertTrue(cache.awaitInitialized(5, TimeUnit.SECONDS));
             cache.addListener(e -> events.add(describe(e)));

@@ -41,10 +41,10 @@ class DiscoveryTest extends RecipeTestBase {
             assertEquals(1_700_000_000_000L, json.get("registrationTimeUtc").asLong());
             assertEquals("UP", json.get("status").asText());
             assertTrue(client.exists("/services/api/i-1").ephemeralOwner() == client.sessionId());
-            assertEquals(List.of(inst), new ServiceDiscovery(server.client()).instances("api"));
-            assertEquals(List.of("api"), new ServiceDiscovery(server.client()).serviceNames());
+            assertEquals(List.of(inst), new ServiceDiscovery(syncedClient("/services")).instances("api"));
+            assertEquals(List.of("api"), new ServiceDiscovery(syncedClient("/services")).serviceNames());
         }
-        assertTrue(new ServiceDiscovery(server.client()).instances("api").isEmpty(), "close unregisters");
+        assertTrue(new ServiceDiscovery(syncedClient("/services")).instances("api").isEmpty(), "close unregisters");
     }
 
     @Test

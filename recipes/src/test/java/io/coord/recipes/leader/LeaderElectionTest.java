@@ -34,13 +34,16 @@ class LeaderElectionTest extends RecipeTestBase {
         assertTrue(first.await(5, TimeUnit.SECONDS));
         LeaderLatch second = new LeaderLatch(server.client(), PATH, "second");
         second.start();
-        LeaderLatch third = new LeaderLatch(server.client(), PATH, "third");
+        CoordClient thirdClient = server.client();
+        LeaderLatch third = new LeaderLatch(thirdClient, PATH, "third");
         third.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> first.leaderId().orElse("").equals("first")
                 && third.hasLeadership() == false && second.hasLeadership() == false);
         firstClient.close();
         assertTrue(second.await(5, TimeUnit.SECONDS));
         assertFalse(third.hasLeadership());
+        // leaderId reads through third's session: first's close came from another one.
+        thirdClient.sync(PATH);
         assertEquals("second", third.leaderId().orElseThrow());
         second.close();
         assertFalse(second.hasLeadership());

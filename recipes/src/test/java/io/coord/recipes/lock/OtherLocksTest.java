@@ -75,7 +75,7 @@ class OtherLocksTest extends RecipeTestBase {
             r.get(30, TimeUnit.SECONDS);
         }
         assertEquals(slots, maxInside.get());
-        assertEquals(0, new DistributedSemaphore(server.client(), "/sem", slots).leasesInUse());
+        assertEquals(0, new DistributedSemaphore(syncedClient("/sem"), "/sem", slots).leasesInUse());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.coord.recipes.queue;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,14 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.coord.client.CoordClient;
 import io.coord.client.FaultInjector;
+import io.coord.recipes.Deadline;
 import io.coord.recipes.RecipeTestBase;
 import io.coord.wire.OpCode;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,16 +57,35 @@ class DistributedQueueTest extends RecipeTestBase {
     void blockingTakeWakesOnPut() throws Exception {
         DistributedQueue consumer = new DistributedQueue(server.client(), PATH);
         DistributedQueue producer = new DistributedQueue(server.client(), PATH);
-        Future<Optional<byte[]>> taken = pool.submit(() -> consumer.take(10, TimeUnit.SECONDS));
-        Thread.sleep(100);
+        CompletableFuture<Optional<byte[]>> taken = new CompletableFuture<>();
+        Thread taker = new Thread(() -> {
+            try {
+                taken.complete(consumer.take(10, TimeUnit.SECONDS));
+            } catch (Throwable e) {
+                taken.completeExceptionally(e);
+            }
+        }, "blocking-take");
+        taker.start();
+        // The put must find the consumer already waiting for a change (not a fixed pause before it).
+        await().atMost(Duration.ofSeconds(5)).until(() -> waitingIn(taker, Deadline.class, "await"));
         producer.put(bytes("wake"));
         assertEquals("wake", text(taken.get(5, TimeUnit.SECONDS).orElseThrow()));
+        taker.join(5_000);
+    }
+
+    /** True while {@code t} is parked (not running) inside {@code owner.method}. */
+    private static boolean waitingIn(Thread t, Class<?> owner, String method) {
+        Thread.State state = t.getState();
+        return (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING)
+                && Arrays.stream(t.getStackTrace()).anyMatch(f ->
+                        f.getClassName().equals(owner.getName()) && f.getMethodName().equals(method));
     }
 
     @Test
     void eachItemIsConsumedExactlyOnceAcrossThreeConsumers() throws Exception {
         int items = 150;
-        DistributedQueue producer = new DistributedQueue(server.client(), PATH);
+        CoordClient producerClient = server.client();
+        DistributedQueue producer = new DistributedQueue(producerClient, PATH);
         List<String> consumed = Collections.synchronizedList(new ArrayList<>());
         List<Future<?>> consumers = new ArrayList<>();
         AtomicInteger produced = new AtomicInteger();
@@ -89,6 +113,7 @@ class DistributedQueueTest extends RecipeTestBase {
         }
         assertEquals(items, consumed.size(), "no item twice, none lost");
         assertEquals(items, new HashSet<>(consumed).size());
+        producerClient.sync(PATH); // the consumers' sessions took the items
         assertEquals(0, producer.size());
     }
 
