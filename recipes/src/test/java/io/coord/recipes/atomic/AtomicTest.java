@@ -56,10 +56,90 @@ class AtomicTest extends RecipeTestBase {
         DistributedAtomicLong c = new DistributedAtomicLong(server.faultyClient(faults), "/counters/y");
         c.add(5);
         AtomicInteger dropped = new AtomicInteger();
-        faults.dropInsteadOfReply((op, path) -> op == OpCode.SET_DATA && dropped.getAndIncrement() == 0);
+        faults.dropInsteadOfReply((op, path) -> isUpdate(op) && dropped.getAndIncrement() == 0);
         assertEquals(6, c.increment());
         assertTrue(dropped.get() >= 1);
         assertEquals(6, new DistributedAtomicLong(server.client(), "/counters/y").get());
+    }
+
+    /**
+     * The reply to the update is lost, and another client updates the counter before the first
+     * one can look: the lost update did apply and must be neither redone nor reported as failed.
+     */
+    @Test
+    void lostReplyWithAnotherWriterInBetweenIsAppliedOnce() {
+        FaultInjector faults = new FaultInjector();
+        DistributedAtomicLong mine = new DistributedAtomicLong(server.faultyClient(faults), "/counters/z");
+        DistributedAtomicLong other = new DistributedAtomicLong(server.client(), "/counters/z");
+        mine.add(5);
+        dropFirstUpdateReplyAfter(faults, other::increment);
+        assertEquals(6, mine.increment(), "the increment applied once, before the other writer's");
+        assertEquals(7, other.get());
+    }
+
+    @Test
+    void compareAndSetWhoseReplyIsLostTellsTheTruth() {
+        FaultInjector faults = new FaultInjector();
+        DistributedAtomicLong mine = new DistributedAtomicLong(server.faultyClient(faults), "/counters/cas");
+        DistributedAtomicLong other = new DistributedAtomicLong(server.client(), "/counters/cas");
+        other.set(0);
+        dropFirstUpdateReplyAfter(faults, other::increment);
+        assertTrue(mine.compareAndSet(0, 100), "the compare-and-set did apply");
+        assertEquals(101, other.get());
+    }
+
+    @Test
+    void setWhoseReplyIsLostDoesNotUndoALaterWrite() {
+        FaultInjector faults = new FaultInjector();
+        DistributedAtomicLong mine = new DistributedAtomicLong(server.faultyClient(faults), "/counters/set");
+        DistributedAtomicLong other = new DistributedAtomicLong(server.client(), "/counters/set");
+        other.set(1);
+        dropFirstUpdateReplyAfter(faults, other::increment);
+        mine.set(50);
+        assertEquals(51, other.get(), "the other client's increment after our set must stay");
+    }
+
+    @Test
+    void manyLostRepliesUnderConcurrentWritesCountExactly() throws Exception {
+        FaultInjector faults = new FaultInjector();
+        DistributedAtomicLong mine = new DistributedAtomicLong(server.faultyClient(faults), "/counters/many");
+        DistributedAtomicLong other = new DistributedAtomicLong(server.client(), "/counters/many");
+        AtomicInteger updates = new AtomicInteger();
+        AtomicInteger dropped = new AtomicInteger();
+        faults.dropInsteadOfReply((op, path) -> isUpdate(op) && updates.incrementAndGet() % 3 == 0
+                && dropped.incrementAndGet() > 0);
+        Future<?> others = pool.submit(() -> {
+            for (int i = 0; i < 60; i++) {
+                other.increment();
+            }
+            return null;
+        });
+        for (int i = 0; i < 60; i++) {
+            mine.increment();
+        }
+        others.get(60, TimeUnit.SECONDS);
+        assertTrue(dropped.get() >= 10, "replies dropped: " + dropped.get());
+        assertEquals(120, other.get());
+    }
+
+    /** The counter's update ops: a versioned setData, or a transaction carrying one. */
+    private static boolean isUpdate(int op) {
+        return op == OpCode.SET_DATA || op == OpCode.MULTI;
+    }
+
+    /**
+     * Drops the reply to the faulty client's first update once {@code otherWrite} (another
+     * client's write) has landed after it, so the lost update is no longer the last one.
+     */
+    private static void dropFirstUpdateReplyAfter(FaultInjector faults, Runnable otherWrite) {
+        AtomicInteger seen = new AtomicInteger();
+        faults.dropInsteadOfReply((op, path) -> {
+            if (!isUpdate(op) || seen.getAndIncrement() != 0) {
+                return false;
+            }
+            otherWrite.run(); // another client, so it does not wait for this event loop
+            return true;
+        });
     }
 
     @Test
