@@ -4,6 +4,8 @@ import io.coord.client.ConnectionState;
 import io.coord.client.CoordClient;
 import io.coord.client.CoordException;
 import io.coord.client.CoordException.NoNodeException;
+import io.coord.recipes.Blocking;
+import io.coord.recipes.Deadline;
 import io.coord.recipes.Nodes;
 import io.coord.recipes.SerialWorker;
 import io.coord.recipes.SessionGuard;
@@ -21,9 +23,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Leader election, latch style: every participant keeps an ephemeral-sequential node under the
  * election path; the lowest is the leader, and each other one watches only its predecessor.
- * Leadership ends on {@link #close()}, or when the session is LOST (really, or because the
- * connection stayed down for a whole session timeout): a LOST leader is told {@code notLeader}
- * before anyone else can become leader. After a loss the latch takes part again on its own.
+ *
+ * <p>Leadership follows the connection, as in Curator: when it drops (SUSPENDED) a leader is told
+ * {@code suspended()} then {@code notLeader()} and {@link #hasLeadership()} turns false, since
+ * another participant may lead once this session expires. When the connection comes back in the
+ * same session (RECONNECTED) and our node is still the lowest, the latch is told
+ * {@code isLeader()} again. When the session is LOST (really, or because the connection stayed
+ * down for a whole session timeout) the latch takes part again with a new node in the next
+ * session. Closing the latch or its client ends leadership ({@code notLeader()}).
  */
 public final class LeaderLatch implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LeaderLatch.class);
@@ -33,6 +40,7 @@ public final class LeaderLatch implements AutoCloseable {
     private final String participantId;
     private final List<LeaderLatchListener> listeners = new CopyOnWriteArrayList<>();
     private final SerialWorker worker;
+    private final Blocking blocking;
     private SessionGuard guard;
     private String ourPath;
     private boolean leader;
@@ -44,12 +52,14 @@ public final class LeaderLatch implements AutoCloseable {
         this.path = Nodes.checkPath(path);
         this.participantId = participantId;
         this.worker = new SerialWorker("leader-latch " + path, 1000);
+        this.blocking = new Blocking(client, "leader latch " + path);
     }
 
     public String participantId() {
         return participantId;
     }
 
+    /** See {@link LeaderLatchListener} for the threads it is called on. */
     public void addListener(LeaderLatchListener listener) {
         listeners.add(listener);
     }
@@ -68,16 +78,14 @@ public final class LeaderLatch implements AutoCloseable {
         return leader;
     }
 
-    /** Waits until this latch leads; false when the time ran out or the latch was closed. */
+    /**
+     * Waits until this latch leads; false when the time ran out or the latch was closed.
+     *
+     * @throws io.coord.recipes.ClientClosedException when the client is (or gets) closed first
+     */
     public synchronized boolean await(long timeout, TimeUnit unit) throws InterruptedException {
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
-        while (!leader && !closed) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
-        }
+        Deadline deadline = Deadline.after(Math.max(0, timeout), unit);
+        blocking.awaitOn(this, () -> leader || closed, deadline);
         return leader;
     }
 
@@ -120,7 +128,8 @@ public final class LeaderLatch implements AutoCloseable {
         switch (state) {
             case SUSPENDED -> {
                 if (hasLeadership()) {
-                    listeners.forEach(LeaderLatchListener::suspended);
+                    tellListeners(LeaderLatchListener::suspended);
+                    setLeader(false); // until RECONNECTED shows our node is still the lowest
                 }
             }
             case LOST -> {
@@ -136,7 +145,7 @@ public final class LeaderLatch implements AutoCloseable {
             }
             case CONNECTED -> worker.submit(this::reset);
             case RECONNECTED -> worker.submit(this::check);
-            default -> { }
+            case CLOSED -> setLeader(false); // the session and our node are gone with the client
         }
     }
 
@@ -190,7 +199,10 @@ public final class LeaderLatch implements AutoCloseable {
             if (i < 0) {
                 reset();
             } else if (i == 0) {
-                setLeader(true);
+                // While suspended we may not lead; RECONNECTED runs this check again.
+                if (guard.isHealthy()) {
+                    setLeader(true);
+                }
             } else {
                 setLeader(false);
                 Stat pred = client.exists(Nodes.join(path, sorted.get(i - 1)), ev -> worker.submit(this::check));
@@ -205,7 +217,11 @@ public final class LeaderLatch implements AutoCloseable {
 
     private void retryLater(Runnable task, CoordException e) {
         log.debug("election step on {} failed ({}); retrying", path, e.getMessage());
-        CompletableFuture.delayedExecutor(RETRY_MS, TimeUnit.MILLISECONDS).execute(() -> worker.submit(task));
+        CompletableFuture.delayedExecutor(RETRY_MS, TimeUnit.MILLISECONDS).execute(() -> {
+            if (!client.isClosed()) { // a closed client rejects every call: stop trying
+                worker.submit(task);
+            }
+        });
     }
 
     private void setLeader(boolean now) {
@@ -216,13 +232,13 @@ public final class LeaderLatch implements AutoCloseable {
             leader = now;
             notifyAll();
         }
+        tellListeners(now ? LeaderLatchListener::isLeader : LeaderLatchListener::notLeader);
+    }
+
+    private void tellListeners(java.util.function.Consumer<LeaderLatchListener> call) {
         for (LeaderLatchListener l : listeners) {
             try {
-                if (now) {
-                    l.isLeader();
-                } else {
-                    l.notLeader();
-                }
+                call.accept(l);
             } catch (RuntimeException e) {
                 log.warn("leader latch listener failed", e);
             }

@@ -45,7 +45,9 @@ class LeaderElectionTest extends RecipeTestBase {
         second.close();
         assertFalse(second.hasLeadership());
         assertTrue(third.await(5, TimeUnit.SECONDS));
-        assertEquals(List.of("leader"), firstEvents);
+        // Closing its client ended the first latch's leadership, and it was told so.
+        assertEquals(List.of("leader", "notLeader"), firstEvents);
+        assertFalse(first.hasLeadership());
         third.close();
         first.close();
     }
@@ -79,6 +81,29 @@ class LeaderElectionTest extends RecipeTestBase {
         other.close();
         assertTrue(doomed.await(10, TimeUnit.SECONDS));
         doomed.close();
+    }
+
+    /**
+     * A leader whose connection drops hears suspended() and notLeader(); once it reconnects in the
+     * same session and its node is still the lowest, it hears isLeader() again.
+     */
+    @Test
+    void latchLeaderToldItLeadsAgainAfterReconnecting() throws Exception {
+        FaultInjector faults = new FaultInjector();
+        LeaderLatch latch = new LeaderLatch(server.faultyClient(faults), PATH, "only");
+        List<String> events = new CopyOnWriteArrayList<>();
+        latch.addListener(new LeaderLatchListener() {
+            @Override public void isLeader() { events.add("leader"); }
+            @Override public void notLeader() { events.add("notLeader"); }
+            @Override public void suspended() { events.add("suspended"); }
+        });
+        latch.start();
+        assertTrue(latch.await(5, TimeUnit.SECONDS));
+        faults.dropConnection();
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= 4);
+        assertEquals(List.of("leader", "suspended", "notLeader", "leader"), events);
+        assertTrue(latch.hasLeadership());
+        latch.close();
     }
 
     @Test
