@@ -44,6 +44,8 @@ public final class DistributedAtomicLong {
     private static final int VALUE_BYTES = 8;
     private static final int MAX_ATTEMPTS = 10_000;
     private static final long RESOLVE_PAUSE_MS = 50;
+    /** How long to keep asking, through connection losses, whether a lost update applied. */
+    private static final long RESOLVE_MAX_MS = 60_000;
     private static final String MARKER_PREFIX = "_update-";
     private static final byte[] APPLIED = "applied".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FENCED = "fenced".getBytes(StandardCharsets.US_ASCII);
@@ -146,6 +148,7 @@ public final class DistributedAtomicLong {
 
     /** Decides a transaction whose reply was lost by creating its marker ourselves: see the class doc. */
     private Outcome resolve(String marker) {
+        long startNanos = System.nanoTime();
         while (true) {
             try {
                 client.create(marker, FENCED, Nodes.ACL, CreateMode.PERSISTENT);
@@ -160,6 +163,11 @@ public final class DistributedAtomicLong {
             } catch (NoNodeException e) {
                 return Outcome.NOT_APPLIED; // the counter node is gone, and the lost setData with it
             } catch (ConnectionLossException | SessionExpiredException e) {
+                if (System.nanoTime() - startNanos > RESOLVE_MAX_MS * 1_000_000) {
+                    throw new IllegalStateException("update of " + path + ": no server answered for "
+                            + RESOLVE_MAX_MS + " ms, so whether it applied is unknown; " + marker
+                            + " will say (\"applied\" if it exists with that content)", e);
+                }
                 pause();
             }
         }

@@ -3,14 +3,11 @@ package io.coord.recipes.leader;
 /**
  * Told when a {@link LeaderLatch} gains or loses leadership.
  *
- * <p><b>Threads.</b> {@link #isLeader()} runs on the latch's own thread. {@link #notLeader()} runs
- * on the latch's own thread when our node stops being the lowest; on the client's callback thread
- * when the connection drops, the session is lost or the client is closed (so the leader hears it
- * at once, before anyone else can lead); and on the thread calling {@link LeaderLatch#close()}.
- * {@link #suspended()} runs on the client's callback thread. On the client's callback thread a
- * listener must be quick and must not make blocking client or recipe calls (they throw
- * IllegalStateException there); since any of the three may run there, the safe rule is: flip a
- * flag, and hand longer work to your own executor.
+ * <p><b>Thread.</b> Every method runs on the latch's own event thread, one call at a time, in the
+ * order the changes happened (never on the client's callback thread). A listener may therefore
+ * make blocking client and recipe calls; but while it runs, later events wait, so long work
+ * belongs on your own executor. {@link LeaderLatch#hasLeadership()} changes when the event is
+ * queued, so it may already have moved on when a listener runs: trust it over the last event.
  */
 public interface LeaderLatchListener {
     /** This latch leads now: at start, after the previous leader left, or again after RECONNECTED. */

@@ -92,10 +92,16 @@ class LeaderElectionTest extends RecipeTestBase {
         FaultInjector faults = new FaultInjector();
         LeaderLatch latch = new LeaderLatch(server.faultyClient(faults), PATH, "only");
         List<String> events = new CopyOnWriteArrayList<>();
+        List<String> threads = new CopyOnWriteArrayList<>();
         latch.addListener(new LeaderLatchListener() {
-            @Override public void isLeader() { events.add("leader"); }
-            @Override public void notLeader() { events.add("notLeader"); }
-            @Override public void suspended() { events.add("suspended"); }
+            @Override public void isLeader() { seen("leader"); }
+            @Override public void notLeader() { seen("notLeader"); }
+            @Override public void suspended() { seen("suspended"); }
+
+            private void seen(String event) {
+                threads.add(Thread.currentThread().getName());
+                events.add(event);
+            }
         });
         latch.start();
         assertTrue(latch.await(5, TimeUnit.SECONDS));
@@ -103,6 +109,8 @@ class LeaderElectionTest extends RecipeTestBase {
         await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= 4);
         assertEquals(List.of("leader", "suspended", "notLeader", "leader"), events);
         assertTrue(latch.hasLeadership());
+        // Never the client's callback thread, where blocking calls are refused.
+        assertTrue(threads.stream().allMatch(t -> t.startsWith("leader-latch-events")), threads.toString());
         latch.close();
     }
 
