@@ -104,10 +104,12 @@ class DistributedMutexTest {
 
     @Test
     void timeoutAndInterruptLeaveNoNodeBehind() throws Exception {
-        DistributedMutex holder = new DistributedMutex(server.client(), LOCK);
+        CoordClient holderClient = server.client();
+        DistributedMutex holder = new DistributedMutex(holderClient, LOCK);
         DistributedMutex waiter = new DistributedMutex(server.client(), LOCK);
         Lease held = holder.acquire();
         assertTrue(pool.submit(() -> waiter.tryAcquire(300, TimeUnit.MILLISECONDS)).get().isEmpty());
+        holderClient.sync(LOCK); // the waiter's session deleted its node: catch up on an ensemble
         assertEquals(1, holder.participantNodes().size());
 
         CompletableFuture<Throwable> outcome = new CompletableFuture<>();
@@ -124,6 +126,7 @@ class DistributedMutexTest {
         t.interrupt();
         assertTrue(outcome.get(5, TimeUnit.SECONDS) instanceof InterruptedException);
         t.join(5000);
+        holderClient.sync(LOCK);
         assertEquals(1, holder.participantNodes().size());
         held.release();
         assertEquals(0, holder.participantNodes().size());
