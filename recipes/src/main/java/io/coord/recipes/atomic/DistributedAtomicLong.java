@@ -1,61 +1,42 @@
 package io.coord.recipes.atomic;
 
 import io.coord.client.CoordClient;
-import io.coord.client.CoordException.ConnectionLossException;
 import io.coord.client.CoordException.NoNodeException;
-import io.coord.client.CoordException.NodeExistsException;
-import io.coord.client.CoordException.SessionExpiredException;
-import io.coord.client.CoordException.TransactionFailedException;
 import io.coord.client.DataResult;
-import io.coord.client.Transaction;
 import io.coord.recipes.Nodes;
-import io.coord.wire.CreateMode;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongFunction;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A long shared by every client, changed by compare-and-set on the node version and retried on
  * conflict. Node data: the value as 8 big-endian bytes (anything after them, like the tag older
  * versions wrote, is ignored); a missing node reads as 0.
  *
- * <p><b>Exactly once.</b> Each update is one transaction: the versioned setData plus the creation
- * of a marker child {@code _update-<uuid>} holding "applied". When the reply is lost (connection
- * loss, or a session declared LOST with the request pending), the updater creates that same
- * marker itself, holding "fenced": if that create succeeds, the lost transaction can never apply
- * (its own create would now fail), so it did not and the update is retried; if the marker exists
- * already, its content says whether the transaction applied ("applied") or an earlier fence of
- * ours did ("fenced"). Other writers in between change nothing in this answer, unlike a check of
- * the value or the version. A fence stays until the updater's next write has moved the version on
- * (that write deletes it in its own transaction), so a lost transaction delayed in the ensemble
- * cannot apply later either. An applied marker is deleted once the update returned. An update
- * that throws may leave a marker behind; markers are never read by anyone else.
+ * <p><b>Exactly once.</b> Each write is a {@link MarkedWrite}: one transaction with a marker child
+ * {@code _update-<uuid>}, so that after a lost reply the updater learns for certain whether it
+ * applied (and if not, fences it off for good) however many others wrote meanwhile; an update
+ * that was fenced off is retried. A fence stays until the updater's next write has moved the
+ * version on (that write deletes it), so a lost transaction delayed in the ensemble cannot apply
+ * later either. An update that throws was not applied, except when the client was closed during
+ * it, or no server answered for a whole minute while it asked (the error then names the marker
+ * that will tell). Markers left by a failed update are never read by anyone else.
  */
 public final class DistributedAtomicLong {
-    private static final Logger log = LoggerFactory.getLogger(DistributedAtomicLong.class);
     private static final int VALUE_BYTES = 8;
     private static final int MAX_ATTEMPTS = 10_000;
-    private static final long RESOLVE_PAUSE_MS = 50;
-    /** How long to keep asking, through connection losses, whether a lost update applied. */
-    private static final long RESOLVE_MAX_MS = 60_000;
-    private static final String MARKER_PREFIX = "_update-";
-    private static final byte[] APPLIED = "applied".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] FENCED = "fenced".getBytes(StandardCharsets.US_ASCII);
     private final CoordClient client;
     private final String path;
+    private final MarkedWrite writer;
     private volatile boolean nodeReady;
 
     public DistributedAtomicLong(CoordClient client, String path) {
         this.client = client;
         this.path = Nodes.checkPath(path);
+        this.writer = new MarkedWrite(client, this.path);
     }
 
     public long get() {
@@ -93,8 +74,6 @@ public final class DistributedAtomicLong {
         update(ignored -> OptionalLong.of(value));
     }
 
-    private enum Outcome { APPLIED, CONFLICT, NOT_APPLIED }
-
     /**
      * Reads, asks {@code change} for the next value (empty: write nothing) and writes it at the
      * version read, until a write applied; returns the value written, or empty.
@@ -107,70 +86,18 @@ public final class DistributedAtomicLong {
             if (next.isEmpty()) {
                 // The value differs from the one every fenced attempt was based on, so the version
                 // moved past theirs: none of them can apply any more.
-                fences.forEach(this::deleteLater);
+                writer.dropFences(fences);
                 return next;
             }
-            String marker = Nodes.join(path, MARKER_PREFIX + UUID.randomUUID());
-            Transaction tx = client.transaction().setData(path, encode(next.getAsLong()), cur.stat().version())
-                    .create(marker, APPLIED, Nodes.ACL, CreateMode.PERSISTENT);
-            fences.forEach(f -> tx.delete(f, -1));
-            switch (commit(tx, marker, fences)) {
+            switch (writer.write(encode(next.getAsLong()), cur.stat().version(), fences)) {
                 case APPLIED -> {
-                    deleteLater(marker);
                     return next;
                 }
-                case NOT_APPLIED -> fences.add(marker);
                 case CONFLICT -> backoff(attempt);
+                case NOT_APPLIED -> { } // fenced off: read again and retry
             }
         }
         throw new IllegalStateException("update of " + path + " kept conflicting for " + MAX_ATTEMPTS + " attempts");
-    }
-
-    private Outcome commit(Transaction tx, String marker, List<String> fences) {
-        try {
-            tx.commit();
-            fences.clear(); // deleted by this very transaction
-            return Outcome.APPLIED;
-        } catch (TransactionFailedException e) {
-            if (e.failedIndex() >= 2) {
-                fences.clear(); // a fence was gone (someone removed it); the next attempt goes without
-            }
-            return Outcome.CONFLICT;
-        } catch (ConnectionLossException | SessionExpiredException e) {
-            // The reply is lost, or the session was declared LOST with the request pending.
-            Outcome o = resolve(marker);
-            if (o == Outcome.APPLIED) {
-                fences.clear();
-            }
-            return o;
-        }
-    }
-
-    /** Decides a transaction whose reply was lost by creating its marker ourselves: see the class doc. */
-    private Outcome resolve(String marker) {
-        long startNanos = System.nanoTime();
-        while (true) {
-            try {
-                client.create(marker, FENCED, Nodes.ACL, CreateMode.PERSISTENT);
-                return Outcome.NOT_APPLIED;
-            } catch (NodeExistsException e) {
-                try {
-                    return Arrays.equals(client.getData(marker).data(), APPLIED) ? Outcome.APPLIED
-                            : Outcome.NOT_APPLIED; // our own fence, whose reply was lost too
-                } catch (NoNodeException gone) {
-                    // Only we delete our markers; look again.
-                }
-            } catch (NoNodeException e) {
-                return Outcome.NOT_APPLIED; // the counter node is gone, and the lost setData with it
-            } catch (ConnectionLossException | SessionExpiredException e) {
-                if (System.nanoTime() - startNanos > RESOLVE_MAX_MS * 1_000_000) {
-                    throw new IllegalStateException("update of " + path + ": no server answered for "
-                            + RESOLVE_MAX_MS + " ms, so whether it applied is unknown; " + marker
-                            + " will say (\"applied\" if it exists with that content)", e);
-                }
-                pause();
-            }
-        }
     }
 
     private DataResult read() {
@@ -185,18 +112,6 @@ public final class DistributedAtomicLong {
                 nodeReady = false; // deleted meanwhile
             }
         }
-    }
-
-    private void deleteLater(String marker) {
-        client.deleteAsync(marker, 0).whenComplete((v, e) -> {
-            if (e != null && !(Nodes.unwrap(e) instanceof NoNodeException)) {
-                log.debug("marker {} not deleted: {}", marker, e.toString());
-            }
-        });
-    }
-
-    private static void pause() {
-        sleep(RESOLVE_PAUSE_MS);
     }
 
     private static void backoff(int attempt) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.coord.client.CoordClient;
 import io.coord.client.FaultInjector;
 import io.coord.recipes.RecipeTestBase;
 import io.coord.wire.OpCode;
@@ -120,6 +121,22 @@ class AtomicTest extends RecipeTestBase {
         others.get(60, TimeUnit.SECONDS);
         assertTrue(dropped.get() >= 10, "replies dropped: " + dropped.get());
         assertEquals(120, other.get());
+    }
+
+    @Test
+    void sharedValueTrySetWhoseReplyIsLostTellsTheTruth() throws Exception {
+        FaultInjector faults = new FaultInjector();
+        byte[] seed = "v0".getBytes(StandardCharsets.UTF_8);
+        CoordClient other = server.client();
+        try (SharedValue mine = new SharedValue(server.faultyClient(faults), "/config/lost", seed).start()) {
+            VersionedValue first = mine.readValue();
+            dropFirstUpdateReplyAfter(faults,
+                    () -> other.setData("/config/lost", "other".getBytes(StandardCharsets.UTF_8), -1));
+            assertTrue(mine.trySetValue(first, "mine".getBytes(StandardCharsets.UTF_8)), "our write did apply");
+            other.sync("/config/lost");
+            assertEquals("other", new String(other.getData("/config/lost").data(), StandardCharsets.UTF_8));
+            assertEquals(first.version() + 2, other.exists("/config/lost").version());
+        }
     }
 
     /** The counter's update ops: a versioned setData, or a transaction carrying one. */
