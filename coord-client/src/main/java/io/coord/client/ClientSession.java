@@ -58,6 +58,8 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
     private volatile long sessionIdView;
     private volatile int negotiatedTimeoutMs;
     private volatile boolean connectedView;
+    /** Set as soon as a close is asked for (or the client crashed): lets other threads stop waiting. */
+    private volatile boolean closedView;
 
     // Loop-confined state.
     private final WatchRegistry watches = new WatchRegistry();
@@ -131,6 +133,10 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
 
     boolean isConnected() {
         return connectedView;
+    }
+
+    boolean isClosed() {
+        return closedView;
     }
 
     ConnectString connectString() {
@@ -537,6 +543,7 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
 
     /** Closes the session (politely when connected); completes when done. */
     CompletableFuture<Void> closeAsync() {
+        closedView = true;
         try {
             loop.execute(this::startClose);
         } catch (RejectedExecutionException e) {
@@ -571,6 +578,7 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
         }
         closing = true;
         closed = true;
+        closedView = true;
         connectedView = false;
         cancelLostTimer();
         if (sweeper != null) {

@@ -137,6 +137,15 @@ public final class CoordClient implements AutoCloseable {
         return session.isConnected();
     }
 
+    /**
+     * True once {@link #close()} was called (or the client crashed through its fault injector):
+     * calls are then rejected, and state listeners added from now on never hear
+     * {@link ConnectionState#CLOSED}. Lets code that waits for an event stop waiting.
+     */
+    public boolean isClosed() {
+        return session.isClosed();
+    }
+
     /** The largest request this client sends (its {@link ClientOptions#maxPacketBytes()}). */
     public int maxPacketBytes() {
         return options.maxPacketBytes();

@@ -3,7 +3,10 @@ package io.coord.recipes;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** A point in time on the monotonic clock, or never. */
+/**
+ * A point in time on the monotonic clock, or never. Recipes wait through {@link Blocking}, which
+ * also ends a wait when the client closes.
+ */
 public final class Deadline {
     private final boolean never;
     private final long atNanos;
@@ -47,12 +50,4 @@ public final class Deadline {
         return latch.await(remainingNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** Sleeps {@code ms} or until the deadline; false when the deadline has passed. */
-    public boolean pause(long ms) throws InterruptedException {
-        if (expired()) {
-            return false;
-        }
-        Thread.sleep(Math.min(ms, Math.max(1, remainingMs())));
-        return true;
-    }
 }

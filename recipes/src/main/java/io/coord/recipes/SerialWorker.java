@@ -46,6 +46,21 @@ public final class SerialWorker implements AutoCloseable {
         return Thread.currentThread() == thread;
     }
 
+    /**
+     * Runs what is queued, accepts nothing more, and waits up to {@code waitMs} for it to finish
+     * (not when called from the worker itself).
+     */
+    public void closeWhenDone(long waitMs) {
+        executor.shutdown();
+        if (!inWorker()) {
+            try {
+                executor.awaitTermination(waitMs, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** Interrupts the running task, drops queued ones and waits briefly for the thread to end. */
     @Override
     public void close() {

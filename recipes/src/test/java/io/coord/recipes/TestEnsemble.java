@@ -36,6 +36,7 @@ final class TestEnsemble implements AutoCloseable {
     private static final int START_ATTEMPTS = 3;
 
     private final List<EnsembleMember> members = new ArrayList<>();
+    private final List<ServerConfig> configs = new ArrayList<>();
     private final int[] clientPorts = new int[SIZE];
 
     /** Tries fresh ports when one picked turns out taken (by another process or an outgoing socket). */
@@ -73,10 +74,12 @@ final class TestEnsemble implements AutoCloseable {
                 Path data = dir.resolve("member" + (i + 1));
                 Files.createDirectories(data);
                 Files.writeString(data.resolve("myid"), (i + 1) + "\n");
-                members.add(EnsembleMember.start(ServerConfig.builder(data).clientPort(clientPorts[i])
+                ServerConfig config = ServerConfig.builder(data).clientPort(clientPorts[i])
                         .tickTimeMs(tickTimeMs).containerCheckIntervalMs(containerCheckIntervalMs)
                         .fourLetterWords(Set.of("srvr")).initLimit(10).syncLimit(5)
-                        .myId(i + 1L).servers(servers).build()));
+                        .myId(i + 1L).servers(servers).build();
+                configs.add(config);
+                members.add(EnsembleMember.start(config));
             }
             awaitServing();
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -107,6 +110,31 @@ final class TestEnsemble implements AutoCloseable {
         try (CoordClient probe = CoordClient.connect(connectString(), options)) {
             probe.create("/test-ensemble-probe", null, Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             probe.delete("/test-ensemble-probe", -1);
+        }
+    }
+
+    /** The index of the member that leads now, or -1. */
+    synchronized int leaderIndex() {
+        for (int i = 0; i < members.size(); i++) {
+            if (members.get(i) != null && srvr(clientPorts[i]).contains("Mode: leader")) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Stops one member, as a crash would look to its clients (their connections drop). */
+    synchronized void stop(int index) {
+        EnsembleMember m = members.set(index, null);
+        if (m != null) {
+            m.close();
+        }
+    }
+
+    /** Starts a stopped member again on its data directory and ports. */
+    synchronized void restart(int index) throws IOException {
+        if (members.get(index) == null) {
+            members.set(index, EnsembleMember.start(configs.get(index)));
         }
     }
 
@@ -145,9 +173,12 @@ final class TestEnsemble implements AutoCloseable {
 
     /** Closes the members at once, so no client hops to a member that still serves. */
     @Override
-    public void close() {
+    public synchronized void close() {
         List<Thread> closers = new ArrayList<>();
         for (EnsembleMember m : members) {
+            if (m == null) {
+                continue;
+            }
             Thread t = new Thread(m::close, "test-ensemble-stop");
             t.start();
             closers.add(t);

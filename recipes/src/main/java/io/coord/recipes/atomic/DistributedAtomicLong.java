@@ -1,36 +1,42 @@
 package io.coord.recipes.atomic;
 
 import io.coord.client.CoordClient;
-import io.coord.client.CoordException.BadVersionException;
-import io.coord.client.CoordException.ConnectionLossException;
 import io.coord.client.CoordException.NoNodeException;
-import io.coord.client.CoordException.NodeExistsException;
 import io.coord.client.DataResult;
 import io.coord.recipes.Nodes;
-import io.coord.wire.CreateMode;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
-import java.util.UUID;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongFunction;
 
 /**
  * A long shared by every client, changed by compare-and-set on the node version and retried on
- * conflict. Node data: the value as 8 big-endian bytes, then a 16-byte tag naming the last
- * update. The tag settles the one ambiguous case: the client retries a versioned setData after a
- * connection loss, and if the first attempt had in fact applied, the retry fails with BADVERSION;
- * finding our own tag in the node then tells us the update did happen (and must not be redone).
- * Readers that only need the value read the first 8 bytes; a missing node reads as 0.
+ * conflict. Node data: the value as 8 big-endian bytes (anything after them, like the tag older
+ * versions wrote, is ignored); a missing node reads as 0.
+ *
+ * <p><b>Exactly once.</b> Each write is a {@link MarkedWrite}: one transaction with a marker child
+ * {@code _update-<uuid>}, so that after a lost reply the updater learns for certain whether it
+ * applied (and if not, fences it off for good) however many others wrote meanwhile; an update
+ * that was fenced off is retried. A fence stays until the updater's next write has moved the
+ * version on (that write deletes it), so a lost transaction delayed in the ensemble cannot apply
+ * later either. An update that throws was not applied, except when the client was closed during
+ * it, or no server answered for a whole minute while it asked (the error then names the marker
+ * that will tell). Markers left by a failed update are never read by anyone else.
  */
 public final class DistributedAtomicLong {
     private static final int VALUE_BYTES = 8;
-    private static final int TAG_BYTES = 16;
     private static final int MAX_ATTEMPTS = 10_000;
     private final CoordClient client;
     private final String path;
+    private final MarkedWrite writer;
+    private volatile boolean nodeReady;
 
     public DistributedAtomicLong(CoordClient client, String path) {
         this.client = client;
         this.path = Nodes.checkPath(path);
+        this.writer = new MarkedWrite(client, this.path);
     }
 
     public long get() {
@@ -49,103 +55,82 @@ public final class DistributedAtomicLong {
         return add(-1);
     }
 
-    /** Adds {@code delta}; returns the new value. */
+    /** Adds {@code delta} exactly once; returns the new value. */
     public long add(long delta) {
+        return update(value -> OptionalLong.of(value + delta)).orElseThrow();
+    }
+
+    /**
+     * Sets the value to {@code update} if it is {@code expect}. True exactly when this call set it
+     * (even if its reply was lost and others changed the value since); false when the value was
+     * not {@code expect}, and then nothing was written.
+     */
+    public boolean compareAndSet(long expect, long update) {
+        return update(value -> value == expect ? OptionalLong.of(update) : OptionalLong.empty()).isPresent();
+    }
+
+    /** Sets the value, exactly once: a lost reply never makes it overwrite a later update. */
+    public void set(long value) {
+        update(ignored -> OptionalLong.of(value));
+    }
+
+    /**
+     * Reads, asks {@code change} for the next value (empty: write nothing) and writes it at the
+     * version read, until a write applied; returns the value written, or empty.
+     */
+    private OptionalLong update(LongFunction<OptionalLong> change) {
+        List<String> fences = new ArrayList<>();
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            Current cur = read();
-            long next = cur.value + delta;
-            if (write(cur, next)) {
+            DataResult cur = read();
+            OptionalLong next = change.apply(decode(cur.data()));
+            if (next.isEmpty()) {
+                // The value differs from the one every fenced attempt was based on, so the version
+                // moved past theirs: none of them can apply any more.
+                writer.dropFences(fences);
                 return next;
             }
-            backoff(attempt);
-        }
-        throw new IllegalStateException("add on " + path + " kept conflicting for " + MAX_ATTEMPTS + " attempts");
-    }
-
-    /** Sets the value to {@code update} if it is {@code expect}; false when it was not. */
-    public boolean compareAndSet(long expect, long update) {
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            Current cur = read();
-            if (cur.value != expect) {
-                return false;
+            switch (writer.write(encode(next.getAsLong()), cur.stat().version(), fences)) {
+                case APPLIED -> {
+                    return next;
+                }
+                case CONFLICT -> backoff(attempt);
+                case NOT_APPLIED -> { } // fenced off: read again and retry
             }
-            if (write(cur, update)) {
-                return true;
-            }
-            backoff(attempt);
         }
-        throw new IllegalStateException("compareAndSet on " + path + " kept conflicting");
+        throw new IllegalStateException("update of " + path + " kept conflicting for " + MAX_ATTEMPTS + " attempts");
     }
 
-    /** Sets the value unconditionally. */
-    public void set(long value) {
-        add(0); // makes sure the node exists
-        client.setData(path, encode(value, newTag()), -1);
-    }
-
-    private record Current(long value, int version, boolean exists) {
-    }
-
-    private Current read() {
-        try {
-            DataResult d = client.getData(path);
-            return new Current(decode(d.data()), d.stat().version(), true);
-        } catch (NoNodeException e) {
-            return new Current(0, -1, false);
-        }
-    }
-
-    /** One CAS attempt; true when our value is now in the node. */
-    private boolean write(Current cur, long next) {
-        byte[] tag = newTag();
-        byte[] data = encode(next, tag);
-        try {
-            if (!cur.exists) {
-                Nodes.ensurePath(client, Nodes.parent(path));
-                client.create(path, data, Nodes.ACL, CreateMode.PERSISTENT);
-            } else {
-                client.setData(path, data, cur.version);
+    private DataResult read() {
+        while (true) {
+            if (!nodeReady) {
+                Nodes.ensurePath(client, path); // an empty node reads as 0
+                nodeReady = true;
             }
-            return true;
-        } catch (BadVersionException | NodeExistsException e) {
-            return hasTag(tag);
-        } catch (ConnectionLossException e) {
-            if (cur.exists) {
-                throw e;
+            try {
+                return client.getData(path);
+            } catch (NoNodeException e) {
+                nodeReady = false; // deleted meanwhile
             }
-            return hasTag(tag); // the create is not retried by the client: did it happen?
-        }
-    }
-
-    private boolean hasTag(byte[] tag) {
-        try {
-            byte[] now = client.getData(path).data();
-            return now.length == VALUE_BYTES + TAG_BYTES
-                    && Arrays.equals(now, VALUE_BYTES, VALUE_BYTES + TAG_BYTES, tag, 0, TAG_BYTES);
-        } catch (NoNodeException e) {
-            return false;
         }
     }
 
     private static void backoff(int attempt) {
         if (attempt >= 2) {
-            try {
-                Thread.sleep(ThreadLocalRandom.current().nextInt(1, 2 + Math.min(attempt, 20)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while retrying a compare-and-set", e);
-            }
+            sleep(ThreadLocalRandom.current().nextInt(1, 2 + Math.min(attempt, 20)));
         }
     }
 
-    private static byte[] newTag() {
-        UUID u = UUID.randomUUID();
-        return ByteBuffer.allocate(TAG_BYTES).putLong(u.getMostSignificantBits())
-                .putLong(u.getLeastSignificantBits()).array();
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while updating a counter", e);
+        }
     }
 
-    static byte[] encode(long value, byte[] tag) {
-        return ByteBuffer.allocate(VALUE_BYTES + TAG_BYTES).putLong(value).put(tag).array();
+    static byte[] encode(long value) {
+        return ByteBuffer.allocate(VALUE_BYTES).putLong(value).array();
     }
 
     static long decode(byte[] data) {

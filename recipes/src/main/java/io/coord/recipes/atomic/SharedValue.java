@@ -1,7 +1,6 @@
 package io.coord.recipes.atomic;
 
 import io.coord.client.CoordClient;
-import io.coord.client.CoordException.BadVersionException;
 import io.coord.client.CoordException.NodeExistsException;
 import io.coord.client.DataResult;
 import io.coord.recipes.Nodes;
@@ -9,8 +8,7 @@ import io.coord.recipes.cache.CacheEvent;
 import io.coord.recipes.cache.ChildData;
 import io.coord.recipes.cache.NodeCache;
 import io.coord.wire.CreateMode;
-import io.coord.wire.Stat;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -27,12 +25,16 @@ public final class SharedValue implements AutoCloseable {
     private final byte[] seed;
     private final NodeCache cache;
     private final List<SharedValueListener> listeners = new CopyOnWriteArrayList<>();
+    private final MarkedWrite writer;
+    /** Fences of lost writes at the version being written (see MarkedWrite); guarded by this. */
+    private final List<String> fences = new ArrayList<>();
 
     public SharedValue(CoordClient client, String path, byte[] seed) {
         this.client = client;
         this.path = Nodes.checkPath(path);
         this.seed = seed.clone();
         this.cache = new NodeCache(client, path);
+        this.writer = new MarkedWrite(client, this.path);
         cache.addListener(this::onCache);
     }
 
@@ -65,17 +67,23 @@ public final class SharedValue implements AutoCloseable {
 
     /**
      * Sets the value if it is still at {@code previous.version()}; false when someone else changed
-     * it first (read again and retry).
+     * it first (read again and retry). True exactly when this call wrote it, even when its reply
+     * was lost and others wrote since: the write is a {@link MarkedWrite}. A write that was lost
+     * and fenced off is made again while the version is still {@code previous.version()}.
      */
-    public boolean trySetValue(VersionedValue previous, byte[] newValue) {
-        try {
-            client.setData(path, newValue, previous.version());
-            return true;
-        } catch (BadVersionException e) {
-            // A retried setData whose first attempt applied also lands here: check for our write.
-            DataResult now = client.getData(path);
-            Stat s = now.stat();
-            return s.version() == previous.version() + 1 && Arrays.equals(now.data(), newValue);
+    public synchronized boolean trySetValue(VersionedValue previous, byte[] newValue) {
+        while (true) {
+            switch (writer.write(newValue, previous.version(), fences)) {
+                case APPLIED -> {
+                    return true;
+                }
+                case CONFLICT -> {
+                    // The version moved past the one our fences (if any) were made at.
+                    writer.dropFences(fences);
+                    return false;
+                }
+                case NOT_APPLIED -> { } // try again: the next write deletes the fence, or conflicts
+            }
         }
     }
 

@@ -3,10 +3,10 @@ package io.coord.recipes.barrier;
 import io.coord.client.CoordClient;
 import io.coord.client.CoordException.NoNodeException;
 import io.coord.client.CoordException.NodeExistsException;
+import io.coord.recipes.Blocking;
 import io.coord.recipes.Deadline;
 import io.coord.recipes.Nodes;
 import io.coord.wire.CreateMode;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -15,11 +15,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DistributedBarrier {
     private final CoordClient client;
+    private final Blocking blocking;
     private final String path;
 
     public DistributedBarrier(CoordClient client, String path) {
         this.client = client;
         this.path = Nodes.checkPath(path);
+        this.blocking = new Blocking(client, "barrier " + path);
     }
 
     /** Raises the barrier (no-op if up). */
@@ -45,16 +47,21 @@ public final class DistributedBarrier {
         return client.exists(path) != null;
     }
 
-    /** Waits until the barrier is down; false when the time ran out first. */
+    /**
+     * Waits until the barrier is down; false when the time ran out first.
+     *
+     * @throws io.coord.recipes.ClientClosedException when the client is closed meanwhile
+     */
     public boolean waitOnBarrier(long timeout, TimeUnit unit) throws InterruptedException {
         Deadline deadline = Deadline.after(Math.max(0, timeout), unit);
         while (true) {
-            CountDownLatch changed = new CountDownLatch(1);
-            if (client.exists(path, ev -> changed.countDown()) == null) {
-                return true;
-            }
-            if (!deadline.await(changed)) {
-                return false;
+            try (Blocking.Wait changed = blocking.open()) {
+                if (blocking.call(() -> client.exists(path, ev -> changed.wake())) == null) {
+                    return true;
+                }
+                if (!changed.await(deadline)) {
+                    return false;
+                }
             }
         }
     }

@@ -9,6 +9,8 @@ import io.coord.client.WatchEvent;
 import io.coord.client.WatchListener;
 import io.coord.client.WatchMode;
 import io.coord.client.WatchType;
+import io.coord.recipes.Blocking;
+import io.coord.recipes.Deadline;
 import io.coord.recipes.Nodes;
 import io.coord.recipes.SerialWorker;
 import io.coord.recipes.SessionGuard;
@@ -23,7 +25,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -45,7 +47,8 @@ public class TreeCache implements AutoCloseable {
     private final int maxDepth;
     private final ConcurrentSkipListMap<String, ChildData> nodes = new ConcurrentSkipListMap<>();
     private final List<CacheListener> listeners = new CopyOnWriteArrayList<>();
-    private final CountDownLatch initialized = new CountDownLatch(1);
+    private final CompletableFuture<Void> initialized = new CompletableFuture<>();
+    private final Blocking blocking;
     private final AtomicBoolean overflowed = new AtomicBoolean();
     private final SerialWorker worker;
     private final WatchListener watcher = this::onWatch;
@@ -65,6 +68,7 @@ public class TreeCache implements AutoCloseable {
         this.root = Nodes.checkPath(root);
         this.maxDepth = maxDepth;
         this.worker = new SerialWorker("tree-cache " + root, MAX_QUEUED_EVENTS);
+        this.blocking = new Blocking(client, "cache " + root);
     }
 
     public String root() {
@@ -89,9 +93,13 @@ public class TreeCache implements AutoCloseable {
         return this;
     }
 
-    /** Waits for the initial load; false when the time ran out. */
+    /**
+     * Waits for the initial load; false when the time ran out.
+     *
+     * @throws io.coord.recipes.ClientClosedException when the client is closed before the load is done
+     */
     public boolean awaitInitialized(long timeout, TimeUnit unit) throws InterruptedException {
-        return initialized.await(timeout, unit);
+        return blocking.await(initialized, Deadline.after(Math.max(0, timeout), unit));
     }
 
     /** The cached node at {@code path}, if present. */
@@ -145,10 +153,10 @@ public class TreeCache implements AutoCloseable {
         try {
             client.addWatch(root, maxDepth == 0 ? WatchMode.PERSISTENT : WatchMode.PERSISTENT_RECURSIVE, watcher);
             fullSync();
-            if (initialized.getCount() > 0) {
+            if (!initialized.isDone()) {
                 // Listeners hear INITIALIZED before awaitInitialized returns, so one added after it never does.
                 fire(new CacheEvent(Type.INITIALIZED, null, null));
-                initialized.countDown();
+                initialized.complete(null);
             }
         } catch (CoordException e) {
             retryLater(this::installAndLoad, e);
@@ -158,7 +166,7 @@ public class TreeCache implements AutoCloseable {
     private void retryLater(Runnable task, CoordException e) {
         log.debug("cache {} step failed ({}); retrying", root, e.getMessage());
         CompletableFuture.delayedExecutor(RETRY_MS, TimeUnit.MILLISECONDS).execute(() -> {
-            if (!closed) {
+            if (!closed && !client.isClosed()) { // a closed client rejects every call: stop trying
                 worker.submit(task);
             }
         });

@@ -47,7 +47,10 @@ public final class ServiceCache implements AutoCloseable {
         return out;
     }
 
-    /** Runs {@code listener} (on the cache thread) whenever the instance list changes. */
+    /**
+     * Runs {@code listener} whenever the instance list changes, in order, on the cache's own thread
+     * (not the client's callback thread): it may make blocking calls, but delays later changes.
+     */
     public void addListener(Runnable listener) {
         listeners.add(listener);
     }

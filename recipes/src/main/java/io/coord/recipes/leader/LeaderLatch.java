@@ -4,6 +4,8 @@ import io.coord.client.ConnectionState;
 import io.coord.client.CoordClient;
 import io.coord.client.CoordException;
 import io.coord.client.CoordException.NoNodeException;
+import io.coord.recipes.Blocking;
+import io.coord.recipes.Deadline;
 import io.coord.recipes.Nodes;
 import io.coord.recipes.SerialWorker;
 import io.coord.recipes.SessionGuard;
@@ -21,21 +23,33 @@ import org.slf4j.LoggerFactory;
 /**
  * Leader election, latch style: every participant keeps an ephemeral-sequential node under the
  * election path; the lowest is the leader, and each other one watches only its predecessor.
- * Leadership ends on {@link #close()}, or when the session is LOST (really, or because the
- * connection stayed down for a whole session timeout): a LOST leader is told {@code notLeader}
- * before anyone else can become leader. After a loss the latch takes part again on its own.
+ *
+ * <p>Leadership follows the connection, as in Curator: when it drops (SUSPENDED) a leader is told
+ * {@code suspended()} then {@code notLeader()} and {@link #hasLeadership()} turns false at once,
+ * before any other participant can lead (this session must expire first). When the connection comes back in the
+ * same session (RECONNECTED) and our node is still the lowest, the latch is told
+ * {@code isLeader()} again. When the session is LOST (really, or because the connection stayed
+ * down for a whole session timeout) the latch takes part again with a new node in the next
+ * session. Closing the latch or its client ends leadership ({@code notLeader()}). Listeners run
+ * on the latch's own event thread, in the order of the changes (see {@link LeaderLatchListener}).
  */
 public final class LeaderLatch implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LeaderLatch.class);
     private static final long RETRY_MS = 200;
+    private static final long EVENTS_DRAIN_MS = 3000;
     private final CoordClient client;
     private final String path;
     private final String participantId;
     private final List<LeaderLatchListener> listeners = new CopyOnWriteArrayList<>();
     private final SerialWorker worker;
+    /** Runs the listeners, one event at a time, in the order of the changes. */
+    private final SerialWorker events;
+    private final Blocking blocking;
     private SessionGuard guard;
     private String ourPath;
     private boolean leader;
+    /** Between SUSPENDED and RECONNECTED (or a new session): we may not lead then. */
+    private boolean suspended;
     private boolean started;
     private boolean closed;
 
@@ -44,12 +58,15 @@ public final class LeaderLatch implements AutoCloseable {
         this.path = Nodes.checkPath(path);
         this.participantId = participantId;
         this.worker = new SerialWorker("leader-latch " + path, 1000);
+        this.events = new SerialWorker("leader-latch-events " + path, 1000);
+        this.blocking = new Blocking(client, "leader latch " + path);
     }
 
     public String participantId() {
         return participantId;
     }
 
+    /** Its methods run on the latch's own event thread, in order; see {@link LeaderLatchListener}. */
     public void addListener(LeaderLatchListener listener) {
         listeners.add(listener);
     }
@@ -68,16 +85,14 @@ public final class LeaderLatch implements AutoCloseable {
         return leader;
     }
 
-    /** Waits until this latch leads; false when the time ran out or the latch was closed. */
+    /**
+     * Waits until this latch leads; false when the time ran out or the latch was closed.
+     *
+     * @throws io.coord.recipes.ClientClosedException when the client is (or gets) closed first
+     */
     public synchronized boolean await(long timeout, TimeUnit unit) throws InterruptedException {
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
-        while (!leader && !closed) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
-        }
+        Deadline deadline = Deadline.after(Math.max(0, timeout), unit);
+        blocking.awaitOn(this, () -> leader || closed, deadline);
         return leader;
     }
 
@@ -114,13 +129,18 @@ public final class LeaderLatch implements AutoCloseable {
         if (node != null) {
             Nodes.deleteSafely(client, node, 0);
         }
+        events.closeWhenDone(EVENTS_DRAIN_MS); // the last notLeader still reaches the listeners
     }
 
     private void onSession(ConnectionState state) {
         switch (state) {
             case SUSPENDED -> {
-                if (hasLeadership()) {
-                    listeners.forEach(LeaderLatchListener::suspended);
+                synchronized (this) {
+                    suspended = true;
+                    if (leader) {
+                        tell(LeaderLatchListener::suspended);
+                        setLeader(false); // until RECONNECTED shows our node is still the lowest
+                    }
                 }
             }
             case LOST -> {
@@ -134,9 +154,15 @@ public final class LeaderLatch implements AutoCloseable {
                     Nodes.deleteWhenReconnected(client, stale, 0);
                 }
             }
-            case CONNECTED -> worker.submit(this::reset);
-            case RECONNECTED -> worker.submit(this::check);
-            default -> { }
+            case CONNECTED -> {
+                setSuspended(false);
+                worker.submit(this::reset);
+            }
+            case RECONNECTED -> {
+                setSuspended(false);
+                worker.submit(this::check);
+            }
+            case CLOSED -> setLeader(false); // the session and our node are gone with the client
         }
     }
 
@@ -190,7 +216,7 @@ public final class LeaderLatch implements AutoCloseable {
             if (i < 0) {
                 reset();
             } else if (i == 0) {
-                setLeader(true);
+                setLeader(true); // not while suspended: RECONNECTED runs this check again
             } else {
                 setLeader(false);
                 Stat pred = client.exists(Nodes.join(path, sorted.get(i - 1)), ev -> worker.submit(this::check));
@@ -205,27 +231,39 @@ public final class LeaderLatch implements AutoCloseable {
 
     private void retryLater(Runnable task, CoordException e) {
         log.debug("election step on {} failed ({}); retrying", path, e.getMessage());
-        CompletableFuture.delayedExecutor(RETRY_MS, TimeUnit.MILLISECONDS).execute(() -> worker.submit(task));
+        CompletableFuture.delayedExecutor(RETRY_MS, TimeUnit.MILLISECONDS).execute(() -> {
+            if (!client.isClosed()) { // a closed client rejects every call: stop trying
+                worker.submit(task);
+            }
+        });
     }
 
-    private void setLeader(boolean now) {
-        synchronized (this) {
-            if (leader == now || (now && closed)) {
-                return;
-            }
-            leader = now;
-            notifyAll();
+    private synchronized void setSuspended(boolean now) {
+        suspended = now;
+    }
+
+    private synchronized void setLeader(boolean now) {
+        if (leader == now || (now && (closed || suspended || !guard.isHealthy()))) {
+            return;
         }
-        for (LeaderLatchListener l : listeners) {
-            try {
-                if (now) {
-                    l.isLeader();
-                } else {
-                    l.notLeader();
+        leader = now;
+        notifyAll();
+        tell(now ? LeaderLatchListener::isLeader : LeaderLatchListener::notLeader);
+    }
+
+    /** Queues a listener call; called under the latch's lock, so events keep the order of the changes. */
+    private void tell(java.util.function.Consumer<LeaderLatchListener> call) {
+        boolean queued = events.submit(() -> {
+            for (LeaderLatchListener l : listeners) {
+                try {
+                    call.accept(l);
+                } catch (RuntimeException e) {
+                    log.warn("leader latch listener failed", e);
                 }
-            } catch (RuntimeException e) {
-                log.warn("leader latch listener failed", e);
             }
+        });
+        if (!queued) {
+            log.warn("leader latch {}: listener event dropped (closed, or 1000 events queued)", path);
         }
     }
 }

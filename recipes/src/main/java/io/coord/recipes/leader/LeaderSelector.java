@@ -2,6 +2,7 @@ package io.coord.recipes.leader;
 
 import io.coord.client.ConnectionState;
 import io.coord.client.CoordClient;
+import io.coord.recipes.ClientClosedException;
 import io.coord.recipes.lock.DistributedMutex;
 import io.coord.recipes.lock.Lease;
 import io.coord.recipes.lock.LeaseState;
@@ -98,6 +99,8 @@ public final class LeaderSelector implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             log.debug("selector {} stopped waiting", participantId);
+        } catch (ClientClosedException e) {
+            log.debug("selector {} stopped: {}", participantId, e.getMessage());
         } catch (RuntimeException e) {
             log.warn("selector {} could not contend", participantId, e);
         } finally {

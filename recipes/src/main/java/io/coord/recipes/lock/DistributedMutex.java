@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * is reentrant per thread: a thread that holds it gets another lease on the same node, and the
  * node goes when the last of them is released.
  *
- * <p>Blocking methods must not be called on the client's callback thread.
+ * <p>Blocking methods must not be called on the client's callback thread. They throw
+ * {@link io.coord.recipes.ClientClosedException} when the client is closed while they wait.
  */
 public class DistributedMutex {
     private final LockCore core;
@@ -109,7 +110,10 @@ public class DistributedMutex {
         return java.util.Optional.empty();
     }
 
-    /** Tells {@code listener} when any lease of this lock is SUSPENDED, HELD again or LOST. */
+    /**
+     * Tells {@code listener} when any lease of this lock is SUSPENDED, HELD again or LOST, on the
+     * client's callback thread (see {@link LeaseListener}: no blocking calls there).
+     */
     public void addListener(LeaseListener listener) {
         listeners.add(listener);
     }

@@ -4,13 +4,13 @@ import io.coord.client.CoordClient;
 import io.coord.client.CoordException.ConnectionLossException;
 import io.coord.client.CoordException.SessionExpiredException;
 import io.coord.client.CreateResult;
+import io.coord.recipes.Blocking;
 import io.coord.recipes.Deadline;
 import io.coord.recipes.Nodes;
 import io.coord.wire.CreateMode;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -58,7 +58,7 @@ public final class DistributedSemaphore {
             return Optional.empty();
         }
         try {
-            Nodes.ensurePath(client, leasesPath);
+            core.blocking().run(() -> Nodes.ensurePath(client, leasesPath));
             CreateResult created = core.interruptible(() -> client.createProtected(Nodes.join(leasesPath, "lease-"),
                     new byte[0], Nodes.ACL, CreateMode.EPHEMERAL_SEQUENTIAL));
             boolean ok = false;
@@ -80,32 +80,39 @@ public final class DistributedSemaphore {
     }
 
     private boolean waitForSlot(Deadline deadline) throws InterruptedException {
+        Blocking blocking = core.blocking();
         while (true) {
-            CountDownLatch changed = new CountDownLatch(1);
-            int held;
-            try {
-                held = core.interruptible(() -> core.sorted(
-                        client.getChildren(leasesPath, ev -> changed.countDown()).children()).size());
-            } catch (ConnectionLossException | SessionExpiredException e) {
-                if (!deadline.pause(100)) {
+            try (Blocking.Wait changed = blocking.open()) {
+                int held;
+                try {
+                    held = blocking.call(() -> core.sorted(
+                            client.getChildren(leasesPath, ev -> changed.wake()).children()).size());
+                } catch (ConnectionLossException | SessionExpiredException e) {
+                    if (!blocking.pause(100, deadline)) {
+                        return false;
+                    }
+                    continue;
+                }
+                if (held <= maxLeases) {
+                    return true;
+                }
+                if (!changed.await(deadline)) {
                     return false;
                 }
-                continue;
-            }
-            if (held <= maxLeases) {
-                return true;
-            }
-            if (!deadline.await(changed)) {
-                return false;
             }
         }
     }
 
-    /** Slots currently taken. */
+    /**
+     * Slots currently held. Acquirers take turns, so at most one of them has a lease node while it
+     * waits for a slot, and its node is the newest: every node beyond {@code maxLeases} is a
+     * waiting acquirer's, not a holder's.
+     */
     public int leasesInUse() {
-        return core.contenders().size();
+        return Math.min(core.contenders().size(), maxLeases);
     }
 
+    /** Like {@link DistributedMutex#addListener}: on the client's callback thread, no blocking calls. */
     public void addListener(LeaseListener listener) {
         listeners.add(listener);
     }

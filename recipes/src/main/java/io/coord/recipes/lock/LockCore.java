@@ -1,30 +1,34 @@
 package io.coord.recipes.lock;
 
 import io.coord.client.ConnectionState;
-import io.coord.client.ConnectionStateListener;
 import io.coord.client.CoordClient;
 import io.coord.client.CoordException.ConnectionLossException;
-import io.coord.client.CoordException.RequestRejectedException;
 import io.coord.client.CoordException.SessionExpiredException;
 import io.coord.client.CreateResult;
+import io.coord.recipes.Blocking;
 import io.coord.recipes.Deadline;
 import io.coord.recipes.Nodes;
 import io.coord.wire.CreateMode;
 import io.coord.wire.Stat;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * The shared lock algorithm: an ephemeral-sequential contender node under the lock path, created
  * with the client's protected create (a create lost to a connection drop is found again, never
  * orphaned); the contender then watches only the node it waits for, so a release wakes one waiter.
+ * Waits go through {@link Blocking}, so closing the client ends them with ClientClosedException.
  */
 final class LockCore {
     private static final long RETRY_PAUSE_MS = 100;
+    /** A new session means our node is gone: look again at once. */
+    private static final Set<ConnectionState> WAKE_ON = EnumSet.of(ConnectionState.LOST, ConnectionState.CONNECTED);
     private final CoordClient client;
+    private final Blocking blocking;
     private final String basePath;
     private final List<String> markers;
     private volatile boolean pathReady;
@@ -34,6 +38,11 @@ final class LockCore {
         this.client = client;
         this.basePath = Nodes.checkPath(basePath);
         this.markers = List.copyOf(markers);
+        this.blocking = new Blocking(client, "lock " + basePath);
+    }
+
+    Blocking blocking() {
+        return blocking;
     }
 
     CoordClient client() {
@@ -120,7 +129,7 @@ final class LockCore {
             } catch (SessionExpiredException e) {
                 return null;
             } catch (ConnectionLossException e) {
-                if (!deadline.pause(RETRY_PAUSE_MS)) {
+                if (!blocking.pause(RETRY_PAUSE_MS, deadline)) {
                     return false;
                 }
                 continue;
@@ -132,29 +141,20 @@ final class LockCore {
             if (blocker == null) {
                 return true;
             }
-            CountDownLatch wake = new CountDownLatch(1);
-            ConnectionStateListener onState = s -> {
-                if (s == ConnectionState.LOST || s == ConnectionState.CONNECTED) {
-                    wake.countDown();
-                }
-            };
-            client.addConnectionStateListener(onState);
-            try {
-                Stat stat = interruptible(() -> client.exists(Nodes.join(basePath, blocker), ev -> wake.countDown()));
+            try (Blocking.Wait wake = blocking.open(WAKE_ON)) {
+                Stat stat = interruptible(() -> client.exists(Nodes.join(basePath, blocker), ev -> wake.wake()));
                 if (stat == null) {
                     continue;
                 }
-                if (!deadline.await(wake)) {
+                if (!wake.await(deadline)) {
                     return false;
                 }
             } catch (SessionExpiredException e) {
                 return null;
             } catch (ConnectionLossException e) {
-                if (!deadline.pause(RETRY_PAUSE_MS)) {
+                if (!blocking.pause(RETRY_PAUSE_MS, deadline)) {
                     return false;
                 }
-            } finally {
-                client.removeConnectionStateListener(onState);
             }
         }
     }
@@ -171,19 +171,9 @@ final class LockCore {
         }
     }
 
-    /** Runs a blocking client call, turning the client's "interrupted" rejection into InterruptedException. */
+    /** Runs a blocking client call: interrupted → InterruptedException, client closed → ClientClosedException. */
     <T> T interruptible(Supplier<T> call) throws InterruptedException {
-        if (Thread.interrupted()) {
-            throw new InterruptedException();
-        }
-        try {
-            return call.get();
-        } catch (RequestRejectedException e) {
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
-            throw e;
-        }
+        return blocking.call(call);
     }
 
     /** A held contender node and its fencing token (the zxid that created it). */

@@ -3,9 +3,9 @@ package io.coord.recipes.queue;
 import io.coord.client.CoordClient;
 import io.coord.client.CoordException.ConnectionLossException;
 import io.coord.client.CoordException.NoNodeException;
-import io.coord.client.CoordException.RequestRejectedException;
 import io.coord.client.CoordException.TransactionFailedException;
 import io.coord.client.DataResult;
+import io.coord.recipes.Blocking;
 import io.coord.recipes.Deadline;
 import io.coord.recipes.Nodes;
 import io.coord.wire.CreateMode;
@@ -16,7 +16,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The queue algorithm both queues share. Items are persistent-sequential nodes, created with the
@@ -31,6 +30,7 @@ final class QueueCore {
     private static final int CREATE_OVERHEAD_BYTES = 256;
     private static final long RETRY_MS = 100;
     private final CoordClient client;
+    private final Blocking blocking;
     private final String path;
     private final String claimsPath;
     private final int maxItemBytes;
@@ -41,6 +41,7 @@ final class QueueCore {
     QueueCore(CoordClient client, String path, int maxPacketBytes, Comparator<String> order) {
         this.client = client;
         this.path = Nodes.checkPath(path);
+        this.blocking = new Blocking(client, "queue " + path);
         this.claimsPath = Nodes.join(path, "_claims");
         this.maxPacketBytes = maxPacketBytes;
         this.maxItemBytes = maxPacketBytes - CREATE_OVERHEAD_BYTES - 2 * path.length();
@@ -90,7 +91,7 @@ final class QueueCore {
 
     /** Takes the first item, waiting until the deadline; empty when none came in time. */
     Optional<byte[]> take(Deadline deadline) throws InterruptedException {
-        ensureReady();
+        blocking.run(this::ensureReady);
         while (true) {
             for (String name : items(call(() -> client.getChildren(path).children()))) {
                 Optional<byte[]> item = claim(name);
@@ -98,10 +99,11 @@ final class QueueCore {
                     return item;
                 }
             }
-            CountDownLatch changed = new CountDownLatch(1);
-            List<String> now = call(() -> client.getChildren(path, ev -> changed.countDown()).children());
-            if (items(now).isEmpty() && !deadline.await(changed)) {
-                return Optional.empty();
+            try (Blocking.Wait changed = blocking.open()) {
+                List<String> now = call(() -> client.getChildren(path, ev -> changed.wake()).children());
+                if (items(now).isEmpty() && !changed.await(deadline)) {
+                    return Optional.empty();
+                }
             }
         }
     }
@@ -146,24 +148,15 @@ final class QueueCore {
                 return Optional.of(ours);
             } catch (NoNodeException e) {
                 // No claim: either nobody won yet, or the winner already cleaned up.
-                return client.exists(itemPath) == null ? Optional.of(false) : Optional.empty();
+                return call(() -> client.exists(itemPath)) == null ? Optional.of(false) : Optional.empty();
             } catch (ConnectionLossException e) {
-                Thread.sleep(RETRY_MS);
+                blocking.pause(RETRY_MS, Deadline.never());
             }
         }
     }
 
-    private static <T> T call(java.util.function.Supplier<T> op) throws InterruptedException {
-        if (Thread.interrupted()) {
-            throw new InterruptedException();
-        }
-        try {
-            return op.get();
-        } catch (RequestRejectedException e) {
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
-            throw e;
-        }
+    /** A blocking client call: interrupted → InterruptedException, client closed → ClientClosedException. */
+    private <T> T call(java.util.function.Supplier<T> op) throws InterruptedException {
+        return blocking.call(op);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.coord.client.CoordClient;
 import io.coord.client.FaultInjector;
 import io.coord.recipes.RecipeTestBase;
 import io.coord.wire.OpCode;
@@ -56,10 +57,106 @@ class AtomicTest extends RecipeTestBase {
         DistributedAtomicLong c = new DistributedAtomicLong(server.faultyClient(faults), "/counters/y");
         c.add(5);
         AtomicInteger dropped = new AtomicInteger();
-        faults.dropInsteadOfReply((op, path) -> op == OpCode.SET_DATA && dropped.getAndIncrement() == 0);
+        faults.dropInsteadOfReply((op, path) -> isUpdate(op) && dropped.getAndIncrement() == 0);
         assertEquals(6, c.increment());
         assertTrue(dropped.get() >= 1);
         assertEquals(6, new DistributedAtomicLong(syncedClient("/counters/y"), "/counters/y").get());
+    }
+
+    /**
+     * The reply to the update is lost, and another client updates the counter before the first
+     * one can look: the lost update did apply and must be neither redone nor reported as failed.
+     */
+    @Test
+    void lostReplyWithAnotherWriterInBetweenIsAppliedOnce() {
+        FaultInjector faults = new FaultInjector();
+        DistributedAtomicLong mine = new DistributedAtomicLong(server.faultyClient(faults), "/counters/z");
+        DistributedAtomicLong other = new DistributedAtomicLong(server.client(), "/counters/z");
+        mine.add(5);
+        dropFirstUpdateReplyAfter(faults, other::increment);
+        assertEquals(6, mine.increment(), "the increment applied once, before the other writer's");
+        assertEquals(7, other.get());
+    }
+
+    @Test
+    void compareAndSetWhoseReplyIsLostTellsTheTruth() {
+        FaultInjector faults = new FaultInjector();
+        DistributedAtomicLong mine = new DistributedAtomicLong(server.faultyClient(faults), "/counters/cas");
+        DistributedAtomicLong other = new DistributedAtomicLong(server.client(), "/counters/cas");
+        other.set(0);
+        dropFirstUpdateReplyAfter(faults, other::increment);
+        assertTrue(mine.compareAndSet(0, 100), "the compare-and-set did apply");
+        assertEquals(101, other.get());
+    }
+
+    @Test
+    void setWhoseReplyIsLostDoesNotUndoALaterWrite() {
+        FaultInjector faults = new FaultInjector();
+        DistributedAtomicLong mine = new DistributedAtomicLong(server.faultyClient(faults), "/counters/set");
+        DistributedAtomicLong other = new DistributedAtomicLong(server.client(), "/counters/set");
+        other.set(1);
+        dropFirstUpdateReplyAfter(faults, other::increment);
+        mine.set(50);
+        assertEquals(51, other.get(), "the other client's increment after our set must stay");
+    }
+
+    @Test
+    void manyLostRepliesUnderConcurrentWritesCountExactly() throws Exception {
+        FaultInjector faults = new FaultInjector();
+        DistributedAtomicLong mine = new DistributedAtomicLong(server.faultyClient(faults), "/counters/many");
+        DistributedAtomicLong other = new DistributedAtomicLong(server.client(), "/counters/many");
+        AtomicInteger updates = new AtomicInteger();
+        AtomicInteger dropped = new AtomicInteger();
+        faults.dropInsteadOfReply((op, path) -> isUpdate(op) && updates.incrementAndGet() % 3 == 0
+                && dropped.incrementAndGet() > 0);
+        Future<?> others = pool.submit(() -> {
+            for (int i = 0; i < 60; i++) {
+                other.increment();
+            }
+            return null;
+        });
+        for (int i = 0; i < 60; i++) {
+            mine.increment();
+        }
+        others.get(60, TimeUnit.SECONDS);
+        assertTrue(dropped.get() >= 10, "replies dropped: " + dropped.get());
+        assertEquals(120, other.get());
+    }
+
+    @Test
+    void sharedValueTrySetWhoseReplyIsLostTellsTheTruth() throws Exception {
+        FaultInjector faults = new FaultInjector();
+        byte[] seed = "v0".getBytes(StandardCharsets.UTF_8);
+        CoordClient other = server.client();
+        try (SharedValue mine = new SharedValue(server.faultyClient(faults), "/config/lost", seed).start()) {
+            VersionedValue first = mine.readValue();
+            dropFirstUpdateReplyAfter(faults,
+                    () -> other.setData("/config/lost", "other".getBytes(StandardCharsets.UTF_8), -1));
+            assertTrue(mine.trySetValue(first, "mine".getBytes(StandardCharsets.UTF_8)), "our write did apply");
+            other.sync("/config/lost");
+            assertEquals("other", new String(other.getData("/config/lost").data(), StandardCharsets.UTF_8));
+            assertEquals(first.version() + 2, other.exists("/config/lost").version());
+        }
+    }
+
+    /** The counter's update ops: a versioned setData, or a transaction carrying one. */
+    private static boolean isUpdate(int op) {
+        return op == OpCode.SET_DATA || op == OpCode.MULTI;
+    }
+
+    /**
+     * Drops the reply to the faulty client's first update once {@code otherWrite} (another
+     * client's write) has landed after it, so the lost update is no longer the last one.
+     */
+    private static void dropFirstUpdateReplyAfter(FaultInjector faults, Runnable otherWrite) {
+        AtomicInteger seen = new AtomicInteger();
+        faults.dropInsteadOfReply((op, path) -> {
+            if (!isUpdate(op) || seen.getAndIncrement() != 0) {
+                return false;
+            }
+            otherWrite.run(); // another client, so it does not wait for this event loop
+            return true;
+        });
     }
 
     @Test

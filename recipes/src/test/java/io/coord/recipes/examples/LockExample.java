@@ -14,6 +14,7 @@ public final class LockExample {
              CoordClient client = CoordClient.connect(server.connectString())) {
             DistributedMutex mutex = new DistributedMutex(client, "/locks/invoices");
             mutex.addListener((lease, state) -> {
+                // On the client's callback thread: quick, non-blocking work only; hand more to an executor.
                 if (state == LeaseState.SUSPENDED || state == LeaseState.LOST) {
                     System.out.println("stop writing: lease is " + state);
                 }

@@ -48,7 +48,9 @@ class LeaderElectionTest extends RecipeTestBase {
         second.close();
         assertFalse(second.hasLeadership());
         assertTrue(third.await(5, TimeUnit.SECONDS));
-        assertEquals(List.of("leader"), firstEvents);
+        // Closing its client ended the first latch's leadership, and it was told so.
+        assertEquals(List.of("leader", "notLeader"), firstEvents);
+        assertFalse(first.hasLeadership());
         third.close();
         first.close();
     }
@@ -82,6 +84,37 @@ class LeaderElectionTest extends RecipeTestBase {
         other.close();
         assertTrue(doomed.await(10, TimeUnit.SECONDS));
         doomed.close();
+    }
+
+    /**
+     * A leader whose connection drops hears suspended() and notLeader(); once it reconnects in the
+     * same session and its node is still the lowest, it hears isLeader() again.
+     */
+    @Test
+    void latchLeaderToldItLeadsAgainAfterReconnecting() throws Exception {
+        FaultInjector faults = new FaultInjector();
+        LeaderLatch latch = new LeaderLatch(server.faultyClient(faults), PATH, "only");
+        List<String> events = new CopyOnWriteArrayList<>();
+        List<String> threads = new CopyOnWriteArrayList<>();
+        latch.addListener(new LeaderLatchListener() {
+            @Override public void isLeader() { seen("leader"); }
+            @Override public void notLeader() { seen("notLeader"); }
+            @Override public void suspended() { seen("suspended"); }
+
+            private void seen(String event) {
+                threads.add(Thread.currentThread().getName());
+                events.add(event);
+            }
+        });
+        latch.start();
+        assertTrue(latch.await(5, TimeUnit.SECONDS));
+        faults.dropConnection();
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= 4);
+        assertEquals(List.of("leader", "suspended", "notLeader", "leader"), events);
+        assertTrue(latch.hasLeadership());
+        // Never the client's callback thread, where blocking calls are refused.
+        assertTrue(threads.stream().allMatch(t -> t.startsWith("leader-latch-events")), threads.toString());
+        latch.close();
     }
 
     @Test

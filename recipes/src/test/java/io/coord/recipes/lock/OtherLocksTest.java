@@ -53,6 +53,34 @@ class OtherLocksTest extends RecipeTestBase {
     }
 
     @Test
+    void leasesInUseCountsHoldersNotTheWaitingAcquirer() throws Exception {
+        CoordClient holderClient = server.client();
+        DistributedSemaphore holders = new DistributedSemaphore(holderClient, "/sem", 3);
+        List<Lease> held = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            held.add(holders.acquire());
+        }
+        DistributedSemaphore waiter = new DistributedSemaphore(server.client(), "/sem", 3);
+        Future<Lease> waiting = pool.submit(waiter::acquire);
+        CoordClient observer = server.client();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            observer.sync("/sem/leases");
+            return observer.getChildren("/sem/leases").children().size() == 4;
+        });
+        holderClient.sync("/sem/leases");
+        assertEquals(3, holders.leasesInUse(), "three held, one waiting");
+        assertFalse(waiting.isDone());
+        held.remove(0).release();
+        Lease got = waiting.get(10, TimeUnit.SECONDS);
+        holderClient.sync("/sem/leases");
+        assertEquals(3, holders.leasesInUse());
+        got.release();
+        held.forEach(Lease::release);
+        holderClient.sync("/sem/leases");
+        assertEquals(0, holders.leasesInUse());
+    }
+
+    @Test
     void semaphoreBoundsConcurrentHolders() throws Exception {
         int slots = 2;
         AtomicInteger inside = new AtomicInteger();
