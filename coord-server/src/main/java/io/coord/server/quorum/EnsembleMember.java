@@ -4,6 +4,7 @@ import io.coord.server.config.ServerAddress;
 import io.coord.server.config.ServerConfig;
 import io.coord.server.net.ClientServer;
 import io.coord.server.pipeline.EnsembleProcessor;
+import io.coord.server.pipeline.FatalHandler;
 import io.coord.server.pipeline.ForwardedRequest;
 import io.coord.server.pipeline.QuorumInbound;
 import io.coord.server.durability.SessionSecret;
@@ -59,6 +60,12 @@ public final class EnsembleMember implements AutoCloseable {
 
     /** As {@link #start(ServerConfig)} with log segments rolled at {@code logSegmentBytes} (tests). */
     public static EnsembleMember start(ServerConfig config, long logSegmentBytes) throws IOException {
+        return start(config, logSegmentBytes, FatalHandler.HALT);
+    }
+
+    /** As above; {@code fatal} is called when the request or log thread fails (tests observe it). */
+    public static EnsembleMember start(ServerConfig config, long logSegmentBytes, FatalHandler fatal)
+            throws IOException {
         Files.createDirectories(config.dataDir());
         Files.createDirectories(config.dataLogDir());
         Clock clock = Clock.system();
@@ -80,12 +87,12 @@ public final class EnsembleMember implements AutoCloseable {
         AtomicReference<EnsembleProcessor> ref = new AtomicReference<>();
         QuorumStorage storage = new QuorumStorage(log, snapshots, meta, config.snapRetainCount(),
                 new FlushPacer(config.groupCommitMaxWaitMicros()),
-                seq -> ref.get().persisted(seq));
+                seq -> ref.get().persisted(seq), fatal);
         QuorumTransport transport = new QuorumTransport(config.myId(), config.servers(), inbound(ref));
         EnsembleProcessor processor = new EnsembleProcessor(config, clock, r.state(), r.snapshotZxid(),
                 sp -> new ZabCore(zab, r.zab(), sp, new SplittableRandom(new SecureRandom().nextLong())),
                 coreTickMs, storage, transport, StorageInfo.of(config.dataLogDir(), config.dataDir(), storage::fsyncCount,
-                        storage::fsyncTotalMicros, storage::fsyncMaxMicros), secret);
+                        storage::fsyncTotalMicros, storage::fsyncMaxMicros), secret, fatal);
         ref.set(processor);
         EnsembleMember member = new EnsembleMember(log, storage, transport, processor);
         try {
