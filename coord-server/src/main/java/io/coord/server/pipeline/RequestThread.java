@@ -119,15 +119,17 @@ final class RequestThread implements AutoCloseable {
     /** Runs what is already queued, then stops the thread. */
     @Override
     public void close() {
-        CountDownLatch done = new CountDownLatch(1);
-        submit(() -> {
-            running = false;
-            done.countDown();
-        });
-        try {
-            done.await(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (running && thread.isAlive()) {
+            CountDownLatch done = new CountDownLatch(1);
+            submit(() -> {
+                running = false;
+                done.countDown();
+            });
+            try {
+                done.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         running = false;
         thread.interrupt();
