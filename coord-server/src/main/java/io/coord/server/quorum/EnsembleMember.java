@@ -11,6 +11,7 @@ import io.coord.server.durability.SessionSecret;
 import io.coord.server.pipeline.StorageInfo;
 import io.coord.server.session.Clock;
 import io.coord.server.storage.FlushPacer;
+import io.coord.server.storage.LogIo;
 import io.coord.server.storage.MetaStore;
 import io.coord.server.storage.SnapshotStore;
 import io.coord.server.storage.TxnLog;
@@ -60,11 +61,14 @@ public final class EnsembleMember implements AutoCloseable {
 
     /** As {@link #start(ServerConfig)} with log segments rolled at {@code logSegmentBytes} (tests). */
     public static EnsembleMember start(ServerConfig config, long logSegmentBytes) throws IOException {
-        return start(config, logSegmentBytes, FatalHandler.HALT);
+        return start(config, logSegmentBytes, FatalHandler.HALT, LogIo.REAL);
     }
 
-    /** As above; {@code fatal} is called when the request or log thread fails (tests observe it). */
-    public static EnsembleMember start(ServerConfig config, long logSegmentBytes, FatalHandler fatal)
+    /**
+     * As above; {@code fatal} is called when the request or log thread fails, and the log writes
+     * through {@code logIo} (tests observe the one and inject disk faults into the other).
+     */
+    public static EnsembleMember start(ServerConfig config, long logSegmentBytes, FatalHandler fatal, LogIo logIo)
             throws IOException {
         Files.createDirectories(config.dataDir());
         Files.createDirectories(config.dataLogDir());
@@ -72,7 +76,7 @@ public final class EnsembleMember implements AutoCloseable {
         MetaStore meta = new MetaStore(config.dataDir());
         byte[] secret = SessionSecret.loadOrCreate(meta, new SecureRandom());
         SnapshotStore snapshots = new SnapshotStore(config.dataDir());
-        TxnLog log = TxnLog.open(config.dataLogDir(), logSegmentBytes);
+        TxnLog log = TxnLog.open(config.dataLogDir(), logSegmentBytes, logIo);
         MemberRecovery.Recovered r;
         try {
             r = MemberRecovery.recover(snapshots, log, meta, clock, config.tickTimeMs(), config.myId(), secret);
