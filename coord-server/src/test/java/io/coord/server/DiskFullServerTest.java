@@ -173,6 +173,30 @@ class DiskFullServerTest {
     }
 
     @Test
+    void aSessionCreatedAsTheDiskFillsIsTakenBackAndTheClientGetsOneWhenThereIsRoom() throws Exception {
+        server = start(0);
+        ZooKeeper first = client(new CopyOnWriteArrayList<>());
+        assertTrue(fourLetterWord("mntr").contains("zk_global_sessions\t1"));
+        io.full.set(true);
+        space.set(false);
+        List<WatchedEvent> events = new CopyOnWriteArrayList<>();
+        ZooKeeper late = new ZooKeeper("127.0.0.1:" + server.clientPort(), 10_000, events::add);
+        clients.add(late);
+        // Its createSession txn is the write that hits the full disk: rolled back, connection closed.
+        await().atMost(WAIT).until(() -> io.refusedWrites.get() == 1);
+        await().atMost(WAIT).until(() -> fourLetterWord("srvr").contains("DISK FULL"));
+        assertTrue(fourLetterWord("mntr").contains("zk_global_sessions\t1"), "the session was taken back");
+        assertEquals(ZooKeeper.States.CONNECTED, first.getState());
+        io.full.set(false);
+        space.set(true);
+        await().atMost(WAIT).until(() -> late.getState() == ZooKeeper.States.CONNECTED);
+        create(late, "/late", "x");
+        assertArrayEquals(bytes("x"), first.getData("/late", false, null));
+        assertTrue(fourLetterWord("mntr").contains("zk_global_sessions\t2"));
+        assertTrue(fatals.isEmpty(), fatals.toString());
+    }
+
+    @Test
     void failedFsyncIsFatalAndReleasesNoReply() throws Exception {
         server = start(0);
         ZooKeeper zk = client(new CopyOnWriteArrayList<>());
