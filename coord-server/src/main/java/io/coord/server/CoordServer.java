@@ -5,6 +5,7 @@ import io.coord.server.durability.Recovery;
 import io.coord.server.durability.SessionSecret;
 import io.coord.server.durability.Snapshotter;
 import io.coord.server.net.ClientServer;
+import io.coord.server.pipeline.FatalHandler;
 import io.coord.server.pipeline.RecoveredState;
 import io.coord.server.pipeline.RequestProcessor;
 import io.coord.server.pipeline.StorageInfo;
@@ -12,6 +13,7 @@ import io.coord.server.session.Clock;
 import io.coord.server.storage.DurableListener;
 import io.coord.server.storage.FlushPacer;
 import io.coord.server.storage.GroupCommitter;
+import io.coord.server.storage.LogIo;
 import io.coord.server.storage.MetaStore;
 import io.coord.server.storage.SnapshotStore;
 import io.coord.server.storage.TxnLog;
@@ -23,6 +25,7 @@ import java.security.SecureRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +47,16 @@ public final class CoordServer implements AutoCloseable {
     private final ClientServer network;
     private volatile boolean closed;
 
+    /**
+     * What tests may replace: the reaction to a fatal failure (default: log one line and halt),
+     * the log's file writes (to inject ENOSPC or EIO), and the free-space check a full log waits
+     * on before it accepts writes again (null: {@link GroupCommitter#DEFAULT_RESUME_FREE_BYTES}
+     * usable in dataLogDir).
+     */
+    public record Hooks(FatalHandler fatal, LogIo logIo, BooleanSupplier spaceAvailable) {
+        public static final Hooks DEFAULT = new Hooks(FatalHandler.HALT, LogIo.REAL, null);
+    }
+
     private CoordServer(TxnLog log, GroupCommitter committer, Snapshotter snapshotter,
                         RequestProcessor processor, ClientServer network) {
         this.log = log;
@@ -54,6 +67,10 @@ public final class CoordServer implements AutoCloseable {
     }
 
     public static CoordServer start(ServerConfig config) throws IOException {
+        return start(config, Hooks.DEFAULT);
+    }
+
+    public static CoordServer start(ServerConfig config, Hooks hooks) throws IOException {
         Files.createDirectories(config.dataDir());
         Files.createDirectories(config.dataLogDir());
         Clock clock = Clock.system();
@@ -63,12 +80,12 @@ public final class CoordServer implements AutoCloseable {
         // Opening the log checks every segment with cold (interpreted) code: about half a second
         // for 100 MB. It runs while the snapshot loads, which needs the log only afterwards.
         FutureTask<TxnLog> logOpening = new FutureTask<>(
-                () -> TxnLog.open(config.dataLogDir(), TxnLog.DEFAULT_SEGMENT_TARGET_BYTES));
+                () -> TxnLog.open(config.dataLogDir(), TxnLog.DEFAULT_SEGMENT_TARGET_BYTES, hooks.logIo()));
         new Thread(logOpening, "coord-log-open").start();
         try {
             RecoveredState state = Recovery.recover(snapshots, () -> opened(logOpening), clock,
                     config.tickTimeMs(), config.myId(), secret);
-            return wire(config, clock, random, opened(logOpening), snapshots, state);
+            return wire(config, clock, random, opened(logOpening), snapshots, state, hooks);
         } catch (IOException | RuntimeException e) {
             closeIfOpened(logOpening);
             throw e;
@@ -103,22 +120,43 @@ public final class CoordServer implements AutoCloseable {
     }
 
     private static CoordServer wire(ServerConfig config, Clock clock, SecureRandom random, TxnLog log,
-                                    SnapshotStore snapshots, RecoveredState state) throws IOException {
+                                    SnapshotStore snapshots, RecoveredState state, Hooks hooks) throws IOException {
         AtomicReference<RequestProcessor> processorRef = new AtomicReference<>();
-        GroupCommitter committer = new GroupCommitter(log, LOG_QUEUE_CAPACITY, MAX_BATCH_RECORDS,
-                new FlushPacer(config.groupCommitMaxWaitMicros()),
-                new DurableListener() {
-                    @Override
-                    public void onDurable(long zxid) {
-                        processorRef.get().durable(zxid);
-                    }
+        AtomicReference<GroupCommitter> committerRef = new AtomicReference<>();
+        AtomicReference<CoordServer> serverRef = new AtomicReference<>();
+        DurableListener listener = new DurableListener() {
+            @Override
+            public void onDurable(long zxid) {
+                processorRef.get().durable(zxid);
+            }
 
-                    @Override
-                    public void onFailure(Throwable cause) {
-                        LOG.error("the txn log failed: no write will be acknowledged any more; stop and "
-                                + "check the disk", cause);
-                    }
-                });
+            @Override
+            public void onDiskFull(long durableZxid) {
+                processorRef.get().diskFull(durableZxid, () -> resume(committerRef.get()));
+            }
+
+            @Override
+            public void onSpaceAvailable() {
+                processorRef.get().spaceAvailable();
+            }
+
+            @Override
+            public void onFailure(Throwable cause) {
+                CoordServer server = serverRef.get();
+                if (server != null && server.closed) {
+                    LOG.warn("the txn log failed while stopping: {}", cause.toString());
+                    return;
+                }
+                // After a failed fsync the kernel may have dropped the dirty pages: nothing written
+                // since the last good fsync can be trusted, and no reply may be released.
+                hooks.fatal().fatal("the txn log failed (" + cause + "); writes cannot be made durable", cause);
+            }
+        };
+        BooleanSupplier space = hooks.spaceAvailable() != null ? hooks.spaceAvailable()
+                : GroupCommitter.freeBytesAtLeast(config.dataLogDir(), GroupCommitter.DEFAULT_RESUME_FREE_BYTES);
+        GroupCommitter committer = new GroupCommitter(log, LOG_QUEUE_CAPACITY, MAX_BATCH_RECORDS,
+                new FlushPacer(config.groupCommitMaxWaitMicros()), listener, space);
+        committerRef.set(committer);
         Snapshotter snapshotter = new Snapshotter(state.tree(), state.sessions(), snapshots,
                 committer::highestDurableZxid, committer::requestPurge, config.snapCount(),
                 config.snapRetainCount(), random);
@@ -130,13 +168,15 @@ public final class CoordServer implements AutoCloseable {
                 throw new IllegalStateException("interrupted while queueing a txn", e);
             }
         }, StorageInfo.of(config.dataLogDir(), config.dataDir(), committer::batches,
-                () -> committer.totalSyncNanos() / 1000, () -> committer.maxSyncNanos() / 1000), snapshotter);
+                () -> committer.totalSyncNanos() / 1000, () -> committer.maxSyncNanos() / 1000)
+                .withDiskFull(committer::diskFull, committer::diskFullEvents), snapshotter, hooks.fatal());
         processorRef.set(processor);
         committer.start();
         processor.start();
         try {
             ClientServer network = ClientServer.start(config, processor);
             CoordServer server = new CoordServer(log, committer, snapshotter, processor, network);
+            serverRef.set(server);
             LOG.info("Coord {} serving on {} (zxid 0x{})", config.standalone() ? "standalone" : "member",
                     network.localAddress(), Long.toHexString(state.lastZxid()));
             return server;
@@ -147,6 +187,15 @@ public final class CoordServer implements AutoCloseable {
             processor.close();
             closeQuietly(committer, snapshotter, log);
             throw new IOException("cannot bind " + config.clientAddress() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void resume(GroupCommitter committer) {
+        try {
+            committer.resume();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while resuming the txn log", e);
         }
     }
 

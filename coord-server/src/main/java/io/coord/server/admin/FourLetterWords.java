@@ -56,7 +56,8 @@ public final class FourLetterWords {
                 + "Outstanding: " + s.outstandingRequests() + "\n"
                 + "Zxid: 0x" + Long.toHexString(s.zxid()) + "\n"
                 + "Mode: " + s.mode() + "\n"
-                + "Node count: " + s.nodeCount() + "\n";
+                + "Node count: " + s.nodeCount() + "\n"
+                + (s.diskFull() ? "Storage: DISK FULL, writes refused until the log's disk has room\n" : "");
     }
 
     private static String stat(ServerStatus s) {
@@ -99,6 +100,8 @@ public final class FourLetterWords {
         line(sb, "zk_fsync_time_max_us", s.maxFsyncMicros());
         line(sb, "zk_log_dir_bytes", s.logBytes());
         line(sb, "zk_snapshot_dir_bytes", s.snapshotBytes());
+        line(sb, "zk_disk_full", s.diskFull() ? 1 : 0);
+        line(sb, "zk_disk_full_events", s.diskFullEvents());
         line(sb, "zk_open_file_descriptor_count", openFileDescriptors());
         return sb.toString();
     }

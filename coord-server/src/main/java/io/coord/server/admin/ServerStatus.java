@@ -33,7 +33,9 @@ public record ServerStatus(
         long snapshotBytes,
         long fsyncCount,
         long maxFsyncMicros,
-        long avgFsyncMicros) {
+        long avgFsyncMicros,
+        boolean diskFull,
+        long diskFullEvents) {
 
     /** One client connection as {@code cons} lists it. */
     public record ConnectionInfo(String remote, long sessionId, int timeoutMs, long received,

@@ -31,6 +31,9 @@ public final class Snapshotter implements SnapshotTrigger, AutoCloseable {
     private final RandomGenerator random;
     private final ExecutorService executor;
     private volatile boolean running;
+    /** Zxid of the snapshot being written, or -1; and whether a rollback cancelled it. */
+    private volatile long pendingZxid = -1;
+    private volatile boolean cancelled;
     private long txnsSinceSnapshot;
     private long threshold;
     private long lastZxid;
@@ -67,6 +70,8 @@ public final class Snapshotter implements SnapshotTrigger, AutoCloseable {
         }
         running = true;
         long zxid = lastZxid;
+        pendingZxid = zxid;
+        cancelled = false;
         TreeSnapshot view = tree.beginSnapshot(zxid);
         byte[] sessionBytes = sessions.serialize();
         txnsSinceSnapshot = 0;
@@ -78,8 +83,14 @@ public final class Snapshotter implements SnapshotTrigger, AutoCloseable {
         long started = System.nanoTime();
         try {
             // A snapshot must never hold a txn the log could still lose.
-            while (durableZxid.getAsLong() < zxid) {
+            while (durableZxid.getAsLong() < zxid && !cancelled) {
                 Thread.sleep(1);
+            }
+            // Checked after the wait too: a rollback is always seen before the zxids it reuses are durable.
+            if (cancelled) {
+                view.close();
+                LOG.warn("snapshot at zxid 0x{} abandoned: its txns were rolled back", Long.toHexString(zxid));
+                return;
             }
             store.write(zxid, view.sortedNodes(), sessionBytes);
             view.close();
@@ -94,8 +105,19 @@ public final class Snapshotter implements SnapshotTrigger, AutoCloseable {
             view.close();
             LOG.error("snapshot at zxid 0x{} failed; the log still holds everything", Long.toHexString(zxid), e);
         } finally {
+            pendingZxid = -1;
             running = false;
         }
+    }
+
+    @Override
+    public void rolledBack(long durable) {
+        // The wait loop above sees this before durable can pass the snapshot's zxid again: the
+        // log accepts the reused zxids only after this call (the request thread resumes it later).
+        if (pendingZxid > durable) {
+            cancelled = true;
+        }
+        lastZxid = Math.min(lastZxid, durable);
     }
 
     @Override

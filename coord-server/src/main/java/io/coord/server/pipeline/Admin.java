@@ -91,7 +91,7 @@ final class Admin {
                 render(watches.watchersByPath(Connection::toString)),
                 ephemerals, sessions.tracker().size(), ephemeralCount, configText(),
                 storage.logBytes(), storage.snapshotBytes(), storage.fsyncCount(),
-                storage.maxFsyncMicros(), storage.avgFsyncMicros());
+                storage.maxFsyncMicros(), storage.avgFsyncMicros(), storage.diskFull(), storage.diskFullEvents());
     }
 
     private long sentPackets() {

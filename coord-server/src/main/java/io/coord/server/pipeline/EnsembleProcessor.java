@@ -79,6 +79,14 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
     public EnsembleProcessor(ServerConfig config, Clock clock, MemberState state, long stateZxid,
                              CoreFactory coreFactory, int coreTickMs, ZabStorage storage, QuorumLink link,
                              StorageInfo storageInfo, byte[] secret) {
+        this(config, clock, state, stateZxid, coreFactory, coreTickMs, storage, link, storageInfo, secret,
+                FatalHandler.HALT);
+    }
+
+    /** @param fatal what the request thread (tree and ZAB core) does when a task fails unexpectedly */
+    public EnsembleProcessor(ServerConfig config, Clock clock, MemberState state, long stateZxid,
+                             CoreFactory coreFactory, int coreTickMs, ZabStorage storage, QuorumLink link,
+                             StorageInfo storageInfo, byte[] secret, FatalHandler fatal) {
         this.config = config;
         this.coreTickMs = coreTickMs;
         this.clock = clock;
@@ -87,7 +95,7 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
         this.link = link;
         this.clients = new EnsembleClients(config, clock, state, stateZxid, connections, storageInfo, secret, this);
         this.core = coreFactory.apply(clients::snapshotBlob);
-        this.thread = new RequestThread("coord-request", clock::nowMs, this);
+        this.thread = new RequestThread("coord-request", clock::nowMs, this, fatal);
         this.snapshotThreshold = nextSnapshotThreshold();
     }
 

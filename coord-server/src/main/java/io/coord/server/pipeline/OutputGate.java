@@ -1,7 +1,14 @@
 package io.coord.server.pipeline;
 
+import io.coord.wire.Replies;
+import io.coord.wire.ReplyHeader;
+import io.coord.wire.Xids;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -15,8 +22,18 @@ import java.util.Set;
  * Request-thread only.
  */
 final class OutputGate {
+    /** What a held packet is, for {@link #rollBackTo}. */
+    enum Kind {
+        /** The reply to a write request (whatever its outcome). */
+        WRITE_REPLY,
+        /** The reply to a ping. */
+        PING_REPLY,
+        /** Anything else: read replies, watch events, handshakes, closes. */
+        OTHER
+    }
+
     /** A packet, or (frame null) an instruction to close the connection once released. */
-    private record Held(long gateZxid, Connection connection, byte[] frame) {
+    private record Held(long gateZxid, Connection connection, byte[] frame, Kind kind, int xid) {
     }
 
     private final ArrayDeque<Held> held = new ArrayDeque<>();
@@ -53,10 +70,15 @@ final class OutputGate {
 
     /** Sends {@code frame} once everything applied so far is durable. */
     void emit(Connection connection, byte[] frame) {
+        emit(connection, frame, Kind.OTHER, 0);
+    }
+
+    /** As {@link #emit(Connection, byte[])}, saying what the frame is (the reply to request xid). */
+    void emit(Connection connection, byte[] frame, Kind kind, int xid) {
         if (held.isEmpty() && assignedZxid <= durableZxid) {
             release(connection, frame);
         } else {
-            held.add(new Held(assignedZxid, connection, frame));
+            held.add(new Held(assignedZxid, connection, frame, kind, xid));
         }
     }
 
@@ -85,6 +107,41 @@ final class OutputGate {
             Held h = held.pollFirst();
             release(h.connection(), h.frame());
         }
+    }
+
+    /**
+     * The log dropped every txn after {@code durableZxid} (disk full) and the tree was rolled back
+     * to it: nothing produced since may leave (even its header zxid would be one the client must
+     * not have seen), and the next txn takes zxid durableZxid + 1 again.
+     *
+     * <p>A connection whose held output was only replies to writes and pings gets, in the same
+     * order, {@code writeError} for each write (none of them happened: txns were rolled back, and
+     * the rest changed nothing) and a fresh ping reply. Any other held output (a read reply or
+     * watch event that may show a rolled-back txn, a watch consumed by one, the handshake of a
+     * session that no longer exists) cannot be mended, so those connections are returned for the
+     * caller to close; their clients reconnect to the same session and re-register their watches.
+     */
+    Set<Connection> rollBackTo(long durableZxid, int writeError) {
+        durable(durableZxid);
+        Map<Connection, List<Held>> byConnection = new LinkedHashMap<>();
+        for (Held h : held) {
+            byConnection.computeIfAbsent(h.connection(), c -> new ArrayList<>()).add(h);
+        }
+        held.clear();
+        assignedZxid = durableZxid;
+        Set<Connection> toClose = new LinkedHashSet<>();
+        byConnection.forEach((conn, frames) -> {
+            if (frames.stream().anyMatch(h -> h.kind() == Kind.OTHER)) {
+                toClose.add(conn);
+                return;
+            }
+            for (Held h : frames) {
+                boolean ping = h.kind() == Kind.PING_REPLY;
+                release(conn, Replies.encode(new ReplyHeader(ping ? Xids.PING : h.xid(), durableZxid,
+                        ping ? 0 : writeError), null));
+            }
+        });
+        return toClose;
     }
 
     int heldCount() {

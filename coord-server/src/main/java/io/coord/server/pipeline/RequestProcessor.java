@@ -22,6 +22,7 @@ import io.coord.wire.SyncRequest;
 import io.coord.wire.SyncResponse;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * The request pipeline: takes decoded packets from the network, runs them one at a time on the
  * request thread, and sends replies through the {@link OutputGate}. Implements {@link RequestSink}
  * for the I/O threads, which only queue work here.
+ *
+ * <p>A full disk ({@link #diskFull}) takes back every txn the log dropped — out of the tree, the
+ * session table and the held output — and refuses txns until {@link #spaceAvailable}; reads,
+ * reattaching sessions and watches carry on meanwhile.
  */
 public final class RequestProcessor implements RequestSink, RequestThread.Handler, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RequestProcessor.class);
@@ -50,6 +55,12 @@ public final class RequestProcessor implements RequestSink, RequestThread.Handle
 
     public RequestProcessor(ServerConfig config, Clock clock, RecoveredState state, TxnSink log,
                             StorageInfo storageInfo, SnapshotTrigger snapshots) {
+        this(config, clock, state, log, storageInfo, snapshots, FatalHandler.HALT);
+    }
+
+    /** @param fatal what the request thread does when a task fails unexpectedly */
+    public RequestProcessor(ServerConfig config, Clock clock, RecoveredState state, TxnSink log,
+                            StorageInfo storageInfo, SnapshotTrigger snapshots, FatalHandler fatal) {
         this.config = config;
         this.clock = clock;
         this.gate = new OutputGate(state.lastZxid());
@@ -61,7 +72,7 @@ public final class RequestProcessor implements RequestSink, RequestThread.Handle
         this.reads = new Reads(tree, watches, sessions);
         this.watchOps = new WatchOps(tree, watches, sessions);
         this.admin = new Admin(config, tree, watches, sessions, gate, stats, connections, storageInfo);
-        this.thread = new RequestThread("coord-request", clock::nowMs, this);
+        this.thread = new RequestThread("coord-request", clock::nowMs, this, fatal);
     }
 
     public void start() {
@@ -109,7 +120,46 @@ public final class RequestProcessor implements RequestSink, RequestThread.Handle
 
     /** The log thread reports durability; replies waiting for it are released in order. */
     public void durable(long zxid) {
-        thread.submit(() -> gate.durable(zxid));
+        thread.submit(() -> {
+            gate.durable(zxid);
+            writes.durable(zxid);
+            sessions.durable(zxid);
+        });
+    }
+
+    /**
+     * The log ran out of space and dropped every txn after durableZxid (it reported that zxid
+     * durable first). On the request thread: refuse further txns, take the dropped ones back out
+     * of the tree and the session table, discard the output they produced (closing the
+     * connections it was for: they may have lost a watch to an event that never happened; their
+     * clients reconnect to the same session and re-register watches), then let the log resume
+     * with {@code resumeLog}, which discards whatever was queued before it.
+     */
+    public void diskFull(long durableZxid, Runnable resumeLog) {
+        thread.submit(() -> {
+            long assigned = gate.assignedZxid();
+            writes.refuseWrites(true);
+            writes.rollBackAfter(durableZxid);
+            sessions.rollBackAfter(durableZxid);
+            Set<Connection> affected = gate.rollBackTo(durableZxid, Writes.DISK_FULL.code());
+            for (Connection c : affected) {
+                c.close("its pending output was for txns the full disk could not take");
+                watches.removeWatcher(c);
+                sessions.disconnected(c);
+            }
+            LOG.warn("disk full: txns 0x{}..0x{} rolled back (their writes answered {}, {} other connections "
+                    + "closed); writes are refused until the log's disk has room again",
+                    Long.toHexString(durableZxid + 1), Long.toHexString(assigned), Writes.DISK_FULL, affected.size());
+            resumeLog.run();
+        });
+    }
+
+    /** After {@link #diskFull}: the log has room again, txns are accepted. */
+    public void spaceAvailable() {
+        thread.submit(() -> {
+            writes.refuseWrites(false);
+            LOG.info("the log's disk has room again: writes are accepted");
+        });
     }
 
     // ------------------------------------------------------------------ request thread

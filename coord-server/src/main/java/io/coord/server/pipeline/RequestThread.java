@@ -15,6 +15,10 @@ import org.slf4j.LoggerFactory;
  * arrives here as a task on one bounded queue, so no locks are needed on them. Between tasks the
  * thread runs the periodic work (session expiry, container cleanup) and flushes the connections
  * that were written to, once per batch of tasks.
+ *
+ * <p>An exception escaping a task or the periodic work is fatal ({@link FatalHandler}): the thread
+ * owns the tree (and in an ensemble the ZAB core), and a task that stopped half-way may have left
+ * them inconsistent, so carrying on could serve or replicate wrong state.
  */
 final class RequestThread implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RequestThread.class);
@@ -35,11 +39,13 @@ final class RequestThread implements AutoCloseable {
     private final Thread thread;
     private final LongSupplier clockMs;
     private final Handler handler;
+    private final FatalHandler fatal;
     private volatile boolean running = true;
 
-    RequestThread(String name, LongSupplier clockMs, Handler handler) {
+    RequestThread(String name, LongSupplier clockMs, Handler handler, FatalHandler fatal) {
         this.clockMs = clockMs;
         this.handler = handler;
+        this.fatal = fatal;
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(false);
     }
@@ -81,44 +87,49 @@ final class RequestThread implements AutoCloseable {
                 if (first == null) {
                     continue;
                 }
-                runSafely(first);
+                first.run();
                 drain.clear();
                 tasks.drainTo(drain, MAX_BATCH);
                 for (Runnable r : drain) {
-                    runSafely(r);
+                    r.run();
                 }
                 handler.afterBatch();
             } catch (InterruptedException e) {
                 if (!running) {
                     break;
                 }
-            } catch (RuntimeException e) {
-                LOG.error("request thread: unexpected failure; continuing", e);
+            } catch (Throwable t) {
+                failed(t);
+                return;
             }
         }
         handler.afterBatch();
     }
 
-    private void runSafely(Runnable task) {
-        try {
-            task.run();
-        } catch (RuntimeException e) {
-            LOG.error("request thread: task failed", e);
+    private void failed(Throwable t) {
+        if (!running) {
+            // Shutting down: what failed was being torn down anyway.
+            LOG.warn("{}: failure while stopping: {}", thread.getName(), t.toString());
+            return;
         }
+        running = false;
+        fatal.fatal(thread.getName() + " thread: unexpected " + t, t);
     }
 
     /** Runs what is already queued, then stops the thread. */
     @Override
     public void close() {
-        CountDownLatch done = new CountDownLatch(1);
-        submit(() -> {
-            running = false;
-            done.countDown();
-        });
-        try {
-            done.await(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (running && thread.isAlive()) {
+            CountDownLatch done = new CountDownLatch(1);
+            submit(() -> {
+                running = false;
+                done.countDown();
+            });
+            try {
+                done.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         running = false;
         thread.interrupt();

@@ -13,6 +13,7 @@ import io.coord.wire.Replies;
 import io.coord.wire.ReplyHeader;
 import io.coord.wire.Xids;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,11 @@ final class Sessions {
     private final Consumer<Connection> onConnectionGone;
     /** The connection currently bound to each session. */
     private final Map<Long, Connection> bySession = new HashMap<>();
+    /** Session txns not yet durable, oldest first, so a full disk can take them back. */
+    private final ArrayDeque<SessionChange> inflight = new ArrayDeque<>();
+
+    private record SessionChange(long zxid, long sessionId, int timeoutMs, boolean created) {
+    }
 
     Sessions(ServerConfig config, SessionTracker tracker, Writes writes, OutputGate gate,
              Consumer<Connection> onConnectionGone) {
@@ -63,8 +69,14 @@ final class Sessions {
         int timeoutMs = SessionTracker.negotiateTimeout(req.timeOut(), config.minSessionTimeoutMs(),
                 config.maxSessionTimeoutMs());
         if (req.sessionId() == 0) {
+            if (writes.writesRefused()) {
+                // A session is a txn, and the log cannot take one: the client tries again later.
+                conn.close("no new sessions while the disk is full");
+                return;
+            }
             SessionInfo s = tracker.createSession(timeoutMs);
-            writes.createSession(s.sessionId(), timeoutMs);
+            inflight.add(new SessionChange(writes.createSession(s.sessionId(), timeoutMs), s.sessionId(),
+                    timeoutMs, true));
             bind(conn, s.sessionId(), timeoutMs);
             gate.emit(conn, Replies.encodeConnect(new ConnectResponse(0, timeoutMs, s.sessionId(),
                     s.password(), req.readOnly() == null ? null : Boolean.FALSE)));
@@ -129,8 +141,16 @@ final class Sessions {
     /** closeSession from the client: ephemerals go, the reply is sent, then the socket closes. */
     void close(Connection conn, int xid) {
         long id = conn.sessionId;
+        if (writes.writesRefused()) {
+            // Closing is a txn too. The session stays (and expires once the disk has room); the
+            // stock client drops the connection after this reply anyway.
+            gate.emit(conn, Replies.encode(new ReplyHeader(xid, gate.assignedZxid(), Writes.DISK_FULL.code()), null));
+            return;
+        }
+        int timeoutMs = tracker.timeoutMs(id);
         tracker.setClosing(id);
         long zxid = writes.closeSession(id);
+        inflight.add(new SessionChange(zxid, id, timeoutMs, false));
         tracker.remove(id);
         bySession.remove(id);
         gate.emit(conn, Replies.encode(new ReplyHeader(xid, zxid, 0), null));
@@ -140,14 +160,45 @@ final class Sessions {
 
     /** Called every tick: expires sessions whose time is up, deleting their ephemerals. */
     void expireDue() {
+        if (writes.writesRefused()) {
+            return; // expiry is a txn: sessions past their time expire once the disk has room
+        }
         for (long id : tracker.expire()) {
             LOG.info("session 0x{} expired", Long.toHexString(id));
-            writes.closeSession(id);
+            int timeoutMs = tracker.timeoutMs(id);
+            inflight.add(new SessionChange(writes.closeSession(id), id, timeoutMs, false));
             tracker.remove(id);
             Connection conn = bySession.remove(id);
             if (conn != null) {
                 conn.sessionId = 0;
                 gate.emitClose(conn);
+            }
+        }
+    }
+
+    /** Session txns up to zxid are durable. */
+    void durable(long zxid) {
+        while (!inflight.isEmpty() && inflight.peekFirst().zxid() <= zxid) {
+            inflight.pollFirst();
+        }
+    }
+
+    /**
+     * The log dropped every txn after durableZxid: sessions created since are forgotten (their
+     * connections were never told of them) and sessions closed or expired since live again, with
+     * a fresh timeout. Their connections are closed by the caller.
+     */
+    void rollBackAfter(long durableZxid) {
+        while (!inflight.isEmpty() && inflight.peekLast().zxid() > durableZxid) {
+            SessionChange c = inflight.pollLast();
+            if (c.created()) {
+                tracker.remove(c.sessionId());
+                Connection conn = bySession.remove(c.sessionId());
+                if (conn != null) {
+                    conn.sessionId = 0;
+                }
+            } else {
+                tracker.addSession(c.sessionId(), c.timeoutMs());
             }
         }
     }

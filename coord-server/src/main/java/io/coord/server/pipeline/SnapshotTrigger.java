@@ -11,9 +11,19 @@ public interface SnapshotTrigger {
     /** End of a batch: start a background snapshot if one is due. Request thread. */
     void maybeStart();
 
+    /**
+     * Txns after durableZxid were rolled back (disk full): a snapshot that would hold them must
+     * not be written, and their zxids will be used again. Request thread.
+     */
+    void rolledBack(long durableZxid);
+
     SnapshotTrigger NONE = new SnapshotTrigger() {
         @Override
         public void txnLogged(long zxid) {
+        }
+
+        @Override
+        public void rolledBack(long durableZxid) {
         }
 
         @Override

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /** Disk figures for four-letter words, read from the storage layer on demand. */
@@ -17,6 +18,57 @@ public interface StorageInfo {
     long avgFsyncMicros();
 
     long maxFsyncMicros();
+
+    /** True while the log's disk is full and writes are refused. */
+    default boolean diskFull() {
+        return false;
+    }
+
+    /** Times the log's disk filled up since start. */
+    default long diskFullEvents() {
+        return 0;
+    }
+
+    /** This, with the log writer's disk-full state. */
+    default StorageInfo withDiskFull(BooleanSupplier full, LongSupplier events) {
+        StorageInfo base = this;
+        return new StorageInfo() {
+            @Override
+            public long logBytes() {
+                return base.logBytes();
+            }
+
+            @Override
+            public long snapshotBytes() {
+                return base.snapshotBytes();
+            }
+
+            @Override
+            public long fsyncCount() {
+                return base.fsyncCount();
+            }
+
+            @Override
+            public long avgFsyncMicros() {
+                return base.avgFsyncMicros();
+            }
+
+            @Override
+            public long maxFsyncMicros() {
+                return base.maxFsyncMicros();
+            }
+
+            @Override
+            public boolean diskFull() {
+                return full.getAsBoolean();
+            }
+
+            @Override
+            public long diskFullEvents() {
+                return events.getAsLong();
+            }
+        };
+    }
 
     /**
      * Figures from the two directories' sizes and the log writer's fsync counters; the same for a

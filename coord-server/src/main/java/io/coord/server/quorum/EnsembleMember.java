@@ -4,12 +4,14 @@ import io.coord.server.config.ServerAddress;
 import io.coord.server.config.ServerConfig;
 import io.coord.server.net.ClientServer;
 import io.coord.server.pipeline.EnsembleProcessor;
+import io.coord.server.pipeline.FatalHandler;
 import io.coord.server.pipeline.ForwardedRequest;
 import io.coord.server.pipeline.QuorumInbound;
 import io.coord.server.durability.SessionSecret;
 import io.coord.server.pipeline.StorageInfo;
 import io.coord.server.session.Clock;
 import io.coord.server.storage.FlushPacer;
+import io.coord.server.storage.LogIo;
 import io.coord.server.storage.MetaStore;
 import io.coord.server.storage.SnapshotStore;
 import io.coord.server.storage.TxnLog;
@@ -59,13 +61,22 @@ public final class EnsembleMember implements AutoCloseable {
 
     /** As {@link #start(ServerConfig)} with log segments rolled at {@code logSegmentBytes} (tests). */
     public static EnsembleMember start(ServerConfig config, long logSegmentBytes) throws IOException {
+        return start(config, logSegmentBytes, FatalHandler.HALT, LogIo.REAL);
+    }
+
+    /**
+     * As above; {@code fatal} is called when the request or log thread fails, and the log writes
+     * through {@code logIo} (tests observe the one and inject disk faults into the other).
+     */
+    public static EnsembleMember start(ServerConfig config, long logSegmentBytes, FatalHandler fatal, LogIo logIo)
+            throws IOException {
         Files.createDirectories(config.dataDir());
         Files.createDirectories(config.dataLogDir());
         Clock clock = Clock.system();
         MetaStore meta = new MetaStore(config.dataDir());
         byte[] secret = SessionSecret.loadOrCreate(meta, new SecureRandom());
         SnapshotStore snapshots = new SnapshotStore(config.dataDir());
-        TxnLog log = TxnLog.open(config.dataLogDir(), logSegmentBytes);
+        TxnLog log = TxnLog.open(config.dataLogDir(), logSegmentBytes, logIo);
         MemberRecovery.Recovered r;
         try {
             r = MemberRecovery.recover(snapshots, log, meta, clock, config.tickTimeMs(), config.myId(), secret);
@@ -80,12 +91,12 @@ public final class EnsembleMember implements AutoCloseable {
         AtomicReference<EnsembleProcessor> ref = new AtomicReference<>();
         QuorumStorage storage = new QuorumStorage(log, snapshots, meta, config.snapRetainCount(),
                 new FlushPacer(config.groupCommitMaxWaitMicros()),
-                seq -> ref.get().persisted(seq));
+                seq -> ref.get().persisted(seq), fatal);
         QuorumTransport transport = new QuorumTransport(config.myId(), config.servers(), inbound(ref));
         EnsembleProcessor processor = new EnsembleProcessor(config, clock, r.state(), r.snapshotZxid(),
                 sp -> new ZabCore(zab, r.zab(), sp, new SplittableRandom(new SecureRandom().nextLong())),
                 coreTickMs, storage, transport, StorageInfo.of(config.dataLogDir(), config.dataDir(), storage::fsyncCount,
-                        storage::fsyncTotalMicros, storage::fsyncMaxMicros), secret);
+                        storage::fsyncTotalMicros, storage::fsyncMaxMicros), secret, fatal);
         ref.set(processor);
         EnsembleMember member = new EnsembleMember(log, storage, transport, processor);
         try {

@@ -1,7 +1,9 @@
 package io.coord.server.quorum;
 
+import io.coord.server.pipeline.FatalHandler;
 import io.coord.server.pipeline.MemberState;
 import io.coord.server.pipeline.ZabStorage;
+import io.coord.server.storage.DiskFullException;
 import io.coord.server.storage.FlushPacer;
 import io.coord.server.storage.MetaStore;
 import io.coord.server.storage.SnapshotStore;
@@ -45,8 +47,10 @@ import org.slf4j.LoggerFactory;
  * Periodic snapshots of committed state ({@link #snapshot}) are written on a separate thread
  * ("coord-snapshot"); old snapshots beyond snapRetainCount are deleted and the log thread then purges
  * the segments they covered. Snapshot writes and installs never overlap (one lock).
- * After an I/O failure nothing more is reported durable: the member stops acknowledging and the
- * ensemble carries on without it until an operator restarts it.
+ * Any failure on the log thread, a full disk included, is fatal ({@link FatalHandler}): the
+ * member stops (a supervisor restarts it, and it rejoins from its disk and the leader), so the
+ * rest of the ensemble carries on without a member that holds a connection or a leadership it can
+ * no longer back with fsyncs.
  */
 public final class QuorumStorage implements ZabStorage, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QuorumStorage.class);
@@ -62,6 +66,7 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
     private final int snapRetainCount;
     private final LongConsumer onPersisted;
     private final FlushPacer pacer;
+    private final FatalHandler fatal;
     private final BlockingQueue<StorageOp> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
     private final Thread thread;
     private volatile boolean running = true;
@@ -79,6 +84,13 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
     /** @param pacer how long the log thread may wait before a force under load (its thread only) */
     public QuorumStorage(TxnLog log, SnapshotStore snapshots, MetaStore meta, int snapRetainCount,
                          FlushPacer pacer, LongConsumer onPersisted) {
+        this(log, snapshots, meta, snapRetainCount, pacer, onPersisted, FatalHandler.HALT);
+    }
+
+    /** @param fatal what the log thread does when a storage op fails */
+    public QuorumStorage(TxnLog log, SnapshotStore snapshots, MetaStore meta, int snapRetainCount,
+                         FlushPacer pacer, LongConsumer onPersisted, FatalHandler fatal) {
+        this.fatal = fatal;
         this.log = log;
         this.pacer = pacer;
         this.snapshots = snapshots;
@@ -206,9 +218,17 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
                 if (!running) {
                     break;
                 }
-            } catch (IOException | RuntimeException e) {
+            } catch (Throwable t) {
                 failed = true;
-                LOG.error("the member's log failed: it acknowledges nothing any more; stop it and check the disk", e);
+                if (!running) {
+                    LOG.warn("the member's log failed while stopping: {}", t.toString());
+                    return;
+                }
+                String what = t instanceof DiskFullException
+                        ? "the member's log is out of space (" + t.getMessage() + "); free space, then restart it"
+                        : "the member's log failed (" + t + "); its writes cannot be made durable";
+                fatal.fatal(what, t);
+                return;
             }
         }
     }

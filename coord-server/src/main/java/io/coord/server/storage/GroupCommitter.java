@@ -1,12 +1,15 @@
 package io.coord.server.storage;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +20,10 @@ import org.slf4j.LoggerFactory;
  * submitters instead of growing memory.
  *
  * <p>Records must be submitted in zxid order (the request thread assigns zxids and submits, so
- * this holds naturally). Any error on the log thread is fatal: it is reported once through
+ * this holds naturally). A full disk is survived: the batch that did not fit is dropped, the
+ * owner is told ({@link DurableListener#onDiskFull}), queued records are discarded until it has
+ * undone them ({@link #resume()}), and once the space check passes it is told it may write again.
+ * Any other error on the log thread is fatal: it is reported once through
  * {@link DurableListener#onFailure} and nothing is ever reported durable again. The committer
  * does not close the log; its owner does, after {@link #close()}.
  */
@@ -25,6 +31,12 @@ public final class GroupCommitter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
     private static final Entry STOP = new Entry(-1, new byte[0]);
+    /** The owner's mark after a full disk: everything queued before it was refused. */
+    private static final Entry RESUME = new Entry(-2, new byte[0]);
+    /** Free space the log's file system needs before writes resume after it filled up. */
+    public static final long DEFAULT_RESUME_FREE_BYTES = 16L << 20;
+    /** How often a full log checks for free space. */
+    private static final long SPACE_CHECK_MS = 200;
     private static final long OFFER_RECHECK_MS = 50;
     /** How long an idle log thread waits before looking for purge requests again. */
     private static final long PURGE_CHECK_MS = 100;
@@ -37,7 +49,10 @@ public final class GroupCommitter implements AutoCloseable {
     private final int maxBatchRecords;
     private final DurableListener listener;
     private final FlushPacer pacer;
+    private final BooleanSupplier spaceAvailable;
     private final Thread thread;
+    private volatile boolean diskFull;
+    private final AtomicLong diskFullEvents = new AtomicLong();
     private volatile boolean closing;
     private volatile boolean stopped;
     private volatile boolean failed;
@@ -55,6 +70,13 @@ public final class GroupCommitter implements AutoCloseable {
      */
     public GroupCommitter(TxnLog log, int queueCapacity, int maxBatchRecords, FlushPacer pacer,
                           DurableListener listener) {
+        this(log, queueCapacity, maxBatchRecords, pacer, listener,
+                freeBytesAtLeast(log.directory(), DEFAULT_RESUME_FREE_BYTES));
+    }
+
+    /** @param spaceAvailable after the disk filled up: whether there is room to write again */
+    public GroupCommitter(TxnLog log, int queueCapacity, int maxBatchRecords, FlushPacer pacer,
+                          DurableListener listener, BooleanSupplier spaceAvailable) {
         if (queueCapacity < 1 || maxBatchRecords < 1) {
             throw new IllegalArgumentException("queueCapacity and maxBatchRecords must be >= 1");
         }
@@ -63,11 +85,23 @@ public final class GroupCommitter implements AutoCloseable {
         this.maxBatchRecords = maxBatchRecords;
         this.listener = listener;
         this.pacer = pacer;
+        this.spaceAvailable = spaceAvailable;
         this.thread = new Thread(this::run, "coord-log");
     }
 
     public void start() {
         thread.start();
+    }
+
+    /** True when the usable space of dir's file system is at least {@code bytes}. */
+    public static BooleanSupplier freeBytesAtLeast(Path dir, long bytes) {
+        return () -> {
+            try {
+                return Files.getFileStore(dir).getUsableSpace() >= bytes;
+            } catch (IOException e) {
+                return false;
+            }
+        };
     }
 
     /**
@@ -95,6 +129,17 @@ public final class GroupCommitter implements AutoCloseable {
         purgeRequest.accumulateAndGet(zxid, Math::max);
     }
 
+    /**
+     * After {@link DurableListener#onDiskFull}: the owner has undone every record it submitted
+     * after the durable zxid; queued records up to this call are discarded, and the owner is told
+     * {@link DurableListener#onSpaceAvailable()} once there is room again.
+     */
+    public void resume() throws InterruptedException {
+        while (!stopped && !queue.offer(RESUME, OFFER_RECHECK_MS, TimeUnit.MILLISECONDS)) {
+            // the log thread is discarding; retry until the mark fits
+        }
+    }
+
     private void purgeIfRequested() throws IOException {
         long zxid = purgeRequest.getAndSet(0);
         if (zxid > 0) {
@@ -117,7 +162,14 @@ public final class GroupCommitter implements AutoCloseable {
                 if (batch.get(batch.size() - 1) != STOP && pacer.pause(batch.size())) {
                     queue.drainTo(batch, maxBatchRecords - batch.size());
                 }
-                stop = writeBatch(batch);
+                try {
+                    stop = writeBatch(batch);
+                } catch (DiskFullException e) {
+                    boolean closing = batch.contains(STOP);
+                    batch.clear();
+                    stop = closing || rideOutDiskFull(e);
+                    continue; // what was queued meanwhile was refused: nothing to drain
+                }
                 if (stop) {
                     // submits that raced with close() still get written before the final sync
                     while (queue.drainTo(batch, maxBatchRecords) > 0) {
@@ -133,6 +185,46 @@ public final class GroupCommitter implements AutoCloseable {
         } finally {
             stopped = true;
         }
+    }
+
+    /**
+     * The disk filled up: report what is durable and the refusal, discard records until the
+     * owner's RESUME mark, then wait for space. Returns whether close() came meanwhile.
+     */
+    private boolean rideOutDiskFull(DiskFullException e) throws InterruptedException, IOException {
+        diskFull = true;
+        diskFullEvents.incrementAndGet();
+        long durable = log.lastZxid();
+        if (durable > highestDurableZxid) {
+            highestDurableZxid = durable;
+            listener.onDurable(durable);
+        }
+        LOG.error("Txn log is out of space ({}): records after zxid 0x{} were dropped; writes are refused "
+                + "until space is free again", e.getMessage(), Long.toHexString(durable));
+        listener.onDiskFull(durable);
+        Entry next;
+        do {
+            next = queue.poll(PURGE_CHECK_MS, TimeUnit.MILLISECONDS);
+            purgeIfRequested();
+            if (next == STOP) {
+                return true;
+            }
+        } while (next != RESUME);
+        while (!spaceAvailable.getAsBoolean()) {
+            next = queue.poll(SPACE_CHECK_MS, TimeUnit.MILLISECONDS);
+            purgeIfRequested();
+            if (next == STOP) {
+                return true;
+            }
+            if (next != null) {
+                throw new IllegalStateException("record 0x" + Long.toHexString(next.zxid)
+                        + " submitted while the disk is full");
+            }
+        }
+        diskFull = false;
+        LOG.info("Txn log: space is free again; writes are accepted");
+        listener.onSpaceAvailable();
+        return false;
     }
 
     /** Appends and syncs one batch, reports it durable; returns whether STOP was in it. */
@@ -202,5 +294,15 @@ public final class GroupCommitter implements AutoCloseable {
 
     public boolean failed() {
         return failed;
+    }
+
+    /** True from a full disk until space is free again (writes are refused meanwhile). */
+    public boolean diskFull() {
+        return diskFull;
+    }
+
+    /** Times the log ran out of space since start. */
+    public long diskFullEvents() {
+        return diskFullEvents.get();
     }
 }

@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * <p>Not thread-safe: one thread (the log thread) calls everything. {@link #append} only buffers;
  * {@link #sync} writes the buffer and forces the file once, so a batch costs one fsync. Zxids are
  * &gt; 0; {@code 0} means "no record". After any I/O error the log refuses further work, because
- * after a failed fsync the kernel may have dropped the dirty data and a retry could lie.
+ * after a failed fsync the kernel may have dropped the dirty data and a retry could lie. The one
+ * exception is a write that runs out of space: the log cuts the file back to its last synced
+ * record and throws {@link DiskFullException}, and stays usable (see there).
  */
 public final class TxnLog implements AutoCloseable {
 
@@ -31,6 +33,7 @@ public final class TxnLog implements AutoCloseable {
 
     private final Path dir;
     private final long segmentTargetBytes;
+    private final LogIo io;
     /** Oldest first; the last one is the active segment (appended to). */
     private final List<LogSegment> segments;
     private FileChannel active;
@@ -44,9 +47,10 @@ public final class TxnLog implements AutoCloseable {
     private long forceCount;
     private long forceNanos;
 
-    private TxnLog(Path dir, long segmentTargetBytes, List<LogSegment> segments) {
+    private TxnLog(Path dir, long segmentTargetBytes, List<LogSegment> segments, LogIo io) {
         this.dir = dir;
         this.segmentTargetBytes = segmentTargetBytes;
+        this.io = io;
         this.segments = segments;
     }
 
@@ -56,6 +60,11 @@ public final class TxnLog implements AutoCloseable {
      * {@link CorruptLogException} and the server must not start.
      */
     public static TxnLog open(Path logDir, long segmentTargetBytes) throws IOException {
+        return open(logDir, segmentTargetBytes, LogIo.REAL);
+    }
+
+    /** As above, writing and forcing segments through io (tests inject disk faults there). */
+    public static TxnLog open(Path logDir, long segmentTargetBytes, LogIo io) throws IOException {
         if (segmentTargetBytes <= LogSegment.HEADER_BYTES || segmentTargetBytes > MAX_SEGMENT_TARGET_BYTES) {
             throw new IllegalArgumentException("segmentTargetBytes out of range: " + segmentTargetBytes);
         }
@@ -64,7 +73,7 @@ public final class TxnLog implements AutoCloseable {
             Files.createDirectories(dir);
             StorageFiles.fsyncDirectory(logDir);
         }
-        TxnLog log = new TxnLog(dir, segmentTargetBytes, loadSegments(dir));
+        TxnLog log = new TxnLog(dir, segmentTargetBytes, loadSegments(dir), io);
         log.openActive();
         return log;
     }
@@ -158,18 +167,42 @@ public final class TxnLog implements AutoCloseable {
                 active = null;
             }
             Path file = dir.resolve(LogSegment.fileName(firstZxid));
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            StorageFiles.writeFully(ch, LogSegment.header(firstZxid));
-            ch.force(true);
-            StorageFiles.fsyncDirectory(dir);
-            active = ch;
+            active = createSegmentFile(file, firstZxid);
             // lastZxid is set once the first record reaches the file; until then the segment
             // counts as holding firstZxid, which append() is about to buffer.
             segments.add(new LogSegment(file, firstZxid, firstZxid, LogSegment.HEADER_BYTES));
             rollRequested = false;
+        } catch (DiskFullException e) {
+            throw e;
         } catch (IOException e) {
             failed = true;
             throw e;
+        }
+    }
+
+    /**
+     * Creates a segment file holding just its header, durably. Out of space, the half-made file is
+     * removed again (a delete needs no space) and the log carries on without it: the next append
+     * tries again.
+     */
+    private FileChannel createSegmentFile(Path file, long firstZxid) throws IOException {
+        FileChannel ch = null;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            io.write(ch, LogSegment.header(firstZxid));
+            io.force(ch, true);
+            StorageFiles.fsyncDirectory(dir);
+            return ch;
+        } catch (IOException e) {
+            if (ch != null) {
+                ch.close();
+            }
+            if (!DiskFullException.isOutOfSpace(e)) {
+                throw e;
+            }
+            Files.deleteIfExists(file);
+            StorageFiles.fsyncDirectory(dir);
+            throw new DiskFullException(file, e);
         }
     }
 
@@ -179,6 +212,8 @@ public final class TxnLog implements AutoCloseable {
         try {
             flushPending();
             force();
+        } catch (DiskFullException e) {
+            throw e;
         } catch (IOException e) {
             failed = true;
             throw e;
@@ -189,12 +224,23 @@ public final class TxnLog implements AutoCloseable {
         if (pending.size() == 0) {
             return;
         }
-        StorageFiles.writeFully(active, ByteBuffer.wrap(pending.array(), 0, pending.size()));
         LogSegment seg = segments.get(segments.size() - 1);
+        try {
+            io.write(active, ByteBuffer.wrap(pending.array(), 0, pending.size()));
+        } catch (IOException e) {
+            if (!DiskFullException.isOutOfSpace(e)) {
+                throw e;
+            }
+            throw cutBack(seg, e);
+        }
         seg.endOffset += pending.size();
         seg.lastZxid = pendingLastZxid;
-        pendingLastZxid = 0;
         unforced = true;
+        discardPending();
+    }
+
+    private void discardPending() {
+        pendingLastZxid = 0;
         if (pending.array().length > SHRINK_BUFFER_ABOVE_BYTES) {
             pending = new GrowableBuffer(1 << 16);
         } else {
@@ -202,12 +248,29 @@ public final class TxnLog implements AutoCloseable {
         }
     }
 
+    /**
+     * A write ran out of space, possibly after writing part of the buffer: drop the buffer and cut
+     * the file back to its last whole record. The cut is forced (and with it any earlier unforced
+     * record), because a crash must not bring back records the caller is about to refuse; if that
+     * fails too, the error is fatal like any other.
+     */
+    private DiskFullException cutBack(LogSegment seg, IOException cause) throws IOException {
+        discardPending();
+        active.truncate(seg.endOffset);
+        active.position(seg.endOffset);
+        io.force(active, true);
+        unforced = false;
+        LOG.warn("Out of space writing {}: cut back to byte offset {} (zxid 0x{})", seg.file, seg.endOffset,
+                Long.toHexString(seg.lastZxid));
+        return new DiskFullException(seg.file, cause);
+    }
+
     private void force() throws IOException {
         if (!unforced) {
             return;
         }
         long start = System.nanoTime();
-        active.force(false);
+        io.force(active, false);
         forceNanos += System.nanoTime() - start;
         forceCount++;
         unforced = false;
@@ -227,6 +290,8 @@ public final class TxnLog implements AutoCloseable {
         checkUsable();
         try {
             flushPending();
+        } catch (DiskFullException e) {
+            throw e;
         } catch (IOException e) {
             failed = true;
             throw e;
@@ -286,8 +351,10 @@ public final class TxnLog implements AutoCloseable {
             if (zxid >= lastZxid()) {
                 return;
             }
-            active.close();
-            active = null;
+            if (active != null) {
+                active.close();
+                active = null;
+            }
             while (!segments.isEmpty() && segments.get(segments.size() - 1).firstZxid > zxid) {
                 LogSegment seg = segments.remove(segments.size() - 1);
                 Files.delete(seg.file);

@@ -23,6 +23,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
+import io.coord.server.pipeline.FatalHandler;
+import io.coord.server.storage.LogIo;
 
 /**
  * N ensemble members in this JVM (ids 1..N) whose member links all run through {@link FaultProxy}s:
@@ -39,6 +42,8 @@ public final class InProcessEnsemble implements AutoCloseable {
     private final int[] quorumPorts;
     private final FaultProxy[][] proxies;
     private final EnsembleMember[] members;
+    private IntFunction<FatalHandler> fatalFor = id -> FatalHandler.HALT;
+    private IntFunction<LogIo> logIoFor = id -> LogIo.REAL;
 
     public InProcessEnsemble(Path dir, int size, int snapCount, long segmentBytes) throws IOException {
         this.dir = dir;
@@ -145,13 +150,19 @@ public final class InProcessEnsemble implements AutoCloseable {
         return false;
     }
 
-    public void start(int id) throws IOException {
-        java.nio.file.Files.createDirectories(dataDir(id));
-        java.nio.file.Files.writeString(dataDir(id).resolve("myid"), id + "\n");
-        members[id] = EnsembleMember.start(config(id), segmentBytes);
+    /** What members started from now on do on a fatal failure, and how their logs write (tests' faults). */
+    public void hooks(IntFunction<FatalHandler> fatal, IntFunction<LogIo> logIo) {
+        this.fatalFor = fatal;
+        this.logIoFor = logIo;
     }
 
-    public void stop(int id) {
+    public synchronized void start(int id) throws IOException {
+        java.nio.file.Files.createDirectories(dataDir(id));
+        java.nio.file.Files.writeString(dataDir(id).resolve("myid"), id + "\n");
+        members[id] = EnsembleMember.start(config(id), segmentBytes, fatalFor.apply(id), logIoFor.apply(id));
+    }
+
+    public synchronized void stop(int id) {
         if (members[id] != null) {
             members[id].close();
             members[id] = null;

@@ -72,6 +72,15 @@ class GroupCommitterTest {
         public void onFailure(Throwable cause) {
             failure.set(cause);
         }
+
+        @Override
+        public void onDiskFull(long durableZxid) {
+            throw new AssertionError("disk full");
+        }
+
+        @Override
+        public void onSpaceAvailable() {
+        }
     }
 
     @Test

@@ -61,6 +61,15 @@ public final class StorageProbe {
                 public void onFailure(Throwable cause) {
                     cause.printStackTrace();
                 }
+
+                @Override
+                public void onDiskFull(long durableZxid) {
+                    throw new AssertionError("disk full");
+                }
+
+                @Override
+                public void onSpaceAvailable() {
+                }
             });
             committer.start();
             long start = System.nanoTime();
