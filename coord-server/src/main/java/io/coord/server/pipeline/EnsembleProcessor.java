@@ -363,8 +363,11 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
 
     /**
      * The core is ticked every {@code coreTickMs} (finer than tickTime, its limits scaled to match) so
-     * that resends during election and discovery cost tens of milliseconds, not a tickTime; session
-     * bookkeeping runs every tickTime.
+     * that resends during election and discovery cost tens of milliseconds, not a tickTime. A follower
+     * reports the sessions its clients touched on every core tick, so the leader's deadline for a
+     * session is at most a core tick behind its last activity; the leader expires each bucket at its
+     * own time (a tick boundary, see {@code SessionTracker.nextCheckMs}). Container/TTL scans run
+     * every tickTime.
      */
     @Override
     public long onTick(long nowMs) {
@@ -374,30 +377,46 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
         if (nowMs >= nextCoreTickMs) {
             nextCoreTickMs = nowMs + coreTickMs;
             execute(core.tick());
+            reportTouches();
             if (nowMs >= nextTickMs) {
                 nextTickMs = nowMs + config.tickTimeMs();
                 periodic(nowMs);
             }
             afterTask();
         }
-        return Math.max(1, nextCoreTickMs - nowMs);
+        if (expireDue(nowMs)) {
+            afterTask();
+        }
+        long wakeMs = Math.min(nextCoreTickMs, clients.state().tracker.nextCheckMs(nowMs));
+        return Math.max(1, wakeMs - nowMs);
     }
 
-    private void periodic(long nowMs) {
+    private void reportTouches() {
         if (!serving) {
             return;
         }
-        if (servedRole == Role.FOLLOWING) {
-            long[] touched = clients.drainTouched();
-            if (touched.length > 0) {
-                link.touch(core.leaderId(), touched);
-            }
-            return;
+        long[] touched = clients.drainTouched();
+        if (servedRole == Role.FOLLOWING && touched.length > 0) {
+            link.touch(core.leaderId(), touched);
         }
-        clients.drainTouched();
-        for (long id : clients.state().tracker.expire()) {
+    }
+
+    /** The leader closes the sessions whose bucket is due; true when it queued any. */
+    private boolean expireDue(long nowMs) {
+        if (!serving || servedRole != Role.LEADING) {
+            return false;
+        }
+        List<Long> expired = clients.state().tracker.expire();
+        for (long id : expired) {
             LOG.info("session 0x{} expired", Long.toHexString(id));
             enqueueServerRequest(OpCode.CLOSE_SESSION, id, null);
+        }
+        return !expired.isEmpty();
+    }
+
+    private void periodic(long nowMs) {
+        if (!serving || servedRole != Role.LEADING) {
+            return;
         }
         if (nowMs >= nextExpiryScanMs) {
             nextExpiryScanMs = nowMs + config.containerCheckIntervalMs();
