@@ -129,6 +129,22 @@ class QuotaCompatTest extends CompatTestBase {
         assertArrayEquals(new byte[0], zk.getData(q + "/a", false, null));
     }
 
+    /** Stats and limits are node data and the limits nodes are found again at start-up. */
+    @Test
+    void quotaSurvivesRestart() throws Exception {
+        String q = path("q");
+        create(q, EMPTY);
+        setQuota(q, "count=-1,bytes=-1=;byteHardLimit=-1;countHardLimit=3");
+        create(q + "/a", bytes("12"));
+        target.restart();
+        zk = newClient();
+        assertEquals("count=2,bytes=2", stats(q));
+        create(q + "/b", EMPTY);
+        KeeperException e = assertThrows(KeeperException.class, () -> create(q + "/c", EMPTY));
+        assertEquals(KeeperException.Code.QUOTAEXCEEDED, e.code());
+        assertEquals("count=3,bytes=2", stats(q));
+    }
+
     /** What zkCli's SetQuotaCommand does for a path without a quota. */
     private void setQuota(String path, String limits) throws Exception {
         String quotaPath = "/zookeeper/quota";
