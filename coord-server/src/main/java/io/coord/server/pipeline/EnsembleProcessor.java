@@ -56,7 +56,7 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
     private Role servedRole = Role.LOOKING;
     private long servedEpoch = -1;
     private final int coreTickMs;
-    private long nextCoreTickMs;
+    private final EnsembleSessionTicks sessionTicks;
     private long nextTickMs;
     private long nextExpiryScanMs;
     /** Set by the start task on the request thread; ticks wait for it. */
@@ -89,6 +89,7 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
         this.core = coreFactory.apply(clients::snapshotBlob);
         this.thread = new RequestThread("coord-request", clock::nowMs, this);
         this.snapshotThreshold = nextSnapshotThreshold();
+        this.sessionTicks = new EnsembleSessionTicks(sessionMember(), coreTickMs);
     }
 
     public void start() {
@@ -363,55 +364,55 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
 
     /**
      * The core is ticked every {@code coreTickMs} (finer than tickTime, its limits scaled to match) so
-     * that resends during election and discovery cost tens of milliseconds, not a tickTime. A follower
-     * reports the sessions its clients touched on every core tick, so the leader's deadline for a
-     * session is at most a core tick behind its last activity; the leader expires each bucket at its
-     * own time (a tick boundary, see {@code SessionTracker.nextCheckMs}). Container/TTL scans run
-     * every tickTime.
+     * that resends during election and discovery cost tens of milliseconds, not a tickTime; session
+     * work and wake-ups follow {@link EnsembleSessionTicks}; container/TTL scans run every tickTime.
      */
     @Override
     public long onTick(long nowMs) {
         if (!coreStarted) {
             return coreTickMs; // the start task is still queued
         }
-        if (nowMs >= nextCoreTickMs) {
-            nextCoreTickMs = nowMs + coreTickMs;
+        return sessionTicks.onTick(nowMs, () -> {
             execute(core.tick());
-            reportTouches();
             if (nowMs >= nextTickMs) {
                 nextTickMs = nowMs + config.tickTimeMs();
                 periodic(nowMs);
             }
             afterTask();
-        }
-        if (expireDue(nowMs)) {
-            afterTask();
-        }
-        long wakeMs = Math.min(nextCoreTickMs, clients.state().tracker.nextCheckMs(nowMs));
-        return Math.max(1, wakeMs - nowMs);
+        });
     }
 
-    private void reportTouches() {
-        if (!serving) {
-            return;
-        }
-        long[] touched = clients.drainTouched();
-        if (servedRole == Role.FOLLOWING && touched.length > 0) {
-            link.touch(core.leaderId(), touched);
-        }
-    }
+    private EnsembleSessionTicks.Member sessionMember() {
+        return new EnsembleSessionTicks.Member() {
+            @Override
+            public Role servingRole() {
+                return serving ? servedRole : Role.LOOKING;
+            }
 
-    /** The leader closes the sessions whose bucket is due; true when it queued any. */
-    private boolean expireDue(long nowMs) {
-        if (!serving || servedRole != Role.LEADING) {
-            return false;
-        }
-        List<Long> expired = clients.state().tracker.expire();
-        for (long id : expired) {
-            LOG.info("session 0x{} expired", Long.toHexString(id));
-            enqueueServerRequest(OpCode.CLOSE_SESSION, id, null);
-        }
-        return !expired.isEmpty();
+            @Override
+            public io.coord.server.session.SessionTracker tracker() {
+                return clients.state().tracker;
+            }
+
+            @Override
+            public long[] drainTouched() {
+                return clients.drainTouched();
+            }
+
+            @Override
+            public void reportTouches(long[] sessionIds) {
+                link.touch(core.leaderId(), sessionIds);
+            }
+
+            @Override
+            public void expire(List<Long> sessionIds) {
+                for (long id : sessionIds) {
+                    LOG.info("session 0x{} expired", Long.toHexString(id));
+                    enqueueServerRequest(OpCode.CLOSE_SESSION, id, null);
+                }
+                afterTask();
+            }
+        };
     }
 
     private void periodic(long nowMs) {
