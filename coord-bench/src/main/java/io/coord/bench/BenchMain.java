@@ -1,5 +1,6 @@
 package io.coord.bench;
 
+import io.coord.bench.expiry.ExpiryCommand;
 import io.coord.bench.failover.ClientKind;
 import io.coord.bench.failover.FailoverCommand;
 import io.coord.bench.phase.Phases;
@@ -15,7 +16,8 @@ import java.util.Set;
 /**
  * Benchmark entry point: {@code run} drives one running target, {@code compare} launches Coord
  * and Apache ZooKeeper and drives both, {@code scale} loads one server with many znodes and restarts it,
- * {@code failover} kills the leader of an ensemble under a write load and times the first write after.
+ * {@code failover} kills the leader of an ensemble under a write load and times the first write after,
+ * {@code expiry} kills client processes and times how long their ephemeral nodes outlive them.
  * See docs/BENCHMARK.md.
  */
 public final class BenchMain {
@@ -44,6 +46,7 @@ public final class BenchMain {
                 case "compare" -> CompareCommand.execute(rest, out, log);
                 case "scale" -> ScaleCommand.execute(scaleOptions(rest), out, log);
                 case "failover" -> FailoverCommand.execute(failoverOptions(rest), out, log);
+                case "expiry" -> ExpiryCommand.execute(expiryOptions(rest), out, log);
                 default -> throw new IllegalArgumentException("unknown mode '" + args.get(0) + "'");
             };
         } catch (IllegalArgumentException e) {
@@ -114,6 +117,25 @@ public final class BenchMain {
                 Duration.ofSeconds(args.longValue("write-timeout-seconds", 60)), args.string("json", null));
     }
 
+    static final Set<String> EXPIRY_OPTIONS = Set.of("target", "ensemble", "samples", "session-timeout-ms",
+            "tick-time-ms", "server-jvm-opts", "work-dir", "ready-timeout-seconds");
+
+    static ExpiryCommand.Options expiryOptions(List<String> argv) {
+        CliArgs args = CliArgs.parse(argv, EXPIRY_OPTIONS, Set.of("keep-work-dir"));
+        String workDir = args.string("work-dir", null);
+        int tickTimeMs = args.intValue("tick-time-ms", ServerKind.DEFAULT_TICK_TIME_MS);
+        int ensemble = args.intValue("ensemble", 1);
+        if (ensemble == 1 && tickTimeMs != ServerKind.DEFAULT_TICK_TIME_MS) {
+            throw new IllegalArgumentException("a standalone server runs with tickTime "
+                    + ServerKind.DEFAULT_TICK_TIME_MS + "; --tick-time-ms is for ensembles");
+        }
+        return new ExpiryCommand.Options(
+                args.list("target", List.of("coord")).stream().map(ServerKind::byLabel).distinct().toList(),
+                ensemble, args.intValue("samples", 20), args.intValue("session-timeout-ms", 6000), tickTimeMs,
+                args.words("server-jvm-opts", "-Xmx512m"), workDir == null ? null : Path.of(workDir),
+                args.flag("keep-work-dir"), Duration.ofSeconds(args.longValue("ready-timeout-seconds", 120)));
+    }
+
     static int exitCode(List<PhaseResult> results) {
         return results.stream().anyMatch(r -> r.errors() > 0) ? EXIT_OP_ERRORS : EXIT_OK;
     }
@@ -134,6 +156,10 @@ public final class BenchMain {
                   coord-bench failover [--target coord|zk|coord,zk] [--runs 5] [--client stock|coord|stock,coord]
                                   [--ensemble 3] [--writers 2] [--server-jvm-opts "-Xmx512m"] [--work-dir DIR]
                                   [--keep-work-dir] [--json FILE] [--write-timeout-seconds 60]
+                  coord-bench expiry [--target coord|zk|coord,zk] [--ensemble 1|3..9] [--samples 20]
+                                  [--session-timeout-ms 6000] [--tick-time-ms 2000 (ensembles)]
+                                  [--server-jvm-opts "-Xmx512m"] [--work-dir DIR] [--keep-work-dir]
+                                  (kill -9 of a client JVM -> its ephemeral's NodeDeleted at another client)
                 defaults: 4 sessions x 32 in flight, 20000 ops/phase, 100-byte values, 3 rounds,
                           warm-up min(30000, ops) ops/phase, phases create,set,get,delete,mixed
                 also: --progress-seconds 5, --stall-seconds 60, --session-timeout-ms 30000,

@@ -40,6 +40,10 @@ class CliTest {
         assertEquals("2", runMain("failover", "--ensemble", "2")[0], "a leader kill needs a quorum left");
         assertEquals("2", runMain("failover", "--client", "curl")[0]);
         assertEquals("2", runMain("failover", "--runs", "0")[0]);
+        assertEquals("2", runMain("expiry", "--ensemble", "2")[0]);
+        assertEquals("2", runMain("expiry", "--samples", "0")[0]);
+        assertEquals("2", runMain("expiry", "--session-timeout-ms", "1000")[0], "below 2 tickTimes");
+        assertEquals("2", runMain("expiry", "--tick-time-ms", "500")[0], "a standalone server runs tickTime 2000");
     }
 
     @Test

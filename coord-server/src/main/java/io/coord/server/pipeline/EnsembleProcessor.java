@@ -56,7 +56,7 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
     private Role servedRole = Role.LOOKING;
     private long servedEpoch = -1;
     private final int coreTickMs;
-    private long nextCoreTickMs;
+    private final EnsembleSessionTicks sessionTicks;
     private long nextTickMs;
     private long nextExpiryScanMs;
     /** Set by the start task on the request thread; ticks wait for it. */
@@ -97,6 +97,7 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
         this.core = coreFactory.apply(clients::snapshotBlob);
         this.thread = new RequestThread("coord-request", clock::nowMs, this, fatal);
         this.snapshotThreshold = nextSnapshotThreshold();
+        this.sessionTicks = new EnsembleSessionTicks(sessionMember(), coreTickMs);
     }
 
     public void start() {
@@ -372,40 +373,59 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
     /**
      * The core is ticked every {@code coreTickMs} (finer than tickTime, its limits scaled to match) so
      * that resends during election and discovery cost tens of milliseconds, not a tickTime; session
-     * bookkeeping runs every tickTime.
+     * work and wake-ups follow {@link EnsembleSessionTicks}; container/TTL scans run every tickTime.
      */
     @Override
     public long onTick(long nowMs) {
         if (!coreStarted) {
             return coreTickMs; // the start task is still queued
         }
-        if (nowMs >= nextCoreTickMs) {
-            nextCoreTickMs = nowMs + coreTickMs;
+        return sessionTicks.onTick(nowMs, () -> {
             execute(core.tick());
             if (nowMs >= nextTickMs) {
                 nextTickMs = nowMs + config.tickTimeMs();
                 periodic(nowMs);
             }
             afterTask();
-        }
-        return Math.max(1, nextCoreTickMs - nowMs);
+        });
+    }
+
+    private EnsembleSessionTicks.Member sessionMember() {
+        return new EnsembleSessionTicks.Member() {
+            @Override
+            public Role servingRole() {
+                return serving ? servedRole : Role.LOOKING;
+            }
+
+            @Override
+            public io.coord.server.session.SessionTracker tracker() {
+                return clients.state().tracker;
+            }
+
+            @Override
+            public long[] drainTouched() {
+                return clients.drainTouched();
+            }
+
+            @Override
+            public void reportTouches(long[] sessionIds) {
+                link.touch(core.leaderId(), sessionIds);
+            }
+
+            @Override
+            public void expire(List<Long> sessionIds) {
+                for (long id : sessionIds) {
+                    LOG.info("session 0x{} expired", Long.toHexString(id));
+                    enqueueServerRequest(OpCode.CLOSE_SESSION, id, null);
+                }
+                afterTask();
+            }
+        };
     }
 
     private void periodic(long nowMs) {
-        if (!serving) {
+        if (!serving || servedRole != Role.LEADING) {
             return;
-        }
-        if (servedRole == Role.FOLLOWING) {
-            long[] touched = clients.drainTouched();
-            if (touched.length > 0) {
-                link.touch(core.leaderId(), touched);
-            }
-            return;
-        }
-        clients.drainTouched();
-        for (long id : clients.state().tracker.expire()) {
-            LOG.info("session 0x{} expired", Long.toHexString(id));
-            enqueueServerRequest(OpCode.CLOSE_SESSION, id, null);
         }
         if (nowMs >= nextExpiryScanMs) {
             nextExpiryScanMs = nowMs + config.containerCheckIntervalMs();

@@ -235,7 +235,10 @@ public final class RequestProcessor implements RequestSink, RequestThread.Handle
             writes.deleteExpiredNodes(clock.wallMs());
             nextNodeExpiryScanMs = nowMs + config.containerCheckIntervalMs();
         }
-        return Math.max(1, Math.min(config.tickTimeMs() / 2, config.containerCheckIntervalMs()));
+        // Wake exactly at the next bucket time (a tick boundary) rather than on a timer of its own
+        // phase, which expired sessions up to that timer's period after their bucket.
+        long wakeMs = Math.min(sessions.nextCheckMs(nowMs), nextNodeExpiryScanMs);
+        return Math.max(1, wakeMs - nowMs);
     }
 
     @Override

@@ -203,6 +203,11 @@ final class Sessions {
         }
     }
 
+    /** When {@link #expireDue} must next run (see {@link SessionTracker#nextCheckMs}). */
+    long nextCheckMs(long nowMs) {
+        return tracker.nextCheckMs(nowMs);
+    }
+
     /** The connection went away; its session lives on until it expires or is reattached. */
     void disconnected(Connection conn) {
         if (conn.sessionId != 0 && bySession.get(conn.sessionId) == conn) {

@@ -24,8 +24,8 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Expiry is batched by tick: a session whose deadline is {@code t} sits in the bucket of the
  * first multiple of {@code tickTimeMs} strictly after {@code t}, so the request thread only has to
- * look at the clock once a tick, and a session never expires before its full timeout has passed
- * (at most one tick later).
+ * look at the clock once a tick (at the bucket times, see {@link #nextCheckMs}), and a session never
+ * expires before its full timeout has passed, nor more than one tick later.
  *
  * <p>Threading: not thread-safe, by design. It belongs to the request thread like the tree and the
  * watch registry. The read-only views ({@link #sessionTimeouts()}, {@link #remainingMs()},
@@ -156,6 +156,20 @@ public final class SessionTracker {
     /** When {@link #expire()} next has work: the earliest bucket time, or -1 when there is none. */
     public long nextExpiryMs() {
         return buckets.isEmpty() ? -1 : buckets.firstKey();
+    }
+
+    /**
+     * When the owner must next call {@link #expire()}: {@code nowMs} when a bucket is already due,
+     * else the next multiple of tickTimeMs after it. Every bucket sits on such a multiple, and a
+     * session created or touched before then can only land on that one or a later one, so waking
+     * there (rather than on a timer of its own phase) expires each bucket at its own time, never up
+     * to a timer period late.
+     */
+    public long nextCheckMs(long nowMs) {
+        if (!buckets.isEmpty() && buckets.firstKey() <= nowMs) {
+            return nowMs;
+        }
+        return (Math.floorDiv(nowMs, tickTimeMs) + 1) * tickTimeMs;
     }
 
     /** Forgets the session entirely (closeSession applied). False when it was not tracked. */

@@ -35,6 +35,7 @@ public final class DataTree {
     private final Set<String> containers = new HashSet<>();
     private final Set<String> ttls = new HashSet<>();
     private final AclInterner acls = new AclInterner();
+    private final Quotas quotas = new Quotas();
     private long digest;
     /**
      * False until {@link #digest()} is first called: nothing on the serving path reads the digest,
@@ -226,9 +227,14 @@ public final class DataTree {
         String parentPath = PathRules.parent(path);
         NodeState parent = require(parentPath);
         change(parentPath, parent.withChildChange(parentCVersion, zxid));
-        NodeState created = new NodeState(data, acl, zxid, zxid, timeMs, timeMs, 0, 0, 0,
-                ephemeralOwner, zxid);
-        return change(path, created);
+        NodeState created = change(path, new NodeState(data, acl, zxid, zxid, timeMs, timeMs, 0, 0, 0,
+                ephemeralOwner, zxid));
+        String statsOf = Quotas.rootOfStatsNode(path);
+        if (statsOf != null) {
+            recountQuota(statsOf);
+        }
+        adjustQuota(path, 1, created.dataLength());
+        return created;
     }
 
     /** Deletes a childless node; the parent's cversion goes up by one and its pzxid becomes zxid. */
@@ -241,17 +247,65 @@ public final class DataTree {
         NodeState parent = require(parentPath);
         change(path, null);
         change(parentPath, parent.withChildChange(parent.cversion() + 1, zxid));
+        adjustQuota(path, -1, -gone.dataLength());
         return gone;
     }
 
     /** Replaces the data; version becomes {@code newVersion}, mzxid/mtime the txn's. */
     public NodeState setData(String path, byte[] data, int newVersion, long zxid, long timeMs) {
-        return change(path, require(path).withData(data, newVersion, zxid, timeMs));
+        NodeState old = require(path);
+        NodeState next = change(path, old.withData(data, newVersion, zxid, timeMs));
+        adjustQuota(path, 0, next.dataLength() - old.dataLength());
+        return next;
     }
 
     /** Replaces the ACL; aversion becomes {@code newAversion}. */
     public NodeState setAcl(String path, List<Acl> acl, int newAversion) {
         return change(path, require(path).withAcl(acl, newAversion));
+    }
+
+    // ---------------------------------------------------------------- quotas
+
+    /** Which paths have a quota (read by TxnPrep to check hard limits). */
+    public Quotas quotas() {
+        return quotas;
+    }
+
+    /** Moves the stats of the quota governing {@code path}, if any (as ZooKeeper's updateQuotaStat). */
+    private void adjustQuota(String path, int countDiff, long bytesDiff) {
+        String root = quotas.governing(path);
+        if (root == null || (countDiff == 0 && bytesDiff == 0)) {
+            return;
+        }
+        String statPath = Quotas.statPath(root);
+        Znode stats = nodes.get(statPath);
+        if (stats == null) {
+            return; // a quota without its stats node counts nothing, as in ZooKeeper
+        }
+        QuotaStats moved = QuotaStats.parse(stats.state.data()).plus(countDiff, bytesDiff);
+        change(statPath, stats.state.withDataKeepingStat(moved.toBytes()));
+    }
+
+    /** A stats node was created: it gets the current count and bytes of the subtree it describes. */
+    private void recountQuota(String root) {
+        long count = 0;
+        long bytes = 0;
+        Deque<String> todo = new ArrayDeque<>();
+        if (nodes.containsKey(root)) {
+            todo.push(root);
+        }
+        while (!todo.isEmpty()) {
+            String path = todo.pop();
+            Znode z = nodes.get(path);
+            count++;
+            bytes += z.state.dataLength();
+            if (z.hasChildren()) {
+                z.forEachChildPath(todo::push);
+            }
+        }
+        String statPath = Quotas.statPath(root);
+        NodeState stats = require(statPath);
+        change(statPath, stats.withDataKeepingStat(QuotaStats.of(count, bytes).toBytes()));
     }
 
     // ---------------------------------------------------------------- undo journal
@@ -500,6 +554,7 @@ public final class DataTree {
             d.node().state = d.node().state.withAclInstance(shared);
         }
         dataSize += d.accountedBytes();
+        quotas.added(path);
         long owner = d.owner();
         if (owner != 0) {
             indexOwned(path, owner);
@@ -523,6 +578,7 @@ public final class DataTree {
             digest += z.hash;
         }
         dataSize += path.length() + s.dataLength();
+        quotas.added(path);
         indexOwned(path, s.ephemeralOwner());
     }
 
@@ -533,6 +589,7 @@ public final class DataTree {
         }
         dataSize -= path.length() + s.dataLength();
         acls.release(s.acl());
+        quotas.removed(path);
         long owner = s.ephemeralOwner();
         if (EphemeralOwner.isContainer(owner)) {
             containers.remove(path);

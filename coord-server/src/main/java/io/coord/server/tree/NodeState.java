@@ -29,6 +29,12 @@ public record NodeState(byte[] data, List<Acl> acl, long czxid, long mzxid, long
                 ephemeralOwner, pzxid);
     }
 
+    /** New data with every stat field kept (the server's own update of a quota stats node). */
+    public NodeState withDataKeepingStat(byte[] newData) {
+        return new NodeState(newData, acl, czxid, mzxid, ctime, mtime, version, cversion, aversion,
+                ephemeralOwner, pzxid);
+    }
+
     public NodeState withAcl(List<Acl> newAcl, int newAversion) {
         return new NodeState(data, newAcl, czxid, mzxid, ctime, mtime, version, cversion, newAversion,
                 ephemeralOwner, pzxid);

@@ -6,6 +6,8 @@ import io.coord.server.tree.EphemeralOwner;
 import io.coord.server.tree.ExpiryScan;
 import io.coord.server.tree.NodeState;
 import io.coord.server.tree.PathRules;
+import io.coord.server.tree.QuotaStats;
+import io.coord.server.tree.Quotas;
 import io.coord.server.txn.Txn.CheckVersionTxn;
 import io.coord.server.txn.Txn.CloseSessionTxn;
 import io.coord.server.txn.Txn.CreateTxn;
@@ -27,6 +29,8 @@ import io.coord.wire.SetDataRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns write requests into txns, validating them against the current tree with ZooKeeper's rules
@@ -35,7 +39,12 @@ import java.util.Locale;
  * {@link #prepMulti}). Request thread only.
  */
 public final class TxnPrep {
+    private static final Logger LOG = LoggerFactory.getLogger(TxnPrep.class);
+    /** Soft-limit warnings are logged at most this often (every write past one would log otherwise). */
+    private static final long QUOTA_WARN_INTERVAL_MS = 10_000;
     private final DataTree tree;
+    private long lastQuotaWarnMs = Long.MIN_VALUE;
+    private long quotaWarningsSuppressed;
 
     public TxnPrep(DataTree tree) {
         this.tree = tree;
@@ -106,6 +115,7 @@ public final class TxnPrep {
         if (EphemeralOwner.isSession(parent.ephemeralOwner())) {
             throw new KeeperError(ErrorCode.NOCHILDRENFOREPHEMERALS, finalPath);
         }
+        checkQuota(finalPath, 1, data == null ? 0 : data.length, ctx);
         long owner = mode.isContainer() ? EphemeralOwner.CONTAINER
                 : mode.isTtl() ? EphemeralOwner.ttl(ttl)
                 : mode.isEphemeral() ? ctx.sessionId() : 0;
@@ -133,6 +143,7 @@ public final class TxnPrep {
         validatePath(path, false);
         NodeState node = existing(path);
         checkPerm(path, node.acl(), Perms.WRITE, ctx);
+        checkQuota(path, 0, (req.data() == null ? 0 : req.data().length) - node.dataLength(), ctx);
         checkVersion(path, node.version(), req.version());
         return new SetDataTxn(path, req.data(), nextVersion(node.version()));
     }
@@ -230,6 +241,57 @@ public final class TxnPrep {
             return prepCheck(r, ctx);
         }
         throw new IllegalArgumentException("op not allowed in a multi: " + op);
+    }
+
+    // ---------------------------------------------------------------- quotas
+
+    /**
+     * ZooKeeper's quota check (with enforceQuota on): for the deepest quota'd ancestor-or-self of
+     * {@code path}, the stats after this change are compared with the limits. Past a hard limit
+     * (countHardLimit, byteHardLimit) the write is refused with QUOTAEXCEEDED; past a soft one
+     * (count, bytes), used only when no hard limit of that kind is set, it is logged and goes ahead.
+     * A change that does not move count (or bytes) is not checked against that kind of limit.
+     */
+    private void checkQuota(String path, long countDiff, long bytesDiff, PrepContext ctx) throws KeeperError {
+        String root = tree.quotas().governing(path);
+        if (root == null) {
+            return;
+        }
+        NodeState limitsNode = tree.node(Quotas.limitPath(root));
+        NodeState statsNode = tree.node(Quotas.statPath(root));
+        if (limitsNode == null || statsNode == null) {
+            return;
+        }
+        QuotaStats limits = QuotaStats.parse(limitsNode.data());
+        QuotaStats current = QuotaStats.parse(statsNode.data());
+        if (countDiff != 0) {
+            checkLimit(root, QuotaStats.COUNT, current.get(QuotaStats.COUNT) + countDiff,
+                    limits.get(QuotaStats.COUNT_HARD_LIMIT), limits.get(QuotaStats.COUNT), ctx);
+        }
+        if (bytesDiff != 0) {
+            checkLimit(root, QuotaStats.BYTES, current.get(QuotaStats.BYTES) + bytesDiff,
+                    limits.get(QuotaStats.BYTE_HARD_LIMIT), limits.get(QuotaStats.BYTES), ctx);
+        }
+    }
+
+    private void checkLimit(String root, String what, long next, long hardLimit, long softLimit, PrepContext ctx)
+            throws KeeperError {
+        boolean hard = hardLimit > -1;
+        long limit = hard ? hardLimit : softLimit;
+        if (limit < 0 || next <= limit) {
+            return;
+        }
+        if (hard) {
+            throw new KeeperError(ErrorCode.QUOTAEXCEEDED, root);
+        }
+        if (ctx.timeMs() - lastQuotaWarnMs < QUOTA_WARN_INTERVAL_MS && lastQuotaWarnMs != Long.MIN_VALUE) {
+            quotaWarningsSuppressed++;
+            return;
+        }
+        LOG.warn("Quota exceeded: {} [{} would be {}, soft limit {}] (the write goes ahead; {} more such warnings"
+                + " since the last one)", root, what, next, limit, quotaWarningsSuppressed);
+        lastQuotaWarnMs = ctx.timeMs();
+        quotaWarningsSuppressed = 0;
     }
 
     // ---------------------------------------------------------------- helpers

@@ -24,6 +24,8 @@ final class ZooKeeperTarget extends InProcessTarget {
         System.setProperty("znode.container.checkIntervalMs", String.valueOf(CONTAINER_CHECK_INTERVAL_MS));
         // Durability is not what the in-process oracle is asked about; skipping fsync keeps it fast.
         System.setProperty("zookeeper.forceSync", "no");
+        // Coord always refuses writes past a hard quota; ZooKeeper does with enforceQuota on.
+        System.setProperty("zookeeper.enforceQuota", "true");
     }
 
     private Runner runner;
