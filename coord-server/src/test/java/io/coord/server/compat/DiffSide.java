@@ -30,7 +30,8 @@ import org.apache.zookeeper.data.Stat;
  */
 final class DiffSide implements AutoCloseable {
 
-    static final int SESSION_TIMEOUT_MS = 10 * TestTarget.TICK_TIME_MS;
+    // The longest both targets grant (20 ticks): a loaded machine must not expire an idle slot.
+    static final int SESSION_TIMEOUT_MS = 20 * TestTarget.TICK_TIME_MS;
     private static final Duration CONNECT_WAIT = Duration.ofSeconds(10);
     private static final long REPLY_WAIT_MS = 10_000;
 
@@ -50,20 +51,24 @@ final class DiffSide implements AutoCloseable {
         }
     }
 
-    /** Keeps one session's node events (type, path, state) in arrival order. */
+    /** One node event as received: its transaction's zxid and "type path state". */
+    record Received(long zxid, String text) { }
+
+    /** Keeps one session's node events in arrival order. */
     static final class Recorder implements Watcher {
-        private final List<String> events = Collections.synchronizedList(new ArrayList<>());
+        private final List<Received> events = Collections.synchronizedList(new ArrayList<>());
 
         @Override
         public void process(WatchedEvent event) {
-            if (event.getType() != Event.EventType.None) {
-                events.add(event.getType() + " " + event.getPath() + " " + event.getState());
+            if (event.getType() != Watcher.Event.EventType.None) {
+                events.add(new Received(event.getZxid(),
+                        event.getType() + " " + event.getPath() + " " + event.getState()));
             }
         }
 
-        List<String> drain() {
+        List<Received> drain() {
             synchronized (events) {
-                List<String> copy = new ArrayList<>(events);
+                List<Received> copy = new ArrayList<>(events);
                 events.clear();
                 return copy;
             }
@@ -169,10 +174,41 @@ final class DiffSide implements AutoCloseable {
         }
     }
 
+    /**
+     * Every slot's events since the last drain, each with its zxid's rank. Events of one
+     * transaction (same zxid) are sorted: ZooKeeper fires those of a multi or of a closed
+     * session's ephemerals in the order of a hash set, which no client can rely on; the order of
+     * events of different transactions is compared as received.
+     */
     List<List<String>> drainEvents() {
-        List<List<String>> all = new ArrayList<>();
+        List<List<Received>> raw = new ArrayList<>();
         for (Slot slot : slots) {
-            all.add(slot.recorder.drain());
+            List<Received> events = slot.recorder.drain();
+            events.forEach(e -> {
+                if (e.zxid() != WatchedEvent.NO_ZXID) {
+                    seenZxids.add(e.zxid());
+                }
+            });
+            raw.add(events);
+        }
+        List<List<String>> all = new ArrayList<>();
+        for (List<Received> events : raw) {
+            List<String> rendered = new ArrayList<>();
+            int start = 0;
+            while (start < events.size()) {
+                int end = start;
+                while (end < events.size() && events.get(end).zxid() == events.get(start).zxid()) {
+                    end++;
+                }
+                long zxid = events.get(start).zxid();
+                String at = zxid == WatchedEvent.NO_ZXID ? " @none" : " @" + rank(zxid);
+                List<String> group = new ArrayList<>();
+                events.subList(start, end).forEach(e -> group.add(e.text() + at));
+                Collections.sort(group);
+                rendered.addAll(group);
+                start = end;
+            }
+            all.add(rendered);
         }
         return all;
     }
