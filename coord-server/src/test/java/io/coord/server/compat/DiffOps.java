@@ -51,7 +51,7 @@ final class DiffOps {
     private static final long LONG_TTL_MS = 3_600_000;
     /** A TTL so short the node is gone (reaped) before the next operation unless it got a child. */
     private static final long TINY_TTL_MS = 1;
-    private static final Pattern CREATED = Pattern.compile("create(?:d)? (/\\S+)");
+    private static final Pattern CREATED = Pattern.compile("create(?:d)? (/[^\\s,\\]]+)");
 
     private final Random random;
     private final String base;
