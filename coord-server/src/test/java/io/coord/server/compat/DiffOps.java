@@ -148,6 +148,16 @@ final class DiffOps {
         return p.toString();
     }
 
+    /**
+     * Where a create goes: a sequential create on the base node itself names a child of the root,
+     * whose counter counts other seeds' and the target's own set-up nodes, so it becomes
+     * "base/" + counter (a child of base) instead.
+     */
+    private String createPath(CreateMode mode) {
+        String path = path();
+        return mode.isSequential() && path.equals(base) ? base + "/" : path;
+    }
+
     private byte[] data() {
         return ("v" + random.nextInt(100)).getBytes(StandardCharsets.UTF_8);
     }
@@ -209,9 +219,9 @@ final class DiffOps {
     }
 
     private DiffOp create(int slot) {
-        String path = path();
-        byte[] data = data();
         CreateMode mode = mode();
+        String path = createPath(mode);
+        byte[] data = data();
         long ttl = ttl(mode);
         List<ACL> acl = acl(reapable(mode));
         String what = "s" + slot + " create " + path + " " + mode + (ttl > 0 ? " ttl=" + ttl : "")
@@ -303,10 +313,11 @@ final class DiffOps {
         List<Long> ttls = new ArrayList<>();
         StringBuilder what = new StringBuilder("s" + slot + " multi");
         for (int i = 0; i < count; i++) {
-            String path = path();
             int roll = random.nextInt(4);
+            String path = roll == 0 ? null : path();
             if (roll == 0) {
                 CreateMode mode = mode();
+                path = createPath(mode);
                 long ttl = ttl(mode);
                 List<ACL> acl = acl(reapable(mode));
                 ops.add(mode.isTTL() ? Op.create(path, data(), acl, mode, ttl) : Op.create(path, data(), acl, mode));
