@@ -181,7 +181,9 @@ public final class ConfigKeys {
             defaultOnly("flushDelay", NO_EQUIVALENT, "0");
             refused("maxWriteQueuePollTime", NO_EQUIVALENT);
             defaultOnly("maxBatchSize", NO_EQUIVALENT, "1000");
-            defaultOnly("enforceQuota", "quota enforcement is not supported", "false");
+            // Coord always enforces hard quotas (QUOTAEXCEEDED), as ZooKeeper does with enforceQuota=true;
+            // turning enforcement off is not supported, so =false is refused rather than ignored.
+            defaultOnly("enforceQuota", "hard quotas are always enforced; enforceQuota=false is not supported", "true");
             defaultOnly("requestThrottleLimit", "request throttling is not supported", "0");
             defaultOnly("requestThrottleStallTime", "request throttling is not supported", "100");
             defaultOnly("requestThrottleDropStale", "request throttling is not supported", "true");

@@ -114,7 +114,7 @@ class ConfigParserTest {
         "quorum.auth.kerberos.servicePrincipal=zk/host", "saslAuthRequired=true", "group.1=1:2:3",
         "weight.1=1", "X509AuthenticationProvider.superUser=CN=root", "zookeeper.superUser=root",
         "enforce.auth.enabled=true", "audit.enable=true", "electionAlg=1", "observerMasterPort=2191",
-        "enforceQuota=true", "watchManagerName=org.example.Watches", "snapshot.compression.method=gz",
+        "enforceQuota=false", "watchManagerName=org.example.Watches", "snapshot.compression.method=gz",
         // Undocumented, but security settings are never dropped with a warning: fail closed.
         "zookeeper.authProvider.1=org.example.Auth", "zookeeper.skipACL=yes", "tlsEnabled=true"})
     void unsupportedDocumentedKeyIsRefusedNamingIt(String line) {
@@ -135,6 +135,7 @@ class ConfigParserTest {
                 admin.serverPort=8080
                 admin.commandURL=/commands
                 reconfigEnabled=false
+                enforceQuota=true
                 standaloneEnabled=true
                 localSessionsEnabled=false
                 peerType=participant
