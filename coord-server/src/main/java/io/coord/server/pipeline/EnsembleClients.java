@@ -202,6 +202,7 @@ final class EnsembleClients {
             forget(previous);
         }
         state.tracker.touch(id);
+        state.tracker.clearAuth(id);
         touched.add(id);
         int timeoutMs = state.tracker.timeoutMs(id);
         bind(conn, id, timeoutMs);

@@ -97,6 +97,7 @@ final class Sessions {
             onConnectionGone.accept(previous);
         }
         tracker.touch(id);
+        tracker.clearAuth(id);
         int sessionTimeout = tracker.timeoutMs(id);
         bind(conn, id, sessionTimeout);
         gate.emit(conn, Replies.encodeConnect(new ConnectResponse(0, sessionTimeout, id,

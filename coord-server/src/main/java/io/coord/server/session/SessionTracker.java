@@ -247,6 +247,19 @@ public final class SessionTracker {
         return true;
     }
 
+    /**
+     * Forgets the session's auth ids: ZooKeeper keeps authentication per connection, so a session
+     * reattached through a new connection starts with none (its client sends its credentials
+     * again); keeping them would hand the old connection's identities to whoever holds the
+     * session id and password.
+     */
+    public void clearAuth(long sessionId) {
+        Session s = sessions.get(sessionId);
+        if (s != null) {
+            s.authIds.clear();
+        }
+    }
+
     /** The session's auth ids in the order added; empty when unknown. */
     public List<Id> authIds(long sessionId) {
         Session s = sessions.get(sessionId);

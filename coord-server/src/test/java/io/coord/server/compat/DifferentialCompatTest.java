@@ -40,11 +40,6 @@ class DifferentialCompatTest {
     private static final int MAX_REPORTED = 10;
     /** -Dcoord.diff.trace=true prints every operation and the reference's answer. */
     private static final boolean TRACE = Boolean.getBoolean("coord.diff.trace");
-    /**
-     * -Dcoord.diff.known=include generates the operations of Coord's known divergences too (see
-     * the TODOs in {@link DiffOps}); by default they are left out so the build stays green.
-     */
-    private static final boolean WITH_KNOWN_DIVERGENCES = "include".equals(System.getProperty("coord.diff.known"));
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.MINUTES)
@@ -91,7 +86,7 @@ class DifferentialCompatTest {
     private static String runSeed(long seed, int opCount, String referenceConnect, String otherConnect,
             String otherName) throws Exception {
         String base = "/diff-" + seed;
-        DiffOps generator = new DiffOps(seed, base, WITH_KNOWN_DIVERGENCES);
+        DiffOps generator = new DiffOps(seed, base);
         try (DiffSide reference = new DiffSide("zookeeper", referenceConnect);
              DiffSide other = new DiffSide(otherName, otherConnect)) {
             for (DiffSide side : List.of(reference, other)) {
