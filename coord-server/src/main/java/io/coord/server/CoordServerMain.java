@@ -4,7 +4,7 @@ import io.coord.server.config.ConfigException;
 import io.coord.server.config.ConfigParser;
 import io.coord.server.config.ServerConfig;
 import io.coord.server.net.ClientServer;
-import io.coord.server.quorum.EnsembleMember;
+import io.coord.server.quorum.MemberSupervisor;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -24,7 +24,7 @@ public final class CoordServerMain {
      * server. A member must never come up standalone: it would acknowledge writes alone.
      */
     static AutoCloseable start(ServerConfig config) throws Exception {
-        return config.standalone() ? CoordServer.start(config) : EnsembleMember.start(config);
+        return config.standalone() ? CoordServer.start(config) : MemberSupervisor.start(config);
     }
 
     public static void main(String[] args) {

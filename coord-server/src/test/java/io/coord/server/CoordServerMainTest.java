@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.coord.server.config.ConfigParser;
 import io.coord.server.config.ServerConfig;
-import io.coord.server.quorum.EnsembleMember;
+import io.coord.server.quorum.MemberSupervisor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -68,7 +68,7 @@ class CoordServerMainTest {
                 + "4lw.commands.whitelist=*\nstandaloneEnabled=false\n"
                 + "server.1=127.0.0.1:" + freePort() + ":" + freePort() + ";127.0.0.1:" + clientPort + "\n");
         try (AutoCloseable server = CoordServerMain.start(config)) {
-            assertInstanceOf(EnsembleMember.class, server);
+            assertInstanceOf(MemberSupervisor.class, server);
             await().atMost(Duration.ofSeconds(30)).until(() -> fourLetterWord(clientPort, "srvr").contains("Mode: leader"));
             CountDownLatch connected = new CountDownLatch(1);
             ZooKeeper zk = new ZooKeeper("127.0.0.1:" + clientPort, 4000, e -> {
@@ -99,7 +99,7 @@ class CoordServerMainTest {
                 + "dynamicConfigFile=" + dynamic + "\n");
         assertFalse(config.standalone());
         try (AutoCloseable server = CoordServerMain.start(config)) {
-            assertInstanceOf(EnsembleMember.class, server);
+            assertInstanceOf(MemberSupervisor.class, server);
             await().atMost(Duration.ofSeconds(30)).until(() -> fourLetterWord(clientPort, "srvr").contains("Mode:"));
             String srvr = fourLetterWord(clientPort, "srvr");
             assertTrue(srvr.contains("Mode: looking"), srvr);

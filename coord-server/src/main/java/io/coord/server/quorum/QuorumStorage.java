@@ -225,7 +225,7 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
                     return;
                 }
                 String what = t instanceof DiskFullException
-                        ? "the member's log is out of space (" + t.getMessage() + "); free space, then restart it"
+                        ? "the member's log is out of space (" + t.getMessage() + ")"
                         : "the member's log failed (" + t + "); its writes cannot be made durable";
                 fatal.fatal(what, t);
                 return;

@@ -1,0 +1,173 @@
+package io.coord.server.quorum;
+
+import io.coord.server.config.ServerConfig;
+import io.coord.server.pipeline.FatalHandler;
+import io.coord.server.storage.DiskFullException;
+import io.coord.server.storage.GroupCommitter;
+import io.coord.server.storage.LogIo;
+import io.coord.server.storage.TxnLog;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs an ensemble member and takes it through a full log disk without a process restart.
+ *
+ * <p>When the member's log runs out of space it can no longer persist proposals, so it must stop
+ * acknowledging them (and a leader must stop leading) for the members with space to carry on. The
+ * supervisor does that by closing the member: its quorum connections close, so the others see it
+ * leave at once and, if it led, elect a new leader. Once the log directory has space again it
+ * starts the member anew from disk, as a process restart would; it syncs from the leader (DIFF,
+ * TRUNC or SNAP) and serves again. Nothing it acknowledged is lost: a record the full disk cut
+ * short was never acknowledged, and recovery drops a torn tail by its CRC.
+ *
+ * <p>Every other fatal error still stops the process ({@link FatalHandler#HALT} by default): a
+ * failed fsync or a broken invariant is not something waiting fixes.
+ */
+public final class MemberSupervisor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MemberSupervisor.class);
+    /** How often a stopped member checks whether its log directory has space again. */
+    static final long SPACE_POLL_MS = 1_000;
+
+    /** Starts one incarnation of the member, which reports its fatal errors to {@code fatal}. */
+    @FunctionalInterface
+    public interface Starter {
+        AutoCloseable start(FatalHandler fatal) throws Exception;
+    }
+
+    private final Starter starter;
+    private final FatalHandler halt;
+    private final BooleanSupplier spaceIsBack;
+    private final long pollMs;
+    private final Object lock = new Object();
+    private AutoCloseable member; // guarded by lock; null while stopped for a full disk
+    private Thread restarter; // guarded by lock; the thread handling the current full disk
+    private boolean closed; // guarded by lock
+    private int restarts; // guarded by lock
+
+    MemberSupervisor(Starter starter, FatalHandler halt, BooleanSupplier spaceIsBack, long pollMs) {
+        this.starter = starter;
+        this.halt = halt;
+        this.spaceIsBack = spaceIsBack;
+        this.pollMs = pollMs;
+    }
+
+    /** Starts the member of {@code config}; a full log disk stops it until space is back. */
+    public static MemberSupervisor start(ServerConfig config) throws Exception {
+        MemberSupervisor s = new MemberSupervisor(
+                fatal -> EnsembleMember.start(config, TxnLog.DEFAULT_SEGMENT_TARGET_BYTES, fatal, LogIo.REAL),
+                FatalHandler.HALT,
+                GroupCommitter.freeBytesAtLeast(config.dataLogDir(), GroupCommitter.DEFAULT_RESUME_FREE_BYTES),
+                SPACE_POLL_MS);
+        s.startFirst();
+        return s;
+    }
+
+    void startFirst() throws Exception {
+        AutoCloseable m = starter.start(this::onFatal);
+        synchronized (lock) {
+            member = m;
+        }
+    }
+
+    /** Times the member was started again after a full disk. */
+    int restarts() {
+        synchronized (lock) {
+            return restarts;
+        }
+    }
+
+    /** Called on the failed thread (the log or request thread): must not wait for the member to close. */
+    void onFatal(String what, Throwable cause) {
+        if (!(cause instanceof DiskFullException)) {
+            halt.fatal(what, cause);
+            return;
+        }
+        synchronized (lock) {
+            if (closed || restarter != null) {
+                return; // already stopping, or the second thread to notice the same full disk
+            }
+            LOG.error("{}; this member stops (the others carry on) and starts again from disk once its log "
+                    + "directory has space", what, cause);
+            restarter = new Thread(this::stopUntilSpaceIsBack, "coord-disk-full");
+            restarter.setDaemon(true);
+            restarter.start();
+        }
+    }
+
+    private void stopUntilSpaceIsBack() {
+        closeMember();
+        while (!isClosed()) {
+            if (spaceIsBack.getAsBoolean() && tryRestart()) {
+                return;
+            }
+            try {
+                Thread.sleep(pollMs);
+            } catch (InterruptedException e) {
+                return; // close() interrupts a waiting restarter
+            }
+        }
+    }
+
+    private boolean tryRestart() {
+        AutoCloseable m;
+        try {
+            m = starter.start(this::onFatal);
+        } catch (Exception e) {
+            // Recovery itself may need space (a new log segment, a snapshot): wait and try again.
+            LOG.warn("restarting the member after a full disk failed: {}; trying again", e.toString());
+            return false;
+        }
+        synchronized (lock) {
+            if (!closed) {
+                member = m;
+                restarter = null;
+                restarts++;
+                LOG.info("the log directory has space again; the member started from disk");
+                return true;
+            }
+        }
+        closeQuietly(m);
+        return true;
+    }
+
+    private boolean isClosed() {
+        synchronized (lock) {
+            return closed;
+        }
+    }
+
+    private void closeMember() {
+        AutoCloseable m;
+        synchronized (lock) {
+            m = member;
+            member = null;
+        }
+        closeQuietly(m);
+    }
+
+    private static void closeQuietly(AutoCloseable m) {
+        if (m == null) {
+            return;
+        }
+        try {
+            m.close();
+        } catch (Exception e) {
+            LOG.warn("error while stopping the member: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        Thread waiting;
+        synchronized (lock) {
+            closed = true;
+            waiting = restarter;
+        }
+        if (waiting != null) {
+            waiting.interrupt();
+            waiting.join();
+        }
+        closeMember();
+    }
+}

@@ -1,0 +1,84 @@
+package io.coord.server.quorum;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.coord.server.pipeline.FatalHandler;
+import io.coord.server.storage.DiskFullException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A full log disk stops the member until space is back, then starts it again from disk; any other
+ * fatal error goes to the halt handler. The member here is a stand-in that counts starts and
+ * closes (EnsembleDiskFullTest shows a real member that is closed and started again rejoins).
+ */
+class MemberSupervisorTest {
+    private final AtomicInteger starts = new AtomicInteger();
+    private final AtomicInteger closes = new AtomicInteger();
+    private final List<FatalHandler> handlers = new CopyOnWriteArrayList<>();
+    private final List<String> halted = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean space = new AtomicBoolean(true);
+
+    private MemberSupervisor supervisor() throws Exception {
+        MemberSupervisor s = new MemberSupervisor(fatal -> {
+            handlers.add(fatal);
+            starts.incrementAndGet();
+            return closes::incrementAndGet;
+        }, (what, cause) -> halted.add(what), space::get, 10);
+        s.startFirst();
+        return s;
+    }
+
+    private static DiskFullException diskFull() {
+        return new DiskFullException(Path.of("log.1"), new IOException("No space left on device"));
+    }
+
+    @Test
+    void aFullDiskStopsTheMemberUntilSpaceIsBackThenStartsItAgain() throws Exception {
+        try (MemberSupervisor s = supervisor()) {
+            space.set(false);
+            handlers.get(0).fatal("the member's log is out of space", diskFull());
+            // The log and the request thread may both report the same full disk: one stop.
+            handlers.get(0).fatal("the member's log is out of space", diskFull());
+            await().atMost(Duration.ofSeconds(5)).until(() -> closes.get() == 1);
+            // It waits for space: still one start, stopped.
+            assertEquals(1, starts.get());
+            space.set(true);
+            await().atMost(Duration.ofSeconds(5)).until(() -> s.restarts() == 1);
+            assertEquals(2, starts.get());
+            assertEquals(1, closes.get());
+            assertTrue(halted.isEmpty(), halted.toString());
+        }
+        assertEquals(2, closes.get(), "close() stops the running incarnation");
+    }
+
+    @Test
+    void anyOtherFatalErrorHalts() throws Exception {
+        try (MemberSupervisor s = supervisor()) {
+            handlers.get(0).fatal("the member's log failed", new IOException("Input/output error"));
+            assertEquals(List.of("the member's log failed"), halted);
+            assertEquals(0, closes.get(), "the halt handler, not the supervisor, ends the process");
+            assertEquals(0, s.restarts());
+        }
+    }
+
+    @Test
+    void closeWhileWaitingForSpaceEndsTheWait() throws Exception {
+        MemberSupervisor s = supervisor();
+        space.set(false);
+        handlers.get(0).fatal("the member's log is out of space", diskFull());
+        await().atMost(Duration.ofSeconds(5)).until(() -> closes.get() == 1);
+        s.close(); // joins the thread waiting for space: nothing can start the member after this
+        space.set(true);
+        assertEquals(1, starts.get());
+        assertEquals(0, s.restarts());
+    }
+}
