@@ -9,11 +9,20 @@ start them from ZOOKEEPER_PATH). This shim replaces that function with one retur
 servers. Tests that stop and restart a server (cluster[i].stop()/run()) are served through the
 optional CONTROL address: a line "stop I" or "run I" (I: index into the host list) answered by
 "ok" once done; without it such tests fail. Prints pytest's summary and a line
-"KAZOO-SUITE passed=N failed=N skipped=N errors=N" and the node ids of failures, then exits 0
-(the caller judges the counts).
+"KAZOO-SUITE passed=N failed=N skipped=N errors=N deselected=N" and the node ids of failures,
+then exits 0 (the caller judges the counts).
+
+Two guards keep one test from holding the whole run:
+- kazoo's SASL DIGEST-MD5 tests are deselected: they need a server JAAS config with kazoo's users
+  (Coord has no SASL yet). Against a server without SASL (ZooKeeper 3.9 answers like Coord: OK
+  with a null token) kazoo's SASL loop resends an empty token forever, start() times out and the
+  test's `finally: client.delete()` waits for a connection that never comes.
+- every test gets PER_TEST_TIMEOUT_S (SIGALRM in the main thread); a test past it fails with
+  TimeoutError instead of hanging the suite.
 
 Needs python3-kazoo, python3-pytest and python3-mock.
 """
+import signal
 import socket
 import sys
 
@@ -80,12 +89,39 @@ class ExternalCluster(object):
         pass
 
 
+PER_TEST_TIMEOUT_S = 120
+
+# Need a server-side JAAS config with kazoo's users (SASL is not implemented by Coord yet).
+NEEDS_SERVER_SASL = "not SASLDigestAuthentication"
+
+
+class TestTimeout(object):
+    """A pytest plugin failing any test that runs longer than PER_TEST_TIMEOUT_S."""
+
+    @staticmethod
+    def _expired(signum, frame):
+        raise TimeoutError("test ran longer than %d s" % PER_TEST_TIMEOUT_S)
+
+    def pytest_runtest_setup(self, item):
+        signal.signal(signal.SIGALRM, self._expired)
+        signal.alarm(PER_TEST_TIMEOUT_S)
+
+    def pytest_runtest_teardown(self, item, nextitem):
+        signal.alarm(PER_TEST_TIMEOUT_S)
+
+    def pytest_runtest_logfinish(self, nodeid, location):
+        signal.alarm(0)
+
+
 class Tally(object):
     """A pytest plugin counting outcomes per test (setup and teardown errors count as errors)."""
 
     def __init__(self):
-        self.counts = {"passed": 0, "failed": 0, "skipped": 0, "errors": 0}
+        self.counts = {"passed": 0, "failed": 0, "skipped": 0, "errors": 0, "deselected": 0}
         self.failed = []
+
+    def pytest_deselected(self, items):
+        self.counts["deselected"] += len(items)
 
     def pytest_collectreport(self, report):
         if report.failed:
@@ -122,11 +158,12 @@ def main(argv):
     cluster = ExternalCluster(hosts, control)
     harness.get_global_cluster = lambda: cluster
     tally = Tally()
-    args = ["-p", "no:cacheprovider", "-q", "-rfE", "--pyargs", "kazoo.tests"] + extra
-    pytest.main(args, plugins=[tally])
+    args = ["-p", "no:cacheprovider", "-q", "-rfE", "-k", NEEDS_SERVER_SASL,
+            "--pyargs", "kazoo.tests"] + extra
+    pytest.main(args, plugins=[tally, TestTimeout()])
     c = tally.counts
-    print("KAZOO-SUITE passed=%d failed=%d skipped=%d errors=%d"
-          % (c["passed"], c["failed"], c["skipped"], c["errors"]))
+    print("KAZOO-SUITE passed=%d failed=%d skipped=%d errors=%d deselected=%d"
+          % (c["passed"], c["failed"], c["skipped"], c["errors"], c["deselected"]))
     for nodeid in tally.failed:
         print("KAZOO-SUITE-FAILED " + nodeid)
     return 0
