@@ -70,6 +70,16 @@ final class RawSocket implements AutoCloseable {
      * returns the session id the server granted.
      */
     long handshake(int sessionTimeoutMs) throws IOException {
+        return handshakeReply(sessionTimeoutMs)[1];
+    }
+
+    /** A new-session handshake as {@link #handshake}; returns the session timeout the server granted. */
+    int negotiatedTimeoutMs(int sessionTimeoutMs) throws IOException {
+        return (int) handshakeReply(sessionTimeoutMs)[0];
+    }
+
+    /** {granted timeout in ms, session id} of a new-session handshake; refused ones throw. */
+    private long[] handshakeReply(int sessionTimeoutMs) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream request = new DataOutputStream(bytes);
         request.writeInt(0);
@@ -87,7 +97,7 @@ final class RawSocket implements AutoCloseable {
         if (timeoutMs <= 0 || sessionId == 0) {
             throw new IOException("handshake refused: timeout " + timeoutMs + " session " + sessionId);
         }
-        return sessionId;
+        return new long[] {timeoutMs, sessionId};
     }
 
     /** Sends RequestHeader(xid, opCode) followed by the record, if any. */
