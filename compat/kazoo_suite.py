@@ -12,13 +12,8 @@ optional CONTROL address: a line "stop I" or "run I" (I: index into the host lis
 "KAZOO-SUITE passed=N failed=N skipped=N errors=N deselected=N" and the node ids of failures,
 then exits 0 (the caller judges the counts).
 
-Two guards keep one test from holding the whole run:
-- kazoo's SASL DIGEST-MD5 tests are deselected: they need a server JAAS config with kazoo's users
-  (Coord has no SASL yet). Against a server without SASL (ZooKeeper 3.9 answers like Coord: OK
-  with a null token) kazoo's SASL loop resends an empty token forever, start() times out and the
-  test's `finally: client.delete()` waits for a connection that never comes.
-- every test gets PER_TEST_TIMEOUT_S (SIGALRM in the main thread); a test past it fails with
-  TimeoutError instead of hanging the suite.
+Every test gets PER_TEST_TIMEOUT_S (SIGALRM in the main thread): a test past it fails with
+TimeoutError instead of hanging the suite (kazoo's SASL tests once did: see KazooSuiteTest).
 
 Needs python3-kazoo, python3-pytest and python3-mock.
 """
@@ -91,9 +86,6 @@ class ExternalCluster(object):
 
 PER_TEST_TIMEOUT_S = 120
 
-# Need a server-side JAAS config with kazoo's users (SASL is not implemented by Coord yet).
-NEEDS_SERVER_SASL = "not SASLDigestAuthentication"
-
 
 class TestTimeout(object):
     """A pytest plugin failing any test that runs longer than PER_TEST_TIMEOUT_S."""
@@ -158,8 +150,7 @@ def main(argv):
     cluster = ExternalCluster(hosts, control)
     harness.get_global_cluster = lambda: cluster
     tally = Tally()
-    args = ["-p", "no:cacheprovider", "-q", "-rfE", "-k", NEEDS_SERVER_SASL,
-            "--pyargs", "kazoo.tests"] + extra
+    args = ["-p", "no:cacheprovider", "-q", "-rfE", "--pyargs", "kazoo.tests"] + extra
     pytest.main(args, plugins=[tally, TestTimeout()])
     c = tally.counts
     print("KAZOO-SUITE passed=%d failed=%d skipped=%d errors=%d deselected=%d"

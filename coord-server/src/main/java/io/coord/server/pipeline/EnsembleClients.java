@@ -284,8 +284,10 @@ final class EnsembleClients {
             gate.emitClose(conn);
             return;
         }
-        state.tracker.touch(conn.sessionId);
-        touched.add(conn.sessionId);
+        if (Sessions.countsAsActivity(req.type())) {
+            state.tracker.touch(conn.sessionId);
+            touched.add(conn.sessionId);
+        }
         queues.computeIfAbsent(conn, c -> new ArrayDeque<>()).add(new Pending(req));
         drain(conn);
     }

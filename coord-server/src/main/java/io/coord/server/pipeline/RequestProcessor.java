@@ -170,7 +170,9 @@ public final class RequestProcessor implements RequestSink, RequestThread.Handle
         }
         conn.received++;
         stats.packetsReceived++;
-        if (!sessions.touch(conn)) {
+        // sasl is no session activity, as in ZooKeeper (see Sessions.countsAsActivity).
+        boolean live = Sessions.countsAsActivity(req.type()) ? sessions.touch(conn) : sessions.isValid(conn);
+        if (!live) {
             replier.error(conn, req, ErrorCode.SESSIONEXPIRED);
             gate.emitClose(conn);
             return;

@@ -9,6 +9,7 @@ import io.coord.wire.ConnectRequest;
 import io.coord.wire.ConnectResponse;
 import io.coord.wire.ErrorCode;
 import io.coord.wire.Id;
+import io.coord.wire.OpCode;
 import io.coord.wire.Replies;
 import io.coord.wire.ReplyHeader;
 import io.coord.wire.Xids;
@@ -113,6 +114,20 @@ final class Sessions {
     /** True when the connection's session still lives; refreshes its expiry. */
     boolean touch(Connection conn) {
         return conn.sessionId != 0 && tracker.touch(conn.sessionId);
+    }
+
+    boolean isValid(Connection conn) {
+        return conn.sessionId != 0 && tracker.isValid(conn.sessionId);
+    }
+
+    /**
+     * Whether a request of this op keeps its session alive. Not sasl: ZooKeeper answers it outside
+     * its request processors, so it never touches the session, and a client that loops on SASL
+     * against a server without it (kazoo's DIGEST-MD5 does) sees its session expire and fails with
+     * AuthFailed instead of looping forever.
+     */
+    static boolean countsAsActivity(int opCode) {
+        return opCode != OpCode.SASL;
     }
 
     void auth(Connection conn, AuthPacket packet) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,10 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher.Event.KeeperState;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.client.ZKClientConfig;
+import org.apache.zookeeper.ZooDefs.OpCode;
 import org.apache.zookeeper.common.X509Util;
+import org.apache.zookeeper.proto.GetSASLRequest;
+import org.apache.zookeeper.proto.ReplyHeader;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -73,6 +77,37 @@ class SaslCompatTest extends CompatTestBase {
         } finally {
             Configuration.setConfiguration(previous);
         }
+    }
+
+    /**
+     * SASL requests are not session activity (ZooKeeper answers them outside its request
+     * processors, so they never touch the session). A client that keeps sending empty tokens to a
+     * server without SASL — kazoo's DIGEST-MD5 loop does, against ZooKeeper 3.9.5 about 2,000 a
+     * second — has its session expire and its connection closed; kazoo then reports AuthFailed.
+     * Before, Coord touched the session on each one and the loop never ended.
+     */
+    @Test
+    void saslRequestsAloneDoNotKeepASessionAlive() throws Exception {
+        int sessionTimeoutMs = 2 * TestTarget.TICK_TIME_MS;
+        long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10L * sessionTimeoutMs + 5_000);
+        int answered = 0;
+        try (RawSocket raw = new RawSocket(target.clientPort())) {
+            raw.handshake(sessionTimeoutMs);
+            try {
+                for (int xid = 1; System.nanoTime() < deadlineNanos; xid++) {
+                    raw.request(xid, OpCode.sasl, new GetSASLRequest(new byte[0]));
+                    ReplyHeader reply = raw.replyTo(xid);
+                    assertEquals(0, reply.getErr(), "sasl answered with an error");
+                    answered++;
+                    Thread.sleep(5);
+                }
+            } catch (IOException closedByServer) {
+                assertTrue(answered > 0, "the first sasl request was not answered: " + closedByServer);
+                return;
+            }
+        }
+        throw new AssertionError("sasl requests every 5 ms kept a " + sessionTimeoutMs
+                + " ms session open for " + answered + " requests");
     }
 
     /** The JVM's JAAS configuration, or null when none is set up (then the JDK throws). */
