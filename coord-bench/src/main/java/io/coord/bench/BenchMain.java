@@ -47,6 +47,7 @@ public final class BenchMain {
                 case "scale" -> ScaleCommand.execute(scaleOptions(rest), out, log);
                 case "failover" -> FailoverCommand.execute(failoverOptions(rest), out, log);
                 case "expiry" -> ExpiryCommand.execute(expiryOptions(rest), out, log);
+                case "faults" -> io.coord.bench.faults.FaultsMain.execute(rest, out, log);
                 default -> throw new IllegalArgumentException("unknown mode '" + args.get(0) + "'");
             };
         } catch (IllegalArgumentException e) {
