@@ -29,7 +29,8 @@ public final class FaultsMain {
                                     [--register-clients 4] [--set-clients 2] [--seeds N]
                   --nemesis takes groups (partition, net/netem, kill, pause) or single faults
                     (isolate, halves, bridge, one_way, clients, loss, reorder, slow, kill, pause)
-                  --seeds N runs seeds S, S+1, ... S+N-1, one report directory each
+                  --seeds N runs seeds S, S+1, ... S+N-1; each run writes DIR/<target>-m<members>-seed<S>/
+                    (DIR: --report, default faults-report/ in the install)
                   needs root and iproute2 (ip, tc); exits 77 without running when they are missing
                 """;
     }
@@ -76,10 +77,9 @@ public final class FaultsMain {
             Path base = report != null ? report : home.resolve("faults-report");
             int worst = 0;
             for (long s = seed; s < seed + seeds; s++) {
-                Path dir = seeds == 1 && report != null ? base
-                        : base.resolve(target.name().toLowerCase(Locale.ROOT) + "-m" + members + "-seed" + s);
+                Path dir = base.resolve(target.name().toLowerCase(Locale.ROOT) + "-m" + members + "-seed" + s);
                 FaultRun.Result r = FaultRun.run(new FaultRun.Options(s, durationMs, members, types, target, dir, home,
-                        System.getProperty("java.class.path"), registerClients, setClients), out);
+                        classPath(), registerClients, setClients), out);
                 worst = Math.max(worst, r.valid() ? 0 : 1);
             }
             return worst;
@@ -109,6 +109,12 @@ public final class FaultsMain {
             return Long.parseLong(t.substring(0, t.length() - 1)) * 60_000;
         }
         return Long.parseLong(t.endsWith("s") ? t.substring(0, t.length() - 1) : t) * 1000;
+    }
+
+    /** This JVM's class path (under surefire, the test class path): members and ZooKeeper run from it. */
+    static String classPath() {
+        String surefire = System.getProperty("surefire.test.class.path");
+        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
     }
 
     /** The install: -Dcoord.home, else the first directory up from here that has bin/coord-server. */
