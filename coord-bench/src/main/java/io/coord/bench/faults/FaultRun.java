@@ -20,7 +20,7 @@ import org.apache.zookeeper.ZooKeeper;
  */
 final class FaultRun {
     record Options(long seed, long durationMs, int members, List<Fault.Type> nemeses, Cluster.Kind target,
-                   Path reportDir, Path home, String classPath, int registerClients, int setClients) {
+                   Path reportDir, Path home, String classPath, int registerClients, int setClients, boolean syncReads) {
     }
 
     record Result(List<Verdict> verdicts, int faults, Path reportDir) {
@@ -57,7 +57,8 @@ final class FaultRun {
         }
         Files.createDirectories(o.reportDir());
         String header = "coord-faults target " + o.target().name().toLowerCase() + ", " + o.members()
-                + " members, seed " + o.seed() + ", " + o.durationMs() / 1000 + " s, nemesis " + o.nemeses();
+                + " members, seed " + o.seed() + ", " + o.durationMs() / 1000 + " s, nemesis " + o.nemeses()
+                + (o.syncReads() ? "" : ", reads WITHOUT sync");
         List<Fault> schedule = Fault.schedule(o.seed(), o.durationMs(), o.nemeses());
         Report.writeSchedule(o.reportDir(), header, schedule);
         Path work = Files.createTempDirectory("coord-faults-");
@@ -81,7 +82,8 @@ final class FaultRun {
     private static Result drive(Options o, String header, List<Fault> schedule, Cluster cluster, NetLab lab,
                                 Clients clients, PrintStream out) throws Exception {
         OpLog log = new OpLog();
-        RegisterWorkload registers = new RegisterWorkload(clients, log, o.registerClients(), o.durationMs());
+        RegisterWorkload registers = new RegisterWorkload(clients, log, o.registerClients(), o.durationMs(),
+                o.syncReads());
         SetWorkload set = new SetWorkload(clients, log, o.setClients());
         ZooKeeper setup = clients.connect(30_000);
         registers.setUp(setup);

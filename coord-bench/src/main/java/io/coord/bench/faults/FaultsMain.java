@@ -26,11 +26,12 @@ public final class FaultsMain {
         return """
                 usage: coord-faults [--seed S] [--duration 60s] [--members 3|5] [--target coord|zk]
                                     [--nemesis partition,net,kill,pause] [--report DIR]
-                                    [--register-clients 4] [--set-clients 2] [--seeds N]
+                                    [--register-clients 4] [--set-clients 2] [--seeds N] [--reads sync|nosync]
                   --nemesis takes groups (partition, net/netem, kill, pause) or single faults
                     (isolate, halves, bridge, one_way, clients, loss, reorder, slow, kill, pause)
                   --seeds N runs seeds S, S+1, ... S+N-1; each run writes DIR/<target>-m<members>-seed<S>/
                     (DIR: --report, default faults-report/ in the install)
+                  --reads nosync: register reads skip sync (allowed to be stale: shows the checker catches it)
                   needs root and iproute2 (ip, tc); exits 77 without running when they are missing
                 """;
     }
@@ -45,6 +46,7 @@ public final class FaultsMain {
         Cluster.Kind target = Cluster.Kind.COORD;
         List<String> nemeses = List.of("partition", "net", "kill", "pause");
         Path report = null;
+        boolean syncReads = true;
         try {
             for (int i = 0; i < args.size(); i++) {
                 String a = args.get(i);
@@ -66,6 +68,11 @@ public final class FaultsMain {
                     case "--report" -> report = Path.of(v);
                     case "--register-clients" -> registerClients = Integer.parseInt(v);
                     case "--set-clients" -> setClients = Integer.parseInt(v);
+                    case "--reads" -> syncReads = switch (v) {
+                        case "sync" -> true;
+                        case "nosync" -> false;
+                        default -> throw new IllegalArgumentException("--reads sync|nosync");
+                    };
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
@@ -79,7 +86,7 @@ public final class FaultsMain {
             for (long s = seed; s < seed + seeds; s++) {
                 Path dir = base.resolve(target.name().toLowerCase(Locale.ROOT) + "-m" + members + "-seed" + s);
                 FaultRun.Result r = FaultRun.run(new FaultRun.Options(s, durationMs, members, types, target, dir, home,
-                        classPath(), registerClients, setClients), out);
+                        classPath(), registerClients, setClients, syncReads), out);
                 worst = Math.max(worst, r.valid() ? 0 : 1);
             }
             return worst;
