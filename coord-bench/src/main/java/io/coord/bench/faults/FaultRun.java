@@ -20,7 +20,8 @@ import org.apache.zookeeper.ZooKeeper;
  */
 final class FaultRun {
     record Options(long seed, long durationMs, int members, List<Fault.Type> nemeses, Cluster.Kind target,
-                   Path reportDir, Path home, String classPath, int registerClients, int setClients, boolean syncReads) {
+                   Path reportDir, Path home, String classPath, int registerClients, int setClients, int lockClients,
+                   boolean syncReads) {
     }
 
     record Result(List<Verdict> verdicts, int faults, Path reportDir) {
@@ -85,6 +86,7 @@ final class FaultRun {
         RegisterWorkload registers = new RegisterWorkload(clients, log, o.registerClients(), o.durationMs(),
                 o.syncReads());
         SetWorkload set = new SetWorkload(clients, log, o.setClients());
+        LockWorkload locks = new LockWorkload(cluster.connectString(), log, o.lockClients());
         ZooKeeper setup = clients.connect(30_000);
         registers.setUp(setup);
         set.setUp(setup);
@@ -93,18 +95,21 @@ final class FaultRun {
         List<Thread> threads = new ArrayList<>(registers.start(new SplittableRandom(o.seed()), startNanos, running));
         threads.addAll(set.start(running));
         Nemesis nemesis = new Nemesis(cluster, lab);
-        try {
+        try (locks) {
+            threads.addAll(locks.start(running));
             nemesis.run(schedule, startNanos);
             long restMs = o.durationMs() - (System.nanoTime() - startNanos) / 1_000_000;
             if (restMs > 0) {
                 Thread.sleep(restMs);
             }
+            running.set(false);
+            nemesis.healAll();
+            for (Thread t : threads) {
+                t.join(30_000);
+            }
         } finally {
             running.set(false);
             nemesis.healAll();
-        }
-        for (Thread t : threads) {
-            t.join(30_000);
         }
         List<Verdict> verdicts = new ArrayList<>();
         verdicts.add(recovery(cluster));
@@ -113,6 +118,7 @@ final class FaultRun {
         set.finalRead(last);
         verdicts.add(registers.check());
         verdicts.add(set.check());
+        verdicts.add(locks.check());
         verdicts.add(convergence(cluster));
         Report.write(o.reportDir(), header, log, startNanos, nemesis, verdicts);
         for (Verdict v : verdicts) {
