@@ -22,6 +22,8 @@ import java.util.StringJoiner;
 final class Cluster implements AutoCloseable {
     static final int CLIENT_PORT = 2181;
     static final int TICK_TIME_MS = 200;
+    static final int DATA_TMPFS_MB = 64;
+    private static final String FILLER = "faults-filler";
     private static final String MEMBER_JVM_OPTS = "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
     enum Kind { COORD, ZK }
@@ -33,8 +35,12 @@ final class Cluster implements AutoCloseable {
     private final Path logDir;
     private final String classPath;
     private final long[] pids;
+    private final boolean tmpfsDataDirs;
+    private final java.util.Set<Integer> mounted = new java.util.TreeSet<>();
 
-    Cluster(Kind kind, NetLab lab, Path home, Path workDir, Path logDir, String classPath) {
+    /** {@code tmpfsDataDirs}: each member's dataDir is its own small tmpfs, so that a filler can fill it. */
+    Cluster(Kind kind, NetLab lab, Path home, Path workDir, Path logDir, String classPath, boolean tmpfsDataDirs) {
+        this.tmpfsDataDirs = tmpfsDataDirs;
         this.kind = kind;
         this.lab = lab;
         this.home = home;
@@ -59,6 +65,9 @@ final class Cluster implements AutoCloseable {
     private Path writeConfig(int id) throws IOException {
         Path data = dataDir(id);
         Files.createDirectories(data);
+        if (tmpfsDataDirs && mounted.add(id)) {
+            Shell.must("mount", "-t", "tmpfs", "-o", "size=" + DATA_TMPFS_MB + "m", "tmpfs", data.toString());
+        }
         Files.writeString(data.resolve("myid"), id + "\n");
         StringBuilder cfg = new StringBuilder()
                 .append("tickTime=").append(TICK_TIME_MS).append("\ninitLimit=10\nsyncLimit=5\n")
@@ -126,6 +135,26 @@ final class Cluster implements AutoCloseable {
     synchronized void signal(int id, String signal) {
         if (pids[id] > 0) {
             Shell.run("kill", "-" + signal, Long.toString(pids[id]));
+        }
+    }
+
+    /** Writes a filler into the member's dataDir until the disk is full. */
+    void fillDisk(int id) throws IOException {
+        byte[] block = new byte[1 << 20];
+        try (OutputStream out = Files.newOutputStream(dataDir(id).resolve(FILLER))) {
+            for (int mb = 0; mb <= DATA_TMPFS_MB; mb++) {
+                out.write(block);
+            }
+        } catch (IOException full) {
+            return; // no space left: what we wanted
+        }
+        throw new IOException("member " + id + "'s dataDir did not fill up");
+    }
+
+    /** Deletes every filler: the disks have room again. */
+    void freeDisks() throws IOException {
+        for (int id = 1; id <= size(); id++) {
+            Files.deleteIfExists(dataDir(id).resolve(FILLER));
         }
     }
 
@@ -198,5 +227,9 @@ final class Cluster implements AutoCloseable {
             signal(id, "CONT");
             kill9(id);
         }
+        for (int id : mounted) {
+            Shell.run("umount", "-l", dataDir(id).toString());
+        }
+        mounted.clear();
     }
 }

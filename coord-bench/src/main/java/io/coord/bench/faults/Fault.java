@@ -31,7 +31,9 @@ record Fault(Type type, long atMs, long durationMs, boolean onLeader, int pick, 
         /** kill -9, restarted when the fault ends. */
         KILL("kill"),
         /** SIGSTOP, SIGCONT when the fault ends. */
-        PAUSE("pause");
+        PAUSE("pause"),
+        /** The member's dataDir (a tmpfs) filled up; freed when the fault ends (a member that exited is restarted). */
+        DISK("disk");
 
         final String group;
 
@@ -57,7 +59,7 @@ record Fault(Type type, long atMs, long durationMs, boolean onLeader, int pick, 
             }
             if (!found) {
                 throw new IllegalArgumentException("unknown nemesis '" + name
-                        + "' (partition, net, kill, pause, or one of " + List.of(Type.values()) + ")");
+                        + "' (partition, net, kill, pause, disk, or one of " + List.of(Type.values()) + ")");
             }
         }
         return types;

@@ -41,6 +41,7 @@ final class FaultRun {
         }
     }
 
+    static final String WORK_PREFIX = "coord-faults-";
     private static final long LEADER_WAIT_MS = 60_000;
     private static final long CONVERGE_WAIT_MS = 30_000;
 
@@ -52,7 +53,8 @@ final class FaultRun {
         if (why != null) {
             throw new Unavailable(why);
         }
-        List<String> leftovers = NetLab.cleanupLeftovers();
+        List<String> leftovers = new ArrayList<>(NetLab.cleanupLeftovers());
+        leftovers.addAll(unmountLeftovers());
         if (!leftovers.isEmpty()) {
             out.println("removed leftovers of an earlier run: " + leftovers);
         }
@@ -62,9 +64,10 @@ final class FaultRun {
                 + (o.syncReads() ? "" : ", reads WITHOUT sync");
         List<Fault> schedule = Fault.schedule(o.seed(), o.durationMs(), o.nemeses());
         Report.writeSchedule(o.reportDir(), header, schedule);
-        Path work = Files.createTempDirectory("coord-faults-");
+        Path work = Files.createTempDirectory(WORK_PREFIX + ProcessHandle.current().pid() + "-");
         NetLab lab = new NetLab(o.members());
-        Cluster cluster = new Cluster(o.target(), lab, o.home(), work, o.reportDir().resolve("logs"), o.classPath());
+        Cluster cluster = new Cluster(o.target(), lab, o.home(), work, o.reportDir().resolve("logs"), o.classPath(),
+                o.nemeses().contains(Fault.Type.DISK));
         Clients clients = new Clients(cluster.connectString());
         Thread hook = new Thread(() -> tearDown(clients, cluster, lab, work));
         Runtime.getRuntime().addShutdownHook(hook);
@@ -170,6 +173,35 @@ final class FaultRun {
         }
         return new Verdict("convergence", Verdict.Result.INVALID,
                 "members still differ " + CONVERGE_WAIT_MS + " ms after healing", List.of("members: " + states));
+    }
+
+    /**
+     * Unmounts the data tmpfs of runs whose JVM is gone and deletes their work directories (the
+     * directory name carries the pid).
+     */
+    private static List<String> unmountLeftovers() throws IOException {
+        List<String> removed = new ArrayList<>();
+        java.util.regex.Pattern owned = java.util.regex.Pattern.compile(".*/" + WORK_PREFIX + "(\\d+)-[^/]*/data\\d+");
+        for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
+            String[] f = line.split(" ");
+            java.util.regex.Matcher m = f.length > 1 ? owned.matcher(f[1]) : null;
+            if (m != null && m.matches() && !Shell.processAlive(Long.parseLong(m.group(1)))) {
+                Shell.run("umount", "-l", f[1]);
+                removed.add(f[1]);
+            }
+        }
+        java.util.regex.Pattern dir = java.util.regex.Pattern.compile(WORK_PREFIX + "(\\d+)-.*");
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (Stream<Path> dirs = Files.list(tmp)) {
+            for (Path d : dirs.toList()) {
+                java.util.regex.Matcher m = dir.matcher(d.getFileName().toString());
+                if (m.matches() && !Shell.processAlive(Long.parseLong(m.group(1)))) {
+                    deleteTree(d);
+                    removed.add(d.toString());
+                }
+            }
+        }
+        return removed;
     }
 
     private static void tearDown(Clients clients, Cluster cluster, NetLab lab, Path work) {

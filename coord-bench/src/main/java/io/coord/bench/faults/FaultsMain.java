@@ -25,10 +25,10 @@ public final class FaultsMain {
     static String usage() {
         return """
                 usage: coord-faults [--seed S] [--duration 60s] [--members 3|5] [--target coord|zk]
-                                    [--nemesis partition,net,kill,pause] [--report DIR]
+                                    [--nemesis partition,net,kill,pause,disk] [--report DIR]
                                     [--register-clients 4] [--set-clients 2] [--lock-clients 3] [--seeds N] [--reads sync|nosync]
-                  --nemesis takes groups (partition, net/netem, kill, pause) or single faults
-                    (isolate, halves, bridge, one_way, clients, loss, reorder, slow, kill, pause)
+                  --nemesis takes groups (partition, net/netem, kill, pause, disk) or single faults
+                    (isolate, halves, bridge, one_way, clients, loss, reorder, slow, kill, pause, disk)
                   --seeds N runs seeds S, S+1, ... S+N-1; each run writes DIR/<target>-m<members>-seed<S>/
                     (DIR: --report, default faults-report/ in the install)
                   --reads nosync: register reads skip sync (allowed to be stale: shows the checker catches it)
@@ -45,7 +45,7 @@ public final class FaultsMain {
         int setClients = 2;
         int lockClients = 3;
         Cluster.Kind target = Cluster.Kind.COORD;
-        List<String> nemeses = List.of("partition", "net", "kill", "pause");
+        List<String> nemeses = List.of("partition", "net", "kill", "pause", "disk");
         Path report = null;
         boolean syncReads = true;
         try {

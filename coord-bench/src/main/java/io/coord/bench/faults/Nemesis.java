@@ -171,6 +171,10 @@ final class Nemesis {
                 cluster.signal(target, "STOP");
                 return "SIGSTOP " + who;
             }
+            case DISK -> {
+                cluster.fillDisk(target);
+                return "fill " + who + "'s data disk";
+            }
             default -> throw new IllegalStateException(f.type().toString());
         }
     }
@@ -179,6 +183,10 @@ final class Nemesis {
         switch (f.type()) {
             case KILL -> restartDead();
             case PAUSE -> resumeAll();
+            case DISK -> {
+                cluster.freeDisks();
+                restartDead();
+            }
             default -> lab.healAll();
         }
     }
@@ -200,6 +208,7 @@ final class Nemesis {
     /** Ends every fault: network whole, every member running and resumed. */
     void healAll() throws Exception {
         lab.healAll();
+        cluster.freeDisks();
         resumeAll();
         restartDead();
     }

@@ -33,7 +33,7 @@ class FaultSuiteTest {
                 "--duration", Long.getLong("coord.faults.seconds", 60) + "s",
                 "--members", Integer.toString(Integer.getInteger("coord.faults.members", 3)),
                 "--target", System.getProperty("coord.faults.target", "coord"),
-                "--nemesis", System.getProperty("coord.faults.nemesis", "partition,net,kill,pause"),
+                "--nemesis", System.getProperty("coord.faults.nemesis", "partition,net,kill,pause,disk"),
                 "--report", reports.toString()), out, out);
         String printed = text.toString(StandardCharsets.UTF_8);
         System.out.print(printed);
