@@ -65,8 +65,9 @@ final class Cluster implements AutoCloseable {
     private Path writeConfig(int id) throws IOException {
         Path data = dataDir(id);
         Files.createDirectories(data);
-        if (tmpfsDataDirs && mounted.add(id)) {
-            Shell.must("mount", "-t", "tmpfs", "-o", "size=" + DATA_TMPFS_MB + "m", "tmpfs", data.toString());
+        if (tmpfsDataDirs && !mounted.contains(id) && Shell.run("mount", "-t", "tmpfs", "-o",
+                "size=" + DATA_TMPFS_MB + "m", "tmpfs", data.toString()).ok()) {
+            mounted.add(id); // if it cannot be mounted, the disk fault is not applied (see fillDisk)
         }
         Files.writeString(data.resolve("myid"), id + "\n");
         StringBuilder cfg = new StringBuilder()
@@ -140,6 +141,9 @@ final class Cluster implements AutoCloseable {
 
     /** Writes a filler into the member's dataDir until the disk is full. */
     void fillDisk(int id) throws IOException {
+        if (!mounted.contains(id)) {
+            throw new IllegalStateException("member " + id + "'s dataDir is not a tmpfs of its own (mount failed)");
+        }
         byte[] block = new byte[1 << 20];
         try (OutputStream out = Files.newOutputStream(dataDir(id).resolve(FILLER))) {
             for (int mb = 0; mb <= DATA_TMPFS_MB; mb++) {

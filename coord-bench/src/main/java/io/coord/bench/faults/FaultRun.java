@@ -21,7 +21,7 @@ import org.apache.zookeeper.ZooKeeper;
 final class FaultRun {
     record Options(long seed, long durationMs, int members, List<Fault.Type> nemeses, Cluster.Kind target,
                    Path reportDir, Path home, String classPath, int registerClients, int setClients, int lockClients,
-                   boolean syncReads) {
+                   int ephemeralOwners, boolean syncReads) {
     }
 
     record Result(List<Verdict> verdicts, int faults, Path reportDir) {
@@ -90,6 +90,7 @@ final class FaultRun {
                 o.syncReads());
         SetWorkload set = new SetWorkload(clients, log, o.setClients());
         LockWorkload locks = new LockWorkload(cluster.connectString(), log, o.lockClients());
+        EphemeralWorkload ephemerals = new EphemeralWorkload(cluster.connectString(), log, o.ephemeralOwners());
         ZooKeeper setup = clients.connect(30_000);
         registers.setUp(setup);
         set.setUp(setup);
@@ -98,8 +99,9 @@ final class FaultRun {
         List<Thread> threads = new ArrayList<>(registers.start(new SplittableRandom(o.seed()), startNanos, running));
         threads.addAll(set.start(running));
         Nemesis nemesis = new Nemesis(cluster, lab);
-        try (locks) {
+        try (locks; ephemerals) {
             threads.addAll(locks.start(running));
+            threads.addAll(ephemerals.start(new SplittableRandom(o.seed() + 1), running));
             nemesis.run(schedule, startNanos);
             long restMs = o.durationMs() - (System.nanoTime() - startNanos) / 1_000_000;
             if (restMs > 0) {
@@ -110,18 +112,25 @@ final class FaultRun {
             for (Thread t : threads) {
                 t.join(30_000);
             }
+            ephemerals.finish();
         } finally {
             running.set(false);
             nemesis.healAll();
         }
         List<Verdict> verdicts = new ArrayList<>();
         verdicts.add(recovery(cluster));
-        ZooKeeper last = clients.connect(30_000);
-        registers.finalReads(last);
-        set.finalRead(last);
-        verdicts.add(registers.check());
-        verdicts.add(set.check());
+        try {
+            ZooKeeper last = clients.connect(30_000);
+            registers.finalReads(last);
+            set.finalRead(last);
+            verdicts.add(registers.check());
+            verdicts.add(set.check());
+        } catch (Exception e) {
+            verdicts.add(new Verdict("final-reads", Verdict.Result.INVALID, "the final reads after healing failed: " + e,
+                    List.of()));
+        }
         verdicts.add(locks.check());
+        verdicts.add(ephemerals.check());
         verdicts.add(convergence(cluster));
         Report.write(o.reportDir(), header, log, startNanos, nemesis, verdicts);
         for (Verdict v : verdicts) {

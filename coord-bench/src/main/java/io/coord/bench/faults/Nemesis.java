@@ -47,7 +47,7 @@ final class Nemesis {
             String description;
             try {
                 description = apply(fault);
-            } catch (RuntimeException e) {
+            } catch (java.io.IOException | RuntimeException e) {
                 note(startNanos, "could not apply " + fault.type() + ": " + e.getMessage());
                 healAll();
                 continue;

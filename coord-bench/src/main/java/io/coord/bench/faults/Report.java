@@ -117,6 +117,7 @@ final class Report {
                 case OK -> switch (e.workload()) {
                     case SetWorkload.NAME -> "#2a7";
                     case LockWorkload.NAME -> "#959";
+                    case EphemeralWorkload.NAME -> "#888";
                     default -> "#36c";
                 };
                 case FAILED -> "#e90";
@@ -129,7 +130,7 @@ final class Report {
         StringBuilder page = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>")
                 .append(xml(header)).append("</title></head><body><h3>").append(xml(header)).append("</h3>\n")
                 .append("<p>Latency of every operation over time (log scale; x = when it was invoked). Blue: register "
-                        + "ops that succeeded, green: set adds, purple: lock acquisitions and fenced writes, orange: refused, red: outcome unknown "
+                        + "ops that succeeded, green: set adds, purple: lock acquisitions and fenced writes, grey: ephemeral owners' creates and checks, orange: refused, red: outcome unknown "
                         + "(plotted at the time the client gave up). Shaded: faults (hover for what was done).</p>\n")
                 .append(svg).append("<h4>Verdicts</h4><ul>\n");
         for (Verdict v : verdicts) {
