@@ -100,7 +100,7 @@ final class FaultRun {
         threads.addAll(set.start(running));
         Nemesis nemesis = new Nemesis(cluster, lab);
         try (locks; ephemerals) {
-            threads.addAll(locks.start(running));
+            threads.addAll(locks.start(new SplittableRandom(o.seed() + 2), running));
             threads.addAll(ephemerals.start(new SplittableRandom(o.seed() + 1), running));
             nemesis.run(schedule, startNanos);
             long restMs = o.durationMs() - (System.nanoTime() - startNanos) / 1_000_000;

@@ -2,6 +2,7 @@ package io.coord.bench.faults;
 
 import io.coord.client.ClientOptions;
 import io.coord.client.CoordClient;
+import io.coord.client.FaultInjector;
 import io.coord.recipes.lock.DistributedMutex;
 import io.coord.recipes.lock.Lease;
 import io.coord.recipes.lock.LeaseState;
@@ -10,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -23,10 +25,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * they acquired). Reported, not failed: writes the resource refused (a holder that had lost the
  * lock without knowing it yet) and how often a client acquired while another still believed it
  * held the lock (both expected under pauses and partitions: that is what tokens are for).
+ *
+ * <p>Client pauses: now and then (1 acquisition in {@value #PAUSE_ONE_IN}) a holder behaves as a
+ * process frozen by a long GC pause: its connection drops and it reaches no server for longer than
+ * its session timeout, it notices nothing meanwhile (still believes it holds the lock), and then
+ * writes once with its old token without looking at the lease, as a paused process would.
  */
 final class LockWorkload implements AutoCloseable {
     static final String NAME = "lock";
     private static final String PATH = "/faults-lock";
+    static final int PAUSE_ONE_IN = 25;
 
     /** One successful acquisition: when acquire was called and returned, and the token it gave. */
     record Acquisition(int client, long invokedNanos, long returnedNanos, long token) {
@@ -38,6 +46,9 @@ final class LockWorkload implements AutoCloseable {
     private final List<CoordClient> clients = new ArrayList<>();
     private final List<Acquisition> acquisitions = new ArrayList<>();
     private final boolean[] believesHeld;
+    private final boolean[] paused;
+    private long pauses;
+    private long pausedWritesRefused;
     private long highestAccepted = -1;
     private long accepted;
     private long refused;
@@ -48,18 +59,21 @@ final class LockWorkload implements AutoCloseable {
         this.log = log;
         this.clientCount = clientCount;
         this.believesHeld = new boolean[clientCount];
+        this.paused = new boolean[clientCount];
     }
 
-    List<Thread> start(AtomicBoolean running) {
+    List<Thread> start(SplittableRandom random, AtomicBoolean running) {
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clientCount; c++) {
-            CoordClient client = CoordClient.connect(connectString,
-                    ClientOptions.builder().sessionTimeoutMs(Clients.SESSION_TIMEOUT_MS).build());
+            FaultInjector faults = new FaultInjector();
+            CoordClient client = CoordClient.connect(connectString, ClientOptions.builder()
+                    .sessionTimeoutMs(Clients.SESSION_TIMEOUT_MS).faultInjector(faults).build());
             synchronized (this) {
                 clients.add(client);
             }
             int id = c;
-            Thread t = new Thread(() -> loop(id, client, running), "lock-client-" + c);
+            SplittableRandom r = random.split();
+            Thread t = new Thread(() -> loop(id, client, faults, r, running), "lock-client-" + c);
             t.setDaemon(true);
             t.start();
             threads.add(t);
@@ -67,11 +81,12 @@ final class LockWorkload implements AutoCloseable {
         return threads;
     }
 
-    private void loop(int id, CoordClient client, AtomicBoolean running) {
+    private void loop(int id, CoordClient client, FaultInjector faults, SplittableRandom random,
+                      AtomicBoolean running) {
         DistributedMutex mutex = new DistributedMutex(client, PATH);
         mutex.addListener((lease, state) -> {
             if (state != LeaseState.HELD) {
-                setBelief(id, false);
+                lostBelief(id);
             }
         });
         while (running.get()) {
@@ -86,6 +101,10 @@ final class LockWorkload implements AutoCloseable {
                     long returned = System.nanoTime();
                     acquired(id, invoked, returned, lease.fencingToken());
                     log.add(NAME, id, "acquire", "token " + lease.fencingToken(), OpLog.Outcome.OK, invoked, returned);
+                    if (random.nextInt(PAUSE_ONE_IN) == 0) {
+                        pausedHolder(id, faults, lease.fencingToken());
+                        continue;
+                    }
                     for (int w = 0; w < 2 && lease.isValid(); w++) {
                         long at = System.nanoTime();
                         boolean ok = guardedWrite(lease.fencingToken());
@@ -109,6 +128,39 @@ final class LockWorkload implements AutoCloseable {
 
     synchronized void setBelief(int id, boolean held) {
         believesHeld[id] = held;
+    }
+
+    /** The client learnt the lease may be gone: it stops believing, unless it is "paused" (cannot learn). */
+    private synchronized void lostBelief(int id) {
+        if (!paused[id]) {
+            believesHeld[id] = false;
+        }
+    }
+
+    /** A holder frozen past its session timeout, then writing with its old token (see the class comment). */
+    private void pausedHolder(int id, FaultInjector faults, long token) throws InterruptedException {
+        synchronized (this) {
+            paused[id] = true;
+            pauses++;
+        }
+        long at = System.nanoTime();
+        faults.blockConnects(true);
+        faults.dropConnection();
+        try {
+            Thread.sleep(Clients.SESSION_TIMEOUT_MS + 2_000L);
+        } finally {
+            faults.blockConnects(false);
+        }
+        boolean ok = guardedWrite(token);
+        synchronized (this) {
+            paused[id] = false;
+            believesHeld[id] = false;
+            if (!ok) {
+                pausedWritesRefused++;
+            }
+        }
+        log.add(NAME, id, "paused-write", "token " + token, ok ? OpLog.Outcome.OK : OpLog.Outcome.FAILED, at,
+                System.nanoTime());
     }
 
     synchronized void acquired(int id, long invoked, long returned, long token) {
@@ -162,8 +214,8 @@ final class LockWorkload implements AutoCloseable {
             }
         }
         String summary = acquisitions.size() + " acquisitions, " + accepted + " fenced writes accepted, " + refused
-                + " refused (stale token), " + overlaps + " acquisitions while another client still believed it "
-                + "held the lock";
+                + " refused (stale token; " + pausedWritesRefused + " of them after one of " + pauses
+                + " client pauses), " + overlaps + " acquisitions while another client still believed it held the lock";
         return new Verdict(NAME, violations.isEmpty() ? Verdict.Result.VALID : Verdict.Result.INVALID, summary,
                 violations);
     }
