@@ -9,8 +9,9 @@ import java.util.SplittableRandom;
  * One planned fault of a schedule: what, when (ms after the workload started), for how long, and a
  * seeded choice the nemesis turns into members when it strikes ({@code pick}: which member, or
  * which split, counted among the members then; {@code onLeader}: aim at whoever leads then).
+ * {@code with}: a second fault applied at the same time and healed with this one (null: none).
  */
-record Fault(Type type, long atMs, long durationMs, boolean onLeader, int pick, double share, int kbit) {
+record Fault(Type type, long atMs, long durationMs, boolean onLeader, int pick, double share, int kbit, Fault with) {
     enum Type {
         /** The leader (or a member) cut from every other member, both ways; clients still reach it. */
         ISOLATE("partition"),
@@ -67,7 +68,9 @@ record Fault(Type type, long atMs, long durationMs, boolean onLeader, int pick, 
 
     /**
      * A schedule for {@code durationMs}: one fault at a time, each 2–8 s, with 2–5 s of calm between
-     * (and 3 s before the first); the last one ends before the run does.
+     * (and 3 s before the first); the last one ends before the run does. One fault in three comes
+     * with a second one of another type, applied and healed together (e.g. a partition while a
+     * member is paused).
      */
     static List<Fault> schedule(long seed, long durationMs, List<Type> types) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -79,22 +82,38 @@ record Fault(Type type, long atMs, long durationMs, boolean onLeader, int pick, 
             if (at + duration > durationMs - 1_000) {
                 break;
             }
-            boolean onLeader = random.nextInt(3) > 0;
-            faults.add(new Fault(type, at, duration, onLeader, random.nextInt(1 << 20),
-                    0.2 + random.nextInt(60) / 100.0, 100 + random.nextInt(400)));
+            Fault with = null;
+            if (types.size() > 1 && random.nextInt(3) == 0) {
+                Type second = types.get(random.nextInt(types.size()));
+                if (second != type) {
+                    with = random(second, at, duration, random, null);
+                }
+            }
+            faults.add(random(type, at, duration, random, with));
             at += duration + 2_000 + random.nextInt(3_000);
         }
         return faults;
     }
 
-    @Override
-    public String toString() {
+    private static Fault random(Type type, long at, long duration, SplittableRandom random, Fault with) {
+        boolean onLeader = random.nextInt(3) > 0;
+        return new Fault(type, at, duration, onLeader, random.nextInt(1 << 20), 0.2 + random.nextInt(60) / 100.0,
+                100 + random.nextInt(400), with);
+    }
+
+    /** The fault without its times: type, aim and parameters. */
+    String what() {
         String extra = switch (type) {
             case LOSS, REORDER -> String.format(Locale.ROOT, " share %.2f", share);
             case SLOW -> " " + kbit + " kbit/s";
             default -> "";
         };
-        return String.format(Locale.ROOT, "%7.1f s +%4.1f s  %-8s%s%s", atMs / 1000.0, durationMs / 1000.0,
-                type.name().toLowerCase(Locale.ROOT), onLeader ? " (on the leader)" : "", extra);
+        return type.name().toLowerCase(Locale.ROOT) + (onLeader ? " (on the leader)" : "") + extra;
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "%7.1f s +%4.1f s  %s%s", atMs / 1000.0, durationMs / 1000.0, what(),
+                with == null ? "" : " + " + with.what());
     }
 }

@@ -47,6 +47,9 @@ final class Nemesis {
             String description;
             try {
                 description = apply(fault);
+                if (fault.with() != null) {
+                    description += " + " + apply(fault.with());
+                }
             } catch (java.io.IOException | RuntimeException e) {
                 note(startNanos, "could not apply " + fault.type() + ": " + e.getMessage());
                 healAll();
@@ -180,6 +183,10 @@ final class Nemesis {
     }
 
     private void heal(Fault f) throws Exception {
+        if (f.with() != null) {
+            healAll();
+            return;
+        }
         switch (f.type()) {
             case KILL -> restartDead();
             case PAUSE -> resumeAll();

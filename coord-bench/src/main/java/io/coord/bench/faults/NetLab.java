@@ -140,7 +140,7 @@ final class NetLab implements AutoCloseable {
     }
 
     private synchronized void blackhole(int id, String destination) {
-        Shell.must("ip", "-n", namespace(id), "route", "add", "blackhole", destination + "/32");
+        Shell.must("ip", "-n", namespace(id), "route", "replace", "blackhole", destination + "/32");
         blackholes.add(id + " " + destination);
     }
 
