@@ -21,15 +21,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Checked: an ephemeral never disappears while its session lives (an exists on the owner's
  * session, the same session id before and after, that finds no node); every crashed owner's node
- * is gone within {@link #OUTLIVE_BOUND_MS} of the crash (session timeout, plus a new leader
- * granting sessions a whole timeout again, plus the longest fault, plus slack). Reported: how
+ * is gone within {@link #OUTLIVE_BOUND_MS} of the crash: a session timeout, the longest fault
+ * (no quorum, no expiry: e.g. the leader killed and the next one paused), 10 s to restart and
+ * elect, and a whole timeout again (a new leader grants every session one). Seen up to 21.9 s in
+ * such a case (seed 33), with the bound 30 s. Reported: how
  * long nodes outlived their crashed owners, and how many sessions expired while their owner lived
  * (expected under partitions and pauses).
  */
 final class EphemeralWorkload implements AutoCloseable {
     static final String NAME = "ephemeral";
     static final String PARENT = "/faults-eph";
-    static final long OUTLIVE_BOUND_MS = 2L * Clients.SESSION_TIMEOUT_MS + 8_000 + 4_000;
+    static final long OUTLIVE_BOUND_MS = 2L * Clients.SESSION_TIMEOUT_MS + 8_000 + 10_000;
 
     private final String connectString;
     private final OpLog log;

@@ -76,63 +76,14 @@ final class Report {
     }
 
     static String html(String header, OpLog log, long startNanos, List<Nemesis.Applied> faults, List<Verdict> verdicts) {
-        List<OpLog.Entry> entries = log.entries();
-        double endS = 1;
-        for (OpLog.Entry e : entries) {
-            endS = Math.max(endS, (e.gaveUpNanos() - startNanos) / 1e9);
-        }
-        for (Nemesis.Applied f : faults) {
-            endS = Math.max(endS, f.endMs() / 1000.0);
-        }
-        double scaleX = PLOT_W / endS;
-        StringBuilder svg = new StringBuilder();
-        svg.append(String.format(Locale.ROOT, "<svg width=\"%d\" height=\"%d\" xmlns=\"http://www.w3.org/2000/svg\" "
-                + "font-family=\"sans-serif\" font-size=\"11\">%n", WIDTH, HEIGHT));
-        int row = 0;
-        for (Nemesis.Applied f : faults) {
-            double x = LEFT + f.startMs() / 1000.0 * scaleX;
-            double w = Math.max(1, (f.endMs() - f.startMs()) / 1000.0 * scaleX);
-            svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
-                    + "fill=\"#f4c7c3\" opacity=\"0.6\"><title>%s</title></rect>%n", x, TOP, w, PLOT_H,
-                    xml(f.description())));
-            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" fill=\"#a33\">%s</text>%n", x + 2,
-                    TOP + 12 + 12 * (row++ % 3), xml(f.fault().type().name().toLowerCase(Locale.ROOT))));
-        }
-        for (double ms : new double[] {1, 10, 100, 1000, 10000}) {
-            svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
-                    + "<text x=\"4\" y=\"%.1f\">%s</text>%n", LEFT, LEFT + PLOT_W, y(ms), y(ms), y(ms) + 4,
-                    ms >= 1000 ? (int) (ms / 1000) + " s" : (int) ms + " ms"));
-        }
-        for (int s = 0; s <= endS; s += endS > 120 ? 30 : 10) {
-            double x = LEFT + s * scaleX;
-            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%d s</text>%n", x - 8,
-                    TOP + PLOT_H + 16, s));
-        }
-        int step = Math.max(1, entries.size() / 30_000);
-        for (int i = 0; i < entries.size(); i += step) {
-            OpLog.Entry e = entries.get(i);
-            double x = LEFT + (e.startNanos() - startNanos) / 1e9 * scaleX;
-            double latencyMs = (e.gaveUpNanos() - e.startNanos()) / 1e6;
-            String color = switch (e.outcome()) {
-                case OK -> switch (e.workload()) {
-                    case SetWorkload.NAME -> "#2a7";
-                    case LockWorkload.NAME -> "#959";
-                    case EphemeralWorkload.NAME -> "#888";
-                    default -> "#36c";
-                };
-                case FAILED -> "#e90";
-                case UNKNOWN -> "#d22";
-            };
-            svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"1.5\" fill=\"%s\"/>%n", x,
-                    y(latencyMs), color));
-        }
-        svg.append("</svg>\n");
         StringBuilder page = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>")
                 .append(xml(header)).append("</title></head><body><h3>").append(xml(header)).append("</h3>\n")
-                .append("<p>Latency of every operation over time (log scale; x = when it was invoked). Blue: register "
-                        + "ops that succeeded, green: set adds, purple: lock acquisitions and fenced writes, grey: ephemeral owners' creates and checks, orange: refused, red: outcome unknown "
-                        + "(plotted at the time the client gave up). Shaded: faults (hover for what was done).</p>\n")
-                .append(svg).append("<h4>Verdicts</h4><ul>\n");
+                .append("<p>Latency of every operation over time (log scale, left; x = when it was invoked). Blue: "
+                        + "register ops that succeeded, green: set adds, purple: lock acquisitions and fenced writes, "
+                        + "grey: ephemeral owners' creates and checks, orange: refused, red: outcome unknown (plotted "
+                        + "at the time the client gave up). Black line: operations completed per second (right "
+                        + "axis). Shaded: faults (hover for what was done).</p>\n")
+                .append(svg(log.entries(), startNanos, faults)).append("<h4>Verdicts</h4><ul>\n");
         for (Verdict v : verdicts) {
             page.append("<li><b>").append(xml(v.checker())).append(": ").append(v.result()).append("</b> — ")
                     .append(xml(v.summary())).append("</li>\n");
@@ -143,5 +94,96 @@ final class Report {
                     f.endMs() / 1000.0, xml(f.description())));
         }
         return page.append("</ul></body></html>\n").toString();
+    }
+
+    private static String svg(List<OpLog.Entry> entries, long startNanos, List<Nemesis.Applied> faults) {
+        double endS = 1;
+        for (OpLog.Entry e : entries) {
+            endS = Math.max(endS, (e.gaveUpNanos() - startNanos) / 1e9);
+        }
+        for (Nemesis.Applied f : faults) {
+            endS = Math.max(endS, f.endMs() / 1000.0);
+        }
+        double scaleX = PLOT_W / endS;
+        StringBuilder svg = new StringBuilder(String.format(Locale.ROOT, "<svg width=\"%d\" height=\"%d\" "
+                + "xmlns=\"http://www.w3.org/2000/svg\" font-family=\"sans-serif\" font-size=\"11\">%n", WIDTH, HEIGHT));
+        faultBands(svg, faults, scaleX);
+        axes(svg, endS, scaleX);
+        int step = Math.max(1, entries.size() / 30_000);
+        for (int i = 0; i < entries.size(); i += step) {
+            OpLog.Entry e = entries.get(i);
+            double x = LEFT + (e.startNanos() - startNanos) / 1e9 * scaleX;
+            double latencyMs = (e.gaveUpNanos() - e.startNanos()) / 1e6;
+            svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"1.5\" fill=\"%s\"/>%n", x,
+                    y(latencyMs), color(e)));
+        }
+        throughput(svg, entries, startNanos, endS, scaleX);
+        return svg.append("</svg>\n").toString();
+    }
+
+    private static String color(OpLog.Entry e) {
+        return switch (e.outcome()) {
+            case OK -> switch (e.workload()) {
+                case SetWorkload.NAME -> "#2a7";
+                case LockWorkload.NAME -> "#959";
+                case EphemeralWorkload.NAME -> "#888";
+                default -> "#36c";
+            };
+            case FAILED -> "#e90";
+            case UNKNOWN -> "#d22";
+        };
+    }
+
+    private static void faultBands(StringBuilder svg, List<Nemesis.Applied> faults, double scaleX) {
+        int row = 0;
+        for (Nemesis.Applied f : faults) {
+            double x = LEFT + f.startMs() / 1000.0 * scaleX;
+            double w = Math.max(1, (f.endMs() - f.startMs()) / 1000.0 * scaleX);
+            String label = f.fault().type().name().toLowerCase(Locale.ROOT)
+                    + (f.fault().with() == null ? "" : "+" + f.fault().with().type().name().toLowerCase(Locale.ROOT));
+            svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
+                    + "fill=\"#f4c7c3\" opacity=\"0.6\"><title>%s</title></rect>%n", x, TOP, w, PLOT_H,
+                    xml(f.description())));
+            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" fill=\"#a33\">%s</text>%n", x + 2,
+                    TOP + 12 + 12 * (row++ % 3), xml(label)));
+        }
+    }
+
+    private static void axes(StringBuilder svg, double endS, double scaleX) {
+        for (double ms : new double[] {1, 10, 100, 1000, 10000}) {
+            svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
+                    + "<text x=\"4\" y=\"%.1f\">%s</text>%n", LEFT, LEFT + PLOT_W, y(ms), y(ms), y(ms) + 4,
+                    ms >= 1000 ? (int) (ms / 1000) + " s" : (int) ms + " ms"));
+        }
+        for (int s = 0; s <= endS; s += endS > 120 ? 30 : 10) {
+            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%d s</text>%n", LEFT + s * scaleX - 8,
+                    TOP + PLOT_H + 16, s));
+        }
+    }
+
+    /** Operations completed (any outcome but unknown) per second, as a line on a linear right-hand axis. */
+    private static void throughput(StringBuilder svg, List<OpLog.Entry> entries, long startNanos, double endS,
+                                   double scaleX) {
+        int[] perSecond = new int[(int) endS + 1];
+        for (OpLog.Entry e : entries) {
+            if (e.endNanos() != 0) {
+                int s = (int) ((e.endNanos() - startNanos) / 1_000_000_000L);
+                if (s >= 0 && s < perSecond.length) {
+                    perSecond[s]++;
+                }
+            }
+        }
+        int max = 1;
+        for (int n : perSecond) {
+            max = Math.max(max, n);
+        }
+        StringBuilder points = new StringBuilder();
+        for (int s = 0; s < perSecond.length; s++) {
+            points.append(String.format(Locale.ROOT, "%.1f,%.1f ", LEFT + (s + 0.5) * scaleX,
+                    TOP + PLOT_H - (double) perSecond[s] / max * PLOT_H));
+        }
+        svg.append("<polyline fill=\"none\" stroke=\"#000\" stroke-width=\"1.2\" points=\"").append(points)
+                .append("\"/>\n").append(String.format(Locale.ROOT,
+                        "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%d ops/s</text>%n", LEFT + PLOT_W, TOP + 10, max));
     }
 }
