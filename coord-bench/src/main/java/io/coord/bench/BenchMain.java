@@ -47,6 +47,7 @@ public final class BenchMain {
                 case "scale" -> ScaleCommand.execute(scaleOptions(rest), out, log);
                 case "failover" -> FailoverCommand.execute(failoverOptions(rest), out, log);
                 case "expiry" -> ExpiryCommand.execute(expiryOptions(rest), out, log);
+                case "faults" -> io.coord.bench.faults.FaultsMain.execute(rest, out, log);
                 default -> throw new IllegalArgumentException("unknown mode '" + args.get(0) + "'");
             };
         } catch (IllegalArgumentException e) {
@@ -160,6 +161,7 @@ public final class BenchMain {
                                   [--session-timeout-ms 6000] [--tick-time-ms 2000 (ensembles)]
                                   [--server-jvm-opts "-Xmx512m"] [--work-dir DIR] [--keep-work-dir]
                                   (kill -9 of a client JVM -> its ephemeral's NodeDeleted at another client)
+                  coord-bench faults ...   the fault suite, as bin/coord-faults (see: coord-bench faults --help)
                 defaults: 4 sessions x 32 in flight, 20000 ops/phase, 100-byte values, 3 rounds,
                           warm-up min(30000, ops) ops/phase, phases create,set,get,delete,mixed
                 also: --progress-seconds 5, --stall-seconds 60, --session-timeout-ms 30000,
