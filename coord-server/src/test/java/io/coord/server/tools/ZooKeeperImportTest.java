@@ -142,23 +142,40 @@ class ZooKeeperImportTest {
             owner = populate(zk.connectString());
             sessionId = owner.getSessionId();
             password = owner.getSessionPasswd();
-            ZooKeeper reader = connect(zk.connectString(), 0, null);
-            before = walk(reader);
-            reader.close();
         }
         owner.close(); // ZooKeeper is down: nothing reaches it, the session stays open in its files
+        // Started again, ZooKeeper writes a snapshot of everything so far; the changes after it
+        // go to a new log: the import reads both.
+        try (RealZooKeeper zk = new RealZooKeeper(zkDir)) {
+            ZooKeeper more = connect(zk.connectString(), 0, null);
+            more.delete("/app/seq-0000000001", 0);
+            more.create("/app/after", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            more.setData("/app/cfg", "v4".getBytes(StandardCharsets.UTF_8), 2);
+            more.create("/app/box/item2", null, ZooDefs.Ids.CREATOR_ALL_ACL, CreateMode.PERSISTENT);
+            before = walk(more);
+            more.close();
+        }
+        assertTrue(ZkFiles.byZxid(zkDir, "snapshot.").size() >= 2, "ZooKeeper wrote a snapshot with the tree");
         assertTrue(before.get("/app/e").stat().getEphemeralOwner() == sessionId);
 
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         int status = admin(new PrintStream(log, true, StandardCharsets.UTF_8), "import-zookeeper", "--from",
                 zkDir.toString(), "--to", coordDir.toString());
         assertEquals(0, status, log.toString(StandardCharsets.UTF_8));
-        System.out.println(log.toString(StandardCharsets.UTF_8));
+        assertTrue(!log.toString(StandardCharsets.UTF_8).contains("snapshot.0:"), "read the newer snapshot: " + log);
+        ByteArrayOutputStream digest = new ByteArrayOutputStream();
+        assertEquals(0, admin(new PrintStream(digest, true, StandardCharsets.UTF_8), "digest", coordDir.toString()));
+        ByteArrayOutputStream verify = new ByteArrayOutputStream();
+        assertEquals(0, admin(new PrintStream(verify, true, StandardCharsets.UTF_8), "verify", coordDir.toString()),
+                verify.toString(StandardCharsets.UTF_8));
 
         ServerConfig config = ServerConfig.builder(coordDir).clientPort(0).tickTimeMs(200)
-                .extendedTypesEnabled(true).build();
+                .extendedTypesEnabled(true).fourLetterWords(java.util.Set.of("*")).build();
         try (CoordServer server = CoordServer.start(config)) {
             String coord = "127.0.0.1:" + server.clientPort();
+            // Before any client: a new session is a txn, and moves the zxid.
+            assertEquals(digest.toString(StandardCharsets.UTF_8), fourLetterWord(server.clientPort(), "hash"),
+                    "coord-admin digest = the hash four-letter word");
             ZooKeeper reattached = connect(coord, sessionId, password);
             assertEquals(sessionId, reattached.getSessionId(), "the same session");
             ZooKeeper reader = connect(coord, 0, null);
@@ -177,6 +194,13 @@ class ZooKeeperImportTest {
             assertNull(reader.exists("/app/es-0000000011", false));
             assertNotNull(reader.exists("/app/ttl", false));
             reader.close();
+        }
+    }
+
+    static String fourLetterWord(int port, String word) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write(word.getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
