@@ -128,6 +128,60 @@ class ZooKeeperImportBadInputTest {
     }
 
     @Test
+    void gzipSnapshotImportsLikeThePlainOne(@TempDir Path tmp) throws Exception {
+        Case plain = freshCase(tmp.resolve("plain"));
+        assertEquals(0, plain.runImport(), plain.text());
+        Case c = freshCase(tmp.resolve("gz"));
+        Path snap = c.newestSnapshot();
+        // What zookeeper.snapshot.compression.method=gz writes: the same stream, gzipped.
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(Path.of(snap + ".gz")))) {
+            Files.copy(snap, out);
+        }
+        Files.delete(snap);
+        assertEquals(0, c.runImport(), c.text());
+        assertTrue(c.text().contains(snap.getFileName() + ".gz"), c.text());
+        assertEquals(lastLine(plain.text()).replace(plain.target().toString(), ""),
+                lastLine(c.text()).replace(c.target().toString(), ""), "same nodes, sessions, zxid and digest");
+    }
+
+    @Test
+    void snappySnapshotIsRefusedWithWhatToDo(@TempDir Path tmp) throws Exception {
+        Case c = freshCase(tmp);
+        Path snap = c.newestSnapshot();
+        Files.move(snap, Path.of(snap + ".snappy"));
+        assertEquals(1, c.runImport(), c.text());
+        assertTrue(c.text().contains("snappy-compressed snapshots are not supported")
+                && c.text().contains("compression.method"), c.text());
+        assertEquals(List.of(c.target().resolve("mine.txt")), listing(c.target()), "target untouched");
+    }
+
+    @Test
+    void withoutToTheCoordFilesGoBesideZooKeepersAndTheServerStarts(@TempDir Path tmp) throws Exception {
+        Case c = freshCase(tmp);
+        List<Path> zkFiles = listing(c.zk());
+        int status = AdminMain.run(new String[] {"import-zookeeper", "--from", c.zk().toString()},
+                new PrintStream(c.output(), true, StandardCharsets.UTF_8), System.err);
+        assertEquals(0, status, c.text());
+        assertTrue(Files.isDirectory(c.zk().resolve("version-1")));
+        for (Path p : zkFiles) {
+            assertTrue(Files.exists(p), "ZooKeeper's files are left: " + p);
+        }
+        io.coord.server.config.ServerConfig config = io.coord.server.config.ServerConfig.builder(c.zk())
+                .clientPort(0).tickTimeMs(200).build();
+        try (io.coord.server.CoordServer server = io.coord.server.CoordServer.start(config)) {
+            ZooKeeper zk = ZooKeeperImportTest.connect("127.0.0.1:" + server.clientPort(), 0, null);
+            assertEquals("changed", new String(zk.getData("/n1", false, null), StandardCharsets.UTF_8));
+            assertTrue(zk.exists("/later", false) != null);
+            zk.close();
+        }
+    }
+
+    private static String lastLine(String text) {
+        List<String> lines = text.lines().toList();
+        return lines.get(lines.size() - 1);
+    }
+
+    @Test
     void truncatedSnapshotIsRefused(@TempDir Path tmp) throws Exception {
         Case c = freshCase(tmp);
         Path snap = c.newestSnapshot();
