@@ -2,6 +2,7 @@ package io.coord.server.tools;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,8 @@ public final class AdminMain {
             "  import-zookeeper --from ZK_DATADIR [--from-log ZK_DATALOGDIR] [--to COORD_DATADIR] [--allow-torn-tail]",
             "      convert a stopped ZooKeeper's data (newest snapshot + the txn logs after it) into a Coord",
             "      data directory (default: ZK_DATADIR itself; ZooKeeper's files are left as they are)",
+            "  export-zookeeper --from COORD_DATADIR --to ZK_DATADIR",
+            "      write the state Coord would recover as a ZooKeeper snapshot (ZK_DATADIR/version-2), the way back",
             "  log dump DATADIR [--from ZXID] [--json]       print every txn of Coord's log",
             "  snapshot dump DATADIR [--json]                print the newest valid snapshot's nodes and sessions",
             "  verify DATADIR                                check every checksum, log continuity and that the",
@@ -45,6 +48,7 @@ public final class AdminMain {
             String command = a.next();
             return switch (command) {
                 case "import-zookeeper" -> importZooKeeper(a, out);
+                case "export-zookeeper" -> exportZooKeeper(a, out);
                 case "log", "snapshot" -> {
                     String sub = a.next();
                     if (!sub.equals("dump")) {
@@ -88,6 +92,26 @@ public final class AdminMain {
                 .run(target);
         out.printf("imported %d nodes and %d sessions at zxid 0x%x into %s (digest %d)%n", r.nodeCount(),
                 r.sessionCount(), r.zxid(), target, r.digest());
+        return OK;
+    }
+
+    private static int exportZooKeeper(Args a, PrintStream out) throws IOException {
+        Path from = null;
+        Path to = null;
+        for (String opt = a.nextOrNull(); opt != null; opt = a.nextOrNull()) {
+            switch (opt) {
+                case "--from" -> from = Path.of(a.value(opt));
+                case "--to" -> to = Path.of(a.value(opt));
+                default -> throw new UsageException("unknown option for export-zookeeper: " + opt);
+            }
+        }
+        if (from == null || to == null) {
+            throw new UsageException("export-zookeeper needs --from COORD_DATADIR and --to ZK_DATADIR");
+        }
+        if (!Files.isDirectory(from.resolve("version-1"))) {
+            throw new IOException("no Coord data in " + from + " (no version-1 directory)");
+        }
+        ZooKeeperExport.export(from, to, out);
         return OK;
     }
 

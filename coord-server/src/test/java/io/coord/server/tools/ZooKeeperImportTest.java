@@ -143,7 +143,7 @@ class ZooKeeperImportTest {
             sessionId = owner.getSessionId();
             password = owner.getSessionPasswd();
         }
-        owner.close(); // ZooKeeper is down: nothing reaches it, the session stays open in its files
+        owner.getTestable().injectSessionExpiration(); // the client stops locally; the session stays open in ZooKeeper's files
         // Started again, ZooKeeper writes a snapshot of everything so far; the changes after it
         // go to a new log: the import reads both.
         try (RealZooKeeper zk = new RealZooKeeper(zkDir)) {
@@ -193,6 +193,57 @@ class ZooKeeperImportTest {
             reader.sync("/app", (rc, p, c) -> { }, null);
             assertNull(reader.exists("/app/es-0000000011", false));
             assertNotNull(reader.exists("/app/ttl", false));
+            reader.close();
+        }
+    }
+
+    @Test
+    void exportedCoordDataStartsARealZooKeeperWithTheSameTreeAndSession(@TempDir Path tmp) throws Exception {
+        Path zkDir = tmp.resolve("zk");
+        Path coordDir = tmp.resolve("coord");
+        Path backDir = tmp.resolve("zk-again");
+        long sessionId;
+        byte[] password;
+        try (RealZooKeeper zk = new RealZooKeeper(zkDir)) {
+            ZooKeeper owner = populate(zk.connectString());
+            sessionId = owner.getSessionId();
+            password = owner.getSessionPasswd();
+            owner.getTestable().injectSessionExpiration(); // local only: the client stops, the session stays
+        }
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        assertEquals(0, admin(quiet, "import-zookeeper", "--from", zkDir.toString(), "--to", coordDir.toString()));
+        Map<String, Seen> onCoord;
+        ServerConfig config = ServerConfig.builder(coordDir).clientPort(0).tickTimeMs(200)
+                .extendedTypesEnabled(true).build();
+        ZooKeeper reattached;
+        try (CoordServer server = CoordServer.start(config)) {
+            String coord = "127.0.0.1:" + server.clientPort();
+            reattached = connect(coord, sessionId, password);
+            ZooKeeper writer = connect(coord, 0, null);
+            writer.create("/app/onCoord", "c".getBytes(StandardCharsets.UTF_8), ZooDefs.Ids.CREATOR_ALL_ACL,
+                    CreateMode.PERSISTENT);
+            writer.delete("/app/m1", 0);
+            writer.create("/app/seq-", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_SEQUENTIAL);
+            writer.setData("/app/cfg", "from coord".getBytes(StandardCharsets.UTF_8), -1);
+            reattached.create("/app/e2", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+            writer.close();
+            ZooKeeper reader = connect(coord, 0, null);
+            onCoord = walk(reader);
+            reader.close();
+        }
+        reattached.getTestable().injectSessionExpiration();
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, admin(new PrintStream(out, true, StandardCharsets.UTF_8), "export-zookeeper", "--from",
+                coordDir.toString(), "--to", backDir.toString()), out.toString(StandardCharsets.UTF_8));
+        try (RealZooKeeper zk = new RealZooKeeper(backDir)) {
+            ZooKeeper back = connect(zk.connectString(), sessionId, password);
+            assertEquals(sessionId, back.getSessionId(), "the session reattaches to ZooKeeper");
+            assertEquals(List.of("/app/e", "/app/e2", "/app/es-0000000011"), sortedEphemerals(back));
+            ZooKeeper reader = connect(zk.connectString(), 0, null);
+            assertSameTree(onCoord, walk(reader));
+            back.close();
+            assertNull(reader.exists("/app/e2", false), "ZooKeeper deleted the session's ephemerals on close");
             reader.close();
         }
     }
