@@ -20,8 +20,10 @@ public final class AdminMain {
     private static final String USAGE_TEXT = String.join("\n",
             "usage: coord-admin COMMAND [options]",
             "  import-zookeeper --from ZK_DATADIR [--from-log ZK_DATALOGDIR] [--to COORD_DATADIR] [--allow-torn-tail]",
+            "                   [--ensemble-member]",
             "      convert a stopped ZooKeeper's data (newest snapshot + the txn logs after it) into a Coord",
-            "      data directory (default: ZK_DATADIR itself; ZooKeeper's files are left as they are)",
+            "      data directory (default: ZK_DATADIR itself; ZooKeeper's files are left as they are);",
+            "      --ensemble-member writes it for a member of a Coord ensemble",
             "  export-zookeeper --from COORD_DATADIR --to ZK_DATADIR",
             "      write the state Coord would recover as a ZooKeeper snapshot (ZK_DATADIR/version-2), the way back",
             "  log dump DATADIR [--from ZXID] [--json]       print every txn of Coord's log",
@@ -75,12 +77,14 @@ public final class AdminMain {
         Path fromLog = null;
         Path to = null;
         boolean allowTorn = false;
+        boolean ensemble = false;
         for (String opt = a.nextOrNull(); opt != null; opt = a.nextOrNull()) {
             switch (opt) {
                 case "--from" -> from = Path.of(a.value(opt));
                 case "--from-log" -> fromLog = Path.of(a.value(opt));
                 case "--to" -> to = Path.of(a.value(opt));
                 case "--allow-torn-tail" -> allowTorn = true;
+                case "--ensemble-member" -> ensemble = true;
                 default -> throw new UsageException("unknown option for import-zookeeper: " + opt);
             }
         }
@@ -88,8 +92,8 @@ public final class AdminMain {
             throw new UsageException("import-zookeeper needs --from ZK_DATADIR");
         }
         Path target = to == null ? from : to;
-        ZooKeeperImport.Result r = new ZooKeeperImport(from, fromLog == null ? from : fromLog, allowTorn, out)
-                .run(target);
+        ZooKeeperImport importer = new ZooKeeperImport(from, fromLog == null ? from : fromLog, allowTorn, out);
+        ZooKeeperImport.Result r = (ensemble ? importer.forEnsembleMember() : importer).run(target);
         out.printf("imported %d nodes and %d sessions at zxid 0x%x into %s (digest %d)%n", r.nodeCount(),
                 r.sessionCount(), r.zxid(), target, r.digest());
         return OK;

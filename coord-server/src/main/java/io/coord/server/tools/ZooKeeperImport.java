@@ -1,8 +1,11 @@
 package io.coord.server.tools;
 
+import io.coord.server.pipeline.MemberState;
+import io.coord.server.quorum.QuorumStorage;
 import io.coord.server.session.Clock;
 import io.coord.server.session.SessionTracker;
 import io.coord.server.storage.ForeignDataCheck;
+import io.coord.server.storage.MetaStore;
 import io.coord.server.storage.SnapshotStore;
 import io.coord.server.tree.DataTree;
 import io.coord.server.tree.TreeSnapshot;
@@ -12,6 +15,7 @@ import io.coord.server.txn.TxnHeader;
 import io.coord.wire.WireFormatException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +56,7 @@ public final class ZooKeeperImport {
     private final Path zkLogDir;
     private final boolean allowTornTail;
     private final PrintStream progress;
+    private boolean ensembleMember;
     private final Map<Long, Integer> sessions = new HashMap<>();
     private DataTree tree;
     private long lastZxid;
@@ -63,6 +68,17 @@ public final class ZooKeeperImport {
         this.zkLogDir = zkLogDir;
         this.allowTornTail = allowTornTail;
         this.progress = progress;
+    }
+
+    /**
+     * Writes the target for an ensemble member instead of a standalone server: the ensemble's
+     * sessions blob (the passwords travel there, see MemberState) and the member's epochs, both
+     * taken from the last zxid's epoch. Import on every member, or on one and start the others
+     * empty: they elect the one with the data and sync from it.
+     */
+    public ZooKeeperImport forEnsembleMember() {
+        this.ensembleMember = true;
+        return this;
     }
 
     /** The password ZooKeeper gave session {@code sessionId} (its clients hold it). */
@@ -218,19 +234,23 @@ public final class ZooKeeperImport {
     }
 
     private void write(Path target) throws IOException {
-        SessionTracker tracker = new SessionTracker(Clock.system(), SNAPSHOT_TICK_MS, 0,
-                SessionTracker.newSecret(new SecureRandom()));
-        new TreeMap<>(sessions).forEach((id, timeoutMs) -> tracker.addSession(id, timeoutMs, zooKeeperPassword(id)));
         Files.createDirectories(target);
         Path stage = Files.createTempDirectory(target, ".coord-import-");
         try {
             SnapshotStore store = new SnapshotStore(stage);
             if (lastZxid > 0) {
                 try (TreeSnapshot view = tree.beginSnapshot(lastZxid)) {
-                    store.write(lastZxid, view.sortedNodes(), tracker.serialize());
+                    store.write(lastZxid, view.sortedNodes(), sessionsBlob());
                 }
             } else {
                 store.deleteAll(); // an empty manifest: Coord data with no txns, as a fresh ZooKeeper
+            }
+            if (ensembleMember) {
+                long epoch = lastZxid >>> 32;
+                new MetaStore(stage).write(QuorumStorage.EPOCHS_FILE,
+                        ByteBuffer.allocate(16).putLong(epoch).putLong(epoch).array());
+                Files.move(stage.resolve(QuorumStorage.EPOCHS_FILE), target.resolve(QuorumStorage.EPOCHS_FILE),
+                        StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
             Path finalDir = target.resolve(store.directory().getFileName());
             if (Files.isDirectory(finalDir)) {
@@ -244,6 +264,23 @@ public final class ZooKeeperImport {
         } finally {
             deleteRecursively(stage);
         }
+    }
+
+    /** The sessions with the passwords their clients hold, in the target's form. */
+    private byte[] sessionsBlob() {
+        SessionTracker tracker = new SessionTracker(Clock.system(), SNAPSHOT_TICK_MS, 0,
+                SessionTracker.newSecret(new SecureRandom()));
+        TreeMap<Long, Integer> sorted = new TreeMap<>(sessions);
+        if (!ensembleMember) {
+            sorted.forEach((id, timeoutMs) -> tracker.addSession(id, timeoutMs, zooKeeperPassword(id)));
+            return tracker.serialize();
+        }
+        Map<Long, byte[]> passwords = new HashMap<>();
+        sorted.forEach((id, timeoutMs) -> {
+            tracker.addSession(id, timeoutMs);
+            passwords.put(id, zooKeeperPassword(id));
+        });
+        return new MemberState(tree, tracker, passwords).encodeSessions();
     }
 
     private static void deleteRecursively(Path dir) throws IOException {
