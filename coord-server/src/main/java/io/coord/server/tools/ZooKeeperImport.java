@@ -122,6 +122,12 @@ public final class ZooKeeperImport {
         progress.printf("replayed %d txns; last zxid 0x%x; %d nodes, %d sessions%s%n", txnsApplied, lastZxid,
                 tree.nodeCount(), sessions.size(), opsSkipped == 0 ? ""
                         : "; " + opsSkipped + " ops were already in the (fuzzy) snapshot");
+        for (long owner : tree.sessionsWithEphemerals()) {
+            if (!sessions.containsKey(owner)) {
+                progress.printf("warning: ephemerals of session 0x%x, which ZooKeeper's files do not list as open: %s%n",
+                        owner, tree.ephemerals(owner));
+            }
+        }
         return new Result(lastZxid, tree.nodeCount(), sessions.size(), txnsApplied, opsSkipped, snapshotFile,
                 tree.digest());
     }
