@@ -61,6 +61,10 @@ class ZooKeeperImportTest {
         byte[] v = "v".getBytes(StandardCharsets.UTF_8);
         ZooKeeper admin = connect(connect, 0, null);
         admin.create("/app", "root".getBytes(StandardCharsets.UTF_8), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        org.apache.zookeeper.StatsTrack quota = new org.apache.zookeeper.StatsTrack();
+        quota.setCount(1000);
+        quota.setBytes(1 << 20);
+        org.apache.zookeeper.cli.SetQuotaCommand.createQuota(admin, "/app", quota); // stats kept while nodes change
         admin.create("/app/cfg", v, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         admin.setData("/app/cfg", "v2".getBytes(StandardCharsets.UTF_8), 0);
         admin.setData("/app/cfg", "v3".getBytes(StandardCharsets.UTF_8), 1);
