@@ -252,6 +252,59 @@ class ZooKeeperImportTest {
         }
     }
 
+    /**
+     * The same client object, left running through the migration (its connect string lists
+     * ZooKeeper's port and the port Coord will take): it reconnects to Coord by itself, with its
+     * session and its watches, which then fire for changes made on Coord.
+     */
+    @Test
+    void aRunningClientMovesOverWithItsSessionAndWatches(@TempDir Path tmp) throws Exception {
+        Path zkDir = tmp.resolve("zk");
+        Path coordDir = tmp.resolve("coord");
+        int coordPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            coordPort = s.getLocalPort();
+        }
+        java.util.concurrent.LinkedBlockingQueue<org.apache.zookeeper.WatchedEvent> events =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        ZooKeeper moving;
+        long sessionId;
+        try (RealZooKeeper zk = new RealZooKeeper(zkDir)) {
+            moving = connect(zk.connectString() + ",127.0.0.1:" + coordPort, 0, null);
+            sessionId = moving.getSessionId();
+            moving.create("/w", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            moving.create("/w/data", "1".getBytes(StandardCharsets.UTF_8), ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                    CreateMode.PERSISTENT);
+            moving.create("/w/mine", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+            moving.getData("/w/data", events::add, null);
+            moving.getChildren("/w", events::add);
+        }
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        assertEquals(0, admin(quiet, "import-zookeeper", "--from", zkDir.toString(), "--to", coordDir.toString()));
+        ServerConfig config = ServerConfig.builder(coordDir).clientPort(coordPort).tickTimeMs(200).build();
+        try (CoordServer server = CoordServer.start(config)) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> moving.getState() == ZooKeeper.States.CONNECTED);
+            assertEquals(sessionId, moving.getSessionId(), "the same session");
+            ZooKeeper other = connect("127.0.0.1:" + coordPort, 0, null);
+            other.setData("/w/data", "2".getBytes(StandardCharsets.UTF_8), 0);
+            other.create("/w/new", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            java.util.Set<Watcher.Event.EventType> fired = new java.util.HashSet<>();
+            while (fired.size() < 2) {
+                org.apache.zookeeper.WatchedEvent e = events.poll(10, TimeUnit.SECONDS);
+                assertNotNull(e, "watch set on ZooKeeper fired on Coord; so far " + fired);
+                if (e.getType() != Watcher.Event.EventType.None) { // the client hands state changes to every watcher
+                    fired.add(e.getType());
+                }
+            }
+            assertEquals(java.util.Set.of(Watcher.Event.EventType.NodeDataChanged,
+                    Watcher.Event.EventType.NodeChildrenChanged), fired);
+            assertEquals(sessionId, other.exists("/w/mine", false).getEphemeralOwner());
+            moving.close();
+            other.close();
+        }
+    }
+
     static String fourLetterWord(int port, String word) throws Exception {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
             socket.getOutputStream().write(word.getBytes(StandardCharsets.US_ASCII));
