@@ -12,6 +12,7 @@ import io.coord.server.pipeline.StorageInfo;
 import io.coord.server.session.Clock;
 import io.coord.server.storage.DurableListener;
 import io.coord.server.storage.FlushPacer;
+import io.coord.server.storage.ForeignDataCheck;
 import io.coord.server.storage.GroupCommitter;
 import io.coord.server.storage.LogIo;
 import io.coord.server.storage.MetaStore;
@@ -71,6 +72,7 @@ public final class CoordServer implements AutoCloseable {
     }
 
     public static CoordServer start(ServerConfig config, Hooks hooks) throws IOException {
+        ForeignDataCheck.refuseZooKeeperData(config.dataDir(), config.dataLogDir());
         Files.createDirectories(config.dataDir());
         Files.createDirectories(config.dataLogDir());
         Clock clock = Clock.system();

@@ -11,6 +11,7 @@ import io.coord.server.durability.SessionSecret;
 import io.coord.server.pipeline.StorageInfo;
 import io.coord.server.session.Clock;
 import io.coord.server.storage.FlushPacer;
+import io.coord.server.storage.ForeignDataCheck;
 import io.coord.server.storage.LogIo;
 import io.coord.server.storage.MetaStore;
 import io.coord.server.storage.SnapshotStore;
@@ -70,6 +71,7 @@ public final class EnsembleMember implements AutoCloseable {
      */
     public static EnsembleMember start(ServerConfig config, long logSegmentBytes, FatalHandler fatal, LogIo logIo)
             throws IOException {
+        ForeignDataCheck.refuseZooKeeperData(config.dataDir(), config.dataLogDir());
         Files.createDirectories(config.dataDir());
         Files.createDirectories(config.dataLogDir());
         Clock clock = Clock.system();

@@ -42,6 +42,8 @@ public final class SessionTracker {
     private static final long CONTAINER_OWNER = 0x8000000000000000L;
     private static final int MIN_SECRET_BYTES = 16;
     private static final int FORMAT_VERSION = 1;
+    /** Version 1 plus, after the sessions, the passwords given explicitly (imported sessions). */
+    private static final int FORMAT_VERSION_GIVEN_PASSWORDS = 2;
     private static final int SERIALIZED_SESSION_BYTES = 16;
     private static final long NOT_QUEUED = Long.MIN_VALUE;
     private static final String MAC_ALGORITHM = "HmacSHA256";
@@ -122,6 +124,20 @@ public final class SessionTracker {
     public boolean addSession(long sessionId, int timeoutMs) {
         checkTimeout(timeoutMs);
         return track(sessionId, timeoutMs, timeoutMs);
+    }
+
+    /**
+     * Tracks a session whose password was not derived from this server's secret: one imported
+     * from another server (ZooKeeper derives its own), whose client still holds that password.
+     * The password stays with the session (and in {@link #serialize()}) until the session ends.
+     */
+    public boolean addSession(long sessionId, int timeoutMs, byte[] password) {
+        if (password == null || password.length != PASSWORD_LENGTH) {
+            throw new IllegalArgumentException("a session password has " + PASSWORD_LENGTH + " bytes");
+        }
+        boolean added = addSession(sessionId, timeoutMs);
+        sessions.get(sessionId).givenPassword = password.clone();
+        return added;
     }
 
     /** Restarts the session's full timeout. False when unknown or closing (the client must not revive it). */
@@ -219,8 +235,15 @@ public final class SessionTracker {
         return password != null && MessageDigest.isEqual(password(sessionId), password);
     }
 
-    /** The password of any id, derived from the secret; the same after a restart. */
+    /**
+     * The password of any id, derived from the secret (the same after a restart), or the one given
+     * to {@link #addSession(long, int, byte[])} while that session lives.
+     */
     public byte[] password(long sessionId) {
+        Session given = sessions.get(sessionId);
+        if (given != null && given.givenPassword != null) {
+            return given.givenPassword.clone();
+        }
         byte[] idBytes = new byte[8];
         for (int i = 0; i < 8; i++) {
             idBytes[i] = (byte) (sessionId >>> (56 - 8 * i));
@@ -307,10 +330,18 @@ public final class SessionTracker {
     public byte[] serialize() {
         long now = clock.nowMs();
         JuteWriter out = new JuteWriter(16 + sessions.size() * SERIALIZED_SESSION_BYTES);
-        out.writeInt(FORMAT_VERSION).writeLong(nextSessionId).writeInt(sessions.size());
+        TreeMap<Long, byte[]> given = new TreeMap<>();
+        sessions.values().stream().filter(s -> s.givenPassword != null).forEach(s -> given.put(s.id, s.givenPassword));
+        // Without given passwords the bytes stay those of version 1, which earlier versions read.
+        out.writeInt(given.isEmpty() ? FORMAT_VERSION : FORMAT_VERSION_GIVEN_PASSWORDS)
+                .writeLong(nextSessionId).writeInt(sessions.size());
         for (Map.Entry<Long, Integer> e : sessionTimeouts().entrySet()) {
             Session s = sessions.get(e.getKey());
             out.writeLong(s.id).writeInt(s.timeoutMs).writeInt(remaining(s, now));
+        }
+        if (!given.isEmpty()) {
+            out.writeInt(given.size());
+            given.forEach((id, password) -> out.writeLong(id).writeBuffer(password));
         }
         return out.toByteArray();
     }
@@ -328,7 +359,7 @@ public final class SessionTracker {
         SessionTracker tracker = new SessionTracker(clock, tickTimeMs, serverId, secret);
         JuteReader in = new JuteReader(bytes);
         int version = in.readInt();
-        if (version != FORMAT_VERSION) {
+        if (version != FORMAT_VERSION && version != FORMAT_VERSION_GIVEN_PASSWORDS) {
             throw new WireFormatException("unknown session table version " + version);
         }
         long savedNext = in.readLong();
@@ -345,6 +376,9 @@ public final class SessionTracker {
             }
             tracker.track(id, timeoutMs, remainingMs);
         }
+        if (version == FORMAT_VERSION_GIVEN_PASSWORDS) {
+            restoreGivenPasswords(tracker, in);
+        }
         if (in.hasRemaining()) {
             throw new WireFormatException(in.remaining() + " trailing bytes after session table");
         }
@@ -352,6 +386,22 @@ public final class SessionTracker {
             tracker.nextSessionId = savedNext;
         }
         return tracker;
+    }
+
+    private static void restoreGivenPasswords(SessionTracker tracker, JuteReader in) {
+        int count = in.readInt();
+        if (count < 0 || (long) count * (8 + 4 + PASSWORD_LENGTH) > in.remaining()) {
+            throw new WireFormatException("bad given password count " + count);
+        }
+        for (int i = 0; i < count; i++) {
+            long id = in.readLong();
+            byte[] password = in.readBuffer();
+            Session s = tracker.sessions.get(id);
+            if (s == null || password == null || password.length != PASSWORD_LENGTH) {
+                throw new WireFormatException("bad given password for session 0x" + Long.toHexString(id));
+            }
+            s.givenPassword = password;
+        }
     }
 
     private boolean track(long id, int timeoutMs, int dueInMs) {
@@ -425,6 +475,8 @@ public final class SessionTracker {
         long deadlineMs;
         long bucketMs = NOT_QUEUED;
         boolean closing;
+        /** Null unless the password was given (an imported session), not derived. */
+        byte[] givenPassword;
 
         Session(long id) {
             this.id = id;

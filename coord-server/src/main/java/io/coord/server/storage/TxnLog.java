@@ -44,6 +44,8 @@ public final class TxnLog implements AutoCloseable {
     private boolean rollRequested;
     private boolean failed;
     private boolean closed;
+    /** Opened by {@link #openReadOnly}: nothing may be appended, truncated or purged. */
+    private boolean readOnly;
     private long forceCount;
     private long forceNanos;
 
@@ -73,12 +75,27 @@ public final class TxnLog implements AutoCloseable {
             Files.createDirectories(dir);
             StorageFiles.fsyncDirectory(logDir);
         }
-        TxnLog log = new TxnLog(dir, segmentTargetBytes, loadSegments(dir), io);
+        TxnLog log = new TxnLog(dir, segmentTargetBytes, loadSegments(dir, null), io);
         log.openActive();
         return log;
     }
 
-    private static List<LogSegment> loadSegments(Path dir) throws IOException {
+    /**
+     * Opens the log for reading only (the offline tools, possibly while a server runs on it):
+     * every segment is validated as {@link #open} does, but nothing on disk changes. A torn tail
+     * is left in place and not read, and each one found is described in {@code tailNotes}.
+     * Appending, truncating or purging throws IllegalStateException.
+     */
+    public static TxnLog openReadOnly(Path logDir, List<String> tailNotes) throws IOException {
+        Path dir = logDir.resolve("version-1");
+        List<LogSegment> segments = Files.isDirectory(dir) ? loadSegments(dir, tailNotes) : new ArrayList<>();
+        TxnLog log = new TxnLog(dir, DEFAULT_SEGMENT_TARGET_BYTES, segments, LogIo.REAL);
+        log.readOnly = true;
+        return log;
+    }
+
+    /** With tailNotes null, repairs torn tails on disk; otherwise only notes them. */
+    private static List<LogSegment> loadSegments(Path dir, List<String> tailNotes) throws IOException {
         List<Long> found;
         try (Stream<Path> files = Files.list(dir)) {
             found = files.map(p -> LogSegment.parseFirstZxid(p.getFileName().toString()))
@@ -91,14 +108,20 @@ public final class TxnLog implements AutoCloseable {
             Path file = dir.resolve(LogSegment.fileName(first));
             boolean last = i == found.size() - 1;
             LogSegment.ScanResult scan = LogSegment.scan(file, first, previousLast, last);
-            if (scan.tornCreation()) {
+            if (tailNotes != null && (scan.tornCreation() || scan.needsTruncation())) {
+                tailNotes.add(file + ": torn tail at byte offset " + scan.validEnd() + " (" + scan.tailProblem() + ", "
+                        + (scan.fileSize() - scan.validEnd()) + " bytes; the server cuts it at start-up)");
+                if (scan.tornCreation()) {
+                    continue;
+                }
+            } else if (scan.tornCreation()) {
                 LOG.warn("Deleting log segment {} left incomplete by a crash ({}, {} bytes)",
                         file, scan.tailProblem(), scan.fileSize());
                 Files.delete(file);
                 StorageFiles.fsyncDirectory(dir);
                 continue;
             }
-            if (scan.needsTruncation()) {
+            if (tailNotes == null && scan.needsTruncation()) {
                 LOG.warn("Cutting torn tail of log segment {} at byte offset {} ({}; {} bytes dropped)",
                         file, scan.validEnd(), scan.tailProblem(), scan.fileSize() - scan.validEnd());
                 try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
@@ -140,6 +163,7 @@ public final class TxnLog implements AutoCloseable {
      */
     public void append(long zxid, byte[] txn) throws IOException {
         checkUsable();
+        checkWritable();
         if (zxid <= lastZxid()) {
             throw new IllegalArgumentException("zxid " + Long.toHexString(zxid)
                     + " does not follow " + Long.toHexString(lastZxid()));
@@ -344,6 +368,7 @@ public final class TxnLog implements AutoCloseable {
      * skip over.
      */
     public void truncateAfter(long zxid) throws IOException {
+        checkWritable();
         checkUsable();
         try {
             flushPending();
@@ -393,6 +418,7 @@ public final class TxnLog implements AutoCloseable {
      * {@code replay(zxid, ...)} needs. The active segment is never deleted.
      */
     public void purgeBefore(long zxid) throws IOException {
+        checkWritable();
         checkUsable();
         boolean deleted = false;
         while (segments.size() > 1 && segments.get(0).lastZxid <= zxid) {
@@ -421,6 +447,12 @@ public final class TxnLog implements AutoCloseable {
 
     public Path directory() {
         return dir;
+    }
+
+    private void checkWritable() {
+        if (readOnly) {
+            throw new IllegalStateException("the txn log was opened read-only");
+        }
     }
 
     private void checkUsable() throws IOException {
