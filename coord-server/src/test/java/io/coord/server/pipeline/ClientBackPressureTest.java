@@ -2,6 +2,7 @@ package io.coord.server.pipeline;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.coord.server.config.ServerConfig;
@@ -53,7 +54,12 @@ class ClientBackPressureTest {
     Path dir;
 
     @Test
-    void floodingClientsArePausedAndResumedAndTheEventLoopsNeverBlock() throws Exception {
+    void floodingClientsArePausedAndResumedAndTheEventLoopsNeverBlock() {
+        // Preemptive: before the fix, the blocked event loops hung even the clean-up.
+        assertTimeoutPreemptively(Duration.ofSeconds(240), this::flood);
+    }
+
+    private void flood() throws Exception {
         AtomicReference<RequestProcessor> ref = new AtomicReference<>();
         AtomicBoolean stallNext = new AtomicBoolean();
         AtomicBoolean stalled = new AtomicBoolean();
@@ -95,7 +101,7 @@ class ClientBackPressureTest {
             for (Socket s : flooders) {
                 Thread t = new Thread(() -> {
                     try {
-                        flood(s);
+                        send(s);
                         readReplies(s, REQUESTS_EACH);
                         answered.incrementAndGet();
                     } catch (IOException | RuntimeException e) {
@@ -152,7 +158,7 @@ class ClientBackPressureTest {
     }
 
     /** Requests of about 600 bytes (exists of a long missing path), written in chunks. */
-    private static void flood(Socket s) throws IOException {
+    private static void send(Socket s) throws IOException {
         String path = "/" + "p".repeat(PATH_CHARS);
         OutputStream out = s.getOutputStream();
         JuteWriter chunk = new JuteWriter(64 * 1024);
