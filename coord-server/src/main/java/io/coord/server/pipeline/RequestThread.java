@@ -33,8 +33,9 @@ final class RequestThread implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RequestThread.class);
     /**
      * Queued tasks past which sources stop reading. Four full batches: the thread never runs dry
-     * while sources resume, and at the 100k-500k tasks a second a member runs, this is tens of
-     * milliseconds of queueing delay at most (a deeper queue adds latency, not throughput).
+     * while sources resume; more would only add waiting (a deeper queue adds latency, not
+     * throughput). With requests of up to jute.maxbuffer this still allows gigabytes in the worst
+     * case: the bound is on tasks, not bytes.
      */
     static final int DEFAULT_HIGH_WATER = 16_384;
     /** Sources resume under half the high-water mark: each pause and resume costs a syscall per channel. */
@@ -101,19 +102,21 @@ final class RequestThread implements AutoCloseable {
 
     /** What sources consult; see {@link Backlog}. */
     Backlog backlog() {
-        return new Backlog() {
-            @Override
-            public boolean overHighWater() {
-                return tasks.size() > highWater;
-            }
-
-            @Override
-            public void whenBelowLowWater(Runnable resume) {
-                resumeBelowLowWater.add(resume);
-                submit(() -> { }); // wakes an idle thread, which then checks the mark
-            }
-        };
+        return backlog;
     }
+
+    private final Backlog backlog = new Backlog() {
+        @Override
+        public boolean overHighWater() {
+            return tasks.size() > highWater;
+        }
+
+        @Override
+        public void whenBelowLowWater(Runnable resume) {
+            resumeBelowLowWater.add(resume);
+            submit(() -> { }); // wakes an idle thread, which then checks the mark
+        }
+    };
 
     /** After each batch: resumes the paused sources once the queue is short enough. */
     private void resumeSources() {
