@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * The one immutable, validated configuration of a server, parsed from zoo.cfg keys by
  * {@link ConfigParser}. Every component takes what it needs from here; nothing reads system
- * properties or files on its own.
+ * properties or files on its own (the one system property, {@value #TRANSPORT_PROPERTY}, is read
+ * here, as the default of {@code nettyTransport}).
  *
  * @param tickTimeMs           the basic time unit; session timeouts and ensemble limits are multiples
  * @param dataDir              snapshots, epochs and myid
