@@ -130,9 +130,12 @@ class EnsembleFaultTest {
                 }
                 assertTrue(!"leader".equals(e.mode(minority)) && !"follower".equals(e.mode(minority)),
                         "the cut-off member serves: " + e.mode(minority));
-                e.healAll();
-                e.awaitServing(e.all());
             }
+            // Healed only once the minority's client is closed: a create it could not send while
+            // cut off stays queued in the client and would be sent, and committed, after the heal
+            // (seen in a run: the session reattached to the healed member and sent it).
+            e.healAll();
+            e.awaitServing(e.all());
             TreeMap<String, String> reference = e.dump(majority[0], "/t");
             assertEquals(31, reference.size());
             assertFalse(reference.containsKey("/t/minority"));
