@@ -157,7 +157,7 @@ public final class CoordServer implements AutoCloseable {
         BooleanSupplier space = hooks.spaceAvailable() != null ? hooks.spaceAvailable()
                 : GroupCommitter.freeBytesAtLeast(config.dataLogDir(), GroupCommitter.DEFAULT_RESUME_FREE_BYTES);
         GroupCommitter committer = new GroupCommitter(log, LOG_QUEUE_CAPACITY, MAX_BATCH_RECORDS,
-                new FlushPacer(config.groupCommitMaxWaitMicros()), listener, space);
+                new FlushPacer(config.groupCommitMaxWaitMicros()), listener, space, clock::nowNanos);
         committerRef.set(committer);
         Snapshotter snapshotter = new Snapshotter(state.tree(), state.sessions(), snapshots,
                 committer::highestDurableZxid, committer::requestPurge, config.snapCount(),

@@ -4,6 +4,7 @@ import io.coord.server.config.ConfigException;
 import io.coord.server.config.ConfigParser;
 import io.coord.server.config.ServerConfig;
 import io.coord.server.net.ClientServer;
+import io.coord.server.net.NettyTransport;
 import io.coord.server.quorum.MemberSupervisor;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -27,14 +28,25 @@ public final class CoordServerMain {
         return config.standalone() ? CoordServer.start(config) : MemberSupervisor.start(config);
     }
 
-    public static void main(String[] args) {
-        // Logging is already set up (LOG): a logger used from another thread during slf4j's set-up
-        // would only record its events and replay them later under a warning. Loading Netty
-        // (~0.1 s of class loading on a cold JVM) runs on its own thread while this one reads the
-        // config and recovers the tree.
-        Thread warmUp = new Thread(ClientServer::preloadClasses, "coord-warm-up");
+    /**
+     * Logging is already set up (LOG): a logger used from another thread during slf4j's set-up
+     * would only record its events and replay them later under a warning. Loading Netty (~0.1 s of
+     * class loading on a cold JVM, and the epoll native library) runs on its own thread while this
+     * one recovers the tree; a transport that cannot load is reported by the start itself.
+     */
+    private static void warmUp(ServerConfig config) {
+        Thread warmUp = new Thread(() -> {
+            try {
+                ClientServer.preloadClasses(NettyTransport.of(config.nettyTransport()));
+            } catch (RuntimeException e) {
+                LOG.debug("warm-up skipped: {}", e.toString());
+            }
+        }, "coord-warm-up");
         warmUp.setDaemon(true);
         warmUp.start();
+    }
+
+    public static void main(String[] args) {
         if (args.length != 1) {
             System.err.println("usage: CoordServerMain <config file>");
             System.exit(2);
@@ -51,6 +63,7 @@ public final class CoordServerMain {
             System.exit(2);
             return;
         }
+        warmUp(config);
         AutoCloseable server;
         try {
             server = start(config);

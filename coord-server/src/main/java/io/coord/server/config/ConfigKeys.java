@@ -107,7 +107,7 @@ public final class ConfigKeys {
                 "4lw.commands.whitelist", "autopurge.snapRetainCount", "autopurge.purgeInterval",
                 "snapCount", "jute.maxbuffer", "extendedTypesEnabled", "zookeeper.extendedTypesEnabled",
                 "znode.container.checkIntervalMs", "containerCheckIntervalMs", "initLimit", "syncLimit",
-                "groupCommitMaxWaitMicros", "dynamicConfigFile", "standaloneEnabled");
+                "groupCommitMaxWaitMicros", "nettyTransport", "dynamicConfigFile", "standaloneEnabled");
         clusterKeys();
         storageAndTuningKeys();
         securityKeys();

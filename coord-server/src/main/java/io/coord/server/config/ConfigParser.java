@@ -124,6 +124,7 @@ public final class ConfigParser {
             case "initLimit" -> b.initLimit(ConfigValues.parseInt(key, value));
             case "syncLimit" -> b.syncLimit(ConfigValues.parseInt(key, value));
             case "groupCommitMaxWaitMicros" -> b.groupCommitMaxWaitMicros(ConfigValues.parseInt(key, value));
+            case "nettyTransport" -> b.nettyTransport(value);
             default -> {
                 // clientPort(Address), server.N, dynamicConfigFile and standaloneEnabled are read
                 // together in parse; other keys were checked by checkKeys.

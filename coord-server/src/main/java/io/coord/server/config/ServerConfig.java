@@ -1,6 +1,7 @@
 package io.coord.server.config;
 
 import java.net.InetSocketAddress;
+import java.util.Locale;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -9,7 +10,8 @@ import java.util.Set;
 /**
  * The one immutable, validated configuration of a server, parsed from zoo.cfg keys by
  * {@link ConfigParser}. Every component takes what it needs from here; nothing reads system
- * properties or files on its own.
+ * properties or files on its own (the one system property, {@value #TRANSPORT_PROPERTY}, is read
+ * here, as the default of {@code nettyTransport}).
  *
  * @param tickTimeMs           the basic time unit; session timeouts and ensemble limits are multiples
  * @param dataDir              snapshots, epochs and myid
@@ -30,6 +32,8 @@ import java.util.Set;
  * @param syncLimit            ticks a follower may lag before it is dropped
  * @param groupCommitMaxWaitMicros longest a busy log thread waits before a force so that it covers
  *                             more writes ({@link io.coord.server.storage.FlushPacer}); 0 = never waits
+ * @param nettyTransport       {@code auto} (epoll where its native library loads, else NIO), {@code epoll} or
+ *                             {@code nio}: the Netty transport of the client port and the member links
  * @param myId                 this member's id in an ensemble; 0 standalone
  * @param servers              ensemble members by id; empty standalone
  */
@@ -52,10 +56,18 @@ public record ServerConfig(
         int initLimit,
         int syncLimit,
         int groupCommitMaxWaitMicros,
+        String nettyTransport,
         long myId,
         Map<Long, ServerAddress> servers) {
 
     public static final int DEFAULT_JUTE_MAX_BUFFER = 0xfffff;
+    /** The values of {@code nettyTransport}. */
+    public static final Set<String> NETTY_TRANSPORTS = Set.of("auto", "epoll", "nio");
+    /**
+     * The system property that gives {@code nettyTransport} its default when zoo.cfg does not set it
+     * (the one place a system property is read: launch scripts and the build's NIO test run use it).
+     */
+    public static final String TRANSPORT_PROPERTY = "coord.transport";
 
     public ServerConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -85,6 +97,9 @@ public record ServerConfig(
         }
         if (groupCommitMaxWaitMicros < 0 || groupCommitMaxWaitMicros > 1_000_000) {
             throw new ConfigException("groupCommitMaxWaitMicros", "must be 0..1000000, was " + groupCommitMaxWaitMicros);
+        }
+        if (!NETTY_TRANSPORTS.contains(nettyTransport)) {
+            throw new ConfigException("nettyTransport", "must be one of auto, epoll, nio, was '" + nettyTransport + "'");
         }
         if (purgeIntervalHours < 0) {
             throw new ConfigException("autopurge.purgeInterval", "must be >= 0, was " + purgeIntervalHours);
@@ -133,6 +148,7 @@ public record ServerConfig(
         private int initLimit = 10;
         private int syncLimit = 5;
         private int groupCommitMaxWaitMicros = 2_000;
+        private String nettyTransport = System.getProperty(TRANSPORT_PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
         private long myId = 0;
         private Map<Long, ServerAddress> servers = Map.of();
 
@@ -160,6 +176,7 @@ public record ServerConfig(
         public Builder initLimit(int v) { initLimit = v; return this; }
         public Builder syncLimit(int v) { syncLimit = v; return this; }
         public Builder groupCommitMaxWaitMicros(int v) { groupCommitMaxWaitMicros = v; return this; }
+        public Builder nettyTransport(String v) { nettyTransport = v.trim().toLowerCase(Locale.ROOT); return this; }
         public Builder myId(long v) { myId = v; return this; }
         public Builder servers(Map<Long, ServerAddress> v) { servers = v; return this; }
 
@@ -169,7 +186,8 @@ public record ServerConfig(
             return new ServerConfig(tickTimeMs, dataDir, dataLogDir == null ? dataDir : dataLogDir,
                     clientAddress, min, max, maxClientCnxns, maxCnxns, fourLetterWords, snapRetainCount,
                     purgeIntervalHours, snapCount, juteMaxBuffer, extendedTypesEnabled,
-                    containerCheckIntervalMs, initLimit, syncLimit, groupCommitMaxWaitMicros, myId, servers);
+                    containerCheckIntervalMs, initLimit, syncLimit, groupCommitMaxWaitMicros, nettyTransport, myId,
+                    servers);
         }
     }
 }

@@ -13,23 +13,30 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Per-connection decoding after framing: the first packet is the handshake, later ones are
  * requests. Any decoding failure closes this connection only, with one log line; nothing thrown
- * here escapes to Netty's pipeline as an unhandled exception.
+ * here escapes to Netty's pipeline as an unhandled exception. A connection that hands over a
+ * packet while the request thread's backlog is past its high-water mark stops being read until the
+ * backlog is under its low-water mark: the event loop never waits, the backlog stays bounded, and
+ * connections that send nothing meanwhile are not affected.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ClientHandler.class);
     private final RequestSink sink;
     private final NettyClientChannel client;
+    private final AtomicLong backlogPauses;
     private boolean handshakeDone;
 
-    ClientHandler(RequestSink sink, NettyClientChannel client) {
+    /** @param backlogPauses counts the times a connection stopped being read for the backlog */
+    ClientHandler(RequestSink sink, NettyClientChannel client, AtomicLong backlogPauses) {
         this.sink = sink;
         this.client = client;
+        this.backlogPauses = backlogPauses;
     }
 
     @Override
@@ -42,6 +49,16 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             }
         } catch (WireFormatException e) {
             reject(ctx, "malformed packet: " + e.getMessage());
+            return;
+        }
+        pauseIfBacklogged();
+    }
+
+    private void pauseIfBacklogged() {
+        var backlog = sink.backlog();
+        if (backlog.overHighWater() && client.pauseForBacklog()) {
+            backlogPauses.incrementAndGet();
+            backlog.whenBelowLowWater(client::resumeAfterBacklog);
         }
     }
 

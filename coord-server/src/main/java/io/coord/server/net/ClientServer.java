@@ -31,10 +31,11 @@ public final class ClientServer implements AutoCloseable {
     private final ConcurrentHashMap<InetAddress, AtomicInteger> connectionsPerIp = new ConcurrentHashMap<>();
     private final AtomicInteger connectionsTotal = new AtomicInteger();
     private final AtomicLong connectionIds = new AtomicLong();
+    private final AtomicLong backlogPauses = new AtomicLong();
 
     private ClientServer(ServerConfig config, RequestSink sink, int ioThreads)
             throws InterruptedException, BindException {
-        NettyTransport transport = NettyTransport.current();
+        NettyTransport transport = NettyTransport.of(config.nettyTransport());
         bossGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         workerGroup = new MultiThreadIoEventLoopGroup(ioThreads, transport.ioHandlerFactory());
         ServerBootstrap b = new ServerBootstrap()
@@ -50,7 +51,7 @@ public final class ClientServer implements AutoCloseable {
                         NettyClientChannel client = NettyClientChannel.wrap(connectionIds, ch);
                         ch.pipeline().addLast(new ConnectionLimit(config.maxClientCnxns(), config.maxCnxns()));
                         ch.pipeline().addLast(new FrameDecoder(config.juteMaxBuffer()));
-                        ch.pipeline().addLast(new ClientHandler(sink, client));
+                        ch.pipeline().addLast(new ClientHandler(sink, client, backlogPauses));
                     }
                 });
         try {
@@ -65,8 +66,7 @@ public final class ClientServer implements AutoCloseable {
      * Loads and initialises the Netty classes that binding needs (allocator, selector, bootstrap),
      * so a caller can do it on another thread while the server recovers; safe to skip.
      */
-    public static void preloadClasses() {
-        NettyTransport transport = NettyTransport.current();
+    public static void preloadClasses(NettyTransport transport) {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         new ServerBootstrap().group(group).channel(transport.serverChannel());
         ByteBufAllocator.DEFAULT.buffer(16).release();
@@ -82,6 +82,11 @@ public final class ClientServer implements AutoCloseable {
 
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** How many times a connection stopped being read because the request thread was backlogged. */
+    public long backlogPauses() {
+        return backlogPauses.get();
     }
 
     public int connectionCount() {

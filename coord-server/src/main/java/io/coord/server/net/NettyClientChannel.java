@@ -27,6 +27,10 @@ final class NettyClientChannel implements ClientChannel {
     /** Packets queued since the last flush; touched by the request thread only. */
     private final List<byte[]> pending = new ArrayList<>();
     private int pendingBytes;
+    /** Why reading is stopped: a bit per reason; guarded by {@code this}. */
+    private int pausedBy;
+    private static final int PAUSED_BY_CONNECTION = 1;
+    private static final int PAUSED_BY_BACKLOG = 2;
 
     NettyClientChannel(long id, Channel channel) {
         this.id = id;
@@ -95,9 +99,35 @@ final class NettyClientChannel implements ClientChannel {
                 ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(channel.remoteAddress());
     }
 
+    /** This connection's own queue (the pipeline's per-connection limit). */
     @Override
     public void setReadable(boolean readable) {
-        channel.config().setAutoRead(readable);
+        setPaused(PAUSED_BY_CONNECTION, !readable);
+    }
+
+    /** Stops reading for the request thread's backlog; false if already stopped for it. */
+    synchronized boolean pauseForBacklog() {
+        if ((pausedBy & PAUSED_BY_BACKLOG) != 0) {
+            return false;
+        }
+        setPaused(PAUSED_BY_BACKLOG, true);
+        return true;
+    }
+
+    void resumeAfterBacklog() {
+        setPaused(PAUSED_BY_BACKLOG, false);
+    }
+
+    /**
+     * Reads while no reason to stop holds. Called from the event loop and the request thread; the
+     * lock keeps their autoRead changes in the order of the reasons' changes.
+     */
+    private synchronized void setPaused(int reason, boolean paused) {
+        int before = pausedBy;
+        pausedBy = paused ? before | reason : before & ~reason;
+        if ((before == 0) != (pausedBy == 0)) {
+            channel.config().setAutoRead(pausedBy == 0);
+        }
     }
 
     @Override

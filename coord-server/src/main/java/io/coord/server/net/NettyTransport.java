@@ -1,5 +1,6 @@
 package io.coord.server.net;
 
+import io.coord.server.config.ConfigException;
 import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -17,17 +18,29 @@ import java.net.BindException;
 import java.net.SocketAddress;
 
 /**
- * Which Netty transport the client port and the quorum links use: Linux epoll where its native
- * library loads (fewer syscalls and less garbage per read and write than the JDK selector; the
- * event loops are the members' largest CPU user under load), the JDK's NIO elsewhere or when
- * {@code -Dcoord.transport=nio} asks for it.
+ * Which Netty transport the client port and the quorum links use, from the config key
+ * {@code nettyTransport}: with {@code auto} (the default), Linux epoll where its native library
+ * loads (fewer syscalls and less garbage per read and write than the JDK selector; the event loops
+ * are the members' largest CPU user under load), the JDK's NIO elsewhere; {@code nio} asks for NIO;
+ * {@code epoll} refuses to start where epoll cannot load.
  */
 public enum NettyTransport {
     EPOLL, NIO;
 
-    /** The transport this JVM uses, chosen once. */
-    public static NettyTransport current() {
-        return Chosen.VALUE;
+    /** The transport a {@code nettyTransport} value asks for (see {@link io.coord.server.config.ServerConfig}). */
+    public static NettyTransport of(String setting) {
+        return switch (setting) {
+            case "nio" -> NIO;
+            case "epoll" -> {
+                if (!Epoll.isAvailable()) {
+                    throw new ConfigException("nettyTransport", "is epoll, but epoll cannot be used here: "
+                            + Epoll.unavailabilityCause());
+                }
+                yield EPOLL;
+            }
+            case "auto" -> Epoll.isAvailable() ? EPOLL : NIO;
+            default -> throw new ConfigException("nettyTransport", "must be one of auto, epoll, nio, was '" + setting + "'");
+        };
     }
 
     public IoHandlerFactory ioHandlerFactory() {
@@ -57,11 +70,5 @@ public enum NettyTransport {
         BindException be = new BindException("cannot bind " + address + ": " + cause.getMessage());
         be.initCause(cause);
         throw be;
-    }
-
-    /** Holder idiom: the native library is probed on first use, not when the enum loads. */
-    private static final class Chosen {
-        static final NettyTransport VALUE = "nio".equalsIgnoreCase(System.getProperty("coord.transport", "auto"))
-                || !Epoll.isAvailable() ? NIO : EPOLL;
     }
 }

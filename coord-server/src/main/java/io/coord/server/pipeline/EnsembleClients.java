@@ -36,7 +36,6 @@ import io.coord.wire.SetWatches;
 import io.coord.wire.SetWatches2;
 import io.coord.wire.SyncRequest;
 import io.coord.wire.SyncResponse;
-import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,6 +45,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,8 +79,9 @@ final class EnsembleClients {
     private final StorageInfo storageInfo;
     private final byte[] secret;
     private final EnsembleProcessor processor;
-    private final ServerStats stats = new ServerStats();
-    private final SecureRandom random = new SecureRandom();
+    private final ServerStats stats;
+    /** Session passwords: a SecureRandom in production. */
+    private final RandomGenerator random;
     private final Map<Long, Connection> bySession = new HashMap<>();
     private final Map<Connection, ArrayDeque<Pending>> queues = new HashMap<>();
     private final Set<Connection> draining = new HashSet<>();
@@ -102,9 +103,11 @@ final class EnsembleClients {
 
     EnsembleClients(ServerConfig config, Clock clock, MemberState state, long stateZxid,
                     Map<ClientChannel, Connection> connections, StorageInfo storageInfo, byte[] secret,
-                    EnsembleProcessor processor) {
+                    EnsembleProcessor processor, RandomGenerator random) {
         this.config = config;
         this.clock = clock;
+        this.random = random;
+        this.stats = new ServerStats(clock::nowNanos);
         this.connections = connections;
         this.storageInfo = storageInfo;
         this.secret = secret;

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +64,9 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
     private boolean coreStarted;
     private boolean pumping;
     // Periodic snapshots: taken only where every storage op issued so far is durable.
-    private final java.util.SplittableRandom snapshotRandom = new java.util.SplittableRandom();
+    /** Spreads snapshot points; also makes session passwords (a SecureRandom in production). */
+    private final RandomGenerator random;
+    private final CoalescedReport persistedReports;
     private long issuedSeq;
     private long persistedSeq;
     private long txnsSinceSnapshot;
@@ -78,24 +81,30 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
 
     public EnsembleProcessor(ServerConfig config, Clock clock, MemberState state, long stateZxid,
                              CoreFactory coreFactory, int coreTickMs, ZabStorage storage, QuorumLink link,
-                             StorageInfo storageInfo, byte[] secret) {
-        this(config, clock, state, stateZxid, coreFactory, coreTickMs, storage, link, storageInfo, secret,
+                             StorageInfo storageInfo, byte[] secret, RandomGenerator random) {
+        this(config, clock, state, stateZxid, coreFactory, coreTickMs, storage, link, storageInfo, secret, random,
                 FatalHandler.HALT);
     }
 
-    /** @param fatal what the request thread (tree and ZAB core) does when a task fails unexpectedly */
+    /**
+     * @param random session passwords and the spread of snapshot points: a SecureRandom in production
+     * @param fatal  what the request thread (tree and ZAB core) does when a task fails unexpectedly
+     */
     public EnsembleProcessor(ServerConfig config, Clock clock, MemberState state, long stateZxid,
                              CoreFactory coreFactory, int coreTickMs, ZabStorage storage, QuorumLink link,
-                             StorageInfo storageInfo, byte[] secret, FatalHandler fatal) {
+                             StorageInfo storageInfo, byte[] secret, RandomGenerator random, FatalHandler fatal) {
         this.config = config;
+        this.random = random;
         this.coreTickMs = coreTickMs;
         this.clock = clock;
         this.myId = config.myId();
         this.storage = storage;
         this.link = link;
-        this.clients = new EnsembleClients(config, clock, state, stateZxid, connections, storageInfo, secret, this);
+        this.clients = new EnsembleClients(config, clock, state, stateZxid, connections, storageInfo, secret, this,
+                random);
         this.core = coreFactory.apply(clients::snapshotBlob);
         this.thread = new RequestThread("coord-request", clock::nowMs, this, fatal);
+        this.persistedReports = new CoalescedReport(thread, this::onPersisted);
         this.snapshotThreshold = nextSnapshotThreshold();
         this.sessionTicks = new EnsembleSessionTicks(sessionMember(), coreTickMs);
     }
@@ -141,7 +150,7 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
         if (conn == null) {
             return;
         }
-        Request req = new Request(header.xid(), header.type(), body, System.nanoTime());
+        Request req = new Request(header.xid(), header.type(), body, clock.nowNanos());
         conn.enqueued();
         submit(() -> {
             conn.dequeued();
@@ -200,12 +209,23 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
         });
     }
 
-    /** The storage thread reports durability. */
+    @Override
+    public Backlog backlog() {
+        return thread.backlog();
+    }
+
+    /**
+     * The storage thread reports durability. Never blocks: the request thread may be waiting for
+     * room in the storage thread's queue, so a blocking hand-off back would close a cycle.
+     */
     public void persisted(long seq) {
-        submit(() -> {
-            persistedSeq = Math.max(persistedSeq, seq);
-            execute(core.onPersisted(seq));
-        });
+        persistedReports.report(seq);
+    }
+
+    private void onPersisted(long seq) {
+        persistedSeq = Math.max(persistedSeq, seq);
+        execute(core.onPersisted(seq));
+        afterTask();
     }
 
     // ------------------------------------------------------------------ request thread
@@ -313,7 +333,7 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
     private long nextSnapshotThreshold() {
         // Between snapCount/2 and snapCount, so that members spread their snapshots out.
         int snapCount = Math.max(2, config.snapCount());
-        return snapCount / 2 + snapshotRandom.nextLong(snapCount / 2 + 1);
+        return snapCount / 2 + random.nextLong(snapCount / 2 + 1);
     }
 
     /**

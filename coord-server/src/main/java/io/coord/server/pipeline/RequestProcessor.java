@@ -44,7 +44,7 @@ public final class RequestProcessor implements RequestSink, RequestThread.Handle
     private final Map<ClientChannel, Connection> connections = new ConcurrentHashMap<>();
     private final WatchManager<Connection> watches = new WatchManager<>();
     private final OutputGate gate;
-    private final ServerStats stats = new ServerStats();
+    private final ServerStats stats;
     private final Replier replier;
     private final Writes writes;
     private final Sessions sessions;
@@ -52,6 +52,7 @@ public final class RequestProcessor implements RequestSink, RequestThread.Handle
     private final WatchOps watchOps;
     private final Admin admin;
     private long nextNodeExpiryScanMs;
+    private final CoalescedReport durableReports;
 
     public RequestProcessor(ServerConfig config, Clock clock, RecoveredState state, TxnSink log,
                             StorageInfo storageInfo, SnapshotTrigger snapshots) {
@@ -63,6 +64,7 @@ public final class RequestProcessor implements RequestSink, RequestThread.Handle
                             StorageInfo storageInfo, SnapshotTrigger snapshots, FatalHandler fatal) {
         this.config = config;
         this.clock = clock;
+        this.stats = new ServerStats(clock::nowNanos);
         this.gate = new OutputGate(state.lastZxid());
         this.replier = new Replier(gate, stats);
         DataTree tree = state.tree();
@@ -73,6 +75,7 @@ public final class RequestProcessor implements RequestSink, RequestThread.Handle
         this.watchOps = new WatchOps(tree, watches, sessions);
         this.admin = new Admin(config, tree, watches, sessions, gate, stats, connections, storageInfo);
         this.thread = new RequestThread("coord-request", clock::nowMs, this, fatal);
+        this.durableReports = new CoalescedReport(thread, this::releaseDurable);
     }
 
     public void start() {
@@ -93,7 +96,7 @@ public final class RequestProcessor implements RequestSink, RequestThread.Handle
         if (conn == null) {
             return;
         }
-        Request req = new Request(header.xid(), header.type(), body, System.nanoTime());
+        Request req = new Request(header.xid(), header.type(), body, clock.nowNanos());
         conn.enqueued();
         thread.submit(() -> {
             conn.dequeued();
@@ -118,13 +121,28 @@ public final class RequestProcessor implements RequestSink, RequestThread.Handle
         }
     }
 
-    /** The log thread reports durability; replies waiting for it are released in order. */
+    @Override
+    public Backlog backlog() {
+        return thread.backlog();
+    }
+
+    /** Tasks waiting for the request thread (tests). */
+    int queuedTasks() {
+        return thread.queued();
+    }
+
+    /**
+     * The log thread reports durability; replies waiting for it are released in order. Never
+     * blocks: the request thread may be waiting for the log thread's queue.
+     */
     public void durable(long zxid) {
-        thread.submit(() -> {
-            gate.durable(zxid);
-            writes.durable(zxid);
-            sessions.durable(zxid);
-        });
+        durableReports.report(zxid);
+    }
+
+    private void releaseDurable(long zxid) {
+        gate.durable(zxid);
+        writes.durable(zxid);
+        sessions.durable(zxid);
     }
 
     /**

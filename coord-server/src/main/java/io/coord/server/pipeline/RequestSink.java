@@ -6,9 +6,13 @@ import io.coord.wire.RequestHeader;
 
 /**
  * What the network layer hands decoded packets to. Implementations queue the work for the request
- * thread; every method returns quickly and never blocks an I/O thread for long.
+ * thread; every method returns quickly and never blocks an I/O thread. The network layer stops
+ * reading a connection that delivers a request while {@link #backlog()} is past its high-water mark.
  */
 public interface RequestSink {
+    /** The request thread's backlog, which paces reading from client connections. */
+    Backlog backlog();
+
     void connect(ClientChannel channel, ConnectRequest request);
 
     /** A request after the handshake; {@code body} is null for ops without one (ping, closeSession). */

@@ -2,9 +2,10 @@ package io.coord.server.pipeline;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -12,9 +13,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The single thread that owns the tree, the sessions and the watches. Everything that touches them
- * arrives here as a task on one bounded queue, so no locks are needed on them. Between tasks the
- * thread runs the periodic work (session expiry, container cleanup) and flushes the connections
- * that were written to, once per batch of tasks.
+ * arrives here as a task on one queue, so no locks are needed on them. Between tasks the thread
+ * runs the periodic work (session expiry, container cleanup) and flushes the connections that were
+ * written to, once per batch of tasks.
+ *
+ * <p>{@link #submit} never blocks: its callers are Netty event loops (which must never wait) and
+ * the log threads (which the request thread itself may wait for, so a blocking hand-off back would
+ * be a cycle). The queue is bounded by its sources instead ({@link Backlog}): past
+ * {@code highWater} tasks, client channels and member links that deliver another task stop reading
+ * their sockets until the thread has worked the queue down under {@code lowWater}; the log threads
+ * report through {@link CoalescedReport} (one queued task at most); the rest (disconnects, a
+ * four-letter word per connection, ticks) is bounded by the number of connections.
  *
  * <p>An exception escaping a task or the periodic work is fatal ({@link FatalHandler}): the thread
  * owns the tree (and in an ensemble the ZAB core), and a task that stopped half-way may have left
@@ -22,8 +31,15 @@ import org.slf4j.LoggerFactory;
  */
 final class RequestThread implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RequestThread.class);
-    /** Tasks waiting for the thread; producers block when it is full (back-pressure). */
-    static final int QUEUE_CAPACITY = 65_536;
+    /**
+     * Queued tasks past which sources stop reading. Four full batches: the thread never runs dry
+     * while sources resume; more would only add waiting (a deeper queue adds latency, not
+     * throughput). With requests of up to jute.maxbuffer this still allows gigabytes in the worst
+     * case: the bound is on tasks, not bytes.
+     */
+    static final int DEFAULT_HIGH_WATER = 16_384;
+    /** Sources resume under half the high-water mark: each pause and resume costs a syscall per channel. */
+    static final int DEFAULT_LOW_WATER = DEFAULT_HIGH_WATER / 2;
     private static final int MAX_BATCH = 4096;
 
     /** What the thread calls between tasks. */
@@ -35,7 +51,12 @@ final class RequestThread implements AutoCloseable {
         void afterBatch();
     }
 
-    private final BlockingQueue<Runnable> tasks = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    /** Unbounded by type; bounded by the sources' pauses (see the class comment). */
+    private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+    /** Sources paused at the high-water mark, resumed under the low-water mark. */
+    private final ConcurrentLinkedQueue<Runnable> resumeBelowLowWater = new ConcurrentLinkedQueue<>();
+    private final int highWater;
+    private final int lowWater;
     private final Thread thread;
     private final LongSupplier clockMs;
     private final Handler handler;
@@ -43,6 +64,16 @@ final class RequestThread implements AutoCloseable {
     private volatile boolean running = true;
 
     RequestThread(String name, LongSupplier clockMs, Handler handler, FatalHandler fatal) {
+        this(name, clockMs, handler, fatal, DEFAULT_HIGH_WATER, DEFAULT_LOW_WATER);
+    }
+
+    /** @param highWater queued tasks past which sources pause; {@code lowWater} where they resume */
+    RequestThread(String name, LongSupplier clockMs, Handler handler, FatalHandler fatal, int highWater, int lowWater) {
+        if (lowWater < 0 || lowWater >= highWater) {
+            throw new IllegalArgumentException("need 0 <= lowWater < highWater, got " + lowWater + ", " + highWater);
+        }
+        this.highWater = highWater;
+        this.lowWater = lowWater;
         this.clockMs = clockMs;
         this.handler = handler;
         this.fatal = fatal;
@@ -58,20 +89,44 @@ final class RequestThread implements AutoCloseable {
         return Thread.currentThread() == thread;
     }
 
-    /** Queues a task; blocks while the queue is full. Tasks submitted after close are dropped. */
+    /** Queues a task; never blocks. Tasks submitted after close are dropped. */
     void submit(Runnable task) {
-        if (!running) {
-            return;
-        }
-        try {
-            tasks.put(task);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (running) {
+            tasks.add(task);
         }
     }
 
     int queued() {
         return tasks.size();
+    }
+
+    /** What sources consult; see {@link Backlog}. */
+    Backlog backlog() {
+        return backlog;
+    }
+
+    private final Backlog backlog = new Backlog() {
+        @Override
+        public boolean overHighWater() {
+            return tasks.size() > highWater;
+        }
+
+        @Override
+        public void whenBelowLowWater(Runnable resume) {
+            resumeBelowLowWater.add(resume);
+            submit(() -> { }); // wakes an idle thread, which then checks the mark
+        }
+    };
+
+    /** After each batch: resumes the paused sources once the queue is short enough. */
+    private void resumeSources() {
+        if (resumeBelowLowWater.isEmpty() || tasks.size() > lowWater) {
+            return;
+        }
+        Runnable r;
+        while ((r = resumeBelowLowWater.poll()) != null) {
+            r.run();
+        }
     }
 
     private void run() {
@@ -94,6 +149,7 @@ final class RequestThread implements AutoCloseable {
                     r.run();
                 }
                 handler.afterBatch();
+                resumeSources();
             } catch (InterruptedException e) {
                 if (!running) {
                     break;

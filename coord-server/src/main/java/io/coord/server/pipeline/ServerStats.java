@@ -1,15 +1,23 @@
 package io.coord.server.pipeline;
 
+import java.util.function.LongSupplier;
+
 /** Counters for four-letter words. Request-thread only (read there too, when 4lw are answered). */
 final class ServerStats {
+    private final LongSupplier nanos;
     long packetsReceived;
     private long latencyCount;
     private long latencyTotalNanos;
     private long latencyMinNanos = Long.MAX_VALUE;
     private long latencyMaxNanos;
 
+    /** @param nanos the clock requests' arrival stamps come from */
+    ServerStats(LongSupplier nanos) {
+        this.nanos = nanos;
+    }
+
     void recordLatency(long arrivalNanos) {
-        long nanos = System.nanoTime() - arrivalNanos;
+        long nanos = this.nanos.getAsLong() - arrivalNanos;
         latencyCount++;
         latencyTotalNanos += nanos;
         latencyMinNanos = Math.min(latencyMinNanos, nanos);

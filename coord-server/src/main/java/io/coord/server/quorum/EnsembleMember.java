@@ -3,6 +3,8 @@ package io.coord.server.quorum;
 import io.coord.server.config.ServerAddress;
 import io.coord.server.config.ServerConfig;
 import io.coord.server.net.ClientServer;
+import io.coord.server.net.NettyTransport;
+import io.coord.server.pipeline.Backlog;
 import io.coord.server.pipeline.EnsembleProcessor;
 import io.coord.server.pipeline.FatalHandler;
 import io.coord.server.pipeline.ForwardedRequest;
@@ -74,9 +76,13 @@ public final class EnsembleMember implements AutoCloseable {
         ForeignDataCheck.refuseZooKeeperData(config.dataDir(), config.dataLogDir());
         Files.createDirectories(config.dataDir());
         Files.createDirectories(config.dataLogDir());
+        // The member's sources of time and randomness, made here and passed down (nothing below
+        // reads a clock or makes a random generator of its own).
         Clock clock = Clock.system();
+        SecureRandom random = new SecureRandom();
+        NettyTransport nettyTransport = NettyTransport.of(config.nettyTransport());
         MetaStore meta = new MetaStore(config.dataDir());
-        byte[] secret = SessionSecret.loadOrCreate(meta, new SecureRandom());
+        byte[] secret = SessionSecret.loadOrCreate(meta, random);
         SnapshotStore snapshots = new SnapshotStore(config.dataDir());
         TxnLog log = TxnLog.open(config.dataLogDir(), logSegmentBytes, logIo);
         MemberRecovery.Recovered r;
@@ -93,12 +99,13 @@ public final class EnsembleMember implements AutoCloseable {
         AtomicReference<EnsembleProcessor> ref = new AtomicReference<>();
         QuorumStorage storage = new QuorumStorage(log, snapshots, meta, config.snapRetainCount(),
                 new FlushPacer(config.groupCommitMaxWaitMicros()),
-                seq -> ref.get().persisted(seq), fatal);
-        QuorumTransport transport = new QuorumTransport(config.myId(), config.servers(), inbound(ref));
+                seq -> ref.get().persisted(seq), fatal, clock::nowNanos, QuorumStorage.DEFAULT_QUEUE_LIMIT_BYTES);
+        QuorumTransport transport = new QuorumTransport(config.myId(), config.servers(), inbound(ref), nettyTransport);
+        long coreSeed = random.nextLong();
         EnsembleProcessor processor = new EnsembleProcessor(config, clock, r.state(), r.snapshotZxid(),
-                sp -> new ZabCore(zab, r.zab(), sp, new SplittableRandom(new SecureRandom().nextLong())),
+                sp -> new ZabCore(zab, r.zab(), sp, new SplittableRandom(coreSeed)),
                 coreTickMs, storage, transport, StorageInfo.of(config.dataLogDir(), config.dataDir(), storage::fsyncCount,
-                        storage::fsyncTotalMicros, storage::fsyncMaxMicros), secret, fatal);
+                        storage::fsyncTotalMicros, storage::fsyncMaxMicros), secret, random, fatal);
         ref.set(processor);
         EnsembleMember member = new EnsembleMember(log, storage, transport, processor);
         try {
@@ -139,6 +146,11 @@ public final class EnsembleMember implements AutoCloseable {
 
     private static QuorumInbound inbound(AtomicReference<EnsembleProcessor> ref) {
         return new QuorumInbound() {
+            @Override
+            public Backlog backlog() {
+                return ref.get().backlog();
+            }
+
             @Override
             public void onZab(long from, ZabMessage message) {
                 ref.get().onZab(from, message);

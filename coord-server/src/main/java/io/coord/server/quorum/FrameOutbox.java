@@ -4,70 +4,147 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Outgoing frames of one quorum connection, queued from any thread and written by the channel's
- * event loop: all frames queued before the loop gets to them leave in one buffer and one flush.
+ * event loop: all frames queued before the loop gets to them leave in few buffers and one flush.
  * A write from outside the event loop costs a task hand-off and a wake-up, and a flush a syscall;
  * under load the request thread emits many small frames per turn (a proposal and a commit per
  * follower, an ack, forwarded writes), so gathering them is most of the transport's CPU saving.
  * Each frame is written as [int length][payload].
+ *
+ * <p>Bounded: the event loop hands frames to Netty only while the channel is writable (Netty's
+ * buffer stays under the channel's high-water mark plus one batch); the rest waits here, and when
+ * more than {@code limitBytes} wait, the peer cannot keep up. Then the connection is closed, as
+ * etcd stops a follower past its in-flight limit: the ZAB core sees the peer disconnected (a
+ * leader drops the follower, a follower looks for a leader), and a follower that comes back
+ * re-syncs from the leader with a DIFF, or a SNAP when it is further behind than the leader's
+ * history. The core stays unaware of sockets: it already tolerates lost frames and lost peers.
  */
 final class FrameOutbox implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(FrameOutbox.class);
     /** Batches up to this size are copied into one buffer; bigger ones are wrapped. */
     private static final long COPY_LIMIT_BYTES = 1 << 20;
+    /** What a queued frame costs besides its payload (array header, length prefix, queue slot). */
+    private static final int FRAME_OVERHEAD_BYTES = 32;
     private final Channel channel;
+    private final long limitBytes;
     /** Guarded by {@code this}. */
-    private List<byte[]> frames = new ArrayList<>();
+    private final ArrayDeque<byte[]> frames = new ArrayDeque<>();
     private long queuedBytes;
+    /** A drain is pending: a task on the event loop, or a writability change. */
     private boolean scheduled;
+    private boolean overflowed;
 
-    FrameOutbox(Channel channel) {
+    /** @param limitBytes queued bytes past which the peer is dropped (a frame is always taken while under it) */
+    FrameOutbox(Channel channel, long limitBytes) {
         this.channel = channel;
+        this.limitBytes = limitBytes;
     }
 
-    /** Queues one frame; schedules a flush on the event loop unless one is pending already. */
+    /**
+     * Queues one frame; schedules a drain on the event loop unless one is pending already. A frame
+     * is taken as long as what waits is within the limit, so one frame larger than the limit (a
+     * whole-tree SNAP) still goes; past the limit the connection is closed and frames are dropped.
+     */
     void add(byte[] payload) {
-        boolean schedule;
+        boolean schedule = false;
+        boolean overflowNow = false;
+        long waiting;
         synchronized (this) {
-            frames.add(payload);
-            queuedBytes += Integer.BYTES + payload.length;
-            schedule = !scheduled;
-            scheduled = true;
+            if (overflowed) {
+                return;
+            }
+            waiting = queuedBytes;
+            if (waiting > limitBytes) {
+                overflowed = true;
+                overflowNow = true;
+                frames.clear();
+                queuedBytes = 0;
+            } else {
+                frames.add(payload);
+                queuedBytes += FRAME_OVERHEAD_BYTES + payload.length;
+                schedule = !scheduled;
+                scheduled = true;
+            }
         }
-        if (schedule) {
+        if (overflowNow) {
+            LOG.warn("closing the connection to {}: {} bytes wait for it (limit {}); it re-syncs when it reconnects",
+                    channel.remoteAddress(), waiting, limitBytes);
+            channel.close();
+        } else if (schedule) {
             channel.eventLoop().execute(this);
         }
     }
 
-    /** Runs on the event loop: writes every queued frame in one flush. */
+    /** Bytes waiting to be handed to Netty (tests, status). */
+    synchronized long queuedBytes() {
+        return queuedBytes;
+    }
+
+    /** Event loop: the channel became writable again; drains what waited. */
+    void writable() {
+        if (channel.isWritable()) {
+            run();
+        }
+    }
+
+    /**
+     * Runs on the event loop: hands queued frames to Netty in batches while the channel stays
+     * writable, then flushes once. What is left waits for {@link #writable}.
+     */
     @Override
     public void run() {
-        List<byte[]> batch;
-        long bytes;
-        synchronized (this) {
-            batch = frames;
-            bytes = queuedBytes;
-            frames = new ArrayList<>();
-            queuedBytes = 0;
-            scheduled = false;
-        }
-        if (!channel.isActive() || batch.isEmpty()) {
+        if (!channel.isActive()) {
+            synchronized (this) {
+                frames.clear();
+                queuedBytes = 0;
+                scheduled = false;
+            }
             return; // peer gone: the ZAB core tolerates lost frames
         }
-        channel.writeAndFlush(gather(batch, bytes));
+        boolean wrote = false;
+        while (channel.isWritable()) {
+            List<byte[]> batch = new ArrayList<>();
+            long bytes = takeBatch(batch);
+            if (batch.isEmpty()) {
+                break;
+            }
+            channel.write(gather(batch, bytes), channel.voidPromise());
+            wrote = true;
+        }
+        if (wrote) {
+            channel.flush();
+        }
+    }
+
+    /** Moves up to {@link #COPY_LIMIT_BYTES} of frames (at least one) into {@code batch}. */
+    private synchronized long takeBatch(List<byte[]> batch) {
+        long bytes = 0;
+        while (!frames.isEmpty() && (batch.isEmpty() || bytes + Integer.BYTES + frames.peek().length <= COPY_LIMIT_BYTES)) {
+            byte[] frame = frames.poll();
+            batch.add(frame);
+            bytes += Integer.BYTES + frame.length;
+            queuedBytes -= FRAME_OVERHEAD_BYTES + frame.length;
+        }
+        if (frames.isEmpty()) {
+            scheduled = false; // the next add schedules a drain
+        }
+        return bytes;
     }
 
     private ByteBuf gather(List<byte[]> batch, long bytes) {
-        if (batch.size() == 1 || bytes > COPY_LIMIT_BYTES) {
+        if (batch.size() == 1) {
             // big frames (a whole-tree SNAP) are wrapped, not copied
-            CompositeByteBuf out = Unpooled.compositeBuffer(batch.size() * 2);
-            for (byte[] frame : batch) {
-                out.addComponents(true, Unpooled.buffer(Integer.BYTES).writeInt(frame.length),
-                        Unpooled.wrappedBuffer(frame));
-            }
+            byte[] frame = batch.get(0);
+            CompositeByteBuf out = Unpooled.compositeBuffer(2);
+            out.addComponents(true, Unpooled.buffer(Integer.BYTES).writeInt(frame.length),
+                    Unpooled.wrappedBuffer(frame));
             return out;
         }
         ByteBuf out = channel.alloc().buffer((int) bytes);

@@ -19,10 +19,12 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +46,9 @@ import org.slf4j.LoggerFactory;
  *   so the old log can never be replayed on top of the leader's state.</li>
  *   <li>PersistEpochs: {@link MetaStore} file {@value #EPOCHS_FILE} (acceptedEpoch, currentEpoch).</li>
  * </ul>
+ * The queue is bounded in bytes ({@link #DEFAULT_QUEUE_LIMIT_BYTES}): {@link #submit} (the request
+ * thread) waits for room, which only the log thread's progress makes. The log thread never waits
+ * for the request thread ({@code onPersisted} must not block), so the two never wait on each other.
  * Periodic snapshots of committed state ({@link #snapshot}) are written on a separate thread
  * ("coord-snapshot"); old snapshots beyond snapRetainCount are deleted and the log thread then purges
  * the segments they covered. Snapshot writes and installs never overlap (one lock).
@@ -57,7 +62,15 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
     public static final String EPOCHS_FILE = "epochs";
     /** MetaStore file: the zxid of a SNAP install in progress (8 bytes), empty when none is. */
     public static final String INSTALL_MARKER = "snap-install";
-    private static final int QUEUE_CAPACITY = 1 << 20;
+    /**
+     * Bytes of ops that may wait for the log thread: about 0.6 s of writing at 100 MB/s, far more
+     * than one group commit batch ({@value #MAX_BATCH} ops) takes, so a busy member's log thread
+     * always finds a full batch, while a stalled disk holds up the request thread (and through its
+     * backlog the clients and member links) before memory runs out.
+     */
+    public static final int DEFAULT_QUEUE_LIMIT_BYTES = 64 << 20;
+    /** What an op costs in the queue besides its payload: bounds the count of small ops too. */
+    private static final int OP_OVERHEAD_BYTES = 64;
     private static final int MAX_BATCH = 10_000;
 
     private final TxnLog log;
@@ -67,7 +80,12 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
     private final LongConsumer onPersisted;
     private final FlushPacer pacer;
     private final FatalHandler fatal;
-    private final BlockingQueue<StorageOp> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
+    /** Bounded by {@link #room}. */
+    private final BlockingQueue<StorageOp> queue = new LinkedBlockingQueue<>();
+    /** Free bytes of the queue: taken by submit, given back as the log thread takes ops. */
+    private final Semaphore room;
+    private final int queueLimitBytes;
+    private final LongSupplier nanos;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean failed;
@@ -90,6 +108,24 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
     /** @param fatal what the log thread does when a storage op fails */
     public QuorumStorage(TxnLog log, SnapshotStore snapshots, MetaStore meta, int snapRetainCount,
                          FlushPacer pacer, LongConsumer onPersisted, FatalHandler fatal) {
+        this(log, snapshots, meta, snapRetainCount, pacer, onPersisted, fatal, System::nanoTime,
+                DEFAULT_QUEUE_LIMIT_BYTES);
+    }
+
+    /**
+     * @param onPersisted     called on the log thread with each durable seq; must never block
+     * @param nanos           monotonic nanoseconds for fsync and snapshot timings
+     * @param queueLimitBytes bytes of ops that may wait before {@link #submit} waits
+     */
+    public QuorumStorage(TxnLog log, SnapshotStore snapshots, MetaStore meta, int snapRetainCount,
+                         FlushPacer pacer, LongConsumer onPersisted, FatalHandler fatal, LongSupplier nanos,
+                         int queueLimitBytes) {
+        if (queueLimitBytes < OP_OVERHEAD_BYTES) {
+            throw new IllegalArgumentException("queueLimitBytes " + queueLimitBytes + " < " + OP_OVERHEAD_BYTES);
+        }
+        this.queueLimitBytes = queueLimitBytes;
+        this.room = new Semaphore(queueLimitBytes);
+        this.nanos = nanos;
         this.fatal = fatal;
         this.log = log;
         this.pacer = pacer;
@@ -106,16 +142,42 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
         thread.start();
     }
 
+    /**
+     * Queues ops in order, waiting while the queue is full. Once the log thread has failed, ops are
+     * dropped instead (nothing will be reported durable again, and the member is going down).
+     */
     @Override
     public void submit(List<StorageOp> ops) {
         for (StorageOp op : ops) {
+            int cost = cost(op);
             try {
-                queue.put(op);
+                while (!room.tryAcquire(cost, 100, TimeUnit.MILLISECONDS)) {
+                    if (failed) {
+                        return;
+                    }
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while queueing a storage op", e);
             }
+            queue.add(op);
         }
+    }
+
+    /** Queue bytes an op takes: its payload, capped so that one op larger than the queue still fits alone. */
+    private int cost(StorageOp op) {
+        long payload = 0;
+        if (op instanceof StorageOp.AppendTxn a) {
+            payload = a.data().length;
+        } else if (op instanceof StorageOp.InstallSnapshot s) {
+            payload = s.state().length;
+        }
+        return (int) Math.min(queueLimitBytes, OP_OVERHEAD_BYTES + payload);
+    }
+
+    /** Bytes of ops waiting for the log thread (tests, status). */
+    public long queuedBytes() {
+        return queueLimitBytes - room.availablePermits();
     }
 
     @Override
@@ -142,7 +204,7 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
     }
 
     private void writeSnapshot(TreeSnapshot view, byte[] sessions) {
-        long started = System.nanoTime();
+        long started = nanos.getAsLong();
         try {
             long oldestKept;
             synchronized (snapshotLock) {
@@ -152,7 +214,7 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
             }
             purgeLogThrough.accumulateAndGet(oldestKept, Math::max);
             LOG.info("snapshot at zxid 0x{} written in {} ms", Long.toHexString(view.zxid()),
-                    (System.nanoTime() - started) / 1_000_000);
+                    (nanos.getAsLong() - started) / 1_000_000);
         } catch (IOException | RuntimeException e) {
             LOG.error("snapshot at zxid 0x{} failed; the log still holds everything", Long.toHexString(view.zxid()), e);
         } finally {
@@ -178,9 +240,9 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
 
     /** Forces the log, keeping fsync statistics (only this thread writes them); returns the nanoseconds it took. */
     private long force() throws IOException {
-        long t0 = System.nanoTime();
+        long t0 = nanos.getAsLong();
         log.sync();
-        long took = System.nanoTime() - t0;
+        long took = nanos.getAsLong() - t0;
         fsyncCount++;
         fsyncTotalNanos += took;
         fsyncMaxNanos = Math.max(fsyncMaxNanos, took);
@@ -209,6 +271,7 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
                     queue.drainTo(batch, MAX_BATCH - batch.size());
                 }
                 for (StorageOp op : batch) {
+                    room.release(cost(op));
                     execute(op);
                 }
                 pacer.forced(batch.size(), force());

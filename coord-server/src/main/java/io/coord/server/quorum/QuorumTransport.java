@@ -2,6 +2,7 @@ package io.coord.server.quorum;
 
 import io.coord.server.config.ServerAddress;
 import io.coord.server.net.NettyTransport;
+import io.coord.server.pipeline.Backlog;
 import io.coord.server.pipeline.ForwardedRequest;
 import io.coord.server.pipeline.QuorumInbound;
 import io.coord.server.pipeline.QuorumLink;
@@ -18,6 +19,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.util.AttributeKey;
@@ -26,6 +28,7 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,11 +45,28 @@ import org.slf4j.LoggerFactory;
  * commits, a follower's acks and forwarded requests, travel in batches, not a syscall each.
  *
  * <p>Sends never block: a frame for an unconnected peer is dropped, which the ZAB core tolerates
- * (it retries, restarts follower sessions or re-elects).
+ * (it retries, restarts follower sessions or re-elects). Bounded both ways: a peer that leaves more
+ * than {@code outboxLimitBytes} unsent is disconnected ({@link FrameOutbox}), and a connection
+ * that delivers a message while the request thread's {@link Backlog} is past its high-water mark
+ * stops being read until the backlog is under its low-water mark (TCP then pushes back on the
+ * sender, whose outbox limit decides when it gives up on us). No event loop ever blocks.
  */
 public final class QuorumTransport implements QuorumLink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QuorumTransport.class);
     public static final int MAX_FRAME_BYTES = 512 << 20;
+    /**
+     * Unsent bytes per peer past which it is disconnected: 64 full-size (jute.maxbuffer 1 MiB)
+     * proposals, or tens of thousands of ordinary ones, which a healthy follower on a working link
+     * drains in well under a second. Slower than that, it would fall further behind for as long as
+     * the load lasts; a follower that reconnects re-syncs by DIFF (within the leader's history of
+     * {@link EnsembleMember#MAX_HISTORY} txns) or SNAP. The same bound as a client's unread replies.
+     */
+    public static final long DEFAULT_OUTBOX_LIMIT_BYTES = 64L << 20;
+    /**
+     * Netty's own buffer per link: frames are handed to it only below the high mark, so it holds at
+     * most this plus one batch (1 MiB) or one larger frame; enough to keep a link busy between turns.
+     */
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 << 10, 1 << 20);
     private static final long MIN_BACKOFF_MS = 50;
     private static final long MAX_BACKOFF_MS = 1_000;
     private static final AttributeKey<Long> PEER = AttributeKey.valueOf("coord.peer");
@@ -57,24 +77,35 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
     private final QuorumInbound inbound;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
+    private final NettyTransport transport;
+    private final long outboxLimitBytes;
     private final Map<Long, Channel> peers = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private Channel server;
 
-    public QuorumTransport(long myId, Map<Long, ServerAddress> members, QuorumInbound inbound) {
+    public QuorumTransport(long myId, Map<Long, ServerAddress> members, QuorumInbound inbound, NettyTransport transport) {
+        this(myId, members, inbound, transport, DEFAULT_OUTBOX_LIMIT_BYTES);
+    }
+
+    /** @param outboxLimitBytes unsent bytes past which a peer is disconnected */
+    public QuorumTransport(long myId, Map<Long, ServerAddress> members, QuorumInbound inbound, NettyTransport transport,
+                           long outboxLimitBytes) {
         this.myId = myId;
         this.members = Map.copyOf(members);
         this.inbound = inbound;
-        this.boss = new MultiThreadIoEventLoopGroup(1, NettyTransport.current().ioHandlerFactory());
-        this.workers = new MultiThreadIoEventLoopGroup(2, NettyTransport.current().ioHandlerFactory());
+        this.transport = transport;
+        this.outboxLimitBytes = outboxLimitBytes;
+        this.boss = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+        this.workers = new MultiThreadIoEventLoopGroup(2, transport.ioHandlerFactory());
     }
 
     /** Binds the quorum port and starts dialing the members with a higher id. */
     public void start() throws InterruptedException, BindException {
         ServerAddress me = members.get(myId);
-        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NettyTransport.current().serverChannel())
+        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(transport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childHandler(initializer(-1));
         server = NettyTransport.bind(b, new InetSocketAddress(me.host(), me.quorumPort()));
         LOG.info("member {} listening for members on {}", myId, server.localAddress());
@@ -89,7 +120,7 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                ch.attr(OUTBOX).set(new FrameOutbox(ch));
+                ch.attr(OUTBOX).set(new FrameOutbox(ch, outboxLimitBytes));
                 ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME_BYTES, 0, 4, 0, 4));
                 ch.pipeline().addLast(new Handler(dialedPeer));
             }
@@ -101,8 +132,9 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
             return;
         }
         ServerAddress a = members.get(peer);
-        Bootstrap b = new Bootstrap().group(workers).channel(NettyTransport.current().socketChannel())
+        Bootstrap b = new Bootstrap().group(workers).channel(transport.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2_000)
                 .handler(initializer(peer));
         ChannelFuture f = b.connect(new InetSocketAddress(a.host(), a.quorumPort()));
@@ -148,6 +180,8 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
     /** Inbound frames of one connection. */
     private final class Handler extends SimpleChannelInboundHandler<ByteBuf> {
         private long peer;
+        /** Reading stopped until the request thread's backlog goes down. */
+        private final AtomicBoolean paused = new AtomicBoolean();
 
         Handler(long dialedPeer) {
             this.peer = dialedPeer;
@@ -176,6 +210,24 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
             } else if (msg instanceof QuorumCodec.Touch t) {
                 inbound.onTouch(peer, t.sessionIds());
             }
+            pauseIfBacklogged(ctx.channel());
+        }
+
+        private void pauseIfBacklogged(Channel ch) {
+            Backlog backlog = inbound.backlog();
+            if (backlog.overHighWater() && paused.compareAndSet(false, true)) {
+                ch.config().setAutoRead(false);
+                backlog.whenBelowLowWater(() -> {
+                    ch.config().setAutoRead(true);
+                    paused.set(false);
+                });
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            outbox(ctx.channel()).writable();
+            ctx.fireChannelWritabilityChanged();
         }
 
         @Override
@@ -210,6 +262,12 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
     @Override
     public void touch(long to, long[] sessionIds) {
         sendFrame(to, new QuorumCodec.Touch(sessionIds));
+    }
+
+    /** Bytes queued for {@code peer} and not yet handed to Netty; 0 when not connected (tests, status). */
+    public long queuedBytes(long peer) {
+        Channel ch = peers.get(peer);
+        return ch == null ? 0 : outbox(ch).queuedBytes();
     }
 
     /** True when a connection to {@code peer} is up (tests, status). */

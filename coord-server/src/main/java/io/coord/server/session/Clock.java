@@ -14,6 +14,11 @@ public interface Clock {
     /** Monotonic milliseconds with an arbitrary origin. */
     long nowMs();
 
+    /** Monotonic nanoseconds with an arbitrary origin, for latency figures; fakes may scale nowMs. */
+    default long nowNanos() {
+        return nowMs() * 1_000_000L;
+    }
+
     /** Wall-clock milliseconds since the epoch, used to seed session ids; fakes may reuse nowMs. */
     default long wallMs() {
         return nowMs();
@@ -25,6 +30,11 @@ public interface Clock {
             @Override
             public long nowMs() {
                 return System.nanoTime() / 1_000_000L;
+            }
+
+            @Override
+            public long nowNanos() {
+                return System.nanoTime();
             }
 
             @Override

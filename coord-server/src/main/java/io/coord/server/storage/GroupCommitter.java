@@ -10,6 +10,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,7 @@ public final class GroupCommitter implements AutoCloseable {
     private final DurableListener listener;
     private final FlushPacer pacer;
     private final BooleanSupplier spaceAvailable;
+    private final LongSupplier nanos;
     private final Thread thread;
     private volatile boolean diskFull;
     private final AtomicLong diskFullEvents = new AtomicLong();
@@ -77,6 +79,16 @@ public final class GroupCommitter implements AutoCloseable {
     /** @param spaceAvailable after the disk filled up: whether there is room to write again */
     public GroupCommitter(TxnLog log, int queueCapacity, int maxBatchRecords, FlushPacer pacer,
                           DurableListener listener, BooleanSupplier spaceAvailable) {
+        this(log, queueCapacity, maxBatchRecords, pacer, listener, spaceAvailable, System::nanoTime);
+    }
+
+    /**
+     * @param listener told on the log thread; must never block (the request thread may be waiting
+     *                 for room in this committer's queue)
+     * @param nanos    monotonic nanoseconds for fsync timings (and so for the pacer)
+     */
+    public GroupCommitter(TxnLog log, int queueCapacity, int maxBatchRecords, FlushPacer pacer,
+                          DurableListener listener, BooleanSupplier spaceAvailable, LongSupplier nanos) {
         if (queueCapacity < 1 || maxBatchRecords < 1) {
             throw new IllegalArgumentException("queueCapacity and maxBatchRecords must be >= 1");
         }
@@ -86,6 +98,7 @@ public final class GroupCommitter implements AutoCloseable {
         this.listener = listener;
         this.pacer = pacer;
         this.spaceAvailable = spaceAvailable;
+        this.nanos = nanos;
         this.thread = new Thread(this::run, "coord-log");
     }
 
@@ -243,9 +256,9 @@ public final class GroupCommitter implements AutoCloseable {
         }
         batch.clear();
         if (written > 0) {
-            long start = System.nanoTime();
+            long start = nanos.getAsLong();
             log.sync();
-            long took = System.nanoTime() - start;
+            long took = nanos.getAsLong() - start;
             pacer.forced(written, took);
             syncNanos.addAndGet(took);
             maxSyncNanos.accumulateAndGet(took, Math::max);
