@@ -14,7 +14,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.StringReader;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,12 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What {@link CoordServerMain#start} runs for a config: never standalone once servers are named. */
 class CoordServerMainTest {
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private static String fourLetterWord(int port, String word) {
         try (Socket socket = new Socket()) {
@@ -63,10 +56,10 @@ class CoordServerMainTest {
     @Test
     void singleMemberWithStandaloneDisabledRunsAsAnEnsembleAndServes(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("myid"), "1\n");
-        int clientPort = freePort();
+        int clientPort = TestPorts.next();
         ServerConfig config = parse("tickTime=200\ndataDir=" + dir + "\n"
                 + "4lw.commands.whitelist=*\nstandaloneEnabled=false\n"
-                + "server.1=127.0.0.1:" + freePort() + ":" + freePort() + ";127.0.0.1:" + clientPort + "\n");
+                + "server.1=127.0.0.1:" + TestPorts.next() + ":" + TestPorts.next() + ";127.0.0.1:" + clientPort + "\n");
         try (AutoCloseable server = CoordServerMain.start(config)) {
             assertInstanceOf(MemberSupervisor.class, server);
             await().atMost(Duration.ofSeconds(30)).until(() -> fourLetterWord(clientPort, "srvr").contains("Mode: leader"));
@@ -89,11 +82,11 @@ class CoordServerMainTest {
     @Test
     void memberOfADynamicFileIsNotStandalone(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("myid"), "3\n");
-        int clientPort = freePort();
+        int clientPort = TestPorts.next();
         Path dynamic = dir.resolve("zoo.cfg.dynamic.0");
-        Files.writeString(dynamic, "server.1=127.0.0.1:" + freePort() + ":" + freePort() + ";" + freePort() + "\n"
-                + "server.2=127.0.0.1:" + freePort() + ":" + freePort() + ";" + freePort() + "\n"
-                + "server.3=127.0.0.1:" + freePort() + ":" + freePort() + ";127.0.0.1:" + clientPort + "\n"
+        Files.writeString(dynamic, "server.1=127.0.0.1:" + TestPorts.next() + ":" + TestPorts.next() + ";" + TestPorts.next() + "\n"
+                + "server.2=127.0.0.1:" + TestPorts.next() + ":" + TestPorts.next() + ";" + TestPorts.next() + "\n"
+                + "server.3=127.0.0.1:" + TestPorts.next() + ":" + TestPorts.next() + ";127.0.0.1:" + clientPort + "\n"
                 + "version=0\n");
         ServerConfig config = parse("tickTime=200\ndataDir=" + dir + "\n4lw.commands.whitelist=*\n"
                 + "dynamicConfigFile=" + dynamic + "\n");

@@ -5,6 +5,7 @@ import io.coord.client.CoordClient;
 import io.coord.client.RetryNTimes;
 import io.coord.server.config.ServerAddress;
 import io.coord.server.config.ServerConfig;
+import io.coord.server.net.PortPicker;
 import io.coord.server.quorum.EnsembleMember;
 import io.coord.wire.Acl;
 import io.coord.wire.CreateMode;
@@ -13,7 +14,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,6 +32,8 @@ import java.util.StringJoiner;
  */
 final class TestEnsemble implements AutoCloseable {
     private static final int SIZE = 3;
+    /** One picker for every ensemble this test JVM starts, so none is given a port twice. */
+    private static final PortPicker PORTS = new PortPicker();
     private static final long READY_TIMEOUT_MS = 30_000;
     private static final int START_ATTEMPTS = 3;
 
@@ -65,9 +67,9 @@ final class TestEnsemble implements AutoCloseable {
     private TestEnsemble(Path dir, int tickTimeMs, int containerCheckIntervalMs) throws IOException, InterruptedException {
         Map<Long, ServerAddress> servers = new HashMap<>();
         for (int i = 0; i < SIZE; i++) {
-            clientPorts[i] = freePort();
+            clientPorts[i] = PORTS.next();
             // Coord never binds the election port: one link per member pair runs on the quorum port.
-            servers.put(i + 1L, new ServerAddress(i + 1L, "127.0.0.1", freePort(), freePort(), false));
+            servers.put(i + 1L, new ServerAddress(i + 1L, "127.0.0.1", PORTS.next(), PORTS.next(), false));
         }
         try {
             for (int i = 0; i < SIZE; i++) {
@@ -165,11 +167,6 @@ final class TestEnsemble implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     /** Closes the members at once, so no client hops to a member that still serves. */
     @Override

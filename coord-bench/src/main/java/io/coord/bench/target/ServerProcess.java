@@ -1,10 +1,10 @@
 package io.coord.bench.target;
 
+import io.coord.server.net.PortPicker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServerProcess implements AutoCloseable {
     private static final long GRACE_MS = 3_000;
+    /** Shared by every server this benchmark run starts (ZooKeeper's too), so none is given a port twice. */
+    private static final PortPicker PORTS = new PortPicker();
 
     /** How to launch a server JVM: java binary, classpath, JVM flags and how long to wait for it. */
     public record Launch(String javaBin, String classpath, List<String> jvmFlags, Duration readyTimeout) {
@@ -177,11 +179,9 @@ public final class ServerProcess implements AutoCloseable {
         return signalledNanos;
     }
 
-    /** A free loopback port (closed again at once; another process could take it before it is used). */
+    /** A loopback port no other server of this benchmark run was given, free right now. */
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return PORTS.next();
     }
 
     public ServerKind kind() {

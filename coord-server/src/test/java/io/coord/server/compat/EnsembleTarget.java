@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,9 +49,9 @@ final class EnsembleTarget implements TestTarget {
         dir = Files.createTempDirectory("coord-ensemble-");
         for (int i = 0; i < SIZE; i++) {
             long id = i + 1;
-            clientPorts[i] = freePort();
+            clientPorts[i] = TestPorts.next();
             // The election port is never bound by Coord (one link per member pair on the quorum port).
-            servers.put(id, new ServerAddress(id, "127.0.0.1", freePort(), freePort(), false));
+            servers.put(id, new ServerAddress(id, "127.0.0.1", TestPorts.next(), TestPorts.next(), false));
         }
     }
 
@@ -81,12 +80,6 @@ final class EnsembleTarget implements TestTarget {
         return false;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
-    }
 
     @Override
     public String name() {

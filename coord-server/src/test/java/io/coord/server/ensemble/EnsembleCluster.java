@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,16 +40,11 @@ final class EnsembleCluster implements AutoCloseable {
         this.processes = new Process[size];
         this.starts = new int[size];
         for (int i = 0; i < size; i++) {
-            clientPorts[i] = freePort();
-            quorumPorts[i] = freePort();
+            clientPorts[i] = TestPorts.next();
+            quorumPorts[i] = TestPorts.next();
         }
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     int size() {
         return size;
@@ -77,7 +71,7 @@ final class EnsembleCluster implements AutoCloseable {
                 .append("4lw.commands.whitelist=*\n");
         for (int m = 1; m <= size; m++) {
             cfg.append("server.").append(m).append("=127.0.0.1:").append(quorumPorts[m - 1]).append(':')
-                    .append(freePort()).append('\n');
+                    .append(TestPorts.next()).append('\n');
         }
         Path cfgFile = dir.resolve("member" + id + ".cfg");
         Files.writeString(cfgFile, cfg.toString());

@@ -73,7 +73,7 @@ class CorruptionProcessTest {
         ServerProcess.Kind kind = ProcessTestSupport.coordOnly();
         DataDirLayout layout = DataDirLayout.of(kind);
         Path dataDir = work.resolve("data");
-        int port = ServerProcess.freePort();
+        int port = TestPorts.next();
         ServerProcess first = track(ServerProcess.start(kind, work, dataDir, port, Map.of()));
         writeNodes(first.connectString(), 300);
         first.kill9();
@@ -98,7 +98,7 @@ class CorruptionProcessTest {
         ServerProcess.Kind kind = ProcessTestSupport.coordOnly();
         DataDirLayout layout = DataDirLayout.of(kind);
         Path dataDir = work.resolve("data");
-        int port = ServerProcess.freePort();
+        int port = TestPorts.next();
         Map<String, String> cfg = Map.of("snapCount", "100");
         ServerProcess first = track(ServerProcess.start(kind, work, dataDir, port, cfg));
         int count = 450;

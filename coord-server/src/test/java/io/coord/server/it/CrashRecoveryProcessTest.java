@@ -58,7 +58,7 @@ class CrashRecoveryProcessTest {
     void everyAcknowledgedWriteSurvivesSigkill() throws Exception {
         ServerProcess.Kind kind = ProcessTestSupport.selectedKind();
         Path dataDir = work.resolve("data");
-        int port = ServerProcess.freePort();
+        int port = TestPorts.next();
         Map<String, String> cfg = Map.of("snapCount", "300");
         ServerProcess first = track(ServerProcess.start(kind, work, dataDir, port, cfg));
 

@@ -39,15 +39,15 @@ class DynamicConfigProcessTest {
         Path dataDir = work.resolve("data1");
         Files.createDirectories(dataDir);
         Files.writeString(dataDir.resolve("myid"), "1\n");
-        int clientPort = ServerProcess.freePort();
+        int clientPort = TestPorts.next();
         // Members 2 and 3 are never started: member 1 alone must not serve writes.
         Path dynamic = work.resolve("zoo.cfg.dynamic.100000000");
-        Files.writeString(dynamic, "server.1=127.0.0.1:" + ServerProcess.freePort() + ":" + ServerProcess.freePort()
+        Files.writeString(dynamic, "server.1=127.0.0.1:" + TestPorts.next() + ":" + TestPorts.next()
                 + ":participant;127.0.0.1:" + clientPort + "\n"
-                + "server.2=127.0.0.1:" + ServerProcess.freePort() + ":" + ServerProcess.freePort()
-                + ":participant;127.0.0.1:" + ServerProcess.freePort() + "\n"
-                + "server.3=127.0.0.1:" + ServerProcess.freePort() + ":" + ServerProcess.freePort()
-                + ":participant;127.0.0.1:" + ServerProcess.freePort() + "\n"
+                + "server.2=127.0.0.1:" + TestPorts.next() + ":" + TestPorts.next()
+                + ":participant;127.0.0.1:" + TestPorts.next() + "\n"
+                + "server.3=127.0.0.1:" + TestPorts.next() + ":" + TestPorts.next()
+                + ":participant;127.0.0.1:" + TestPorts.next() + "\n"
                 + "version=100000000\n");
         try (ServerProcess server = ServerProcess.launch(ServerProcess.Kind.COORD, work, dataDir, clientPort,
                 Map.of("dynamicConfigFile", dynamic.toString(), "initLimit", "10", "syncLimit", "5"))) {
@@ -68,7 +68,7 @@ class DynamicConfigProcessTest {
         assumeCoord();
         Path dataDir = work.resolve("data");
         try (ServerProcess server = ServerProcess.launch(ServerProcess.Kind.COORD, work, dataDir,
-                ServerProcess.freePort(), Map.of("superDigest", "super:D/InIHSb7yEEbrWz8b9l71RjZJU="))) {
+                TestPorts.next(), Map.of("superDigest", "super:D/InIHSb7yEEbrWz8b9l71RjZJU="))) {
             Integer exit = server.awaitExit(Duration.ofSeconds(60));
             assertEquals(2, exit, server.output());
             assertTrue(server.output().contains("'superDigest'"), server.output());

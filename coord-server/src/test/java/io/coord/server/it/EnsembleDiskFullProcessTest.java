@@ -71,8 +71,8 @@ class EnsembleDiskFullProcessTest {
         Map<String, String> keys = new HashMap<>(Map.of("initLimit", "10", "syncLimit", "5"));
         int[] clientPorts = new int[4];
         for (int id = 1; id <= 3; id++) {
-            clientPorts[id] = ServerProcess.freePort();
-            keys.put("server." + id, "127.0.0.1:" + ServerProcess.freePort() + ":" + ServerProcess.freePort());
+            clientPorts[id] = TestPorts.next();
+            keys.put("server." + id, "127.0.0.1:" + TestPorts.next() + ":" + TestPorts.next());
         }
         for (int id = 1; id <= 3; id++) {
             Path dataDir = id == 3 ? mount.resolve("data") : work.resolve("data" + id);

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,13 +48,6 @@ final class ServerProcess implements AutoCloseable {
         this.process = process;
     }
 
-    /** A port that was free a moment ago; the server is restarted on the same one. */
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
-    }
 
     /** Writes workDir/zoo-N.cfg and starts the JVM; does not wait for it to serve. */
     static ServerProcess launch(Kind kind, Path workDir, Path dataDir, int port, Map<String, String> extraKeys)

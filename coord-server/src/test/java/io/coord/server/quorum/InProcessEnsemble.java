@@ -13,7 +13,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.StringReader;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -60,8 +59,8 @@ public final class InProcessEnsemble implements AutoCloseable {
     /** Free ports for every member and a fault proxy in front of every link. */
     private void pickPorts() throws IOException {
         for (int id = 1; id <= size; id++) {
-            clientPorts[id] = freePort();
-            quorumPorts[id] = freePort();
+            clientPorts[id] = TestPorts.next();
+            quorumPorts[id] = TestPorts.next();
         }
         for (int i = 1; i <= size; i++) {
             for (int j = i + 1; j <= size; j++) {
@@ -81,11 +80,6 @@ public final class InProcessEnsemble implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     Path dataDir(int id) {
         return dir.resolve("data" + id);
