@@ -6,6 +6,7 @@ import io.coord.client.ChildrenResult;
 import io.coord.client.ClientOptions;
 import io.coord.client.CoordClient;
 import io.coord.client.RetryNTimes;
+import io.coord.server.TestPorts;
 import io.coord.server.config.ConfigParser;
 import io.coord.server.config.ServerConfig;
 import java.io.IOException;
