@@ -2,10 +2,13 @@ package io.coord.server.admin;
 
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.SortedSet;
 
 /**
  * A point-in-time view of the server for four-letter words, gathered on the request thread so
- * that the text is consistent.
+ * that the text is consistent. {@code watchedPathsBySession} is keyed by session id (decimal),
+ * {@code sessionsByWatchedPath} lists session ids (decimal); {@code quorum} is null standalone.
  */
 public record ServerStatus(
         String version,
@@ -35,7 +38,12 @@ public record ServerStatus(
         long maxFsyncMicros,
         long avgFsyncMicros,
         boolean diskFull,
-        long diskFullEvents) {
+        long diskFullEvents,
+        long uptimeMs,
+        long treeDigest,
+        SortedMap<String, SortedSet<String>> watchedPathsBySession,
+        SortedMap<String, SortedSet<String>> sessionsByWatchedPath,
+        QuorumStatus quorum) {
 
     /** One client connection as {@code cons} lists it. */
     public record ConnectionInfo(String remote, long sessionId, int timeoutMs, long received,

@@ -1,6 +1,7 @@
 package io.coord.server.pipeline;
 
 import io.coord.server.admin.FourLetterWords;
+import io.coord.server.admin.QuorumStatus;
 import io.coord.server.admin.ServerStatus;
 import io.coord.server.config.ServerConfig;
 import io.coord.server.tree.DataTree;
@@ -27,18 +28,23 @@ final class Admin {
     private final Map<ClientChannel, Connection> connections;
     private final StorageInfo storage;
     private final Supplier<String> mode;
+    private final Supplier<QuorumStatus> quorum;
 
     Admin(ServerConfig config, DataTree tree, WatchManager<Connection> watches, Sessions sessions,
           OutputGate gate, ServerStats stats, Map<ClientChannel, Connection> connections, StorageInfo storage) {
         this(config, tree, watches, sessions, gate, stats, connections, storage,
-                () -> config.standalone() ? "standalone" : "unknown");
+                () -> config.standalone() ? "standalone" : "unknown", () -> null);
     }
 
-    /** {@code mode} names the server's role for srvr/stat/mntr (ensemble: leader, follower, ...). */
+    /**
+     * {@code mode} names the server's role for srvr/stat/mntr (ensemble: leader, follower, ...);
+     * {@code quorum} gives an ensemble member's view of the quorum (null standalone).
+     */
     Admin(ServerConfig config, DataTree tree, WatchManager<Connection> watches, Sessions sessions,
           OutputGate gate, ServerStats stats, Map<ClientChannel, Connection> connections, StorageInfo storage,
-          Supplier<String> mode) {
+          Supplier<String> mode, Supplier<QuorumStatus> quorum) {
         this.mode = mode;
+        this.quorum = quorum;
         this.config = config;
         this.tree = tree;
         this.watches = watches;
@@ -91,7 +97,22 @@ final class Admin {
                 render(watches.watchersByPath(Connection::toString)),
                 ephemerals, sessions.tracker().size(), ephemeralCount, configText(),
                 storage.logBytes(), storage.snapshotBytes(), storage.fsyncCount(),
-                storage.maxFsyncMicros(), storage.avgFsyncMicros(), storage.diskFull(), storage.diskFullEvents());
+                storage.maxFsyncMicros(), storage.avgFsyncMicros(), storage.diskFull(), storage.diskFullEvents(),
+                stats.uptimeMs(), tree.digest(), watches.pathsByWatcher(c -> Long.toString(c.sessionId)),
+                watches.watchersByPath(c -> Long.toString(c.sessionId)), quorum.get());
+    }
+
+    /** The status for the AdminServer and metrics; counters reset afterwards when asked (srst, crst). */
+    void inspect(java.util.concurrent.CompletableFuture<ServerStatus> result, boolean resetStats) {
+        try {
+            result.complete(status());
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+            return;
+        }
+        if (resetStats) {
+            stats.reset();
+        }
     }
 
     private long sentPackets() {

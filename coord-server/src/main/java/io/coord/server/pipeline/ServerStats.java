@@ -5,6 +5,8 @@ import java.util.function.LongSupplier;
 /** Counters for four-letter words. Request-thread only (read there too, when 4lw are answered). */
 final class ServerStats {
     private final LongSupplier nanos;
+    /** When the server started (never reset): zk_uptime. */
+    private final long startNanos;
     long packetsReceived;
     private long latencyCount;
     private long latencyTotalNanos;
@@ -14,6 +16,11 @@ final class ServerStats {
     /** @param nanos the clock requests' arrival stamps come from */
     ServerStats(LongSupplier nanos) {
         this.nanos = nanos;
+        this.startNanos = nanos.getAsLong();
+    }
+
+    long uptimeMs() {
+        return (nanos.getAsLong() - startNanos) / 1_000_000;
     }
 
     void recordLatency(long arrivalNanos) {

@@ -86,7 +86,7 @@ public final class InProcessEnsemble implements AutoCloseable {
         return dir.resolve("data" + id);
     }
 
-    ServerConfig config(int id) {
+    public ServerConfig config(int id) {
         StringBuilder cfg = new StringBuilder();
         cfg.append("tickTime=").append(TICK_TIME_MS).append("\ninitLimit=10\nsyncLimit=5\n")
                 .append("dataDir=").append(dataDir(id).toAbsolutePath()).append('\n')
