@@ -9,6 +9,7 @@ import io.coord.server.quorum.MemberSupervisor;
 import io.coord.server.admin.AdminServer;
 import io.coord.server.admin.CommandAnswers;
 import io.coord.server.admin.StatusSource;
+import io.coord.server.metrics.PrometheusEndpoint;
 import io.coord.server.storage.SnapshotStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +38,8 @@ public final class CoordServerMain {
     }
 
     /**
-     * What main runs: {@link #start} and then, as the config asks, the AdminServer, reading the server through its {@link StatusSource}. Closing the
+     * What main runs: {@link #start} and then, as the config asks, the AdminServer and the
+     * Prometheus endpoint, both reading the server through its {@link StatusSource}. Closing the
      * result stops the endpoints, then the server.
      *
      * @param configText the config file as read, for the initial_configuration command
@@ -53,6 +55,9 @@ public final class CoordServerMain {
                 SnapshotStore snapshots = new SnapshotStore(config.dataDir());
                 endpoints.add(AdminServer.start(config.admin(), transport, source,
                         new CommandAnswers(config, configText, snapshots::newestListed)));
+            }
+            if (config.metrics().prometheus()) {
+                endpoints.add(PrometheusEndpoint.start(config.metrics(), source));
             }
         } catch (Exception e) {
             closeAll(endpoints, server);
