@@ -60,9 +60,13 @@ public enum AdminCommand {
         return !STATELESS.contains(this);
     }
 
-    /** srst and crst reset the counters after reading them. */
-    public boolean resetsStats() {
-        return this == STAT_RESET || this == CONNECTION_STAT_RESET;
+    /** What the command reads: srst/crst reset the counters; wchc, wchp and hash need the detailed status. */
+    public StatusSource.Scope scope() {
+        return switch (this) {
+            case STAT_RESET, CONNECTION_STAT_RESET -> StatusSource.Scope.RESET_STATS;
+            case WATCHES, WATCHES_BY_PATH, HASH -> StatusSource.Scope.DETAILED;
+            default -> StatusSource.Scope.SUMMARY;
+        };
     }
 
     public static Optional<AdminCommand> find(String name) {

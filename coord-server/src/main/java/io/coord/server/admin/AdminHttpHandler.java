@@ -87,7 +87,7 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
             return;
         }
         ctx.channel().config().setAutoRead(false);
-        source.status(command.resetsStats()).orTimeout(STATUS_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        source.status(command.scope()).orTimeout(STATUS_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                 .whenComplete((status, failure) -> ctx.executor().execute(() -> {
                     ctx.channel().config().setAutoRead(true);
                     if (failure != null) {

@@ -8,7 +8,9 @@ import java.util.SortedSet;
 /**
  * A point-in-time view of the server for four-letter words, gathered on the request thread so
  * that the text is consistent. {@code watchedPathsBySession} is keyed by session id (decimal),
- * {@code sessionsByWatchedPath} lists session ids (decimal); {@code quorum} is null standalone.
+ * {@code sessionsByWatchedPath} lists session ids (decimal); these two and {@code treeDigest} are
+ * null unless the status was read with {@link StatusSource.Scope#DETAILED} (the digest makes the
+ * tree maintain it on every write from then on). {@code quorum} is null standalone.
  */
 public record ServerStatus(
         String version,
@@ -40,7 +42,7 @@ public record ServerStatus(
         boolean diskFull,
         long diskFullEvents,
         long uptimeMs,
-        long treeDigest,
+        Long treeDigest,
         SortedMap<String, SortedSet<String>> watchedPathsBySession,
         SortedMap<String, SortedSet<String>> sessionsByWatchedPath,
         QuorumStatus quorum) {

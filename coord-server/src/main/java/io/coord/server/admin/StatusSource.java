@@ -9,9 +9,16 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface StatusSource {
 
-    /**
-     * Completes with the server's status; when {@code resetStats} the latency and packet counters
-     * are reset afterwards (srst, crst). Completes exceptionally when the server is not running.
-     */
-    CompletableFuture<ServerStatus> status(boolean resetStats);
+    /** How much a status holds, and whether reading it resets the counters. */
+    enum Scope {
+        /** The figures (monitor, srvr, Prometheus): cheap, no per-watch or per-node work. */
+        SUMMARY,
+        /** Also the watch maps and the tree digest (wchc, wchp, hash): work in proportion to the state. */
+        DETAILED,
+        /** The summary, then the latency and packet counters are reset (srst, crst). */
+        RESET_STATS
+    }
+
+    /** Completes with the server's status; completes exceptionally when the server is not running. */
+    CompletableFuture<ServerStatus> status(Scope scope);
 }

@@ -95,7 +95,7 @@ public final class PrometheusEndpoint implements AutoCloseable {
                 read = true;
                 readAtNanos = now;
                 try {
-                    ServerStatus s = source.status(false).get(TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    ServerStatus s = source.status(StatusSource.Scope.SUMMARY).get(TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
                     values = MonitorValues.of(s);
                 } catch (Exception e) {
                     // Not running (or stopped for a full disk): no samples rather than stale ones.

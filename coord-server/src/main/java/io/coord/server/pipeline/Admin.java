@@ -2,6 +2,7 @@ package io.coord.server.pipeline;
 
 import io.coord.server.admin.FourLetterWords;
 import io.coord.server.admin.QuorumStatus;
+import io.coord.server.admin.StatusSource;
 import io.coord.server.admin.ServerStatus;
 import io.coord.server.config.ServerConfig;
 import io.coord.server.tree.DataTree;
@@ -74,6 +75,10 @@ final class Admin {
     }
 
     ServerStatus status() {
+        return status(false);
+    }
+
+    private ServerStatus status(boolean detailed) {
         List<ServerStatus.ConnectionInfo> conns = new ArrayList<>();
         int outstanding = 0;
         for (Connection c : connections.values()) {
@@ -98,19 +103,20 @@ final class Admin {
                 ephemerals, sessions.tracker().size(), ephemeralCount, configText(),
                 storage.logBytes(), storage.snapshotBytes(), storage.fsyncCount(),
                 storage.maxFsyncMicros(), storage.avgFsyncMicros(), storage.diskFull(), storage.diskFullEvents(),
-                stats.uptimeMs(), tree.digest(), watches.pathsByWatcher(c -> Long.toString(c.sessionId)),
-                watches.watchersByPath(c -> Long.toString(c.sessionId)), quorum.get());
+                stats.uptimeMs(), detailed ? tree.digest() : null,
+                detailed ? watches.pathsByWatcher(c -> Long.toString(c.sessionId)) : null,
+                detailed ? watches.watchersByPath(c -> Long.toString(c.sessionId)) : null, quorum.get());
     }
 
     /** The status for the AdminServer and metrics; counters reset afterwards when asked (srst, crst). */
-    void inspect(java.util.concurrent.CompletableFuture<ServerStatus> result, boolean resetStats) {
+    void inspect(java.util.concurrent.CompletableFuture<ServerStatus> result, StatusSource.Scope scope) {
         try {
-            result.complete(status());
+            result.complete(status(scope == StatusSource.Scope.DETAILED));
         } catch (RuntimeException e) {
             result.completeExceptionally(e);
             return;
         }
-        if (resetStats) {
+        if (scope == StatusSource.Scope.RESET_STATS) {
             stats.reset();
         }
     }

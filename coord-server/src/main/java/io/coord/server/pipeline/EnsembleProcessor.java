@@ -170,9 +170,9 @@ public final class EnsembleProcessor implements RequestSink, StatusSource, Quoru
     }
 
     @Override
-    public CompletableFuture<ServerStatus> status(boolean resetStats) {
+    public CompletableFuture<ServerStatus> status(Scope scope) {
         CompletableFuture<ServerStatus> result = new CompletableFuture<>();
-        submit(() -> clients.admin().inspect(result, resetStats));
+        submit(() -> clients.admin().inspect(result, scope));
         return result;
     }
 

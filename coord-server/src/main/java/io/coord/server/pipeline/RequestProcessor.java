@@ -114,9 +114,9 @@ public final class RequestProcessor implements RequestSink, StatusSource, Reques
     }
 
     @Override
-    public CompletableFuture<ServerStatus> status(boolean resetStats) {
+    public CompletableFuture<ServerStatus> status(Scope scope) {
         CompletableFuture<ServerStatus> result = new CompletableFuture<>();
-        thread.submit(() -> admin.inspect(result, resetStats));
+        thread.submit(() -> admin.inspect(result, scope));
         return result;
     }
 

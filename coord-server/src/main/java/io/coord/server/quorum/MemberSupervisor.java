@@ -78,12 +78,12 @@ public final class MemberSupervisor implements AutoCloseable {
      * stopped for a full disk (the HTTP answer then says the server is not running).
      */
     public StatusSource statusSource() {
-        return resetStats -> {
+        return scope -> {
             AutoCloseable m;
             synchronized (lock) {
                 m = member;
             }
-            return m instanceof EnsembleMember em ? em.statusSource().status(resetStats)
+            return m instanceof EnsembleMember em ? em.statusSource().status(scope)
                     : CompletableFuture.failedFuture(new IllegalStateException("this member is stopped"));
         };
     }

@@ -105,6 +105,21 @@ class AdminServerBadInputTest {
                 .until(() -> AdminHttp.get(admin.port(), "/commands/ruok").status() == 200);
     }
 
+    /**
+     * The figures (monitor, Prometheus scrapes) are read without per-watch work or the tree digest
+     * (which, once asked for, the tree keeps up on every write); only wchc/wchp/hash read those.
+     */
+    @Test
+    void summaryStatusDoesNoPerWatchWork() throws Exception {
+        ServerStatus summary = server.statusSource().status(StatusSource.Scope.SUMMARY).get();
+        assertEquals(null, summary.treeDigest());
+        assertEquals(null, summary.watchedPathsBySession());
+        ServerStatus detailed = server.statusSource().status(StatusSource.Scope.DETAILED).get();
+        assertTrue(detailed.treeDigest() != null && detailed.watchedPathsBySession() != null);
+        assertEquals(StatusSource.Scope.SUMMARY, AdminCommand.MONITOR.scope());
+        assertEquals(StatusSource.Scope.DETAILED, AdminCommand.HASH.scope());
+    }
+
     /** A server that does not answer (stopped) makes commands answer 503, not hang. */
     @Test
     void aStoppedServerAnswers503() throws Exception {
