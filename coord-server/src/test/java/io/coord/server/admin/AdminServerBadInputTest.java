@@ -120,6 +120,21 @@ class AdminServerBadInputTest {
         assertEquals(StatusSource.Scope.DETAILED, AdminCommand.HASH.scope());
     }
 
+    /** admin.idleTimeout: a connection that sends nothing is closed by the server. */
+    @Test
+    void idleConnectionsAreClosed() throws Exception {
+        try (AdminServer idle = AdminServer.start(new AdminConfig(true, "127.0.0.1", TestPorts.next(), "/commands", 300),
+                NettyTransport.of("nio"), server.statusSource(), new CommandAnswers(
+                        ServerConfig.builder(Path.of("/nonexistent")).build(), "", () -> null));
+             Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", idle.port()), 2_000);
+            s.setSoTimeout(10_000);
+            long startNanos = System.nanoTime();
+            assertEquals(-1, s.getInputStream().read());
+            assertTrue(System.nanoTime() - startNanos >= 250_000_000L, "closed before the idle timeout");
+        }
+    }
+
     /** A server that does not answer (stopped) makes commands answer 503, not hang. */
     @Test
     void aStoppedServerAnswers503() throws Exception {
