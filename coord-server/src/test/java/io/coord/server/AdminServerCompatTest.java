@@ -147,7 +147,10 @@ public class AdminServerCompatTest {
     /** monitor: only ZooKeeper's names, with this server's real figures. */
     @Test
     void monitorUsesZooKeepersNamesWithRealFigures() throws Exception {
+        coordSession.getData("/ephemeral", false, null);
         JsonNode mine = AdminHttp.command(adminPort, "mntr");
+        // Latency in ms with its fraction, as ZooKeeper reports it (a sub-ms mean is not 0).
+        assertTrue(mine.get("avg_latency").asDouble() > 0, mine.toString());
         Set<String> zkNames = AdminHttp.fieldNames(zk.command("monitor"));
         Set<String> unknown = new HashSet<>(AdminHttp.fieldNames(mine));
         unknown.removeAll(zkNames);

@@ -207,7 +207,7 @@ public final class CommandAnswers {
         st.put("last_processed_zxid", s.zxid());
         st.put("outstanding_requests", s.outstandingRequests());
         st.put("server_state", s.mode());
-        st.put("avg_latency", (double) s.avgLatencyMs());
+        st.put("avg_latency", s.avgLatencyMsExact());
         st.put("max_latency", s.maxLatencyMs());
         st.put("min_latency", s.minLatencyMs());
         st.put("num_alive_client_connections", s.connections().size());

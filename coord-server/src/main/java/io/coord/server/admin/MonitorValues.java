@@ -21,7 +21,7 @@ public final class MonitorValues {
         m.put("server_state", s.mode());
         m.put("ephemerals_count", s.ephemeralsCount());
         m.put("num_alive_connections", s.connections().size());
-        m.put("avg_latency", (double) s.avgLatencyMs());
+        m.put("avg_latency", s.avgLatencyMsExact());
         m.put("outstanding_requests", s.outstandingRequests());
         m.put("znode_count", s.nodeCount());
         m.put("global_sessions", s.sessionCount());

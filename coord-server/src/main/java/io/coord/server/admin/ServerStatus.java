@@ -45,7 +45,8 @@ public record ServerStatus(
         Long treeDigest,
         SortedMap<String, SortedSet<String>> watchedPathsBySession,
         SortedMap<String, SortedSet<String>> sessionsByWatchedPath,
-        QuorumStatus quorum) {
+        QuorumStatus quorum,
+        double avgLatencyMsExact) {
 
     /** One client connection as {@code cons} lists it. */
     public record ConnectionInfo(String remote, long sessionId, int timeoutMs, long received,

@@ -105,7 +105,8 @@ final class Admin {
                 storage.maxFsyncMicros(), storage.avgFsyncMicros(), storage.diskFull(), storage.diskFullEvents(),
                 stats.uptimeMs(), detailed ? tree.digest() : null,
                 detailed ? watches.pathsByWatcher(c -> Long.toString(c.sessionId)) : null,
-                detailed ? watches.watchersByPath(c -> Long.toString(c.sessionId)) : null, quorum.get());
+                detailed ? watches.watchersByPath(c -> Long.toString(c.sessionId)) : null, quorum.get(),
+                stats.avgLatencyMsExact());
     }
 
     /** The status for the AdminServer and metrics; counters reset afterwards when asked (srst, crst). */

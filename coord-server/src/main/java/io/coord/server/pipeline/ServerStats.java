@@ -39,6 +39,11 @@ final class ServerStats {
         return latencyCount == 0 ? 0 : latencyTotalNanos / latencyCount / 1_000_000;
     }
 
+    /** The mean with its fraction, as ZooKeeper's monitor reports avg_latency (sub-ms latencies are common). */
+    double avgLatencyMsExact() {
+        return latencyCount == 0 ? 0 : latencyTotalNanos / (double) latencyCount / 1_000_000;
+    }
+
     long maxLatencyMs() {
         return latencyMaxNanos / 1_000_000;
     }
