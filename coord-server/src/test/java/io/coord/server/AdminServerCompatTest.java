@@ -177,6 +177,20 @@ public class AdminServerCompatTest {
         return n;
     }
 
+    /**
+     * hash: ZooKeeper's entries are DataTree.ZxidDigest (zxid, digest_version, digest; its standalone
+     * list is empty here, so the names are recorded from its class). Coord's digest is its own
+     * algorithm, so it gives no digest_version.
+     */
+    @Test
+    void hashGivesTheZxidAndDigestOfTheTree() throws Exception {
+        JsonNode digests = AdminHttp.command(adminPort, "hash").get("digests");
+        assertEquals(1, digests.size());
+        assertEquals(Set.of("zxid", "digest"), AdminHttp.fieldNames(digests.get(0)));
+        long zxid = AdminHttp.command(adminPort, "srvr").get("server_stats").get("last_processed_zxid").asLong();
+        assertEquals(zxid, digests.get(0).get("zxid").asLong());
+    }
+
     @Test
     void watchesAndConnectionsNameTheSession() throws Exception {
         long session = coordSession.getSessionId();
