@@ -1,5 +1,7 @@
 package io.coord.server;
 
+import io.coord.server.admin.StatusSource;
+
 import io.coord.server.config.ServerConfig;
 import io.coord.server.durability.Recovery;
 import io.coord.server.durability.SessionSecret;
@@ -199,6 +201,11 @@ public final class CoordServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while resuming the txn log", e);
         }
+    }
+
+    /** What the AdminServer and metrics read: the request thread's view of this server. */
+    public StatusSource statusSource() {
+        return processor;
     }
 
     /** The bound client port (useful when the config asked for port 0). */

@@ -126,7 +126,7 @@ final class EnsembleClients {
         this.reads = new Reads(newState.tree, watches, sessions);
         this.watchOps = new WatchOps(newState.tree, watches, sessions);
         this.admin = new Admin(config, newState.tree, watches, sessions, gate, stats, connections, storageInfo,
-                processor::mode);
+                processor::mode, processor::quorumStatus);
     }
 
     MemberState state() {

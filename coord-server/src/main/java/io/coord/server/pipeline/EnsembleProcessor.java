@@ -1,5 +1,10 @@
 package io.coord.server.pipeline;
 
+import io.coord.server.admin.QuorumStatus;
+import io.coord.server.admin.ServerStatus;
+import io.coord.server.admin.StatusSource;
+import java.util.concurrent.CompletableFuture;
+
 import io.coord.server.config.ServerConfig;
 import io.coord.server.session.Clock;
 import io.coord.server.tree.ExpiryScan;
@@ -36,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * stops serving (election, leader lost, session with the leader restarted) every client connection
  * is closed: clients reconnect, possibly elsewhere, and reads never see a stale leader's view.
  */
-public final class EnsembleProcessor implements RequestSink, QuorumInbound, RequestThread.Handler, AutoCloseable {
+public final class EnsembleProcessor implements RequestSink, StatusSource, QuorumInbound, RequestThread.Handler,
+        AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EnsembleProcessor.class);
 
     /** What builds the core once the processor exists (the core needs our StateProvider). */
@@ -161,6 +167,21 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
     @Override
     public void fourLetterWord(ClientChannel channel, String word) {
         submit(() -> clients.admin().answer(channel, word));
+    }
+
+    @Override
+    public CompletableFuture<ServerStatus> status(Scope scope) {
+        CompletableFuture<ServerStatus> result = new CompletableFuture<>();
+        submit(() -> clients.admin().inspect(result, scope));
+        return result;
+    }
+
+    /** This member's view of the quorum for the AdminServer and mntr (request thread). */
+    QuorumStatus quorumStatus() {
+        String zabState = core.role() == Role.LOOKING ? "election" : core.isServing() ? "broadcast" : "synchronization";
+        int voters = (int) config.servers().values().stream().filter(a -> !a.observer()).count();
+        return new QuorumStatus(myId, core.leaderId(), zabState, core.lastZxid(), voters, core.learnerCount(),
+                core.syncedFollowerCount(), core.pendingSyncCount());
     }
 
     @Override

@@ -1,5 +1,9 @@
 package io.coord.server.pipeline;
 
+import io.coord.server.admin.ServerStatus;
+import io.coord.server.admin.StatusSource;
+import java.util.concurrent.CompletableFuture;
+
 import io.coord.server.config.ServerConfig;
 import io.coord.server.session.Clock;
 import io.coord.server.tree.DataTree;
@@ -36,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * session table and the held output — and refuses txns until {@link #spaceAvailable}; reads,
  * reattaching sessions and watches carry on meanwhile.
  */
-public final class RequestProcessor implements RequestSink, RequestThread.Handler, AutoCloseable {
+public final class RequestProcessor implements RequestSink, StatusSource, RequestThread.Handler, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RequestProcessor.class);
     private final ServerConfig config;
     private final Clock clock;
@@ -107,6 +111,13 @@ public final class RequestProcessor implements RequestSink, RequestThread.Handle
     @Override
     public void fourLetterWord(ClientChannel channel, String word) {
         thread.submit(() -> admin.answer(channel, word));
+    }
+
+    @Override
+    public CompletableFuture<ServerStatus> status(Scope scope) {
+        CompletableFuture<ServerStatus> result = new CompletableFuture<>();
+        thread.submit(() -> admin.inspect(result, scope));
+        return result;
     }
 
     @Override

@@ -298,6 +298,20 @@ public final class SnapshotStore {
         return result;
     }
 
+    /**
+     * The newest snapshot the manifest lists, as {zxid, seconds since the epoch its file was last
+     * written}, or null when there is none (the AdminServer's last_snapshot).
+     */
+    public long[] newestListed() throws IOException {
+        List<SnapshotManifest.Entry> entries = SnapshotManifest.read(dir);
+        if (entries.isEmpty()) {
+            return null;
+        }
+        SnapshotManifest.Entry newest = entries.get(entries.size() - 1);
+        long seconds = Files.getLastModifiedTime(dir.resolve(newest.fileName())).toMillis() / 1000;
+        return new long[] {newest.zxid(), seconds};
+    }
+
     /** Zxids of the snapshots the manifest lists, oldest first. */
     public List<Long> listedZxids() throws IOException {
         return SnapshotManifest.read(dir).stream().map(SnapshotManifest.Entry::zxid).toList();

@@ -1,5 +1,6 @@
 package io.coord.server.quorum;
 
+import io.coord.server.TestPorts;
 import static org.awaitility.Awaitility.await;
 
 import io.coord.client.ChildrenResult;
@@ -86,7 +87,7 @@ public final class InProcessEnsemble implements AutoCloseable {
         return dir.resolve("data" + id);
     }
 
-    ServerConfig config(int id) {
+    public ServerConfig config(int id) {
         StringBuilder cfg = new StringBuilder();
         cfg.append("tickTime=").append(TICK_TIME_MS).append("\ninitLimit=10\nsyncLimit=5\n")
                 .append("dataDir=").append(dataDir(id).toAbsolutePath()).append('\n')
