@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.coord.server.admin.AdminCommand;
 import io.coord.server.admin.AdminHttp;
 import io.coord.server.admin.ZooKeeperAdminOracle;
+import io.coord.server.compat.StockClients;
 import io.coord.server.config.ConfigParser;
 import io.coord.server.config.ServerConfig;
 import java.io.StringReader;
@@ -19,10 +20,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.AfterAll;
@@ -77,13 +75,8 @@ public class AdminServerCompatTest {
     }
 
     private static ZooKeeper session(String connectString) throws Exception {
-        CountDownLatch connected = new CountDownLatch(1);
-        ZooKeeper z = new ZooKeeper(connectString, 30_000, e -> {
-            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-            }
-        });
-        assertTrue(connected.await(20, TimeUnit.SECONDS));
+        ZooKeeper z = StockClients.connected(w -> new ZooKeeper(connectString, 30_000, w), e -> { },
+                Duration.ofSeconds(20), connectString);
         z.exists("/watched", true);
         z.create("/ephemeral", new byte[3], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
         for (int i = 0; i < 5; i++) {

@@ -7,21 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.coord.server.admin.AdminHttp;
 import io.coord.server.admin.ZooKeeperAdminOracle;
+import io.coord.server.compat.StockClients;
 import io.coord.server.config.ConfigParser;
 import io.coord.server.config.ServerConfig;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.ConnectException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
@@ -113,13 +112,8 @@ class PrometheusMetricsTest {
     }
 
     private static ZooKeeper session(String connectString) throws Exception {
-        CountDownLatch connected = new CountDownLatch(1);
-        ZooKeeper z = new ZooKeeper(connectString, 30_000, e -> {
-            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-            }
-        });
-        assertTrue(connected.await(20, TimeUnit.SECONDS));
+        ZooKeeper z = StockClients.connected(w -> new ZooKeeper(connectString, 30_000, w), e -> { },
+                Duration.ofSeconds(20), connectString);
         z.exists("/watched", true);
         z.create("/ephemeral", new byte[3], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
         return z;
