@@ -158,6 +158,40 @@ class ClientWatchTest extends ClientItBase {
         assertEquals("/x", w.events.get(0).path());
     }
 
+    /**
+     * A recursive watch across a reconnect: the changes made while the client could not connect
+     * come once each, in zxid order, none before the reconnect repeated (the client counts events
+     * as seen zxids, and the server replays only what came after). ZooKeeper would lose them.
+     */
+    @Test
+    void recursiveWatchGetsEveryChangeMissedWhileDisconnectedExactlyOnce() throws Exception {
+        mk(p("r"));
+        mk(p("r/n"));
+        FaultInjector faults = new FaultInjector();
+        CoordClient c = open(options().faultInjector(faults).build());
+        Events recursive = new Events();
+        c.sync(p("r")); // written by another session
+        c.addWatch(p("r"), WatchMode.PERSISTENT_RECURSIVE, recursive);
+        List<Long> expected = new java.util.ArrayList<>();
+        expected.add(client.setData(p("r/n"), bytes("before"), -1).mzxid());
+        await().atMost(Duration.ofSeconds(5)).until(() -> recursive.events.size() == 1);
+
+        faults.blockConnects(true);
+        faults.dropConnection();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !c.isConnected());
+        for (int i = 0; i < 5; i++) {
+            expected.add(client.setData(p("r/n"), bytes("away" + i), -1).mzxid());
+        }
+        faults.blockConnects(false);
+        await().atMost(Duration.ofSeconds(5)).until(c::isConnected);
+        expected.add(client.setData(p("r/n"), bytes("after"), -1).mzxid());
+        await().atMost(Duration.ofSeconds(5)).until(() -> recursive.events.size() >= expected.size());
+        c.sync(p("r"));
+        assertEquals(expected, recursive.events.stream().map(WatchEvent::zxid).toList());
+        assertTrue(recursive.types().stream().allMatch(t -> t == WatchEventType.NODE_DATA_CHANGED), recursive.types()
+                .toString());
+    }
+
     @Test
     void localRemovalAsksNoServerAndWorksWhileDisconnected() throws Exception {
         mk(p("l"));

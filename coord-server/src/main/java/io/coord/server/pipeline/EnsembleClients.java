@@ -12,9 +12,10 @@ import io.coord.server.txn.TxnCodec;
 import io.coord.server.txn.TxnEntry;
 import io.coord.server.txn.TxnHeader;
 import io.coord.server.txn.TxnPrep;
-import io.coord.server.watch.Notification;
+import io.coord.server.watch.ChangeHistory;
 import io.coord.server.watch.WatchManager;
 import io.coord.server.zab.LogEntry;
+import io.coord.wire.Acl;
 import io.coord.wire.AddWatchRequest;
 import io.coord.wire.AuthPacket;
 import io.coord.wire.CheckVersionRequest;
@@ -32,8 +33,8 @@ import io.coord.wire.OpCode;
 import io.coord.wire.RemoveWatchesRequest;
 import io.coord.wire.Replies;
 import io.coord.wire.SetDataResponse;
-import io.coord.wire.SetWatches;
 import io.coord.wire.SetWatches2;
+import io.coord.wire.SetWatches;
 import io.coord.wire.SyncRequest;
 import io.coord.wire.SyncResponse;
 import java.util.ArrayDeque;
@@ -99,6 +100,8 @@ final class EnsembleClients {
     private Sessions sessions;
     private Reads reads;
     private WatchOps watchOps;
+    /** Recent tree events for replaying persistent watches on reconnect (per state, like the watches). */
+    private ChangeHistory<List<Acl>> history;
     private Admin admin;
 
     EnsembleClients(ServerConfig config, Clock clock, MemberState state, long stateZxid,
@@ -120,11 +123,13 @@ final class EnsembleClients {
     private void useState(MemberState newState, long zxid) {
         this.state = newState;
         this.watches = new WatchManager<>();
+        this.history = new ChangeHistory<>(ChangeHistory.DEFAULT_CAPACITY);
+        history.startAt(zxid);
         this.gate = new OutputGate(zxid);
         this.replier = new Replier(gate, stats);
         this.sessions = new Sessions(config, newState.tracker, null, gate, c -> { });
         this.reads = new Reads(newState.tree, watches, sessions);
-        this.watchOps = new WatchOps(newState.tree, watches, sessions);
+        this.watchOps = new WatchOps(newState.tree, watches, sessions, history);
         this.admin = new Admin(config, newState.tree, watches, sessions, gate, stats, connections, storageInfo,
                 processor::mode, processor::quorumStatus);
     }
@@ -413,8 +418,7 @@ final class EnsembleClients {
     }
 
     private void setWatches(Connection conn, Request req, SetWatches2 w) {
-        List<Notification<Connection>> fired = watchOps.setWatches(conn, w);
-        replier.notify(fired, gate.assignedZxid());
+        replier.notifyEach(watchOps.setWatches(conn, w, gate.assignedZxid()));
         replier.ok(conn, req, null);
     }
 
@@ -452,6 +456,7 @@ final class EnsembleClients {
         gate.assigned(e.zxid());
         gate.durable(e.zxid());
         for (TreeEvent ev : r.events()) {
+            history.record(e.zxid(), ev.path(), ev.type(), ev.acl());
             replier.notify(EventFilter.readable(watches.trigger(ev.path(), ev.type()), ev.acl(), sessions),
                     e.zxid());
         }

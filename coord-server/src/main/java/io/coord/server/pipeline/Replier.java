@@ -57,6 +57,13 @@ final class Replier {
         };
     }
 
+    /** Notifications that each carry their own zxid (replayed ones), in list order. */
+    void notifyEach(List<WatchOps.Fired> fired) {
+        for (WatchOps.Fired f : fired) {
+            notify(List.of(f.notification()), f.zxid());
+        }
+    }
+
     /** Watch events go out before the reply of the request that fired them (same gate, earlier). */
     void notify(List<Notification<Connection>> notifications, long zxid) {
         for (Notification<Connection> n : notifications) {

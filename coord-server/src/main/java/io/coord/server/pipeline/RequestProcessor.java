@@ -2,13 +2,12 @@ package io.coord.server.pipeline;
 
 import io.coord.server.admin.ServerStatus;
 import io.coord.server.admin.StatusSource;
-import java.util.concurrent.CompletableFuture;
-
 import io.coord.server.config.ServerConfig;
 import io.coord.server.session.Clock;
 import io.coord.server.tree.DataTree;
-import io.coord.server.watch.Notification;
+import io.coord.server.watch.ChangeHistory;
 import io.coord.server.watch.WatchManager;
+import io.coord.wire.Acl;
 import io.coord.wire.AddWatchRequest;
 import io.coord.wire.AuthPacket;
 import io.coord.wire.CheckWatchesRequest;
@@ -20,13 +19,14 @@ import io.coord.wire.KeeperError;
 import io.coord.wire.OpCode;
 import io.coord.wire.RemoveWatchesRequest;
 import io.coord.wire.RequestHeader;
-import io.coord.wire.SetWatches;
 import io.coord.wire.SetWatches2;
+import io.coord.wire.SetWatches;
 import io.coord.wire.SyncRequest;
 import io.coord.wire.SyncResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,11 +72,13 @@ public final class RequestProcessor implements RequestSink, StatusSource, Reques
         this.gate = new OutputGate(state.lastZxid());
         this.replier = new Replier(gate, stats);
         DataTree tree = state.tree();
-        this.writes = new Writes(config, clock, tree, watches, gate, replier, log, snapshots);
+        ChangeHistory<List<Acl>> history = new ChangeHistory<>(ChangeHistory.DEFAULT_CAPACITY);
+        history.startAt(state.lastZxid());
+        this.writes = new Writes(config, clock, tree, watches, history, gate, replier, log, snapshots);
         this.sessions = new Sessions(config, state.sessions(), writes, gate, watches::removeWatcher);
         this.writes.bindSessions(sessions);
         this.reads = new Reads(tree, watches, sessions);
-        this.watchOps = new WatchOps(tree, watches, sessions);
+        this.watchOps = new WatchOps(tree, watches, sessions, history);
         this.admin = new Admin(config, tree, watches, sessions, gate, stats, connections, storageInfo);
         this.thread = new RequestThread("coord-request", clock::nowMs, this, fatal);
         this.durableReports = new CoalescedReport(thread, this::releaseDurable);
@@ -254,8 +256,7 @@ public final class RequestProcessor implements RequestSink, StatusSource, Reques
     }
 
     private void setWatches(Connection conn, Request req, SetWatches2 w) {
-        List<Notification<Connection>> fired = watchOps.setWatches(conn, w);
-        replier.notify(fired, gate.assignedZxid());
+        replier.notifyEach(watchOps.setWatches(conn, w, gate.assignedZxid()));
         replier.ok(conn, req, null);
     }
 

@@ -2,8 +2,10 @@ package io.coord.server.pipeline;
 
 import io.coord.server.tree.DataTree;
 import io.coord.server.tree.NodeState;
+import io.coord.server.watch.ChangeHistory;
 import io.coord.server.watch.Notification;
 import io.coord.server.watch.WatchManager;
+import io.coord.wire.Acl;
 import io.coord.wire.AddWatchMode;
 import io.coord.wire.AddWatchRequest;
 import io.coord.wire.CheckWatchesRequest;
@@ -15,22 +17,76 @@ import io.coord.wire.SetWatches;
 import io.coord.wire.SetWatches2;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * setWatches on reconnect, addWatch, removeWatches and checkWatches. Request-thread only.
  *
  * <p>On reconnect a client sends the watches it holds and the last zxid it saw; whatever changed
- * after that zxid fires at once, so nothing is missed while the client was away.
+ * after that zxid fires at once, so nothing is missed while the client was away. One-shot watches
+ * fire once for the node as it is now (as in ZooKeeper); persistent watches are sent every event
+ * they missed, in zxid order with each event's own zxid, from the {@link ChangeHistory} — which
+ * ZooKeeper does not do (it re-adds them and the events in between are lost). A client whose last
+ * zxid is older than the history reaches back gets ZooKeeper's behaviour and one log line.
  */
 final class WatchOps {
+    private static final Logger LOG = LoggerFactory.getLogger(WatchOps.class);
     private final DataTree tree;
     private final WatchManager<Connection> watches;
     private final Sessions sessions;
 
-    WatchOps(DataTree tree, WatchManager<Connection> watches, Sessions sessions) {
+    private final ChangeHistory<List<Acl>> history;
+
+    WatchOps(DataTree tree, WatchManager<Connection> watches, Sessions sessions, ChangeHistory<List<Acl>> history) {
         this.tree = tree;
         this.watches = watches;
         this.sessions = sessions;
+        this.history = history;
+    }
+
+    /** A notification to send with the zxid it carries (replayed ones carry their own). */
+    record Fired(long zxid, Notification<Connection> notification) {
+    }
+
+    /**
+     * setWatches: the persistent watches' missed events (oldest first), then the one-shot watches'
+     * events at {@code currentZxid}; every watch is registered again.
+     */
+    List<Fired> setWatches(Connection conn, SetWatches2 w, long currentZxid) {
+        List<Fired> out = replayPersistent(conn, w);
+        for (Notification<Connection> n : setWatches(conn, w)) {
+            out.add(new Fired(currentZxid, n));
+        }
+        return out;
+    }
+
+    /**
+     * What the reconnecting client's persistent watches would have fired after its last zxid: each
+     * recorded event is matched by a WatchManager holding only those watches (the same rules as
+     * live triggering), and readable by the same ACL check as when it fired.
+     */
+    private List<Fired> replayPersistent(Connection conn, SetWatches2 w) {
+        List<Fired> out = new ArrayList<>();
+        if (nonNull(w.persistentWatches()).isEmpty() && nonNull(w.persistentRecursiveWatches()).isEmpty()) {
+            return out;
+        }
+        if (!history.covers(w.relativeZxid())) {
+            LOG.info("session 0x{}: persistent watches re-added without the events since zxid 0x{} (the replay "
+                    + "history reaches back to 0x{} only)", Long.toHexString(conn.sessionId),
+                    Long.toHexString(w.relativeZxid()), Long.toHexString(history.coveredAfterZxid()));
+            return out;
+        }
+        WatchManager<Connection> mine = new WatchManager<>();
+        nonNull(w.persistentWatches()).forEach(p -> mine.addWatch(p, AddWatchMode.PERSISTENT, conn));
+        nonNull(w.persistentRecursiveWatches()).forEach(p -> mine.addWatch(p, AddWatchMode.PERSISTENT_RECURSIVE, conn));
+        history.forEachAfter(w.relativeZxid(), change -> {
+            for (Notification<Connection> n : EventFilter.readable(mine.trigger(change.path(), change.eventType()),
+                    change.acl(), sessions)) {
+                out.add(new Fired(change.zxid(), n));
+            }
+        });
+        return out;
     }
 
     /**
@@ -40,7 +96,7 @@ final class WatchOps {
      * not read (e.g. NodeCreated for an exists watch) just by reconnecting; here the outcome is the
      * same as if the connection had stayed up. NodeDeleted has no node left to judge by and goes out.
      */
-    List<Notification<Connection>> setWatches(Connection conn, SetWatches2 w) {
+    private List<Notification<Connection>> setWatches(Connection conn, SetWatches2 w) {
         List<Notification<Connection>> fired = new ArrayList<>();
         long rel = w.relativeZxid();
         for (String path : nonNull(w.dataWatches())) {

@@ -13,24 +13,26 @@ import io.coord.server.txn.TxnApplier;
 import io.coord.server.txn.TxnCodec;
 import io.coord.server.txn.TxnHeader;
 import io.coord.server.txn.TxnPrep;
+import io.coord.server.watch.ChangeHistory;
 import io.coord.server.watch.WatchManager;
+import io.coord.wire.Acl;
 import io.coord.wire.CheckVersionRequest;
 import io.coord.wire.Create2Response;
 import io.coord.wire.CreateRequest;
+import io.coord.wire.CreateResponse;
 import io.coord.wire.CreateTTLRequest;
 import io.coord.wire.DeleteRequest;
 import io.coord.wire.ErrorCode;
-import io.coord.wire.MultiOp;
-import io.coord.wire.SetACLRequest;
-import io.coord.wire.SetDataRequest;
-import io.coord.wire.CreateResponse;
 import io.coord.wire.JuteRecord;
 import io.coord.wire.KeeperError;
+import io.coord.wire.MultiOp;
 import io.coord.wire.MultiRequest;
 import io.coord.wire.MultiResponse;
 import io.coord.wire.MultiResult;
 import io.coord.wire.OpCode;
+import io.coord.wire.SetACLRequest;
 import io.coord.wire.SetACLResponse;
+import io.coord.wire.SetDataRequest;
 import io.coord.wire.SetDataResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,15 +69,18 @@ final class Writes {
     private final TxnSink log;
     private final SnapshotTrigger snapshots;
     private final TxnPrep prep;
+    private final ChangeHistory<List<Acl>> history;
     private Sessions sessions;
     private boolean writesRefused;
 
     Writes(ServerConfig config, Clock clock, DataTree tree, WatchManager<Connection> watches,
-           OutputGate gate, Replier replier, TxnSink log, SnapshotTrigger snapshots) {
+           ChangeHistory<List<Acl>> history, OutputGate gate, Replier replier, TxnSink log,
+           SnapshotTrigger snapshots) {
         this.config = config;
         this.clock = clock;
         this.tree = tree;
         this.watches = watches;
+        this.history = history;
         this.gate = gate;
         this.replier = replier;
         this.log = log;
@@ -102,6 +107,8 @@ final class Writes {
     void rollBackAfter(long durableZxid) {
         tree.rollbackInflightAfter(durableZxid);
         snapshots.rolledBack(durableZxid);
+        // The recorded events of the dropped txns never happened: replay nothing from before here.
+        history.startAt(durableZxid);
     }
 
     void bindSessions(Sessions sessions) {
@@ -187,6 +194,7 @@ final class Writes {
         ApplyResult result = TxnApplier.apply(tree, header, txn);
         log.submit(header.zxid(), TxnCodec.encode(header, txn));
         for (TreeEvent e : result.events()) {
+            history.record(header.zxid(), e.path(), e.type(), e.acl());
             replier.notify(EventFilter.readable(watches.trigger(e.path(), e.type()), e.acl(), sessions),
                     header.zxid());
         }

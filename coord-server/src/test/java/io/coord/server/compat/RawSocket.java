@@ -12,11 +12,15 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.jute.BinaryInputArchive;
 import org.apache.jute.BinaryOutputArchive;
 import org.apache.jute.Record;
+import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.proto.ReplyHeader;
 import org.apache.zookeeper.proto.RequestHeader;
+import org.apache.zookeeper.proto.WatcherEvent;
 
 /**
  * A plain socket to the client port for things the stock client will not send: four-letter words,
@@ -130,6 +134,27 @@ final class RawSocket implements AutoCloseable {
             if (header.getXid() == xid) {
                 return BinaryInputArchive.getArchive(new ByteArrayInputStream(frame));
             }
+        }
+    }
+
+    /**
+     * The watch events read before the reply to {@code xid}, each as "EventType path @zxid", and
+     * that reply's error code last, as "reply err N".
+     */
+    List<String> eventsUntilReplyTo(int xid) throws IOException {
+        List<String> events = new ArrayList<>();
+        while (true) {
+            BinaryInputArchive in = BinaryInputArchive.getArchive(new ByteArrayInputStream(readFrame()));
+            ReplyHeader header = new ReplyHeader();
+            header.deserialize(in, "header");
+            if (header.getXid() == xid) {
+                events.add("reply err " + header.getErr());
+                return events;
+            }
+            WatcherEvent event = new WatcherEvent();
+            event.deserialize(in, "response");
+            events.add(Watcher.Event.EventType.fromInt(event.getType()) + " " + event.getPath()
+                    + " @" + header.getZxid());
         }
     }
 

@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.jute.BinaryInputArchive;
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -22,10 +20,8 @@ import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.proto.AuthPacket;
-import org.apache.zookeeper.proto.ReplyHeader;
 import org.apache.zookeeper.proto.SetWatches;
 import org.apache.zookeeper.proto.SyncRequest;
-import org.apache.zookeeper.proto.WatcherEvent;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -207,19 +203,9 @@ class WatchAclCompatTest extends CompatTestBase {
             raw.request(1, OpCode.sync, new SyncRequest(root));
             assertEquals(0, raw.replyTo(1).getErr());
             raw.request(-8, OpCode.setWatches, request);
-            List<String> events = new ArrayList<>();
-            while (true) {
-                BinaryInputArchive in = BinaryInputArchive.getArchive(new ByteArrayInputStream(raw.readFrame()));
-                ReplyHeader header = new ReplyHeader();
-                header.deserialize(in, "header");
-                if (header.getXid() == -8) {
-                    assertEquals(0, header.getErr());
-                    return events;
-                }
-                WatcherEvent event = new WatcherEvent();
-                event.deserialize(in, "response");
-                events.add(EventType.fromInt(event.getType()) + " " + event.getPath());
-            }
+            List<String> events = raw.eventsUntilReplyTo(-8);
+            assertEquals("reply err 0", events.remove(events.size() - 1));
+            return events.stream().map(e -> e.substring(0, e.lastIndexOf(" @"))).toList();
         }
     }
 }
