@@ -21,7 +21,7 @@ import org.apache.zookeeper.ZooKeeper;
 final class FaultRun {
     record Options(long seed, long durationMs, int members, List<Fault.Type> nemeses, Cluster.Kind target,
                    Path reportDir, Path home, String classPath, int registerClients, int setClients, int lockClients,
-                   int ephemeralOwners, boolean syncReads) {
+                   int ephemeralOwners, int watchClients, int queueClients, boolean syncReads) {
     }
 
     record Result(List<Verdict> verdicts, int faults, Path reportDir) {
@@ -91,17 +91,23 @@ final class FaultRun {
         SetWorkload set = new SetWorkload(clients, log, o.setClients());
         LockWorkload locks = new LockWorkload(cluster.connectString(), log, o.lockClients());
         EphemeralWorkload ephemerals = new EphemeralWorkload(cluster.connectString(), log, o.ephemeralOwners());
+        WatchWorkload watches = new WatchWorkload(clients, cluster.connectString(), log, o.watchClients());
+        QueueWorkload queue = new QueueWorkload(cluster.connectString(), log, o.queueClients(), o.queueClients());
         ZooKeeper setup = clients.connect(30_000);
         registers.setUp(setup);
         set.setUp(setup);
+        watches.setUp(setup);
         AtomicBoolean running = new AtomicBoolean(true);
         long startNanos = System.nanoTime();
         List<Thread> threads = new ArrayList<>(registers.start(new SplittableRandom(o.seed()), startNanos, running));
         threads.addAll(set.start(running));
         Nemesis nemesis = new Nemesis(cluster, lab);
-        try (locks; ephemerals) {
+        List<Verdict> verdictsAfterHealing = new ArrayList<>();
+        try (locks; ephemerals; watches; queue) {
             threads.addAll(locks.start(new SplittableRandom(o.seed() + 2), running));
             threads.addAll(ephemerals.start(new SplittableRandom(o.seed() + 1), running));
+            threads.addAll(watches.start(new SplittableRandom(o.seed() + 3), running));
+            threads.addAll(queue.start(running));
             nemesis.run(schedule, startNanos);
             long restMs = o.durationMs() - (System.nanoTime() - startNanos) / 1_000_000;
             if (restMs > 0) {
@@ -113,12 +119,14 @@ final class FaultRun {
                 t.join(30_000);
             }
             ephemerals.finish();
+            finalChecks(clients, watches, queue, verdictsAfterHealing);
         } finally {
             running.set(false);
             nemesis.healAll();
         }
         List<Verdict> verdicts = new ArrayList<>();
         verdicts.add(recovery(cluster));
+        verdicts.addAll(verdictsAfterHealing);
         try {
             ZooKeeper last = clients.connect(30_000);
             registers.finalReads(last);
@@ -138,6 +146,29 @@ final class FaultRun {
         }
         out.println(nemesis.applied().size() + " faults applied; report: " + o.reportDir());
         return new Result(verdicts, nemesis.applied().size(), o.reportDir());
+    }
+
+    /** After healing, before the workloads' clients close: the watchers' last event, the queue's drain. */
+    private static void finalChecks(Clients clients, WatchWorkload watches, QueueWorkload queue, List<Verdict> out)
+            throws InterruptedException {
+        try {
+            watches.finish(clients, LEADER_WAIT_MS);
+            out.add(watches.check());
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            out.add(new Verdict(WatchWorkload.NAME, Verdict.Result.UNKNOWN, "the final write after healing failed: "
+                    + e, List.of()));
+        }
+        try {
+            queue.drain();
+            out.add(queue.check());
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            out.add(new Verdict(QueueWorkload.NAME, Verdict.Result.UNKNOWN, "draining the queue after healing failed: "
+                    + e, List.of()));
+        }
     }
 
     private static int awaitLeader(Cluster cluster) throws InterruptedException {

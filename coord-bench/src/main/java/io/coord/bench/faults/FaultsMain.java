@@ -27,7 +27,8 @@ public final class FaultsMain {
                 usage: coord-faults [--seed S] [--duration 60s] [--members 3|5] [--target coord|zk]
                                     [--nemesis partition,net,kill,pause,disk] [--report DIR]
                                     [--register-clients 4] [--set-clients 2] [--lock-clients 3]
-                                    [--ephemeral-owners 2] [--seeds N] [--reads sync|nosync]
+                                    [--ephemeral-owners 2] [--watch-clients 2] [--queue-clients 2]
+                                    [--seeds N] [--reads sync|nosync]
                   --nemesis takes groups (partition, net/netem, kill, pause, disk) or single faults
                     (isolate, halves, bridge, one_way, clients, loss, reorder, slow, kill, pause, disk)
                   --seeds N runs seeds S, S+1, ... S+N-1; each run writes DIR/<target>-m<members>-seed<S>/
@@ -46,6 +47,8 @@ public final class FaultsMain {
         int setClients = 2;
         int lockClients = 3;
         int ephemeralOwners = 2;
+        int watchClients = 2;
+        int queueClients = 2;
         Cluster.Kind target = Cluster.Kind.COORD;
         List<String> nemeses = List.of("partition", "net", "kill", "pause", "disk");
         Path report = null;
@@ -73,6 +76,8 @@ public final class FaultsMain {
                     case "--set-clients" -> setClients = Integer.parseInt(v);
                     case "--lock-clients" -> lockClients = Integer.parseInt(v);
                     case "--ephemeral-owners" -> ephemeralOwners = Integer.parseInt(v);
+                    case "--watch-clients" -> watchClients = Integer.parseInt(v);
+                    case "--queue-clients" -> queueClients = Integer.parseInt(v);
                     case "--reads" -> syncReads = switch (v) {
                         case "sync" -> true;
                         case "nosync" -> false;
@@ -91,7 +96,8 @@ public final class FaultsMain {
             for (long s = seed; s < seed + seeds; s++) {
                 Path dir = base.resolve(target.name().toLowerCase(Locale.ROOT) + "-m" + members + "-seed" + s);
                 FaultRun.Result r = FaultRun.run(new FaultRun.Options(s, durationMs, members, types, target, dir, home,
-                        classPath(), registerClients, setClients, lockClients, ephemeralOwners, syncReads), out);
+                        classPath(), registerClients, setClients, lockClients, ephemeralOwners, watchClients,
+                        queueClients, syncReads), out);
                 worst = Math.max(worst, r.valid() ? 0 : 1);
             }
             return worst;
