@@ -109,5 +109,8 @@ class EnforceAuthCompatTest {
         alice.setData("/enforce-alice", new byte[] {2}, -1);
         alice.delete("/enforce-alice", -1);
         assertNull(alice.exists("/enforce-alice", false));
+        // ... while the same server refuses a session without credentials.
+        ZooKeeper anonymous = client(null);
+        expectRefused("exists", () -> anonymous.exists("/enforce-alice", false));
     }
 }

@@ -69,6 +69,10 @@ class SuperUserCompatTest extends CompatTestBase {
         root.delete(path("a/child"), -1); // DELETE on path("a"), which only bob may READ
         root.delete(path("a"), -1);
         assertNull(root.exists(path("a"), false));
+        // "auth" expands to the digest id only: ZooKeeper's super id has no provider.
+        root.create(path("mine"), null, Ids.CREATOR_ALL_ACL, CreateMode.PERSISTENT);
+        assertEquals(List.of(new ACL(Perms.ALL, new Id("digest", TestTarget.SUPER_DIGEST))),
+                root.getACL(path("mine"), new Stat()));
     }
 
     @Test
@@ -89,14 +93,8 @@ class SuperUserCompatTest extends CompatTestBase {
         assertThrows(KeeperException.NoAuthException.class, () -> other.getData(path("a"), false, null));
         ZooKeeper anonymous = synced(newClient(), path("a"));
         assertThrows(KeeperException.NoAuthException.class, () -> anonymous.delete(path("a/c"), -1));
-    }
-
-    @Test
-    void theSuperIdIsNotWhatAnAuthAclExpandsTo() throws Exception {
-        ZooKeeper root = clientAs(TestTarget.SUPER_CREDENTIALS);
-        root.create(path("mine"), null, Ids.CREATOR_ALL_ACL, CreateMode.PERSISTENT);
-        // ZooKeeper expands "auth" to the digest id only: the super id has no provider.
-        assertEquals(List.of(new ACL(Perms.ALL, new Id("digest", TestTarget.SUPER_DIGEST))),
-                root.getACL(path("mine"), new Stat()));
+        // ... while the right password reads it.
+        ZooKeeper root = synced(clientAs(TestTarget.SUPER_CREDENTIALS), path("a"));
+        assertArrayEquals(new byte[] {1}, root.getData(path("a"), false, null));
     }
 }
