@@ -63,6 +63,27 @@ public final class AuthKeys {
         return new AuthConfig(superDigest, superUsers, skipAcl(props), schemes, enforce, enforceSchemes);
     }
 
+    /**
+     * ZooKeeper reads these settings from JVM system properties ({@code -Dzookeeper.skipACL=yes});
+     * Coord reads zoo.cfg only. Such a property would be silently dropped, which for
+     * {@code enforce.auth} or a super user is the wrong way to fail: start-up stops instead, saying
+     * to move it into zoo.cfg.
+     */
+    public static void refuseJvmProperties(Properties system) {
+        for (String name : new TreeSet<>(system.stringPropertyNames())) {
+            if (!name.startsWith("zookeeper.")) {
+                continue;
+            }
+            String key = unprefixed(name);
+            if (key.equals("DigestAuthenticationProvider.superDigest") || key.equals("superUser")
+                    || key.startsWith("superUser.") || key.equals("skipACL") || key.startsWith("authProvider.")
+                    || key.startsWith("enforce.auth.")) {
+                throw new ConfigException(name, "is a JVM system property, which Coord does not read (ZooKeeper"
+                        + " does); set " + key + " in the config file instead");
+            }
+        }
+    }
+
     /** {@code zookeeper.X} and {@code X} name the same setting. */
     static String unprefixed(String key) {
         return key.startsWith("zookeeper.") ? key.substring("zookeeper.".length()) : key;

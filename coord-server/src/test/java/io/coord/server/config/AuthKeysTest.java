@@ -141,4 +141,19 @@ class AuthKeysTest {
         assertFalse(parse("DigestAuthenticationProvider.superDigest=" + SUPER_DIGEST + "\n").toString()
                 .contains("D/InIHSb7yEEbrWz8b9l71RjZJU="));
     }
+
+    @Test
+    void authSettingsGivenAsJvmPropertiesAreRefusedOthersIgnored() {
+        Properties system = new Properties();
+        system.setProperty("zookeeper.admin.enableServer", "false");
+        system.setProperty("java.version", "17");
+        AuthKeys.refuseJvmProperties(system); // nothing of ours
+        for (String name : List.of("zookeeper.skipACL", "zookeeper.DigestAuthenticationProvider.superDigest",
+                "zookeeper.authProvider.1", "zookeeper.superUser.2", "zookeeper.enforce.auth.schemes")) {
+            Properties withAuth = new Properties();
+            withAuth.setProperty(name, "x");
+            ConfigException e = assertThrows(ConfigException.class, () -> AuthKeys.refuseJvmProperties(withAuth));
+            assertEquals(name, e.key());
+        }
+    }
 }

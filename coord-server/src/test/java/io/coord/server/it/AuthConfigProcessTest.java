@@ -101,4 +101,17 @@ class AuthConfigProcessTest {
             assertTrue(server.output().contains("'enforce.auth.schemes'"), server.output());
         }
     }
+
+    /** ZooKeeper reads -Dzookeeper.enforce.auth.enabled; Coord does not, so it refuses to start without it. */
+    @Test
+    void anAuthSettingGivenAsAJvmPropertyStopsStartUp() throws Exception {
+        assumeCoord();
+        try (ServerProcess server = ServerProcess.launch(ServerProcess.Kind.COORD, work, work.resolve("data"),
+                TestPorts.next(), Map.of(), List.of("-Dzookeeper.enforce.auth.enabled=true",
+                        "-Dzookeeper.enforce.auth.schemes=digest"))) {
+            assertEquals(2, server.awaitExit(Duration.ofSeconds(60)), server.output());
+            assertTrue(server.output().contains("'zookeeper.enforce.auth.enabled'"), server.output());
+            assertTrue(server.output().contains("config file"), server.output());
+        }
+    }
 }
