@@ -61,4 +61,22 @@ class SkipAclCompatTest extends CompatTestBase {
         assertThrows(KeeperException.InvalidACLException.class,
                 () -> anonymous.create(path("a/bad"), null, unknownScheme, CreateMode.PERSISTENT));
     }
+
+    /** On the ensemble, an anonymous session on each member in turn writes a protected node. */
+    @Test
+    void everyEnsembleMemberSkipsAcls() throws Exception {
+        assumeTrue(target.isEnsemble(), "one member per connection: the ensemble target");
+        ZooKeeper alice = newClient();
+        alice.addAuthInfo("digest", "alice:secret".getBytes(StandardCharsets.UTF_8));
+        alice.create(path("b"), new byte[] {1}, new ArrayList<>(List.of(
+                new ACL(Perms.ALL, new Id("digest", AclCompatTest.digestId("alice", "secret"))))), CreateMode.PERSISTENT);
+        byte value = 10;
+        for (String member : target.connectString().split(",")) {
+            ZooKeeper anonymous = newClient(member, SESSION_TIMEOUT_MS, event -> { });
+            syncIfEnsemble(anonymous, path("b"));
+            anonymous.setData(path("b"), new byte[] {value}, -1);
+            assertArrayEquals(new byte[] {value}, anonymous.getData(path("b"), false, null), member);
+            value++;
+        }
+    }
 }

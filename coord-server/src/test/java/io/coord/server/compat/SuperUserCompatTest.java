@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -96,5 +97,24 @@ class SuperUserCompatTest extends CompatTestBase {
         // ... while the right password reads it.
         ZooKeeper root = synced(clientAs(TestTarget.SUPER_CREDENTIALS), path("a"));
         assertArrayEquals(new byte[] {1}, root.getData(path("a"), false, null));
+    }
+
+    /**
+     * On the ensemble, a super session on each member in turn (so followers, whose writes the leader
+     * prepares, and the leader itself) reads and writes alice's node.
+     */
+    @Test
+    void everyEnsembleMemberHonoursTheSuperUser() throws Exception {
+        assumeTrue(target.isEnsemble(), "one member per connection: the ensemble target");
+        aliceOnlyNode();
+        byte value = 10;
+        for (String member : target.connectString().split(",")) {
+            ZooKeeper root = newClient(member, SESSION_TIMEOUT_MS, event -> { });
+            root.addAuthInfo("digest", TestTarget.SUPER_CREDENTIALS.getBytes(StandardCharsets.UTF_8));
+            syncIfEnsemble(root, path("a"));
+            root.setData(path("a"), new byte[] {value}, -1);
+            assertArrayEquals(new byte[] {value}, root.getData(path("a"), false, null), member);
+            value++;
+        }
     }
 }
