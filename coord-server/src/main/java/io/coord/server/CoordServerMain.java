@@ -1,5 +1,6 @@
 package io.coord.server;
 
+import io.coord.server.config.AuthKeys;
 import io.coord.server.config.ConfigException;
 import io.coord.server.config.ConfigParser;
 import io.coord.server.config.ServerConfig;
@@ -105,6 +106,7 @@ public final class CoordServerMain {
         try {
             configText = Files.readString(Path.of(args[0]), StandardCharsets.UTF_8);
             config = ConfigParser.load(Path.of(args[0]));
+            AuthKeys.refuseJvmProperties(System.getProperties());
         } catch (ConfigException e) {
             System.err.println("Invalid configuration in " + args[0] + ": " + e.getMessage());
             System.exit(2);

@@ -76,7 +76,7 @@ public final class ConfigKeys {
         for (String word : SECURITY_WORDS) {
             if (lower.contains(word)) {
                 // Fail closed: a security setting Coord does not know must not be dropped with a
-                // mere warning (e.g. zookeeper.authProvider.1 written with ZooKeeper's property name).
+                // mere warning (e.g. zookeeper.ssl.keyStore.location written with ZooKeeper's property name).
                 return new Rule(key, false, Treatment.REFUSED, Set.of(), "it looks like a security setting"
                         + " (contains '" + word + "') and Coord does not know it; refusing rather than"
                         + " running without it");
@@ -213,7 +213,6 @@ public final class ConfigKeys {
         }
 
         void securityKeys() {
-            defaultOnly("skipACL", "ACLs are always checked; refusing to turn them off", "no", "false");
             defaultOnly("secureClientPort", NO_TLS, "0");
             refused("secureClientPortAddress", NO_TLS);
             refusedPrefix("ssl.", NO_TLS);
@@ -224,20 +223,24 @@ public final class ConfigKeys {
             defaultOnly("client.certReload", NO_TLS, "false");
             refused("netty.server.earlyDropSecureConnectionHandshakes", NO_TLS);
             defaultOnly("fips-mode", NO_TLS, "true");
-            refused("authProvider", "pluggable authentication providers are not supported");
-            refusedPrefix("authProvider.", "pluggable authentication providers are not supported");
-            refused("DigestAuthenticationProvider.superDigest", "the super user is not supported");
-            refused("superDigest", "the super user is not supported");
-            refused("X509AuthenticationProvider.superUser", "the super user is not supported");
-            refused("zookeeper.superUser", "the super user is not supported");
+            // The super user and the ACL switches (AuthKeys reads them), under ZooKeeper's zoo.cfg name
+            // and its system property name. Provider classes other than ZooKeeper's built-ins are
+            // refused by AuthKeys: Coord loads no classes.
+            honoured("DigestAuthenticationProvider.superDigest", "zookeeper.DigestAuthenticationProvider.superDigest",
+                    "superUser", "zookeeper.superUser", "skipACL", "zookeeper.skipACL",
+                    "enforce.auth.enabled", "zookeeper.enforce.auth.enabled", "enforce.auth.schemes",
+                    "zookeeper.enforce.auth.schemes", "enforceAuthEnabled", "zookeeper.enforceAuthEnabled");
+            honouredPrefix("superUser.", "zookeeper.superUser.", "authProvider.", "zookeeper.authProvider.");
+            refused("authProvider", "ZooKeeper reads authProvider.N (one provider class per line)");
+            refused("superDigest", "ZooKeeper's key is DigestAuthenticationProvider.superDigest");
+            refused("enforce.auth.scheme", "ZooKeeper 3.9 reads enforce.auth.schemes (a comma-separated list)");
+            refused("X509AuthenticationProvider.superUser", "the x509 super user needs TLS, which Coord does not have");
             defaultOnly("DigestAuthenticationProvider.enabled", "the digest scheme is always enabled", "true");
             defaultOnly("DigestAuthenticationProvider.digestAlg", "the digest scheme uses SHA1, as by default", "sha1");
             defaultOnly("IPAuthenticationProvider.usexforwardedfor", "the ip scheme uses the socket's address",
                     "false");
             refused("zookeeper.ensembleAuthName", "ensemble authentication is not supported");
             defaultOnly("sessionRequireClientSASLAuth", NO_SASL, "false");
-            defaultOnly("enforce.auth.enabled", "enforced authentication is not supported", "false");
-            refused("enforce.auth.schemes", "enforced authentication is not supported");
             defaultOnly("quorum.auth.enableSasl", NO_SASL, "false");
             defaultOnly("quorum.auth.serverRequireSasl", NO_SASL, "false");
             defaultOnly("quorum.auth.learnerRequireSasl", NO_SASL, "false");
@@ -277,6 +280,12 @@ public final class ConfigKeys {
 
         void refused(String key, String why) {
             exact.put(key, new Rule(key, false, Treatment.REFUSED, Set.of(), why));
+        }
+
+        void honouredPrefix(String... prefixList) {
+            for (String p : prefixList) {
+                prefixes.add(new Rule(p, true, Treatment.HONOURED, Set.of(), ""));
+            }
         }
 
         void refusedPrefix(String prefix, String why) {

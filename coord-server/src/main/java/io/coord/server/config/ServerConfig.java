@@ -38,6 +38,8 @@ import java.util.Set;
  * @param servers              ensemble members by id; empty standalone
  * @param admin                the AdminServer (admin.*); off unless a zoo.cfg or the builder asks
  * @param metrics              the metrics endpoint (metricsProvider.*); off unless asked
+ * @param auth                 the super user and ACL switches (superDigest, skipACL, authProvider.N,
+ *                             enforce.auth.*); ZooKeeper's defaults unless asked
  */
 public record ServerConfig(
         int tickTimeMs,
@@ -62,7 +64,8 @@ public record ServerConfig(
         long myId,
         Map<Long, ServerAddress> servers,
         AdminConfig admin,
-        MetricsConfig metrics) {
+        MetricsConfig metrics,
+        AuthConfig auth) {
 
     public static final int DEFAULT_JUTE_MAX_BUFFER = 0xfffff;
     /** The values of {@code nettyTransport}. */
@@ -81,6 +84,7 @@ public record ServerConfig(
         servers = Map.copyOf(servers);
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(auth, "auth");
         positive("tickTime", tickTimeMs);
         positive("minSessionTimeout", minSessionTimeoutMs);
         positive("snapCount", snapCount);
@@ -159,6 +163,7 @@ public record ServerConfig(
         private Map<Long, ServerAddress> servers = Map.of();
         private AdminConfig admin = AdminConfig.OFF;
         private MetricsConfig metrics = MetricsConfig.OFF;
+        private AuthConfig auth = AuthConfig.DEFAULT;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -189,6 +194,7 @@ public record ServerConfig(
         public Builder servers(Map<Long, ServerAddress> v) { servers = v; return this; }
         public Builder admin(AdminConfig v) { admin = v; return this; }
         public Builder metrics(MetricsConfig v) { metrics = v; return this; }
+        public Builder auth(AuthConfig v) { auth = v; return this; }
 
         public ServerConfig build() {
             int min = minSessionTimeoutMs < 0 ? 2 * tickTimeMs : minSessionTimeoutMs;
@@ -197,7 +203,7 @@ public record ServerConfig(
                     clientAddress, min, max, maxClientCnxns, maxCnxns, fourLetterWords, snapRetainCount,
                     purgeIntervalHours, snapCount, juteMaxBuffer, extendedTypesEnabled,
                     containerCheckIntervalMs, initLimit, syncLimit, groupCommitMaxWaitMicros, nettyTransport, myId,
-                    servers, admin, metrics);
+                    servers, admin, metrics, auth);
         }
     }
 }

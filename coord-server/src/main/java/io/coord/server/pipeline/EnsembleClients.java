@@ -287,6 +287,9 @@ final class EnsembleClients {
         }
         conn.received++;
         stats.packetsReceived++;
+        if (sessions.refusedUnauthenticated(conn, req.type(), req.xid())) {
+            return;
+        }
         if (conn.sessionId == 0 || !state.tracker.isValid(conn.sessionId)) {
             replier.error(conn, req, ErrorCode.SESSIONEXPIRED);
             gate.emitClose(conn);
@@ -413,7 +416,7 @@ final class EnsembleClients {
         CheckVersionRequest r = (CheckVersionRequest) req.body();
         PrepContext ctx = new PrepContext(conn.sessionId, sessions.authIds(conn), Reads.ipOf(conn),
                 config.extendedTypesEnabled(), gate.assignedZxid() + 1, clock.wallMs());
-        new TxnPrep(state.tree).prepCheck(r, ctx);
+        new TxnPrep(state.tree, sessions.authPolicy()).prepCheck(r, ctx);
         replier.ok(conn, req, new SetDataResponse(state.tree.stat(r.path())));
     }
 

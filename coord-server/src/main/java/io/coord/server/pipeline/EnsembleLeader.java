@@ -1,5 +1,6 @@
 package io.coord.server.pipeline;
 
+import io.coord.server.auth.AuthPolicy;
 import io.coord.server.tree.DataTree;
 import io.coord.server.tree.TreeSnapshot;
 import io.coord.server.txn.MultiPrep;
@@ -42,11 +43,14 @@ final class EnsembleLeader {
 
     private final ArrayDeque<ForwardedRequest> queue = new ArrayDeque<>();
     private final boolean extendedTypes;
+    /** skipACL is the leader's own setting, as in ZooKeeper, where the leader prepares writes. */
+    private final AuthPolicy auth;
     private DataTree shadow;
     private TxnPrep prep;
 
-    EnsembleLeader(boolean extendedTypes) {
+    EnsembleLeader(boolean extendedTypes, AuthPolicy auth) {
         this.extendedTypes = extendedTypes;
+        this.auth = auth;
     }
 
     boolean enqueue(ForwardedRequest f) {
@@ -74,7 +78,7 @@ final class EnsembleLeader {
         try (TreeSnapshot view = committed.beginSnapshot(zxid)) {
             shadow = DataTree.fromSnapshot(view.sortedNodes());
         }
-        prep = new TxnPrep(shadow);
+        prep = new TxnPrep(shadow, auth);
     }
 
     DataTree shadow() {

@@ -5,6 +5,7 @@ import io.coord.server.admin.ServerStatus;
 import io.coord.server.admin.StatusSource;
 import java.util.concurrent.CompletableFuture;
 
+import io.coord.server.auth.AuthPolicy;
 import io.coord.server.config.ServerConfig;
 import io.coord.server.session.Clock;
 import io.coord.server.tree.ExpiryScan;
@@ -295,7 +296,7 @@ public final class EnsembleProcessor implements RequestSink, StatusSource, Quoru
         LOG.info("member {} is now {} (epoch {}, leader {}, zxid {})", myId, mode(), epoch, core.leaderId(),
                 Zxid.format(core.appliedZxid()));
         if (serving && role == Role.LEADING) {
-            leader = new EnsembleLeader(config.extendedTypesEnabled());
+            leader = new EnsembleLeader(config.extendedTypesEnabled(), AuthPolicy.of(config));
             for (long closing : clients.restartSessionClocks()) {
                 enqueueServerRequest(OpCode.CLOSE_SESSION, closing, null);
             }

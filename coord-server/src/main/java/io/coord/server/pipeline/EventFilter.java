@@ -1,6 +1,5 @@
 package io.coord.server.pipeline;
 
-import io.coord.server.tree.AclRules;
 import io.coord.server.watch.Notification;
 import io.coord.wire.Acl;
 import io.coord.wire.Perms;
@@ -27,13 +26,13 @@ final class EventFilter {
      */
     static List<Notification<Connection>> readable(List<Notification<Connection>> fired, List<Acl> acl,
                                                    Sessions sessions) {
-        if (fired.isEmpty() || AclRules.allowsAnyone(acl, Perms.READ)) {
+        if (fired.isEmpty() || sessions.authPolicy().allowsAnyone(acl, Perms.READ)) {
             return fired;
         }
         List<Notification<Connection>> out = new ArrayList<>(fired.size());
         for (Notification<Connection> n : fired) {
             Connection conn = n.watcher();
-            if (AclRules.allows(acl, Perms.READ, sessions.authIds(conn), Reads.ipOf(conn))) {
+            if (sessions.allows(acl, Perms.READ, conn)) {
                 out.add(n);
             }
         }

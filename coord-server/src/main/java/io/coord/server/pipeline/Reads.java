@@ -1,6 +1,5 @@
 package io.coord.server.pipeline;
 
-import io.coord.server.tree.AclRules;
 import io.coord.server.tree.DataTree;
 import io.coord.server.tree.NodeState;
 import io.coord.server.tree.PathRules;
@@ -76,7 +75,7 @@ final class Reads {
         checkPath(r.path());
         NodeState node = tree.node(r.path());
         // ZooKeeper 3.9 checks READ on exists too, before registering the watch.
-        if (node != null && !AclRules.allows(node.acl(), Perms.READ, sessions.authIds(conn), ipOf(conn))) {
+        if (node != null && !sessions.allows(node.acl(), Perms.READ, conn)) {
             throw new KeeperError(ErrorCode.NOAUTH, r.path());
         }
         if (r.watch()) {
@@ -111,7 +110,7 @@ final class Reads {
     private GetACLResponse getAcl(Connection conn, GetACLRequest r) throws KeeperError {
         NodeState node = readable(conn, r.path(), Perms.READ | Perms.ADMIN);
         List<Acl> acl = node.acl();
-        if (!AclRules.allows(acl, Perms.ADMIN, sessions.authIds(conn), ipOf(conn))) {
+        if (!sessions.allows(acl, Perms.ADMIN, conn)) {
             acl = redactDigests(acl);
         }
         return new GetACLResponse(acl, tree.stat(r.path()));
@@ -193,7 +192,7 @@ final class Reads {
         if (node == null) {
             throw new KeeperError(ErrorCode.NONODE, path);
         }
-        if (!AclRules.allows(node.acl(), perm, sessions.authIds(conn), ipOf(conn))) {
+        if (!sessions.allows(node.acl(), perm, conn)) {
             throw new KeeperError(ErrorCode.NOAUTH, path);
         }
         return node;

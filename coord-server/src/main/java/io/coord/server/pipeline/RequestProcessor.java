@@ -201,6 +201,9 @@ public final class RequestProcessor implements RequestSink, StatusSource, Reques
         }
         conn.received++;
         stats.packetsReceived++;
+        if (sessions.refusedUnauthenticated(conn, req.type(), req.xid())) {
+            return;
+        }
         // sasl is no session activity, as in ZooKeeper (see Sessions.countsAsActivity).
         boolean live = Sessions.countsAsActivity(req.type()) ? sessions.touch(conn) : sessions.isValid(conn);
         if (!live) {

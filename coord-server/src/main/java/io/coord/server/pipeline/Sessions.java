@@ -1,9 +1,11 @@
 package io.coord.server.pipeline;
 
+import io.coord.server.auth.AuthPolicy;
 import io.coord.server.config.ServerConfig;
 import io.coord.server.session.SessionInfo;
 import io.coord.server.session.SessionTracker;
 import io.coord.server.tree.DigestAuth;
+import io.coord.wire.Acl;
 import io.coord.wire.AuthPacket;
 import io.coord.wire.ConnectRequest;
 import io.coord.wire.ConnectResponse;
@@ -30,6 +32,7 @@ import org.slf4j.LoggerFactory;
 final class Sessions {
     private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
     private final ServerConfig config;
+    private final AuthPolicy authPolicy;
     private final SessionTracker tracker;
     private final Writes writes;
     private final OutputGate gate;
@@ -45,6 +48,7 @@ final class Sessions {
     Sessions(ServerConfig config, SessionTracker tracker, Writes writes, OutputGate gate,
              Consumer<Connection> onConnectionGone) {
         this.config = config;
+        this.authPolicy = AuthPolicy.of(config);
         this.tracker = tracker;
         this.writes = writes;
         this.gate = gate;
@@ -134,7 +138,9 @@ final class Sessions {
         if ("digest".equals(packet.scheme()) && packet.auth() != null) {
             String userPassword = new String(packet.auth(), StandardCharsets.UTF_8);
             if (userPassword.indexOf(':') > 0) {
-                tracker.addAuth(conn.sessionId, new Id("digest", DigestAuth.generate(userPassword)));
+                for (Id id : authPolicy.identitiesFor(new Id("digest", DigestAuth.generate(userPassword)))) {
+                    tracker.addAuth(conn.sessionId, id);
+                }
                 gate.emit(conn, Replies.encode(new ReplyHeader(Xids.AUTH, 0, 0), null));
                 return;
             }
@@ -152,6 +158,33 @@ final class Sessions {
 
     List<Id> authIds(Connection conn) {
         return tracker.authIds(conn.sessionId);
+    }
+
+    AuthPolicy authPolicy() {
+        return authPolicy;
+    }
+
+    /** True when the connection's session may do {@code perm} on a node with {@code acl}. */
+    boolean allows(List<Acl> acl, int perm, Connection conn) {
+        return authPolicy.allows(acl, perm, authIds(conn), Reads.ipOf(conn));
+    }
+
+    /**
+     * enforce.auth: a request other than auth and sasl from a session not authenticated with an
+     * enforced scheme is answered SESSIONCLOSEDREQUIRESASLAUTH (-124) and the connection is closed,
+     * before the request touches the session, as ZooKeeper does; returns true then. The session
+     * itself stays (it expires unless the client comes back authenticated).
+     */
+    boolean refusedUnauthenticated(Connection conn, int opCode, int xid) {
+        if (!authPolicy.enforcesAuth() || opCode == OpCode.AUTH || opCode == OpCode.SASL
+                || authPolicy.admits(authIds(conn))) {
+            return false;
+        }
+        LOG.warn("session 0x{} from {} is not authenticated with any of {}: closing the connection",
+                Long.toHexString(conn.sessionId), conn.channel.describe(), authPolicy.enforcedSchemes());
+        gate.emit(conn, Replies.encode(new ReplyHeader(xid, 0, ErrorCode.SESSIONCLOSEDREQUIRESASLAUTH.code()), null));
+        gate.emitClose(conn);
+        return true;
     }
 
     /** closeSession from the client: ephemerals go, the reply is sent, then the socket closes. */

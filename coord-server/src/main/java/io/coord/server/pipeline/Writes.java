@@ -1,5 +1,6 @@
 package io.coord.server.pipeline;
 
+import io.coord.server.auth.AuthPolicy;
 import io.coord.server.config.ServerConfig;
 import io.coord.server.session.Clock;
 import io.coord.server.tree.DataTree;
@@ -85,7 +86,7 @@ final class Writes {
         this.replier = replier;
         this.log = log;
         this.snapshots = snapshots;
-        this.prep = new TxnPrep(tree);
+        this.prep = new TxnPrep(tree, AuthPolicy.of(config));
         tree.trackInflight();
     }
 

@@ -1,5 +1,6 @@
 package io.coord.server.txn;
 
+import io.coord.server.auth.AuthPolicy;
 import io.coord.server.tree.AclRules;
 import io.coord.server.tree.DataTree;
 import io.coord.server.tree.EphemeralOwner;
@@ -43,11 +44,18 @@ public final class TxnPrep {
     /** Soft-limit warnings are logged at most this often (every write past one would log otherwise). */
     private static final long QUOTA_WARN_INTERVAL_MS = 10_000;
     private final DataTree tree;
+    private final AuthPolicy auth;
     private long lastQuotaWarnMs = Long.MIN_VALUE;
     private long quotaWarningsSuppressed;
 
+    /** With ZooKeeper's default auth settings (ACLs checked, no super user but the {@code super} id). */
     public TxnPrep(DataTree tree) {
+        this(tree, AuthPolicy.DEFAULT);
+    }
+
+    public TxnPrep(DataTree tree, AuthPolicy auth) {
         this.tree = tree;
+        this.auth = auth;
     }
 
     // ---------------------------------------------------------------- permission checks
@@ -61,9 +69,9 @@ public final class TxnPrep {
         checkPerm(path, acl, perm, ctx);
     }
 
-    /** NOAUTH when the requester lacks {@code perm} under {@code acl}. */
-    public static void checkPerm(String path, List<Acl> acl, int perm, PrepContext ctx) throws KeeperError {
-        if (!AclRules.allows(acl, perm, ctx.authIds(), ctx.clientIp())) {
+    /** NOAUTH when the requester lacks {@code perm} under {@code acl} (never with skipACL). */
+    public void checkPerm(String path, List<Acl> acl, int perm, PrepContext ctx) throws KeeperError {
+        if (!auth.allows(acl, perm, ctx.authIds(), ctx.clientIp())) {
             throw new KeeperError(ErrorCode.NOAUTH, path);
         }
     }

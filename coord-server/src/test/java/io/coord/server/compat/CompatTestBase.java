@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,7 +49,12 @@ abstract class CompatTestBase {
 
     @BeforeAll
     void startTarget() throws Exception {
-        target = TestTarget.start();
+        target = TestTarget.start(serverKeys());
+    }
+
+    /** Extra zoo.cfg keys for this class's target (see {@link TestTarget#start(java.util.Map)}). */
+    protected Map<String, String> serverKeys() {
+        return Map.of();
     }
 
     @AfterAll

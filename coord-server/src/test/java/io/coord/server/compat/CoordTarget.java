@@ -1,22 +1,32 @@
 package io.coord.server.compat;
 
 import io.coord.server.CoordServer;
+import io.coord.server.config.AuthConfig;
+import io.coord.server.config.AuthKeys;
 import io.coord.server.config.ServerConfig;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
 
 /** Coord run in-process on a temporary data directory and a free port. */
 final class CoordTarget extends InProcessTarget {
 
+    private final AuthConfig auth;
     private CoordServer server;
 
-    private CoordTarget() throws IOException {
+    private CoordTarget(AuthConfig auth) throws IOException {
         super("coord-compat-");
+        this.auth = auth;
     }
 
     static CoordTarget start() throws Exception {
-        return started(new CoordTarget());
+        return start(Map.of());
+    }
+
+    /** With the auth settings among {@code serverKeys} (zoo.cfg keys). */
+    static CoordTarget start(Map<String, String> serverKeys) throws Exception {
+        return started(new CoordTarget(AuthKeys.parse(TestTarget.properties(serverKeys))));
     }
 
     @Override
@@ -28,6 +38,7 @@ final class CoordTarget extends InProcessTarget {
                 .extendedTypesEnabled(true)
                 .containerCheckIntervalMs(CONTAINER_CHECK_INTERVAL_MS)
                 .maxClientCnxns(0)
+                .auth(auth)
                 .build();
         server = CoordServer.start(config);
         return server.clientPort();

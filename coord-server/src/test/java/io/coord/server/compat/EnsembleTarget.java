@@ -1,6 +1,8 @@
 package io.coord.server.compat;
 
 import io.coord.server.TestPorts;
+import io.coord.server.config.AuthConfig;
+import io.coord.server.config.AuthKeys;
 import io.coord.server.config.ServerAddress;
 import io.coord.server.config.ServerConfig;
 import io.coord.server.quorum.EnsembleMember;
@@ -41,12 +43,14 @@ final class EnsembleTarget implements TestTarget {
     private static final String PROBE_PATH = "/coord-ensemble-target-probe";
 
     private final Path dir;
+    private final AuthConfig auth;
     private final int[] clientPorts = new int[SIZE];
     private final Map<Long, ServerAddress> servers = new HashMap<>();
     private final EnsembleMember[] members = new EnsembleMember[SIZE];
     private boolean running;
 
-    private EnsembleTarget() throws IOException {
+    private EnsembleTarget(AuthConfig auth) throws IOException {
+        this.auth = auth;
         dir = Files.createTempDirectory("coord-ensemble-");
         for (int i = 0; i < SIZE; i++) {
             long id = i + 1;
@@ -58,8 +62,14 @@ final class EnsembleTarget implements TestTarget {
 
     /** Tries fresh ports when one picked turns out taken (by another process or an outgoing socket). */
     static EnsembleTarget start() throws Exception {
+        return start(Map.of());
+    }
+
+    /** With the auth settings among {@code serverKeys} (zoo.cfg keys), on every member. */
+    static EnsembleTarget start(Map<String, String> serverKeys) throws Exception {
+        AuthConfig auth = AuthKeys.parse(TestTarget.properties(serverKeys));
         for (int attempt = 1; ; attempt++) {
-            EnsembleTarget target = new EnsembleTarget();
+            EnsembleTarget target = new EnsembleTarget(auth);
             try {
                 target.startAgain();
                 return target;
@@ -128,6 +138,7 @@ final class EnsembleTarget implements TestTarget {
                 .syncLimit(5)
                 .myId(id)
                 .servers(servers)
+                .auth(auth)
                 .build();
     }
 
@@ -183,6 +194,8 @@ final class EnsembleTarget implements TestTarget {
                 connected.countDown();
             }
         });
+        // Authenticated, so that the probe also passes a target started with enforce.auth (digest).
+        zk.addAuthInfo("digest", "coord-probe:probe".getBytes(StandardCharsets.UTF_8));
         try {
             long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             if (!connected.await(Math.max(leftMs, 1), TimeUnit.MILLISECONDS)) {

@@ -1,5 +1,12 @@
 package io.coord.server.compat;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Properties;
+
 /**
  * A server the compatibility and client integration tests talk to, run in-process: either Coord
  * or the real Apache ZooKeeper used as an oracle, or a three-member Coord ensemble in one JVM.
@@ -57,14 +64,52 @@ public interface TestTarget extends AutoCloseable {
 
     /** The target selected for this test run; the caller owns it and must close it. */
     static TestTarget start() throws Exception {
+        return start(Map.of());
+    }
+
+    /**
+     * As {@link #start()}, with extra zoo.cfg keys: Coord reads the auth settings among them
+     * ({@code AuthKeys}); the ZooKeeper oracle gets them as {@code zookeeper.<key>} system properties
+     * while it starts, which only settings ZooKeeper reads per server (enforce.auth.*) honour.
+     */
+    static TestTarget start(Map<String, String> serverKeys) throws Exception {
         String which = selected();
         return switch (which) {
-            case "coord" -> CoordTarget.start();
-            case "zookeeper" -> ZooKeeperTarget.start();
-            case "ensemble" -> EnsembleTarget.start();
+            case "coord" -> CoordTarget.start(serverKeys);
+            case "zookeeper" -> ZooKeeperTarget.start(serverKeys);
+            case "ensemble" -> EnsembleTarget.start(serverKeys);
             default -> throw new IllegalArgumentException(
                     TARGET_PROPERTY + " must be coord, zookeeper or ensemble, was " + which);
         };
+    }
+
+    /**
+     * {@code super:<password>} of the super user every target has: Coord through
+     * {@link #SUPER_DIGEST_KEYS}, the ZooKeeper oracle through the system property it reads once per JVM.
+     */
+    String SUPER_CREDENTIALS = "super:compat-super-secret";
+
+    /** {@code DigestAuthenticationProvider.superDigest} for {@link #SUPER_CREDENTIALS}. */
+    String SUPER_DIGEST = "super:" + superDigestOf(SUPER_CREDENTIALS);
+
+    /** The config key that gives Coord that super user. */
+    Map<String, String> SUPER_DIGEST_KEYS = Map.of("DigestAuthenticationProvider.superDigest", SUPER_DIGEST);
+
+    /** base64(sha1(credentials)), as ZooKeeper's DigestAuthenticationProvider computes it. */
+    static String superDigestOf(String credentials) {
+        try {
+            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
+                    .digest(credentials.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code keys} as zoo.cfg properties. */
+    static Properties properties(Map<String, String> keys) {
+        Properties props = new Properties();
+        props.putAll(keys);
+        return props;
     }
 
     static String selected() {

@@ -2,6 +2,7 @@ package io.coord.server.compat;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,17 +27,34 @@ final class ZooKeeperTarget extends InProcessTarget {
         System.setProperty("zookeeper.forceSync", "no");
         // Coord always refuses writes past a hard quota; ZooKeeper does with enforceQuota on.
         System.setProperty("zookeeper.enforceQuota", "true");
+        // Read once per JVM, when DigestAuthenticationProvider loads: every oracle has this super user
+        // (a password no other test uses), so that super user tests run against the oracle too.
+        System.setProperty("zookeeper.DigestAuthenticationProvider.superDigest", SUPER_DIGEST);
     }
 
+    private final Map<String, String> serverKeys;
     private Runner runner;
     private Thread thread;
 
-    private ZooKeeperTarget() throws IOException {
+    private ZooKeeperTarget(Map<String, String> serverKeys) throws IOException {
         super("zk-oracle-");
+        this.serverKeys = Map.copyOf(serverKeys);
     }
 
     static ZooKeeperTarget start() throws Exception {
-        return started(new ZooKeeperTarget());
+        return start(Map.of());
+    }
+
+    /**
+     * {@code serverKeys} become {@code zookeeper.<key>} system properties while the server starts and
+     * are removed once it has: only what ZooKeeper reads per server instance (enforce.auth.*) takes.
+     */
+    static ZooKeeperTarget start(Map<String, String> serverKeys) throws Exception {
+        return started(new ZooKeeperTarget(serverKeys));
+    }
+
+    private static String propertyName(String key) {
+        return key.startsWith("zookeeper.") ? key : "zookeeper." + key;
     }
 
     /** Exposes the protected start hook so the caller knows when clients can connect. */
@@ -65,10 +83,15 @@ final class ZooKeeperTarget extends InProcessTarget {
             }
         }, "zk-oracle-" + requestedPort);
         t.setDaemon(true);
-        t.start();
-        if (!main.started.await(30, TimeUnit.SECONDS) || failure.get() != null) {
-            main.close();
-            throw new IllegalStateException("ZooKeeper oracle did not start", failure.get());
+        serverKeys.forEach((k, v) -> System.setProperty(propertyName(k), v));
+        try {
+            t.start();
+            if (!main.started.await(30, TimeUnit.SECONDS) || failure.get() != null) {
+                main.close();
+                throw new IllegalStateException("ZooKeeper oracle did not start", failure.get());
+            }
+        } finally {
+            serverKeys.keySet().forEach(k -> System.clearProperty(propertyName(k)));
         }
         runner = main;
         thread = t;

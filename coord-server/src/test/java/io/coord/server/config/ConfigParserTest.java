@@ -129,8 +129,7 @@ class ConfigParserTest {
 
     /** Keys ZooKeeper documents that Coord cannot honour: start-up stops, naming the key. */
     @ParameterizedTest
-    @ValueSource(strings = {"superDigest=super:abc", "DigestAuthenticationProvider.superDigest=super:abc",
-        "skipACL=yes", "forceSync=no", "preAllocSize=1024", "globalOutstandingLimit=5",
+    @ValueSource(strings = {"superDigest=super:abc", "skipACL=true", "forceSync=no", "preAllocSize=1024", "globalOutstandingLimit=5",
         "secureClientPort=2281", "secureClientPortAddress=0.0.0.0", "ssl.keyStore.location=/k.jks",
         "ssl.quorum.trustStore.location=/t.jks", "authProvider.1=org.example.Auth", "admin.snapshot.enabled=true",
         "admin.restore.enabled=true", "admin.forceHttps=true", "admin.rateLimiterIntervalInMS=1000",
@@ -138,11 +137,11 @@ class ConfigParserTest {
         "metricsProvider.numWorkerThreads=4", "localSessionsEnabled=true", "peerType=observer",
         "quorumListenOnAllIPs=true", "reconfigEnabled=true", "sslQuorum=true", "quorum.auth.enableSasl=true",
         "quorum.auth.kerberos.servicePrincipal=zk/host", "saslAuthRequired=true", "group.1=1:2:3",
-        "weight.1=1", "X509AuthenticationProvider.superUser=CN=root", "zookeeper.superUser=root",
-        "enforce.auth.enabled=true", "audit.enable=true", "electionAlg=1", "observerMasterPort=2191",
+        "weight.1=1", "X509AuthenticationProvider.superUser=CN=root",
+        "audit.enable=true", "electionAlg=1", "observerMasterPort=2191",
         "enforceQuota=false", "watchManagerName=org.example.Watches", "snapshot.compression.method=gz",
         // Undocumented, but security settings are never dropped with a warning: fail closed.
-        "zookeeper.authProvider.1=org.example.Auth", "zookeeper.skipACL=yes", "tlsEnabled=true"})
+        "zookeeper.authProvider.1=org.example.Auth", "zookeeper.skipACL=on", "tlsEnabled=true"})
     void unsupportedDocumentedKeyIsRefusedNamingIt(String line) {
         String key = line.substring(0, line.indexOf('='));
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigParser.parse(props(BASE + line)));

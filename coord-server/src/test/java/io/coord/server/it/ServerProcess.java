@@ -52,6 +52,12 @@ final class ServerProcess implements AutoCloseable {
     /** Writes workDir/zoo-N.cfg and starts the JVM; does not wait for it to serve. */
     static ServerProcess launch(Kind kind, Path workDir, Path dataDir, int port, Map<String, String> extraKeys)
             throws IOException {
+        return launch(kind, workDir, dataDir, port, extraKeys, List.of());
+    }
+
+    /** As {@link #launch(Kind, Path, Path, int, Map)}, with extra JVM arguments (e.g. -D flags). */
+    static ServerProcess launch(Kind kind, Path workDir, Path dataDir, int port, Map<String, String> extraKeys,
+                                List<String> jvmArgs) throws IOException {
         Map<String, String> cfg = new LinkedHashMap<>();
         cfg.put("tickTime", String.valueOf(TICK_TIME_MS));
         cfg.put("dataDir", dataDir.toAbsolutePath().toString());
@@ -71,8 +77,9 @@ final class ServerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dzookeeper.admin.enableServer=false", "-Dzookeeper.4lw.commands.whitelist=*",
-                "-cp", testClassPath(), kind.mainClass, cfgFile.toString()));
+                "-Dzookeeper.admin.enableServer=false", "-Dzookeeper.4lw.commands.whitelist=*"));
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-cp", testClassPath(), kind.mainClass, cfgFile.toString()));
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())
