@@ -2,6 +2,7 @@ package io.coord.client;
 
 import io.coord.client.AuthTracker.Credential;
 import io.coord.client.AuthTracker.Waiter;
+import io.coord.client.CoordException.AuthFailedException;
 import io.coord.client.CoordException.ConnectionLossException;
 import io.coord.client.CoordException.RequestRejectedException;
 import io.coord.client.CoordException.SessionExpiredException;
@@ -9,6 +10,7 @@ import io.coord.wire.AuthPacket;
 import io.coord.wire.ConnectRequest;
 import io.coord.wire.ConnectResponse;
 import io.coord.wire.ErrorCode;
+import io.coord.wire.GetSASLRequest;
 import io.coord.wire.JuteReader;
 import io.coord.wire.JuteRecord;
 import io.coord.wire.OpCode;
@@ -16,6 +18,7 @@ import io.coord.wire.Replies;
 import io.coord.wire.ReplyHeader;
 import io.coord.wire.RequestHeader;
 import io.coord.wire.Requests;
+import io.coord.wire.SetSASLResponse;
 import io.coord.wire.SetWatches2;
 import io.coord.wire.WatcherEvent;
 import io.coord.wire.Xids;
@@ -68,6 +71,8 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
     private final AuthTracker auths;
     private Channel channel;
     private boolean handshaken;
+    /** This connection's SASL login while it runs: no other request is sent until it ends. */
+    private SaslLogin saslLogin;
     private long sessionId;
     private byte[] passwd = new byte[ConnectResponse.PASSWORD_BYTES];
     private long lastZxid;
@@ -239,7 +244,7 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
 
     /** Sends waiting requests while connected and under maxInFlight. */
     private void drain() {
-        if (!handshaken || channel == null) {
+        if (!handshaken || channel == null || saslLogin != null) {
             return;
         }
         boolean wrote = false;
@@ -293,6 +298,10 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
             handshakeTimer.cancel(false);
         }
         auths.connectionClosed();
+        if (saslLogin != null) {
+            saslLogin.dispose();
+            saslLogin = null;
+        }
         for (Call c : inFlight.drain()) {
             fail(c, closing ? new RequestRejectedException(c.clientPath, "client closed")
                     : new ConnectionLossException(c.clientPath, "connection lost before the reply"));
@@ -353,6 +362,15 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
         ch.pipeline().addFirst("idle", new IdleStateHandler(t * 2L / 3, t / 3L, 0, TimeUnit.MILLISECONDS));
         log.info("{} session 0x{} with {} (timeout {} ms)", reattached ? "reattached" : "established",
                 Long.toHexString(sessionId), ch.remoteAddress(), t);
+        if (options.saslUser() != null) {
+            startSasl(ch, reattached);
+        } else {
+            sessionReady(ch, reattached);
+        }
+    }
+
+    /** The connection may carry requests: credentials and watches go first, then what waits. */
+    private void sessionReady(Channel ch, boolean reattached) {
         for (Credential c : auths.all()) {
             sendAuth(ch, c);
         }
@@ -365,6 +383,65 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
         fireState(reattached ? ConnectionState.RECONNECTED : ConnectionState.CONNECTED);
         dispatch(() -> firstSession.complete(null));
         drain();
+    }
+
+    /**
+     * SASL login on a new connection, before anything else is sent (auth packets, setWatches,
+     * requests): a server that requires SASL refuses every other request of an unauthenticated
+     * session. The session is ready once the login completes.
+     */
+    private void startSasl(Channel ch, boolean reattached) {
+        try {
+            saslLogin = new SaslLogin(options.saslUser(), options.saslPassword());
+            sendSasl(ch, saslLogin.firstToken(), reattached);
+        } catch (javax.security.sasl.SaslException e) {
+            saslFailed(ch, e.getMessage());
+        }
+    }
+
+    private void sendSasl(Channel ch, byte[] token, boolean reattached) {
+        Call call = new Call(OpCode.SASL, new GetSASLRequest(token), null, null,
+                reply -> onSaslReply(ch, reply, reattached));
+        call.xid = inFlight.nextXid();
+        inFlight.add(call);
+        ch.writeAndFlush(frame(call.xid, call.opCode, call.body));
+    }
+
+    private void onSaslReply(Channel ch, Call.Reply reply, boolean reattached) {
+        SaslLogin login = saslLogin;
+        if (ch != channel || login == null) {
+            return;
+        }
+        if (reply.header().err() != 0) {
+            saslFailed(ch, "the server answered " + ErrorCode.of(reply.header().err()));
+            return;
+        }
+        try {
+            byte[] answer = login.next(((SetSASLResponse) reply.body()).token());
+            if (answer != null) {
+                sendSasl(ch, answer, reattached);
+                return;
+            }
+        } catch (javax.security.sasl.SaslException e) {
+            saslFailed(ch, e.getMessage());
+            return;
+        }
+        login.dispose();
+        saslLogin = null;
+        log.info("SASL ({}) login as {} on session 0x{} complete", SaslLogin.MECHANISM, options.saslUser(),
+                Long.toHexString(sessionId));
+        sessionReady(ch, reattached);
+    }
+
+    /** As a rejected configured digest credential: the client closes; a first connect fails with AuthFailed. */
+    private void saslFailed(Channel ch, String why) {
+        log.error("SASL ({}) login as {} failed ({}); closing the client", SaslLogin.MECHANISM, options.saslUser(), why);
+        if (saslLogin != null) {
+            saslLogin.dispose();
+            saslLogin = null;
+        }
+        firstSession.completeExceptionally(new AuthFailedException("sasl"));
+        closeAsync();
     }
 
     private void sessionExpired(Channel ch) {

@@ -48,6 +48,7 @@ public final class ConfigParser {
     public static ServerConfig parse(Properties props, Consumer<String> warnings) {
         checkKeys(props, warnings);
         ServerConfig.Builder b = ServerConfig.builder(null);
+        b.sasl(SaslConfig.load(props, System.getProperties()));
         for (String key : props.stringPropertyNames()) {
             readHonoured(b, key, props.getProperty(key).trim(), warnings);
         }

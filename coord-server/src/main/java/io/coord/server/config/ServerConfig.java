@@ -38,6 +38,7 @@ import java.util.Set;
  * @param servers              ensemble members by id; empty standalone
  * @param admin                the AdminServer (admin.*); off unless a zoo.cfg or the builder asks
  * @param metrics              the metrics endpoint (metricsProvider.*); off unless asked
+ * @param sasl                 client SASL (DIGEST-MD5) users and switches; off unless a JAAS Server section is given
  */
 public record ServerConfig(
         int tickTimeMs,
@@ -62,7 +63,8 @@ public record ServerConfig(
         long myId,
         Map<Long, ServerAddress> servers,
         AdminConfig admin,
-        MetricsConfig metrics) {
+        MetricsConfig metrics,
+        SaslConfig sasl) {
 
     public static final int DEFAULT_JUTE_MAX_BUFFER = 0xfffff;
     /** The values of {@code nettyTransport}. */
@@ -81,6 +83,7 @@ public record ServerConfig(
         servers = Map.copyOf(servers);
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(sasl, "sasl");
         positive("tickTime", tickTimeMs);
         positive("minSessionTimeout", minSessionTimeoutMs);
         positive("snapCount", snapCount);
@@ -159,6 +162,7 @@ public record ServerConfig(
         private Map<Long, ServerAddress> servers = Map.of();
         private AdminConfig admin = AdminConfig.OFF;
         private MetricsConfig metrics = MetricsConfig.OFF;
+        private SaslConfig sasl = SaslConfig.OFF;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -189,6 +193,7 @@ public record ServerConfig(
         public Builder servers(Map<Long, ServerAddress> v) { servers = v; return this; }
         public Builder admin(AdminConfig v) { admin = v; return this; }
         public Builder metrics(MetricsConfig v) { metrics = v; return this; }
+        public Builder sasl(SaslConfig v) { sasl = v; return this; }
 
         public ServerConfig build() {
             int min = minSessionTimeoutMs < 0 ? 2 * tickTimeMs : minSessionTimeoutMs;
@@ -197,7 +202,7 @@ public record ServerConfig(
                     clientAddress, min, max, maxClientCnxns, maxCnxns, fourLetterWords, snapRetainCount,
                     purgeIntervalHours, snapCount, juteMaxBuffer, extendedTypesEnabled,
                     containerCheckIntervalMs, initLimit, syncLimit, groupCommitMaxWaitMicros, nettyTransport, myId,
-                    servers, admin, metrics);
+                    servers, admin, metrics, sasl);
         }
     }
 }

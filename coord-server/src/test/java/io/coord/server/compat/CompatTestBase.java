@@ -3,12 +3,14 @@ package io.coord.server.compat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.coord.server.config.ServerConfig;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryNTimes;
@@ -48,7 +50,12 @@ abstract class CompatTestBase {
 
     @BeforeAll
     void startTarget() throws Exception {
-        target = TestTarget.start();
+        target = TestTarget.start(targetConfig());
+    }
+
+    /** What every Coord server of this class adds to the usual test configuration (nothing by default). */
+    protected UnaryOperator<ServerConfig.Builder> targetConfig() throws Exception {
+        return UnaryOperator.identity();
     }
 
     @AfterAll

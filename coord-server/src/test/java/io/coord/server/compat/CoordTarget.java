@@ -5,29 +5,36 @@ import io.coord.server.config.ServerConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /** Coord run in-process on a temporary data directory and a free port. */
 final class CoordTarget extends InProcessTarget {
 
+    private final UnaryOperator<ServerConfig.Builder> tweak;
     private CoordServer server;
 
-    private CoordTarget() throws IOException {
+    private CoordTarget(UnaryOperator<ServerConfig.Builder> tweak) throws IOException {
         super("coord-compat-");
+        this.tweak = tweak;
     }
 
     static CoordTarget start() throws Exception {
-        return started(new CoordTarget());
+        return start(UnaryOperator.identity());
+    }
+
+    static CoordTarget start(UnaryOperator<ServerConfig.Builder> tweak) throws Exception {
+        return started(new CoordTarget(tweak));
     }
 
     @Override
     int startServer(Path dataDir, int requestedPort) throws IOException {
-        ServerConfig config = ServerConfig.builder(dataDir)
+        ServerConfig config = tweak.apply(ServerConfig.builder(dataDir)
                 .clientPort(requestedPort)
                 .tickTimeMs(TICK_TIME_MS)
                 .fourLetterWords(Set.of("*"))
                 .extendedTypesEnabled(true)
                 .containerCheckIntervalMs(CONTAINER_CHECK_INTERVAL_MS)
-                .maxClientCnxns(0)
+                .maxClientCnxns(0))
                 .build();
         server = CoordServer.start(config);
         return server.clientPort();

@@ -1,5 +1,8 @@
 package io.coord.server.compat;
 
+import io.coord.server.config.ServerConfig;
+import java.util.function.UnaryOperator;
+
 /**
  * A server the compatibility and client integration tests talk to, run in-process: either Coord
  * or the real Apache ZooKeeper used as an oracle, or a three-member Coord ensemble in one JVM.
@@ -57,11 +60,19 @@ public interface TestTarget extends AutoCloseable {
 
     /** The target selected for this test run; the caller owns it and must close it. */
     static TestTarget start() throws Exception {
+        return start(UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start()}, with {@code tweak} applied to each Coord server's configuration (e.g.
+     * SASL users); the ZooKeeper oracle is started as it always is, without it.
+     */
+    static TestTarget start(UnaryOperator<ServerConfig.Builder> tweak) throws Exception {
         String which = selected();
         return switch (which) {
-            case "coord" -> CoordTarget.start();
+            case "coord" -> CoordTarget.start(tweak);
             case "zookeeper" -> ZooKeeperTarget.start();
-            case "ensemble" -> EnsembleTarget.start();
+            case "ensemble" -> EnsembleTarget.start(tweak);
             default -> throw new IllegalArgumentException(
                     TARGET_PROPERTY + " must be coord, zookeeper or ensemble, was " + which);
         };

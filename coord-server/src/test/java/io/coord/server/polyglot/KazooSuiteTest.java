@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.coord.server.compat.TestTarget;
+import io.coord.server.config.SaslConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -67,7 +68,11 @@ class KazooSuiteTest {
         assumeTrue(probe.exitCode() == 0, "kazoo's tests cannot run (apt-get install python3-kazoo"
                 + " python3-pytest python3-mock python3-objgraph): " + probe.output());
         Path script = ScriptRun.compatDir().resolve("kazoo_suite.py");
-        try (TestTarget target = TestTarget.start(); ControlServer control = new ControlServer(target)) {
+        // The users of the JAAS Server section kazoo's harness gives ZooKeeper (ZOOKEEPER_JAAS_AUTH=digest).
+        SaslConfig kazooJaas = new SaslConfig(Map.of("super", "super_secret", "jaasuser", "jaas_password"),
+                "Server", "kazoo's harness", false, false, false, false);
+        try (TestTarget target = TestTarget.start(b -> b.sasl(kazooJaas));
+             ControlServer control = new ControlServer(target)) {
             List<String> command = List.of(PYTHON, script.toString(), target.connectString(),
                     "127.0.0.1:" + control.port());
             ScriptRun run = ScriptRun.run(command, Map.of(), Duration.ofMinutes(8));
