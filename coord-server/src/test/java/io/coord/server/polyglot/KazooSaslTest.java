@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * kazoo with {@code sasl_options} (DIGEST-MD5, through pure-sasl) against a server with SASL
  * users: compat/kazoo_sasl.py logs in, creates a node with ACL {@code sasl:<user>}, checks that a
- * session without SASL is denied, and that a wrong password ends in AuthFailedError. Skipped when
+ * session without SASL is denied, and that a wrong password ends in kazoo's AUTH_FAILED state.
+ * Skipped when
  * kazoo or pure-sasl is missing.
  */
 class KazooSaslTest {

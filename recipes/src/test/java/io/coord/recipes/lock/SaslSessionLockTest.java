@@ -53,7 +53,8 @@ class SaslSessionLockTest {
                 assertTrue(next.fencingToken() > lease.fencingToken());
                 next.release();
 
-                DistributedMutex outsider = new DistributedMutex(plain, "/locks/m");
+                // Its lock node would be a new child of /locks, which only sasl:alice may create.
+                DistributedMutex outsider = new DistributedMutex(plain, "/locks/other");
                 assertThrows(CoordException.NoAuthException.class, outsider::acquire);
                 assertEquals(List.of(), a.getChildren("/locks/m").children());
             }
