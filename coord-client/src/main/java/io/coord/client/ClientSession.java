@@ -18,7 +18,6 @@ import io.coord.wire.Replies;
 import io.coord.wire.ReplyHeader;
 import io.coord.wire.RequestHeader;
 import io.coord.wire.Requests;
-import io.coord.wire.SetSASLResponse;
 import io.coord.wire.SetWatches2;
 import io.coord.wire.WatcherEvent;
 import io.coord.wire.Xids;
@@ -35,6 +34,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -388,60 +388,33 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
     /**
      * SASL login on a new connection, before anything else is sent (auth packets, setWatches,
      * requests): a server that requires SASL refuses every other request of an unauthenticated
-     * session. The session is ready once the login completes.
+     * session. The session is ready once the login completes; a failed login closes the client
+     * (a first connect then fails with AuthFailed), as a rejected configured digest credential does.
      */
     private void startSasl(Channel ch, boolean reattached) {
-        try {
-            saslLogin = new SaslLogin(options.saslUser(), options.saslPassword());
-            sendSasl(ch, saslLogin.firstToken(), reattached);
-        } catch (javax.security.sasl.SaslException e) {
-            saslFailed(ch, e.getMessage());
-        }
-    }
-
-    private void sendSasl(Channel ch, byte[] token, boolean reattached) {
-        Call call = new Call(OpCode.SASL, new GetSASLRequest(token), null, null,
-                reply -> onSaslReply(ch, reply, reattached));
-        call.xid = inFlight.nextXid();
-        inFlight.add(call);
-        ch.writeAndFlush(frame(call.xid, call.opCode, call.body));
-    }
-
-    private void onSaslReply(Channel ch, Call.Reply reply, boolean reattached) {
-        SaslLogin login = saslLogin;
-        if (ch != channel || login == null) {
-            return;
-        }
-        if (reply.header().err() != 0) {
-            saslFailed(ch, "the server answered " + ErrorCode.of(reply.header().err()));
-            return;
-        }
-        try {
-            byte[] answer = login.next(((SetSASLResponse) reply.body()).token());
-            if (answer != null) {
-                sendSasl(ch, answer, reattached);
-                return;
+        saslLogin = new SaslLogin(options.saslUser(), options.saslPassword(), new SaslLogin.Link() {
+            @Override
+            public void send(byte[] token, Consumer<Call.Reply> onReply) {
+                Call call = new Call(OpCode.SASL, new GetSASLRequest(token), null, null, onReply);
+                call.xid = inFlight.nextXid();
+                inFlight.add(call);
+                ch.writeAndFlush(frame(call.xid, call.opCode, call.body));
             }
-        } catch (javax.security.sasl.SaslException e) {
-            saslFailed(ch, e.getMessage());
-            return;
-        }
-        login.dispose();
-        saslLogin = null;
-        log.info("SASL ({}) login as {} on session 0x{} complete", SaslLogin.MECHANISM, options.saslUser(),
-                Long.toHexString(sessionId));
-        sessionReady(ch, reattached);
-    }
 
-    /** As a rejected configured digest credential: the client closes; a first connect fails with AuthFailed. */
-    private void saslFailed(Channel ch, String why) {
-        log.error("SASL ({}) login as {} failed ({}); closing the client", SaslLogin.MECHANISM, options.saslUser(), why);
-        if (saslLogin != null) {
-            saslLogin.dispose();
-            saslLogin = null;
-        }
-        firstSession.completeExceptionally(new AuthFailedException("sasl"));
-        closeAsync();
+            @Override
+            public void ended(String failure) {
+                saslLogin = null;
+                if (failure == null) {
+                    log.info("SASL login as {} on session 0x{} complete", options.saslUser(), Long.toHexString(sessionId));
+                    sessionReady(ch, reattached);
+                } else {
+                    log.error("SASL login as {} failed ({}); closing the client", options.saslUser(), failure);
+                    firstSession.completeExceptionally(new AuthFailedException("sasl"));
+                    closeAsync();
+                }
+            }
+        });
+        saslLogin.start();
     }
 
     private void sessionExpired(Channel ch) {
