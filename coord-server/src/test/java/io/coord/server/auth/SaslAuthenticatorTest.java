@@ -141,6 +141,38 @@ class SaslAuthenticatorTest {
         assertEquals("quorum.auth.enableSasl", e.key());
     }
 
+    /**
+     * The path a real start-up takes: zoo.cfg through ConfigParser, the JAAS file from the JVM's
+     * system property (set here only for the call, and put back).
+     */
+    @Test
+    void startUpReadsTheJaasFileFromTheSystemPropertyAndRefusesKerberos() throws Exception {
+        Path zooCfg = dir.resolve("zoo.cfg");
+        Files.writeString(zooCfg, "dataDir=" + dir + "\nclientPort=2181\nsessionRequireClientSASLAuth=true\n");
+        Path digest = jaas("Server { org.apache.zookeeper.server.auth.DigestLoginModule required user_alice=\"a\"; };");
+        Path kerberos = jaas("Server { com.sun.security.auth.module.Krb5LoginModule required useKeyTab=true; };");
+        String previous = System.getProperty(SaslConfig.JAAS_PROPERTY);
+        try {
+            System.setProperty(SaslConfig.JAAS_PROPERTY, digest.toString());
+            SaslConfig c = ConfigParser.load(zooCfg).sasl();
+            assertTrue(c.required());
+            assertEquals(Map.of("alice", "a"), c.users());
+            System.setProperty(SaslConfig.JAAS_PROPERTY, kerberos.toString());
+            ConfigException e = assertThrows(ConfigException.class, () -> ConfigParser.load(zooCfg));
+            assertTrue(e.getMessage().contains("Krb5LoginModule") && e.getMessage().contains("refusing to start"),
+                    e.getMessage());
+            System.clearProperty(SaslConfig.JAAS_PROPERTY);
+            assertEquals("sessionRequireClientSASLAuth",
+                    assertThrows(ConfigException.class, () -> ConfigParser.load(zooCfg)).key());
+        } finally {
+            if (previous == null) {
+                System.clearProperty(SaslConfig.JAAS_PROPERTY);
+            } else {
+                System.setProperty(SaslConfig.JAAS_PROPERTY, previous);
+            }
+        }
+    }
+
     private Path jaas(String text) throws Exception {
         Path file = Files.createTempFile(dir, "jaas", ".conf");
         Files.writeString(file, text);
