@@ -4,7 +4,7 @@
 Usage: /usr/bin/python3 compat/kazoo_sasl.py HOST:PORT USER PASSWORD
 
 Prints "PASS <name>" or "FAIL <name>: ..." per check and exits 0 only if every check passed.
-Needs kazoo and pure-sasl (Debian: python3-kazoo python3-puresasl).
+Needs kazoo and pure-sasl (Debian: python3-kazoo python3-pure-sasl).
 """
 
 import sys
