@@ -16,6 +16,8 @@ public final class ClientOptions {
     private final RetryPolicy retryPolicy;
     private final String digestUser;
     private final byte[] digestAuth;
+    private final String saslUser;
+    private final char[] saslPassword;
     private final Executor callbackExecutor;
     private final int maxInFlight;
     private final int maxQueued;
@@ -30,6 +32,8 @@ public final class ClientOptions {
         retryPolicy = b.retryPolicy;
         digestUser = b.digestUser;
         digestAuth = b.digestAuth;
+        saslUser = b.saslUser;
+        saslPassword = b.saslPassword;
         callbackExecutor = b.callbackExecutor;
         maxInFlight = b.maxInFlight;
         maxQueued = b.maxQueued;
@@ -55,6 +59,9 @@ public final class ClientOptions {
     /** The digest user, or null when no digest auth is configured. */
     public String digestUser() { return digestUser; }
     byte[] digestAuth() { return digestAuth == null ? null : digestAuth.clone(); }
+    /** The SASL (DIGEST-MD5) user every connection logs in as, or null for no SASL login. */
+    public String saslUser() { return saslUser; }
+    char[] saslPassword() { return saslPassword == null ? null : saslPassword.clone(); }
     /** The executor that runs callbacks, or null for a single thread owned by the client. */
     public Executor callbackExecutor() { return callbackExecutor; }
     public int maxInFlight() { return maxInFlight; }
@@ -72,6 +79,8 @@ public final class ClientOptions {
         private RetryPolicy retryPolicy = new ExponentialBackoff(100, 2_000, 5);
         private String digestUser;
         private byte[] digestAuth;
+        private String saslUser;
+        private char[] saslPassword;
         private Executor callbackExecutor;
         private int maxInFlight = 1000;
         private int maxQueued = 10_000;
@@ -107,6 +116,48 @@ public final class ClientOptions {
             digestUser = user;
             digestAuth = (user + ":" + password).getBytes(StandardCharsets.UTF_8);
             return this;
+        }
+
+        /**
+         * Logs every connection in with SASL DIGEST-MD5 as {@code user} (the server's JAAS
+         * {@code Server} section has {@code user_<user>="<password>"}), before any other request, as
+         * the stock client does; the session then has the identity {@code sasl:<user>}. If the
+         * server rejects the login the client closes ({@link CoordClient#connect} throws
+         * {@link CoordException.AuthFailedException}).
+         */
+        public Builder saslDigest(String user, String password) {
+            if (user == null || user.isEmpty() || password == null) {
+                throw new IllegalArgumentException("SASL user must be non-empty and the password non-null");
+            }
+            saslUser = user;
+            saslPassword = password.toCharArray();
+            return this;
+        }
+
+        /**
+         * {@link #saslDigest} with the {@code username} and {@code password} options of a JAAS
+         * section (the stock client's {@code Client} section, ZooKeeper's DigestLoginModule), read
+         * from the JVM's JAAS configuration ({@code java.security.auth.login.config}) now.
+         *
+         * @throws IllegalArgumentException when there is no such section or it lacks either option
+         */
+        public Builder saslJaasSection(String section) {
+            javax.security.auth.login.AppConfigurationEntry[] entries;
+            try {
+                entries = javax.security.auth.login.Configuration.getConfiguration().getAppConfigurationEntry(section);
+            } catch (SecurityException e) {
+                throw new IllegalArgumentException("cannot read the JAAS configuration: " + e.getMessage(), e);
+            }
+            if (entries != null) {
+                for (javax.security.auth.login.AppConfigurationEntry e : entries) {
+                    Object user = e.getOptions().get("username");
+                    Object password = e.getOptions().get("password");
+                    if (user != null && password != null) {
+                        return saslDigest(user.toString(), password.toString());
+                    }
+                }
+            }
+            throw new IllegalArgumentException("no JAAS section '" + section + "' with username and password options");
         }
 
         public ClientOptions build() {

@@ -2,6 +2,7 @@ package io.coord.client;
 
 import io.coord.client.AuthTracker.Credential;
 import io.coord.client.AuthTracker.Waiter;
+import io.coord.client.CoordException.AuthFailedException;
 import io.coord.client.CoordException.ConnectionLossException;
 import io.coord.client.CoordException.RequestRejectedException;
 import io.coord.client.CoordException.SessionExpiredException;
@@ -9,6 +10,7 @@ import io.coord.wire.AuthPacket;
 import io.coord.wire.ConnectRequest;
 import io.coord.wire.ConnectResponse;
 import io.coord.wire.ErrorCode;
+import io.coord.wire.GetSASLRequest;
 import io.coord.wire.JuteReader;
 import io.coord.wire.JuteRecord;
 import io.coord.wire.OpCode;
@@ -32,6 +34,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +71,8 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
     private final AuthTracker auths;
     private Channel channel;
     private boolean handshaken;
+    /** This connection's SASL login while it runs: no other request is sent until it ends. */
+    private SaslLogin saslLogin;
     private long sessionId;
     private byte[] passwd = new byte[ConnectResponse.PASSWORD_BYTES];
     private long lastZxid;
@@ -239,7 +244,7 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
 
     /** Sends waiting requests while connected and under maxInFlight. */
     private void drain() {
-        if (!handshaken || channel == null) {
+        if (!handshaken || channel == null || saslLogin != null) {
             return;
         }
         boolean wrote = false;
@@ -293,6 +298,10 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
             handshakeTimer.cancel(false);
         }
         auths.connectionClosed();
+        if (saslLogin != null) {
+            saslLogin.dispose();
+            saslLogin = null;
+        }
         for (Call c : inFlight.drain()) {
             fail(c, closing ? new RequestRejectedException(c.clientPath, "client closed")
                     : new ConnectionLossException(c.clientPath, "connection lost before the reply"));
@@ -353,6 +362,15 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
         ch.pipeline().addFirst("idle", new IdleStateHandler(t * 2L / 3, t / 3L, 0, TimeUnit.MILLISECONDS));
         log.info("{} session 0x{} with {} (timeout {} ms)", reattached ? "reattached" : "established",
                 Long.toHexString(sessionId), ch.remoteAddress(), t);
+        if (options.saslUser() != null) {
+            startSasl(ch, reattached);
+        } else {
+            sessionReady(ch, reattached);
+        }
+    }
+
+    /** The connection may carry requests: credentials and watches go first, then what waits. */
+    private void sessionReady(Channel ch, boolean reattached) {
         for (Credential c : auths.all()) {
             sendAuth(ch, c);
         }
@@ -365,6 +383,38 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
         fireState(reattached ? ConnectionState.RECONNECTED : ConnectionState.CONNECTED);
         dispatch(() -> firstSession.complete(null));
         drain();
+    }
+
+    /**
+     * SASL login on a new connection, before anything else is sent (auth packets, setWatches,
+     * requests): a server that requires SASL refuses every other request of an unauthenticated
+     * session. The session is ready once the login completes; a failed login closes the client
+     * (a first connect then fails with AuthFailed), as a rejected configured digest credential does.
+     */
+    private void startSasl(Channel ch, boolean reattached) {
+        saslLogin = new SaslLogin(options.saslUser(), options.saslPassword(), new SaslLogin.Link() {
+            @Override
+            public void send(byte[] token, Consumer<Call.Reply> onReply) {
+                Call call = new Call(OpCode.SASL, new GetSASLRequest(token), null, null, onReply);
+                call.xid = inFlight.nextXid();
+                inFlight.add(call);
+                ch.writeAndFlush(frame(call.xid, call.opCode, call.body));
+            }
+
+            @Override
+            public void ended(String failure) {
+                saslLogin = null;
+                if (failure == null) {
+                    log.info("SASL login as {} on session 0x{} complete", options.saslUser(), Long.toHexString(sessionId));
+                    sessionReady(ch, reattached);
+                } else {
+                    log.error("SASL login as {} failed ({}); closing the client", options.saslUser(), failure);
+                    firstSession.completeExceptionally(new AuthFailedException("sasl"));
+                    closeAsync();
+                }
+            }
+        });
+        saslLogin.start();
     }
 
     private void sessionExpired(Channel ch) {

@@ -106,6 +106,9 @@ public final class CoordClient implements AutoCloseable {
             return client;
         } catch (TimeoutException | ExecutionException e) {
             client.close();
+            if (e.getCause() instanceof CoordException.AuthFailedException authFailed) {
+                throw authFailed;
+            }
             throw new ConnectionLossException(null, "could not connect to " + connectString + " within "
                     + options.connectionTimeoutMs() + " ms");
         } catch (InterruptedException e) {

@@ -32,6 +32,13 @@ class ClientAuthTest extends ClientItBase {
         return c;
     }
 
+    /** This server has no JAAS Server section: it answers sasl with a null token, which fails the login. */
+    @Test
+    void saslLoginAgainstAServerWithoutSaslFailsTheConnect() {
+        assertThrows(CoordException.AuthFailedException.class,
+                () -> open(options().saslDigest("alice", "alice-secret").build()));
+    }
+
     @Test
     void addAuthGrantsAccessInTheSameSession() {
         client.create(p("secret"), bytes("s"), Digest.allFor("bob", "pw"), CreateMode.PERSISTENT);

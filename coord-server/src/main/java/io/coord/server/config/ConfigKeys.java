@@ -33,7 +33,7 @@ public final class ConfigKeys {
     private static final String NO_SNAPSHOT_RESTORE = "the AdminServer's snapshot and restore commands are not"
             + " implemented by Coord (set the key to false)";
     private static final String NO_TLS = "Coord has no TLS; refusing rather than serving in clear text";
-    private static final String NO_SASL = "Coord has no SASL/Kerberos authentication";
+    private static final String NO_SASL = "Coord has client SASL (DIGEST-MD5) only: no quorum SASL, no Kerberos";
     private static final String NO_OBSERVERS = "observers are not supported yet";
     private static final String NO_EQUIVALENT = "ZooKeeper tuning knob with no equivalent in Coord";
 
@@ -240,7 +240,11 @@ public final class ConfigKeys {
             defaultOnly("IPAuthenticationProvider.usexforwardedfor", "the ip scheme uses the socket's address",
                     "false");
             refused("zookeeper.ensembleAuthName", "ensemble authentication is not supported");
-            defaultOnly("sessionRequireClientSASLAuth", NO_SASL, "false");
+            // Client SASL (DIGEST-MD5), read by SaslConfig; the JAAS file comes from a system property.
+            honoured("sessionRequireClientSASLAuth", "zookeeper.sessionRequireClientSASLAuth",
+                    "allowSaslFailedClients", "zookeeper.allowSaslFailedClients",
+                    "kerberos.removeHostFromPrincipal", "kerberos.removeRealmFromPrincipal",
+                    SaslConfig.SECTION_PROPERTY);
             defaultOnly("quorum.auth.enableSasl", NO_SASL, "false");
             defaultOnly("quorum.auth.serverRequireSasl", NO_SASL, "false");
             defaultOnly("quorum.auth.learnerRequireSasl", NO_SASL, "false");

@@ -40,6 +40,7 @@ import java.util.Set;
  * @param metrics              the metrics endpoint (metricsProvider.*); off unless asked
  * @param auth                 the super user and ACL switches (superDigest, skipACL, authProvider.N,
  *                             enforce.auth.*); ZooKeeper's defaults unless asked
+ * @param sasl                 client SASL (DIGEST-MD5) users and switches; off unless a JAAS Server section is given
  */
 public record ServerConfig(
         int tickTimeMs,
@@ -65,7 +66,8 @@ public record ServerConfig(
         Map<Long, ServerAddress> servers,
         AdminConfig admin,
         MetricsConfig metrics,
-        AuthConfig auth) {
+        AuthConfig auth,
+        SaslConfig sasl) {
 
     public static final int DEFAULT_JUTE_MAX_BUFFER = 0xfffff;
     /** The values of {@code nettyTransport}. */
@@ -85,6 +87,7 @@ public record ServerConfig(
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(sasl, "sasl");
         positive("tickTime", tickTimeMs);
         positive("minSessionTimeout", minSessionTimeoutMs);
         positive("snapCount", snapCount);
@@ -164,6 +167,7 @@ public record ServerConfig(
         private AdminConfig admin = AdminConfig.OFF;
         private MetricsConfig metrics = MetricsConfig.OFF;
         private AuthConfig auth = AuthConfig.DEFAULT;
+        private SaslConfig sasl = SaslConfig.OFF;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -195,6 +199,7 @@ public record ServerConfig(
         public Builder admin(AdminConfig v) { admin = v; return this; }
         public Builder metrics(MetricsConfig v) { metrics = v; return this; }
         public Builder auth(AuthConfig v) { auth = v; return this; }
+        public Builder sasl(SaslConfig v) { sasl = v; return this; }
 
         public ServerConfig build() {
             int min = minSessionTimeoutMs < 0 ? 2 * tickTimeMs : minSessionTimeoutMs;
@@ -203,7 +208,7 @@ public record ServerConfig(
                     clientAddress, min, max, maxClientCnxns, maxCnxns, fourLetterWords, snapRetainCount,
                     purgeIntervalHours, snapCount, juteMaxBuffer, extendedTypesEnabled,
                     containerCheckIntervalMs, initLimit, syncLimit, groupCommitMaxWaitMicros, nettyTransport, myId,
-                    servers, admin, metrics, auth);
+                    servers, admin, metrics, auth, sasl);
         }
     }
 }

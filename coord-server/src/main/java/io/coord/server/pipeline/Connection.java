@@ -1,5 +1,6 @@
 package io.coord.server.pipeline;
 
+import io.coord.server.auth.SaslAuthenticator;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -21,6 +22,8 @@ final class Connection {
     long received;
     long sent;
     long lastZxid;
+    /** This connection's SASL exchange (SASL is per connection, as in ZooKeeper); null until one starts. */
+    SaslAuthenticator.Exchange saslExchange;
 
     Connection(ClientChannel channel) {
         this.channel = channel;

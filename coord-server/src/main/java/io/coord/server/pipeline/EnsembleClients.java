@@ -24,6 +24,7 @@ import io.coord.wire.ConnectRequest;
 import io.coord.wire.ConnectResponse;
 import io.coord.wire.ErrorCode;
 import io.coord.wire.ErrorResponse;
+import io.coord.wire.GetSASLRequest;
 import io.coord.wire.JuteWriter;
 import io.coord.wire.KeeperError;
 import io.coord.wire.MultiRequest;
@@ -295,6 +296,10 @@ final class EnsembleClients {
             gate.emitClose(conn);
             return;
         }
+        if (!sessions.saslSatisfied(conn, req.type())) {
+            replier.refuseWithoutSasl(conn, req);
+            return;
+        }
         if (Sessions.countsAsActivity(req.type())) {
             state.tracker.touch(conn.sessionId);
             touched.add(conn.sessionId);
@@ -395,7 +400,7 @@ final class EnsembleClients {
                     watchOps.checkWatches(conn, (CheckWatchesRequest) req.body());
                     replier.ok(conn, req, null);
                 }
-                case OpCode.SASL -> replier.saslNotConfigured(conn, req);
+                case OpCode.SASL -> replier.sasl(conn, req, sessions.sasl(conn, (GetSASLRequest) req.body()));
                 case OpCode.RECONFIG, OpCode.CREATE_SESSION -> replier.error(conn, req, ErrorCode.UNIMPLEMENTED);
                 default -> {
                     replier.error(conn, req, ErrorCode.UNIMPLEMENTED);

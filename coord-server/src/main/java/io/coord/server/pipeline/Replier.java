@@ -1,5 +1,6 @@
 package io.coord.server.pipeline;
 
+import io.coord.server.auth.SaslAuthenticator;
 import io.coord.wire.ErrorCode;
 import io.coord.wire.JuteRecord;
 import io.coord.wire.Replies;
@@ -38,14 +39,30 @@ final class Replier {
     }
 
     /**
-     * sasl (102): Coord has no SASL, so it answers as a ZooKeeper 3.9 server with no JAAS Server
-     * section does: OK, zxid 0 and a null token. A stock client configured for SASL then fails its
-     * login (KeeperState.AuthFailed) and stops; an error code with no body instead made it fail
-     * to read the token, drop the connection and reconnect forever.
+     * sasl (102), as ZooKeeper answers it: header zxid 0 and a SetSASLResponse, also with an error
+     * code (AUTHFAILED, or SESSIONCLOSEDREQUIRESASLAUTH when SASL is required), after which the
+     * connection is closed. Without SASL configured the step is OK with a null token, as a
+     * ZooKeeper 3.9 server with no JAAS Server section answers: a stock client configured for SASL
+     * then fails its login (KeeperState.AuthFailed) and stops; an error code with no body instead
+     * made it fail to read the token, drop the connection and reconnect forever.
      */
-    void saslNotConfigured(Connection conn, Request req) {
-        gate.emit(conn, Replies.encode(new ReplyHeader(req.xid(), 0, 0), new SetSASLResponse(null)));
+    void sasl(Connection conn, Request req, SaslAuthenticator.Step step) {
+        int err = step.failure() == null ? 0 : step.failure().code();
+        gate.emit(conn, Replies.encode(new ReplyHeader(req.xid(), 0, err), new SetSASLResponse(step.token())));
         stats.recordLatency(req.arrivalNanos());
+        if (step.failure() != null) {
+            gate.emitClose(conn);
+        }
+    }
+
+    /**
+     * sessionRequireClientSASLAuth and a request from a session without SASL: answered
+     * SESSIONCLOSEDREQUIRESASLAUTH (zxid 0, no body) and the connection closed, as ZooKeeper does.
+     */
+    void refuseWithoutSasl(Connection conn, Request req) {
+        gate.emit(conn, Replies.encode(new ReplyHeader(req.xid(), 0, ErrorCode.SESSIONCLOSEDREQUIRESASLAUTH.code()), null));
+        stats.recordLatency(req.arrivalNanos());
+        gate.emitClose(conn);
     }
 
     private static OutputGate.Kind kind(int type) {

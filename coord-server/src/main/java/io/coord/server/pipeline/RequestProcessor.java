@@ -14,6 +14,7 @@ import io.coord.wire.CheckWatchesRequest;
 import io.coord.wire.ConnectRequest;
 import io.coord.wire.ErrorCode;
 import io.coord.wire.ErrorResponse;
+import io.coord.wire.GetSASLRequest;
 import io.coord.wire.JuteRecord;
 import io.coord.wire.KeeperError;
 import io.coord.wire.OpCode;
@@ -211,6 +212,10 @@ public final class RequestProcessor implements RequestSink, StatusSource, Reques
             gate.emitClose(conn);
             return;
         }
+        if (!sessions.saslSatisfied(conn, req.type())) {
+            replier.refuseWithoutSasl(conn, req);
+            return;
+        }
         try {
             dispatch(conn, req);
         } catch (KeeperError e) {
@@ -248,7 +253,7 @@ public final class RequestProcessor implements RequestSink, StatusSource, Reques
                 watchOps.checkWatches(conn, (CheckWatchesRequest) body);
                 replier.ok(conn, req, null);
             }
-            case OpCode.SASL -> replier.saslNotConfigured(conn, req);
+            case OpCode.SASL -> replier.sasl(conn, req, sessions.sasl(conn, (GetSASLRequest) body));
             case OpCode.RECONFIG, OpCode.CREATE_SESSION -> replier.error(conn, req, ErrorCode.UNIMPLEMENTED);
             default -> {
                 // Not a request op at all: answer, then drop the connection, as ZooKeeper does.

@@ -1,6 +1,7 @@
 package io.coord.server.pipeline;
 
 import io.coord.server.auth.AuthPolicy;
+import io.coord.server.auth.SaslAuthenticator;
 import io.coord.server.config.ServerConfig;
 import io.coord.server.session.SessionInfo;
 import io.coord.server.session.SessionTracker;
@@ -10,6 +11,7 @@ import io.coord.wire.AuthPacket;
 import io.coord.wire.ConnectRequest;
 import io.coord.wire.ConnectResponse;
 import io.coord.wire.ErrorCode;
+import io.coord.wire.GetSASLRequest;
 import io.coord.wire.Id;
 import io.coord.wire.OpCode;
 import io.coord.wire.Replies;
@@ -37,6 +39,7 @@ final class Sessions {
     private final Writes writes;
     private final OutputGate gate;
     private final Consumer<Connection> onConnectionGone;
+    private final SaslAuthenticator sasl;
     /** The connection currently bound to each session. */
     private final Map<Long, Connection> bySession = new HashMap<>();
     /** Session txns not yet durable, oldest first, so a full disk can take them back. */
@@ -53,6 +56,7 @@ final class Sessions {
         this.writes = writes;
         this.gate = gate;
         this.onConnectionGone = onConnectionGone;
+        this.sasl = new SaslAuthenticator(config.sasl());
     }
 
     SessionTracker tracker() {
@@ -154,6 +158,40 @@ final class Sessions {
         gate.emit(conn, Replies.encode(new ReplyHeader(Xids.AUTH, 0,
                 ErrorCode.AUTHFAILED.code()), null));
         gate.emitClose(conn);
+    }
+
+    /**
+     * sasl (102): one round of the connection's SASL exchange; a completed one adds the identity
+     * {@code sasl:<user>} to the session (until it reattaches elsewhere, as digest auth).
+     */
+    SaslAuthenticator.Step sasl(Connection conn, GetSASLRequest request) {
+        if (conn.saslExchange == null) {
+            conn.saslExchange = sasl.newExchange();
+        }
+        SaslAuthenticator.Step step = sasl.evaluate(conn.saslExchange, request.token(), conn.toString());
+        if (step.authorizedId() != null) {
+            for (Id id : authPolicy.identitiesFor(new Id(SaslAuthenticator.SCHEME, step.authorizedId()))) {
+                tracker.addAuth(conn.sessionId, id); // with super when zookeeper.superUser names this user
+            }
+        }
+        return step;
+    }
+
+    /**
+     * sessionRequireClientSASLAuth: false when this request must be refused because its session
+     * has not authenticated with SASL. As in ZooKeeper, only auth and sasl requests pass before
+     * that (pings and closeSession do not).
+     */
+    boolean saslSatisfied(Connection conn, int opCode) {
+        if (!sasl.required() || opCode == OpCode.SASL || opCode == OpCode.AUTH) {
+            return true;
+        }
+        for (Id id : tracker.authIds(conn.sessionId)) {
+            if (SaslAuthenticator.SCHEME.equals(id.scheme())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     List<Id> authIds(Connection conn) {

@@ -10,8 +10,9 @@ import java.util.List;
 
 /**
  * ACL validation and permission checks with ZooKeeper's schemes: {@code world:anyone},
- * {@code auth} (expands to the session's authenticated ids), {@code digest} and {@code ip}. Other
- * schemes (sasl, x509) are not supported and are refused as INVALIDACL.
+ * {@code auth} (expands to the session's authenticated ids), {@code digest}, {@code ip} and
+ * {@code sasl} (the SASL-authenticated user name, matched exactly). Other schemes (x509) are not
+ * supported and are refused as INVALIDACL.
  */
 public final class AclRules {
     public static final String SUPER_SCHEME = "super";
@@ -133,7 +134,25 @@ public final class AclRules {
             case "world" -> "anyone".equals(id.id());
             case "digest" -> DigestAuth.isValidId(id.id());
             case "ip" -> IpMatcher.isValidId(id.id());
+            case "sasl" -> isValidSaslId(id.id());
             default -> false;
         };
+    }
+
+    /**
+     * As ZooKeeper's SASL provider: a name is valid unless it has an '@' without being a
+     * well-formed Kerberos principal {@code primary[/host]@REALM} (one '@', no '/' or '@' in the
+     * realm, at most one '/' before it).
+     */
+    static boolean isValidSaslId(String id) {
+        int at = id.indexOf('@');
+        if (at < 0) {
+            return true;
+        }
+        String before = id.substring(0, at);
+        String realm = id.substring(at + 1);
+        int slash = before.indexOf('/');
+        return realm.indexOf('@') < 0 && realm.indexOf('/') < 0
+                && (slash < 0 || before.indexOf('/', slash + 1) < 0);
     }
 }

@@ -3,6 +3,7 @@ package io.coord.server.compat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.coord.server.config.ServerConfig;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryNTimes;
@@ -49,12 +51,17 @@ abstract class CompatTestBase {
 
     @BeforeAll
     void startTarget() throws Exception {
-        target = TestTarget.start(serverKeys());
+        target = TestTarget.start(serverKeys(), targetConfig());
     }
 
     /** Extra zoo.cfg keys for this class's target (see {@link TestTarget#start(java.util.Map)}). */
     protected Map<String, String> serverKeys() {
         return Map.of();
+    }
+
+    /** What every Coord server of this class adds to the usual test configuration (nothing by default). */
+    protected UnaryOperator<ServerConfig.Builder> targetConfig() throws Exception {
+        return UnaryOperator.identity();
     }
 
     @AfterAll

@@ -8,37 +8,41 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /** Coord run in-process on a temporary data directory and a free port. */
 final class CoordTarget extends InProcessTarget {
 
     private final AuthConfig auth;
+    private final UnaryOperator<ServerConfig.Builder> tweak;
     private CoordServer server;
 
-    private CoordTarget(AuthConfig auth) throws IOException {
+    private CoordTarget(AuthConfig auth, UnaryOperator<ServerConfig.Builder> tweak) throws IOException {
         super("coord-compat-");
         this.auth = auth;
+        this.tweak = tweak;
     }
 
     static CoordTarget start() throws Exception {
-        return start(Map.of());
+        return start(Map.of(), UnaryOperator.identity());
     }
 
-    /** With the auth settings among {@code serverKeys} (zoo.cfg keys). */
-    static CoordTarget start(Map<String, String> serverKeys) throws Exception {
-        return started(new CoordTarget(AuthKeys.parse(TestTarget.properties(serverKeys))));
+    /** With the auth settings among {@code serverKeys} (zoo.cfg keys) and {@code tweak} applied to the config. */
+    static CoordTarget start(Map<String, String> serverKeys, UnaryOperator<ServerConfig.Builder> tweak)
+            throws Exception {
+        return started(new CoordTarget(AuthKeys.parse(TestTarget.properties(serverKeys)), tweak));
     }
 
     @Override
     int startServer(Path dataDir, int requestedPort) throws IOException {
-        ServerConfig config = ServerConfig.builder(dataDir)
+        ServerConfig config = tweak.apply(ServerConfig.builder(dataDir)
                 .clientPort(requestedPort)
                 .tickTimeMs(TICK_TIME_MS)
                 .fourLetterWords(Set.of("*"))
                 .extendedTypesEnabled(true)
                 .containerCheckIntervalMs(CONTAINER_CHECK_INTERVAL_MS)
                 .maxClientCnxns(0)
-                .auth(auth)
+                .auth(auth))
                 .build();
         server = CoordServer.start(config);
         return server.clientPort();

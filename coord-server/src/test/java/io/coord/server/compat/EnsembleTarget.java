@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
@@ -47,10 +48,12 @@ final class EnsembleTarget implements TestTarget {
     private final int[] clientPorts = new int[SIZE];
     private final Map<Long, ServerAddress> servers = new HashMap<>();
     private final EnsembleMember[] members = new EnsembleMember[SIZE];
+    private final UnaryOperator<ServerConfig.Builder> tweak;
     private boolean running;
 
-    private EnsembleTarget(AuthConfig auth) throws IOException {
+    private EnsembleTarget(AuthConfig auth, UnaryOperator<ServerConfig.Builder> tweak) throws IOException {
         this.auth = auth;
+        this.tweak = tweak;
         dir = Files.createTempDirectory("coord-ensemble-");
         for (int i = 0; i < SIZE; i++) {
             long id = i + 1;
@@ -62,14 +65,15 @@ final class EnsembleTarget implements TestTarget {
 
     /** Tries fresh ports when one picked turns out taken (by another process or an outgoing socket). */
     static EnsembleTarget start() throws Exception {
-        return start(Map.of());
+        return start(Map.of(), UnaryOperator.identity());
     }
 
-    /** With the auth settings among {@code serverKeys} (zoo.cfg keys), on every member. */
-    static EnsembleTarget start(Map<String, String> serverKeys) throws Exception {
+    /** With the auth settings among {@code serverKeys} (zoo.cfg keys) and {@code tweak}, on every member. */
+    static EnsembleTarget start(Map<String, String> serverKeys, UnaryOperator<ServerConfig.Builder> tweak)
+            throws Exception {
         AuthConfig auth = AuthKeys.parse(TestTarget.properties(serverKeys));
         for (int attempt = 1; ; attempt++) {
-            EnsembleTarget target = new EnsembleTarget(auth);
+            EnsembleTarget target = new EnsembleTarget(auth, tweak);
             try {
                 target.startAgain();
                 return target;
@@ -127,7 +131,7 @@ final class EnsembleTarget implements TestTarget {
         Path data = dir.resolve("member" + id);
         Files.createDirectories(data);
         Files.writeString(data.resolve("myid"), id + "\n");
-        return ServerConfig.builder(data)
+        return tweak.apply(ServerConfig.builder(data)
                 .clientPort(clientPorts[index])
                 .tickTimeMs(TICK_TIME_MS)
                 .fourLetterWords(Set.of("*"))
@@ -138,7 +142,7 @@ final class EnsembleTarget implements TestTarget {
                 .syncLimit(5)
                 .myId(id)
                 .servers(servers)
-                .auth(auth)
+                .auth(auth))
                 .build();
     }
 
@@ -203,6 +207,9 @@ final class EnsembleTarget implements TestTarget {
             }
             zk.create(PROBE_PATH, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             zk.delete(PROBE_PATH, -1);
+        } catch (KeeperException.SessionClosedRequireAuthException saslRequired) {
+            // sessionRequireClientSASLAuth: this plain client may not write; the session it got
+            // (a txn through the leader) already shows the ensemble serving.
         } catch (KeeperException e) {
             throw new IllegalStateException("probe write failed: " + e, e);
         } finally {

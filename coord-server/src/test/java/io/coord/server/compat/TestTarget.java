@@ -1,11 +1,13 @@
 package io.coord.server.compat;
 
+import io.coord.server.config.ServerConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 
 /**
  * A server the compatibility and client integration tests talk to, run in-process: either Coord
@@ -64,20 +66,32 @@ public interface TestTarget extends AutoCloseable {
 
     /** The target selected for this test run; the caller owns it and must close it. */
     static TestTarget start() throws Exception {
-        return start(Map.of());
+        return start(Map.of(), UnaryOperator.identity());
+    }
+
+    /** As {@link #start()}, with extra zoo.cfg keys (see {@link #start(Map, UnaryOperator)}). */
+    static TestTarget start(Map<String, String> serverKeys) throws Exception {
+        return start(serverKeys, UnaryOperator.identity());
+    }
+
+    /** As {@link #start()}, with {@code tweak} applied to each Coord server's configuration (e.g. SASL users). */
+    static TestTarget start(UnaryOperator<ServerConfig.Builder> tweak) throws Exception {
+        return start(Map.of(), tweak);
     }
 
     /**
-     * As {@link #start()}, with extra zoo.cfg keys: Coord reads the auth settings among them
-     * ({@code AuthKeys}); the ZooKeeper oracle gets them as {@code zookeeper.<key>} system properties
-     * while it starts, which only settings ZooKeeper reads per server (enforce.auth.*) honour.
+     * As {@link #start()}, with extra zoo.cfg keys and a config tweak. Coord reads the auth settings
+     * among the keys ({@code AuthKeys}) and applies {@code tweak} to each server's configuration; the
+     * ZooKeeper oracle gets the keys as {@code zookeeper.<key>} system properties while it starts
+     * (which only settings ZooKeeper reads per server, enforce.auth.*, honour) and never the tweak.
      */
-    static TestTarget start(Map<String, String> serverKeys) throws Exception {
+    static TestTarget start(Map<String, String> serverKeys, UnaryOperator<ServerConfig.Builder> tweak)
+            throws Exception {
         String which = selected();
         return switch (which) {
-            case "coord" -> CoordTarget.start(serverKeys);
+            case "coord" -> CoordTarget.start(serverKeys, tweak);
             case "zookeeper" -> ZooKeeperTarget.start(serverKeys);
-            case "ensemble" -> EnsembleTarget.start(serverKeys);
+            case "ensemble" -> EnsembleTarget.start(serverKeys, tweak);
             default -> throw new IllegalArgumentException(
                     TARGET_PROPERTY + " must be coord, zookeeper or ensemble, was " + which);
         };
