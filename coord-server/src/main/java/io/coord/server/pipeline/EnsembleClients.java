@@ -4,36 +4,18 @@ import io.coord.server.config.ServerConfig;
 import io.coord.server.session.Clock;
 import io.coord.server.session.SessionTracker;
 import io.coord.server.txn.ApplyResult;
-import io.coord.server.txn.PrepContext;
 import io.coord.server.txn.TreeEvent;
 import io.coord.server.txn.Txn;
 import io.coord.server.txn.TxnApplier;
-import io.coord.server.txn.TxnCodec;
 import io.coord.server.txn.TxnEntry;
 import io.coord.server.txn.TxnHeader;
-import io.coord.server.txn.TxnPrep;
-import io.coord.server.watch.Notification;
 import io.coord.server.watch.WatchManager;
 import io.coord.server.zab.LogEntry;
-import io.coord.wire.AddWatchRequest;
-import io.coord.wire.AuthPacket;
-import io.coord.wire.CheckVersionRequest;
-import io.coord.wire.CheckWatchesRequest;
 import io.coord.wire.ConnectRequest;
 import io.coord.wire.ConnectResponse;
 import io.coord.wire.ErrorCode;
-import io.coord.wire.ErrorResponse;
-import io.coord.wire.JuteWriter;
-import io.coord.wire.KeeperError;
-import io.coord.wire.MultiRequest;
-import io.coord.wire.MultiResponse;
-import io.coord.wire.MultiResult;
 import io.coord.wire.OpCode;
-import io.coord.wire.RemoveWatchesRequest;
 import io.coord.wire.Replies;
-import io.coord.wire.SetDataResponse;
-import io.coord.wire.SetWatches;
-import io.coord.wire.SetWatches2;
 import io.coord.wire.SyncRequest;
 import io.coord.wire.SyncResponse;
 import java.security.SecureRandom;
@@ -96,8 +78,7 @@ final class EnsembleClients {
     private OutputGate gate;
     private Replier replier;
     private Sessions sessions;
-    private Reads reads;
-    private WatchOps watchOps;
+    private LocalOps local;
     private Admin admin;
 
     EnsembleClients(ServerConfig config, Clock clock, MemberState state, long stateZxid,
@@ -120,8 +101,7 @@ final class EnsembleClients {
         this.gate = new OutputGate(zxid);
         this.replier = new Replier(gate, stats);
         this.sessions = new Sessions(config, newState.tracker, null, gate, c -> { });
-        this.reads = new Reads(newState.tree, watches, sessions);
-        this.watchOps = new WatchOps(newState.tree, watches, sessions);
+        this.local = new LocalOps(config, clock, newState.tree, watches, gate, replier, sessions);
         this.admin = new Admin(config, newState.tree, watches, sessions, gate, stats, connections, storageInfo,
                 processor::mode);
     }
@@ -174,10 +154,9 @@ final class EnsembleClients {
             long id = newSessionId();
             byte[] password = new byte[SessionTracker.PASSWORD_LENGTH];
             random.nextBytes(password);
-            byte[] body = new JuteWriter(32).writeInt(timeoutMs).writeBuffer(password).toByteArray();
             pendingConnects.put(id, new PendingConnect(conn, readOnly));
-            if (!processor.forward(new ForwardedRequest(config.myId(), id, 0, OpCode.CREATE_SESSION, body,
-                    List.of(), Reads.ipOf(conn)))) {
+            if (!processor.forward(ForwardedRequest.local(config.myId(), id, 0, OpCode.CREATE_SESSION,
+                    new ServerRequests.CreateSession(timeoutMs, password), List.of(), Reads.ipOf(conn)))) {
                 pendingConnects.remove(id);
                 conn.close("no leader to create the session");
             }
@@ -339,12 +318,8 @@ final class EnsembleClients {
                 continue;
             }
             p.started = true;
-            JuteWriter body = new JuteWriter(128);
-            if (p.req.body() != null) {
-                p.req.body().write(body);
-            }
-            ForwardedRequest f = new ForwardedRequest(config.myId(), conn.sessionId, p.req.xid(), p.req.type(),
-                    body.toByteArray(), state.tracker.authIds(conn.sessionId), Reads.ipOf(conn));
+            ForwardedRequest f = ForwardedRequest.local(config.myId(), conn.sessionId, p.req.xid(), p.req.type(),
+                    p.req.body(), state.tracker.authIds(conn.sessionId), Reads.ipOf(conn));
             if (!processor.forward(f)) {
                 conn.close("no leader to take the write");
                 return;
@@ -354,63 +329,14 @@ final class EnsembleClients {
 
     /** Answers a request this member can answer alone; false while it waits (sync). */
     private boolean runLocal(Connection conn, Request req) {
-        try {
-            switch (req.type()) {
-                case OpCode.PING -> replier.ok(conn, req, null);
-                case OpCode.EXISTS, OpCode.GET_DATA, OpCode.GET_CHILDREN, OpCode.GET_CHILDREN2, OpCode.GET_ACL,
-                     OpCode.GET_EPHEMERALS, OpCode.GET_ALL_CHILDREN_NUMBER, OpCode.WHO_AM_I, OpCode.MULTI_READ ->
-                        replier.ok(conn, req, reads.read(conn, req.type(), req.body()));
-                case OpCode.CHECK -> check(conn, req);
-                case OpCode.SYNC -> {
-                    long id = nextSyncId++;
-                    syncs.put(id, conn);
-                    syncsToRequest.add(id);
-                    return false;
-                }
-                case OpCode.AUTH -> sessions.auth(conn, (AuthPacket) req.body());
-                case OpCode.SET_WATCHES -> setWatches(conn, req, WatchOps.upgrade((SetWatches) req.body()));
-                case OpCode.SET_WATCHES2 -> setWatches(conn, req, (SetWatches2) req.body());
-                case OpCode.ADD_WATCH -> {
-                    watchOps.addWatch(conn, (AddWatchRequest) req.body());
-                    replier.ok(conn, req, new ErrorResponse(0));
-                }
-                case OpCode.REMOVE_WATCHES -> {
-                    watchOps.removeWatches(conn, (RemoveWatchesRequest) req.body());
-                    replier.ok(conn, req, null);
-                }
-                case OpCode.CHECK_WATCHES -> {
-                    watchOps.checkWatches(conn, (CheckWatchesRequest) req.body());
-                    replier.ok(conn, req, null);
-                }
-                case OpCode.SASL -> replier.saslNotConfigured(conn, req);
-                case OpCode.RECONFIG, OpCode.CREATE_SESSION -> replier.error(conn, req, ErrorCode.UNIMPLEMENTED);
-                default -> {
-                    replier.error(conn, req, ErrorCode.UNIMPLEMENTED);
-                    gate.emitClose(conn);
-                }
-            }
-        } catch (KeeperError e) {
-            replier.error(conn, req, e.code());
-        } catch (ClassCastException e) {
-            LOG.warn("closing {}: op {} with the wrong body", conn, OpCode.name(req.type()));
-            conn.close("bad request body");
+        if (req.type() == OpCode.SYNC) {
+            long id = nextSyncId++;
+            syncs.put(id, conn);
+            syncsToRequest.add(id);
+            return false;
         }
+        local.answer(conn, req);
         return true;
-    }
-
-    /** A lone check changes nothing: answered from the committed tree, like a read. */
-    private void check(Connection conn, Request req) throws KeeperError {
-        CheckVersionRequest r = (CheckVersionRequest) req.body();
-        PrepContext ctx = new PrepContext(conn.sessionId, sessions.authIds(conn), Reads.ipOf(conn),
-                config.extendedTypesEnabled(), gate.assignedZxid() + 1, clock.wallMs());
-        new TxnPrep(state.tree).prepCheck(r, ctx);
-        replier.ok(conn, req, new SetDataResponse(state.tree.stat(r.path())));
-    }
-
-    private void setWatches(Connection conn, Request req, SetWatches2 w) {
-        List<Notification<Connection>> fired = watchOps.setWatches(conn, w);
-        replier.notify(fired, gate.assignedZxid());
-        replier.ok(conn, req, null);
     }
 
     /** Sync ids that wait for the core (asked after the current input's effects are done). */
@@ -439,8 +365,7 @@ final class EnsembleClients {
     // ------------------------------------------------------------------ committed txns
 
     /** Applies one committed txn, fires its watches and answers the request it came from, if ours. */
-    void applyCommitted(LogEntry e) {
-        TxnEntry entry = TxnCodec.decode(e.data());
+    void applyCommitted(LogEntry e, TxnEntry entry) {
         TxnHeader h = entry.header();
         Txn txn = entry.txn();
         ApplyResult r = TxnApplier.apply(state.tree, h, txn);
@@ -507,32 +432,8 @@ final class EnsembleClients {
             conn.close("lost a forwarded request");
             return;
         }
-        if (p.req.type() == OpCode.MULTI) {
-            replier.ok(conn, p.req, multiResponse((MultiRequest) p.req.body(), txn, r));
-        } else if (r.err() != 0) {
-            replier.error(conn, p.req, ErrorCode.of(r.err()));
-        } else {
-            replier.ok(conn, p.req, Writes.replyBody(p.req.type(), r));
-        }
+        WriteReplies.answer(replier, conn, p.req, txn, r);
         p.done = true;
         drain(conn);
-    }
-
-    private static MultiResponse multiResponse(MultiRequest m, Txn txn, ApplyResult r) {
-        if (!(txn instanceof Txn.MultiTxn multi)) {
-            return MultiResponse.failed(m.ops().size(), 0, r.err() == 0 ? ErrorCode.SYSTEMERROR.code() : r.err());
-        }
-        if (multi.failed()) {
-            for (int i = 0; i < multi.txns().size(); i++) {
-                if (multi.txns().get(i) instanceof Txn.ErrorTxn err && err.err() != 0) {
-                    return MultiResponse.failed(m.ops().size(), i, err.err());
-                }
-            }
-        }
-        List<MultiResult> results = new ArrayList<>(r.subResults().size());
-        for (int i = 0; i < r.subResults().size(); i++) {
-            results.add(Writes.multiResult(m.ops().get(i).type(), r.subResults().get(i)));
-        }
-        return new MultiResponse(results);
     }
 }

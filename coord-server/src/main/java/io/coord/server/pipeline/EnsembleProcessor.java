@@ -12,12 +12,8 @@ import io.coord.server.zab.ZabMessage;
 import io.coord.server.zab.Zxid;
 import io.coord.wire.ConnectRequest;
 import io.coord.wire.JuteRecord;
-import io.coord.wire.JuteWriter;
 import io.coord.wire.OpCode;
-import io.coord.wire.RequestHeader;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * stops serving (election, leader lost, session with the leader restarted) every client connection
  * is closed: clients reconnect, possibly elsewhere, and reads never see a stale leader's view.
  */
-public final class EnsembleProcessor implements RequestSink, QuorumInbound, RequestThread.Handler, AutoCloseable {
+public final class EnsembleProcessor extends ClientIntake implements QuorumInbound, RequestThread.Handler, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EnsembleProcessor.class);
 
     /** What builds the core once the processor exists (the core needs our StateProvider). */
@@ -49,7 +45,6 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
     private final ZabStorage storage;
     private final QuorumLink link;
     private final RequestThread thread;
-    private final Map<ClientChannel, Connection> connections = new ConcurrentHashMap<>();
     private final EnsembleClients clients;
     private EnsembleLeader leader;
     private boolean serving;
@@ -110,7 +105,8 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
 
     // ------------------------------------------------------------------ any thread
 
-    private void submit(Runnable task) {
+    @Override
+    void submit(Runnable task) {
         thread.submit(() -> {
             task.run();
             afterTask();
@@ -130,36 +126,23 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
     }
 
     @Override
-    public void connect(ClientChannel channel, ConnectRequest request) {
-        Connection conn = connections.computeIfAbsent(channel, Connection::new);
-        submit(() -> clients.connect(conn, request));
+    void onConnect(Connection conn, ConnectRequest request) {
+        clients.connect(conn, request);
     }
 
     @Override
-    public void request(ClientChannel channel, RequestHeader header, JuteRecord body) {
-        Connection conn = connections.get(channel);
-        if (conn == null) {
-            return;
-        }
-        Request req = new Request(header.xid(), header.type(), body, System.nanoTime());
-        conn.enqueued();
-        submit(() -> {
-            conn.dequeued();
-            clients.request(conn, req);
-        });
+    void onRequest(Connection conn, Request req) {
+        clients.request(conn, req);
     }
 
     @Override
-    public void fourLetterWord(ClientChannel channel, String word) {
-        submit(() -> clients.admin().answer(channel, word));
+    void onFourLetterWord(ClientChannel channel, String word) {
+        clients.admin().answer(channel, word);
     }
 
     @Override
-    public void disconnected(ClientChannel channel) {
-        Connection conn = connections.remove(channel);
-        if (conn != null) {
-            submit(() -> clients.disconnected(conn));
-        }
+    void onDisconnected(Connection conn) {
+        clients.disconnected(conn);
     }
 
     @Override
@@ -222,7 +205,8 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
             storage.submit(a.storage());
         }
         for (LogEntry e : a.applies()) {
-            clients.applyCommitted(e);
+            io.coord.server.txn.TxnEntry mine = leader == null ? null : leader.takeProposed(e.zxid());
+            clients.applyCommitted(e, mine != null ? mine : io.coord.server.txn.TxnCodec.decode(e.data()));
         }
         txnsSinceSnapshot += a.applies().size();
         for (Actions.Send s : a.sends()) {
@@ -305,9 +289,8 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
         return true;
     }
 
-    private void enqueueServerRequest(int type, long sessionId, byte[] body) {
-        acceptForward(new ForwardedRequest(0, sessionId, 0, type, body == null ? new byte[0] : body,
-                List.of(), null));
+    private void enqueueServerRequest(int type, long sessionId, JuteRecord body) {
+        acceptForward(ForwardedRequest.local(0, sessionId, 0, type, body, List.of(), null));
     }
 
     private long nextSnapshotThreshold() {
@@ -356,12 +339,15 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
             }
             while (leader != null && leader.hasWork()) {
                 ForwardedRequest f = leader.poll();
-                long zxid = Zxid.next(core.lastZxid(), core.epoch());
-                EnsembleLeader.Prepared p = leader.prepare(f, zxid, clock.wallMs());
-                Actions a = core.propose(io.coord.server.txn.TxnCodec.encode(p.header(), p.txn()));
-                if (a.proposedZxid() != zxid) {
-                    LOG.warn("proposal refused ({}); expected zxid {}", a.rejection(), Zxid.format(zxid));
-                    leader = null; // the shadow no longer matches; the role change follows
+                EnsembleLeader proposer = leader;
+                long timeMs = clock.wallMs();
+                Actions a = core.propose(zxid -> {
+                    io.coord.server.txn.TxnEntry p = proposer.prepare(f, zxid, timeMs);
+                    return io.coord.server.txn.TxnCodec.encode(p.header(), p.txn());
+                });
+                if (a.proposedZxid() < 0) {
+                    LOG.warn("proposal of a {} refused ({})", OpCode.name(f.type()), a.rejection());
+                    leader = null; // not leading any more; the role change follows
                 }
                 execute(a);
             }
@@ -430,7 +416,7 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
         if (nowMs >= nextExpiryScanMs) {
             nextExpiryScanMs = nowMs + config.containerCheckIntervalMs();
             for (String path : ExpiryScan.candidates(clients.state().tree, clock.wallMs())) {
-                enqueueServerRequest(OpCode.DELETE_CONTAINER, 0, new JuteWriter().writeString(path).toByteArray());
+                enqueueServerRequest(OpCode.DELETE_CONTAINER, 0, new ServerRequests.ExpiredNode(path));
             }
         }
     }
@@ -443,8 +429,6 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
     @Override
     public void close() {
         thread.close();
-        for (Connection c : connections.values()) {
-            c.channel.close("server shutting down");
-        }
+        closeConnections();
     }
 }

@@ -3,27 +3,13 @@ package io.coord.server.pipeline;
 import io.coord.server.config.ServerConfig;
 import io.coord.server.session.Clock;
 import io.coord.server.tree.DataTree;
-import io.coord.server.watch.Notification;
 import io.coord.server.watch.WatchManager;
-import io.coord.wire.AddWatchRequest;
-import io.coord.wire.AuthPacket;
-import io.coord.wire.CheckWatchesRequest;
 import io.coord.wire.ConnectRequest;
 import io.coord.wire.ErrorCode;
-import io.coord.wire.ErrorResponse;
-import io.coord.wire.JuteRecord;
-import io.coord.wire.KeeperError;
 import io.coord.wire.OpCode;
-import io.coord.wire.RemoveWatchesRequest;
-import io.coord.wire.RequestHeader;
-import io.coord.wire.SetWatches;
-import io.coord.wire.SetWatches2;
 import io.coord.wire.SyncRequest;
 import io.coord.wire.SyncResponse;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,20 +22,18 @@ import org.slf4j.LoggerFactory;
  * session table and the held output — and refuses txns until {@link #spaceAvailable}; reads,
  * reattaching sessions and watches carry on meanwhile.
  */
-public final class RequestProcessor implements RequestSink, RequestThread.Handler, AutoCloseable {
+public final class RequestProcessor extends ClientIntake implements RequestThread.Handler, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RequestProcessor.class);
     private final ServerConfig config;
     private final Clock clock;
     private final RequestThread thread;
-    private final Map<ClientChannel, Connection> connections = new ConcurrentHashMap<>();
     private final WatchManager<Connection> watches = new WatchManager<>();
     private final OutputGate gate;
     private final ServerStats stats = new ServerStats();
     private final Replier replier;
     private final Writes writes;
     private final Sessions sessions;
-    private final Reads reads;
-    private final WatchOps watchOps;
+    private final LocalOps local;
     private final Admin admin;
     private long nextNodeExpiryScanMs;
 
@@ -69,8 +53,7 @@ public final class RequestProcessor implements RequestSink, RequestThread.Handle
         this.writes = new Writes(config, clock, tree, watches, gate, replier, log, snapshots);
         this.sessions = new Sessions(config, state.sessions(), writes, gate, watches::removeWatcher);
         this.writes.bindSessions(sessions);
-        this.reads = new Reads(tree, watches, sessions);
-        this.watchOps = new WatchOps(tree, watches, sessions);
+        this.local = new LocalOps(config, clock, tree, watches, gate, replier, sessions);
         this.admin = new Admin(config, tree, watches, sessions, gate, stats, connections, storageInfo);
         this.thread = new RequestThread("coord-request", clock::nowMs, this, fatal);
     }
@@ -82,40 +65,30 @@ public final class RequestProcessor implements RequestSink, RequestThread.Handle
     // ------------------------------------------------------------------ I/O threads
 
     @Override
-    public void connect(ClientChannel channel, ConnectRequest request) {
-        Connection conn = connections.computeIfAbsent(channel, Connection::new);
-        thread.submit(() -> sessions.connect(conn, request));
+    void submit(Runnable task) {
+        thread.submit(task);
     }
 
     @Override
-    public void request(ClientChannel channel, RequestHeader header, JuteRecord body) {
-        Connection conn = connections.get(channel);
-        if (conn == null) {
-            return;
-        }
-        Request req = new Request(header.xid(), header.type(), body, System.nanoTime());
-        conn.enqueued();
-        thread.submit(() -> {
-            conn.dequeued();
-            process(conn, req);
-        });
+    void onConnect(Connection conn, ConnectRequest request) {
+        sessions.connect(conn, request);
     }
 
     @Override
-    public void fourLetterWord(ClientChannel channel, String word) {
-        thread.submit(() -> admin.answer(channel, word));
+    void onRequest(Connection conn, Request req) {
+        process(conn, req);
     }
 
     @Override
-    public void disconnected(ClientChannel channel) {
-        Connection conn = connections.remove(channel);
-        if (conn != null) {
-            thread.submit(() -> {
-                conn.closed = true;
-                watches.removeWatcher(conn);
-                sessions.disconnected(conn);
-            });
-        }
+    void onFourLetterWord(ClientChannel channel, String word) {
+        admin.answer(channel, word);
+    }
+
+    @Override
+    void onDisconnected(Connection conn) {
+        conn.closed = true;
+        watches.removeWatcher(conn);
+        sessions.disconnected(conn);
     }
 
     /** The log thread reports durability; replies waiting for it are released in order. */
@@ -175,57 +148,17 @@ public final class RequestProcessor implements RequestSink, RequestThread.Handle
             gate.emitClose(conn);
             return;
         }
-        try {
-            dispatch(conn, req);
-        } catch (KeeperError e) {
-            replier.error(conn, req, e.code());
-        } catch (ClassCastException e) {
-            LOG.warn("closing {}: op {} with the wrong body", conn, OpCode.name(req.type()));
-            conn.close("bad request body");
-        }
-    }
-
-    private void dispatch(Connection conn, Request req) throws KeeperError {
-        JuteRecord body = req.body();
         switch (req.type()) {
-            case OpCode.PING -> replier.ok(conn, req, null);
             case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER, OpCode.CREATE_TTL,
-                 OpCode.DELETE, OpCode.SET_DATA, OpCode.SET_ACL, OpCode.MULTI, OpCode.CHECK ->
-                    writes.write(conn, req);
-            case OpCode.EXISTS, OpCode.GET_DATA, OpCode.GET_CHILDREN, OpCode.GET_CHILDREN2,
-                 OpCode.GET_ACL, OpCode.GET_EPHEMERALS, OpCode.GET_ALL_CHILDREN_NUMBER,
-                 OpCode.WHO_AM_I, OpCode.MULTI_READ -> replier.ok(conn, req, reads.read(conn, req.type(), body));
-            case OpCode.SYNC -> replier.ok(conn, req, new SyncResponse(((SyncRequest) body).path()));
+                 OpCode.DELETE, OpCode.SET_DATA, OpCode.SET_ACL, OpCode.MULTI ->
+                    local.guarded(conn, req, () -> writes.write(conn, req));
+            // Every earlier write of every session is applied already: answered at once, the
+            // reply waits in the gate behind them.
+            case OpCode.SYNC -> local.guarded(conn, req,
+                    () -> replier.ok(conn, req, new SyncResponse(((SyncRequest) req.body()).path())));
             case OpCode.CLOSE_SESSION -> sessions.close(conn, req.xid());
-            case OpCode.AUTH -> sessions.auth(conn, (AuthPacket) body);
-            case OpCode.SET_WATCHES -> setWatches(conn, req, WatchOps.upgrade((SetWatches) body));
-            case OpCode.SET_WATCHES2 -> setWatches(conn, req, (SetWatches2) body);
-            case OpCode.ADD_WATCH -> {
-                watchOps.addWatch(conn, (AddWatchRequest) body);
-                replier.ok(conn, req, new ErrorResponse(0));
-            }
-            case OpCode.REMOVE_WATCHES -> {
-                watchOps.removeWatches(conn, (RemoveWatchesRequest) body);
-                replier.ok(conn, req, null);
-            }
-            case OpCode.CHECK_WATCHES -> {
-                watchOps.checkWatches(conn, (CheckWatchesRequest) body);
-                replier.ok(conn, req, null);
-            }
-            case OpCode.SASL -> replier.saslNotConfigured(conn, req);
-            case OpCode.RECONFIG, OpCode.CREATE_SESSION -> replier.error(conn, req, ErrorCode.UNIMPLEMENTED);
-            default -> {
-                // Not a request op at all: answer, then drop the connection, as ZooKeeper does.
-                replier.error(conn, req, ErrorCode.UNIMPLEMENTED);
-                gate.emitClose(conn);
-            }
+            default -> local.answer(conn, req);
         }
-    }
-
-    private void setWatches(Connection conn, Request req, SetWatches2 w) {
-        List<Notification<Connection>> fired = watchOps.setWatches(conn, w);
-        replier.notify(fired, gate.assignedZxid());
-        replier.ok(conn, req, null);
     }
 
     @Override
@@ -250,8 +183,6 @@ public final class RequestProcessor implements RequestSink, RequestThread.Handle
     @Override
     public void close() {
         thread.close();
-        for (Connection c : connections.values()) {
-            c.channel.close("server shutting down");
-        }
+        closeConnections();
     }
 }

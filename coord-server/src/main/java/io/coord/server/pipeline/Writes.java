@@ -5,7 +5,6 @@ import io.coord.server.session.Clock;
 import io.coord.server.tree.DataTree;
 import io.coord.server.tree.ExpiryScan;
 import io.coord.server.txn.ApplyResult;
-import io.coord.server.txn.MultiPrep;
 import io.coord.server.txn.PrepContext;
 import io.coord.server.txn.TreeEvent;
 import io.coord.server.txn.Txn;
@@ -14,26 +13,9 @@ import io.coord.server.txn.TxnCodec;
 import io.coord.server.txn.TxnHeader;
 import io.coord.server.txn.TxnPrep;
 import io.coord.server.watch.WatchManager;
-import io.coord.wire.CheckVersionRequest;
-import io.coord.wire.Create2Response;
-import io.coord.wire.CreateRequest;
-import io.coord.wire.CreateTTLRequest;
-import io.coord.wire.DeleteRequest;
 import io.coord.wire.ErrorCode;
-import io.coord.wire.MultiOp;
-import io.coord.wire.SetACLRequest;
-import io.coord.wire.SetDataRequest;
-import io.coord.wire.CreateResponse;
-import io.coord.wire.JuteRecord;
 import io.coord.wire.KeeperError;
-import io.coord.wire.MultiRequest;
-import io.coord.wire.MultiResponse;
-import io.coord.wire.MultiResult;
 import io.coord.wire.OpCode;
-import io.coord.wire.SetACLResponse;
-import io.coord.wire.SetDataResponse;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,70 +96,14 @@ final class Writes {
         }
         PrepContext ctx = new PrepContext(conn.sessionId, sessions.authIds(conn), Reads.ipOf(conn),
                 config.extendedTypesEnabled(), gate.assignedZxid() + 1, clock.wallMs());
-        if (req.type() == OpCode.MULTI) {
-            multi(conn, req, ctx);
-            return;
-        }
-        Txn txn = prepSingle(req.type(), req.body(), ctx);
-        if (txn instanceof Txn.CheckVersionTxn check) {
-            // A lone check changes nothing; ZooKeeper answers it with the node's Stat.
-            replier.ok(conn, req, new SetDataResponse(tree.stat(check.path())));
+        Txn txn = prep.prepRequest(req.type(), req.body(), ctx);
+        if (txn instanceof Txn.MultiTxn multi && multi.failed()) {
+            // Nothing changed, so nothing is logged.
+            WriteReplies.answer(replier, conn, req, txn, null);
             return;
         }
         ApplyResult result = commit(new TxnHeader(conn.sessionId, req.xid(), ctx.zxid(), ctx.timeMs(), req.type()), txn);
-        replier.ok(conn, req, replyBody(req.type(), result));
-    }
-
-    private Txn prepSingle(int type, JuteRecord body, PrepContext ctx) throws KeeperError {
-        return switch (type) {
-            case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER -> prep.prepCreate((CreateRequest) body, ctx);
-            case OpCode.CREATE_TTL -> prep.prepCreateTtl((CreateTTLRequest) body, ctx);
-            case OpCode.DELETE -> prep.prepDelete((DeleteRequest) body, ctx);
-            case OpCode.SET_DATA -> prep.prepSetData((SetDataRequest) body, ctx);
-            case OpCode.SET_ACL -> prep.prepSetAcl((SetACLRequest) body, ctx);
-            case OpCode.CHECK -> prep.prepCheck((CheckVersionRequest) body, ctx);
-            default -> throw new IllegalStateException("not a write: " + OpCode.name(type));
-        };
-    }
-
-    private void multi(Connection conn, Request req, PrepContext ctx) {
-        MultiRequest m = (MultiRequest) req.body();
-        MultiPrep prep = this.prep.prepMulti(m.ops().stream().map(MultiOp::body).toList(), ctx);
-        if (!prep.ok()) {
-            // ZooKeeper answers a failed multi with err 0 in the header and the per-op errors in
-            // the body; nothing changed, so nothing is logged.
-            replier.ok(conn, req, MultiResponse.failed(m.ops().size(), prep.failedIndex(),
-                    prep.error().code().code()));
-            return;
-        }
-        ApplyResult result = commit(new TxnHeader(conn.sessionId, req.xid(), ctx.zxid(), ctx.timeMs(), req.type()),
-                prep.txn());
-        List<MultiResult> results = new ArrayList<>(result.subResults().size());
-        for (int i = 0; i < result.subResults().size(); i++) {
-            results.add(multiResult(m.ops().get(i).type(), result.subResults().get(i)));
-        }
-        replier.ok(conn, req, new MultiResponse(results));
-    }
-
-    static MultiResult multiResult(int opType, ApplyResult r) {
-        return switch (opType) {
-            case OpCode.CREATE -> MultiResult.create(r.path());
-            case OpCode.CREATE2, OpCode.CREATE_CONTAINER, OpCode.CREATE_TTL -> MultiResult.create2(r.path(), r.stat());
-            case OpCode.DELETE -> MultiResult.delete();
-            case OpCode.SET_DATA -> MultiResult.setData(r.stat());
-            case OpCode.CHECK -> MultiResult.check();
-            default -> throw new IllegalStateException("op " + opType + " in multi");
-        };
-    }
-
-    static JuteRecord replyBody(int type, ApplyResult r) {
-        return switch (type) {
-            case OpCode.CREATE -> new CreateResponse(r.path());
-            case OpCode.CREATE2, OpCode.CREATE_CONTAINER, OpCode.CREATE_TTL -> new Create2Response(r.path(), r.stat());
-            case OpCode.SET_DATA -> new SetDataResponse(r.stat());
-            case OpCode.SET_ACL -> new SetACLResponse(r.stat());
-            default -> null;
-        };
+        WriteReplies.answer(replier, conn, req, txn, result);
     }
 
     /** Applies a prepared txn, queues it for the log, and fires the watches it triggers. */
