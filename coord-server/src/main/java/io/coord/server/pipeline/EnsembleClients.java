@@ -389,9 +389,8 @@ final class EnsembleClients {
 
     private void sessionCreated(long id, Txn.CreateSessionTxn c) {
         state.tracker.addSession(id, c.timeoutMs());
-        if (c.passwd() != null) {
-            state.passwords.put(id, c.passwd());
-        }
+        // A txn logged by a standalone server of an older version carries no password (see MemberState).
+        state.passwords.put(id, c.passwd() != null ? c.passwd() : state.legacyPassword(id));
         PendingConnect pc = pendingConnects.remove(id);
         if (pc != null && !pc.conn().closed) {
             bind(pc.conn(), id, c.timeoutMs());

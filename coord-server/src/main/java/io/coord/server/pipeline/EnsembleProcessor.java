@@ -48,6 +48,7 @@ public final class EnsembleProcessor extends ClientIntake implements QuorumInbou
     private final EnsembleClients clients;
     private EnsembleLeader leader;
     private boolean serving;
+    private final java.util.concurrent.CountDownLatch servingLatch = new java.util.concurrent.CountDownLatch(1);
     private Role servedRole = Role.LOOKING;
     private long servedEpoch = -1;
     private final int coreTickMs;
@@ -233,6 +234,9 @@ public final class EnsembleProcessor extends ClientIntake implements QuorumInbou
             leader = null;
         }
         serving = nowServing;
+        if (serving) {
+            servingLatch.countDown();
+        }
         servedRole = role;
         servedEpoch = epoch;
         LOG.info("member {} is now {} (epoch {}, leader {}, zxid {})", myId, mode(), epoch, core.leaderId(),
@@ -245,10 +249,18 @@ public final class EnsembleProcessor extends ClientIntake implements QuorumInbou
         }
     }
 
-    /** "leader", "follower", or "looking" while not serving (srvr's Mode line). */
+    /** True once this member first served clients; false when {@code timeoutMs} passed before. */
+    public boolean awaitServing(long timeoutMs) throws InterruptedException {
+        return servingLatch.await(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** "leader", "follower", "standalone" (the only voter), or "looking" while not serving (srvr's Mode line). */
     String mode() {
         if (!serving) {
             return "looking";
+        }
+        if (config.standalone()) {
+            return "standalone";
         }
         return servedRole == Role.LEADING ? "leader" : "follower";
     }

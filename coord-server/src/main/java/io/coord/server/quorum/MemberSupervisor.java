@@ -63,6 +63,18 @@ public final class MemberSupervisor implements AutoCloseable {
         return s;
     }
 
+    /**
+     * Starts a member through {@code starter} (which may start a standalone one-voter member as well);
+     * {@code halt} gets every fatal error but a full disk, after which the member starts again once
+     * {@code spaceIsBack}.
+     */
+    public static MemberSupervisor start(Starter starter, FatalHandler halt, BooleanSupplier spaceIsBack)
+            throws Exception {
+        MemberSupervisor s = new MemberSupervisor(starter, halt, spaceIsBack, SPACE_POLL_MS);
+        s.startFirst();
+        return s;
+    }
+
     void startFirst() throws Exception {
         AutoCloseable m = starter.start(this::onFatal);
         synchronized (lock) {
