@@ -4,7 +4,7 @@ import io.coord.server.config.ServerConfig;
 import io.coord.server.pipeline.FatalHandler;
 import io.coord.server.quorum.EnsembleMember;
 import io.coord.server.quorum.MemberSupervisor;
-import io.coord.server.storage.GroupCommitter;
+import io.coord.server.storage.FreeSpace;
 import io.coord.server.storage.LogIo;
 import io.coord.server.storage.TxnLog;
 import java.io.IOException;
@@ -27,7 +27,7 @@ public final class CoordServer implements AutoCloseable {
     /**
      * What tests may replace: the reaction to a fatal failure (default: log one line and halt), the
      * log's file writes (to inject ENOSPC or EIO), and the free-space check a member stopped by a
-     * full disk waits on before it starts again (null: {@link GroupCommitter#DEFAULT_RESUME_FREE_BYTES}
+     * full disk waits on before it starts again (null: {@link FreeSpace#DEFAULT_RESUME_FREE_BYTES}
      * usable in dataLogDir).
      */
     public record Hooks(FatalHandler fatal, LogIo logIo, BooleanSupplier spaceAvailable) {
@@ -57,7 +57,7 @@ public final class CoordServer implements AutoCloseable {
             return m;
         };
         BooleanSupplier space = hooks.spaceAvailable() != null ? hooks.spaceAvailable()
-                : GroupCommitter.freeBytesAtLeast(config.dataLogDir(), GroupCommitter.DEFAULT_RESUME_FREE_BYTES);
+                : FreeSpace.atLeast(config.dataLogDir(), FreeSpace.DEFAULT_RESUME_FREE_BYTES);
         try {
             return new CoordServer(MemberSupervisor.start(starter, hooks.fatal(), space), current);
         } catch (IOException | RuntimeException e) {

@@ -3,7 +3,7 @@ package io.coord.server.quorum;
 import io.coord.server.config.ServerConfig;
 import io.coord.server.pipeline.FatalHandler;
 import io.coord.server.storage.DiskFullException;
-import io.coord.server.storage.GroupCommitter;
+import io.coord.server.storage.FreeSpace;
 import io.coord.server.storage.LogIo;
 import io.coord.server.storage.TxnLog;
 import java.util.function.BooleanSupplier;
@@ -57,7 +57,7 @@ public final class MemberSupervisor implements AutoCloseable {
         MemberSupervisor s = new MemberSupervisor(
                 fatal -> EnsembleMember.start(config, TxnLog.DEFAULT_SEGMENT_TARGET_BYTES, fatal, LogIo.REAL),
                 FatalHandler.HALT,
-                GroupCommitter.freeBytesAtLeast(config.dataLogDir(), GroupCommitter.DEFAULT_RESUME_FREE_BYTES),
+                FreeSpace.atLeast(config.dataLogDir(), FreeSpace.DEFAULT_RESUME_FREE_BYTES),
                 SPACE_POLL_MS);
         s.startFirst();
         return s;
