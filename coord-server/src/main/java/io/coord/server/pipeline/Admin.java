@@ -28,12 +28,6 @@ final class Admin {
     private final StorageInfo storage;
     private final Supplier<String> mode;
 
-    Admin(ServerConfig config, DataTree tree, WatchManager<Connection> watches, Sessions sessions,
-          OutputGate gate, ServerStats stats, Map<ClientChannel, Connection> connections, StorageInfo storage) {
-        this(config, tree, watches, sessions, gate, stats, connections, storage,
-                () -> config.standalone() ? "standalone" : "unknown");
-    }
-
     /** {@code mode} names the server's role for srvr/stat/mntr (ensemble: leader, follower, ...). */
     Admin(ServerConfig config, DataTree tree, WatchManager<Connection> watches, Sessions sessions,
           OutputGate gate, ServerStats stats, Map<ClientChannel, Connection> connections, StorageInfo storage,

@@ -2,25 +2,14 @@ package io.coord.server.pipeline;
 
 import io.coord.server.tree.DataTree;
 import io.coord.server.tree.TreeSnapshot;
-import io.coord.server.txn.MultiPrep;
 import io.coord.server.txn.PrepContext;
 import io.coord.server.txn.Txn;
 import io.coord.server.txn.TxnApplier;
+import io.coord.server.txn.TxnEntry;
 import io.coord.server.txn.TxnHeader;
 import io.coord.server.txn.TxnPrep;
-import io.coord.wire.CheckVersionRequest;
-import io.coord.wire.CreateRequest;
-import io.coord.wire.CreateTTLRequest;
-import io.coord.wire.DeleteRequest;
-import io.coord.wire.JuteReader;
-import io.coord.wire.JuteRecord;
 import io.coord.wire.KeeperError;
-import io.coord.wire.MultiOp;
-import io.coord.wire.MultiRequest;
 import io.coord.wire.OpCode;
-import io.coord.wire.Requests;
-import io.coord.wire.SetACLRequest;
-import io.coord.wire.SetDataRequest;
 import java.util.ArrayDeque;
 
 /**
@@ -36,11 +25,9 @@ final class EnsembleLeader {
     /** Forwarded requests waiting to be proposed; beyond this, new ones are refused. */
     static final int MAX_QUEUED = 100_000;
 
-    /** A prepared txn: header (zxid and time stamped) and body. */
-    record Prepared(TxnHeader header, Txn txn) {
-    }
-
     private final ArrayDeque<ForwardedRequest> queue = new ArrayDeque<>();
+    /** Txns proposed and not yet applied, in zxid order. */
+    private final ArrayDeque<TxnEntry> proposed = new ArrayDeque<>();
     private final boolean extendedTypes;
     private DataTree shadow;
     private TxnPrep prep;
@@ -81,8 +68,12 @@ final class EnsembleLeader {
         return shadow;
     }
 
-    /** Turns a request into the txn to propose at {@code zxid}; a refused request becomes an ErrorTxn. */
-    Prepared prepare(ForwardedRequest f, long zxid, long timeMs) {
+    /**
+     * Turns a request into the txn to propose at {@code zxid} (given by the core as it accepts the
+     * proposal); a refused request becomes an ErrorTxn. The prepared txn is kept, so that applying
+     * it at commit needs no decoding ({@link #takeProposed}).
+     */
+    TxnEntry prepare(ForwardedRequest f, long zxid, long timeMs) {
         TxnHeader header = new TxnHeader(f.sessionId(), f.cxid(), zxid, timeMs, f.type());
         Txn txn;
         try {
@@ -91,50 +82,48 @@ final class EnsembleLeader {
             txn = new Txn.ErrorTxn(io.coord.wire.ErrorCode.MARSHALLINGERROR.code());
         }
         TxnApplier.applyEffect(shadow, header, txn);
-        return new Prepared(header, txn);
+        TxnEntry entry = new TxnEntry(header, txn);
+        proposed.add(entry);
+        return entry;
+    }
+
+    /** The txn this leader prepared at {@code zxid}, if it did (drops older ones: never committed). */
+    TxnEntry takeProposed(long zxid) {
+        while (!proposed.isEmpty() && proposed.peekFirst().header().zxid() < zxid) {
+            proposed.pollFirst();
+        }
+        TxnEntry head = proposed.peekFirst();
+        if (head != null && head.header().zxid() == zxid) {
+            return proposed.pollFirst();
+        }
+        return null;
     }
 
     private Txn build(ForwardedRequest f, long zxid, long timeMs) {
         switch (f.type()) {
             case OpCode.CREATE_SESSION -> {
-                JuteReader in = new JuteReader(f.body());
-                return new Txn.CreateSessionTxn(in.readInt(), in.readBuffer());
+                ServerRequests.CreateSession c = (ServerRequests.CreateSession) f.decoded(ServerRequests.CreateSession::read);
+                return new Txn.CreateSessionTxn(c.timeoutMs(), c.password());
             }
             case OpCode.CLOSE_SESSION -> {
                 return prep.prepCloseSession(f.sessionId());
             }
             case OpCode.DELETE_CONTAINER -> {
                 try {
-                    return prep.prepExpiryDelete(new JuteReader(f.body()).readString(), timeMs, 0);
+                    String path = ((ServerRequests.ExpiredNode) f.decoded(ServerRequests.ExpiredNode::read)).path();
+                    return prep.prepExpiryDelete(path, timeMs, 0);
                 } catch (KeeperError e) {
                     return new Txn.ErrorTxn(e.code().code());
                 }
             }
             default -> {
-                return buildClientWrite(f, zxid, timeMs);
+                PrepContext ctx = new PrepContext(f.sessionId(), f.authIds(), f.clientIp(), extendedTypes, zxid, timeMs);
+                try {
+                    return prep.prepRequest(f.type(), f.decodedClientBody(), ctx);
+                } catch (KeeperError e) {
+                    return new Txn.ErrorTxn(e.code().code());
+                }
             }
-        }
-    }
-
-    private Txn buildClientWrite(ForwardedRequest f, long zxid, long timeMs) {
-        PrepContext ctx = new PrepContext(f.sessionId(), f.authIds(), f.clientIp(), extendedTypes, zxid, timeMs);
-        JuteRecord body = Requests.decodeBody(f.type(), new JuteReader(f.body()));
-        if (f.type() == OpCode.MULTI) {
-            MultiPrep m = prep.prepMulti(((MultiRequest) body).ops().stream().map(MultiOp::body).toList(), ctx);
-            return m.txn();
-        }
-        try {
-            return switch (f.type()) {
-                case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER -> prep.prepCreate((CreateRequest) body, ctx);
-                case OpCode.CREATE_TTL -> prep.prepCreateTtl((CreateTTLRequest) body, ctx);
-                case OpCode.DELETE -> prep.prepDelete((DeleteRequest) body, ctx);
-                case OpCode.SET_DATA -> prep.prepSetData((SetDataRequest) body, ctx);
-                case OpCode.SET_ACL -> prep.prepSetAcl((SetACLRequest) body, ctx);
-                case OpCode.CHECK -> prep.prepCheck((CheckVersionRequest) body, ctx);
-                default -> new Txn.ErrorTxn(io.coord.wire.ErrorCode.UNIMPLEMENTED.code());
-            };
-        } catch (KeeperError e) {
-            return new Txn.ErrorTxn(e.code().code());
         }
     }
 

@@ -12,12 +12,8 @@ import io.coord.server.zab.ZabMessage;
 import io.coord.server.zab.Zxid;
 import io.coord.wire.ConnectRequest;
 import io.coord.wire.JuteRecord;
-import io.coord.wire.JuteWriter;
 import io.coord.wire.OpCode;
-import io.coord.wire.RequestHeader;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -36,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * stops serving (election, leader lost, session with the leader restarted) every client connection
  * is closed: clients reconnect, possibly elsewhere, and reads never see a stale leader's view.
  */
-public final class EnsembleProcessor implements RequestSink, QuorumInbound, RequestThread.Handler, AutoCloseable {
+public final class EnsembleProcessor extends ClientIntake implements QuorumInbound, RequestThread.Handler, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EnsembleProcessor.class);
 
     /** What builds the core once the processor exists (the core needs our StateProvider). */
@@ -50,10 +46,10 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
     private final ZabStorage storage;
     private final QuorumLink link;
     private final RequestThread thread;
-    private final Map<ClientChannel, Connection> connections = new ConcurrentHashMap<>();
     private final EnsembleClients clients;
     private EnsembleLeader leader;
     private boolean serving;
+    private final java.util.concurrent.CountDownLatch servingLatch = new java.util.concurrent.CountDownLatch(1);
     private Role servedRole = Role.LOOKING;
     private long servedEpoch = -1;
     private final int coreTickMs;
@@ -119,7 +115,8 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
 
     // ------------------------------------------------------------------ any thread
 
-    private void submit(Runnable task) {
+    @Override
+    void submit(Runnable task) {
         thread.submit(() -> {
             task.run();
             afterTask();
@@ -139,36 +136,28 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
     }
 
     @Override
-    public void connect(ClientChannel channel, ConnectRequest request) {
-        Connection conn = connections.computeIfAbsent(channel, Connection::new);
-        submit(() -> clients.connect(conn, request));
+    long nowNanos() {
+        return clock.nowNanos();
     }
 
     @Override
-    public void request(ClientChannel channel, RequestHeader header, JuteRecord body) {
-        Connection conn = connections.get(channel);
-        if (conn == null) {
-            return;
-        }
-        Request req = new Request(header.xid(), header.type(), body, clock.nowNanos());
-        conn.enqueued();
-        submit(() -> {
-            conn.dequeued();
-            clients.request(conn, req);
-        });
+    void onConnect(Connection conn, ConnectRequest request) {
+        clients.connect(conn, request);
     }
 
     @Override
-    public void fourLetterWord(ClientChannel channel, String word) {
-        submit(() -> clients.admin().answer(channel, word));
+    void onRequest(Connection conn, Request req) {
+        clients.request(conn, req);
     }
 
     @Override
-    public void disconnected(ClientChannel channel) {
-        Connection conn = connections.remove(channel);
-        if (conn != null) {
-            submit(() -> clients.disconnected(conn));
-        }
+    void onFourLetterWord(ClientChannel channel, String word) {
+        clients.admin().answer(channel, word);
+    }
+
+    @Override
+    void onDisconnected(Connection conn) {
+        clients.disconnected(conn);
     }
 
     @Override
@@ -214,6 +203,11 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
         return thread.backlog();
     }
 
+    /** Tasks waiting for the request thread (tests). */
+    int queuedTasks() {
+        return thread.queued();
+    }
+
     /**
      * The storage thread reports durability. Never blocks: the request thread may be waiting for
      * room in the storage thread's queue, so a blocking hand-off back would close a cycle.
@@ -242,7 +236,8 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
             storage.submit(a.storage());
         }
         for (LogEntry e : a.applies()) {
-            clients.applyCommitted(e);
+            io.coord.server.txn.TxnEntry mine = leader == null ? null : leader.takeProposed(e.zxid());
+            clients.applyCommitted(e, mine != null ? mine : io.coord.server.txn.TxnCodec.decode(e.data()));
         }
         txnsSinceSnapshot += a.applies().size();
         for (Actions.Send s : a.sends()) {
@@ -269,6 +264,9 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
             leader = null;
         }
         serving = nowServing;
+        if (serving) {
+            servingLatch.countDown();
+        }
         servedRole = role;
         servedEpoch = epoch;
         LOG.info("member {} is now {} (epoch {}, leader {}, zxid {})", myId, mode(), epoch, core.leaderId(),
@@ -281,10 +279,18 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
         }
     }
 
-    /** "leader", "follower", or "looking" while not serving (srvr's Mode line). */
+    /** True once this member first served clients; false when {@code timeoutMs} passed before. */
+    public boolean awaitServing(long timeoutMs) throws InterruptedException {
+        return servingLatch.await(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** "leader", "follower", "standalone" (the only voter), or "looking" while not serving (srvr's Mode line). */
     String mode() {
         if (!serving) {
             return "looking";
+        }
+        if (config.standalone()) {
+            return "standalone";
         }
         return servedRole == Role.LEADING ? "leader" : "follower";
     }
@@ -325,9 +331,8 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
         return true;
     }
 
-    private void enqueueServerRequest(int type, long sessionId, byte[] body) {
-        acceptForward(new ForwardedRequest(0, sessionId, 0, type, body == null ? new byte[0] : body,
-                List.of(), null));
+    private void enqueueServerRequest(int type, long sessionId, JuteRecord body) {
+        acceptForward(ForwardedRequest.local(0, sessionId, 0, type, body, List.of(), null));
     }
 
     private long nextSnapshotThreshold() {
@@ -376,12 +381,15 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
             }
             while (leader != null && leader.hasWork()) {
                 ForwardedRequest f = leader.poll();
-                long zxid = Zxid.next(core.lastZxid(), core.epoch());
-                EnsembleLeader.Prepared p = leader.prepare(f, zxid, clock.wallMs());
-                Actions a = core.propose(io.coord.server.txn.TxnCodec.encode(p.header(), p.txn()));
-                if (a.proposedZxid() != zxid) {
-                    LOG.warn("proposal refused ({}); expected zxid {}", a.rejection(), Zxid.format(zxid));
-                    leader = null; // the shadow no longer matches; the role change follows
+                EnsembleLeader proposer = leader;
+                long timeMs = clock.wallMs();
+                Actions a = core.propose(zxid -> {
+                    io.coord.server.txn.TxnEntry p = proposer.prepare(f, zxid, timeMs);
+                    return io.coord.server.txn.TxnCodec.encode(p.header(), p.txn());
+                });
+                if (a.proposedZxid() < 0) {
+                    LOG.warn("proposal of a {} refused ({})", OpCode.name(f.type()), a.rejection());
+                    leader = null; // not leading any more; the role change follows
                 }
                 execute(a);
             }
@@ -450,7 +458,7 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
         if (nowMs >= nextExpiryScanMs) {
             nextExpiryScanMs = nowMs + config.containerCheckIntervalMs();
             for (String path : ExpiryScan.candidates(clients.state().tree, clock.wallMs())) {
-                enqueueServerRequest(OpCode.DELETE_CONTAINER, 0, new JuteWriter().writeString(path).toByteArray());
+                enqueueServerRequest(OpCode.DELETE_CONTAINER, 0, new ServerRequests.ExpiredNode(path));
             }
         }
     }
@@ -463,8 +471,6 @@ public final class EnsembleProcessor implements RequestSink, QuorumInbound, Requ
     @Override
     public void close() {
         thread.close();
-        for (Connection c : connections.values()) {
-            c.channel.close("server shutting down");
-        }
+        closeConnections();
     }
 }

@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongFunction;
 import java.util.Set;
 
 /**
@@ -319,7 +320,7 @@ final class LeaderRole {
     }
 
     /** A client write: assign the next zxid, log it and send it to every follower being synced or synced. */
-    void propose(byte[] txn, Actions.Builder out) {
+    void propose(LongFunction<byte[]> txnAt, Actions.Builder out) {
         if (phase != Phase0.BROADCAST) {
             out.reject(Actions.Rejection.NOT_SERVING, ctx.myId());
             return;
@@ -330,6 +331,7 @@ final class LeaderRole {
             stop(out); // counter exhausted: a new election starts a new epoch
             return;
         }
+        byte[] txn = txnAt.apply(zxid);
         ctx.log.append(zxid, txn, out);
         out.proposed(zxid);
         for (LearnerHandler h : handlers.values()) {

@@ -5,6 +5,7 @@ import io.coord.server.zab.ZabMessage.PeerState;
 import io.coord.server.zab.ZabMessage.FollowerInfo;
 import io.coord.server.zab.ZabMessage.Vote;
 import java.util.Optional;
+import java.util.function.LongFunction;
 import java.util.random.RandomGenerator;
 
 /**
@@ -89,10 +90,19 @@ public final class ZabCore {
 
     /** A client write (leader only). {@link Actions#proposedZxid()} names it; it commits when applied. */
     public Actions propose(byte[] txn) {
+        return propose(zxid -> txn);
+    }
+
+    /**
+     * As {@link #propose(byte[])}, but the txn is built once the core has accepted the proposal and
+     * chosen its zxid: {@code txnAt} gets that zxid (so the adapter prepares the txn for it instead of
+     * predicting it) and is not called at all when the proposal is refused.
+     */
+    public Actions propose(LongFunction<byte[]> txnAt) {
         requireStarted();
         Actions.Builder out = new Actions.Builder();
         if (role == Role.LEADING) {
-            leader.propose(txn, out);
+            leader.propose(txnAt, out);
         } else {
             out.reject(Actions.Rejection.NOT_LEADER, role == Role.FOLLOWING ? follower.leaderId() : -1);
         }

@@ -1,5 +1,6 @@
 package io.coord.server.compat;
 
+import io.coord.server.TestPorts;
 import io.coord.server.config.ServerAddress;
 import io.coord.server.config.ServerConfig;
 import io.coord.server.quorum.EnsembleMember;

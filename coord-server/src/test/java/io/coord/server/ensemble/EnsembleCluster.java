@@ -1,5 +1,6 @@
 package io.coord.server.ensemble;
 
+import io.coord.server.TestPorts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,5 +1,6 @@
 package io.coord.server.it;
 
+import io.coord.server.TestPorts;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
 package io.coord.server.quorum;
 
+import io.coord.server.TestPorts;
 import static org.awaitility.Awaitility.await;
 
 import io.coord.client.ChildrenResult;

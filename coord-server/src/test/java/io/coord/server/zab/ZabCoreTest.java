@@ -82,6 +82,38 @@ class ZabCoreTest {
     }
 
     @Test
+    void proposeHandsTheChosenZxidToTheTxnBuilderAndSkipsItWhenRefused() {
+        MiniCluster c = new MiniCluster(Map.of(1L, RecoveredState.empty(), 2L, RecoveredState.empty(),
+                3L, RecoveredState.empty()));
+        c.startAll();
+        c.drain();
+        for (int t = 0; t < 50 && !c.cores.values().stream().allMatch(ZabCore::isServing); t++) {
+            c.tickAll(1);
+        }
+        long leader = c.servingLeader();
+        long[] given = {-1, -1};
+        Actions first = c.cores.get(leader).propose(zxid -> {
+            given[0] = zxid;
+            return new byte[] {1};
+        });
+        Actions second = c.cores.get(leader).propose(zxid -> {
+            given[1] = zxid;
+            return new byte[] {2};
+        });
+        assertEquals(first.proposedZxid(), given[0]);
+        assertEquals(second.proposedZxid(), given[1]);
+        assertEquals(Zxid.make(1, 2), given[1]);
+        long follower = leader == 1 ? 2 : 1;
+        boolean[] called = {false};
+        Actions refused = c.cores.get(follower).propose(zxid -> {
+            called[0] = true;
+            return new byte[0];
+        });
+        assertEquals(-1, refused.proposedZxid());
+        assertTrue(!called[0], "a refused proposal builds no txn");
+    }
+
+    @Test
     void followerDoesNotAckEpochBeforeItIsDurable() {
         ZabCore f = new ZabCore(ZabConfig.of(1, java.util.Set.of(1L, 2L, 3L)), RecoveredState.empty(),
                 z -> new byte[0], new SplittableRandom(1));
