@@ -16,9 +16,11 @@ import java.util.function.BooleanSupplier;
  * A running standalone Coord server: an ensemble of one voter ({@link EnsembleMember} without
  * member links), so standalone and ensemble share one request pipeline. {@link #start(ServerConfig)}
  * recovers state from dataDir, binds the client port and returns once clients can be served;
- * {@link #close()} stops it and releases every thread, socket and file. A full log disk stops the
- * member and starts it again from disk once there is room ({@link MemberSupervisor}), on the same
- * client port.
+ * {@link #close()} stops it and releases every thread, socket and file. A full log disk does not
+ * stop it: the writes the log could not take fail with a clear error, reads and sessions are served,
+ * and writes resume by themselves once there is room (see {@code EnsembleProcessor.onDiskFull}).
+ * A {@link MemberSupervisor} still runs it, so that a full disk met where the member cannot ride it
+ * out (before it leads) restarts it from disk on the same client port once there is room.
  */
 public final class CoordServer implements AutoCloseable {
     private final MemberSupervisor supervisor;
@@ -26,9 +28,9 @@ public final class CoordServer implements AutoCloseable {
 
     /**
      * What tests may replace: the reaction to a fatal failure (default: log one line and halt), the
-     * log's file writes (to inject ENOSPC or EIO), and the free-space check a member stopped by a
-     * full disk waits on before it starts again (null: {@link FreeSpace#DEFAULT_RESUME_FREE_BYTES}
-     * usable in dataLogDir).
+     * log's file writes (to inject ENOSPC or EIO), and the free-space check a full log waits on
+     * before it takes writes again (null: {@link FreeSpace#DEFAULT_RESUME_FREE_BYTES} usable in
+     * dataLogDir).
      */
     public record Hooks(FatalHandler fatal, LogIo logIo, BooleanSupplier spaceAvailable) {
         public static final Hooks DEFAULT = new Hooks(FatalHandler.HALT, LogIo.REAL, null);
@@ -53,7 +55,7 @@ public final class CoordServer implements AutoCloseable {
                 : FreeSpace.atLeast(config.dataLogDir(), FreeSpace.DEFAULT_RESUME_FREE_BYTES);
         MemberSupervisor.Starter starter = fatal -> {
             EnsembleMember m = EnsembleMember.start(next.get(), TxnLog.DEFAULT_SEGMENT_TARGET_BYTES, fatal,
-                    hooks.logIo());
+                    hooks.logIo(), space);
             next.set(onPort(next.get(), m.clientAddress())); // a restart binds the same port
             current.set(m);
             return m;

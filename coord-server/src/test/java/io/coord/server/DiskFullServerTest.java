@@ -105,43 +105,95 @@ class DiskFullServerTest {
         return events.stream().filter(e -> e.getType() == Watcher.Event.EventType.None && e.getState() == state).count();
     }
 
-    /**
-     * Standalone is a one-voter ensemble, and a member whose log disk fills up stops and starts
-     * again from disk once there is room ({@code MemberSupervisor}): the write that hit the full disk
-     * is never acknowledged nor applied, every acknowledged one survives, and the client comes back
-     * to the same session on the same port.
-     */
     @Test
-    void aFullDiskStopsTheServerWithoutLosingAnAckAndItComesBackOnTheSamePort() throws Exception {
+    void fullDiskRefusesWritesKeepsReadsAndSessionsAndResumesWithoutLosingAnAck() throws Exception {
         server = start(0);
-        int port = server.clientPort();
-        ZooKeeper writer = client(new CopyOnWriteArrayList<>());
+        List<WatchedEvent> writerEvents = new CopyOnWriteArrayList<>();
+        ZooKeeper writer = client(writerEvents);
         create(writer, "/a", "1");
-        long session = writer.getSessionId();
+        List<WatchedEvent> watcherEvents = new CopyOnWriteArrayList<>();
+        ZooKeeper watcher = client(watcherEvents);
+        assertNull(watcher.exists("/w", true));
+        long writerSession = writer.getSessionId();
 
         io.full.set(true);
         space.set(false);
-        AtomicInteger rc = new AtomicInteger(Integer.MIN_VALUE);
-        CountDownLatch answered = new CountDownLatch(1);
-        writer.create("/w", bytes("lost"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT,
-                (code, path, ctx, name) -> {
-                    rc.set(code);
-                    answered.countDown();
-                }, null);
-        assertTrue(answered.await(20, TimeUnit.SECONDS), "the member stopped: the client lost its connection");
-        assertEquals(KeeperException.Code.CONNECTIONLOSS.intValue(), rc.get(), "not acknowledged");
+        // In flight when the disk fills: proposed, then dropped by the log (nothing is applied before
+        // it is durable, so nobody saw it).
+        assertThrows(KeeperException.ThrottledOpException.class, () -> create(writer, "/w", "lost"));
+        assertNull(writer.exists("/w", false), "the write the log could not take is not visible");
+        assertArrayEquals(bytes("1"), writer.getData("/a", false, null), "reads are served");
+        // Refused up front now, before anything is applied.
+        assertThrows(KeeperException.ThrottledOpException.class, () -> writer.setData("/a", bytes("2"), -1));
+        assertThrows(KeeperException.ThrottledOpException.class, () -> writer.delete("/a", -1));
+        assertArrayEquals(bytes("1"), writer.getData("/a", false, null));
+        assertEquals(writerSession, writer.getSessionId());
+        assertEquals(ZooKeeper.States.CONNECTED, writer.getState());
+        assertEquals(0, count(writerEvents, Watcher.Event.KeeperState.Disconnected), "the writer's session never wavered");
         assertEquals(1, io.refusedWrites.get(), "exactly one log write hit the full disk");
-        assertTrue(fatals.isEmpty(), "a full disk is not fatal: " + fatals);
+
+        // The watcher never saw the txn that did not happen: no NodeCreated, and (the tree holds only
+        // durable txns) no dropped connection either; its watch stays set.
+        assertTrue(watcherEvents.stream().noneMatch(e -> e.getType() == Watcher.Event.EventType.NodeCreated));
+        assertEquals(0, count(watcherEvents, Watcher.Event.KeeperState.Disconnected), "the watcher's session never wavered");
+
+        String srvr = fourLetterWord("srvr");
+        assertTrue(srvr.contains("DISK FULL"), srvr);
+        assertTrue(fourLetterWord("mntr").contains("zk_disk_full\t1"));
+        assertEquals("imok", fourLetterWord("ruok"), "the server is alive: reads and sessions work");
+
+        // A new session is a txn too: refused (the connection is closed) until there is room.
+        List<WatchedEvent> lateEvents = new CopyOnWriteArrayList<>();
+        ZooKeeper late = new ZooKeeper("127.0.0.1:" + server.clientPort(), 10_000, lateEvents::add);
+        clients.add(late);
 
         io.full.set(false);
         space.set(true);
-        await().atMost(WAIT).ignoreException(KeeperException.ConnectionLossException.class)
+        await().atMost(WAIT).ignoreException(KeeperException.ThrottledOpException.class)
                 .until(() -> create(writer, "/c", "3") != null);
-        assertEquals(session, writer.getSessionId(), "the session survived the stop");
-        assertEquals(port, server.clientPort(), "started again on the same port");
-        assertArrayEquals(bytes("1"), writer.getData("/a", false, null));
-        assertNull(writer.exists("/w", false), "the write the disk could not take was never applied");
-        assertEquals("imok", fourLetterWord("ruok"));
+        assertEquals(writerSession, writer.getSessionId());
+        await().atMost(WAIT).until(() -> late.getState() == ZooKeeper.States.CONNECTED);
+        create(late, "/w", "real");
+        await().atMost(WAIT).until(() -> watcherEvents.stream().anyMatch(
+                e -> e.getType() == Watcher.Event.EventType.NodeCreated && "/w".equals(e.getPath())));
+        assertTrue(fourLetterWord("mntr").contains("zk_disk_full\t0"));
+        assertTrue(fourLetterWord("mntr").contains("zk_disk_full_events\t1"));
+        assertTrue(fatals.isEmpty(), fatals.toString());
+
+        int port = server.clientPort();
+        for (ZooKeeper zk : clients) {
+            zk.close(1000);
+        }
+        clients.clear();
+        server.close();
+        server = start(port);
+        ZooKeeper after = client(new CopyOnWriteArrayList<>());
+        assertArrayEquals(bytes("1"), after.getData("/a", false, null));
+        assertArrayEquals(bytes("3"), after.getData("/c", false, null));
+        assertArrayEquals(bytes("real"), after.getData("/w", false, null), "zxids reused after the rollback replay cleanly");
+    }
+
+    @Test
+    void aSessionCreatedAsTheDiskFillsIsTakenBackAndTheClientGetsOneWhenThereIsRoom() throws Exception {
+        server = start(0);
+        ZooKeeper first = client(new CopyOnWriteArrayList<>());
+        assertTrue(fourLetterWord("mntr").contains("zk_global_sessions\t1"));
+        io.full.set(true);
+        space.set(false);
+        List<WatchedEvent> events = new CopyOnWriteArrayList<>();
+        ZooKeeper late = new ZooKeeper("127.0.0.1:" + server.clientPort(), 10_000, events::add);
+        clients.add(late);
+        // Its createSession txn is the write that hits the full disk: rolled back, connection closed.
+        await().atMost(WAIT).until(() -> io.refusedWrites.get() == 1);
+        await().atMost(WAIT).until(() -> fourLetterWord("srvr").contains("DISK FULL"));
+        assertTrue(fourLetterWord("mntr").contains("zk_global_sessions\t1"), "the session was taken back");
+        assertEquals(ZooKeeper.States.CONNECTED, first.getState());
+        io.full.set(false);
+        space.set(true);
+        await().atMost(WAIT).until(() -> late.getState() == ZooKeeper.States.CONNECTED);
+        create(late, "/late", "x");
+        assertArrayEquals(bytes("x"), first.getData("/late", false, null));
+        assertTrue(fourLetterWord("mntr").contains("zk_global_sessions\t2"));
         assertTrue(fatals.isEmpty(), fatals.toString());
     }
 

@@ -349,6 +349,28 @@ final class EnsembleClients {
         gate.emitClose(conn);
     }
 
+    /**
+     * A write (or close) of session {@code sessionId} with xid {@code cxid} was not logged: answers
+     * it with {@code code} if a client of this member waits for it; false when none does. A lost
+     * createSession closes its handshake's connection instead (the client retries).
+     */
+    boolean writeFailed(long sessionId, int cxid, int type, ErrorCode code) {
+        if (type == OpCode.CREATE_SESSION) {
+            sessions.createFailed(sessionId);
+            return true;
+        }
+        Connection conn = sessions.connection(sessionId);
+        Queue q = conn == null ? null : queues.get(conn);
+        Pending p = q == null ? null : q.peekFirst();
+        if (p == null || !p.started || p.done || !isWrite(p.req.type()) || p.req.xid() != cxid) {
+            return false;
+        }
+        replier.error(conn, p.req, code);
+        p.done = true;
+        drain(conn);
+        return true;
+    }
+
     private void answerWrite(Connection conn, TxnHeader h, Txn txn, ApplyResult r) {
         Queue q = queues.get(conn);
         Pending p = q == null ? null : q.peekFirst();

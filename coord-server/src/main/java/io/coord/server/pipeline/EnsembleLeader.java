@@ -99,6 +99,24 @@ final class EnsembleLeader {
         return null;
     }
 
+    /**
+     * The log lost every proposal after {@code keptZxid} (a full disk, only voter): returns them in
+     * zxid order and forgets them; the shadow, which holds their effects, is dropped and rebuilt from
+     * the committed tree before the next proposal.
+     */
+    java.util.List<TxnEntry> dropProposedAfter(long keptZxid) {
+        java.util.List<TxnEntry> lost = new java.util.ArrayList<>();
+        for (TxnEntry e : proposed) {
+            if (e.header().zxid() > keptZxid) {
+                lost.add(e);
+            }
+        }
+        proposed.removeIf(e -> e.header().zxid() > keptZxid);
+        shadow = null;
+        prep = null;
+        return lost;
+    }
+
     private Txn build(ForwardedRequest f, long zxid, long timeMs) {
         switch (f.type()) {
             case OpCode.CREATE_SESSION -> {

@@ -71,6 +71,10 @@ public final class EnsembleProcessor extends ClientIntake implements QuorumInbou
     /** Member messages held back while a due snapshot waits for storage to drain (a short delay). */
     private final java.util.ArrayDeque<HeldMessage> held = new java.util.ArrayDeque<>();
     private static final int MAX_HELD_MESSAGES = 100_000;
+    private final FatalHandler fatal;
+    /** The log is out of space (sole voter): writes are refused, server-issued ones wait in {@link #deferred}. */
+    private boolean diskFull;
+    private final java.util.ArrayDeque<ForwardedRequest> deferred = new java.util.ArrayDeque<>();
 
     private record HeldMessage(long from, ZabMessage message) {
     }
@@ -90,6 +94,7 @@ public final class EnsembleProcessor extends ClientIntake implements QuorumInbou
                              CoreFactory coreFactory, int coreTickMs, ZabStorage storage, QuorumLink link,
                              StorageInfo storageInfo, byte[] secret, RandomGenerator random, FatalHandler fatal) {
         this.config = config;
+        this.fatal = fatal;
         this.random = random;
         this.coreTickMs = coreTickMs;
         this.clock = clock;
@@ -220,6 +225,77 @@ public final class EnsembleProcessor extends ClientIntake implements QuorumInbou
         persistedSeq = Math.max(persistedSeq, seq);
         execute(core.onPersisted(seq));
         afterTask();
+    }
+
+    /**
+     * The storage thread: the log ran out of space, appends after {@code durableZxid} are gone and
+     * the rest is durable. Never blocks (a task for the request thread).
+     */
+    public void diskFull(long durableZxid, java.io.IOException cause) {
+        submit(() -> onDiskFull(durableZxid, cause));
+    }
+
+    /** The storage thread: after a full disk, the log has room again. */
+    public void spaceAvailable() {
+        submit(() -> {
+            diskFull = false;
+            while (leader != null && !deferred.isEmpty()) {
+                leader.enqueue(deferred.poll());
+            }
+            deferred.clear();
+            LOG.info("the log's disk has room again: writes are accepted");
+        });
+    }
+
+    /**
+     * A full disk, with this member the only voter (nobody else could carry on, so it stays up):
+     * what the log kept commits, the proposals it lost are failed back to their clients (their
+     * prepared state dropped) and later writes are refused until there is room; reads and sessions
+     * are served all along. Otherwise the member stops as for any log failure (a supervisor restarts
+     * it once there is room; the other members carry on meanwhile).
+     */
+    private void onDiskFull(long durableZxid, java.io.IOException cause) {
+        if (leader == null || !core.mayLoseAppends()) {
+            fatal.fatal("the member's log is out of space (" + cause.getMessage() + ")", cause);
+            return;
+        }
+        diskFull = true;
+        long lastProposed = core.lastZxid();
+        execute(core.appendsLost(durableZxid));
+        int lost = 0;
+        for (io.coord.server.txn.TxnEntry e : leader.dropProposedAfter(durableZxid)) {
+            refuse(e.header().sessionId(), e.header().cxid(), e.header().type());
+            lost++;
+        }
+        persistedSeq = issuedSeq; // every op issued so far is durable or discarded by the resume mark
+        storage.resumeAfterDiskFull();
+        LOG.warn("disk full: {} proposals after zxid {} (up to {}) were not logged and are answered {}; writes are "
+                + "refused until the log's disk has room again", lost, Zxid.format(durableZxid),
+                Zxid.format(lastProposed), WriteReplies.DISK_FULL);
+    }
+
+    /**
+     * A write that is not logged because the disk is full: its client is answered; a lost session
+     * close that no client waits for (an expiry) is proposed again once there is room.
+     */
+    private void refuse(long sessionId, int cxid, int type) {
+        if (!clients.writeFailed(sessionId, cxid, type, WriteReplies.DISK_FULL) && type == OpCode.CLOSE_SESSION) {
+            deferred.add(ForwardedRequest.local(0, sessionId, 0, OpCode.CLOSE_SESSION, null, List.of(), null));
+        }
+    }
+
+    /**
+     * While the disk is full: client writes are refused, session expiries (a close no client waits
+     * for) wait, expired-node deletes are dropped.
+     */
+    private void refuseQueued() {
+        while (leader.hasWork()) {
+            ForwardedRequest f = leader.poll();
+            // (Not told apart by origin: a standalone member's id, the origin of its clients' writes, is 0 too.)
+            if (f.type() != OpCode.DELETE_CONTAINER) { // an expired container or TTL node: the next scan finds it again
+                refuse(f.sessionId(), f.cxid(), f.type());
+            }
+        }
     }
 
     // ------------------------------------------------------------------ request thread
@@ -373,6 +449,10 @@ public final class EnsembleProcessor extends ClientIntake implements QuorumInbou
         }
         pumping = true;
         try {
+            if (diskFull) {
+                refuseQueued();
+                return;
+            }
             if (!leader.hasShadow()) {
                 if (core.appliedZxid() != core.lastZxid()) {
                     return; // the new epoch's initial history is still being committed

@@ -166,6 +166,14 @@ final class Sessions {
         }
     }
 
+    /** The CreateSessionTxn of a handshake was not logged (a full disk): its connection is closed, the client retries. */
+    void createFailed(long id) {
+        PendingConnect pc = pendingConnects.remove(id);
+        if (pc != null) {
+            pc.conn().close("the log's disk is full: no new session until it has room");
+        }
+    }
+
     /** A committed CloseSessionTxn: the session is gone; returns the connection it was bound to, if any. */
     Connection closed(long id) {
         state.tracker.remove(id);

@@ -17,6 +17,19 @@ import java.util.List;
 
 /** The one way a write's reply is built from its txn and what applying it gave. Request-thread only. */
 final class WriteReplies {
+    /**
+     * The answer to a write the log could not take because its disk is full (standalone: the only
+     * voter). ZooKeeper has no such code; THROTTLEDOP is documented as "the operation was not
+     * executed at all, retry later with back-off", which is exactly the case: the stock client
+     * throws it to the caller as ThrottledOpException and the session is untouched, and Curator
+     * does not retry it on its own, so the caller sees it at once. The alternatives say less or
+     * something false: CONNECTIONLOSS and OPERATIONTIMEOUT leave the caller unsure whether the
+     * write happened (and Curator retries them without end), SYSTEMERROR does not say it was not
+     * applied, QUOTAEXCEEDED blames a path's quota, and NOTREADONLY speaks of a read-only mode the
+     * client never asked for.
+     */
+    static final ErrorCode DISK_FULL = ErrorCode.THROTTLEDOP;
+
     private WriteReplies() {
     }
 

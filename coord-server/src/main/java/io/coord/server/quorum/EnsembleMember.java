@@ -13,8 +13,10 @@ import io.coord.server.pipeline.QuorumLink;
 import io.coord.server.durability.SessionSecret;
 import io.coord.server.pipeline.StorageInfo;
 import io.coord.server.session.Clock;
+import io.coord.server.storage.DiskFullException;
 import io.coord.server.storage.FlushPacer;
 import io.coord.server.storage.ForeignDataCheck;
+import io.coord.server.storage.FreeSpace;
 import io.coord.server.storage.LogIo;
 import io.coord.server.storage.MetaStore;
 import io.coord.server.storage.SnapshotStore;
@@ -29,6 +31,7 @@ import java.security.SecureRandom;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +78,18 @@ public final class EnsembleMember implements AutoCloseable {
      */
     public static EnsembleMember start(ServerConfig config, long logSegmentBytes, FatalHandler fatal, LogIo logIo)
             throws IOException {
+        return start(config, logSegmentBytes, fatal, logIo,
+                FreeSpace.atLeast(config.dataLogDir(), FreeSpace.DEFAULT_RESUME_FREE_BYTES));
+    }
+
+    /**
+     * As above. A standalone member (the only voter) rides out a full log disk: the writes the log
+     * could not take fail, reads and sessions go on, and writes resume once {@code spaceAvailable}.
+     * A member of a larger ensemble stops instead ({@code fatal} gets the DiskFullException) so the
+     * others carry on.
+     */
+    public static EnsembleMember start(ServerConfig config, long logSegmentBytes, FatalHandler fatal, LogIo logIo,
+                                       BooleanSupplier spaceAvailable) throws IOException {
         ForeignDataCheck.refuseZooKeeperData(config.dataDir(), config.dataLogDir());
         Files.createDirectories(config.dataDir());
         Files.createDirectories(config.dataLogDir());
@@ -111,9 +126,23 @@ public final class EnsembleMember implements AutoCloseable {
         EnsembleProcessor processor = new EnsembleProcessor(config, clock, r.state(), r.snapshotZxid(),
                 sp -> new ZabCore(zab, r.zab(), sp, new SplittableRandom(coreSeed)),
                 coreTickMs, storage, transport == null ? NO_PEERS : transport, StorageInfo.of(config.dataLogDir(),
-                        config.dataDir(), storage::fsyncCount, storage::fsyncTotalMicros, storage::fsyncMaxMicros),
+                        config.dataDir(), storage::fsyncCount, storage::fsyncTotalMicros, storage::fsyncMaxMicros)
+                        .withDiskFull(storage::diskFull, storage::diskFullEvents),
                 secret, random, fatal);
         ref.set(processor);
+        if (config.standalone()) {
+            storage.rideOutDiskFull(new QuorumStorage.DiskFullListener() {
+                @Override
+                public void onDiskFull(long durableZxid, DiskFullException cause) {
+                    processor.diskFull(durableZxid, cause);
+                }
+
+                @Override
+                public void onSpaceAvailable() {
+                    processor.spaceAvailable();
+                }
+            }, spaceAvailable);
+        }
         EnsembleMember member = new EnsembleMember(log, storage, transport, processor);
         try {
             storage.start();

@@ -319,6 +319,18 @@ final class LeaderRole {
         }
     }
 
+    /**
+     * The log lost its appends after what {@link ZabLog#dropNotDurable} kept (sole voter, full
+     * disk): commit what is durable; local syncs wait for no more than the log now holds. Later
+     * proposals take the lost zxids again.
+     */
+    void appendsLost(Actions.Builder out) {
+        long last = ctx.log.lastZxid();
+        syncs.replaceAll(s -> s.targetZxid() <= last ? s
+                : new PendingSync(s.syncId(), s.requester(), s.session(), s.round(), last));
+        onDurable(out);
+    }
+
     /** A client write: assign the next zxid, log it and send it to every follower being synced or synced. */
     void propose(LongFunction<byte[]> txnAt, Actions.Builder out) {
         if (phase != Phase0.BROADCAST) {

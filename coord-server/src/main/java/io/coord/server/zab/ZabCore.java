@@ -123,6 +123,31 @@ public final class ZabCore {
     }
 
     /**
+     * Whether {@link #appendsLost} may be asked: this member is the only voter and leads, serving.
+     * (With other voters a member whose log fails must stop instead, so that they carry on.)
+     */
+    public boolean mayLoseAppends() {
+        return started && ctx.quorum.voters().size() == 1 && role == Role.LEADING && leader.isServing();
+    }
+
+    /**
+     * The storage lost every append after {@code keptZxid} (a full disk) and made the ones up to it
+     * durable (only when {@link #mayLoseAppends}). What is durable commits; the lost proposals are
+     * forgotten (nobody else has them: there is no other voter), and the next proposal takes the
+     * first lost zxid again. The adapter fails the lost proposals back to their clients.
+     */
+    public Actions appendsLost(long keptZxid) {
+        requireStarted();
+        if (!mayLoseAppends()) {
+            throw new IllegalStateException("appends may be lost only by a serving leader that is the only voter");
+        }
+        Actions.Builder out = new Actions.Builder();
+        ctx.log.dropNotDurable(keptZxid);
+        leader.appendsLost(out);
+        return finish(out);
+    }
+
+    /**
      * Linearizable sync: completes (in {@link Actions#syncsCompleted()}) once this member has applied
      * everything committed when the leader, confirmed by a quorum, received the request; or fails.
      */
