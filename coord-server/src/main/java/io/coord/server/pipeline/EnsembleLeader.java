@@ -11,6 +11,7 @@ import io.coord.server.txn.TxnPrep;
 import io.coord.wire.KeeperError;
 import io.coord.wire.OpCode;
 import java.util.ArrayDeque;
+import java.util.function.LongPredicate;
 
 /**
  * The leader's half of the ensemble write path. Requests (forwarded by any member, this one
@@ -29,11 +30,17 @@ final class EnsembleLeader {
     /** Txns proposed and not yet applied, in zxid order. */
     private final ArrayDeque<TxnEntry> proposed = new ArrayDeque<>();
     private final boolean extendedTypes;
+    private final LongPredicate sessionLive;
     private DataTree shadow;
     private TxnPrep prep;
 
-    EnsembleLeader(boolean extendedTypes) {
+    /**
+     * @param sessionLive whether a session may still write: known to this leader and not expiring
+     *                    (its close not yet proposed)
+     */
+    EnsembleLeader(boolean extendedTypes, LongPredicate sessionLive) {
         this.extendedTypes = extendedTypes;
+        this.sessionLive = sessionLive;
     }
 
     boolean enqueue(ForwardedRequest f) {
@@ -135,6 +142,13 @@ final class EnsembleLeader {
                 }
             }
             default -> {
+                if (!sessionLive.test(f.sessionId())) {
+                    // Expired here while the write was on its way (forwarded by a member that has
+                    // not applied the close yet, or held behind a read of its connection): proposed,
+                    // an ephemeral would be created after its owner's close and never deleted.
+                    // ZooKeeper's leader refuses it the same way.
+                    return new Txn.ErrorTxn(io.coord.wire.ErrorCode.SESSIONEXPIRED.code());
+                }
                 PrepContext ctx = new PrepContext(f.sessionId(), f.authIds(), f.clientIp(), extendedTypes, zxid, timeMs);
                 try {
                     return prep.prepRequest(f.type(), f.decodedClientBody(), ctx);

@@ -348,7 +348,7 @@ public final class EnsembleProcessor extends ClientIntake implements QuorumInbou
         LOG.info("member {} is now {} (epoch {}, leader {}, zxid {})", myId, mode(), epoch, core.leaderId(),
                 Zxid.format(core.appliedZxid()));
         if (serving && role == Role.LEADING) {
-            leader = new EnsembleLeader(config.extendedTypesEnabled());
+            leader = new EnsembleLeader(config.extendedTypesEnabled(), id -> clients.state().tracker.isValid(id));
             for (long closing : clients.restartSessionClocks()) {
                 enqueueServerRequest(OpCode.CLOSE_SESSION, closing, null);
             }
