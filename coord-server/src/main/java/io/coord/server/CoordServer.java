@@ -1,5 +1,7 @@
 package io.coord.server;
 
+import io.coord.server.admin.StatusSource;
+
 import io.coord.server.config.ServerConfig;
 import io.coord.server.pipeline.FatalHandler;
 import io.coord.server.quorum.EnsembleMember;
@@ -75,7 +77,12 @@ public final class CoordServer implements AutoCloseable {
                 c.purgeIntervalHours(), c.snapCount(), c.juteMaxBuffer(), c.extendedTypesEnabled(),
                 c.containerCheckIntervalMs(), c.initLimit(), c.syncLimit(), c.groupCommitMaxWaitMicros(), c.nettyTransport(),
                 c.myId(),
-                c.servers());
+                c.servers(), c.admin(), c.metrics());
+    }
+
+    /** What the AdminServer and metrics read: the request thread's view of this server. */
+    public StatusSource statusSource() {
+        return supervisor.statusSource();
     }
 
     /** The bound client port (useful when the config asked for port 0). */

@@ -6,7 +6,16 @@ import io.coord.server.config.ServerConfig;
 import io.coord.server.net.ClientServer;
 import io.coord.server.net.NettyTransport;
 import io.coord.server.quorum.MemberSupervisor;
+import io.coord.server.admin.AdminServer;
+import io.coord.server.admin.CommandAnswers;
+import io.coord.server.admin.StatusSource;
+import io.coord.server.metrics.PrometheusEndpoint;
+import io.coord.server.storage.SnapshotStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +36,46 @@ public final class CoordServerMain {
      */
     static AutoCloseable start(ServerConfig config) throws Exception {
         return MemberSupervisor.start(config);
+    }
+
+    /**
+     * What main runs: {@link #start} and then, as the config asks, the AdminServer and the
+     * Prometheus endpoint, both reading the server through its {@link StatusSource}. Closing the
+     * result stops the endpoints, then the server.
+     *
+     * @param configText the config file as read, for the initial_configuration command
+     */
+    static AutoCloseable run(ServerConfig config, String configText) throws Exception {
+        AutoCloseable server = start(config);
+        List<AutoCloseable> endpoints = new ArrayList<>();
+        try {
+            StatusSource source = server instanceof CoordServer c ? c.statusSource()
+                    : ((MemberSupervisor) server).statusSource();
+            NettyTransport transport = NettyTransport.of(config.nettyTransport());
+            if (config.admin().enabled()) {
+                SnapshotStore snapshots = new SnapshotStore(config.dataDir());
+                endpoints.add(AdminServer.start(config.admin(), transport, source,
+                        new CommandAnswers(config, configText, snapshots::newestListed)));
+            }
+            if (config.metrics().prometheus()) {
+                endpoints.add(PrometheusEndpoint.start(config.metrics(), source));
+            }
+        } catch (Exception e) {
+            closeAll(endpoints, server);
+            throw e;
+        }
+        return () -> closeAll(endpoints, server);
+    }
+
+    private static void closeAll(List<AutoCloseable> endpoints, AutoCloseable server) throws Exception {
+        for (AutoCloseable endpoint : endpoints) {
+            try {
+                endpoint.close();
+            } catch (Exception e) {
+                LOG.warn("error while stopping an HTTP endpoint: {}", e.toString());
+            }
+        }
+        server.close();
     }
 
     /**
@@ -53,7 +102,9 @@ public final class CoordServerMain {
             System.exit(2);
         }
         ServerConfig config;
+        String configText;
         try {
+            configText = Files.readString(Path.of(args[0]), StandardCharsets.UTF_8);
             config = ConfigParser.load(Path.of(args[0]));
         } catch (ConfigException e) {
             System.err.println("Invalid configuration in " + args[0] + ": " + e.getMessage());
@@ -67,7 +118,7 @@ public final class CoordServerMain {
         warmUp(config);
         AutoCloseable server;
         try {
-            server = start(config);
+            server = run(config, configText);
         } catch (Exception e) {
             LOG.error("Coord failed to start: {}", e.getMessage(), e);
             System.err.println("Coord failed to start: " + e.getMessage());

@@ -76,9 +76,8 @@ final class Cluster implements AutoCloseable {
                 .append("clientPort=").append(CLIENT_PORT).append('\n')
                 .append("clientPortAddress=").append(lab.address(id)).append('\n')
                 .append("maxSessionTimeout=30000\n4lw.commands.whitelist=*\n");
-        if (kind == Kind.ZK) {
-            cfg.append("admin.enableServer=false\n");
-        }
+        // Both kinds: no AdminServer is needed here, and members on one host would all ask for 8080.
+        cfg.append("admin.enableServer=false\n");
         for (int m = 1; m <= size(); m++) {
             cfg.append("server.").append(m).append('=').append(lab.address(m)).append(":2888:3888\n");
         }

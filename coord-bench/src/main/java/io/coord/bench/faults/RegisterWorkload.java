@@ -1,9 +1,10 @@
 package io.coord.bench.faults;
 
-import io.coord.bench.faults.RegisterHistory.Kind;
-import io.coord.bench.faults.RegisterHistory.Op;
-import io.coord.bench.faults.RegisterHistory.Outcome;
-import io.coord.bench.faults.RegisterHistory.State;
+import io.coord.server.check.RegisterHistory;
+import io.coord.server.check.RegisterHistory.Kind;
+import io.coord.server.check.RegisterHistory.Op;
+import io.coord.server.check.RegisterHistory.Outcome;
+import io.coord.server.check.RegisterHistory.State;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -71,9 +71,8 @@ public enum ServerKind {
         if (snapCount > 0) {
             sb.append("snapCount=").append(snapCount).append('\n');
         }
-        if (this == ZK) {
-            sb.append("admin.enableServer=false\n");
-        }
+        // Both kinds: the benchmark needs no AdminServer, and several servers on one host would all ask for 8080.
+        sb.append("admin.enableServer=false\n");
         return sb.toString();
     }
 
@@ -94,9 +93,8 @@ public enum ServerKind {
         for (MemberAddress member : members) {
             sb.append(member.serverLine()).append('\n');
         }
-        if (this == ZK) {
-            sb.append("admin.enableServer=false\n");
-        }
+        // Both kinds: the benchmark needs no AdminServer, and several servers on one host would all ask for 8080.
+        sb.append("admin.enableServer=false\n");
         return sb.toString();
     }
 }

@@ -103,6 +103,12 @@ public final class FourLetterWords {
         line(sb, "zk_disk_full", s.diskFull() ? 1 : 0);
         line(sb, "zk_disk_full_events", s.diskFullEvents());
         line(sb, "zk_open_file_descriptor_count", openFileDescriptors());
+        // The rest of ZooKeeper's figures Coord measures (uptime, quorum and leader figures, ...).
+        MonitorValues.of(s).forEach((key, value) -> {
+            if (sb.indexOf("zk_" + key + "\t") < 0) {
+                line(sb, "zk_" + key, value);
+            }
+        });
         return sb.toString();
     }
 

@@ -2,10 +2,15 @@ package io.coord.server.admin;
 
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.SortedSet;
 
 /**
  * A point-in-time view of the server for four-letter words, gathered on the request thread so
- * that the text is consistent.
+ * that the text is consistent. {@code watchedPathsBySession} is keyed by session id (decimal),
+ * {@code sessionsByWatchedPath} lists session ids (decimal); these two and {@code treeDigest} are
+ * null unless the status was read with {@link StatusSource.Scope#DETAILED} (the digest makes the
+ * tree maintain it on every write from then on). {@code quorum} is null standalone.
  */
 public record ServerStatus(
         String version,
@@ -35,7 +40,13 @@ public record ServerStatus(
         long maxFsyncMicros,
         long avgFsyncMicros,
         boolean diskFull,
-        long diskFullEvents) {
+        long diskFullEvents,
+        long uptimeMs,
+        Long treeDigest,
+        SortedMap<String, SortedSet<String>> watchedPathsBySession,
+        SortedMap<String, SortedSet<String>> sessionsByWatchedPath,
+        QuorumStatus quorum,
+        double avgLatencyMsExact) {
 
     /** One client connection as {@code cons} lists it. */
     public record ConnectionInfo(String remote, long sessionId, int timeoutMs, long received,

@@ -29,7 +29,9 @@ public final class ConfigKeys {
     public record Rule(String key, boolean prefix, Treatment treatment, Set<String> accepted, String why) {
     }
 
-    private static final String NO_ADMIN = "Coord has no AdminServer (set admin.enableServer=false)";
+    private static final String NO_ADMIN = "Coord's AdminServer does not have this setting";
+    private static final String NO_SNAPSHOT_RESTORE = "the AdminServer's snapshot and restore commands are not"
+            + " implemented by Coord (set the key to false)";
     private static final String NO_TLS = "Coord has no TLS; refusing rather than serving in clear text";
     private static final String NO_SASL = "Coord has no SASL/Kerberos authentication";
     private static final String NO_OBSERVERS = "observers are not supported yet";
@@ -245,13 +247,22 @@ public final class ConfigKeys {
         }
 
         void adminAndMetricsKeys() {
-            defaultOnly("admin.enableServer", NO_ADMIN, "false");
-            // Other admin.* keys configure a server that is off: ConfigParser accepts them only
-            // next to admin.enableServer=false.
+            honoured("admin.enableServer", "admin.serverAddress", "admin.serverPort", "admin.commandURL",
+                    "admin.idleTimeout", "metricsProvider.className", "metricsProvider.httpHost",
+                    "metricsProvider.httpPort", "metricsProvider.exportJvmInfo");
+            // ZooKeeper turns these two on by default; Coord's AdminServer answers snapshot and restore
+            // with an error saying they are not implemented, and refuses a config that asks for them.
+            defaultOnly("admin.snapshot.enabled", NO_SNAPSHOT_RESTORE, "false");
+            defaultOnly("admin.restore.enabled", NO_SNAPSHOT_RESTORE, "false");
+            defaultOnly("admin.forceHttps", NO_TLS, "false");
+            defaultOnly("admin.needClientAuth", NO_TLS, "false");
+            defaultOnly("admin.portUnification", NO_TLS, "false");
+            // Other admin.* keys configure what Coord's AdminServer lacks; ConfigParser accepts them
+            // only next to admin.enableServer=false.
             refusedPrefix("admin.", NO_ADMIN);
-            defaultOnly("metricsProvider.className", "metrics providers are not supported (use mntr)",
-                    "org.apache.zookeeper.metrics.impl.defaultmetricsprovider");
-            refusedPrefix("metricsProvider.", "metrics providers are not supported (use mntr)");
+            refusedPrefix("metricsProvider.ssl.", NO_TLS);
+            refused("metricsProvider.httpsPort", NO_TLS);
+            refusedPrefix("metricsProvider.", "a metrics provider setting Coord's Prometheus endpoint does not have");
         }
 
         void honoured(String... keys) {

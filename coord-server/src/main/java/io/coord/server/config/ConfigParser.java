@@ -65,7 +65,7 @@ public final class ConfigParser {
                         + " or its dynamicConfigFile) names an ensemble member");
             }
             b.clientAddress(clientAddress(props, null));
-            return b.build();
+            return b.admin(admin(props)).metrics(metrics(props)).build();
         }
         // A single server.N line runs as a one-member ensemble (leader of itself), whatever
         // standaloneEnabled says: never standalone once a server.N line exists.
@@ -73,7 +73,35 @@ public final class ConfigParser {
         b.servers(servers).myId(myId);
         ServerAddress me = servers.get(myId);
         b.clientAddress(clientAddress(props, me));
-        return b.build();
+        return b.admin(admin(props)).metrics(metrics(props)).build();
+    }
+
+    /** admin.* with ZooKeeper's defaults: a zoo.cfg that says nothing gets an AdminServer on 8080. */
+    private static AdminConfig admin(Properties props) {
+        AdminConfig d = AdminConfig.ZOOKEEPER_DEFAULT;
+        return new AdminConfig(
+                ConfigValues.parseBool("admin.enableServer", props.getProperty("admin.enableServer", "true")),
+                props.getProperty("admin.serverAddress", d.serverAddress()).trim(),
+                ConfigValues.parseInt("admin.serverPort", props.getProperty("admin.serverPort", "" + d.serverPort())),
+                props.getProperty("admin.commandURL", d.commandUrl()).trim(),
+                ConfigValues.parseInt("admin.idleTimeout", props.getProperty("admin.idleTimeout", "" + d.idleTimeoutMs())));
+    }
+
+    /** metricsProvider.*: Prometheus when className names ZooKeeper's provider; any other class is refused. */
+    private static MetricsConfig metrics(Properties props) {
+        String className = props.getProperty("metricsProvider.className", MetricsConfig.DEFAULT_PROVIDER).trim();
+        boolean prometheus = className.equals(MetricsConfig.PROMETHEUS_PROVIDER);
+        if (!prometheus && !className.equals(MetricsConfig.DEFAULT_PROVIDER)) {
+            throw new ConfigException("metricsProvider.className", "'" + className + "' is not supported by Coord:"
+                    + " only " + MetricsConfig.PROMETHEUS_PROVIDER + " (served by Coord itself) and the default "
+                    + MetricsConfig.DEFAULT_PROVIDER + " (no endpoint) are");
+        }
+        return new MetricsConfig(prometheus,
+                props.getProperty("metricsProvider.httpHost", "0.0.0.0").trim(),
+                ConfigValues.parseInt("metricsProvider.httpPort",
+                        props.getProperty("metricsProvider.httpPort", "" + MetricsConfig.DEFAULT_PORT)),
+                ConfigValues.parseBool("metricsProvider.exportJvmInfo",
+                        props.getProperty("metricsProvider.exportJvmInfo", "true")));
     }
 
     /** Refuses a documented key Coord cannot honour; warns about a key ZooKeeper does not document. */
@@ -85,13 +113,13 @@ public final class ConfigParser {
             switch (rule.treatment()) {
                 case HONOURED -> { }
                 case DEFAULT_ONLY -> {
-                    if (!ConfigKeys.acceptsValue(rule, value)) {
+                    if (!ConfigKeys.acceptsValue(rule, value) && !(adminOff && key.startsWith("admin."))) {
                         throw new ConfigException(key, "value '" + value + "' is not supported by Coord ("
                                 + rule.why() + "); only " + new TreeSet<>(rule.accepted()) + " is accepted");
                     }
                 }
                 case REFUSED -> {
-                    // admin.serverPort and friends configure a server that is switched off.
+                    // admin.* settings Coord lacks configure a server that is switched off.
                     if (!(adminOff && key.startsWith("admin."))) {
                         throw new ConfigException(key, "is not supported by Coord: " + rule.why());
                     }

@@ -36,6 +36,8 @@ import java.util.Set;
  *                             {@code nio}: the Netty transport of the client port and the member links
  * @param myId                 this member's id in an ensemble; 0 standalone
  * @param servers              ensemble members by id; empty standalone
+ * @param admin                the AdminServer (admin.*); off unless a zoo.cfg or the builder asks
+ * @param metrics              the metrics endpoint (metricsProvider.*); off unless asked
  */
 public record ServerConfig(
         int tickTimeMs,
@@ -58,7 +60,9 @@ public record ServerConfig(
         int groupCommitMaxWaitMicros,
         String nettyTransport,
         long myId,
-        Map<Long, ServerAddress> servers) {
+        Map<Long, ServerAddress> servers,
+        AdminConfig admin,
+        MetricsConfig metrics) {
 
     public static final int DEFAULT_JUTE_MAX_BUFFER = 0xfffff;
     /** The values of {@code nettyTransport}. */
@@ -75,6 +79,8 @@ public record ServerConfig(
         Objects.requireNonNull(clientAddress, "clientAddress");
         fourLetterWords = Set.copyOf(fourLetterWords);
         servers = Map.copyOf(servers);
+        Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(metrics, "metrics");
         positive("tickTime", tickTimeMs);
         positive("minSessionTimeout", minSessionTimeoutMs);
         positive("snapCount", snapCount);
@@ -151,6 +157,8 @@ public record ServerConfig(
         private String nettyTransport = System.getProperty(TRANSPORT_PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
         private long myId = 0;
         private Map<Long, ServerAddress> servers = Map.of();
+        private AdminConfig admin = AdminConfig.OFF;
+        private MetricsConfig metrics = MetricsConfig.OFF;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -179,6 +187,8 @@ public record ServerConfig(
         public Builder nettyTransport(String v) { nettyTransport = v.trim().toLowerCase(Locale.ROOT); return this; }
         public Builder myId(long v) { myId = v; return this; }
         public Builder servers(Map<Long, ServerAddress> v) { servers = v; return this; }
+        public Builder admin(AdminConfig v) { admin = v; return this; }
+        public Builder metrics(MetricsConfig v) { metrics = v; return this; }
 
         public ServerConfig build() {
             int min = minSessionTimeoutMs < 0 ? 2 * tickTimeMs : minSessionTimeoutMs;
@@ -187,7 +197,7 @@ public record ServerConfig(
                     clientAddress, min, max, maxClientCnxns, maxCnxns, fourLetterWords, snapRetainCount,
                     purgeIntervalHours, snapCount, juteMaxBuffer, extendedTypesEnabled,
                     containerCheckIntervalMs, initLimit, syncLimit, groupCommitMaxWaitMicros, nettyTransport, myId,
-                    servers);
+                    servers, admin, metrics);
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.coord.server.pipeline;
 
 import io.coord.server.admin.FourLetterWords;
+import io.coord.server.admin.QuorumStatus;
+import io.coord.server.admin.StatusSource;
 import io.coord.server.admin.ServerStatus;
 import io.coord.server.config.ServerConfig;
 import io.coord.server.tree.DataTree;
@@ -27,12 +29,18 @@ final class Admin {
     private final Map<ClientChannel, Connection> connections;
     private final StorageInfo storage;
     private final Supplier<String> mode;
+    private final Supplier<QuorumStatus> quorum;
 
-    /** {@code mode} names the server's role for srvr/stat/mntr (ensemble: leader, follower, ...). */
+    /**
+     * {@code mode} names the server's role for srvr/stat/mntr (ensemble: leader, follower, ...;
+     * "standalone" for the one voter of a standalone server); {@code quorum} gives an ensemble
+     * member's view of the quorum (null standalone, as ZooKeeper's standalone server has none).
+     */
     Admin(ServerConfig config, DataTree tree, WatchManager<Connection> watches, Sessions sessions,
           OutputGate gate, ServerStats stats, Map<ClientChannel, Connection> connections, StorageInfo storage,
-          Supplier<String> mode) {
+          Supplier<String> mode, Supplier<QuorumStatus> quorum) {
         this.mode = mode;
+        this.quorum = quorum;
         this.config = config;
         this.tree = tree;
         this.watches = watches;
@@ -62,6 +70,10 @@ final class Admin {
     }
 
     ServerStatus status() {
+        return status(false);
+    }
+
+    private ServerStatus status(boolean detailed) {
         List<ServerStatus.ConnectionInfo> conns = new ArrayList<>();
         int outstanding = 0;
         for (Connection c : connections.values()) {
@@ -85,7 +97,24 @@ final class Admin {
                 render(watches.watchersByPath(Connection::toString)),
                 ephemerals, sessions.tracker().size(), ephemeralCount, configText(),
                 storage.logBytes(), storage.snapshotBytes(), storage.fsyncCount(),
-                storage.maxFsyncMicros(), storage.avgFsyncMicros(), storage.diskFull(), storage.diskFullEvents());
+                storage.maxFsyncMicros(), storage.avgFsyncMicros(), storage.diskFull(), storage.diskFullEvents(),
+                stats.uptimeMs(), detailed ? tree.digest() : null,
+                detailed ? watches.pathsByWatcher(c -> Long.toString(c.sessionId)) : null,
+                detailed ? watches.watchersByPath(c -> Long.toString(c.sessionId)) : null, quorum.get(),
+                stats.avgLatencyMsExact());
+    }
+
+    /** The status for the AdminServer and metrics; counters reset afterwards when asked (srst, crst). */
+    void inspect(java.util.concurrent.CompletableFuture<ServerStatus> result, StatusSource.Scope scope) {
+        try {
+            result.complete(status(scope == StatusSource.Scope.DETAILED));
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+            return;
+        }
+        if (scope == StatusSource.Scope.RESET_STATS) {
+            stats.reset();
+        }
     }
 
     private long sentPackets() {

@@ -104,7 +104,7 @@ final class EnsembleClients {
         sessions.use(newState, gate);
         this.local = new LocalOps(config, clock, newState.tree, watches, gate, replier, sessions);
         this.admin = new Admin(config, newState.tree, watches, sessions, gate, stats, connections, storageInfo,
-                processor::mode);
+                processor::mode, processor::quorumStatus);
     }
 
     MemberState state() {

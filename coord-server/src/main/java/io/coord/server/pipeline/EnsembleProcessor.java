@@ -1,5 +1,10 @@
 package io.coord.server.pipeline;
 
+import io.coord.server.admin.QuorumStatus;
+import io.coord.server.admin.ServerStatus;
+import io.coord.server.admin.StatusSource;
+import java.util.concurrent.CompletableFuture;
+
 import io.coord.server.config.ServerConfig;
 import io.coord.server.session.Clock;
 import io.coord.server.tree.ExpiryScan;
@@ -32,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * stops serving (election, leader lost, session with the leader restarted) every client connection
  * is closed: clients reconnect, possibly elsewhere, and reads never see a stale leader's view.
  */
-public final class EnsembleProcessor extends ClientIntake implements QuorumInbound, RequestThread.Handler, AutoCloseable {
+public final class EnsembleProcessor extends ClientIntake implements StatusSource, QuorumInbound, RequestThread.Handler,
+        AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EnsembleProcessor.class);
 
     /** What builds the core once the processor exists (the core needs our StateProvider). */
@@ -163,6 +169,28 @@ public final class EnsembleProcessor extends ClientIntake implements QuorumInbou
     @Override
     void onDisconnected(Connection conn) {
         clients.disconnected(conn);
+    }
+
+    /** The AdminServer's and the metrics' view of this server, gathered on the request thread. */
+    @Override
+    public CompletableFuture<ServerStatus> status(Scope scope) {
+        CompletableFuture<ServerStatus> result = new CompletableFuture<>();
+        submit(() -> clients.admin().inspect(result, scope));
+        return result;
+    }
+
+    /**
+     * This member's view of the quorum for the AdminServer and mntr (request thread); null for a
+     * standalone server (the only voter), which reports none, as ZooKeeper's standalone server.
+     */
+    QuorumStatus quorumStatus() {
+        if (config.standalone()) {
+            return null;
+        }
+        String zabState = core.role() == Role.LOOKING ? "election" : core.isServing() ? "broadcast" : "synchronization";
+        int voters = (int) config.servers().values().stream().filter(a -> !a.observer()).count();
+        return new QuorumStatus(myId, core.leaderId(), zabState, core.lastZxid(), voters, core.learnerCount(),
+                core.syncedFollowerCount(), core.pendingSyncCount());
     }
 
     @Override

@@ -5,6 +5,8 @@ import java.util.function.LongSupplier;
 /** Counters for four-letter words. Request-thread only (read there too, when 4lw are answered). */
 final class ServerStats {
     private final LongSupplier nanos;
+    /** When the server started (never reset): zk_uptime. */
+    private final long startNanos;
     long packetsReceived;
     private long latencyCount;
     private long latencyTotalNanos;
@@ -14,6 +16,11 @@ final class ServerStats {
     /** @param nanos the clock requests' arrival stamps come from */
     ServerStats(LongSupplier nanos) {
         this.nanos = nanos;
+        this.startNanos = nanos.getAsLong();
+    }
+
+    long uptimeMs() {
+        return (nanos.getAsLong() - startNanos) / 1_000_000;
     }
 
     void recordLatency(long arrivalNanos) {
@@ -30,6 +37,11 @@ final class ServerStats {
 
     long avgLatencyMs() {
         return latencyCount == 0 ? 0 : latencyTotalNanos / latencyCount / 1_000_000;
+    }
+
+    /** The mean with its fraction, as ZooKeeper's monitor reports avg_latency (sub-ms latencies are common). */
+    double avgLatencyMsExact() {
+        return latencyCount == 0 ? 0 : latencyTotalNanos / (double) latencyCount / 1_000_000;
     }
 
     long maxLatencyMs() {

@@ -1,5 +1,7 @@
 package io.coord.server.quorum;
 
+import io.coord.server.admin.StatusSource;
+
 import io.coord.server.config.ServerAddress;
 import io.coord.server.config.ServerConfig;
 import io.coord.server.net.ClientServer;
@@ -245,6 +247,11 @@ public final class EnsembleMember implements AutoCloseable {
 
     public InetSocketAddress clientAddress() {
         return network.localAddress();
+    }
+
+    /** What the AdminServer and metrics read: the request thread's view of this member. */
+    public StatusSource statusSource() {
+        return processor;
     }
 
     /** The core's counters (tests, metrics). */

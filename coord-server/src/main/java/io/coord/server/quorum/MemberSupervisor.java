@@ -1,5 +1,8 @@
 package io.coord.server.quorum;
 
+import io.coord.server.admin.StatusSource;
+import java.util.concurrent.CompletableFuture;
+
 import io.coord.server.config.ServerConfig;
 import io.coord.server.pipeline.FatalHandler;
 import io.coord.server.storage.DiskFullException;
@@ -80,6 +83,21 @@ public final class MemberSupervisor implements AutoCloseable {
         synchronized (lock) {
             member = m;
         }
+    }
+
+    /**
+     * The running incarnation's status for the AdminServer and metrics; fails while the member is
+     * stopped for a full disk (the HTTP answer then says the server is not running).
+     */
+    public StatusSource statusSource() {
+        return scope -> {
+            AutoCloseable m;
+            synchronized (lock) {
+                m = member;
+            }
+            return m instanceof EnsembleMember em ? em.statusSource().status(scope)
+                    : CompletableFuture.failedFuture(new IllegalStateException("this member is stopped"));
+        };
     }
 
     /** Times the member was started again after a full disk. */

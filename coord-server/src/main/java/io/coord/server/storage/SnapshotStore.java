@@ -298,6 +298,35 @@ public final class SnapshotStore {
         return result;
     }
 
+    /**
+     * The newest snapshot the manifest lists, as {zxid, seconds since the epoch its file was last
+     * written}, or null when there is none (the AdminServer's last_snapshot).
+     */
+    public long[] newestListed() throws IOException {
+        List<SnapshotManifest.Entry> entries = SnapshotManifest.read(dir);
+        if (entries.isEmpty()) {
+            return null;
+        }
+        SnapshotManifest.Entry newest = entries.get(entries.size() - 1);
+        long seconds = Files.getLastModifiedTime(dir.resolve(newest.fileName())).toMillis() / 1000;
+        return new long[] {newest.zxid(), seconds};
+    }
+
+    /**
+     * The manifest's bytes and the snapshot files it lists (oldest first), read once: what an
+     * online copy of this directory takes (coord-admin backup) before copying the files themselves.
+     */
+    public Listing listing() throws IOException {
+        Path file = dir.resolve(SnapshotManifest.FILE_NAME);
+        byte[] manifest = Files.exists(file) ? Files.readAllBytes(file) : null;
+        List<String> names = SnapshotManifest.read(dir).stream().map(SnapshotManifest.Entry::fileName).toList();
+        return new Listing(SnapshotManifest.FILE_NAME, manifest, names);
+    }
+
+    /** See {@link #listing()}; {@code manifest} is null when there is none yet. */
+    public record Listing(String manifestFileName, byte[] manifest, List<String> snapshotFileNames) {
+    }
+
     /** Zxids of the snapshots the manifest lists, oldest first. */
     public List<Long> listedZxids() throws IOException {
         return SnapshotManifest.read(dir).stream().map(SnapshotManifest.Entry::zxid).toList();

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * {@code bin/coord-admin}: offline tools on data directories (the server need not run, and must
- * not run on a directory being imported into). Exit status: 0 done, 1 the input is damaged or the
+ * not run on a directory being imported into; backup, dumps, verify, digest and compare only read
+ * and may run beside it). Exit status: 0 done, 1 the input is damaged or the
  * check failed, 2 usage error.
  */
 public final class AdminMain {
@@ -30,7 +31,11 @@ public final class AdminMain {
             "  snapshot dump DATADIR [--json]                print the newest valid snapshot's nodes and sessions",
             "  verify DATADIR                                check every checksum, log continuity and that the",
             "                                                log continues the snapshot; exit 1 if not",
-            "  digest DATADIR                                the tree digest and last zxid, as the `hash` word");
+            "  digest DATADIR                                the tree digest and last zxid, as the `hash` word",
+            "  compare DATADIR_A DATADIR_B                   the two recovered states node by node (data, Stat, ACL)",
+            "                                                and session by session; exit 1 if they differ",
+            "  backup DATADIR --to DIR [--log-dir DATALOGDIR]  a verified copy, safe while a server runs on DATADIR;",
+            "                                                restore: stop the server, put DIR in DATADIR's place");
 
     private AdminMain() {
     }
@@ -60,6 +65,8 @@ public final class AdminMain {
                 }
                 case "verify" -> DataDump.verify(a, out);
                 case "digest" -> DataDump.digest(a, out);
+                case "compare" -> DataCompare.compare(a, out);
+                case "backup" -> DataBackup.backup(a, out);
                 default -> throw new UsageException("unknown command: " + command);
             };
         } catch (UsageException e) {

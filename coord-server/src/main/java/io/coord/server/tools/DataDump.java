@@ -225,7 +225,7 @@ final class DataDump {
         }
     }
 
-    private static Path dataDir(String arg) throws IOException {
+    static Path dataDir(String arg) throws IOException {
         Path dir = Path.of(arg);
         if (!Files.isDirectory(dir.resolve("version-1"))) {
             throw new IOException("no Coord data in " + dir + " (no version-1 directory)");

@@ -68,49 +68,42 @@ final class ZkArchive implements AutoCloseable {
         return new ZkFormatException(file, at, problem + offsetNote);
     }
 
-    int readInt(String what) throws IOException {
+    /** One read of the underlying stream; an EOFException is thrown, not returned. */
+    private interface Read<T> {
+        T from(DataInputStream in) throws IOException;
+    }
+
+    /** Runs {@code read}; the file ending inside it is a damaged file at the offset it began. */
+    private <T> T truncationChecked(String what, Read<T> read) throws IOException {
         long at = offset;
         try {
-            return in.readInt();
+            return read.from(in);
         } catch (EOFException e) {
             throw damaged(at, "file ends inside " + what + " (truncated)");
         }
+    }
+
+    int readInt(String what) throws IOException {
+        return truncationChecked(what, DataInputStream::readInt);
     }
 
     long readLong(String what) throws IOException {
-        long at = offset;
-        try {
-            return in.readLong();
-        } catch (EOFException e) {
-            throw damaged(at, "file ends inside " + what + " (truncated)");
-        }
+        return truncationChecked(what, DataInputStream::readLong);
     }
 
     boolean readBool(String what) throws IOException {
-        long at = offset;
-        try {
-            return in.readByte() != 0;
-        } catch (EOFException e) {
-            throw damaged(at, "file ends inside " + what + " (truncated)");
-        }
+        return truncationChecked(what, in -> in.readByte() != 0);
     }
 
     int readByte(String what) throws IOException {
-        long at = offset;
-        try {
-            return in.readByte();
-        } catch (EOFException e) {
-            throw damaged(at, "file ends inside " + what + " (truncated)");
-        }
+        return truncationChecked(what, in -> (int) in.readByte());
     }
 
     void readFully(byte[] bytes, String what) throws IOException {
-        long at = offset;
-        try {
+        truncationChecked(what, in -> {
             in.readFully(bytes);
-        } catch (EOFException e) {
-            throw damaged(at, "file ends inside " + what + " (truncated)");
-        }
+            return bytes;
+        });
     }
 
     /** A buffer, or null for length -1. */
@@ -124,11 +117,7 @@ final class ZkArchive implements AutoCloseable {
             throw damaged(at, "bad " + what + " length " + length);
         }
         byte[] bytes = new byte[length];
-        try {
-            in.readFully(bytes);
-        } catch (EOFException e) {
-            throw damaged(at, "file ends inside " + what + " (truncated)");
-        }
+        readFully(bytes, what);
         return bytes;
     }
 

@@ -65,6 +65,21 @@ final class LeaderRole {
         return epoch;
     }
 
+    /** Followers connected to this leader, in any phase (mntr's zk_learners). */
+    int learnerCount() {
+        return handlers.size();
+    }
+
+    /** Followers that completed their sync (mntr's zk_synced_followers). */
+    int syncedFollowerCount() {
+        return (int) handlers.values().stream().filter(h -> h.atLeast(LearnerHandler.Phase.SYNCED)).count();
+    }
+
+    /** Linearizable syncs waiting for a quorum (mntr's zk_pending_syncs). */
+    int pendingSyncCount() {
+        return syncs.size();
+    }
+
     boolean isServing() {
         return phase == Phase0.BROADCAST;
     }

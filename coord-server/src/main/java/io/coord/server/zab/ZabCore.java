@@ -279,6 +279,21 @@ public final class ZabCore {
         return role == Role.LEADING && leader.isServing() ? Optional.of(leader.commitZxid()) : Optional.empty();
     }
 
+    /** Followers connected to this member while it leads; 0 otherwise. */
+    public int learnerCount() {
+        return role == Role.LEADING ? leader.learnerCount() : 0;
+    }
+
+    /** Followers synced with this member while it leads; 0 otherwise. */
+    public int syncedFollowerCount() {
+        return role == Role.LEADING ? leader.syncedFollowerCount() : 0;
+    }
+
+    /** Syncs waiting for a quorum while this member leads; 0 otherwise. */
+    public int pendingSyncCount() {
+        return role == Role.LEADING ? leader.pendingSyncCount() : 0;
+    }
+
     public ZabStats stats() {
         return ctx.stats;
     }

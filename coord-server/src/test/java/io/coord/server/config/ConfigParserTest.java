@@ -38,6 +38,31 @@ class ConfigParserTest {
         assertTrue(c.extendedTypesEnabled());
         assertTrue(c.standalone());
         assertEquals(2000, c.groupCommitMaxWaitMicros());
+        // As ZooKeeper: an AdminServer on 0.0.0.0:8080/commands unless told otherwise; no metrics endpoint.
+        assertEquals(AdminConfig.ZOOKEEPER_DEFAULT, c.admin());
+        assertFalse(c.metrics().prometheus());
+    }
+
+    @Test
+    void adminAndPrometheusKeysAreHonoured() throws IOException {
+        ServerConfig c = ConfigParser.parse(props(BASE + """
+                admin.serverAddress=127.0.0.1
+                admin.serverPort=9090
+                admin.commandURL=/cmds
+                admin.idleTimeout=5000
+                metricsProvider.className=org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider
+                metricsProvider.httpHost=127.0.0.2
+                metricsProvider.httpPort=7001
+                metricsProvider.exportJvmInfo=false
+                """));
+        assertEquals(new AdminConfig(true, "127.0.0.1", 9090, "/cmds", 5000), c.admin());
+        assertEquals(new MetricsConfig(true, "127.0.0.2", 7001, false), c.metrics());
+        assertFalse(ConfigParser.parse(props(BASE + "admin.enableServer=false\n")).admin().enabled());
+        // A bad value names its key.
+        assertEquals("admin.serverPort", assertThrows(ConfigException.class,
+                () -> ConfigParser.parse(props(BASE + "admin.serverPort=70000\n"))).key());
+        assertEquals("admin.commandURL", assertThrows(ConfigException.class,
+                () -> ConfigParser.parse(props(BASE + "admin.commandURL=commands\n"))).key());
     }
 
     @Test
@@ -107,9 +132,10 @@ class ConfigParserTest {
     @ValueSource(strings = {"superDigest=super:abc", "DigestAuthenticationProvider.superDigest=super:abc",
         "skipACL=yes", "forceSync=no", "preAllocSize=1024", "globalOutstandingLimit=5",
         "secureClientPort=2281", "secureClientPortAddress=0.0.0.0", "ssl.keyStore.location=/k.jks",
-        "ssl.quorum.trustStore.location=/t.jks", "authProvider.1=org.example.Auth", "admin.serverPort=8081",
-        "admin.enableServer=true", "metricsProvider.className=org.example.Prometheus",
-        "metricsProvider.httpPort=7000", "localSessionsEnabled=true", "peerType=observer",
+        "ssl.quorum.trustStore.location=/t.jks", "authProvider.1=org.example.Auth", "admin.snapshot.enabled=true",
+        "admin.restore.enabled=true", "admin.forceHttps=true", "admin.rateLimiterIntervalInMS=1000",
+        "metricsProvider.className=org.example.Prometheus", "metricsProvider.httpsPort=7443",
+        "metricsProvider.numWorkerThreads=4", "localSessionsEnabled=true", "peerType=observer",
         "quorumListenOnAllIPs=true", "reconfigEnabled=true", "sslQuorum=true", "quorum.auth.enableSasl=true",
         "quorum.auth.kerberos.servicePrincipal=zk/host", "saslAuthRequired=true", "group.1=1:2:3",
         "weight.1=1", "X509AuthenticationProvider.superUser=CN=root", "zookeeper.superUser=root",

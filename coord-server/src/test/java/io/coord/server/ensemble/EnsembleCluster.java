@@ -69,7 +69,8 @@ final class EnsembleCluster implements AutoCloseable {
                 .append("clientPort=").append(clientPorts[id - 1]).append('\n')
                 .append("clientPortAddress=127.0.0.1\n")
                 .append("maxSessionTimeout=30000\n")
-                .append("4lw.commands.whitelist=*\n");
+                .append("4lw.commands.whitelist=*\n")
+                .append("admin.enableServer=false\n"); // members of one host would all ask for 8080
         for (int m = 1; m <= size; m++) {
             cfg.append("server.").append(m).append("=127.0.0.1:").append(quorumPorts[m - 1]).append(':')
                     .append(TestPorts.next()).append('\n');

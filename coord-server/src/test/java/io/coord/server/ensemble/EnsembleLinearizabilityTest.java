@@ -3,10 +3,11 @@ package io.coord.server.ensemble;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.coord.server.ensemble.RegisterHistory.Kind;
-import io.coord.server.ensemble.RegisterHistory.Op;
-import io.coord.server.ensemble.RegisterHistory.Outcome;
-import io.coord.server.ensemble.RegisterHistory.State;
+import io.coord.server.check.RegisterHistory;
+import io.coord.server.check.RegisterHistory.Kind;
+import io.coord.server.check.RegisterHistory.Op;
+import io.coord.server.check.RegisterHistory.Outcome;
+import io.coord.server.check.RegisterHistory.State;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

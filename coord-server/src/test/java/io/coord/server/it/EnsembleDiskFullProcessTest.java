@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.coord.server.TestPorts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

@@ -7,6 +7,7 @@ import io.coord.client.ChildrenResult;
 import io.coord.client.ClientOptions;
 import io.coord.client.CoordClient;
 import io.coord.client.RetryNTimes;
+import io.coord.server.TestPorts;
 import io.coord.server.config.ConfigParser;
 import io.coord.server.config.ServerConfig;
 import java.io.IOException;
@@ -86,7 +87,7 @@ public final class InProcessEnsemble implements AutoCloseable {
         return dir.resolve("data" + id);
     }
 
-    ServerConfig config(int id) {
+    public ServerConfig config(int id) {
         StringBuilder cfg = new StringBuilder();
         cfg.append("tickTime=").append(TICK_TIME_MS).append("\ninitLimit=10\nsyncLimit=5\n")
                 .append("dataDir=").append(dataDir(id).toAbsolutePath()).append('\n')

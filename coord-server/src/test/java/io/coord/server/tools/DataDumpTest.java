@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** log dump, snapshot dump, verify and digest on a data directory a Coord server wrote. */
 class DataDumpTest {
 
-    private static String run(int expectedStatus, String... args) {
+    /** Runs coord-admin with {@code args}, asserts its exit status, returns what it printed. */
+    static String run(int expectedStatus, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
         int status = AdminMain.run(args, ps, ps);

@@ -1,12 +1,12 @@
-package io.coord.server.ensemble;
+package io.coord.server.check;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.coord.server.ensemble.RegisterHistory.Kind;
-import io.coord.server.ensemble.RegisterHistory.Outcome;
-import io.coord.server.ensemble.RegisterHistory.State;
+import io.coord.server.check.RegisterHistory.Kind;
+import io.coord.server.check.RegisterHistory.Outcome;
+import io.coord.server.check.RegisterHistory.State;
 import org.junit.jupiter.api.Test;
 
 /** The linearizability checker against small histories whose verdict is known by hand. */

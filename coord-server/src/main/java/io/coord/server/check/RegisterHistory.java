@@ -1,4 +1,4 @@
-package io.coord.server.ensemble;
+package io.coord.server.check;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,14 +14,17 @@ import java.util.Set;
  * returns the new version or fails with BADVERSION; {@code read} is {@code sync} + {@code getData}.
  * An operation whose outcome the client never learnt (connection loss, timeout) is "unknown": it
  * may have taken effect at any point after it was invoked, or never.
+ *
+ * <p>Main code (not a test class) because both the fault suite ({@code coord-bench faults}) and
+ * coord-server's EnsembleLinearizabilityTest check histories with it; the server never calls it.
  */
-final class RegisterHistory {
-    enum Kind { WRITE, CAS, READ }
+public final class RegisterHistory {
+    public enum Kind { WRITE, CAS, READ }
 
-    enum Outcome { OK, FAILED, UNKNOWN }
+    public enum Outcome { OK, FAILED, UNKNOWN }
 
     /** One operation. For reads, {@code value} and {@code version} are what was read. */
-    record Op(int id, int client, Kind kind, int expectedVersion, int value, Outcome outcome, int version,
+    public record Op(int id, int client, Kind kind, int expectedVersion, int value, Outcome outcome, int version,
               long invokedNanos, long completedNanos) {
         @Override
         public String toString() {
@@ -33,24 +36,24 @@ final class RegisterHistory {
         }
     }
 
-    record State(int value, int version) {
+    public record State(int value, int version) {
     }
 
     private final List<Op> ops = new ArrayList<>();
 
-    synchronized Op add(int client, Kind kind, int expectedVersion, int value, Outcome outcome, int version,
+    public synchronized Op add(int client, Kind kind, int expectedVersion, int value, Outcome outcome, int version,
                         long invokedNanos, long completedNanos) {
         Op op = new Op(ops.size(), client, kind, expectedVersion, value, outcome, version, invokedNanos, completedNanos);
         ops.add(op);
         return op;
     }
 
-    synchronized List<Op> ops() {
+    public synchronized List<Op> ops() {
         return List.copyOf(ops);
     }
 
     /** The state after {@code op} takes effect on {@code s}, or null if it cannot take effect there. */
-    static State step(State s, Op op) {
+    public static State step(State s, Op op) {
         switch (op.kind()) {
             case READ:
                 return op.value() == s.value() && op.version() == s.version() ? s : null;
@@ -128,7 +131,7 @@ final class RegisterHistory {
      * for, it cannot have taken effect and is dropped. Only the rest stay open-ended, which keeps
      * the search small.
      */
-    static List<Op> resolveUnknownWrites(List<Op> history) {
+    public static List<Op> resolveUnknownWrites(List<Op> history) {
         java.util.Map<Integer, Integer> versionByValue = new java.util.HashMap<>();
         java.util.Set<Integer> seenVersions = new java.util.HashSet<>();
         int maxVersion = 0;
@@ -162,7 +165,7 @@ final class RegisterHistory {
      * completed operation that no order could place, or of the search giving up (inconclusive,
      * starting with "inconclusive"). Reads with an unknown outcome are ignored.
      */
-    static String check(List<Op> history, State initial) {
+    public static String check(List<Op> history, State initial) {
         List<Event> events = new ArrayList<>();
         for (Op op : resolveUnknownWrites(history)) {
             if (op.kind() == Kind.READ && op.outcome() != Outcome.OK) {
@@ -254,7 +257,7 @@ final class RegisterHistory {
         return null;
     }
 
-    static String describe(List<Op> history) {
+    public static String describe(List<Op> history) {
         StringBuilder sb = new StringBuilder();
         for (Op op : history) {
             sb.append(op).append('\n');

@@ -1,0 +1,70 @@
+package io.coord.server.admin;
+
+import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The figures of ZooKeeper's {@code monitor} command (and {@code mntr}, with a {@code zk_} prefix)
+ * that Coord measures, under ZooKeeper's names. A figure Coord does not measure is left out rather
+ * than reported with a made-up value.
+ */
+public final class MonitorValues {
+
+    private MonitorValues() {
+    }
+
+    /** Name to value, in ZooKeeper's order where it has one. */
+    public static Map<String, Object> of(ServerStatus s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("version", s.version());
+        m.put("server_state", s.mode());
+        m.put("ephemerals_count", s.ephemeralsCount());
+        m.put("num_alive_connections", s.connections().size());
+        m.put("avg_latency", s.avgLatencyMsExact());
+        m.put("outstanding_requests", s.outstandingRequests());
+        m.put("znode_count", s.nodeCount());
+        m.put("global_sessions", s.sessionCount());
+        // Coord has no local sessions (localSessionsEnabled is refused unless false).
+        m.put("local_sessions", 0);
+        m.put("packets_sent", s.packetsSent());
+        m.put("packets_received", s.packetsReceived());
+        m.put("watch_count", s.watchCount());
+        m.put("min_latency", s.minLatencyMs());
+        m.put("max_latency", s.maxLatencyMs());
+        m.put("approximate_data_size", s.approximateDataSize());
+        fileDescriptors(m);
+        m.put("uptime", s.uptimeMs());
+        // ZooKeeper's fsynctime summary is in milliseconds; Coord keeps count, mean and maximum.
+        m.put("cnt_fsynctime", s.fsyncCount());
+        m.put("avg_fsynctime", s.avgFsyncMicros() / 1000.0);
+        m.put("max_fsynctime", s.maxFsyncMicros() / 1000);
+        QuorumStatus q = s.quorum();
+        if (q != null) {
+            m.put("peer_state", peerState(q));
+            m.put("quorum_size", q.voters());
+            if (q.leading()) {
+                m.put("learners", q.learners());
+                m.put("synced_followers", q.syncedFollowers());
+                // Coord has neither observers nor non-voting followers.
+                m.put("synced_non_voting_followers", 0);
+                m.put("synced_observers", 0);
+                m.put("pending_syncs", q.pendingSyncs());
+            }
+        }
+        return m;
+    }
+
+    /** ZooKeeper's "<state> - <zab state>", e.g. "leading - broadcast". */
+    static String peerState(QuorumStatus q) {
+        String state = q.leaderId() < 0 ? "looking" : q.leaderId() == q.myId() ? "leading" : "following";
+        return state + " - " + q.zabState();
+    }
+
+    private static void fileDescriptors(Map<String, Object> m) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean u) {
+            m.put("open_file_descriptor_count", u.getOpenFileDescriptorCount());
+            m.put("max_file_descriptor_count", u.getMaxFileDescriptorCount());
+        }
+    }
+}

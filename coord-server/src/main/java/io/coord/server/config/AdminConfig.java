@@ -1,0 +1,40 @@
+package io.coord.server.config;
+
+import java.util.Objects;
+
+/**
+ * The AdminServer's zoo.cfg keys ({@code admin.*}), with ZooKeeper's defaults when read from a
+ * config file: on, 0.0.0.0:8080, {@code /commands}, 30 s idle timeout.
+ *
+ * @param enabled       admin.enableServer
+ * @param serverAddress admin.serverAddress: the address the HTTP port binds
+ * @param serverPort    admin.serverPort; 0 picks a free port (tests)
+ * @param commandUrl    admin.commandURL: the path under which commands are served
+ * @param idleTimeoutMs admin.idleTimeout: an HTTP connection idle this long is closed
+ */
+public record AdminConfig(boolean enabled, String serverAddress, int serverPort, String commandUrl, int idleTimeoutMs) {
+    public static final int DEFAULT_PORT = 8080;
+    /** What a zoo.cfg without admin.* keys asks for (ZooKeeper's defaults). */
+    public static final AdminConfig ZOOKEEPER_DEFAULT = new AdminConfig(true, "0.0.0.0", DEFAULT_PORT, "/commands", 30_000);
+    /** No AdminServer: the default of {@link ServerConfig#builder} (tests and embedding). */
+    public static final AdminConfig OFF = new AdminConfig(false, "0.0.0.0", DEFAULT_PORT, "/commands", 30_000);
+
+    public AdminConfig {
+        Objects.requireNonNull(serverAddress, "serverAddress");
+        Objects.requireNonNull(commandUrl, "commandUrl");
+        if (serverPort < 0 || serverPort > 65535) {
+            throw new ConfigException("admin.serverPort", "must be 0..65535, was " + serverPort);
+        }
+        if (!commandUrl.startsWith("/") || commandUrl.length() < 2 || commandUrl.endsWith("/")) {
+            throw new ConfigException("admin.commandURL", "must be a path such as /commands, was '" + commandUrl + "'");
+        }
+        if (idleTimeoutMs <= 0) {
+            throw new ConfigException("admin.idleTimeout", "must be > 0 ms, was " + idleTimeoutMs);
+        }
+    }
+
+    /** An AdminServer on loopback at {@code port} (0: a free one), for tests. */
+    public static AdminConfig loopback(int port) {
+        return new AdminConfig(true, "127.0.0.1", port, "/commands", 30_000);
+    }
+}

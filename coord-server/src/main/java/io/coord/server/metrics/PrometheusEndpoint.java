@@ -1,0 +1,111 @@
+package io.coord.server.metrics;
+
+import io.coord.server.admin.MonitorValues;
+import io.coord.server.admin.ServerStatus;
+import io.coord.server.admin.StatusSource;
+import io.coord.server.config.MetricsConfig;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Prometheus {@code /metrics} on metricsProvider.httpHost:httpPort, with the metric names of
+ * ZooKeeper's PrometheusMetricsProvider so that its dashboards and alert rules work unchanged.
+ * Built on the Prometheus Java client (exposition format, HTTP server, JVM metrics) rather than
+ * writing the text format by hand. Every gauge is read at scrape time from one status per scrape
+ * ({@link ScrapeStatus}); nothing is counted on the request path.
+ */
+public final class PrometheusEndpoint implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PrometheusEndpoint.class);
+
+    /** ZooKeeper's gauge names Coord measures, with ZooKeeper's meanings (MonitorValues computes them). */
+    static final List<String> GAUGES = List.of("znode_count", "watch_count", "ephemerals_count",
+            "approximate_data_size", "num_alive_connections", "outstanding_requests", "packets_received",
+            "packets_sent", "avg_latency", "min_latency", "max_latency", "global_sessions", "local_sessions",
+            "open_file_descriptor_count", "max_file_descriptor_count", "uptime", "quorum_size", "learners",
+            "synced_followers", "synced_non_voting_followers", "synced_observers", "pending_syncs");
+
+    private final HTTPServer server;
+
+    private PrometheusEndpoint(HTTPServer server) {
+        this.server = server;
+    }
+
+    public static PrometheusEndpoint start(MetricsConfig config, StatusSource source) throws IOException {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        ScrapeStatus status = new ScrapeStatus(source, System::nanoTime);
+        for (String name : GAUGES) {
+            GaugeWithCallback.builder().name(name).help("ZooKeeper's " + name + " (as in the monitor command)")
+                    .callback(cb -> {
+                        Map<String, Object> values = status.values();
+                        // A figure this server does not have now (e.g. learners on a follower) has no sample.
+                        if (values.get(name) instanceof Number n) {
+                            cb.call(n.doubleValue());
+                        }
+                    }).register(registry);
+        }
+        if (config.exportJvmInfo()) {
+            JvmMetrics.builder().register(registry);
+        }
+        try {
+            HTTPServer server = HTTPServer.builder().hostname(config.httpHost()).port(config.httpPort())
+                    .registry(registry).buildAndStart();
+            LOG.info("Prometheus metrics on http://{}:{}/metrics", config.httpHost(), server.getPort());
+            return new PrometheusEndpoint(server);
+        } catch (IOException e) {
+            throw new IOException("cannot serve Prometheus metrics on " + config.httpHost() + ":" + config.httpPort()
+                    + " (metricsProvider.httpHost, metricsProvider.httpPort): " + e.getMessage(), e);
+        }
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    /** The values of one scrape: the server's status is read once, not once per gauge. */
+    static final class ScrapeStatus {
+        /** Gauges of one scrape are collected within this; a later scrape reads the server again. */
+        private static final long REUSE_NANOS = 500_000_000L;
+        private static final long TIMEOUT_MS = 5_000;
+        private final StatusSource source;
+        private final java.util.function.LongSupplier nanos;
+        private Map<String, Object> values = Map.of();
+        private long readAtNanos;
+        private boolean read;
+
+        ScrapeStatus(StatusSource source, java.util.function.LongSupplier nanos) {
+            this.source = source;
+            this.nanos = nanos;
+        }
+
+        synchronized Map<String, Object> values() {
+            long now = nanos.getAsLong();
+            if (!read || now - readAtNanos > REUSE_NANOS) {
+                read = true;
+                readAtNanos = now;
+                try {
+                    ServerStatus s = source.status(StatusSource.Scope.SUMMARY).get(TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    values = MonitorValues.of(s);
+                } catch (Exception e) {
+                    // Not running (or stopped for a full disk): no samples rather than stale ones.
+                    values = Map.of();
+                    if (e instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+            return values;
+        }
+    }
+}

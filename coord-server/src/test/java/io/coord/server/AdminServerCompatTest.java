@@ -1,0 +1,224 @@
+package io.coord.server;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.coord.server.admin.AdminCommand;
+import io.coord.server.admin.AdminHttp;
+import io.coord.server.admin.ZooKeeperAdminOracle;
+import io.coord.server.compat.StockClients;
+import io.coord.server.config.ConfigParser;
+import io.coord.server.config.ServerConfig;
+import java.io.StringReader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A standalone Coord started as {@code CoordServerMain} starts it (AdminServer on), answering every
+ * AdminServer command with the JSON field names a real ZooKeeper 3.9.5 gives for the same command on
+ * the same kind of state (a session with a watch and an ephemeral on each server).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public class AdminServerCompatTest {
+
+    /**
+     * Fields ZooKeeper gives that Coord leaves out because it does not measure them (never filled
+     * with made-up values). Keyed by command, then by where in the answer ("" = top level).
+     */
+    public static final Map<String, Map<String, Set<String>>> KNOWN_GAPS = Map.of(
+            "connections", Map.of("connections[]", Set.of("interest_ops", "last_operation", "established",
+                    "last_cxid", "last_response_time", "last_latency", "min_latency", "avg_latency", "max_latency")),
+            "stats", Map.of("", Set.of("client_response"), "connections[]", Set.of("interest_ops"),
+                    "server_stats", serverStatsGaps()),
+            "server_stats", Map.of("", Set.of("client_response"), "server_stats", serverStatsGaps()));
+
+    private static Set<String> serverStatsGaps() {
+        return Set.of("fsync_threshold_exceed_count", "client_response_stats", "auth_failed_count",
+                "non_mtlsremote_conn_count", "non_mtlslocal_conn_count", "provider_null");
+    }
+
+    private ZooKeeperAdminOracle zk;
+    private AutoCloseable coord;
+    private int adminPort;
+    private ZooKeeper zkSession;
+    private ZooKeeper coordSession;
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        zk = new ZooKeeperAdminOracle(dir);
+        adminPort = TestPorts.next();
+        String cfg = "tickTime=2000\ndataDir=" + dir.resolve("coord") + "\nclientPort=" + TestPorts.next()
+                + "\nclientPortAddress=127.0.0.1\nsnapCount=2\nadmin.serverAddress=127.0.0.1\nadmin.serverPort="
+                + adminPort + "\n";
+        Properties p = new Properties();
+        p.load(new StringReader(cfg));
+        ServerConfig config = ConfigParser.parse(p);
+        coord = CoordServerMain.run(config, cfg);
+        zkSession = session(zk.connectString());
+        coordSession = session("127.0.0.1:" + config.clientAddress().getPort());
+    }
+
+    private static ZooKeeper session(String connectString) throws Exception {
+        ZooKeeper z = StockClients.connected(w -> new ZooKeeper(connectString, 30_000, w), e -> { },
+                Duration.ofSeconds(20), connectString);
+        z.exists("/watched", true);
+        z.create("/ephemeral", new byte[3], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+        for (int i = 0; i < 5; i++) {
+            z.create("/node", new byte[1], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_SEQUENTIAL);
+        }
+        return z;
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        coordSession.close();
+        zkSession.close();
+        coord.close();
+        zk.close();
+    }
+
+    /** Every command but snapshot/restore answers with ZooKeeper's field names (less the known gaps). */
+    @Test
+    void everyCommandHasZooKeepersFieldNames() throws Exception {
+        // last_snapshot needs a snapshot: snapCount=2 and the writes above make one.
+        await().atMost(Duration.ofSeconds(20)).until(() -> AdminHttp.command(adminPort, "lsnp").get("error").isNull());
+        List<String> compared = new java.util.ArrayList<>();
+        for (AdminCommand c : AdminCommand.values()) {
+            if (c == AdminCommand.SNAPSHOT || c == AdminCommand.RESTORE || c == AdminCommand.MONITOR) {
+                continue;
+            }
+            String name = c.primaryName();
+            JsonNode mine = AdminHttp.command(adminPort, name);
+            JsonNode theirs = zk.command(name);
+            Map<String, Set<String>> gaps = KNOWN_GAPS.getOrDefault(name, Map.of());
+            assertFields(name, "", theirs, mine, gaps);
+            for (String nested : List.of("server_stats")) {
+                if (theirs.has(nested)) {
+                    assertFields(name, nested, theirs.get(nested), mine.get(nested), gaps);
+                }
+            }
+            for (String list : List.of("connections")) {
+                if (theirs.has(list)) {
+                    assertEquals(1, theirs.get(list).size(), name + ": ZooKeeper's " + list);
+                    assertEquals(1, mine.get(list).size(), name + ": Coord's " + list + " " + mine);
+                    assertFields(name, list + "[]", theirs.get(list).get(0), mine.get(list).get(0), gaps);
+                }
+            }
+            assertEquals(name, mine.get("command").asText());
+            compared.add(name);
+        }
+        assertEquals(AdminCommand.values().length - 3, compared.size(), compared.toString());
+    }
+
+    /** Coord's fields are exactly ZooKeeper's less the declared gaps, and every declared gap is a real ZooKeeper field. */
+    private static void assertFields(String command, String where, JsonNode theirs, JsonNode mine,
+                                     Map<String, Set<String>> gaps) {
+        Set<String> expected = new TreeSet<>(AdminHttp.fieldNames(theirs));
+        Set<String> gap = gaps.getOrDefault(where, Set.of());
+        assertTrue(expected.containsAll(gap), command + " " + where + ": declared gaps " + gap
+                + " are not all ZooKeeper fields " + expected);
+        expected.removeAll(gap);
+        assertEquals(expected, AdminHttp.fieldNames(mine), command + " " + where + ": " + mine);
+    }
+
+    /** monitor: only ZooKeeper's names, with this server's real figures. */
+    @Test
+    void monitorUsesZooKeepersNamesWithRealFigures() throws Exception {
+        coordSession.getData("/ephemeral", false, null);
+        JsonNode mine = AdminHttp.command(adminPort, "mntr");
+        // Latency in ms with its fraction, as ZooKeeper reports it (a sub-ms mean is not 0).
+        assertTrue(mine.get("avg_latency").asDouble() > 0, mine.toString());
+        Set<String> zkNames = AdminHttp.fieldNames(zk.command("monitor"));
+        Set<String> unknown = new HashSet<>(AdminHttp.fieldNames(mine));
+        unknown.removeAll(zkNames);
+        assertEquals(Set.of(), unknown, "monitor keys ZooKeeper does not have");
+        assertEquals("standalone", mine.get("server_state").asText());
+        assertEquals(1, mine.get("num_alive_connections").asInt());
+        assertEquals(1, mine.get("ephemerals_count").asInt());
+        assertEquals(1, mine.get("watch_count").asInt());
+        assertEquals(1, mine.get("global_sessions").asInt());
+        // Every node a client can reach (ZooKeeper's own figure counts its root twice, under "" and "/").
+        assertEquals(countNodes(coordSession, "/"), mine.get("znode_count").asInt());
+        assertEquals(countNodes(zkSession, "/") + 1, zk.command("monitor").get("znode_count").asInt());
+        assertTrue(mine.get("open_file_descriptor_count").asLong() > 0);
+        assertTrue(mine.get("max_file_descriptor_count").asLong() >= mine.get("open_file_descriptor_count").asLong());
+        assertTrue(mine.get("uptime").asLong() > 0);
+        assertTrue(mine.get("cnt_fsynctime").asLong() > 0, "every write was forced: " + mine);
+    }
+
+    private static int countNodes(ZooKeeper z, String path) throws Exception {
+        int n = 1;
+        for (String child : z.getChildren(path, false)) {
+            n += countNodes(z, (path.equals("/") ? "" : path) + "/" + child);
+        }
+        return n;
+    }
+
+    /**
+     * hash: ZooKeeper's entries are DataTree.ZxidDigest (zxid, digest_version, digest; its standalone
+     * list is empty here, so the names are recorded from its class). Coord's digest is its own
+     * algorithm, so it gives no digest_version.
+     */
+    @Test
+    void hashGivesTheZxidAndDigestOfTheTree() throws Exception {
+        JsonNode digests = AdminHttp.command(adminPort, "hash").get("digests");
+        assertEquals(1, digests.size());
+        assertEquals(Set.of("zxid", "digest"), AdminHttp.fieldNames(digests.get(0)));
+        long zxid = AdminHttp.command(adminPort, "srvr").get("server_stats").get("last_processed_zxid").asLong();
+        assertEquals(zxid, digests.get(0).get("zxid").asLong());
+    }
+
+    @Test
+    void watchesAndConnectionsNameTheSession() throws Exception {
+        long session = coordSession.getSessionId();
+        JsonNode wchc = AdminHttp.command(adminPort, "wchc").get("session_id_to_watched_paths");
+        assertEquals("[\"/watched\"]", wchc.get(Long.toString(session)).toString());
+        JsonNode wchp = AdminHttp.command(adminPort, "wchp").get("path_to_session_ids");
+        assertEquals(session, wchp.get("/watched").get(0).asLong());
+        JsonNode cons = AdminHttp.command(adminPort, "cons").get("connections").get(0);
+        assertEquals(session, cons.get("session_id").asLong());
+        assertEquals(30_000, cons.get("session_timeout").asInt());
+    }
+
+    /** srst resets the counters it reports, as ZooKeeper's stat_reset does. */
+    @Test
+    void statResetResetsPacketCounters() throws Exception {
+        coordSession.exists("/nothing", false);
+        assertTrue(AdminHttp.command(adminPort, "monitor").get("packets_received").asLong() > 0);
+        assertEquals(null, AdminHttp.command(adminPort, "srst").get("error").textValue());
+        assertEquals(0, AdminHttp.command(adminPort, "monitor").get("packets_received").asLong());
+    }
+
+    @Test
+    void unknownSnapshotAndListingAnswerClearly() throws Exception {
+        JsonNode unknown = AdminHttp.command(adminPort, "nosuchcommand");
+        assertEquals("nosuchcommand", unknown.get("command").asText());
+        assertEquals("Unknown command: nosuchcommand", unknown.get("error").asText());
+        AdminHttp.Answer snapshot = AdminHttp.get(adminPort, "/commands/snapshot");
+        assertEquals(501, snapshot.status());
+        assertTrue(snapshot.json().get("error").asText().contains("not implemented"), snapshot.body());
+        String listing = AdminHttp.get(adminPort, "/commands").body();
+        for (AdminCommand c : AdminCommand.values()) {
+            assertTrue(listing.contains("/commands/" + c.primaryName() + "\""), c + " not listed: " + listing);
+        }
+        // Aliases answer as their command.
+        assertEquals("server_stats", AdminHttp.command(adminPort, "srvr").get("command").asText());
+        assertTrue(AdminHttp.command(adminPort, "ruok").get("error").isNull());
+    }
+}

@@ -1,0 +1,146 @@
+package io.coord.server.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.coord.server.AdminServerCompatTest;
+import io.coord.server.TestPorts;
+import io.coord.server.config.AdminConfig;
+import io.coord.server.net.NettyTransport;
+import io.coord.server.quorum.InProcessEnsemble;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The AdminServer of each member of a 3-member ensemble: ZooKeeper's quorum fields (leader,
+ * zabstate, voting_view, the leader's synced followers) with the ensemble's real figures, and the
+ * role-independent commands with the field names of a real ZooKeeper 3.9.5.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AdminServerEnsembleTest {
+    private InProcessEnsemble ensemble;
+    private ZooKeeperAdminOracle zk;
+    private final AdminServer[] admins = new AdminServer[4];
+    private int leader;
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        zk = new ZooKeeperAdminOracle(dir);
+        ensemble = new InProcessEnsemble(dir, 3, 100_000, 64L << 20);
+        ensemble.startAll();
+        ensemble.awaitServing(ensemble.all());
+        for (int id : ensemble.all()) {
+            admins[id] = AdminServer.start(AdminConfig.loopback(TestPorts.next()), NettyTransport.of("nio"),
+                    ensemble.member(id).statusSource(), new CommandAnswers(ensemble.config(id), "", () -> null));
+        }
+        leader = ensemble.leader(ensemble.all());
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        for (AdminServer a : admins) {
+            if (a != null) {
+                a.close();
+            }
+        }
+        ensemble.close();
+        zk.close();
+    }
+
+    private JsonNode command(int id, String name) throws Exception {
+        return AdminHttp.command(admins[id].port(), name);
+    }
+
+    @Test
+    void leaderReportsItsSyncedFollowersAndTheQuorum() throws Exception {
+        JsonNode mntr = command(leader, "monitor");
+        assertEquals("leader", mntr.get("server_state").asText());
+        assertEquals("leading - broadcast", mntr.get("peer_state").asText());
+        assertEquals(3, mntr.get("quorum_size").asInt());
+        assertEquals(2, mntr.get("learners").asInt());
+        assertEquals(2, mntr.get("synced_followers").asInt());
+        assertEquals(0, mntr.get("pending_syncs").asInt());
+        // The four-letter word reports the same under zk_ names.
+        String words = ensemble.fourLetterWord(leader, "mntr");
+        assertTrue(words.contains("zk_synced_followers\t2"), words);
+        assertTrue(words.contains("zk_quorum_size\t3"), words);
+        assertTrue(words.contains("zk_uptime\t"), words);
+        for (int id : ensemble.all()) {
+            if (id != leader) {
+                JsonNode f = command(id, "monitor");
+                assertEquals("follower", f.get("server_state").asText());
+                assertEquals("following - broadcast", f.get("peer_state").asText());
+                assertFalse(f.has("synced_followers"), "only the leader has synced followers: " + f);
+            }
+        }
+    }
+
+    @Test
+    void monitorKeysAreZooKeepersQuorumKeys() throws Exception {
+        Set<String> zkNames = new HashSet<>(AdminHttp.fieldNames(zk.command("monitor")));
+        zkNames.addAll(ZooKeeperAdminOracle.QUORUM_MONITOR_KEYS);
+        for (int id : ensemble.all()) {
+            Set<String> unknown = new TreeSet<>(AdminHttp.fieldNames(command(id, "monitor")));
+            unknown.removeAll(zkNames);
+            assertEquals(Set.of(), unknown, "member " + id);
+        }
+    }
+
+    @Test
+    void leaderZabstateAndVotingViewHaveZooKeepersQuorumFields() throws Exception {
+        for (int id : ensemble.all()) {
+            JsonNode lead = command(id, "lead");
+            assertEquals(ZooKeeperAdminOracle.QUORUM_LEADER_FIELDS, AdminHttp.fieldNames(lead));
+            assertEquals(id == leader, lead.get("is_leader").asBoolean());
+            assertEquals(leader, lead.get("leader_id").asInt());
+            assertEquals("127.0.0.1", lead.get("leader_ip").asText());
+            JsonNode zab = command(id, "zabstate");
+            assertEquals(ZooKeeperAdminOracle.QUORUM_ZABSTATE_FIELDS, AdminHttp.fieldNames(zab));
+            assertEquals("broadcast", zab.get("zabstate").asText());
+            assertEquals(id, zab.get("myid").asInt());
+            assertTrue(zab.get("voting").asBoolean());
+            JsonNode view = command(id, "voting_view").get("current_config");
+            assertEquals(Set.of("1", "2", "3"), AdminHttp.fieldNames(view));
+            for (JsonNode member : view) {
+                assertEquals(ZooKeeperAdminOracle.VOTING_VIEW_ENTRY_FIELDS, AdminHttp.fieldNames(member));
+                assertEquals("participant", member.get("learner_type").asText());
+            }
+        }
+    }
+
+    /** Commands whose fields do not depend on the role: the same names as ZooKeeper's, on every member. */
+    @Test
+    void roleIndependentCommandsHaveZooKeepersFieldNames() throws Exception {
+        for (String name : List.of("configuration", "dirs", "environment", "is_read_only", "watch_summary",
+                "watches", "watches_by_path", "get_trace_mask", "initial_configuration", "ruok", "hash",
+                "server_stats", "stats", "connections", "stat_reset", "connection_stat_reset")) {
+            JsonNode theirs = zk.command(name);
+            Map<String, Set<String>> gaps = AdminServerCompatTest.KNOWN_GAPS.getOrDefault(name, Map.of());
+            for (int id : ensemble.all()) {
+                JsonNode mine = command(id, name);
+                assertFields(name + " on member " + id, theirs, mine, gaps.getOrDefault("", Set.of()));
+                if (theirs.has("server_stats")) {
+                    assertFields(name + " server_stats on member " + id, theirs.get("server_stats"),
+                            mine.get("server_stats"), gaps.get("server_stats"));
+                }
+            }
+        }
+    }
+
+    private static void assertFields(String what, JsonNode theirs, JsonNode mine, Set<String> gap) {
+        Set<String> expected = new TreeSet<>(AdminHttp.fieldNames(theirs));
+        expected.removeAll(gap);
+        assertEquals(expected, AdminHttp.fieldNames(mine), what + ": " + mine);
+    }
+}
