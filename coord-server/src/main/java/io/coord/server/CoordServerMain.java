@@ -32,10 +32,11 @@ public final class CoordServerMain {
     /**
      * Starts what the config describes: an ensemble member whenever it names servers (server.N
      * lines, in the config or its dynamicConfigFile, even a single one), else the standalone
-     * server. A member must never come up standalone: it would acknowledge writes alone.
+     * server, which is an ensemble of one voter. A member must never come up standalone: it would
+     * acknowledge writes alone. Either way a full log disk stops it until there is room again.
      */
     static AutoCloseable start(ServerConfig config) throws Exception {
-        return config.standalone() ? CoordServer.start(config) : MemberSupervisor.start(config);
+        return MemberSupervisor.start(config);
     }
 
     /**

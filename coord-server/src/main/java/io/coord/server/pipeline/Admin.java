@@ -31,15 +31,10 @@ final class Admin {
     private final Supplier<String> mode;
     private final Supplier<QuorumStatus> quorum;
 
-    Admin(ServerConfig config, DataTree tree, WatchManager<Connection> watches, Sessions sessions,
-          OutputGate gate, ServerStats stats, Map<ClientChannel, Connection> connections, StorageInfo storage) {
-        this(config, tree, watches, sessions, gate, stats, connections, storage,
-                () -> config.standalone() ? "standalone" : "unknown", () -> null);
-    }
-
     /**
-     * {@code mode} names the server's role for srvr/stat/mntr (ensemble: leader, follower, ...);
-     * {@code quorum} gives an ensemble member's view of the quorum (null standalone).
+     * {@code mode} names the server's role for srvr/stat/mntr (ensemble: leader, follower, ...;
+     * "standalone" for the one voter of a standalone server); {@code quorum} gives an ensemble
+     * member's view of the quorum (null standalone, as ZooKeeper's standalone server has none).
      */
     Admin(ServerConfig config, DataTree tree, WatchManager<Connection> watches, Sessions sessions,
           OutputGate gate, ServerStats stats, Map<ClientChannel, Connection> connections, StorageInfo storage,

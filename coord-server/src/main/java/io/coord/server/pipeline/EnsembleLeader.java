@@ -3,26 +3,16 @@ package io.coord.server.pipeline;
 import io.coord.server.auth.AuthPolicy;
 import io.coord.server.tree.DataTree;
 import io.coord.server.tree.TreeSnapshot;
-import io.coord.server.txn.MultiPrep;
 import io.coord.server.txn.PrepContext;
 import io.coord.server.txn.Txn;
 import io.coord.server.txn.TxnApplier;
+import io.coord.server.txn.TxnEntry;
 import io.coord.server.txn.TxnHeader;
 import io.coord.server.txn.TxnPrep;
-import io.coord.wire.CheckVersionRequest;
-import io.coord.wire.CreateRequest;
-import io.coord.wire.CreateTTLRequest;
-import io.coord.wire.DeleteRequest;
-import io.coord.wire.JuteReader;
-import io.coord.wire.JuteRecord;
 import io.coord.wire.KeeperError;
-import io.coord.wire.MultiOp;
-import io.coord.wire.MultiRequest;
 import io.coord.wire.OpCode;
-import io.coord.wire.Requests;
-import io.coord.wire.SetACLRequest;
-import io.coord.wire.SetDataRequest;
 import java.util.ArrayDeque;
+import java.util.function.LongPredicate;
 
 /**
  * The leader's half of the ensemble write path. Requests (forwarded by any member, this one
@@ -37,20 +27,25 @@ final class EnsembleLeader {
     /** Forwarded requests waiting to be proposed; beyond this, new ones are refused. */
     static final int MAX_QUEUED = 100_000;
 
-    /** A prepared txn: header (zxid and time stamped) and body. */
-    record Prepared(TxnHeader header, Txn txn) {
-    }
-
     private final ArrayDeque<ForwardedRequest> queue = new ArrayDeque<>();
+    /** Txns proposed and not yet applied, in zxid order. */
+    private final ArrayDeque<TxnEntry> proposed = new ArrayDeque<>();
     private final boolean extendedTypes;
     /** skipACL is the leader's own setting, as in ZooKeeper, where the leader prepares writes. */
     private final AuthPolicy auth;
+    private final LongPredicate sessionLive;
     private DataTree shadow;
     private TxnPrep prep;
 
-    EnsembleLeader(boolean extendedTypes, AuthPolicy auth) {
+    /**
+     * @param auth        who is super, skipACL: how this leader prepares every write
+     * @param sessionLive whether a session may still write: known to this leader and not expiring
+     *                    (its close not yet proposed)
+     */
+    EnsembleLeader(boolean extendedTypes, AuthPolicy auth, LongPredicate sessionLive) {
         this.extendedTypes = extendedTypes;
         this.auth = auth;
+        this.sessionLive = sessionLive;
     }
 
     boolean enqueue(ForwardedRequest f) {
@@ -85,8 +80,12 @@ final class EnsembleLeader {
         return shadow;
     }
 
-    /** Turns a request into the txn to propose at {@code zxid}; a refused request becomes an ErrorTxn. */
-    Prepared prepare(ForwardedRequest f, long zxid, long timeMs) {
+    /**
+     * Turns a request into the txn to propose at {@code zxid} (given by the core as it accepts the
+     * proposal); a refused request becomes an ErrorTxn. The prepared txn is kept, so that applying
+     * it at commit needs no decoding ({@link #takeProposed}).
+     */
+    TxnEntry prepare(ForwardedRequest f, long zxid, long timeMs) {
         TxnHeader header = new TxnHeader(f.sessionId(), f.cxid(), zxid, timeMs, f.type());
         Txn txn;
         try {
@@ -95,50 +94,73 @@ final class EnsembleLeader {
             txn = new Txn.ErrorTxn(io.coord.wire.ErrorCode.MARSHALLINGERROR.code());
         }
         TxnApplier.applyEffect(shadow, header, txn);
-        return new Prepared(header, txn);
+        TxnEntry entry = new TxnEntry(header, txn);
+        proposed.add(entry);
+        return entry;
+    }
+
+    /** The txn this leader prepared at {@code zxid}, if it did (drops older ones: never committed). */
+    TxnEntry takeProposed(long zxid) {
+        while (!proposed.isEmpty() && proposed.peekFirst().header().zxid() < zxid) {
+            proposed.pollFirst();
+        }
+        TxnEntry head = proposed.peekFirst();
+        if (head != null && head.header().zxid() == zxid) {
+            return proposed.pollFirst();
+        }
+        return null;
+    }
+
+    /**
+     * The log lost every proposal after {@code keptZxid} (a full disk, only voter): returns them in
+     * zxid order and forgets them; the shadow, which holds their effects, is dropped and rebuilt from
+     * the committed tree before the next proposal.
+     */
+    java.util.List<TxnEntry> dropProposedAfter(long keptZxid) {
+        java.util.List<TxnEntry> lost = new java.util.ArrayList<>();
+        for (TxnEntry e : proposed) {
+            if (e.header().zxid() > keptZxid) {
+                lost.add(e);
+            }
+        }
+        proposed.removeIf(e -> e.header().zxid() > keptZxid);
+        shadow = null;
+        prep = null;
+        return lost;
     }
 
     private Txn build(ForwardedRequest f, long zxid, long timeMs) {
         switch (f.type()) {
             case OpCode.CREATE_SESSION -> {
-                JuteReader in = new JuteReader(f.body());
-                return new Txn.CreateSessionTxn(in.readInt(), in.readBuffer());
+                ServerRequests.CreateSession c = (ServerRequests.CreateSession) f.decoded(ServerRequests.CreateSession::read);
+                return new Txn.CreateSessionTxn(c.timeoutMs(), c.password());
             }
             case OpCode.CLOSE_SESSION -> {
                 return prep.prepCloseSession(f.sessionId());
             }
             case OpCode.DELETE_CONTAINER -> {
                 try {
-                    return prep.prepExpiryDelete(new JuteReader(f.body()).readString(), timeMs, 0);
+                    String path = ((ServerRequests.ExpiredNode) f.decoded(ServerRequests.ExpiredNode::read)).path();
+                    return prep.prepExpiryDelete(path, timeMs, 0);
                 } catch (KeeperError e) {
                     return new Txn.ErrorTxn(e.code().code());
                 }
             }
             default -> {
-                return buildClientWrite(f, zxid, timeMs);
+                if (!sessionLive.test(f.sessionId())) {
+                    // Expired here while the write was on its way (forwarded by a member that has
+                    // not applied the close yet, or held behind a read of its connection): proposed,
+                    // an ephemeral would be created after its owner's close and never deleted.
+                    // ZooKeeper's leader refuses it the same way.
+                    return new Txn.ErrorTxn(io.coord.wire.ErrorCode.SESSIONEXPIRED.code());
+                }
+                PrepContext ctx = new PrepContext(f.sessionId(), f.authIds(), f.clientIp(), extendedTypes, zxid, timeMs);
+                try {
+                    return prep.prepRequest(f.type(), f.decodedClientBody(), ctx);
+                } catch (KeeperError e) {
+                    return new Txn.ErrorTxn(e.code().code());
+                }
             }
-        }
-    }
-
-    private Txn buildClientWrite(ForwardedRequest f, long zxid, long timeMs) {
-        PrepContext ctx = new PrepContext(f.sessionId(), f.authIds(), f.clientIp(), extendedTypes, zxid, timeMs);
-        JuteRecord body = Requests.decodeBody(f.type(), new JuteReader(f.body()));
-        if (f.type() == OpCode.MULTI) {
-            MultiPrep m = prep.prepMulti(((MultiRequest) body).ops().stream().map(MultiOp::body).toList(), ctx);
-            return m.txn();
-        }
-        try {
-            return switch (f.type()) {
-                case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER -> prep.prepCreate((CreateRequest) body, ctx);
-                case OpCode.CREATE_TTL -> prep.prepCreateTtl((CreateTTLRequest) body, ctx);
-                case OpCode.DELETE -> prep.prepDelete((DeleteRequest) body, ctx);
-                case OpCode.SET_DATA -> prep.prepSetData((SetDataRequest) body, ctx);
-                case OpCode.SET_ACL -> prep.prepSetAcl((SetACLRequest) body, ctx);
-                case OpCode.CHECK -> prep.prepCheck((CheckVersionRequest) body, ctx);
-                default -> new Txn.ErrorTxn(io.coord.wire.ErrorCode.UNIMPLEMENTED.code());
-            };
-        } catch (KeeperError e) {
-            return new Txn.ErrorTxn(e.code().code());
         }
     }
 

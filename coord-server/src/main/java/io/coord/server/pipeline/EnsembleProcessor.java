@@ -18,12 +18,8 @@ import io.coord.server.zab.ZabMessage;
 import io.coord.server.zab.Zxid;
 import io.coord.wire.ConnectRequest;
 import io.coord.wire.JuteRecord;
-import io.coord.wire.JuteWriter;
 import io.coord.wire.OpCode;
-import io.coord.wire.RequestHeader;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -42,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * stops serving (election, leader lost, session with the leader restarted) every client connection
  * is closed: clients reconnect, possibly elsewhere, and reads never see a stale leader's view.
  */
-public final class EnsembleProcessor implements RequestSink, StatusSource, QuorumInbound, RequestThread.Handler,
+public final class EnsembleProcessor extends ClientIntake implements StatusSource, QuorumInbound, RequestThread.Handler,
         AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EnsembleProcessor.class);
 
@@ -57,10 +53,10 @@ public final class EnsembleProcessor implements RequestSink, StatusSource, Quoru
     private final ZabStorage storage;
     private final QuorumLink link;
     private final RequestThread thread;
-    private final Map<ClientChannel, Connection> connections = new ConcurrentHashMap<>();
     private final EnsembleClients clients;
     private EnsembleLeader leader;
     private boolean serving;
+    private final java.util.concurrent.CountDownLatch servingLatch = new java.util.concurrent.CountDownLatch(1);
     private Role servedRole = Role.LOOKING;
     private long servedEpoch = -1;
     private final int coreTickMs;
@@ -82,6 +78,10 @@ public final class EnsembleProcessor implements RequestSink, StatusSource, Quoru
     /** Member messages held back while a due snapshot waits for storage to drain (a short delay). */
     private final java.util.ArrayDeque<HeldMessage> held = new java.util.ArrayDeque<>();
     private static final int MAX_HELD_MESSAGES = 100_000;
+    private final FatalHandler fatal;
+    /** The log is out of space (sole voter): writes are refused, server-issued ones wait in {@link #deferred}. */
+    private boolean diskFull;
+    private final java.util.ArrayDeque<ForwardedRequest> deferred = new java.util.ArrayDeque<>();
 
     private record HeldMessage(long from, ZabMessage message) {
     }
@@ -101,6 +101,7 @@ public final class EnsembleProcessor implements RequestSink, StatusSource, Quoru
                              CoreFactory coreFactory, int coreTickMs, ZabStorage storage, QuorumLink link,
                              StorageInfo storageInfo, byte[] secret, RandomGenerator random, FatalHandler fatal) {
         this.config = config;
+        this.fatal = fatal;
         this.random = random;
         this.coreTickMs = coreTickMs;
         this.clock = clock;
@@ -126,7 +127,8 @@ public final class EnsembleProcessor implements RequestSink, StatusSource, Quoru
 
     // ------------------------------------------------------------------ any thread
 
-    private void submit(Runnable task) {
+    @Override
+    void submit(Runnable task) {
         thread.submit(() -> {
             task.run();
             afterTask();
@@ -146,30 +148,31 @@ public final class EnsembleProcessor implements RequestSink, StatusSource, Quoru
     }
 
     @Override
-    public void connect(ClientChannel channel, ConnectRequest request) {
-        Connection conn = connections.computeIfAbsent(channel, Connection::new);
-        submit(() -> clients.connect(conn, request));
+    long nowNanos() {
+        return clock.nowNanos();
     }
 
     @Override
-    public void request(ClientChannel channel, RequestHeader header, JuteRecord body) {
-        Connection conn = connections.get(channel);
-        if (conn == null) {
-            return;
-        }
-        Request req = new Request(header.xid(), header.type(), body, clock.nowNanos());
-        conn.enqueued();
-        submit(() -> {
-            conn.dequeued();
-            clients.request(conn, req);
-        });
+    void onConnect(Connection conn, ConnectRequest request) {
+        clients.connect(conn, request);
     }
 
     @Override
-    public void fourLetterWord(ClientChannel channel, String word) {
-        submit(() -> clients.admin().answer(channel, word));
+    void onRequest(Connection conn, Request req) {
+        clients.request(conn, req);
     }
 
+    @Override
+    void onFourLetterWord(ClientChannel channel, String word) {
+        clients.admin().answer(channel, word);
+    }
+
+    @Override
+    void onDisconnected(Connection conn) {
+        clients.disconnected(conn);
+    }
+
+    /** The AdminServer's and the metrics' view of this server, gathered on the request thread. */
     @Override
     public CompletableFuture<ServerStatus> status(Scope scope) {
         CompletableFuture<ServerStatus> result = new CompletableFuture<>();
@@ -177,20 +180,18 @@ public final class EnsembleProcessor implements RequestSink, StatusSource, Quoru
         return result;
     }
 
-    /** This member's view of the quorum for the AdminServer and mntr (request thread). */
+    /**
+     * This member's view of the quorum for the AdminServer and mntr (request thread); null for a
+     * standalone server (the only voter), which reports none, as ZooKeeper's standalone server.
+     */
     QuorumStatus quorumStatus() {
+        if (config.standalone()) {
+            return null;
+        }
         String zabState = core.role() == Role.LOOKING ? "election" : core.isServing() ? "broadcast" : "synchronization";
         int voters = (int) config.servers().values().stream().filter(a -> !a.observer()).count();
         return new QuorumStatus(myId, core.leaderId(), zabState, core.lastZxid(), voters, core.learnerCount(),
                 core.syncedFollowerCount(), core.pendingSyncCount());
-    }
-
-    @Override
-    public void disconnected(ClientChannel channel) {
-        Connection conn = connections.remove(channel);
-        if (conn != null) {
-            submit(() -> clients.disconnected(conn));
-        }
     }
 
     @Override
@@ -236,6 +237,11 @@ public final class EnsembleProcessor implements RequestSink, StatusSource, Quoru
         return thread.backlog();
     }
 
+    /** Tasks waiting for the request thread (tests). */
+    int queuedTasks() {
+        return thread.queued();
+    }
+
     /**
      * The storage thread reports durability. Never blocks: the request thread may be waiting for
      * room in the storage thread's queue, so a blocking hand-off back would close a cycle.
@@ -248,6 +254,81 @@ public final class EnsembleProcessor implements RequestSink, StatusSource, Quoru
         persistedSeq = Math.max(persistedSeq, seq);
         execute(core.onPersisted(seq));
         afterTask();
+    }
+
+    /**
+     * The storage thread: the log ran out of space, appends after {@code durableZxid} are gone and
+     * the rest is durable. Never blocks (a task for the request thread).
+     */
+    public void diskFull(long durableZxid, java.io.IOException cause) {
+        submit(() -> onDiskFull(durableZxid, cause));
+    }
+
+    /** The storage thread: after a full disk, the log has room again. */
+    public void spaceAvailable() {
+        submit(() -> {
+            diskFull = false;
+            while (leader != null && !deferred.isEmpty()) {
+                leader.enqueue(deferred.poll());
+            }
+            deferred.clear();
+            LOG.info("the log's disk has room again: writes are accepted");
+        });
+    }
+
+    /**
+     * A full disk, with this member the only voter (nobody else could carry on, so it stays up):
+     * what the log kept commits, the proposals it lost are failed back to their clients (their
+     * prepared state dropped) and later writes are refused until there is room; reads and sessions
+     * are served all along. Otherwise the member stops as for any log failure (a supervisor restarts
+     * it once there is room; the other members carry on meanwhile).
+     */
+    private void onDiskFull(long durableZxid, java.io.IOException cause) {
+        if (leader == null || !core.mayLoseAppends()) {
+            fatal.fatal("the member's log is out of space (" + cause.getMessage() + ")", cause);
+            return;
+        }
+        diskFull = true;
+        // The lost proposals were never committed (the only voter acks what its log made durable),
+        // so never applied: no watch fired for them and none is in the replay history
+        // (ChangeHistory, recorded in applyCommitted), which needs no reset here — unlike the old
+        // standalone pipeline, which applied before fsync and had to take events back.
+        long lastProposed = core.lastZxid();
+        execute(core.appendsLost(durableZxid));
+        int lost = 0;
+        for (io.coord.server.txn.TxnEntry e : leader.dropProposedAfter(durableZxid)) {
+            refuse(e.header().sessionId(), e.header().cxid(), e.header().type());
+            lost++;
+        }
+        persistedSeq = issuedSeq; // every op issued so far is durable or discarded by the resume mark
+        storage.resumeAfterDiskFull();
+        LOG.warn("disk full: {} proposals after zxid {} (up to {}) were not logged and are answered {}; writes are "
+                + "refused until the log's disk has room again", lost, Zxid.format(durableZxid),
+                Zxid.format(lastProposed), WriteReplies.DISK_FULL);
+    }
+
+    /**
+     * A write that is not logged because the disk is full: its client is answered; a lost session
+     * close that no client waits for (an expiry) is proposed again once there is room.
+     */
+    private void refuse(long sessionId, int cxid, int type) {
+        if (!clients.writeFailed(sessionId, cxid, type, WriteReplies.DISK_FULL) && type == OpCode.CLOSE_SESSION) {
+            deferred.add(ForwardedRequest.local(0, sessionId, 0, OpCode.CLOSE_SESSION, null, List.of(), null));
+        }
+    }
+
+    /**
+     * While the disk is full: client writes are refused, session expiries (a close no client waits
+     * for) wait, expired-node deletes are dropped.
+     */
+    private void refuseQueued() {
+        while (leader.hasWork()) {
+            ForwardedRequest f = leader.poll();
+            // (Not told apart by origin: a standalone member's id, the origin of its clients' writes, is 0 too.)
+            if (f.type() != OpCode.DELETE_CONTAINER) { // an expired container or TTL node: the next scan finds it again
+                refuse(f.sessionId(), f.cxid(), f.type());
+            }
+        }
     }
 
     // ------------------------------------------------------------------ request thread
@@ -264,7 +345,8 @@ public final class EnsembleProcessor implements RequestSink, StatusSource, Quoru
             storage.submit(a.storage());
         }
         for (LogEntry e : a.applies()) {
-            clients.applyCommitted(e);
+            io.coord.server.txn.TxnEntry mine = leader == null ? null : leader.takeProposed(e.zxid());
+            clients.applyCommitted(e, mine != null ? mine : io.coord.server.txn.TxnCodec.decode(e.data()));
         }
         txnsSinceSnapshot += a.applies().size();
         for (Actions.Send s : a.sends()) {
@@ -291,22 +373,34 @@ public final class EnsembleProcessor implements RequestSink, StatusSource, Quoru
             leader = null;
         }
         serving = nowServing;
+        if (serving) {
+            servingLatch.countDown();
+        }
         servedRole = role;
         servedEpoch = epoch;
         LOG.info("member {} is now {} (epoch {}, leader {}, zxid {})", myId, mode(), epoch, core.leaderId(),
                 Zxid.format(core.appliedZxid()));
         if (serving && role == Role.LEADING) {
-            leader = new EnsembleLeader(config.extendedTypesEnabled(), AuthPolicy.of(config));
+            leader = new EnsembleLeader(config.extendedTypesEnabled(), AuthPolicy.of(config),
+                    id -> clients.state().tracker.isValid(id));
             for (long closing : clients.restartSessionClocks()) {
                 enqueueServerRequest(OpCode.CLOSE_SESSION, closing, null);
             }
         }
     }
 
-    /** "leader", "follower", or "looking" while not serving (srvr's Mode line). */
+    /** True once this member first served clients; false when {@code timeoutMs} passed before. */
+    public boolean awaitServing(long timeoutMs) throws InterruptedException {
+        return servingLatch.await(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** "leader", "follower", "standalone" (the only voter), or "looking" while not serving (srvr's Mode line). */
     String mode() {
         if (!serving) {
             return "looking";
+        }
+        if (config.standalone()) {
+            return "standalone";
         }
         return servedRole == Role.LEADING ? "leader" : "follower";
     }
@@ -347,9 +441,8 @@ public final class EnsembleProcessor implements RequestSink, StatusSource, Quoru
         return true;
     }
 
-    private void enqueueServerRequest(int type, long sessionId, byte[] body) {
-        acceptForward(new ForwardedRequest(0, sessionId, 0, type, body == null ? new byte[0] : body,
-                List.of(), null));
+    private void enqueueServerRequest(int type, long sessionId, JuteRecord body) {
+        acceptForward(ForwardedRequest.local(0, sessionId, 0, type, body, List.of(), null));
     }
 
     private long nextSnapshotThreshold() {
@@ -390,6 +483,10 @@ public final class EnsembleProcessor implements RequestSink, StatusSource, Quoru
         }
         pumping = true;
         try {
+            if (diskFull) {
+                refuseQueued();
+                return;
+            }
             if (!leader.hasShadow()) {
                 if (core.appliedZxid() != core.lastZxid()) {
                     return; // the new epoch's initial history is still being committed
@@ -398,12 +495,15 @@ public final class EnsembleProcessor implements RequestSink, StatusSource, Quoru
             }
             while (leader != null && leader.hasWork()) {
                 ForwardedRequest f = leader.poll();
-                long zxid = Zxid.next(core.lastZxid(), core.epoch());
-                EnsembleLeader.Prepared p = leader.prepare(f, zxid, clock.wallMs());
-                Actions a = core.propose(io.coord.server.txn.TxnCodec.encode(p.header(), p.txn()));
-                if (a.proposedZxid() != zxid) {
-                    LOG.warn("proposal refused ({}); expected zxid {}", a.rejection(), Zxid.format(zxid));
-                    leader = null; // the shadow no longer matches; the role change follows
+                EnsembleLeader proposer = leader;
+                long timeMs = clock.wallMs();
+                Actions a = core.propose(zxid -> {
+                    io.coord.server.txn.TxnEntry p = proposer.prepare(f, zxid, timeMs);
+                    return io.coord.server.txn.TxnCodec.encode(p.header(), p.txn());
+                });
+                if (a.proposedZxid() < 0) {
+                    LOG.warn("proposal of a {} refused ({})", OpCode.name(f.type()), a.rejection());
+                    leader = null; // not leading any more; the role change follows
                 }
                 execute(a);
             }
@@ -472,7 +572,7 @@ public final class EnsembleProcessor implements RequestSink, StatusSource, Quoru
         if (nowMs >= nextExpiryScanMs) {
             nextExpiryScanMs = nowMs + config.containerCheckIntervalMs();
             for (String path : ExpiryScan.candidates(clients.state().tree, clock.wallMs())) {
-                enqueueServerRequest(OpCode.DELETE_CONTAINER, 0, new JuteWriter().writeString(path).toByteArray());
+                enqueueServerRequest(OpCode.DELETE_CONTAINER, 0, new ServerRequests.ExpiredNode(path));
             }
         }
     }
@@ -485,8 +585,6 @@ public final class EnsembleProcessor implements RequestSink, StatusSource, Quoru
     @Override
     public void close() {
         thread.close();
-        for (Connection c : connections.values()) {
-            c.channel.close("server shutting down");
-        }
+        closeConnections();
     }
 }

@@ -45,12 +45,23 @@ public final class MemberState {
         return out.toByteArray();
     }
 
-    /** Rebuilds the state from a snapshot's tree and sessions blob. */
+    /**
+     * Rebuilds the state from a snapshot's tree and sessions blob. A blob without the magic is the
+     * tracker's own format, as standalone servers wrote it before standalone became a one-voter
+     * ensemble: its sessions' passwords were never stored but derived from the server's secret
+     * (dataDir/session-secret), so they are derived once more here ({@link #legacyPassword}) and
+     * stored from then on; the next snapshot is written in the current format.
+     */
     public static MemberState restore(DataTree tree, byte[] sessions, Clock clock, int tickTimeMs, long myId,
                                       byte[] secret) {
         JuteReader in = new JuteReader(sessions);
-        if (in.readInt() != SESSIONS_MAGIC) {
-            throw new WireFormatException("not an ensemble sessions blob");
+        if (sessions.length < 4 || in.readInt() != SESSIONS_MAGIC) {
+            SessionTracker legacy = SessionTracker.restore(sessions, clock, tickTimeMs, myId, secret);
+            Map<Long, byte[]> derived = new HashMap<>();
+            for (long id : legacy.sessionTimeouts().keySet()) {
+                derived.put(id, legacy.password(id));
+            }
+            return new MemberState(tree, legacy, derived);
         }
         SessionTracker tracker = SessionTracker.restore(in.readBuffer(), clock, tickTimeMs, myId, secret);
         int n = in.readInt();
@@ -62,6 +73,14 @@ public final class MemberState {
             passwords.put(in.readLong(), in.readBuffer());
         }
         return new MemberState(tree, tracker, passwords);
+    }
+
+    /**
+     * The password of a session created by a standalone server before standalone became a one-voter
+     * ensemble: its CreateSessionTxn carries none, the server derived it from its secret.
+     */
+    public byte[] legacyPassword(long sessionId) {
+        return tracker.password(sessionId);
     }
 
     public static MemberState empty(Clock clock, int tickTimeMs, long myId, byte[] secret) {

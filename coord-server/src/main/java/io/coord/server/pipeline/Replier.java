@@ -8,7 +8,6 @@ import io.coord.wire.ReplyHeader;
 import io.coord.wire.SetSASLResponse;
 import io.coord.wire.WatcherEvent;
 import io.coord.wire.KeeperState;
-import io.coord.wire.OpCode;
 import io.coord.server.watch.Notification;
 import java.util.List;
 
@@ -34,7 +33,7 @@ final class Replier {
     private void send(Connection conn, Request req, int err, JuteRecord body) {
         long zxid = gate.assignedZxid();
         conn.lastZxid = zxid;
-        gate.emit(conn, Replies.encode(new ReplyHeader(req.xid(), zxid, err), body), kind(req.type()), req.xid());
+        gate.emit(conn, Replies.encode(new ReplyHeader(req.xid(), zxid, err), body));
         stats.recordLatency(req.arrivalNanos());
     }
 
@@ -63,15 +62,6 @@ final class Replier {
         gate.emit(conn, Replies.encode(new ReplyHeader(req.xid(), 0, ErrorCode.SESSIONCLOSEDREQUIRESASLAUTH.code()), null));
         stats.recordLatency(req.arrivalNanos());
         gate.emitClose(conn);
-    }
-
-    private static OutputGate.Kind kind(int type) {
-        return switch (type) {
-            case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER, OpCode.CREATE_TTL, OpCode.DELETE,
-                 OpCode.SET_DATA, OpCode.SET_ACL, OpCode.MULTI, OpCode.CHECK -> OutputGate.Kind.WRITE_REPLY;
-            case OpCode.PING -> OutputGate.Kind.PING_REPLY;
-            default -> OutputGate.Kind.OTHER;
-        };
     }
 
     /** Notifications that each carry their own zxid (replayed ones), in list order. */

@@ -3,9 +3,9 @@ package io.coord.server.pipeline;
 import io.coord.server.auth.AuthPolicy;
 import io.coord.server.auth.SaslAuthenticator;
 import io.coord.server.config.ServerConfig;
-import io.coord.server.session.SessionInfo;
 import io.coord.server.session.SessionTracker;
 import io.coord.server.tree.DigestAuth;
+import io.coord.server.txn.Txn;
 import io.coord.wire.Acl;
 import io.coord.wire.AuthPacket;
 import io.coord.wire.ConnectRequest;
@@ -18,84 +18,116 @@ import io.coord.wire.Replies;
 import io.coord.wire.ReplyHeader;
 import io.coord.wire.Xids;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Handshakes, reattachment, authentication, closeSession and expiry. Request-thread only.
- * Sessions outlive connections: a client may come back on a new connection with its id and
- * password until the session expires.
+ * Handshakes, reattachment and authentication: the one session front of the pipeline (standalone
+ * is a one-voter ensemble). A new session is a CreateSessionTxn forwarded to the leader with a
+ * random password, so every member (and every later start) can check a reattaching client; the
+ * handshake is answered when the txn is applied here. Sessions outlive connections: a client may
+ * come back on a new connection with its id and password until the session expires. Request-thread
+ * only.
  */
 final class Sessions {
     private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
-    private final ServerConfig config;
-    private final AuthPolicy authPolicy;
-    private final SessionTracker tracker;
-    private final Writes writes;
-    private final OutputGate gate;
-    private final Consumer<Connection> onConnectionGone;
-    private final SaslAuthenticator sasl;
-    /** The connection currently bound to each session. */
-    private final Map<Long, Connection> bySession = new HashMap<>();
-    /** Session txns not yet durable, oldest first, so a full disk can take them back. */
-    private final ArrayDeque<SessionChange> inflight = new ArrayDeque<>();
 
-    private record SessionChange(long zxid, long sessionId, int timeoutMs, boolean created) {
+    private record PendingConnect(Connection conn, Boolean readOnly) {
     }
 
-    Sessions(ServerConfig config, SessionTracker tracker, Writes writes, OutputGate gate,
-             Consumer<Connection> onConnectionGone) {
+    private final ServerConfig config;
+    private final AuthPolicy authPolicy;
+    private final SaslAuthenticator sasl;
+    /** Session passwords: a SecureRandom in production. */
+    private final RandomGenerator random;
+    private final BooleanSupplier serving;
+    private final Predicate<ForwardedRequest> toLeader;
+    private final Consumer<Connection> forget;
+    /** The connection currently bound to each session. */
+    private final Map<Long, Connection> bySession = new HashMap<>();
+    private final Map<Long, PendingConnect> pendingConnects = new HashMap<>();
+    /** Sessions with client activity since the leader was last told (followers report them). */
+    private final Set<Long> touched = new LinkedHashSet<>();
+    private long nextSessionId;
+    private MemberState state;
+    private OutputGate gate;
+
+    /**
+     * @param serving  whether this member serves clients now
+     * @param toLeader forwards a request to the leader; false when there is none to take it
+     * @param forget   drops what the pipeline holds for a connection whose session moved away
+     */
+    Sessions(ServerConfig config, RandomGenerator random, long firstSessionId, BooleanSupplier serving,
+             Predicate<ForwardedRequest> toLeader, Consumer<Connection> forget) {
         this.config = config;
         this.authPolicy = AuthPolicy.of(config);
-        this.tracker = tracker;
-        this.writes = writes;
-        this.gate = gate;
-        this.onConnectionGone = onConnectionGone;
         this.sasl = new SaslAuthenticator(config.sasl());
+        this.random = random;
+        this.nextSessionId = firstSessionId;
+        this.serving = serving;
+        this.toLeader = toLeader;
+        this.forget = forget;
+    }
+
+    /** The state machine (and its output gate) sessions are checked against; replaced by a SNAP. */
+    void use(MemberState newState, OutputGate newGate) {
+        this.state = newState;
+        this.gate = newGate;
     }
 
     SessionTracker tracker() {
-        return tracker;
-    }
-
-    Map<Long, Connection> connectionsBySession() {
-        return bySession;
+        return state.tracker;
     }
 
     void connect(Connection conn, ConnectRequest req) {
+        if (conn.closed) {
+            return;
+        }
+        if (!serving.getAsBoolean()) {
+            conn.close("this member is not serving (no quorum yet)");
+            return;
+        }
         if (req.lastZxidSeen() > gate.assignedZxid()) {
             // The client has seen state this server does not have; it must go elsewhere.
-            LOG.warn("refusing client {}: it has seen zxid 0x{} and we are at 0x{}", conn.channel.describe(),
+            LOG.info("refusing client {}: it has seen zxid 0x{} and we are at 0x{}", conn.channel.describe(),
                     Long.toHexString(req.lastZxidSeen()), Long.toHexString(gate.assignedZxid()));
-            conn.close("client is ahead of this server");
+            conn.close("client is ahead of this member");
             return;
         }
         int timeoutMs = SessionTracker.negotiateTimeout(req.timeOut(), config.minSessionTimeoutMs(),
                 config.maxSessionTimeoutMs());
+        Boolean readOnly = req.readOnly() == null ? null : Boolean.FALSE;
         if (req.sessionId() == 0) {
-            if (writes.writesRefused()) {
-                // A session is a txn, and the log cannot take one: the client tries again later.
-                conn.close("no new sessions while the disk is full");
-                return;
+            long id = newSessionId();
+            byte[] password = new byte[SessionTracker.PASSWORD_LENGTH];
+            random.nextBytes(password);
+            pendingConnects.put(id, new PendingConnect(conn, readOnly));
+            if (!toLeader.test(ForwardedRequest.local(config.myId(), id, 0, OpCode.CREATE_SESSION,
+                    new ServerRequests.CreateSession(timeoutMs, password), List.of(), Reads.ipOf(conn)))) {
+                pendingConnects.remove(id);
+                conn.close("no leader to create the session");
             }
-            SessionInfo s = tracker.createSession(timeoutMs);
-            inflight.add(new SessionChange(writes.createSession(s.sessionId(), timeoutMs), s.sessionId(),
-                    timeoutMs, true));
-            bind(conn, s.sessionId(), timeoutMs);
-            gate.emit(conn, Replies.encodeConnect(new ConnectResponse(0, timeoutMs, s.sessionId(),
-                    s.password(), req.readOnly() == null ? null : Boolean.FALSE)));
             return;
         }
-        long id = req.sessionId();
-        if (!tracker.isValid(id) || !tracker.checkPassword(id, req.passwd())) {
+        reattach(conn, req.sessionId(), req.passwd(), readOnly);
+    }
+
+    private void reattach(Connection conn, long id, byte[] password, Boolean readOnly) {
+        byte[] expected = state.passwords.get(id);
+        if (!state.tracker.isValid(id) || expected == null || !Arrays.equals(expected, password)) {
             LOG.info("session 0x{} from {} is expired or the password is wrong", Long.toHexString(id),
                     conn.channel.describe());
-            gate.emit(conn, Replies.encodeConnect(ConnectResponse.expired(0, req.readOnly() == null ? null : Boolean.FALSE)));
+            gate.emit(conn, Replies.encodeConnect(ConnectResponse.expired(0, readOnly)));
             gate.emitClose(conn);
             return;
         }
@@ -103,14 +135,22 @@ final class Sessions {
         if (previous != null && previous != conn) {
             previous.sessionId = 0;
             previous.close("session 0x" + Long.toHexString(id) + " moved to another connection");
-            onConnectionGone.accept(previous);
+            forget.accept(previous);
         }
-        tracker.touch(id);
-        tracker.clearAuth(id);
-        int sessionTimeout = tracker.timeoutMs(id);
-        bind(conn, id, sessionTimeout);
-        gate.emit(conn, Replies.encodeConnect(new ConnectResponse(0, sessionTimeout, id,
-                tracker.password(id), req.readOnly() == null ? null : Boolean.FALSE)));
+        state.tracker.touch(id);
+        state.tracker.clearAuth(id);
+        touched.add(id);
+        int timeoutMs = state.tracker.timeoutMs(id);
+        bind(conn, id, timeoutMs);
+        gate.emit(conn, Replies.encodeConnect(new ConnectResponse(0, timeoutMs, id, expected, readOnly)));
+    }
+
+    private long newSessionId() {
+        long id = nextSessionId++;
+        while (id == 0 || id == Long.MIN_VALUE || state.tracker.contains(id) || pendingConnects.containsKey(id)) {
+            id = nextSessionId++;
+        }
+        return id;
     }
 
     private void bind(Connection conn, long sessionId, int timeoutMs) {
@@ -119,13 +159,75 @@ final class Sessions {
         bySession.put(sessionId, conn);
     }
 
-    /** True when the connection's session still lives; refreshes its expiry. */
-    boolean touch(Connection conn) {
-        return conn.sessionId != 0 && tracker.touch(conn.sessionId);
+    /** A committed CreateSessionTxn: the session exists; answers its handshake if it came through us. */
+    void created(long id, Txn.CreateSessionTxn c) {
+        state.tracker.addSession(id, c.timeoutMs());
+        // A txn logged by a standalone server of an older version carries no password (see MemberState).
+        byte[] password = c.passwd() != null ? c.passwd() : state.legacyPassword(id);
+        state.passwords.put(id, password);
+        PendingConnect pc = pendingConnects.remove(id);
+        if (pc != null && !pc.conn().closed) {
+            bind(pc.conn(), id, c.timeoutMs());
+            touched.add(id);
+            gate.emit(pc.conn(), Replies.encodeConnect(new ConnectResponse(0, c.timeoutMs(), id, password,
+                    pc.readOnly())));
+        }
     }
 
+    /** The CreateSessionTxn of a handshake was not logged (a full disk): its connection is closed, the client retries. */
+    void createFailed(long id) {
+        PendingConnect pc = pendingConnects.remove(id);
+        if (pc != null) {
+            pc.conn().close("the log's disk is full: no new session until it has room");
+        }
+    }
+
+    /** A committed CloseSessionTxn: the session is gone; returns the connection it was bound to, if any. */
+    Connection closed(long id) {
+        state.tracker.remove(id);
+        state.passwords.remove(id);
+        return bySession.remove(id);
+    }
+
+    /** The connection bound to the session, or null. */
+    Connection connection(long sessionId) {
+        return bySession.get(sessionId);
+    }
+
+    /** A request arrived: true when the connection's session still lives (its expiry is refreshed). */
+    boolean touch(Connection conn) {
+        if (conn.sessionId == 0 || !state.tracker.isValid(conn.sessionId)) {
+            return false;
+        }
+        state.tracker.touch(conn.sessionId);
+        touched.add(conn.sessionId);
+        return true;
+    }
+
+    long[] drainTouched() {
+        long[] ids = touched.stream().mapToLong(Long::longValue).toArray();
+        touched.clear();
+        return ids;
+    }
+
+    /** The connection went away; its session lives on until it expires or is reattached. */
+    void disconnected(Connection conn) {
+        if (conn.sessionId != 0 && bySession.get(conn.sessionId) == conn) {
+            bySession.remove(conn.sessionId);
+        }
+        pendingConnects.values().removeIf(p -> p.conn() == conn);
+    }
+
+    /** Every connection is being closed (this member stopped serving, or its state is replaced). */
+    void dropAll() {
+        bySession.clear();
+        pendingConnects.clear();
+        touched.clear();
+    }
+
+    /** A request that is no session activity arrived: true when the connection's session still lives. */
     boolean isValid(Connection conn) {
-        return conn.sessionId != 0 && tracker.isValid(conn.sessionId);
+        return conn.sessionId != 0 && state.tracker.isValid(conn.sessionId);
     }
 
     /**
@@ -143,7 +245,7 @@ final class Sessions {
             String userPassword = new String(packet.auth(), StandardCharsets.UTF_8);
             if (userPassword.indexOf(':') > 0) {
                 for (Id id : authPolicy.identitiesFor(new Id("digest", DigestAuth.generate(userPassword)))) {
-                    tracker.addAuth(conn.sessionId, id);
+                    state.tracker.addAuth(conn.sessionId, id);
                 }
                 gate.emit(conn, Replies.encode(new ReplyHeader(Xids.AUTH, 0, 0), null));
                 return;
@@ -155,8 +257,7 @@ final class Sessions {
             return;
         }
         LOG.info("auth failed for session 0x{}: scheme '{}'", Long.toHexString(conn.sessionId), packet.scheme());
-        gate.emit(conn, Replies.encode(new ReplyHeader(Xids.AUTH, 0,
-                ErrorCode.AUTHFAILED.code()), null));
+        gate.emit(conn, Replies.encode(new ReplyHeader(Xids.AUTH, 0, ErrorCode.AUTHFAILED.code()), null));
         gate.emitClose(conn);
     }
 
@@ -171,7 +272,7 @@ final class Sessions {
         SaslAuthenticator.Step step = sasl.evaluate(conn.saslExchange, request.token(), conn.toString());
         if (step.authorizedId() != null) {
             for (Id id : authPolicy.identitiesFor(new Id(SaslAuthenticator.SCHEME, step.authorizedId()))) {
-                tracker.addAuth(conn.sessionId, id); // with super when zookeeper.superUser names this user
+                state.tracker.addAuth(conn.sessionId, id); // with super when zookeeper.superUser names this user
             }
         }
         return step;
@@ -186,7 +287,7 @@ final class Sessions {
         if (!sasl.required() || opCode == OpCode.SASL || opCode == OpCode.AUTH) {
             return true;
         }
-        for (Id id : tracker.authIds(conn.sessionId)) {
+        for (Id id : state.tracker.authIds(conn.sessionId)) {
             if (SaslAuthenticator.SCHEME.equals(id.scheme())) {
                 return true;
             }
@@ -195,7 +296,7 @@ final class Sessions {
     }
 
     List<Id> authIds(Connection conn) {
-        return tracker.authIds(conn.sessionId);
+        return state.tracker.authIds(conn.sessionId);
     }
 
     AuthPolicy authPolicy() {
@@ -223,82 +324,5 @@ final class Sessions {
         gate.emit(conn, Replies.encode(new ReplyHeader(xid, 0, ErrorCode.SESSIONCLOSEDREQUIRESASLAUTH.code()), null));
         gate.emitClose(conn);
         return true;
-    }
-
-    /** closeSession from the client: ephemerals go, the reply is sent, then the socket closes. */
-    void close(Connection conn, int xid) {
-        long id = conn.sessionId;
-        if (writes.writesRefused()) {
-            // Closing is a txn too. The session stays (and expires once the disk has room); the
-            // stock client drops the connection after this reply anyway.
-            gate.emit(conn, Replies.encode(new ReplyHeader(xid, gate.assignedZxid(), Writes.DISK_FULL.code()), null));
-            return;
-        }
-        int timeoutMs = tracker.timeoutMs(id);
-        tracker.setClosing(id);
-        long zxid = writes.closeSession(id);
-        inflight.add(new SessionChange(zxid, id, timeoutMs, false));
-        tracker.remove(id);
-        bySession.remove(id);
-        gate.emit(conn, Replies.encode(new ReplyHeader(xid, zxid, 0), null));
-        gate.emitClose(conn);
-        conn.sessionId = 0;
-    }
-
-    /** Called every tick: expires sessions whose time is up, deleting their ephemerals. */
-    void expireDue() {
-        if (writes.writesRefused()) {
-            return; // expiry is a txn: sessions past their time expire once the disk has room
-        }
-        for (long id : tracker.expire()) {
-            LOG.info("session 0x{} expired", Long.toHexString(id));
-            int timeoutMs = tracker.timeoutMs(id);
-            inflight.add(new SessionChange(writes.closeSession(id), id, timeoutMs, false));
-            tracker.remove(id);
-            Connection conn = bySession.remove(id);
-            if (conn != null) {
-                conn.sessionId = 0;
-                gate.emitClose(conn);
-            }
-        }
-    }
-
-    /** Session txns up to zxid are durable. */
-    void durable(long zxid) {
-        while (!inflight.isEmpty() && inflight.peekFirst().zxid() <= zxid) {
-            inflight.pollFirst();
-        }
-    }
-
-    /**
-     * The log dropped every txn after durableZxid: sessions created since are forgotten (their
-     * connections were never told of them) and sessions closed or expired since live again, with
-     * a fresh timeout. Their connections are closed by the caller.
-     */
-    void rollBackAfter(long durableZxid) {
-        while (!inflight.isEmpty() && inflight.peekLast().zxid() > durableZxid) {
-            SessionChange c = inflight.pollLast();
-            if (c.created()) {
-                tracker.remove(c.sessionId());
-                Connection conn = bySession.remove(c.sessionId());
-                if (conn != null) {
-                    conn.sessionId = 0;
-                }
-            } else {
-                tracker.addSession(c.sessionId(), c.timeoutMs());
-            }
-        }
-    }
-
-    /** When {@link #expireDue} must next run (see {@link SessionTracker#nextCheckMs}). */
-    long nextCheckMs(long nowMs) {
-        return tracker.nextCheckMs(nowMs);
-    }
-
-    /** The connection went away; its session lives on until it expires or is reattached. */
-    void disconnected(Connection conn) {
-        if (conn.sessionId != 0 && bySession.get(conn.sessionId) == conn) {
-            bySession.remove(conn.sessionId);
-        }
     }
 }

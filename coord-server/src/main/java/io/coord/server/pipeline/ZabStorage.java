@@ -11,6 +11,13 @@ import java.util.List;
 public interface ZabStorage {
     void submit(List<StorageOp> ops);
 
+    /**
+     * After the storage reported a full disk and the owner took back every append after the durable
+     * zxid: ops submitted before this call are discarded, later ones are written once there is room.
+     */
+    default void resumeAfterDiskFull() {
+    }
+
     /** Highest zxid whose append is durable (for metrics). */
     long durableZxid();
 

@@ -11,11 +11,14 @@ import io.coord.server.pipeline.EnsembleProcessor;
 import io.coord.server.pipeline.FatalHandler;
 import io.coord.server.pipeline.ForwardedRequest;
 import io.coord.server.pipeline.QuorumInbound;
+import io.coord.server.pipeline.QuorumLink;
 import io.coord.server.durability.SessionSecret;
 import io.coord.server.pipeline.StorageInfo;
 import io.coord.server.session.Clock;
+import io.coord.server.storage.DiskFullException;
 import io.coord.server.storage.FlushPacer;
 import io.coord.server.storage.ForeignDataCheck;
+import io.coord.server.storage.FreeSpace;
 import io.coord.server.storage.LogIo;
 import io.coord.server.storage.MetaStore;
 import io.coord.server.storage.SnapshotStore;
@@ -30,6 +33,7 @@ import java.security.SecureRandom;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +49,7 @@ public final class EnsembleMember implements AutoCloseable {
     public static final int MAX_HISTORY = 1000;
     static final int MAX_CORE_TICK_MS = 50;
     private static final int VOTE_RESEND_MS = 100;
+    private static final long STANDALONE_READY_TIMEOUT_MS = 60_000;
 
     private final TxnLog log;
     private final QuorumStorage storage;
@@ -75,6 +80,18 @@ public final class EnsembleMember implements AutoCloseable {
      */
     public static EnsembleMember start(ServerConfig config, long logSegmentBytes, FatalHandler fatal, LogIo logIo)
             throws IOException {
+        return start(config, logSegmentBytes, fatal, logIo,
+                FreeSpace.atLeast(config.dataLogDir(), FreeSpace.DEFAULT_RESUME_FREE_BYTES));
+    }
+
+    /**
+     * As above. A standalone member (the only voter) rides out a full log disk: the writes the log
+     * could not take fail, reads and sessions go on, and writes resume once {@code spaceAvailable}.
+     * A member of a larger ensemble stops instead ({@code fatal} gets the DiskFullException) so the
+     * others carry on.
+     */
+    public static EnsembleMember start(ServerConfig config, long logSegmentBytes, FatalHandler fatal, LogIo logIo,
+                                       BooleanSupplier spaceAvailable) throws IOException {
         ForeignDataCheck.refuseZooKeeperData(config.dataDir(), config.dataLogDir());
         Files.createDirectories(config.dataDir());
         Files.createDirectories(config.dataLogDir());
@@ -94,27 +111,53 @@ public final class EnsembleMember implements AutoCloseable {
             log.close();
             throw e;
         }
-        Set<Long> voters = config.servers().values().stream().filter(a -> !a.observer())
-                .map(ServerAddress::id).collect(Collectors.toSet());
+        // Standalone (no server.N lines) is an ensemble of one voter: the core decides at once that it
+        // leads, commits each proposal once its own log has it, and there are no member links.
+        Set<Long> voters = config.standalone() ? Set.of(config.myId())
+                : config.servers().values().stream().filter(a -> !a.observer())
+                        .map(ServerAddress::id).collect(Collectors.toSet());
         int coreTickMs = coreTickMs(config.tickTimeMs());
         ZabConfig zab = zabConfig(config, voters, coreTickMs);
         AtomicReference<EnsembleProcessor> ref = new AtomicReference<>();
         QuorumStorage storage = new QuorumStorage(log, snapshots, meta, config.snapRetainCount(),
                 new FlushPacer(config.groupCommitMaxWaitMicros()),
                 seq -> ref.get().persisted(seq), fatal, clock::nowNanos, QuorumStorage.DEFAULT_QUEUE_LIMIT_BYTES);
-        QuorumTransport transport = new QuorumTransport(config.myId(), config.servers(), inbound(ref), nettyTransport);
+        QuorumTransport transport = config.standalone() ? null
+                : new QuorumTransport(config.myId(), config.servers(), inbound(ref), nettyTransport);
         long coreSeed = random.nextLong();
         EnsembleProcessor processor = new EnsembleProcessor(config, clock, r.state(), r.snapshotZxid(),
                 sp -> new ZabCore(zab, r.zab(), sp, new SplittableRandom(coreSeed)),
-                coreTickMs, storage, transport, StorageInfo.of(config.dataLogDir(), config.dataDir(), storage::fsyncCount,
-                        storage::fsyncTotalMicros, storage::fsyncMaxMicros), secret, random, fatal);
+                coreTickMs, storage, transport == null ? NO_PEERS : transport, StorageInfo.of(config.dataLogDir(),
+                        config.dataDir(), storage::fsyncCount, storage::fsyncTotalMicros, storage::fsyncMaxMicros)
+                        .withDiskFull(storage::diskFull, storage::diskFullEvents),
+                secret, random, fatal);
         ref.set(processor);
+        if (config.standalone()) {
+            storage.rideOutDiskFull(new QuorumStorage.DiskFullListener() {
+                @Override
+                public void onDiskFull(long durableZxid, DiskFullException cause) {
+                    processor.diskFull(durableZxid, cause);
+                }
+
+                @Override
+                public void onSpaceAvailable() {
+                    processor.spaceAvailable();
+                }
+            }, spaceAvailable);
+        }
         EnsembleMember member = new EnsembleMember(log, storage, transport, processor);
         try {
             storage.start();
             processor.start();
-            transport.start();
+            if (transport != null) {
+                transport.start();
+            }
             member.network = ClientServer.start(config, processor);
+            // Standalone returns once it serves (it has led its one-voter ensemble through its own
+            // log: an epoch write and a commit), as a standalone server always did.
+            if (config.standalone() && !processor.awaitServing(STANDALONE_READY_TIMEOUT_MS)) {
+                throw new IOException("not serving " + STANDALONE_READY_TIMEOUT_MS + " ms after start");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             member.close();
@@ -123,8 +166,12 @@ public final class EnsembleMember implements AutoCloseable {
             member.close();
             throw new IOException("cannot start ensemble member " + config.myId() + ": " + e.getMessage(), e);
         }
-        LOG.info("Coord ensemble member {} serving clients on {} ({} voters)", config.myId(),
-                member.network.localAddress(), voters.size());
+        if (config.standalone()) {
+            LOG.info("Coord standalone (a one-voter ensemble) listening on {}", member.network.localAddress());
+        } else {
+            LOG.info("Coord ensemble member {} serving clients on {} ({} voters)", config.myId(),
+                    member.network.localAddress(), voters.size());
+        }
         return member;
     }
 
@@ -144,6 +191,29 @@ public final class EnsembleMember implements AutoCloseable {
         int syncTicks = (int) Math.min(Integer.MAX_VALUE, config.syncLimit() * perTick);
         int resendTicks = Math.max(1, VOTE_RESEND_MS / coreTickMs);
         return new ZabConfig(config.myId(), voters, initTicks, syncTicks, resendTicks, MAX_HISTORY);
+    }
+
+    /** The member links of a member that is the only voter: there is nobody to talk to. */
+    private static final QuorumLink NO_PEERS = new QuorumLink() {
+        @Override
+        public void send(long to, ZabMessage message) {
+        }
+
+        @Override
+        public void forward(long to, ForwardedRequest request) {
+        }
+
+        @Override
+        public void touch(long to, long[] sessionIds) {
+        }
+    };
+
+    /**
+     * Waits until the member serves clients (standalone: it has led its one-voter ensemble through
+     * its own log); false when it did not within {@code timeoutMs}.
+     */
+    public boolean awaitServing(long timeoutMs) throws InterruptedException {
+        return processor.awaitServing(timeoutMs);
     }
 
     private static QuorumInbound inbound(AtomicReference<EnsembleProcessor> ref) {
@@ -202,7 +272,9 @@ public final class EnsembleMember implements AutoCloseable {
         if (network != null) {
             network.close();
         }
-        transport.close();
+        if (transport != null) {
+            transport.close();
+        }
         processor.close();
         storage.close();
         try {

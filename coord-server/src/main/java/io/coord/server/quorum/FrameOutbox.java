@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,8 @@ final class FrameOutbox implements Runnable {
     private long queuedBytes;
     /** A drain is pending: a task on the event loop, or a writability change. */
     private boolean scheduled;
-    private boolean overflowed;
+    /** Past the limit, or the channel's event loop has stopped: every later frame is dropped. */
+    private boolean dropping;
 
     /** @param limitBytes queued bytes past which the peer is dropped (a frame is always taken while under it) */
     FrameOutbox(Channel channel, long limitBytes) {
@@ -57,12 +59,12 @@ final class FrameOutbox implements Runnable {
         boolean overflowNow = false;
         long waiting;
         synchronized (this) {
-            if (overflowed) {
+            if (dropping) {
                 return;
             }
             waiting = queuedBytes;
             if (waiting > limitBytes) {
-                overflowed = true;
+                dropping = true;
                 overflowNow = true;
                 frames.clear();
                 queuedBytes = 0;
@@ -78,7 +80,28 @@ final class FrameOutbox implements Runnable {
                     channel.remoteAddress(), waiting, limitBytes);
             channel.close();
         } else if (schedule) {
+            schedule();
+        }
+    }
+
+    /**
+     * Hands the drain to the channel's event loop. A loop that has stopped (this member's transport
+     * is closing while its request thread still sends: during a stop every member's core answers
+     * its lost peers with votes) refuses the task; the frames are then dropped like those of a
+     * closed connection, which the ZAB core tolerates. The refusal used to escape into the request
+     * thread, where any exception is fatal: it could halt the process of a member that was only stopping.
+     */
+    private void schedule() {
+        try {
             channel.eventLoop().execute(this);
+        } catch (RejectedExecutionException e) {
+            synchronized (this) {
+                dropping = true;
+                frames.clear();
+                queuedBytes = 0;
+                scheduled = false;
+            }
+            LOG.debug("dropping frames for {}: its event loop has stopped", channel.remoteAddress());
         }
     }
 

@@ -8,6 +8,7 @@ import io.coord.server.storage.TxnLog;
 import io.coord.server.tree.DataTree;
 import io.coord.server.zab.LogEntry;
 import io.coord.server.zab.RecoveredState;
+import io.coord.server.zab.Zxid;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,10 +43,29 @@ public final class MemberRecovery {
         long snapZxid = zxidOfSnapshot[0];
         List<LogEntry> entries = new ArrayList<>();
         log.replay(snapZxid, (zxid, bytes) -> entries.add(new LogEntry(zxid, bytes)));
-        long[] epochs = QuorumStorage.readEpochs(meta);
+        long[] epochs = atLeastEpochOf(QuorumStorage.readEpochs(meta),
+                entries.isEmpty() ? snapZxid : entries.get(entries.size() - 1).zxid());
         LOG.info("member {}: snapshot at zxid 0x{} ({} nodes, {} sessions), {} log entries after it, "
                         + "acceptedEpoch {}, currentEpoch {}", myId, Long.toHexString(snapZxid),
                 state.tree.nodeCount(), state.tracker.size(), entries.size(), epochs[0], epochs[1]);
         return new Recovered(state, snapZxid, new RecoveredState(epochs[0], epochs[1], snapZxid, entries));
+    }
+
+    /**
+     * The epochs, raised to the epoch of the last zxid held. A member's own storage never needs it
+     * (it accepts a txn of epoch e only once e is its current epoch), but a data directory written
+     * without the epochs file does: by an older standalone version (epoch 0, unchanged) or by
+     * {@code coord-admin import-zookeeper} for a standalone target, whose zxids carry the epoch of
+     * the ZooKeeper ensemble they came from. Read as 0, the member would lead epoch 1 and propose
+     * zxids below the ones it holds.
+     */
+    static long[] atLeastEpochOf(long[] epochs, long lastZxid) {
+        long floor = Zxid.epochOf(lastZxid);
+        if (epochs[0] >= floor && epochs[1] >= floor) {
+            return epochs;
+        }
+        LOG.info("epochs ({}, {}) below the epoch {} of the last zxid held, 0x{}: raised to it", epochs[0], epochs[1],
+                floor, Long.toHexString(lastZxid));
+        return new long[] {Math.max(epochs[0], floor), Math.max(epochs[1], floor)};
     }
 }

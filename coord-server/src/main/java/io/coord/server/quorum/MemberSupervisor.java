@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import io.coord.server.config.ServerConfig;
 import io.coord.server.pipeline.FatalHandler;
 import io.coord.server.storage.DiskFullException;
-import io.coord.server.storage.GroupCommitter;
+import io.coord.server.storage.FreeSpace;
 import io.coord.server.storage.LogIo;
 import io.coord.server.storage.TxnLog;
 import java.util.function.BooleanSupplier;
@@ -60,8 +60,20 @@ public final class MemberSupervisor implements AutoCloseable {
         MemberSupervisor s = new MemberSupervisor(
                 fatal -> EnsembleMember.start(config, TxnLog.DEFAULT_SEGMENT_TARGET_BYTES, fatal, LogIo.REAL),
                 FatalHandler.HALT,
-                GroupCommitter.freeBytesAtLeast(config.dataLogDir(), GroupCommitter.DEFAULT_RESUME_FREE_BYTES),
+                FreeSpace.atLeast(config.dataLogDir(), FreeSpace.DEFAULT_RESUME_FREE_BYTES),
                 SPACE_POLL_MS);
+        s.startFirst();
+        return s;
+    }
+
+    /**
+     * Starts a member through {@code starter} (which may start a standalone one-voter member as well);
+     * {@code halt} gets every fatal error but a full disk, after which the member starts again once
+     * {@code spaceIsBack}.
+     */
+    public static MemberSupervisor start(Starter starter, FatalHandler halt, BooleanSupplier spaceIsBack)
+            throws Exception {
+        MemberSupervisor s = new MemberSupervisor(starter, halt, spaceIsBack, SPACE_POLL_MS);
         s.startFirst();
         return s;
     }

@@ -130,7 +130,7 @@ public final class QuorumCodec {
             case PING -> new Ping(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readBool());
             case SYNC_REQUEST -> new SyncRequest(in.readLong(), in.readLong());
             case SYNC_REPLY -> new SyncReply(in.readLong(), in.readLong(), in.readLong());
-            case FORWARD -> new ForwardedRequest(in.readLong(), in.readLong(), in.readInt(), in.readInt(),
+            case FORWARD -> ForwardedRequest.received(in.readLong(), in.readLong(), in.readInt(), in.readInt(),
                     nonNull(in.readBuffer()), nonNullList(in.readRecordList(Id::read, 8)), in.readString());
             case TOUCH -> decodeTouch(in);
             default -> throw new WireFormatException("unknown quorum message tag " + tag);

@@ -23,6 +23,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -52,10 +53,15 @@ import org.slf4j.LoggerFactory;
  * Periodic snapshots of committed state ({@link #snapshot}) are written on a separate thread
  * ("coord-snapshot"); old snapshots beyond snapRetainCount are deleted and the log thread then purges
  * the segments they covered. Snapshot writes and installs never overlap (one lock).
- * Any failure on the log thread, a full disk included, is fatal ({@link FatalHandler}): the
- * member stops (a supervisor restarts it, and it rejoins from its disk and the leader), so the
- * rest of the ensemble carries on without a member that holds a connection or a leadership it can
- * no longer back with fsyncs.
+ * Any failure on the log thread is fatal ({@link FatalHandler}): the member stops (a supervisor
+ * restarts it, and it rejoins from its disk and the leader), so the rest of the ensemble carries
+ * on without a member that holds a connection or a leadership it can no longer back with fsyncs.
+ * A full log disk is fatal the same way unless the owner rides it out ({@link #rideOutDiskFull},
+ * a member that is the only voter: nobody else could carry on): then the log thread reports what
+ * is durable ({@link DiskFullListener#onDiskFull}), discards every op queued until the owner's
+ * {@link #resumeAfterDiskFull()} mark (the owner has taken back everything after the durable
+ * zxid), waits until the log directory has space again and says so
+ * ({@link DiskFullListener#onSpaceAvailable}).
  */
 public final class QuorumStorage implements ZabStorage, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QuorumStorage.class);
@@ -72,6 +78,22 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
     /** What an op costs in the queue besides its payload: bounds the count of small ops too. */
     private static final int OP_OVERHEAD_BYTES = 64;
     private static final int MAX_BATCH = 10_000;
+    /** How often a log that ran out of space checks whether there is room again. */
+    private static final long SPACE_CHECK_MS = 200;
+    /** The owner's mark after a full disk: every op queued before it was taken back (compared by identity). */
+    private static final StorageOp RESUME = new StorageOp.PersistEpochs(-1, -1, -1);
+
+    /** An owner that survives a full log disk instead of stopping (log-thread callbacks; must not block). */
+    public interface DiskFullListener {
+        /**
+         * The log ran out of space: every append up to {@code durableZxid} is durable, every later
+         * one is gone, and ops are discarded until {@link #resumeAfterDiskFull()}.
+         */
+        void onDiskFull(long durableZxid, DiskFullException cause);
+
+        /** After {@link #onDiskFull} and the owner's resume mark: the log directory has room again. */
+        void onSpaceAvailable();
+    }
 
     private final TxnLog log;
     private final SnapshotStore snapshots;
@@ -87,6 +109,10 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
     private final int queueLimitBytes;
     private final LongSupplier nanos;
     private final Thread thread;
+    private DiskFullListener diskFullListener;
+    private BooleanSupplier spaceAvailable;
+    private volatile boolean diskFull;
+    private final AtomicLong diskFullEvents = new AtomicLong();
     private volatile boolean running = true;
     private volatile boolean failed;
     private volatile long durableZxid;
@@ -138,8 +164,36 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
         this.snapshotThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "coord-snapshot"));
     }
 
+    /**
+     * Before {@link #start}: a full log disk is reported to {@code listener} instead of being fatal,
+     * and writing resumes once {@code spaceAvailable} says there is room.
+     */
+    public void rideOutDiskFull(DiskFullListener listener, BooleanSupplier spaceAvailable) {
+        this.diskFullListener = listener;
+        this.spaceAvailable = spaceAvailable;
+    }
+
     public void start() {
         thread.start();
+    }
+
+    /**
+     * After {@link DiskFullListener#onDiskFull}: the owner has taken back every append after the
+     * durable zxid; ops queued before this mark are discarded, later ones wait until there is room.
+     */
+    @Override
+    public void resumeAfterDiskFull() {
+        queue.add(RESUME);
+    }
+
+    /** True while the log is out of space (srvr/mntr). */
+    public boolean diskFull() {
+        return diskFull;
+    }
+
+    /** Times the log ran out of space since start. */
+    public long diskFullEvents() {
+        return diskFullEvents.get();
     }
 
     /**
@@ -272,9 +326,19 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
                 }
                 for (StorageOp op : batch) {
                     room.release(cost(op));
-                    execute(op);
                 }
-                pacer.forced(batch.size(), force());
+                try {
+                    for (StorageOp op : batch) {
+                        execute(op);
+                    }
+                    pacer.forced(batch.size(), force());
+                } catch (DiskFullException e) {
+                    if (diskFullListener == null) {
+                        throw e;
+                    }
+                    rideOut(e);
+                    continue;
+                }
                 durableZxid = lastAppendedZxid;
                 onPersisted.accept(batch.get(batch.size() - 1).seq());
             } catch (InterruptedException e) {
@@ -294,6 +358,37 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
                 return;
             }
         }
+    }
+
+    /**
+     * The log is out of space and has cut itself back to its last durable record: report that,
+     * discard ops until the owner's resume mark, then wait for room. Ops queued after the mark wait
+     * in the queue meanwhile (the owner proposes nothing while the disk is full).
+     */
+    private void rideOut(DiskFullException e) throws InterruptedException {
+        diskFull = true;
+        diskFullEvents.incrementAndGet();
+        lastAppendedZxid = log.lastZxid();
+        durableZxid = lastAppendedZxid;
+        LOG.error("the log is out of space ({}): appends after zxid 0x{} were dropped; writes are refused until "
+                + "its directory has room again", e.getMessage(), Long.toHexString(durableZxid));
+        diskFullListener.onDiskFull(durableZxid, e);
+        StorageOp op;
+        do {
+            op = queue.poll(100, TimeUnit.MILLISECONDS);
+            if (!running) {
+                return;
+            }
+            if (op != null && op != RESUME) {
+                room.release(cost(op));
+            }
+        } while (op != RESUME);
+        while (!spaceAvailable.getAsBoolean()) {
+            Thread.sleep(SPACE_CHECK_MS);
+        }
+        diskFull = false;
+        LOG.info("the log's directory has room again; writes are accepted");
+        diskFullListener.onSpaceAvailable();
     }
 
     private void execute(StorageOp op) throws IOException {

@@ -27,6 +27,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -158,7 +159,13 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
         if (old != null) {
             lost(peer, old);
         }
-        workers.schedule(() -> dial(peer, backoffMs), backoffMs, TimeUnit.MILLISECONDS);
+        try {
+            workers.schedule(() -> dial(peer, backoffMs), backoffMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // close() began after the check above and a worker loop has stopped: nothing to redial
+            // (Netty logged this refusal as an unexpected listener failure during ensemble stops).
+            LOG.debug("not redialing member {}: the transport is closing", peer);
+        }
     }
 
     private void register(long peer, Channel ch) {
@@ -166,6 +173,13 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
         Channel previous = peers.put(peer, ch);
         if (previous != null && previous != ch) {
             previous.close();
+        }
+        if (closed) {
+            // A dial or a hello that completed while close() ran: close() closes the channels it
+            // finds in peers, and this one may have come in after it looked (checked after the put,
+            // so one of the two closes it). Left open, the request thread could still send on it.
+            ch.close();
+            return;
         }
         LOG.info("member {} connected to member {} ({})", myId, peer, ch.remoteAddress());
     }

@@ -16,6 +16,7 @@ import io.coord.server.tree.NodeState;
 import io.coord.server.txn.TxnApplier;
 import io.coord.server.txn.TxnCodec;
 import io.coord.server.txn.TxnEntry;
+import io.coord.server.zab.Zxid;
 import io.coord.wire.WireFormatException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -183,7 +184,7 @@ final class DataDump {
         long[] last = {snapZxid};
         int[] replayed = {0};
         try (TxnLog log = TxnLog.openReadOnly(dir, notes)) {
-            if (log.firstZxid() > snapZxid + 1) {
+            if (!continuesFrom(log.firstZxid(), snapZxid)) {
                 throw new CorruptFileException(log.directory(), -1, "the log starts at zxid 0x"
                         + Long.toHexString(log.firstZxid()) + " but the newest valid snapshot ends at 0x"
                         + Long.toHexString(snapZxid) + ": transactions in between are missing");
@@ -201,6 +202,17 @@ final class DataDump {
             });
         }
         return new State(tree, sessions, snapZxid, last[0], replayed[0], notes);
+    }
+
+    /**
+     * Whether a log whose first record is {@code firstZxid} holds every txn after a snapshot at
+     * {@code snapZxid}: it starts at or before the next zxid, or with the first txn of a later
+     * epoch (a leader, standalone included, starts each epoch at counter 1; the snapshot's epoch
+     * had nothing after it, or the log would hold it).
+     */
+    static boolean continuesFrom(long firstZxid, long snapZxid) {
+        return firstZxid <= snapZxid + 1
+                || (Zxid.counterOf(firstZxid) == 1 && Zxid.epochOf(firstZxid) > Zxid.epochOf(snapZxid));
     }
 
     /** Session id to timeout from a sessions blob, standalone or ensemble form. */

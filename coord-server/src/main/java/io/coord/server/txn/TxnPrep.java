@@ -22,7 +22,10 @@ import io.coord.wire.CreateRequest;
 import io.coord.wire.CreateTTLRequest;
 import io.coord.wire.DeleteRequest;
 import io.coord.wire.ErrorCode;
+import io.coord.wire.JuteRecord;
 import io.coord.wire.KeeperError;
+import io.coord.wire.MultiOp;
+import io.coord.wire.MultiRequest;
 import io.coord.wire.OpCode;
 import io.coord.wire.Perms;
 import io.coord.wire.SetACLRequest;
@@ -74,6 +77,26 @@ public final class TxnPrep {
         if (!auth.allows(acl, perm, ctx.authIds(), ctx.clientIp())) {
             throw new KeeperError(ErrorCode.NOAUTH, path);
         }
+    }
+
+    // ---------------------------------------------------------------- the one prepare step
+
+    /**
+     * A client write, decoded once from the wire, as the txn to log: create, create2,
+     * createContainer, createTTL, delete, setData, setACL, check or multi. A refused single op
+     * throws {@link KeeperError}; a refused multi returns its failed MultiTxn (see {@link MultiPrep}).
+     */
+    public Txn prepRequest(int type, JuteRecord body, PrepContext ctx) throws KeeperError {
+        return switch (type) {
+            case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER -> prepCreate((CreateRequest) body, ctx);
+            case OpCode.CREATE_TTL -> prepCreateTtl((CreateTTLRequest) body, ctx);
+            case OpCode.DELETE -> prepDelete((DeleteRequest) body, ctx);
+            case OpCode.SET_DATA -> prepSetData((SetDataRequest) body, ctx);
+            case OpCode.SET_ACL -> prepSetAcl((SetACLRequest) body, ctx);
+            case OpCode.CHECK -> prepCheck((CheckVersionRequest) body, ctx);
+            case OpCode.MULTI -> prepMulti(((MultiRequest) body).ops().stream().map(MultiOp::body).toList(), ctx).txn();
+            default -> throw new KeeperError(ErrorCode.UNIMPLEMENTED, null);
+        };
     }
 
     // ---------------------------------------------------------------- single ops

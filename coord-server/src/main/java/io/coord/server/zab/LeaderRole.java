@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongFunction;
 import java.util.Set;
 
 /**
@@ -333,8 +334,20 @@ final class LeaderRole {
         }
     }
 
+    /**
+     * The log lost its appends after what {@link ZabLog#dropNotDurable} kept (sole voter, full
+     * disk): commit what is durable; local syncs wait for no more than the log now holds. Later
+     * proposals take the lost zxids again.
+     */
+    void appendsLost(Actions.Builder out) {
+        long last = ctx.log.lastZxid();
+        syncs.replaceAll(s -> s.targetZxid() <= last ? s
+                : new PendingSync(s.syncId(), s.requester(), s.session(), s.round(), last));
+        onDurable(out);
+    }
+
     /** A client write: assign the next zxid, log it and send it to every follower being synced or synced. */
-    void propose(byte[] txn, Actions.Builder out) {
+    void propose(LongFunction<byte[]> txnAt, Actions.Builder out) {
         if (phase != Phase0.BROADCAST) {
             out.reject(Actions.Rejection.NOT_SERVING, ctx.myId());
             return;
@@ -345,6 +358,7 @@ final class LeaderRole {
             stop(out); // counter exhausted: a new election starts a new epoch
             return;
         }
+        byte[] txn = txnAt.apply(zxid);
         ctx.log.append(zxid, txn, out);
         out.proposed(zxid);
         for (LearnerHandler h : handlers.values()) {

@@ -5,6 +5,7 @@ import io.coord.server.zab.ZabMessage.PeerState;
 import io.coord.server.zab.ZabMessage.FollowerInfo;
 import io.coord.server.zab.ZabMessage.Vote;
 import java.util.Optional;
+import java.util.function.LongFunction;
 import java.util.random.RandomGenerator;
 
 /**
@@ -89,10 +90,19 @@ public final class ZabCore {
 
     /** A client write (leader only). {@link Actions#proposedZxid()} names it; it commits when applied. */
     public Actions propose(byte[] txn) {
+        return propose(zxid -> txn);
+    }
+
+    /**
+     * As {@link #propose(byte[])}, but the txn is built once the core has accepted the proposal and
+     * chosen its zxid: {@code txnAt} gets that zxid (so the adapter prepares the txn for it instead of
+     * predicting it) and is not called at all when the proposal is refused.
+     */
+    public Actions propose(LongFunction<byte[]> txnAt) {
         requireStarted();
         Actions.Builder out = new Actions.Builder();
         if (role == Role.LEADING) {
-            leader.propose(txn, out);
+            leader.propose(txnAt, out);
         } else {
             out.reject(Actions.Rejection.NOT_LEADER, role == Role.FOLLOWING ? follower.leaderId() : -1);
         }
@@ -109,6 +119,31 @@ public final class ZabCore {
         } else if (role == Role.FOLLOWING) {
             follower.onDurable(out);
         }
+        return finish(out);
+    }
+
+    /**
+     * Whether {@link #appendsLost} may be asked: this member is the only voter and leads, serving.
+     * (With other voters a member whose log fails must stop instead, so that they carry on.)
+     */
+    public boolean mayLoseAppends() {
+        return started && ctx.quorum.voters().size() == 1 && role == Role.LEADING && leader.isServing();
+    }
+
+    /**
+     * The storage lost every append after {@code keptZxid} (a full disk) and made the ones up to it
+     * durable (only when {@link #mayLoseAppends}). What is durable commits; the lost proposals are
+     * forgotten (nobody else has them: there is no other voter), and the next proposal takes the
+     * first lost zxid again. The adapter fails the lost proposals back to their clients.
+     */
+    public Actions appendsLost(long keptZxid) {
+        requireStarted();
+        if (!mayLoseAppends()) {
+            throw new IllegalStateException("appends may be lost only by a serving leader that is the only voter");
+        }
+        Actions.Builder out = new Actions.Builder();
+        ctx.log.dropNotDurable(keptZxid);
+        leader.appendsLost(out);
         return finish(out);
     }
 

@@ -121,6 +121,26 @@ final class ZabLog {
         out.storage(new StorageOp.Truncate(nextSeq++, zxid));
     }
 
+    /**
+     * The storage lost every append after {@code keptZxid} before making it durable (a full disk)
+     * and made the rest durable: entries up to it are durable, later ones are gone (none of them
+     * can be applied: an entry is committed only once durable here, and this is asked only of a
+     * member that is the only voter). Their storage seqs are never reported.
+     */
+    void dropNotDurable(long keptZxid) {
+        if (keptZxid < appliedZxid || !hasPoint(keptZxid)) {
+            throw new IllegalStateException("keep through " + Zxid.format(keptZxid) + ": applied "
+                    + Zxid.format(appliedZxid) + ", last " + Zxid.format(lastZxid()));
+        }
+        while (!pending.isEmpty() && pending.peekFirst()[1] <= keptZxid) {
+            durableSeq = Math.max(durableSeq, pending.pollFirst()[0]);
+        }
+        pending.clear();
+        int keep = keptZxid == baseZxid ? 0 : indexOf(keptZxid) + 1;
+        entries.subList(keep, entries.size()).clear();
+        durableZxid = keptZxid;
+    }
+
     void installSnapshot(long zxid, byte[] state, Actions.Builder out) {
         entries.clear();
         baseZxid = zxid;

@@ -5,10 +5,15 @@ import io.coord.server.config.AuthConfig;
 import io.coord.server.config.AuthKeys;
 import io.coord.server.config.ServerAddress;
 import io.coord.server.config.ServerConfig;
+import io.coord.server.pipeline.FatalHandler;
 import io.coord.server.quorum.EnsembleMember;
+import io.coord.server.storage.LogIo;
+import io.coord.server.storage.TxnLog;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -153,9 +158,26 @@ final class EnsembleTarget implements TestTarget {
         }
         running = true;
         for (int i = 0; i < SIZE; i++) {
-            members[i] = EnsembleMember.start(config(i));
+            members[i] = EnsembleMember.start(config(i), TxnLog.DEFAULT_SEGMENT_TARGET_BYTES, EnsembleTarget::fatal,
+                    LogIo.REAL);
         }
         awaitServing();
+    }
+
+    /**
+     * A member's fatal error, written to target/ensemble-target-fatal.log before the JVM halts: the
+     * halt loses what the FATAL line wrote to the fork's stderr, so the build only said "exit code
+     * 70" (seen once, right after a session expiry in SaslCompatTest's ensemble run).
+     */
+    private static void fatal(String what, Throwable cause) {
+        try (PrintStream out = new PrintStream(new FileOutputStream("target/ensemble-target-fatal.log", true), true,
+                StandardCharsets.UTF_8)) {
+            out.println(java.time.Instant.now() + " FATAL " + what);
+            cause.printStackTrace(out);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("cannot record a fatal error: " + e);
+        }
+        FatalHandler.HALT.fatal(what, cause);
     }
 
     /** Until one member leads, the others follow, and a write through the ensemble commits. */

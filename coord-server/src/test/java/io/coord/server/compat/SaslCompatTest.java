@@ -97,6 +97,12 @@ class SaslCompatTest extends CompatTestBase {
                 for (int xid = 1; System.nanoTime() < deadlineNanos; xid++) {
                     raw.request(xid, OpCode.sasl, new GetSASLRequest(new byte[0]));
                     ReplyHeader reply = raw.replyTo(xid);
+                    if (reply.getErr() == KeeperException.Code.SESSIONEXPIRED.intValue()) {
+                        // Expired, its close not yet through (on the one pipeline the close is a
+                        // txn, logged before the connection goes): the loop ends here just as well.
+                        assertTrue(answered > 0, "the first sasl request was answered SESSIONEXPIRED");
+                        return;
+                    }
                     assertEquals(0, reply.getErr(), "sasl answered with an error");
                     answered++;
                     Thread.sleep(5);

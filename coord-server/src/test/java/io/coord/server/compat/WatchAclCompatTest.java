@@ -99,6 +99,9 @@ class WatchAclCompatTest extends CompatTestBase {
         owner.create(path("open"), new byte[0], Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         EventRecorder strangerEvents = new EventRecorder();
         EventRecorder friendEvents = new EventRecorder();
+        // The watches are on nodes another session created: their members must have them first.
+        syncIfEnsemble(stranger, path("open"));
+        syncIfEnsemble(friend, path("open"));
         // addWatch checks no ACL: a persistent watch may be set on a node the session cannot read.
         stranger.addWatch(path("secret"), strangerEvents, AddWatchMode.PERSISTENT);
         stranger.addWatch(path("open"), strangerEvents, AddWatchMode.PERSISTENT);

@@ -2,7 +2,6 @@ package io.coord.server.durability;
 
 import io.coord.server.CoordServer;
 import io.coord.server.config.ServerConfig;
-import io.coord.server.pipeline.RecoveredState;
 import io.coord.server.session.Clock;
 import io.coord.server.session.SessionTracker;
 import io.coord.server.storage.SnapshotStore;
@@ -96,10 +95,11 @@ public final class RestartBench {
         long started = System.nanoTime();
         SnapshotStore snapshots = new SnapshotStore(dir);
         try (TxnLog log = TxnLog.open(dir, TxnLog.DEFAULT_SEGMENT_TARGET_BYTES)) {
-            RecoveredState state = Recovery.recover(snapshots, log, Clock.system(), 2000, 1, new byte[16]);
+            io.coord.server.quorum.MemberRecovery.Recovered r = io.coord.server.quorum.MemberRecovery.recover(
+                    snapshots, log, new io.coord.server.storage.MetaStore(dir), Clock.system(), 2000, 1, new byte[16]);
             long ms = (System.nanoTime() - started) / 1_000_000;
-            System.out.printf("recover_ms=%d nodes=%d zxid=%d sinceJvmStart_ms=%d%n", ms, state.tree().nodeCount(),
-                    state.lastZxid(), Duration.between(jvmStart(), Instant.now()).toMillis());
+            System.out.printf("recover_ms=%d nodes=%d zxid=%d sinceJvmStart_ms=%d%n", ms, r.state().tree.nodeCount(),
+                    r.snapshotZxid(), Duration.between(jvmStart(), Instant.now()).toMillis());
         }
     }
 

@@ -8,8 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.coord.server.config.ServerConfig;
 import io.coord.server.net.ClientServer;
 import io.coord.server.session.Clock;
-import io.coord.server.session.SessionTracker;
-import io.coord.server.tree.DataTree;
+import io.coord.server.tree.TreeSnapshot;
+import io.coord.server.zab.RecoveredState;
+import io.coord.server.zab.StorageOp;
+import io.coord.server.zab.ZabConfig;
+import io.coord.server.zab.ZabCore;
+import io.coord.server.zab.ZabMessage;
 import io.coord.wire.ConnectRequest;
 import io.coord.wire.ExistsRequest;
 import io.coord.wire.Frames;
@@ -26,6 +30,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -60,24 +66,21 @@ class ClientBackPressureTest {
     }
 
     private void flood() throws Exception {
-        AtomicReference<RequestProcessor> ref = new AtomicReference<>();
+        AtomicReference<EnsembleProcessor> ref = new AtomicReference<>();
         AtomicBoolean stallNext = new AtomicBoolean();
         AtomicBoolean stalled = new AtomicBoolean();
         CountDownLatch release = new CountDownLatch(1);
-        TxnSink log = (zxid, txn) -> {
-            if (stallNext.getAndSet(false)) {
-                stalled.set(true); // a log queue that is full: the request thread waits
-                waitFor(release);
-            }
-            ref.get().durable(zxid);
-        };
         ServerConfig config = ServerConfig.builder(dir).clientPort(0).maxClientCnxns(0).build();
         Clock clock = Clock.system();
-        SessionTracker tracker = new SessionTracker(clock, config.tickTimeMs(), 0, new byte[32]);
-        RequestProcessor processor = new RequestProcessor(config, clock, new RecoveredState(new DataTree(), tracker, 0),
-                log, StorageInfo.of(dir, dir, () -> 0, () -> 0, () -> 0), SnapshotTrigger.NONE);
+        EnsembleProcessor processor = new EnsembleProcessor(config, clock,
+                MemberState.empty(clock, config.tickTimeMs(), config.myId(), new byte[32]), 0,
+                sp -> new ZabCore(new ZabConfig(config.myId(), Set.of(config.myId()), 10, 10, 2, 1000),
+                        RecoveredState.empty(), sp, new SplittableRandom(1)),
+                50, new StallingStorage(ref, stallNext, stalled, release), NO_PEERS,
+                StorageInfo.of(dir, dir, () -> 0, () -> 0, () -> 0), new byte[32], new SplittableRandom(2));
         ref.set(processor);
         processor.start();
+        assertTrue(processor.awaitServing(10_000), "the one-voter member leads");
         ClientServer server = ClientServer.start(config, processor);
         List<Socket> sockets = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
@@ -136,6 +139,67 @@ class ClientBackPressureTest {
             }
             server.close();
             processor.close();
+        }
+    }
+
+    /** The member links of the only voter: nobody to talk to. */
+    private static final QuorumLink NO_PEERS = new QuorumLink() {
+        @Override
+        public void send(long to, ZabMessage message) {
+        }
+
+        @Override
+        public void forward(long to, ForwardedRequest request) {
+        }
+
+        @Override
+        public void touch(long to, long[] sessionIds) {
+        }
+    };
+
+    /**
+     * Storage that makes every op durable at once, but holds the request thread in {@code submit}
+     * once asked to: as a storage queue that is full holds it.
+     */
+    private record StallingStorage(AtomicReference<EnsembleProcessor> ref, AtomicBoolean stallNext,
+                                   AtomicBoolean stalled, CountDownLatch release) implements ZabStorage {
+        @Override
+        public void submit(List<StorageOp> ops) {
+            if (stallNext.getAndSet(false)) {
+                stalled.set(true);
+                waitFor(release);
+            }
+            ref.get().persisted(ops.get(ops.size() - 1).seq());
+        }
+
+        @Override
+        public long durableZxid() {
+            return 0;
+        }
+
+        @Override
+        public boolean snapshotInProgress() {
+            return false;
+        }
+
+        @Override
+        public void snapshot(TreeSnapshot view, byte[] sessions) {
+            view.close();
+        }
+
+        @Override
+        public long fsyncCount() {
+            return 0;
+        }
+
+        @Override
+        public long fsyncTotalMicros() {
+            return 0;
+        }
+
+        @Override
+        public long fsyncMaxMicros() {
+            return 0;
         }
     }
 

@@ -6,9 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.DefaultEventLoop;
+import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -75,6 +80,36 @@ class FrameOutboxTest {
         ByteBuf out = ch.readOutbound();
         assertEquals(4 + 5 * LIMIT, out.readableBytes());
         out.release();
+    }
+
+    /**
+     * A member's transport closing while its request thread still sends (an ensemble stop: each
+     * member's core answers its lost peers with votes until the request thread stops). The channel
+     * was active when the transport looked, and its event loop has stopped by the time the frame is
+     * handed over: the frame is dropped like one for a closed connection. Before, the loop's
+     * RejectedExecutionException escaped into the request thread, where any exception is fatal.
+     */
+    @Test
+    void aFrameForAChannelWhoseEventLoopHasStoppedIsDropped() {
+        DefaultEventLoop stopped = new DefaultEventLoop();
+        stopped.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        FrameOutbox outbox = new FrameOutbox(activeChannelOn(stopped), LIMIT);
+        outbox.add(new byte[] {1, 2, 3});
+        outbox.add(new byte[] {4});
+        assertEquals(0, outbox.queuedBytes(), "nothing waits for a loop that will never run");
+    }
+
+    /** A channel that says it is active and belongs to {@code loop}; nothing else about it is used. */
+    private static Channel activeChannelOn(EventLoop loop) {
+        return (Channel) Proxy.newProxyInstance(FrameOutboxTest.class.getClassLoader(), new Class<?>[] {Channel.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "isActive", "isOpen", "isWritable" -> true;
+                    case "eventLoop" -> loop;
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    case "toString" -> "active channel on a stopped loop";
+                    default -> null;
+                });
     }
 
     private static void setWritable(EmbeddedChannel ch, boolean writable) {

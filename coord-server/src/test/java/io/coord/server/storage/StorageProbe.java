@@ -24,7 +24,6 @@ public final class StorageProbe {
         System.out.println("scratch dir: " + scratch);
         try {
             probeAppendForce(scratch.resolve("log1"), 1000);
-            probeGroupCommit(scratch.resolve("log2"), 20_000);
             // twice: the first run includes JIT warm-up, the second is closer to a long-running server
             probeSnapshot(scratch.resolve("snap1"), 1_000_000, 100);
             probeSnapshot(scratch.resolve("snap2"), 1_000_000, 100);
@@ -44,45 +43,6 @@ public final class StorageProbe {
             long elapsed = System.nanoTime() - start;
             System.out.printf("append+force, %d x %d-byte records: avg %.3f ms per record (force alone avg %.3f ms)%n",
                     records, txn.length, elapsed / 1e6 / records, log.totalForceNanos() / 1e6 / log.forceCount());
-        }
-    }
-
-    private static void probeGroupCommit(Path dir, int records) throws Exception {
-        byte[] txn = new byte[64];
-        long[] durable = {0};
-        try (TxnLog log = TxnLog.open(dir, TxnLog.DEFAULT_SEGMENT_TARGET_BYTES)) {
-            GroupCommitter committer = new GroupCommitter(log, 1000, 1000, new FlushPacer(0), new DurableListener() {
-                @Override
-                public void onDurable(long zxid) {
-                    durable[0] = zxid;
-                }
-
-                @Override
-                public void onFailure(Throwable cause) {
-                    cause.printStackTrace();
-                }
-
-                @Override
-                public void onDiskFull(long durableZxid) {
-                    throw new AssertionError("disk full");
-                }
-
-                @Override
-                public void onSpaceAvailable() {
-                }
-            });
-            committer.start();
-            long start = System.nanoTime();
-            for (int i = 1; i <= records; i++) {
-                committer.submit(i, txn);
-            }
-            committer.close();
-            long elapsed = System.nanoTime() - start;
-            System.out.printf("group commit, %d x %d-byte records from one thread: %.0f records/s, %d batches "
-                            + "(avg %.1f records/batch), avg sync %.3f ms%n",
-                    records, txn.length, records / (elapsed / 1e9), committer.batches(),
-                    (double) committer.records() / committer.batches(),
-                    committer.totalSyncNanos() / 1e6 / committer.batches());
         }
     }
 

@@ -1,10 +1,12 @@
 package io.coord.server.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.coord.server.CoordServer;
 import io.coord.server.config.ServerConfig;
+import io.coord.server.zab.Zxid;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
@@ -74,5 +76,21 @@ class DataDumpTest {
         }
         String damaged = run(1, "verify", dir.toString());
         assertTrue(damaged.contains(segment.getFileName().toString()) && damaged.contains("FAILED"), damaged);
+    }
+
+    /**
+     * A leader (standalone included, it is a one-voter ensemble) starts each epoch at counter 1, so a
+     * log after a snapshot may start in a later epoch: not a gap (export-zookeeper refused the data
+     * directory of a server started on an import: "the log starts at zxid 0x100000001 but the newest
+     * valid snapshot ends at 0x1b").
+     */
+    @Test
+    void aLogStartingALaterEpochContinuesASnapshot() {
+        assertTrue(DataDump.continuesFrom(0x1c, 0x1b));
+        assertTrue(DataDump.continuesFrom(0x5, 0x1b), "a log holding older records too");
+        assertTrue(DataDump.continuesFrom(Zxid.make(1, 1), 0x1b));
+        assertTrue(DataDump.continuesFrom(Zxid.make(3, 1), Zxid.make(1, 7)));
+        assertFalse(DataDump.continuesFrom(0x1d, 0x1b), "a txn of the snapshot's epoch is missing");
+        assertFalse(DataDump.continuesFrom(Zxid.make(1, 2), 0x1b), "the first txn of epoch 1 is missing");
     }
 }

@@ -1,6 +1,8 @@
 package io.coord.server.zab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.coord.server.zab.ZabMessage.AckEpoch;
@@ -10,6 +12,7 @@ import io.coord.server.zab.ZabMessage.PeerState;
 import io.coord.server.zab.ZabMessage.Vote;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -79,6 +82,38 @@ class ZabCoreTest {
         c.drain();
         assertEquals(List.of(new LogEntry(zxid, new byte[] {42})), c.applied.get(leader));
         assertEquals(1, c.applied.get(1L).size(), "the commit reached follower 1");
+    }
+
+    @Test
+    void proposeHandsTheChosenZxidToTheTxnBuilderAndSkipsItWhenRefused() {
+        MiniCluster c = new MiniCluster(Map.of(1L, RecoveredState.empty(), 2L, RecoveredState.empty(),
+                3L, RecoveredState.empty()));
+        c.startAll();
+        c.drain();
+        for (int t = 0; t < 50 && !c.cores.values().stream().allMatch(ZabCore::isServing); t++) {
+            c.tickAll(1);
+        }
+        long leader = c.servingLeader();
+        long[] given = {-1, -1};
+        Actions first = c.cores.get(leader).propose(zxid -> {
+            given[0] = zxid;
+            return new byte[] {1};
+        });
+        Actions second = c.cores.get(leader).propose(zxid -> {
+            given[1] = zxid;
+            return new byte[] {2};
+        });
+        assertEquals(first.proposedZxid(), given[0]);
+        assertEquals(second.proposedZxid(), given[1]);
+        assertEquals(Zxid.make(1, 2), given[1]);
+        long follower = leader == 1 ? 2 : 1;
+        boolean[] called = {false};
+        Actions refused = c.cores.get(follower).propose(zxid -> {
+            called[0] = true;
+            return new byte[0];
+        });
+        assertEquals(-1, refused.proposedZxid());
+        assertTrue(!called[0], "a refused proposal builds no txn");
     }
 
     @Test
@@ -157,5 +192,56 @@ class ZabCoreTest {
         f.step(3, new Vote(3, 0, 0, 1, PeerState.FOLLOWING));
         assertEquals(Role.FOLLOWING, f.role(), "only the chosen leader's own vote counts");
         assertEquals(0, f.stats().leaderDisclaims());
+    }
+
+    /** Highest storage seq in {@code a}, or {@code seq} when it has none. */
+    private static long lastSeq(Actions a, long seq) {
+        return a.storage().stream().mapToLong(StorageOp::seq).max().orElse(seq);
+    }
+
+    @Test
+    void aSoleVoterThatLosesAppendsCommitsWhatIsDurableForgetsTheRestAndReusesTheirZxids() {
+        ZabCore core = new ZabCore(new ZabConfig(1, Set.of(1L), 10, 10, 1, 100), RecoveredState.empty(),
+                zxid -> new byte[0], new SplittableRandom(1));
+        long seq = lastSeq(core.start(), 0);
+        while (!core.isServing()) {
+            seq = lastSeq(core.onPersisted(seq), seq);
+        }
+        assertTrue(core.mayLoseAppends());
+        Actions p1 = core.propose(new byte[] {1});
+        Actions p2 = core.propose(new byte[] {2});
+        Actions p3 = core.propose(new byte[] {3});
+        long z1 = p1.proposedZxid();
+        long z2 = p2.proposedZxid();
+        long z3 = p3.proposedZxid();
+        assertEquals(List.of(z1), core.onPersisted(lastSeq(p1, seq)).applies().stream().map(LogEntry::zxid).toList());
+
+        // The log made z2 durable as it cut itself back, and lost z3.
+        Actions lost = core.appendsLost(z2);
+        assertEquals(List.of(z2), lost.applies().stream().map(LogEntry::zxid).toList(), "what is durable commits");
+        assertEquals(z2, core.lastZxid());
+        assertEquals(z2, core.appliedZxid());
+        assertTrue(core.isServing(), "it keeps leading");
+
+        Actions again = core.propose(new byte[] {4});
+        assertEquals(z3, again.proposedZxid(), "the lost zxid is taken again");
+        Actions applied = core.onPersisted(lastSeq(again, seq));
+        assertEquals(List.of(z3), applied.applies().stream().map(LogEntry::zxid).toList());
+        assertEquals(4, applied.applies().get(0).data()[0], "the new txn, not the lost one");
+    }
+
+    @Test
+    void onlyASoleVoterMayLoseAppends() {
+        MiniCluster c = new MiniCluster(Map.of(
+                1L, new RecoveredState(1, 1, 0, List.of(e(1, 1))),
+                2L, new RecoveredState(1, 1, 0, List.of(e(1, 1))),
+                3L, new RecoveredState(1, 1, 0, List.of(e(1, 1)))));
+        c.startAll();
+        c.drain();
+        c.tickAll(3);
+        ZabCore leader = c.cores.get(c.servingLeader());
+        assertTrue(leader.isServing());
+        assertFalse(leader.mayLoseAppends(), "with other voters a member whose log fails must stop instead");
+        assertThrows(IllegalStateException.class, () -> leader.appendsLost(leader.lastZxid()));
     }
 }

@@ -1,0 +1,35 @@
+package io.coord.server.pipeline;
+
+import io.coord.wire.JuteReader;
+import io.coord.wire.JuteRecord;
+import io.coord.wire.JuteWriter;
+
+/** Bodies of the requests members issue themselves (not clients), as forwarded to the leader. */
+final class ServerRequests {
+    private ServerRequests() {
+    }
+
+    /** createSession: the negotiated timeout and the password the origin chose. */
+    record CreateSession(int timeoutMs, byte[] password) implements JuteRecord {
+        @Override
+        public void write(JuteWriter out) {
+            out.writeInt(timeoutMs).writeBuffer(password);
+        }
+
+        static JuteRecord read(JuteReader in) {
+            return new CreateSession(in.readInt(), in.readBuffer());
+        }
+    }
+
+    /** The delete of an expired container or TTL node the leader's scan found. */
+    record ExpiredNode(String path) implements JuteRecord {
+        @Override
+        public void write(JuteWriter out) {
+            out.writeString(path);
+        }
+
+        static JuteRecord read(JuteReader in) {
+            return new ExpiredNode(in.readString());
+        }
+    }
+}

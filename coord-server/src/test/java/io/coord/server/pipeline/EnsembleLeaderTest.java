@@ -1,0 +1,57 @@
+package io.coord.server.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.coord.server.auth.AuthPolicy;
+import io.coord.server.tree.DataTree;
+import io.coord.server.txn.Txn;
+import io.coord.server.txn.TxnEntry;
+import io.coord.wire.Acl;
+import io.coord.wire.CreateMode;
+import io.coord.wire.CreateRequest;
+import io.coord.wire.ErrorCode;
+import io.coord.wire.OpCode;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The leader's prepare step and the sessions it writes for. A write of a session that expired on
+ * the leader while the write was on its way (forwarded by a member that had not applied the close
+ * yet, or held on its connection behind a read) is refused with SESSIONEXPIRED, as ZooKeeper's
+ * leader refuses it. Before, it was proposed after the session's close: an ephemeral created so
+ * belonged to a session that no longer existed, and nothing ever deleted it.
+ */
+class EnsembleLeaderTest {
+    private static final long SESSION = 0x1000000000001L;
+
+    @Test
+    void aWriteOfASessionThatExpiredWhileItWasOnItsWayIsRefusedWithSessionExpired() {
+        Set<Long> live = new HashSet<>(Set.of(SESSION));
+        EnsembleLeader leader = new EnsembleLeader(false, AuthPolicy.DEFAULT, live::contains);
+        leader.buildShadow(new DataTree(), 0);
+
+        TxnEntry before = leader.prepare(ephemeralCreate("/before"), 1, 0);
+        assertInstanceOf(Txn.CreateTxn.class, before.txn(), "the session lives: its write is proposed");
+        assertNotNull(leader.shadow().node("/before"));
+
+        live.remove(SESSION); // its bucket came due: the close is queued behind the write below
+        TxnEntry closeQueued = leader.prepare(
+                ForwardedRequest.local(0, SESSION, 0, OpCode.CLOSE_SESSION, null, List.of(), null), 2, 0);
+        assertEquals(new Txn.CloseSessionTxn(List.of("/before")), closeQueued.txn());
+
+        TxnEntry after = leader.prepare(ephemeralCreate("/after"), 3, 0);
+        assertEquals(new Txn.ErrorTxn(ErrorCode.SESSIONEXPIRED.code()), after.txn());
+        assertNull(leader.shadow().node("/after"), "no ephemeral outlives its session's close");
+    }
+
+    private static ForwardedRequest ephemeralCreate(String path) {
+        return ForwardedRequest.local(2, SESSION, 1, OpCode.CREATE,
+                new CreateRequest(path, new byte[0], Acl.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL.flag()), List.of(),
+                "127.0.0.1");
+    }
+}
