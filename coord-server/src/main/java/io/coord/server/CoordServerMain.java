@@ -9,6 +9,7 @@ import io.coord.server.net.NettyTransport;
 import io.coord.server.quorum.MemberSupervisor;
 import io.coord.server.admin.AdminServer;
 import io.coord.server.admin.CommandAnswers;
+import io.coord.server.admin.JmxBeans;
 import io.coord.server.admin.StatusSource;
 import io.coord.server.metrics.PrometheusEndpoint;
 import io.coord.server.storage.SnapshotStore;
@@ -41,7 +42,7 @@ public final class CoordServerMain {
 
     /**
      * What main runs: {@link #start} and then, as the config asks, the AdminServer and the
-     * Prometheus endpoint, both reading the server through its {@link StatusSource}. Closing the
+     * Prometheus endpoint, and ZooKeeper's JMX beans, all reading the server through its {@link StatusSource}. Closing the
      * result stops the endpoints, then the server.
      *
      * @param configText the config file as read, for the initial_configuration command
@@ -61,6 +62,8 @@ public final class CoordServerMain {
             if (config.metrics().prometheus()) {
                 endpoints.add(PrometheusEndpoint.start(config.metrics(), source));
             }
+            endpoints.add(JmxBeans.start(source, config,
+                    server instanceof CoordServer c ? c.clientPort() : config.clientAddress().getPort()));
         } catch (Exception e) {
             closeAll(endpoints, server);
             throw e;

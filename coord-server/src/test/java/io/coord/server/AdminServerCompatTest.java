@@ -12,6 +12,7 @@ import io.coord.server.compat.StockClients;
 import io.coord.server.config.ConfigParser;
 import io.coord.server.config.ServerConfig;
 import java.io.StringReader;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -20,6 +21,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
@@ -58,12 +61,14 @@ public class AdminServerCompatTest {
     private int adminPort;
     private ZooKeeper zkSession;
     private ZooKeeper coordSession;
+    private int coordPort;
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
         zk = new ZooKeeperAdminOracle(dir);
         adminPort = TestPorts.next();
-        String cfg = "tickTime=2000\ndataDir=" + dir.resolve("coord") + "\nclientPort=" + TestPorts.next()
+        coordPort = TestPorts.next();
+        String cfg = "tickTime=2000\ndataDir=" + dir.resolve("coord") + "\nclientPort=" + coordPort
                 + "\nclientPortAddress=127.0.0.1\nsnapCount=2\nadmin.serverAddress=127.0.0.1\nadmin.serverPort="
                 + adminPort + "\n";
         Properties p = new Properties();
@@ -91,6 +96,52 @@ public class AdminServerCompatTest {
         zkSession.close();
         coord.close();
         zk.close();
+    }
+
+    /**
+     * ZooKeeper's JMX beans: the in-process ZooKeeper oracle registers its own in this JVM, so
+     * Coord's standalone server and data-tree beans are compared with them: every attribute Coord
+     * has, ZooKeeper has under the same name and type; and the values are Coord's own.
+     */
+    @Test
+    void jmxBeansHaveZooKeepersNamesAttributesAndTypes() throws Exception {
+        MBeanServer mbs = ManagementFactory.getPlatformMBeanServer();
+        ObjectName mine = new ObjectName("org.apache.ZooKeeperService:name0=StandaloneServer_port" + coordPort);
+        ObjectName theirs = mbs.queryNames(new ObjectName("org.apache.ZooKeeperService:name0=StandaloneServer_port*"),
+                null).stream().filter(n -> !n.equals(mine)).findFirst().orElseThrow();
+        assertSameAttributes(mbs, mine, theirs);
+        ObjectName myTree = new ObjectName(mine + ",name1=InMemoryDataTree");
+        assertSameAttributes(mbs, myTree, new ObjectName(theirs + ",name1=InMemoryDataTree"));
+
+        long nodes = ((Number) mbs.getAttribute(myTree, "NodeCount")).longValue();
+        assertEquals(AdminHttp.command(adminPort, "mntr").get("znode_count").asLong(), nodes);
+        assertEquals("127.0.0.1:" + coordPort, mbs.getAttribute(mine, "ClientPort"));
+        coordSession.exists("/", false); // other tests reset the counters (srst, crst)
+        assertTrue(((Number) mbs.getAttribute(mine, "PacketsReceived")).longValue() > 0);
+        mbs.invoke(mine, "resetStatistics", null, null);
+        assertEquals(0L, ((Number) mbs.getAttribute(mine, "MaxRequestLatency")).longValue());
+    }
+
+    private static void assertSameAttributes(MBeanServer mbs, ObjectName mine, ObjectName theirs) throws Exception {
+        Map<String, String> zkTypes = new java.util.HashMap<>();
+        for (var a : mbs.getMBeanInfo(theirs).getAttributes()) {
+            zkTypes.put(a.getName(), a.getType());
+        }
+        for (var a : mbs.getMBeanInfo(mine).getAttributes()) {
+            assertTrue(zkTypes.containsKey(a.getName()), mine + ": ZooKeeper's " + theirs + " has no " + a.getName()
+                    + " (it has " + zkTypes.keySet() + ")");
+            assertEquals(boxed(zkTypes.get(a.getName())), a.getType(), mine + " " + a.getName());
+        }
+    }
+
+    private static String boxed(String type) {
+        return switch (type) {
+            case "int" -> Integer.class.getName();
+            case "long" -> Long.class.getName();
+            case "double" -> Double.class.getName();
+            case "boolean" -> Boolean.class.getName();
+            default -> type;
+        };
     }
 
     /** Every command but snapshot/restore answers with ZooKeeper's field names (less the known gaps). */

@@ -119,7 +119,7 @@ final class FaultRun {
                 t.join(30_000);
             }
             ephemerals.finish();
-            finalChecks(clients, watches, queue, verdictsAfterHealing);
+            finalChecks(clients, watches, o.queueClients() > 0 ? queue : null, verdictsAfterHealing);
         } finally {
             running.set(false);
             nemesis.healAll();
@@ -148,7 +148,7 @@ final class FaultRun {
         return new Result(verdicts, nemesis.applied().size(), o.reportDir());
     }
 
-    /** After healing, before the workloads' clients close: the watchers' last event, the queue's drain. */
+    /** After healing, before the workloads' clients close: the watchers' last event, the queue's drain (null: no queue workload). */
     private static void finalChecks(Clients clients, WatchWorkload watches, QueueWorkload queue, List<Verdict> out)
             throws InterruptedException {
         try {
@@ -159,6 +159,9 @@ final class FaultRun {
         } catch (Exception e) {
             out.add(new Verdict(WatchWorkload.NAME, Verdict.Result.UNKNOWN, "the final write after healing failed: "
                     + e, List.of()));
+        }
+        if (queue == null) {
+            return;
         }
         try {
             queue.drain();

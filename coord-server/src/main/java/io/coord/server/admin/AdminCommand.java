@@ -13,6 +13,7 @@ public enum AdminCommand {
     CONNECTION_STAT_RESET("connection_stat_reset", "crst"),
     CONNECTIONS("connections", "cons"),
     DIRS("dirs"),
+    DUMP("dump"),
     ENVIRONMENT("environment", "envi", "env"),
     GET_TRACE_MASK("get_trace_mask", "gtmk"),
     HASH("hash"),
@@ -21,6 +22,8 @@ public enum AdminCommand {
     LAST_SNAPSHOT("last_snapshot", "lsnp"),
     LEADER("leader", "lead"),
     MONITOR("monitor", "mntr"),
+    OBSERVER_CONNECTION_STAT_RESET("observer_connection_stat_reset", "orst"),
+    OBSERVERS("observers", "obsr"),
     RESTORE("restore", "rest"),
     RUOK("ruok"),
     SERVER_STATS("server_stats", "srvr"),
@@ -36,7 +39,8 @@ public enum AdminCommand {
 
     /** Commands answered without the server's state (no trip to the request thread). */
     private static final Set<AdminCommand> STATELESS = Set.of(GET_TRACE_MASK, INITIAL_CONFIGURATION,
-            IS_READ_ONLY, RESTORE, RUOK, SNAPSHOT, SYSTEM_PROPERTIES, VOTING_VIEW, CONFIGURATION);
+            IS_READ_ONLY, RESTORE, RUOK, SNAPSHOT, SYSTEM_PROPERTIES, VOTING_VIEW, CONFIGURATION,
+            OBSERVER_CONNECTION_STAT_RESET);
 
     private final String primaryName;
     private final List<String> names;

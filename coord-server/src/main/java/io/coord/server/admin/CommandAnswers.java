@@ -55,7 +55,20 @@ public final class CommandAnswers {
 
     private String fill(AdminCommand c, ServerStatus s, Map<String, Object> m) {
         switch (c) {
-            case RUOK, STAT_RESET, CONNECTION_STAT_RESET -> { }
+            // orst: Coord has no observers, so there are no observer connection figures to reset.
+            case RUOK, STAT_RESET, CONNECTION_STAT_RESET, OBSERVER_CONNECTION_STAT_RESET -> { }
+            case DUMP -> {
+                Map<String, Object> expiry = new LinkedHashMap<>();
+                s.sessionIdsByExpiryMs().forEach((ms, ids) -> expiry.put(Long.toString(ms), ids));
+                m.put("expiry_time_to_session_ids", expiry);
+                Map<String, Object> ephemerals = new LinkedHashMap<>();
+                s.ephemeralsBySession().forEach((id, paths) -> ephemerals.put(Long.toString(id), paths));
+                m.put("session_id_to_ephemeral_paths", ephemerals);
+            }
+            case OBSERVERS -> {
+                m.put("synced_observers", 0); // Coord has no observers (issue 15)
+                m.put("observers", List.of());
+            }
             case CONFIGURATION -> configuration(m);
             case CONNECTIONS -> {
                 m.put("connections", connections(s, false));

@@ -11,6 +11,8 @@ import java.util.SortedSet;
  * {@code sessionsByWatchedPath} lists session ids (decimal); these two and {@code treeDigest} are
  * null unless the status was read with {@link StatusSource.Scope#DETAILED} (the digest makes the
  * tree maintain it on every write from then on). {@code quorum} is null standalone.
+ * {@code sessionIdsByExpiryMs}: the session tracker's expiry buckets (a time on the server's clock in
+ * ms, to the sessions due then), as the {@code dump} command gives them.
  */
 public record ServerStatus(
         String version,
@@ -46,7 +48,8 @@ public record ServerStatus(
         SortedMap<String, SortedSet<String>> watchedPathsBySession,
         SortedMap<String, SortedSet<String>> sessionsByWatchedPath,
         QuorumStatus quorum,
-        double avgLatencyMsExact) {
+        double avgLatencyMsExact,
+        SortedMap<Long, List<Long>> sessionIdsByExpiryMs) {
 
     /** One client connection as {@code cons} lists it. */
     public record ConnectionInfo(String remote, long sessionId, int timeoutMs, long received,

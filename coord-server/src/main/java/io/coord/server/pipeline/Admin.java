@@ -101,7 +101,7 @@ final class Admin {
                 stats.uptimeMs(), detailed ? tree.digest() : null,
                 detailed ? watches.pathsByWatcher(c -> Long.toString(c.sessionId)) : null,
                 detailed ? watches.watchersByPath(c -> Long.toString(c.sessionId)) : null, quorum.get(),
-                stats.avgLatencyMsExact());
+                stats.avgLatencyMsExact(), sessions.tracker().expiryBuckets());
     }
 
     /** The status for the AdminServer and metrics; counters reset afterwards when asked (srst, crst). */

@@ -1,5 +1,6 @@
 package io.coord.server.admin;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,10 @@ import io.coord.server.TestPorts;
 import io.coord.server.config.AdminConfig;
 import io.coord.server.net.NettyTransport;
 import io.coord.server.quorum.InProcessEnsemble;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.time.Duration;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -32,6 +37,7 @@ class AdminServerEnsembleTest {
     private InProcessEnsemble ensemble;
     private ZooKeeperAdminOracle zk;
     private final AdminServer[] admins = new AdminServer[4];
+    private final JmxBeans[] jmx = new JmxBeans[4];
     private int leader;
 
     @BeforeAll
@@ -43,6 +49,8 @@ class AdminServerEnsembleTest {
         for (int id : ensemble.all()) {
             admins[id] = AdminServer.start(AdminConfig.loopback(TestPorts.next()), NettyTransport.of("nio"),
                     ensemble.member(id).statusSource(), new CommandAnswers(ensemble.config(id), "", () -> null));
+            jmx[id] = JmxBeans.start(ensemble.member(id).statusSource(), ensemble.config(id),
+                    ensemble.config(id).clientAddress().getPort());
         }
         leader = ensemble.leader(ensemble.all());
     }
@@ -54,12 +62,35 @@ class AdminServerEnsembleTest {
                 a.close();
             }
         }
+        for (JmxBeans j : jmx) {
+            if (j != null) {
+                j.close();
+            }
+        }
         ensemble.close();
         zk.close();
     }
 
     private JsonNode command(int id, String name) throws Exception {
         return AdminHttp.command(admins[id].port(), name);
+    }
+
+    /** ZooKeeper's ensemble bean names: quorum, replica, and a Leader or Follower bean that follows the role. */
+    @Test
+    void jmxBeansNameEachMembersRole() throws Exception {
+        MBeanServer mbs = ManagementFactory.getPlatformMBeanServer();
+        for (int id : ensemble.all()) {
+            String replica = "org.apache.ZooKeeperService:name0=ReplicatedServer_id" + id + ",name1=replica." + id;
+            String role = id == leader ? "Leader" : "Follower";
+            assertEquals(3, ((Number) mbs.getAttribute(new ObjectName(
+                    "org.apache.ZooKeeperService:name0=ReplicatedServer_id" + id), "QuorumSize")).intValue());
+            assertEquals(id == leader ? "leading" : "following", mbs.getAttribute(new ObjectName(replica), "State"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> mbs.isRegistered(new ObjectName(replica + ",name2=" + role)));
+            assertTrue(mbs.isRegistered(new ObjectName(replica + ",name2=" + role + ",name3=InMemoryDataTree")));
+            assertTrue(!mbs.isRegistered(new ObjectName(replica + ",name2=" + (id == leader ? "Follower" : "Leader"))));
+            assertEquals(command(id, "mntr").get("znode_count").asLong(), ((Number) mbs.getAttribute(
+                    new ObjectName(replica + ",name2=" + role + ",name3=InMemoryDataTree"), "NodeCount")).longValue());
+        }
     }
 
     @Test
