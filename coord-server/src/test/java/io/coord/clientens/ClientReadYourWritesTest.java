@@ -78,7 +78,7 @@ class ClientReadYourWritesTest {
                 Stat written = c.setData("/ryw", bytes("after-lag"), -1);
                 assertTrue(written.mzxid() > laggingZxidBefore);
                 long reconnectsBefore = states.count(ConnectionState.RECONNECTED);
-                try (LogCapture refusals = new LogCapture("io.coord.server.pipeline.EnsembleClients", Level.INFO)) {
+                try (LogCapture refusals = new LogCapture("io.coord.server.pipeline.Sessions", Level.INFO)) {
                     e.stop(writer); // the client's only other member is the lagging one
                     // Wait until the lagging member has been asked (and said no), not a fixed time.
                     await().atMost(WAIT).until(() -> refusals.count(m -> m.startsWith("refusing client")) > 0);
