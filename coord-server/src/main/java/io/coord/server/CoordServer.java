@@ -2,6 +2,7 @@ package io.coord.server;
 
 import io.coord.server.admin.StatusSource;
 
+import io.coord.server.config.ConfigException;
 import io.coord.server.config.ServerConfig;
 import io.coord.server.durability.Recovery;
 import io.coord.server.durability.SessionSecret;
@@ -182,7 +183,7 @@ public final class CoordServer implements AutoCloseable {
             CoordServer server = new CoordServer(log, committer, snapshotter, processor, network);
             serverRef.set(server);
             LOG.info("Coord {} serving on {} (zxid 0x{})", config.standalone() ? "standalone" : "member",
-                    network.localAddress(), Long.toHexString(state.lastZxid()));
+                    network.describePorts(), Long.toHexString(state.lastZxid()));
             return server;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -190,7 +191,10 @@ public final class CoordServer implements AutoCloseable {
         } catch (RuntimeException | IOException e) {
             processor.close();
             closeQuietly(committer, snapshotter, log);
-            throw new IOException("cannot bind " + config.clientAddress() + ": " + e.getMessage(), e);
+            if (e instanceof ConfigException c) {
+                throw c; // a TLS store that stopped loading since the config was read: name the key
+            }
+            throw new IOException("cannot bind " + config.anyClientAddress() + ": " + e.getMessage(), e);
         }
     }
 
@@ -215,6 +219,11 @@ public final class CoordServer implements AutoCloseable {
 
     public InetSocketAddress clientAddress() {
         return network.localAddress();
+    }
+
+    /** The bound secure (TLS) client port, or -1 when secureClientPort is not set. */
+    public int securePort() {
+        return network.secureAddress() == null ? -1 : network.secureAddress().getPort();
     }
 
     @Override

@@ -32,7 +32,10 @@ public final class ConfigKeys {
     private static final String NO_ADMIN = "Coord's AdminServer does not have this setting";
     private static final String NO_SNAPSHOT_RESTORE = "the AdminServer's snapshot and restore commands are not"
             + " implemented by Coord (set the key to false)";
-    private static final String NO_TLS = "Coord has no TLS; refusing rather than serving in clear text";
+    private static final String NO_TLS = "Coord's HTTP endpoints (AdminServer, metrics) have no TLS; refusing rather"
+            + " than serving in clear text";
+    private static final String NO_QUORUM_TLS = "Coord has TLS on the client port only, not between ensemble"
+            + " members (sslQuorum, ssl.quorum.*); refusing rather than running member links in clear text";
     private static final String NO_SASL = "Coord has no SASL/Kerberos authentication";
     private static final String NO_OBSERVERS = "observers are not supported yet";
     private static final String NO_EQUIVALENT = "ZooKeeper tuning knob with no equivalent in Coord";
@@ -214,16 +217,25 @@ public final class ConfigKeys {
 
         void securityKeys() {
             defaultOnly("skipACL", "ACLs are always checked; refusing to turn them off", "no", "false");
-            defaultOnly("secureClientPort", NO_TLS, "0");
-            refused("secureClientPortAddress", NO_TLS);
-            refusedPrefix("ssl.", NO_TLS);
-            defaultOnly("sslQuorum", NO_TLS, "false");
-            defaultOnly("sslQuorumReloadCertFiles", NO_TLS, "false");
-            defaultOnly("portUnification", NO_TLS, "false");
-            defaultOnly("client.portUnification", NO_TLS, "false");
-            defaultOnly("client.certReload", NO_TLS, "false");
-            refused("netty.server.earlyDropSecureConnectionHandshakes", NO_TLS);
-            defaultOnly("fips-mode", NO_TLS, "true");
+            // Client-port TLS (TlsKeys): secureClientPort, ssl.* and their zookeeper.ssl.* spellings.
+            honoured(TlsKeys.HONOURED.toArray(new String[0]));
+            TlsKeys.DEFAULT_ONLY.forEach((k, values) -> {
+                String why = "a TLS option Coord does not have (it runs the JDK's TLS with x509 client identities)";
+                defaultOnly(k, why, values.toArray(new String[0]));
+                defaultOnly(TlsKeys.ALIAS_PREFIX + k, why, values.toArray(new String[0]));
+            });
+            refusedPrefix("ssl.", "an ssl.* key Coord does not know; refusing rather than running without it");
+            refusedPrefix("ssl.quorum.", NO_QUORUM_TLS);
+            refused("ssl.context.supplier.class", "a custom SSLContext supplier is not supported");
+            defaultOnly("sslQuorum", NO_QUORUM_TLS, "false");
+            defaultOnly("sslQuorumReloadCertFiles", NO_QUORUM_TLS, "false");
+            defaultOnly("portUnification", NO_QUORUM_TLS, "false");
+            refused("netty.server.earlyDropSecureConnectionHandshakes", "not supported: a TLS handshake is"
+                    + " always completed before the connection is served");
+            defaultOnly("fips-mode", "Coord always verifies with the JDK's TLS (ZooKeeper's fips-mode=true)", "true");
+            // ZooKeeper loads the x509 provider under this key for TLS client identities; Coord has it built in.
+            defaultOnly("authProvider.x509", "the x509 scheme is built in",
+                    "org.apache.zookeeper.server.auth.x509authenticationprovider");
             refused("authProvider", "pluggable authentication providers are not supported");
             refusedPrefix("authProvider.", "pluggable authentication providers are not supported");
             refused("DigestAuthenticationProvider.superDigest", "the super user is not supported");

@@ -16,7 +16,8 @@ import java.util.Set;
  * @param tickTimeMs           the basic time unit; session timeouts and ensemble limits are multiples
  * @param dataDir              snapshots, epochs and myid
  * @param dataLogDir           transaction log segments (defaults to dataDir)
- * @param clientAddress        where clients connect; port 0 picks a free port (tests)
+ * @param clientAddress        where plaintext clients connect; port 0 picks a free port (tests); null
+ *                             when only the secure port ({@code tls.secureAddress()}) is open
  * @param minSessionTimeoutMs  lower clamp of negotiated session timeouts (default 2 × tick)
  * @param maxSessionTimeoutMs  upper clamp (default 20 × tick)
  * @param maxClientCnxns       connections allowed per client IP; 0 = unlimited
@@ -38,6 +39,7 @@ import java.util.Set;
  * @param servers              ensemble members by id; empty standalone
  * @param admin                the AdminServer (admin.*); off unless a zoo.cfg or the builder asks
  * @param metrics              the metrics endpoint (metricsProvider.*); off unless asked
+ * @param tls                  TLS on the client port (secureClientPort, ssl.*); {@link TlsConfig#OFF} for none
  */
 public record ServerConfig(
         int tickTimeMs,
@@ -62,7 +64,8 @@ public record ServerConfig(
         long myId,
         Map<Long, ServerAddress> servers,
         AdminConfig admin,
-        MetricsConfig metrics) {
+        MetricsConfig metrics,
+        TlsConfig tls) {
 
     public static final int DEFAULT_JUTE_MAX_BUFFER = 0xfffff;
     /** The values of {@code nettyTransport}. */
@@ -76,7 +79,10 @@ public record ServerConfig(
     public ServerConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(dataLogDir, "dataLogDir");
-        Objects.requireNonNull(clientAddress, "clientAddress");
+        Objects.requireNonNull(tls, "tls");
+        if (clientAddress == null && tls.secureAddress() == null) {
+            throw new ConfigException("clientPort", "is required (or a secureClientPort)");
+        }
         fourLetterWords = Set.copyOf(fourLetterWords);
         servers = Map.copyOf(servers);
         Objects.requireNonNull(admin, "admin");
@@ -113,6 +119,11 @@ public record ServerConfig(
         if (!servers.isEmpty() && !servers.containsKey(myId)) {
             throw new ConfigException("myid", "id " + myId + " is not among the server.N lines " + servers.keySet());
         }
+    }
+
+    /** The plaintext client address, or the secure one when only that is open (for status texts). */
+    public InetSocketAddress anyClientAddress() {
+        return clientAddress != null ? clientAddress : tls.secureAddress();
     }
 
     public boolean standalone() {
@@ -159,6 +170,7 @@ public record ServerConfig(
         private Map<Long, ServerAddress> servers = Map.of();
         private AdminConfig admin = AdminConfig.OFF;
         private MetricsConfig metrics = MetricsConfig.OFF;
+        private TlsConfig tls = TlsConfig.OFF;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -189,6 +201,7 @@ public record ServerConfig(
         public Builder servers(Map<Long, ServerAddress> v) { servers = v; return this; }
         public Builder admin(AdminConfig v) { admin = v; return this; }
         public Builder metrics(MetricsConfig v) { metrics = v; return this; }
+        public Builder tls(TlsConfig v) { tls = v; return this; }
 
         public ServerConfig build() {
             int min = minSessionTimeoutMs < 0 ? 2 * tickTimeMs : minSessionTimeoutMs;
@@ -197,7 +210,7 @@ public record ServerConfig(
                     clientAddress, min, max, maxClientCnxns, maxCnxns, fourLetterWords, snapRetainCount,
                     purgeIntervalHours, snapCount, juteMaxBuffer, extendedTypesEnabled,
                     containerCheckIntervalMs, initLimit, syncLimit, groupCommitMaxWaitMicros, nettyTransport, myId,
-                    servers, admin, metrics);
+                    servers, admin, metrics, tls);
         }
     }
 }

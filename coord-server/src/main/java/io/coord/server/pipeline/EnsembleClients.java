@@ -224,6 +224,7 @@ final class EnsembleClients {
         conn.sessionId = sessionId;
         conn.timeoutMs = timeoutMs;
         bySession.put(sessionId, conn);
+        CertificateAuth.attach(state.tracker, conn);
     }
 
     void disconnected(Connection conn) {

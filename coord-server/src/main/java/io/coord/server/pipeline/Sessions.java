@@ -109,6 +109,7 @@ final class Sessions {
         conn.sessionId = sessionId;
         conn.timeoutMs = timeoutMs;
         bySession.put(sessionId, conn);
+        CertificateAuth.attach(tracker, conn);
     }
 
     /** True when the connection's session still lives; refreshes its expiry. */

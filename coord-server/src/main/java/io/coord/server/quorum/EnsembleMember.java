@@ -124,7 +124,7 @@ public final class EnsembleMember implements AutoCloseable {
             throw new IOException("cannot start ensemble member " + config.myId() + ": " + e.getMessage(), e);
         }
         LOG.info("Coord ensemble member {} serving clients on {} ({} voters)", config.myId(),
-                member.network.localAddress(), voters.size());
+                member.network.describePorts(), voters.size());
         return member;
     }
 
@@ -191,6 +191,11 @@ public final class EnsembleMember implements AutoCloseable {
 
     public int clientPort() {
         return clientAddress().getPort();
+    }
+
+    /** The bound secure (TLS) client port, or -1 when secureClientPort is not set. */
+    public int securePort() {
+        return network.secureAddress() == null ? -1 : network.secureAddress().getPort();
     }
 
     @Override

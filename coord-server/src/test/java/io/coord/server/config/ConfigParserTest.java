@@ -131,8 +131,8 @@ class ConfigParserTest {
     @ParameterizedTest
     @ValueSource(strings = {"superDigest=super:abc", "DigestAuthenticationProvider.superDigest=super:abc",
         "skipACL=yes", "forceSync=no", "preAllocSize=1024", "globalOutstandingLimit=5",
-        "secureClientPort=2281", "secureClientPortAddress=0.0.0.0", "ssl.keyStore.location=/k.jks",
-        "ssl.quorum.trustStore.location=/t.jks", "authProvider.1=org.example.Auth", "admin.snapshot.enabled=true",
+        "ssl.crl=true", "ssl.context.supplier.class=org.example.Ctx", "zookeeper.ssl.ocsp=true",
+        "ssl.quorum.trustStore.location=/t.jks", "zookeeper.ssl.quorum.keyStore.location=/k.jks", "authProvider.1=org.example.Auth", "admin.snapshot.enabled=true",
         "admin.restore.enabled=true", "admin.forceHttps=true", "admin.rateLimiterIntervalInMS=1000",
         "metricsProvider.className=org.example.Prometheus", "metricsProvider.httpsPort=7443",
         "metricsProvider.numWorkerThreads=4", "localSessionsEnabled=true", "peerType=observer",
