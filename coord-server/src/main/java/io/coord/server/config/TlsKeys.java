@@ -21,8 +21,9 @@ import java.util.Properties;
 import java.util.function.Consumer;
 
 /**
- * The client-port TLS keys, with ZooKeeper's names: each {@code ssl.*} key may also be written as
- * its system-property spelling {@code zookeeper.ssl.*} (the bare key wins when both are given).
+ * The client-port TLS keys, with ZooKeeper's names: each {@code ssl.*} and {@code client.*} key may
+ * also be written as its system-property spelling {@code zookeeper.ssl.*}, {@code zookeeper.client.*}
+ * (the bare key wins when both are given).
  * Quorum TLS ({@code sslQuorum}, {@code ssl.quorum.*}) is not here: {@link ConfigKeys} refuses it.
  */
 final class TlsKeys {
@@ -45,10 +46,12 @@ final class TlsKeys {
             "ssl.trustStore.passwordPath", "ssl.trustStore.type", "ssl.clientAuth", "ssl.protocol",
             "ssl.enabledProtocols", "ssl.ciphersuites", "ssl.hostnameVerification", "ssl.clientHostnameVerification");
 
+    /** Client-port TLS switches that, like ssl.*, also have a zookeeper. system-property spelling. */
+    private static final List<String> CLIENT_KEYS = List.of("client.portUnification", "client.certReload");
+
     static {
-        List<String> all = new ArrayList<>(List.of("secureClientPort", "secureClientPortAddress",
-                "client.portUnification", "client.certReload"));
-        for (String k : SSL_KEYS) {
+        List<String> all = new ArrayList<>(List.of("secureClientPort", "secureClientPortAddress"));
+        for (String k : concat(SSL_KEYS, CLIENT_KEYS)) {
             all.add(k);
             all.add(ALIAS_PREFIX + k);
         }
@@ -58,11 +61,17 @@ final class TlsKeys {
     private TlsKeys() {
     }
 
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
     /** The TLS settings in {@code props}; {@link TlsConfig#OFF} when no port speaks TLS. */
     static TlsConfig parse(Properties props, Consumer<String> warnings) {
         InetSocketAddress secure = secureAddress(props);
         boolean unification = ConfigValues.parseBool("client.portUnification",
-                props.getProperty("client.portUnification", "false"));
+                orDefault(props, "client.portUnification", "false"));
         if (secure == null && !unification) {
             if (SSL_KEYS.stream().anyMatch(k -> get(props, k) != null)) {
                 warnings.accept("ssl.* keys are set but neither secureClientPort nor client.portUnification is:"
@@ -75,7 +84,7 @@ final class TlsKeys {
         return new TlsConfig(secure, unification, keyStore, trustStore, clientAuth(props), protocols(props),
                 list(get(props, "ssl.ciphersuites")),
                 ConfigValues.parseBool("ssl.hostnameVerification", orDefault(props, "ssl.hostnameVerification", "true")),
-                ConfigValues.parseBool("client.certReload", props.getProperty("client.certReload", "true")));
+                ConfigValues.parseBool("client.certReload", orDefault(props, "client.certReload", "true")));
     }
 
     /** {@code key}'s value, or its zookeeper.-prefixed spelling's; null when neither is set. */

@@ -1,6 +1,7 @@
 package io.coord.server.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -73,11 +74,12 @@ class TlsConfigTest {
                 + "zookeeper.ssl.keyStore.password=" + TestCerts.PASSWORD + "\n"
                 + "zookeeper.ssl.trustStore.location=" + certs.trustStore("server-trust") + "\n"
                 + "zookeeper.ssl.trustStore.password=" + TestCerts.PASSWORD + "\n"
-                + "zookeeper.ssl.clientAuth=want\nzookeeper.ssl.protocol=TLSv1.2\n"));
+                + "zookeeper.ssl.clientAuth=want\nzookeeper.ssl.protocol=TLSv1.2\nzookeeper.client.certReload=false\n"));
         assertEquals(certs.keyStore("server"), c.tls().keyStore().location());
         assertEquals(certs.trustStore("server-trust"), c.tls().trustStore().location());
         assertEquals(TlsConfig.ClientAuth.WANT, c.tls().clientAuth());
         assertEquals(List.of("TLSv1.2"), c.tls().enabledProtocols());
+        assertFalse(c.tls().certReloadEnabled());
     }
 
     @Test
