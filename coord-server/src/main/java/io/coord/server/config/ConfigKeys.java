@@ -34,8 +34,8 @@ public final class ConfigKeys {
             + " implemented by Coord (set the key to false)";
     private static final String NO_TLS = "Coord's HTTP endpoints (AdminServer, metrics) have no TLS; refusing rather"
             + " than serving in clear text";
-    private static final String NO_QUORUM_TLS = "Coord has TLS on the client port only, not between ensemble"
-            + " members (sslQuorum, ssl.quorum.*); refusing rather than running member links in clear text";
+    private static final String NO_QUORUM_TLS = "a quorum TLS option Coord does not have (it has sslQuorum with"
+            + " ssl.quorum.keyStore/trustStore/clientAuth/protocol/enabledProtocols/ciphersuites/hostnameVerification)";
     private static final String NO_SASL = "Coord has no SASL/Kerberos authentication";
     private static final String NO_OBSERVERS = "observers are not supported yet";
     private static final String NO_EQUIVALENT = "ZooKeeper tuning knob with no equivalent in Coord";
@@ -227,7 +227,6 @@ public final class ConfigKeys {
             refusedPrefix("ssl.", "an ssl.* key Coord does not know; refusing rather than running without it");
             refusedPrefix("ssl.quorum.", NO_QUORUM_TLS);
             refused("ssl.context.supplier.class", "a custom SSLContext supplier is not supported");
-            defaultOnly("sslQuorum", NO_QUORUM_TLS, "false");
             defaultOnly("sslQuorumReloadCertFiles", NO_QUORUM_TLS, "false");
             defaultOnly("portUnification", NO_QUORUM_TLS, "false");
             refused("netty.server.earlyDropSecureConnectionHandshakes", "not supported: a TLS handshake is"

@@ -52,7 +52,7 @@ public final class ConfigParser {
             readHonoured(b, key, props.getProperty(key).trim(), warnings);
         }
         TlsConfig tls = TlsKeys.parse(props, warnings);
-        b.tls(tls);
+        b.tls(tls).quorumTls(TlsKeys.parseQuorum(props));
         String dataDir = props.getProperty("dataDir");
         if (dataDir == null || dataDir.isBlank()) {
             throw new ConfigException("dataDir", "is required");

@@ -40,6 +40,7 @@ import java.util.Set;
  * @param admin                the AdminServer (admin.*); off unless a zoo.cfg or the builder asks
  * @param metrics              the metrics endpoint (metricsProvider.*); off unless asked
  * @param tls                  TLS on the client port (secureClientPort, ssl.*); {@link TlsConfig#OFF} for none
+ * @param quorumTls            TLS between ensemble members (sslQuorum, ssl.quorum.*), or null for none
  */
 public record ServerConfig(
         int tickTimeMs,
@@ -65,7 +66,8 @@ public record ServerConfig(
         Map<Long, ServerAddress> servers,
         AdminConfig admin,
         MetricsConfig metrics,
-        TlsConfig tls) {
+        TlsConfig tls,
+        TlsConfig quorumTls) {
 
     public static final int DEFAULT_JUTE_MAX_BUFFER = 0xfffff;
     /** The values of {@code nettyTransport}. */
@@ -171,6 +173,7 @@ public record ServerConfig(
         private AdminConfig admin = AdminConfig.OFF;
         private MetricsConfig metrics = MetricsConfig.OFF;
         private TlsConfig tls = TlsConfig.OFF;
+        private TlsConfig quorumTls;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -202,6 +205,7 @@ public record ServerConfig(
         public Builder admin(AdminConfig v) { admin = v; return this; }
         public Builder metrics(MetricsConfig v) { metrics = v; return this; }
         public Builder tls(TlsConfig v) { tls = v; return this; }
+        public Builder quorumTls(TlsConfig v) { quorumTls = v; return this; }
 
         public ServerConfig build() {
             int min = minSessionTimeoutMs < 0 ? 2 * tickTimeMs : minSessionTimeoutMs;
@@ -210,7 +214,7 @@ public record ServerConfig(
                     clientAddress, min, max, maxClientCnxns, maxCnxns, fourLetterWords, snapRetainCount,
                     purgeIntervalHours, snapCount, juteMaxBuffer, extendedTypesEnabled,
                     containerCheckIntervalMs, initLimit, syncLimit, groupCommitMaxWaitMicros, nettyTransport, myId,
-                    servers, admin, metrics, tls);
+                    servers, admin, metrics, tls, quorumTls);
         }
     }
 }

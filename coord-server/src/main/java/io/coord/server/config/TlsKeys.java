@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * The client-port TLS keys, with ZooKeeper's names: each {@code ssl.*} and {@code client.*} key may
  * also be written as its system-property spelling {@code zookeeper.ssl.*}, {@code zookeeper.client.*}
  * (the bare key wins when both are given).
- * Quorum TLS ({@code sslQuorum}, {@code ssl.quorum.*}) is not here: {@link ConfigKeys} refuses it.
+ * {@link #parseQuorum} reads member-link TLS ({@code sslQuorum}, {@code ssl.quorum.*}) the same way.
  */
 final class TlsKeys {
     static final String ALIAS_PREFIX = "zookeeper.";
@@ -46,12 +46,21 @@ final class TlsKeys {
             "ssl.trustStore.passwordPath", "ssl.trustStore.type", "ssl.clientAuth", "ssl.protocol",
             "ssl.enabledProtocols", "ssl.ciphersuites", "ssl.hostnameVerification", "ssl.clientHostnameVerification");
 
+    /** Quorum TLS keys read here (with sslQuorum=true). */
+    private static final List<String> QUORUM_KEYS = List.of("ssl.quorum.keyStore.location",
+            "ssl.quorum.keyStore.password", "ssl.quorum.keyStore.passwordPath", "ssl.quorum.keyStore.type",
+            "ssl.quorum.trustStore.location", "ssl.quorum.trustStore.password", "ssl.quorum.trustStore.passwordPath",
+            "ssl.quorum.trustStore.type", "ssl.quorum.clientAuth", "ssl.quorum.protocol", "ssl.quorum.enabledProtocols",
+            "ssl.quorum.ciphersuites", "ssl.quorum.hostnameVerification");
+
     /** Client-port TLS switches that, like ssl.*, also have a zookeeper. system-property spelling. */
     private static final List<String> CLIENT_KEYS = List.of("client.portUnification", "client.certReload");
 
     static {
         List<String> all = new ArrayList<>(List.of("secureClientPort", "secureClientPortAddress"));
-        for (String k : concat(SSL_KEYS, CLIENT_KEYS)) {
+        all.add("sslQuorum");
+        all.add(ALIAS_PREFIX + "sslQuorum");
+        for (String k : concat(concat(SSL_KEYS, CLIENT_KEYS), QUORUM_KEYS)) {
             all.add(k);
             all.add(ALIAS_PREFIX + k);
         }
@@ -81,10 +90,30 @@ final class TlsKeys {
         }
         Store keyStore = store(props, "ssl.keyStore", true);
         Store trustStore = store(props, "ssl.trustStore", false);
-        return new TlsConfig(secure, unification, keyStore, trustStore, clientAuth(props), protocols(props),
-                list(get(props, "ssl.ciphersuites")),
+        return new TlsConfig(secure, unification, keyStore, trustStore, clientAuth(props, "ssl."),
+                protocols(props, "ssl."), list(get(props, "ssl.ciphersuites")),
                 ConfigValues.parseBool("ssl.hostnameVerification", orDefault(props, "ssl.hostnameVerification", "true")),
                 ConfigValues.parseBool("client.certReload", orDefault(props, "client.certReload", "true")));
+    }
+
+    /**
+     * TLS between ensemble members ({@code sslQuorum=true} with {@code ssl.quorum.*}), or null: off.
+     * Every link is mutual TLS unless ssl.quorum.clientAuth says otherwise; the dialing member checks
+     * the other's certificate against the host of its server.N line (ssl.quorum.hostnameVerification).
+     */
+    static TlsConfig parseQuorum(Properties props) {
+        if (!ConfigValues.parseBool("sslQuorum", orDefault(props, "sslQuorum", "false"))) {
+            if (QUORUM_KEYS.stream().anyMatch(k -> get(props, k) != null)) {
+                throw new ConfigException("sslQuorum", "ssl.quorum.* keys are set but sslQuorum is not true;"
+                        + " refusing rather than running member links in clear text");
+            }
+            return null;
+        }
+        return new TlsConfig(null, false, store(props, "ssl.quorum.keyStore", true),
+                store(props, "ssl.quorum.trustStore", false), clientAuth(props, "ssl.quorum."),
+                protocols(props, "ssl.quorum."), list(get(props, "ssl.quorum.ciphersuites")),
+                ConfigValues.parseBool("ssl.quorum.hostnameVerification",
+                        orDefault(props, "ssl.quorum.hostnameVerification", "true")), false);
     }
 
     /** {@code key}'s value, or its zookeeper.-prefixed spelling's; null when neither is set. */
@@ -122,8 +151,10 @@ final class TlsKeys {
         String location = get(props, prefix + ".location");
         if (location == null || location.isEmpty()) {
             if (required) {
-                throw new ConfigException(prefix + ".location", "is required when secureClientPort or"
-                        + " client.portUnification is set (a TLS port needs the server's key and certificate)");
+                throw new ConfigException(prefix + ".location", "is required when " + (prefix.contains("quorum")
+                        ? "sslQuorum is true (each member needs its key and certificate)"
+                        : "secureClientPort or client.portUnification is set (a TLS port needs the server's key"
+                        + " and certificate)"));
             }
             return null;
         }
@@ -194,15 +225,15 @@ final class TlsKeys {
         }
     }
 
-    private static ClientAuth clientAuth(Properties props) {
-        String v = get(props, "ssl.clientAuth");
+    private static ClientAuth clientAuth(Properties props, String prefix) {
+        String v = get(props, prefix + "clientAuth");
         if (v == null || v.isEmpty()) {
             return ClientAuth.NEED;
         }
         try {
             return ClientAuth.valueOf(v.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("ssl.clientAuth", "must be none, want or need, was '" + v + "'");
+            throw new ConfigException(prefix + "clientAuth", "must be none, want or need, was '" + v + "'");
         }
     }
 
@@ -210,12 +241,12 @@ final class TlsKeys {
      * ssl.enabledProtocols; else ssl.protocol alone, as ZooKeeper does; else TLSv1.3 and TLSv1.2, so
      * that clients of either ZooKeeper default (3.9 offers TLSv1.3 where the JDK has it) connect.
      */
-    private static List<String> protocols(Properties props) {
-        List<String> enabled = list(get(props, "ssl.enabledProtocols"));
+    private static List<String> protocols(Properties props, String prefix) {
+        List<String> enabled = list(get(props, prefix + "enabledProtocols"));
         if (!enabled.isEmpty()) {
             return enabled;
         }
-        String protocol = get(props, "ssl.protocol");
+        String protocol = get(props, prefix + "protocol");
         return protocol == null || protocol.isEmpty() ? List.of("TLSv1.3", "TLSv1.2") : List.of(protocol);
     }
 

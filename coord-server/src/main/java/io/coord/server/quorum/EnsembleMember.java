@@ -102,7 +102,8 @@ public final class EnsembleMember implements AutoCloseable {
         QuorumStorage storage = new QuorumStorage(log, snapshots, meta, config.snapRetainCount(),
                 new FlushPacer(config.groupCommitMaxWaitMicros()),
                 seq -> ref.get().persisted(seq), fatal, clock::nowNanos, QuorumStorage.DEFAULT_QUEUE_LIMIT_BYTES);
-        QuorumTransport transport = new QuorumTransport(config.myId(), config.servers(), inbound(ref), nettyTransport);
+        QuorumTransport transport = new QuorumTransport(config.myId(), config.servers(), inbound(ref), nettyTransport,
+                QuorumTransport.DEFAULT_OUTBOX_LIMIT_BYTES, config.quorumTls());
         long coreSeed = random.nextLong();
         EnsembleProcessor processor = new EnsembleProcessor(config, clock, r.state(), r.snapshotZxid(),
                 sp -> new ZabCore(zab, r.zab(), sp, new SplittableRandom(coreSeed)),

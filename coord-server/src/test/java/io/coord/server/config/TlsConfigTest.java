@@ -110,13 +110,27 @@ class TlsConfigTest {
     }
 
     @Test
-    void quorumTlsStaysRefused() {
-        for (String line : List.of("sslQuorum=true", "ssl.quorum.keyStore.location=/k.jks", "portUnification=true",
-                "sslQuorumReloadCertFiles=true")) {
+    void quorumTlsOptionsCoordDoesNotHaveAreRefused() {
+        for (String line : List.of("portUnification=true", "sslQuorumReloadCertFiles=true", "ssl.quorum.ocsp=true",
+                "ssl.quorum.context.supplier.class=org.example.Ctx")) {
             ConfigException e = refused("clientPort=2181\n" + line + "\n");
             assertEquals(line.substring(0, line.indexOf('=')), e.key());
-            assertTrue(e.getMessage().contains("not between ensemble members"), e.getMessage());
+            assertTrue(e.getMessage().contains("quorum TLS option"), e.getMessage());
         }
+    }
+
+    @Test
+    void sslQuorumIsReadWithItsOwnStores() throws IOException {
+        ServerConfig c = ConfigParser.parse(props("clientPort=2181\nsslQuorum=true\n"
+                + "ssl.quorum.keyStore.location=" + certs.keyStore("server") + "\n"
+                + "ssl.quorum.keyStore.password=" + TestCerts.PASSWORD + "\n"
+                + "ssl.quorum.trustStore.location=" + certs.trustStore("client-trust") + "\n"
+                + "ssl.quorum.trustStore.password=" + TestCerts.PASSWORD + "\nssl.quorum.hostnameVerification=false\n"));
+        assertEquals(certs.keyStore("server"), c.quorumTls().keyStore().location());
+        assertEquals(TlsConfig.ClientAuth.NEED, c.quorumTls().clientAuth());
+        assertFalse(c.quorumTls().hostnameVerification());
+        assertSame(TlsConfig.OFF, c.tls());
+        assertNull(ConfigParser.parse(props("clientPort=2181\n")).quorumTls());
     }
 
     @Test
