@@ -146,11 +146,13 @@ public final class BenchMain {
                 usage:
                   coord-bench run --connect HOST:PORT[,...] [--sessions N] [--inflight M] [--ops K]
                                   [--value-bytes B] [--phases LIST] [--json FILE] [--label NAME]
+                                  [--tls --truststore FILE [--keystore FILE] [--store-password PW]]
                   coord-bench compare [--targets coord,zk] [--rounds R] [--warmup-ops W]
                                   [--sessions N] [--inflight M] [--ops K] [--value-bytes B] [--phases LIST]
                                   [--json FILE] [--server-jvm-opts "-Xmx1g"] [--work-dir DIR] [--keep-work-dir]
                                   [--watchers K] (watch-fanout: watches per round; rounds = ceil(ops / K))
                                   [--ensemble N] (1 = standalone; N > 1: N-member ensembles, -Xmx512m per member)
+                                  [--tls] (standalone: clients on secureClientPort, mutual TLS, generated certificates)
                   coord-bench scale [--target coord|zk|coord,zk] [--znodes 1000000] [--parents 1000]
                                   [--value-bytes 100] [--sessions 4] [--inflight 128] [--snap-count N]
                                   [--server-jvm-opts "-Xmx2g"] [--work-dir DIR] [--keep-work-dir] [--json FILE]

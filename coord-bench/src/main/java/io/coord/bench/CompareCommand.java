@@ -1,6 +1,7 @@
 package io.coord.bench;
 
 import io.coord.bench.phase.SessionPlacement;
+import io.coord.bench.target.BenchTls;
 import io.coord.bench.target.Ensemble;
 import io.coord.bench.target.ServerKind;
 import io.coord.bench.target.ServerProcess;
@@ -25,7 +26,7 @@ final class CompareCommand {
             "rounds", "targets", "warmup-ops", "json", "work-dir", "server-jvm-opts", "ready-timeout-seconds",
             "progress-seconds", "stall-seconds", "session-timeout-ms", "watchers", "ensemble", "tick-time-ms",
             "placement");
-    static final Set<String> FLAGS = Set.of("keep-work-dir");
+    static final Set<String> FLAGS = Set.of("keep-work-dir", "tls");
     private static final int MAX_ROUNDS = 100;
     private static final int MAX_ENSEMBLE = 9;
     /** Ensemble members on a shared 2-core machine keep JIT-compiling for tens of thousands of ops. */
@@ -60,6 +61,10 @@ final class CompareCommand {
                 System.getProperty("java.class.path"), jvmFlags,
                 Duration.ofSeconds(args.longValue("ready-timeout-seconds", 60)));
         SessionPlacement placement = SessionPlacement.byName(args.string("placement", "spread"));
+        boolean useTls = args.flag("tls");
+        if (useTls && ensembleSize > 1) {
+            throw new IllegalArgumentException("--tls is for standalone servers only (members would need quorum TLS)");
+        }
         String workDirOption = args.string("work-dir", null);
         Path workDir = workDirOption == null ? Files.createTempDirectory("coord-bench-")
                 : Files.createDirectories(Path.of(workDirOption));
@@ -79,7 +84,14 @@ final class CompareCommand {
                             : "each session gets every member's address and picks one at random", workDir);
         }
 
-        Servers servers = new Servers();
+        BenchTls tls = null;
+        if (useTls) {
+            tls = BenchTls.generate(workDir.resolve("tls"));
+            out.printf("TLS: clients connect to secureClientPort with mutual TLS (ssl.clientAuth=need, self-signed RSA 2048"
+                    + " certificate, the JDK's TLS on both sides; ZooKeeper with NettyServerCnxnFactory and"
+                    + " ClientCnxnSocketNetty)%n");
+        }
+        Servers servers = new Servers(tls);
         Thread hook = new Thread(servers::close, "coord-bench-stop-servers");
         Runtime.getRuntime().addShutdownHook(hook);
         List<PhaseResult> results;
@@ -87,7 +99,7 @@ final class CompareCommand {
             for (ServerKind kind : kinds) {
                 servers.start(kind, workDir, launch, ensembleSize, tickTimeMs, log);
             }
-            results = runRounds(servers.started(), shape, placement, rounds, warmupOps, log);
+            results = runRounds(servers.started(), shape, placement, rounds, warmupOps, log, tls);
         } finally {
             servers.close();
             Runtime.getRuntime().removeShutdownHook(hook);
@@ -111,16 +123,16 @@ final class CompareCommand {
 
     /** Warm-up once per target, then round r for every target before round r+1. */
     private static List<PhaseResult> runRounds(List<Target> servers, LoadShape shape, SessionPlacement placement,
-                                               int rounds, long warmupOps, PrintStream log)
+                                               int rounds, long warmupOps, PrintStream log, BenchTls tls)
             throws IOException, InterruptedException {
         if (warmupOps > 0) {
-            RoundRunner warmup = new RoundRunner(shape.withOps(warmupOps), placement, null);
+            RoundRunner warmup = new RoundRunner(shape.withOps(warmupOps), placement, null, tls);
             for (Target server : servers) {
                 log.printf("warming up %s (%d ops/phase, not reported)%n", server.kind().label(), warmupOps);
                 warmup.run(server.kind().label(), server.connectString(), 0);
             }
         }
-        RoundRunner runner = new RoundRunner(shape, placement, log);
+        RoundRunner runner = new RoundRunner(shape, placement, log, tls);
         List<PhaseResult> results = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
             for (Target server : servers) {
@@ -137,6 +149,12 @@ final class CompareCommand {
     /** The started targets; close() is safe from the shutdown hook and the main thread alike. */
     private static final class Servers {
         private final List<Target> started = new ArrayList<>();
+        /** TLS stores for the servers' secure ports, or null. */
+        private final BenchTls tls;
+
+        Servers(BenchTls tls) {
+            this.tls = tls;
+        }
 
         void start(ServerKind kind, Path workDir, ServerProcess.Launch launch, int ensembleSize, int tickTimeMs,
                    PrintStream log) throws IOException, InterruptedException {
@@ -144,7 +162,7 @@ final class CompareCommand {
             Target target;
             String where;
             if (ensembleSize == 1) {
-                ServerProcess server = ServerProcess.start(kind, workDir, launch);
+                ServerProcess server = ServerProcess.start(kind, workDir, launch, 0, tls);
                 target = new Target(kind, server.connectString(), server);
                 where = "pid " + server.pid() + " on " + server.connectString();
             } else {

@@ -1,6 +1,7 @@
 package io.coord.cli;
 
 import io.coord.client.ClientOptions;
+import io.coord.client.ClientTls;
 import io.coord.client.ConnectionState;
 import io.coord.client.CoordClient;
 import io.coord.client.WatchEvent;
@@ -15,13 +16,16 @@ final class Connection implements AutoCloseable {
     private final Printer printer;
     private final int sessionTimeoutMs;
     private final int connectTimeoutMs;
+    private final ClientTls tls;
     private final WatchListener watcher = this::onWatch;
     private CoordClient client;
 
-    Connection(Printer printer, int sessionTimeoutMs, int connectTimeoutMs) {
+    /** @param tls TLS for every connection the shell opens, or null for plaintext */
+    Connection(Printer printer, int sessionTimeoutMs, int connectTimeoutMs, ClientTls tls) {
         this.printer = printer;
         this.sessionTimeoutMs = sessionTimeoutMs;
         this.connectTimeoutMs = connectTimeoutMs;
+        this.tls = tls;
     }
 
     /** Closes any current session, then connects to {@code target}; throws when no server answers. */
@@ -34,6 +38,7 @@ final class Connection implements AutoCloseable {
         ClientOptions options = ClientOptions.builder()
                 .sessionTimeoutMs(sessionTimeoutMs)
                 .connectionTimeoutMs(connectTimeoutMs)
+                .tls(tls)
                 .build();
         CoordClient c = CoordClient.connect(target, options);
         c.addConnectionStateListener(this::onState);

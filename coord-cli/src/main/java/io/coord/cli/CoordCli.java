@@ -43,7 +43,8 @@ public final class CoordCli {
             return Shell.USAGE;
         }
         Printer printer = new Printer(out, err, options.json());
-        try (Connection connection = new Connection(printer, options.sessionTimeoutMs(), options.connectTimeoutMs())) {
+        try (Connection connection = new Connection(printer, options.sessionTimeoutMs(), options.connectTimeoutMs(),
+                options.tls())) {
             Shell shell = new Shell(connection, printer);
             if (options.oneShot()) {
                 return oneShot(options, shell, printer);

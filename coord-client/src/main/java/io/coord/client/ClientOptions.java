@@ -25,6 +25,7 @@ public final class ClientOptions {
     private final EventLoopGroup eventLoopGroup;
     private final Random random;
     private final FaultInjector faultInjector;
+    private final ClientTls tls;
 
     private ClientOptions(Builder b) {
         sessionTimeoutMs = b.sessionTimeoutMs;
@@ -41,6 +42,7 @@ public final class ClientOptions {
         eventLoopGroup = b.eventLoopGroup;
         random = b.random;
         faultInjector = b.faultInjector;
+        tls = b.tls;
     }
 
     public static Builder builder() {
@@ -70,6 +72,8 @@ public final class ClientOptions {
     public int maxPacketBytes() { return maxPacketBytes; }
     /** A shared event loop group (not shut down by the client), or null for a private one. */
     public EventLoopGroup eventLoopGroup() { return eventLoopGroup; }
+    /** TLS settings, or null for plaintext connections. */
+    public ClientTls tls() { return tls; }
     Random random() { return random; }
     FaultInjector faultInjector() { return faultInjector; }
 
@@ -88,6 +92,7 @@ public final class ClientOptions {
         private EventLoopGroup eventLoopGroup;
         private Random random = new Random();
         private FaultInjector faultInjector;
+        private ClientTls tls;
 
         private Builder() {
         }
@@ -104,6 +109,8 @@ public final class ClientOptions {
         public Builder random(Random v) { random = Objects.requireNonNull(v); return this; }
         /** Fault injection for tests; never set it in production. */
         public Builder faultInjector(FaultInjector v) { faultInjector = v; return this; }
+        /** Connect with TLS (to the servers' secureClientPort); null: plaintext. */
+        public Builder tls(ClientTls v) { tls = v; return this; }
 
         /**
          * Authenticates every connection with the {@code digest} scheme as {@code user:password};

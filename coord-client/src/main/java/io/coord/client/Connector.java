@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -35,6 +36,9 @@ final class Connector {
     private final FaultInjector faults;
     private final Target target;
     private final int attemptTimeoutMs;
+    /** TLS settings and the context built from them once, or both null for plaintext. */
+    private final ClientTls tls;
+    private final SslContext tlsContext;
     private int failedAttempts;
 
     Connector(EventLoop loop, ConnectString connectString, ClientOptions options, SessionChannel.Sink sink,
@@ -46,6 +50,8 @@ final class Connector {
         int perHost = options.sessionTimeoutMs() / Math.max(1, connectString.hosts().size());
         this.attemptTimeoutMs = Math.min(options.connectionTimeoutMs(), Math.max(1000, perHost));
         this.bootstrap = SessionChannel.bootstrap(loop, options.maxPacketBytes(), attemptTimeoutMs, sink);
+        this.tls = options.tls();
+        this.tlsContext = tls == null ? null : tls.buildContext();
     }
 
     /** How long one host may take to accept a connection and to answer the handshake. */
@@ -75,6 +81,11 @@ final class Connector {
             } else if (!target.wantsConnection()) {
                 cf.channel().close();
             } else {
+                if (tlsContext != null) {
+                    // First in the pipeline: the handshake starts now, and the session's first
+                    // writes wait in the handler until it is done.
+                    cf.channel().pipeline().addFirst("tls", tls.newHandler(tlsContext, cf.channel().alloc(), host));
+                }
                 target.connected(cf.channel());
             }
         });

@@ -87,7 +87,12 @@ public final class CoordClient implements AutoCloseable {
         this.options = options;
         this.threads = new ClientThreads(options);
         EventLoop loop = threads.loop();
-        session = new ClientSession(cs, options, loop, threads.callbacks());
+        try {
+            session = new ClientSession(cs, options, loop, threads.callbacks());
+        } catch (RuntimeException e) {
+            threads.shutdown(0); // e.g. a TLS store that cannot be read: no threads left behind
+            throw e;
+        }
         retrier = new Retrier(options.retryPolicy(),
                 (task, delayMs) -> loop.schedule(task, delayMs, TimeUnit.MILLISECONDS), System::nanoTime);
     }

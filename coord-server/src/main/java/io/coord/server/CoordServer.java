@@ -77,7 +77,7 @@ public final class CoordServer implements AutoCloseable {
                 c.purgeIntervalHours(), c.snapCount(), c.juteMaxBuffer(), c.extendedTypesEnabled(),
                 c.containerCheckIntervalMs(), c.initLimit(), c.syncLimit(), c.groupCommitMaxWaitMicros(), c.nettyTransport(),
                 c.myId(),
-                c.servers(), c.admin(), c.metrics(), c.auth(), c.sasl());
+                c.servers(), c.admin(), c.metrics(), c.auth(), c.sasl(), c.tls(), c.quorumTls());
     }
 
     /** What the AdminServer and metrics read: the request thread's view of this server. */
@@ -92,6 +92,11 @@ public final class CoordServer implements AutoCloseable {
 
     public InetSocketAddress clientAddress() {
         return current.get().clientAddress();
+    }
+
+    /** The bound secure (TLS) client port, or -1 when secureClientPort is not set. */
+    public int securePort() {
+        return current.get().securePort();
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.coord.bench.phase;
 
 import io.coord.bench.LoadShape;
 import io.coord.bench.PhaseOutcome;
+import io.coord.bench.target.BenchTls;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -60,10 +61,16 @@ public final class Workload implements AutoCloseable {
     /** As {@link #open(String, LoadShape, String, PrintStream)}, placing sessions on hosts as told. */
     public static Workload open(String connectString, SessionPlacement placement, LoadShape shape, String rootName,
                                 PrintStream progressOut) throws IOException, InterruptedException {
+        return open(connectString, placement, shape, rootName, progressOut, null);
+    }
+
+    /** As {@link #open(String, SessionPlacement, LoadShape, String, PrintStream)}, over TLS when {@code tls} is given. */
+    public static Workload open(String connectString, SessionPlacement placement, LoadShape shape, String rootName,
+                                PrintStream progressOut, BenchTls tls) throws IOException, InterruptedException {
         List<ZooKeeper> sessions = new ArrayList<>();
         try {
             for (int i = 0; i < shape.sessions(); i++) {
-                sessions.add(connect(placement.connectStringFor(i, connectString), shape.sessionTimeoutMs()));
+                sessions.add(connect(placement.connectStringFor(i, connectString), shape.sessionTimeoutMs(), tls));
             }
             String root = "/" + rootName;
             sessions.get(0).create(root, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
@@ -77,7 +84,7 @@ public final class Workload implements AutoCloseable {
         }
     }
 
-    private static ZooKeeper connect(String connectString, int sessionTimeoutMs)
+    private static ZooKeeper connect(String connectString, int sessionTimeoutMs, BenchTls tls)
             throws IOException, InterruptedException {
         CountDownLatch connected = new CountDownLatch(1);
         Watcher watcher = (WatchedEvent event) -> {
@@ -85,7 +92,8 @@ public final class Workload implements AutoCloseable {
                 connected.countDown();
             }
         };
-        ZooKeeper zk = new ZooKeeper(connectString, sessionTimeoutMs, watcher);
+        ZooKeeper zk = tls == null ? new ZooKeeper(connectString, sessionTimeoutMs, watcher)
+                : new ZooKeeper(connectString, sessionTimeoutMs, watcher, tls.clientConfig());
         if (!connected.await(CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
             zk.close();
             throw new IOException("no session with " + connectString + " within " + CONNECT_TIMEOUT_MS + " ms");

@@ -61,6 +61,11 @@ public enum ServerKind {
      * turning unknown cfg keys into {@code zookeeper.*} system properties.
      */
     public String config(Path dataDir, int port, int snapCount) {
+        return config(dataDir, port, snapCount, null, 0);
+    }
+
+    /** As {@link #config(Path, int, int)}, plus a TLS port on {@code securePort} when {@code tls} is given. */
+    public String config(Path dataDir, int port, int snapCount, BenchTls tls, int securePort) {
         StringBuilder sb = new StringBuilder()
                 .append("tickTime=2000\n")
                 .append("dataDir=").append(dataDir.toAbsolutePath()).append('\n')
@@ -70,6 +75,9 @@ public enum ServerKind {
                 .append("4lw.commands.whitelist=*\n");
         if (snapCount > 0) {
             sb.append("snapCount=").append(snapCount).append('\n');
+        }
+        if (tls != null) {
+            sb.append(tls.serverConfig(securePort));
         }
         // Both kinds: the benchmark needs no AdminServer, and several servers on one host would all ask for 8080.
         sb.append("admin.enableServer=false\n");

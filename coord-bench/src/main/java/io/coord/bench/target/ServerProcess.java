@@ -34,6 +34,8 @@ public final class ServerProcess implements AutoCloseable {
     private final ServerKind kind;
     private final Process process;
     private final int port;
+    /** The TLS client port, or 0 when the server has none. */
+    private int securePort;
     private final Path logFile;
     private final Path dataDir;
     private boolean closed;
@@ -58,12 +60,23 @@ public final class ServerProcess implements AutoCloseable {
      */
     public static ServerProcess start(ServerKind kind, Path workDir, Launch launch, int snapCount)
             throws IOException, InterruptedException {
+        return start(kind, workDir, launch, snapCount, null);
+    }
+
+    /**
+     * As {@link #start(ServerKind, Path, Launch, int)}, with a secureClientPort as well when {@code tls} is
+     * given; {@link #connectString()} then names the TLS port (readiness is still checked on the plaintext one).
+     */
+    public static ServerProcess start(ServerKind kind, Path workDir, Launch launch, int snapCount, BenchTls tls)
+            throws IOException, InterruptedException {
         Path dir = Files.createDirectories(workDir.resolve(kind.label()));
         Path dataDir = Files.createDirectories(dir.resolve("data"));
         int port = freePort();
+        int securePort = tls == null ? 0 : freePort();
         Path cfg = dir.resolve("server.cfg");
-        Files.writeString(cfg, kind.config(dataDir, port, snapCount), StandardCharsets.UTF_8);
+        Files.writeString(cfg, kind.config(dataDir, port, snapCount, tls, securePort), StandardCharsets.UTF_8);
         ServerProcess server = spawn(kind, kind.mainClass(), dir, cfg, launch, port, dataDir);
+        server.securePort = securePort;
         try {
             server.awaitReady(launch.readyTimeout());
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -188,8 +201,9 @@ public final class ServerProcess implements AutoCloseable {
         return kind;
     }
 
+    /** Where clients connect: the TLS port when the server has one, else the plaintext port. */
     public String connectString() {
-        return "127.0.0.1:" + port;
+        return "127.0.0.1:" + (securePort != 0 ? securePort : port);
     }
 
     public long pid() {

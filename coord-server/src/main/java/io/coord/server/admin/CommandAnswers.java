@@ -115,7 +115,7 @@ public final class CommandAnswers {
     }
 
     private void configuration(Map<String, Object> m) {
-        m.put("client_port", config.clientAddress().getPort());
+        m.put("client_port", config.anyClientAddress().getPort());
         m.put("data_dir", config.dataDir().toAbsolutePath().toString());
         m.put("data_log_dir", config.dataLogDir().toAbsolutePath().toString());
         m.put("tick_time", config.tickTimeMs());
@@ -256,7 +256,7 @@ public final class CommandAnswers {
         m.put("is_leader", q.leading());
         m.put("quorum_address", me.host() + ":" + me.quorumPort());
         m.put("election_address", me.host() + ":" + me.electionPort());
-        m.put("client_address", config.clientAddress().getHostString() + ":" + config.clientAddress().getPort());
+        m.put("client_address", config.anyClientAddress().getHostString() + ":" + config.anyClientAddress().getPort());
         m.put("voting", !me.observer());
         m.put("last_zxid", "0x" + Long.toHexString(q.lastLoggedZxid()));
         m.put("zab_epoch", q.lastLoggedZxid() >>> 32);

@@ -32,7 +32,10 @@ public final class ConfigKeys {
     private static final String NO_ADMIN = "Coord's AdminServer does not have this setting";
     private static final String NO_SNAPSHOT_RESTORE = "the AdminServer's snapshot and restore commands are not"
             + " implemented by Coord (set the key to false)";
-    private static final String NO_TLS = "Coord has no TLS; refusing rather than serving in clear text";
+    private static final String NO_TLS = "Coord's HTTP endpoints (AdminServer, metrics) have no TLS; refusing rather"
+            + " than serving in clear text";
+    private static final String NO_QUORUM_TLS = "a quorum TLS option Coord does not have (it has sslQuorum with"
+            + " ssl.quorum.keyStore/trustStore/clientAuth/protocol/enabledProtocols/ciphersuites/hostnameVerification)";
     private static final String NO_SASL = "Coord has client SASL (DIGEST-MD5) only: no quorum SASL, no Kerberos";
     private static final String NO_OBSERVERS = "observers are not supported yet";
     private static final String NO_EQUIVALENT = "ZooKeeper tuning knob with no equivalent in Coord";
@@ -213,19 +216,24 @@ public final class ConfigKeys {
         }
 
         void securityKeys() {
-            defaultOnly("secureClientPort", NO_TLS, "0");
-            refused("secureClientPortAddress", NO_TLS);
-            refusedPrefix("ssl.", NO_TLS);
-            defaultOnly("sslQuorum", NO_TLS, "false");
-            defaultOnly("sslQuorumReloadCertFiles", NO_TLS, "false");
-            defaultOnly("portUnification", NO_TLS, "false");
-            defaultOnly("client.portUnification", NO_TLS, "false");
-            defaultOnly("client.certReload", NO_TLS, "false");
-            refused("netty.server.earlyDropSecureConnectionHandshakes", NO_TLS);
-            defaultOnly("fips-mode", NO_TLS, "true");
+            // Client-port TLS (TlsKeys): secureClientPort, ssl.* and their zookeeper.ssl.* spellings.
+            honoured(TlsKeys.HONOURED.toArray(new String[0]));
+            TlsKeys.DEFAULT_ONLY.forEach((k, values) -> {
+                String why = "a TLS option Coord does not have (it runs the JDK's TLS with x509 client identities)";
+                defaultOnly(k, why, values.toArray(new String[0]));
+                defaultOnly(TlsKeys.ALIAS_PREFIX + k, why, values.toArray(new String[0]));
+            });
+            refusedPrefix("ssl.", "an ssl.* key Coord does not know; refusing rather than running without it");
+            refusedPrefix("ssl.quorum.", NO_QUORUM_TLS);
+            refused("ssl.context.supplier.class", "a custom SSLContext supplier is not supported");
+            defaultOnly("sslQuorumReloadCertFiles", NO_QUORUM_TLS, "false");
+            defaultOnly("portUnification", NO_QUORUM_TLS, "false");
+            refused("netty.server.earlyDropSecureConnectionHandshakes", "not supported: a TLS handshake is"
+                    + " always completed before the connection is served");
+            defaultOnly("fips-mode", "Coord always verifies with the JDK's TLS (ZooKeeper's fips-mode=true)", "true");
             // The super user and the ACL switches (AuthKeys reads them), under ZooKeeper's zoo.cfg name
-            // and its system property name. Provider classes other than ZooKeeper's built-ins are
-            // refused by AuthKeys: Coord loads no classes.
+            // and its system property name. Provider classes other than ZooKeeper's built-ins (digest,
+            // ip, sasl, x509) are refused by AuthKeys: Coord loads no classes.
             honoured("DigestAuthenticationProvider.superDigest", "zookeeper.DigestAuthenticationProvider.superDigest",
                     "superUser", "zookeeper.superUser", "skipACL", "zookeeper.skipACL",
                     "enforce.auth.enabled", "zookeeper.enforce.auth.enabled", "enforce.auth.schemes",
@@ -234,7 +242,8 @@ public final class ConfigKeys {
             refused("authProvider", "ZooKeeper reads authProvider.N (one provider class per line)");
             refused("superDigest", "ZooKeeper's key is DigestAuthenticationProvider.superDigest");
             refused("enforce.auth.scheme", "ZooKeeper 3.9 reads enforce.auth.schemes (a comma-separated list)");
-            refused("X509AuthenticationProvider.superUser", "the x509 super user needs TLS, which Coord does not have");
+            refused("X509AuthenticationProvider.superUser", "an x509 super user is not supported yet (digest"
+                    + " superDigest and SASL zookeeper.superUser are)");
             defaultOnly("DigestAuthenticationProvider.enabled", "the digest scheme is always enabled", "true");
             defaultOnly("DigestAuthenticationProvider.digestAlg", "the digest scheme uses SHA1, as by default", "sha1");
             defaultOnly("IPAuthenticationProvider.usexforwardedfor", "the ip scheme uses the socket's address",

@@ -53,6 +53,8 @@ public final class ConfigParser {
         for (String key : props.stringPropertyNames()) {
             readHonoured(b, key, props.getProperty(key).trim(), warnings);
         }
+        TlsConfig tls = TlsKeys.parse(props, warnings);
+        b.tls(tls).quorumTls(TlsKeys.parseQuorum(props));
         String dataDir = props.getProperty("dataDir");
         if (dataDir == null || dataDir.isBlank()) {
             throw new ConfigException("dataDir", "is required");
@@ -66,7 +68,7 @@ public final class ConfigParser {
                 throw new ConfigException("standaloneEnabled", "is false, but no server.N line (in the config"
                         + " or its dynamicConfigFile) names an ensemble member");
             }
-            b.clientAddress(clientAddress(props, null));
+            b.clientAddress(clientAddress(props, null, tls));
             return b.admin(admin(props)).metrics(metrics(props)).build();
         }
         // A single server.N line runs as a one-member ensemble (leader of itself), whatever
@@ -74,7 +76,7 @@ public final class ConfigParser {
         long myId = readMyId(Path.of(dataDir.trim()));
         b.servers(servers).myId(myId);
         ServerAddress me = servers.get(myId);
-        b.clientAddress(clientAddress(props, me));
+        b.clientAddress(clientAddress(props, me, tls));
         return b.admin(admin(props)).metrics(metrics(props)).build();
     }
 
@@ -164,16 +166,20 @@ public final class ConfigParser {
 
     /**
      * clientPort/clientPortAddress, or this member's client address from its server.N line (the
-     * form a dynamicConfigFile uses). When both are given they must agree, as in ZooKeeper.
+     * form a dynamicConfigFile uses). When both are given they must agree, as in ZooKeeper. Null
+     * (no plaintext port) when a secureClientPort is set instead.
      */
-    private static InetSocketAddress clientAddress(Properties props, ServerAddress me) {
+    private static InetSocketAddress clientAddress(Properties props, ServerAddress me, TlsConfig tls) {
         String portText = props.getProperty("clientPort");
         String host = props.getProperty("clientPortAddress");
         InetSocketAddress fromLine = me == null ? null : me.clientAddress();
         if (portText == null) {
+            if (fromLine == null && tls.secureAddress() != null && host == null) {
+                return null;
+            }
             if (fromLine == null) {
                 throw new ConfigException("clientPort", "is required (or a ';clientPort' part on this member's"
-                        + " server.N line)");
+                        + " server.N line, or a secureClientPort)");
             }
             if (host != null) {
                 throw new ConfigException("clientPortAddress", "is set but clientPort is not");

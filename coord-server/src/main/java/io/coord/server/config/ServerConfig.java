@@ -16,7 +16,8 @@ import java.util.Set;
  * @param tickTimeMs           the basic time unit; session timeouts and ensemble limits are multiples
  * @param dataDir              snapshots, epochs and myid
  * @param dataLogDir           transaction log segments (defaults to dataDir)
- * @param clientAddress        where clients connect; port 0 picks a free port (tests)
+ * @param clientAddress        where plaintext clients connect; port 0 picks a free port (tests); null
+ *                             when only the secure port ({@code tls.secureAddress()}) is open
  * @param minSessionTimeoutMs  lower clamp of negotiated session timeouts (default 2 × tick)
  * @param maxSessionTimeoutMs  upper clamp (default 20 × tick)
  * @param maxClientCnxns       connections allowed per client IP; 0 = unlimited
@@ -41,6 +42,8 @@ import java.util.Set;
  * @param auth                 the super user and ACL switches (superDigest, skipACL, authProvider.N,
  *                             enforce.auth.*); ZooKeeper's defaults unless asked
  * @param sasl                 client SASL (DIGEST-MD5) users and switches; off unless a JAAS Server section is given
+ * @param tls                  TLS on the client port (secureClientPort, ssl.*); {@link TlsConfig#OFF} for none
+ * @param quorumTls            TLS between ensemble members (sslQuorum, ssl.quorum.*), or null for none
  */
 public record ServerConfig(
         int tickTimeMs,
@@ -67,7 +70,9 @@ public record ServerConfig(
         AdminConfig admin,
         MetricsConfig metrics,
         AuthConfig auth,
-        SaslConfig sasl) {
+        SaslConfig sasl,
+        TlsConfig tls,
+        TlsConfig quorumTls) {
 
     public static final int DEFAULT_JUTE_MAX_BUFFER = 0xfffff;
     /** The values of {@code nettyTransport}. */
@@ -81,7 +86,10 @@ public record ServerConfig(
     public ServerConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(dataLogDir, "dataLogDir");
-        Objects.requireNonNull(clientAddress, "clientAddress");
+        Objects.requireNonNull(tls, "tls");
+        if (clientAddress == null && tls.secureAddress() == null) {
+            throw new ConfigException("clientPort", "is required (or a secureClientPort)");
+        }
         fourLetterWords = Set.copyOf(fourLetterWords);
         servers = Map.copyOf(servers);
         Objects.requireNonNull(admin, "admin");
@@ -120,6 +128,11 @@ public record ServerConfig(
         if (!servers.isEmpty() && !servers.containsKey(myId)) {
             throw new ConfigException("myid", "id " + myId + " is not among the server.N lines " + servers.keySet());
         }
+    }
+
+    /** The plaintext client address, or the secure one when only that is open (for status texts). */
+    public InetSocketAddress anyClientAddress() {
+        return clientAddress != null ? clientAddress : tls.secureAddress();
     }
 
     public boolean standalone() {
@@ -168,6 +181,8 @@ public record ServerConfig(
         private MetricsConfig metrics = MetricsConfig.OFF;
         private AuthConfig auth = AuthConfig.DEFAULT;
         private SaslConfig sasl = SaslConfig.OFF;
+        private TlsConfig tls = TlsConfig.OFF;
+        private TlsConfig quorumTls;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -200,6 +215,8 @@ public record ServerConfig(
         public Builder metrics(MetricsConfig v) { metrics = v; return this; }
         public Builder auth(AuthConfig v) { auth = v; return this; }
         public Builder sasl(SaslConfig v) { sasl = v; return this; }
+        public Builder tls(TlsConfig v) { tls = v; return this; }
+        public Builder quorumTls(TlsConfig v) { quorumTls = v; return this; }
 
         public ServerConfig build() {
             int min = minSessionTimeoutMs < 0 ? 2 * tickTimeMs : minSessionTimeoutMs;
@@ -208,7 +225,7 @@ public record ServerConfig(
                     clientAddress, min, max, maxClientCnxns, maxCnxns, fourLetterWords, snapRetainCount,
                     purgeIntervalHours, snapCount, juteMaxBuffer, extendedTypesEnabled,
                     containerCheckIntervalMs, initLimit, syncLimit, groupCommitMaxWaitMicros, nettyTransport, myId,
-                    servers, admin, metrics, auth, sasl);
+                    servers, admin, metrics, auth, sasl, tls, quorumTls);
         }
     }
 }

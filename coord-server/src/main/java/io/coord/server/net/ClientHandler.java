@@ -45,7 +45,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             if (msg instanceof FrameDecoder.FourLetterWord w) {
                 answerFourLetterWord(ctx, w.word());
             } else if (msg instanceof FrameDecoder.Packet p) {
-                onPacket(p.payload());
+                onPacket(ctx, p.payload());
             }
         } catch (WireFormatException e) {
             reject(ctx, "malformed packet: " + e.getMessage());
@@ -62,10 +62,16 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void onPacket(byte[] payload) {
+    private void onPacket(ChannelHandlerContext ctx, byte[] payload) {
         JuteReader in = new JuteReader(payload);
         if (!handshakeDone) {
             ConnectRequest request = ConnectRequest.read(in);
+            try {
+                client.setPeerCertificateSubject(TlsPeer.certificateSubject(ctx));
+            } catch (TlsPeer.UntrustedPeerException e) {
+                reject(ctx, e.getMessage());
+                return;
+            }
             handshakeDone = true;
             sink.connect(client, request);
             return;
@@ -105,6 +111,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (cause instanceof FrameDecoder.BadFrameException
                 || cause.getCause() instanceof FrameDecoder.BadFrameException) {
             reject(ctx, (cause instanceof FrameDecoder.BadFrameException ? cause : cause.getCause()).getMessage());
+        } else if (TlsPeer.isTlsFailure(cause)) {
+            // One line, no stack: an untrusted or missing client certificate, a protocol mismatch.
+            reject(ctx, "TLS handshake failed: " + TlsPeer.describe(cause));
         } else if (cause instanceof java.io.IOException) {
             LOG.debug("connection {} I/O error: {}", client.describe(), cause.toString());
             ctx.close();

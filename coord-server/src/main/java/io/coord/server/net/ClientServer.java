@@ -1,6 +1,7 @@
 package io.coord.server.net;
 
 import io.coord.server.config.ServerConfig;
+import io.coord.server.config.TlsConfig;
 import io.coord.server.pipeline.RequestSink;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
@@ -25,12 +26,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The client port: accepts connections, frames and decodes packets, hands them to the sink. */
+/**
+ * The client ports: accepts connections on clientPort and/or secureClientPort (TLS), frames and
+ * decodes packets, hands them to the sink. Both ports share the event loops and connection limits.
+ */
 public final class ClientServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClientServer.class);
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
-    private final Channel serverChannel;
+    /** The plaintext port (clientPort), or null when only the secure port is open. */
+    private final Channel plainChannel;
+    /** The TLS port (secureClientPort), or null. */
+    private final Channel secureChannel;
     private final ConcurrentHashMap<InetAddress, AtomicInteger> connectionsPerIp = new ConcurrentHashMap<>();
     private final AtomicInteger connectionsTotal = new AtomicInteger();
     private final AtomicLong connectionIds = new AtomicLong();
@@ -47,10 +54,34 @@ public final class ClientServer implements AutoCloseable {
 
     private ClientServer(ServerConfig config, RequestSink sink, int ioThreads)
             throws InterruptedException, BindException {
+        TlsConfig tlsConfig = config.tls();
+        // Before any socket is bound: a key store that does not load stops start-up, naming its key.
+        ServerTls tls = tlsConfig.enabled() ? new ServerTls(tlsConfig) : null;
         NettyTransport transport = NettyTransport.of(config.nettyTransport());
         bossGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         workerGroup = new MultiThreadIoEventLoopGroup(ioThreads, transport.ioHandlerFactory());
-        ServerBootstrap b = new ServerBootstrap()
+        Channel plain = null;
+        try {
+            plain = config.clientAddress() == null ? null : NettyTransport.bind(bootstrap(config, sink, transport,
+                    new PortKind("clientPort", true, tlsConfig.portUnification() ? tls : null)), config.clientAddress());
+            secureChannel = tlsConfig.secureAddress() == null ? null : NettyTransport.bind(bootstrap(config, sink,
+                    transport, new PortKind("secureClientPort", false, tls)), tlsConfig.secureAddress());
+        } catch (RuntimeException | InterruptedException | BindException e) {
+            if (plain != null) {
+                plain.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
+            shutdownGroups();
+            throw e;
+        }
+        plainChannel = plain;
+    }
+
+    /** What a port takes: plaintext clients, TLS clients (tls non-null), or both (port unification). */
+    private record PortKind(String name, boolean acceptPlain, ServerTls tls) {
+    }
+
+    private ServerBootstrap bootstrap(ServerConfig config, RequestSink sink, NettyTransport transport, PortKind port) {
+        return new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -63,16 +94,12 @@ public final class ClientServer implements AutoCloseable {
                         clientChannels.add(ch);
                         NettyClientChannel client = NettyClientChannel.wrap(connectionIds, ch);
                         ch.pipeline().addLast(new ConnectionLimit(config.maxClientCnxns(), config.maxCnxns()));
+                        ch.pipeline().addLast(new TlsSniffer(port.acceptPlain(),
+                                port.tls() == null ? null : port.tls()::current, port.name()));
                         ch.pipeline().addLast(new FrameDecoder(config.juteMaxBuffer()));
                         ch.pipeline().addLast(new ClientHandler(sink, client, backlogPauses));
                     }
                 });
-        try {
-            serverChannel = NettyTransport.bind(b, config.clientAddress());
-        } catch (RuntimeException | InterruptedException | BindException e) {
-            shutdownGroups();
-            throw e;
-        }
     }
 
     /**
@@ -93,8 +120,21 @@ public final class ClientServer implements AutoCloseable {
         return new ClientServer(config, sink, ioThreads);
     }
 
+    /** The plaintext port's address, or the secure port's when there is no plaintext port. */
     public InetSocketAddress localAddress() {
-        return (InetSocketAddress) serverChannel.localAddress();
+        return (InetSocketAddress) (plainChannel != null ? plainChannel : secureChannel).localAddress();
+    }
+
+    /** "clientPort 127.0.0.1:2181 and secureClientPort 127.0.0.1:2281", for start-up lines. */
+    public String describePorts() {
+        String plain = plainChannel == null ? null : "clientPort " + plainChannel.localAddress();
+        String secure = secureChannel == null ? null : "secureClientPort (TLS) " + secureChannel.localAddress();
+        return plain == null ? secure : secure == null ? plain : plain + " and " + secure;
+    }
+
+    /** The secure port's address, or null when there is none. */
+    public InetSocketAddress secureAddress() {
+        return secureChannel == null ? null : (InetSocketAddress) secureChannel.localAddress();
     }
 
     /** How many times a connection stopped being read because the request thread was backlogged. */
@@ -108,7 +148,11 @@ public final class ClientServer implements AutoCloseable {
 
     @Override
     public void close() {
-        serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        for (Channel server : new Channel[] {plainChannel, secureChannel}) {
+            if (server != null) {
+                server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
+        }
         clientChannels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         shutdownGroups();
     }

@@ -31,6 +31,11 @@ final class NettyClientChannel implements ClientChannel {
     private int pausedBy;
     private static final int PAUSED_BY_CONNECTION = 1;
     private static final int PAUSED_BY_BACKLOG = 2;
+    /**
+     * Set by the event loop before it hands the handshake packet to the request thread (whose
+     * queue orders the two), read by the request thread.
+     */
+    private volatile String peerCertificateSubject;
 
     NettyClientChannel(long id, Channel channel) {
         this.id = id;
@@ -128,6 +133,15 @@ final class NettyClientChannel implements ClientChannel {
         if ((before == 0) != (pausedBy == 0)) {
             channel.config().setAutoRead(pausedBy == 0);
         }
+    }
+
+    @Override
+    public String peerCertificateSubject() {
+        return peerCertificateSubject;
+    }
+
+    void setPeerCertificateSubject(String subject) {
+        peerCertificateSubject = subject;
     }
 
     @Override

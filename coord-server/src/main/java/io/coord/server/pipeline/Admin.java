@@ -8,6 +8,7 @@ import io.coord.server.config.ServerConfig;
 import io.coord.server.tree.DataTree;
 import io.coord.server.watch.WatchCounts;
 import io.coord.server.watch.WatchManager;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -135,8 +136,11 @@ final class Admin {
     }
 
     private String configText() {
-        return "clientPort=" + config.clientAddress().getPort() + "\n"
-                + "clientPortAddress=" + config.clientAddress().getAddress().getHostAddress() + "\n"
+        InetSocketAddress secure = config.tls().secureAddress();
+        return (config.clientAddress() == null ? "" : "clientPort=" + config.clientAddress().getPort() + "\n"
+                + "clientPortAddress=" + config.clientAddress().getAddress().getHostAddress() + "\n")
+                + (secure == null ? "" : "secureClientPort=" + secure.getPort() + "\n"
+                + "secureClientPortAddress=" + secure.getAddress().getHostAddress() + "\n")
                 + "dataDir=" + config.dataDir().toAbsolutePath() + "\n"
                 + "dataLogDir=" + config.dataLogDir().toAbsolutePath() + "\n"
                 + "tickTime=" + config.tickTimeMs() + "\n"

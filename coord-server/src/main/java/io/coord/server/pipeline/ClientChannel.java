@@ -25,4 +25,12 @@ public interface ClientChannel {
 
     /** Stops reading from the socket while too many requests are outstanding (back-pressure). */
     void setReadable(boolean readable);
+
+    /**
+     * The subject of the certificate the client presented in its TLS handshake, as an RFC 2253
+     * string (what ZooKeeper's x509 scheme uses as the id), or null: no TLS, or no certificate.
+     */
+    default String peerCertificateSubject() {
+        return null;
+    }
 }

@@ -123,7 +123,8 @@ public final class EnsembleMember implements AutoCloseable {
                 new FlushPacer(config.groupCommitMaxWaitMicros()),
                 seq -> ref.get().persisted(seq), fatal, clock::nowNanos, QuorumStorage.DEFAULT_QUEUE_LIMIT_BYTES);
         QuorumTransport transport = config.standalone() ? null
-                : new QuorumTransport(config.myId(), config.servers(), inbound(ref), nettyTransport);
+                : new QuorumTransport(config.myId(), config.servers(), inbound(ref), nettyTransport,
+                        QuorumTransport.DEFAULT_OUTBOX_LIMIT_BYTES, config.quorumTls());
         long coreSeed = random.nextLong();
         EnsembleProcessor processor = new EnsembleProcessor(config, clock, r.state(), r.snapshotZxid(),
                 sp -> new ZabCore(zab, r.zab(), sp, new SplittableRandom(coreSeed)),
@@ -167,10 +168,10 @@ public final class EnsembleMember implements AutoCloseable {
             throw new IOException("cannot start ensemble member " + config.myId() + ": " + e.getMessage(), e);
         }
         if (config.standalone()) {
-            LOG.info("Coord standalone (a one-voter ensemble) listening on {}", member.network.localAddress());
+            LOG.info("Coord standalone (a one-voter ensemble) listening on {}", member.network.describePorts());
         } else {
             LOG.info("Coord ensemble member {} serving clients on {} ({} voters)", config.myId(),
-                    member.network.localAddress(), voters.size());
+                    member.network.describePorts(), voters.size());
         }
         return member;
     }
@@ -261,6 +262,11 @@ public final class EnsembleMember implements AutoCloseable {
 
     public int clientPort() {
         return clientAddress().getPort();
+    }
+
+    /** The bound secure (TLS) client port, or -1 when secureClientPort is not set. */
+    public int securePort() {
+        return network.secureAddress() == null ? -1 : network.secureAddress().getPort();
     }
 
     @Override

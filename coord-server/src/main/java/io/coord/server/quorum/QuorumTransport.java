@@ -1,6 +1,7 @@
 package io.coord.server.quorum;
 
 import io.coord.server.config.ServerAddress;
+import io.coord.server.config.TlsConfig;
 import io.coord.server.net.NettyTransport;
 import io.coord.server.pipeline.Backlog;
 import io.coord.server.pipeline.ForwardedRequest;
@@ -80,6 +81,8 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
     private final EventLoopGroup workers;
     private final NettyTransport transport;
     private final long outboxLimitBytes;
+    /** TLS on member links (sslQuorum), or null for plaintext. */
+    private final QuorumTls tls;
     private final Map<Long, Channel> peers = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private Channel server;
@@ -91,6 +94,14 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
     /** @param outboxLimitBytes unsent bytes past which a peer is disconnected */
     public QuorumTransport(long myId, Map<Long, ServerAddress> members, QuorumInbound inbound, NettyTransport transport,
                            long outboxLimitBytes) {
+        this(myId, members, inbound, transport, outboxLimitBytes, null);
+    }
+
+    /** @param quorumTls sslQuorum's settings, or null for plaintext member links */
+    public QuorumTransport(long myId, Map<Long, ServerAddress> members, QuorumInbound inbound, NettyTransport transport,
+                           long outboxLimitBytes, TlsConfig quorumTls) {
+        // First: a store that cannot be used stops start-up before any thread or socket exists.
+        this.tls = QuorumTls.of(quorumTls);
         this.myId = myId;
         this.members = Map.copyOf(members);
         this.inbound = inbound;
@@ -122,6 +133,12 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
             @Override
             protected void initChannel(SocketChannel ch) {
                 ch.attr(OUTBOX).set(new FrameOutbox(ch, outboxLimitBytes));
+                if (tls != null) {
+                    // Frames queued before the handshake ends (the dialer's hello) wait in the handler.
+                    ServerAddress peer = dialedPeer < 0 ? null : members.get(dialedPeer);
+                    ch.pipeline().addLast("tls", peer == null ? tls.acceptHandler(ch.alloc())
+                            : tls.dialHandler(ch.alloc(), peer.host(), peer.quorumPort()));
+                }
                 ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME_BYTES, 0, 4, 0, 4));
                 ch.pipeline().addLast(new Handler(dialedPeer));
             }

@@ -7,12 +7,13 @@ import io.coord.wire.KeeperError;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import javax.security.auth.x500.X500Principal;
 
 /**
  * ACL validation and permission checks with ZooKeeper's schemes: {@code world:anyone},
  * {@code auth} (expands to the session's authenticated ids), {@code digest}, {@code ip} and
- * {@code sasl} (the SASL-authenticated user name, matched exactly). Other schemes (x509) are not
- * supported and are refused as INVALIDACL.
+ * {@code sasl} (the SASL-authenticated user name, matched exactly) and {@code x509} (the exact
+ * subject DN a TLS client's certificate gives its session). Other schemes are refused as INVALIDACL.
  */
 public final class AclRules {
     public static final String SUPER_SCHEME = "super";
@@ -129,12 +130,23 @@ public final class AclRules {
         return !"ip".equals(scheme) && !"world".equals(scheme) && !SUPER_SCHEME.equals(scheme);
     }
 
+    /** What ZooKeeper's x509 provider accepts as an id: any string X500Principal parses. */
+    private static boolean isDistinguishedName(String id) {
+        try {
+            new X500Principal(id);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     static boolean isValidId(Id id) {
         return switch (id.scheme()) {
             case "world" -> "anyone".equals(id.id());
             case "digest" -> DigestAuth.isValidId(id.id());
             case "ip" -> IpMatcher.isValidId(id.id());
             case "sasl" -> isValidSaslId(id.id());
+            case "x509" -> isDistinguishedName(id.id());
             default -> false;
         };
     }

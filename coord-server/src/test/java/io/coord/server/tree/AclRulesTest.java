@@ -76,7 +76,8 @@ class AclRulesTest {
         assertEquals(1, AclRules.fixup("/p", List.of(new Acl(Perms.ALL, new Id("sasl", "bob"))), ids).size());
         assertEquals(1, AclRules.fixup("/p", List.of(new Acl(Perms.ALL, new Id("sasl", "zk/host@REALM"))), ids).size());
         assertInvalid(List.of(new Acl(Perms.ALL, new Id("sasl", "bob@R@S"))), ids);
-        assertInvalid(List.of(new Acl(Perms.ALL, new Id("x509", "CN=bob"))), ids);
+        assertEquals(1, AclRules.fixup("/p", List.of(new Acl(Perms.ALL, new Id("x509", "CN=bob"))), ids).size());
+        assertInvalid(List.of(new Acl(Perms.ALL, new Id("x509", "not a distinguished name"))), ids);
         assertInvalid(List.of(new Acl(Perms.ALL, new Id("digest", "bob"))), ids);
         assertInvalid(List.of(new Acl(Perms.ALL, new Id("ip", "300.0.0.1"))), ids);
         assertEquals(1, AclRules.fixup("/p", List.of(new Acl(Perms.ALL, new Id("ip", "10.0.0.0/8"))), ids).size());
