@@ -26,6 +26,24 @@ class DataBackupTest {
         return DataDumpTest.run(expectedStatus, args);
     }
 
+    /** A fatal error in a test server fails the test with its cause instead of halting the JVM. */
+    private final java.util.List<String> fatal = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private CoordServer start(Path dir) throws Exception {
+        return CoordServer.start(config(dir), new CoordServer.Hooks((what, cause) -> {
+            java.io.StringWriter trace = new java.io.StringWriter();
+            if (cause != null) {
+                cause.printStackTrace(new java.io.PrintWriter(trace));
+            }
+            fatal.add(what + "\n" + trace);
+        }, io.coord.server.storage.LogIo.REAL, null));
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void noFatalError() {
+        assertEquals(java.util.List.of(), fatal, "a server met a fatal error");
+    }
+
     private static ServerConfig config(Path dir) {
         // Small snapCount and retain count: snapshots and purges happen while the backup copies.
         return ServerConfig.builder(dir).clientPort(0).tickTimeMs(200).snapCount(20).snapRetainCount(3)
@@ -38,7 +56,7 @@ class DataBackupTest {
         Path data = tmp.resolve("data");
         Path backup = tmp.resolve("backup");
         int ackedBeforeBackup;
-        try (CoordServer server = CoordServer.start(config(data))) {
+        try (CoordServer server = start(data)) {
             ZooKeeper zk = ZooKeeperImportTest.connect("127.0.0.1:" + server.clientPort(), 0, null);
             AtomicInteger acked = new AtomicInteger();
             AtomicBoolean stop = new AtomicBoolean();
@@ -69,7 +87,7 @@ class DataBackupTest {
         String differs = run(1, "compare", backup.toString(), data.toString());
         assertTrue(differs.contains("only in B") && differs.contains("DIFFERENT"), differs);
         // A server started on the backup serves every write acknowledged before the backup began.
-        try (CoordServer restored = CoordServer.start(config(backup))) {
+        try (CoordServer restored = start(backup)) {
             ZooKeeper zk = ZooKeeperImportTest.connect("127.0.0.1:" + restored.clientPort(), 0, null);
             for (int i = 0; i < ackedBeforeBackup; i++) {
                 assertNotNull(zk.exists("/n" + i, false), "/n" + i + " was acknowledged before the backup");
@@ -81,7 +99,7 @@ class DataBackupTest {
     @Test
     void compareNamesTheNodeAndFieldThatDiffer(@TempDir Path tmp) throws Exception {
         Path a = tmp.resolve("a");
-        try (CoordServer server = CoordServer.start(config(a))) {
+        try (CoordServer server = start(a)) {
             ZooKeeper zk = ZooKeeperImportTest.connect("127.0.0.1:" + server.clientPort(), 0, null);
             zk.create("/same", "x".getBytes(StandardCharsets.UTF_8), ZooDefs.Ids.OPEN_ACL_UNSAFE,
                     CreateMode.PERSISTENT);
@@ -93,7 +111,7 @@ class DataBackupTest {
         run(0, "backup", a.toString(), "--to", b.toString());
         String same = run(0, "compare", a.toString(), b.toString());
         assertTrue(same.endsWith("SAME\n"), same);
-        try (CoordServer server = CoordServer.start(config(b))) {
+        try (CoordServer server = start(b)) {
             ZooKeeper zk = ZooKeeperImportTest.connect("127.0.0.1:" + server.clientPort(), 0, null);
             zk.setData("/changes", "v2-longer".getBytes(StandardCharsets.UTF_8), 0);
             zk.close();
@@ -106,7 +124,7 @@ class DataBackupTest {
     @Test
     void backupNeverOverwrites(@TempDir Path tmp) throws Exception {
         Path data = tmp.resolve("data");
-        try (CoordServer server = CoordServer.start(config(data))) {
+        try (CoordServer server = start(data)) {
             assertTrue(server.clientPort() > 0);
         }
         Path target = Files.createDirectories(tmp.resolve("occupied"));
