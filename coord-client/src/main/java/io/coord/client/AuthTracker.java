@@ -1,12 +1,17 @@
 package io.coord.client;
 
 import io.coord.client.CoordException.AuthFailedException;
+import io.coord.wire.AuthPacket;
+import io.coord.wire.ErrorCode;
+import io.coord.wire.RequestHeader;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The credentials a session authenticates with, in the order they were added, and which auth
@@ -18,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
  * oldest unanswered packet is the one a reply is for.
  */
 final class AuthTracker {
+    private static final Logger LOG = LoggerFactory.getLogger(AuthTracker.class);
     /** Bounds the credentials one client may hold (each is re-sent on every connection). */
     static final int MAX_CREDENTIALS = 64;
 
@@ -111,6 +117,37 @@ final class AuthTracker {
                     : () -> w.future().completeExceptionally(new AuthFailedException(c.scheme)));
         }
         return c;
+    }
+
+    /**
+     * An auth reply with error code {@code err}, logged; true when the client must close: the
+     * server refused the credential configured with the client ({@code digestUser}'s), without
+     * which it was not meant to run. A credential added later is only forgotten (the server drops
+     * the connection, the session reconnects without it).
+     */
+    boolean answeredMustClose(int err, String digestUser) {
+        Credential c = answered(err == 0);
+        if (c == null) {
+            LOG.debug("auth reply ({}) with no auth packet outstanding", ErrorCode.of(err));
+            return false;
+        }
+        if (err == 0) {
+            return false;
+        }
+        if (c.configured) {
+            LOG.error("digest auth as {} failed ({}); closing the client", digestUser, ErrorCode.of(err));
+            return true;
+        }
+        LOG.warn("auth with scheme '{}' failed ({}); the server drops the connection, the session "
+                + "reconnects without that credential", c.scheme, ErrorCode.of(err));
+        return false;
+    }
+
+    /** Why an auth packet for {@code scheme}/{@code auth} cannot be sent, or null when it fits. */
+    static String oversize(String scheme, byte[] auth, int maxPacketBytes) {
+        int bytes = RequestHeader.BYTES + new AuthPacket(0, scheme, auth).toBytes().length;
+        return bytes <= maxPacketBytes ? null
+                : "auth packet of " + bytes + " bytes exceeds maxPacketBytes " + maxPacketBytes;
     }
 
     /** The connection is gone: unanswered packets will be sent again, waiters keep waiting. */

@@ -200,10 +200,9 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
      */
     CompletableFuture<Void> addAuth(String scheme, byte[] auth) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        int bytes = RequestHeader.BYTES + new AuthPacket(0, scheme, auth).toBytes().length;
-        if (bytes > options.maxPacketBytes()) {
-            f.completeExceptionally(new RequestRejectedException(null, "auth packet of " + bytes
-                    + " bytes exceeds maxPacketBytes " + options.maxPacketBytes()));
+        String tooBig = AuthTracker.oversize(scheme, auth, options.maxPacketBytes());
+        if (tooBig != null) {
+            f.completeExceptionally(new RequestRejectedException(null, tooBig));
             return f;
         }
         Waiter waiter = new Waiter(f, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.connectionTimeoutMs()));
@@ -405,10 +404,8 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
             public void ended(String failure) {
                 saslLogin = null;
                 if (failure == null) {
-                    log.info("SASL login as {} on session 0x{} complete", options.saslUser(), Long.toHexString(sessionId));
                     sessionReady(ch, reattached);
                 } else {
-                    log.error("SASL login as {} failed ({}); closing the client", options.saslUser(), failure);
                     firstSession.completeExceptionally(new AuthFailedException("sasl"));
                     closeAsync();
                 }
@@ -485,18 +482,8 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
 
     /** The server's verdict on the oldest auth packet; on AUTHFAILED it closes the connection. */
     private void onAuthReply(ReplyHeader header) {
-        Credential c = auths.answered(header.err() == 0);
-        if (c == null) {
-            log.debug("auth reply ({}) with no auth packet outstanding", ErrorCode.of(header.err()));
-        } else if (header.err() == 0) {
-            return;
-        } else if (c.configured) {
-            log.error("digest auth as {} failed ({}); closing the client", options.digestUser(),
-                    ErrorCode.of(header.err()));
+        if (auths.answeredMustClose(header.err(), options.digestUser())) {
             closeAsync();
-        } else {
-            log.warn("auth with scheme '{}' failed ({}); the server drops the connection, the session "
-                    + "reconnects without that credential", c.scheme, ErrorCode.of(header.err()));
         }
     }
 

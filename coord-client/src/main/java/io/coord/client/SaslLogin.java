@@ -14,6 +14,8 @@ import javax.security.sasl.RealmChoiceCallback;
 import javax.security.sasl.Sasl;
 import javax.security.sasl.SaslClient;
 import javax.security.sasl.SaslException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One connection's DIGEST-MD5 login (op 102), as the stock client does it: protocol
@@ -23,6 +25,7 @@ import javax.security.sasl.SaslException;
  * every connection.
  */
 final class SaslLogin {
+    private static final Logger LOG = LoggerFactory.getLogger(SaslLogin.class);
     static final String MECHANISM = "DIGEST-MD5";
 
     /** What the login needs from the session: sending a sasl request, and hearing how it ended. */
@@ -89,6 +92,11 @@ final class SaslLogin {
 
     private void end(String failure) {
         dispose();
+        if (failure == null) {
+            LOG.info("SASL login as {} complete", user);
+        } else {
+            LOG.error("SASL login as {} failed ({}); closing the client", user, failure);
+        }
         link.ended(failure);
     }
 
