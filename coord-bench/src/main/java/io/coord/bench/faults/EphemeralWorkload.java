@@ -61,17 +61,10 @@ final class EphemeralWorkload implements AutoCloseable {
         for (int o = 0; o < owners; o++) {
             int owner = o;
             SplittableRandom r = random.split();
-            threads.add(daemon("ephemeral-owner-" + o, () -> ownerLoop(owner, r, running)));
+            threads.add(Workers.daemon("ephemeral-owner-" + o, () -> ownerLoop(owner, r, running)));
         }
-        threads.add(daemon("ephemeral-observer", () -> observe(running)));
+        threads.add(Workers.daemon("ephemeral-observer", () -> observe(running)));
         return threads;
-    }
-
-    private static Thread daemon(String name, Runnable body) {
-        Thread t = new Thread(body, name);
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 
     private void ownerLoop(int owner, SplittableRandom random, AtomicBoolean running) {

@@ -73,10 +73,7 @@ final class LockWorkload implements AutoCloseable {
             }
             int id = c;
             SplittableRandom r = random.split();
-            Thread t = new Thread(() -> loop(id, client, faults, r, running), "lock-client-" + c);
-            t.setDaemon(true);
-            t.start();
-            threads.add(t);
+            threads.add(Workers.daemon("lock-client-" + c, () -> loop(id, client, faults, r, running)));
         }
         return threads;
     }

@@ -59,21 +59,14 @@ final class QueueWorkload implements AutoCloseable {
         for (int p = 0; p < producers; p++) {
             int id = p;
             DistributedQueue q = new DistributedQueue(client(), PATH);
-            threads.add(daemon("queue-producer-" + p, () -> produce(id, q, running)));
+            threads.add(Workers.daemon("queue-producer-" + p, () -> produce(id, q, running)));
         }
         for (int c = 0; c < consumers; c++) {
             int id = c;
             DistributedQueue q = new DistributedQueue(client(), PATH);
-            threads.add(daemon("queue-consumer-" + c, () -> consume(id, q, running)));
+            threads.add(Workers.daemon("queue-consumer-" + c, () -> consume(id, q, running)));
         }
         return threads;
-    }
-
-    private static Thread daemon(String name, Runnable body) {
-        Thread t = new Thread(body, name);
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 
     private void produce(int id, DistributedQueue q, AtomicBoolean running) {

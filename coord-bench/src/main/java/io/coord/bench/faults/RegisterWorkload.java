@@ -59,10 +59,7 @@ final class RegisterWorkload {
         for (int c = 0; c < clientCount; c++) {
             int client = c;
             SplittableRandom r = random.split();
-            Thread t = new Thread(() -> loop(client, r, startNanos, running), "register-client-" + c);
-            t.setDaemon(true);
-            t.start();
-            threads.add(t);
+            threads.add(Workers.daemon("register-client-" + c, () -> loop(client, r, startNanos, running)));
         }
         return threads;
     }

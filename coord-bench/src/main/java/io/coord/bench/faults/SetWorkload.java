@@ -42,10 +42,7 @@ final class SetWorkload {
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clientCount; c++) {
             int client = c;
-            Thread t = new Thread(() -> loop(client, running), "set-client-" + c);
-            t.setDaemon(true);
-            t.start();
-            threads.add(t);
+            threads.add(Workers.daemon("set-client-" + c, () -> loop(client, running)));
         }
         return threads;
     }

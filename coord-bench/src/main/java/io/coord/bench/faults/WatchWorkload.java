@@ -93,10 +93,7 @@ final class WatchWorkload implements AutoCloseable {
                 }
             });
         }
-        Thread writer = new Thread(() -> writeLoop(random, running), "watch-writer");
-        writer.setDaemon(true);
-        writer.start();
-        return List.of(writer);
+        return List.of(Workers.daemon("watch-writer", () -> writeLoop(random, running)));
     }
 
     private void writeLoop(SplittableRandom random, AtomicBoolean running) {
