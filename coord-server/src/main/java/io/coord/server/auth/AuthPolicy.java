@@ -53,8 +53,8 @@ public final class AuthPolicy {
     /**
      * True when a session authenticated as {@code id} is the super user: the digest id equal to
      * {@code DigestAuthenticationProvider.superDigest}, a sasl id named by {@code zookeeper.superUser}
-     * (or {@code zookeeper.superUser.<suffix>}), or the {@code super} id itself. Other schemes
-     * (x509) have their own super user setting in ZooKeeper, which Coord does not read yet.
+     * (or {@code zookeeper.superUser.<suffix>}), the x509 subject named by
+     * {@code X509AuthenticationProvider.superUser}, or the {@code super} id itself.
      */
     public boolean isSuper(Id id) {
         if (id == null || id.scheme() == null || id.id() == null) {
@@ -64,6 +64,7 @@ public final class AuthPolicy {
             case AclRules.SUPER_SCHEME -> true;
             case "digest" -> config.superDigest() != null && sameSecret(config.superDigest(), id.id());
             case "sasl" -> config.saslSuperUsers().contains(id.id());
+            case "x509" -> id.id().equals(config.x509SuperUser());
             default -> false;
         };
     }

@@ -18,13 +18,16 @@ import java.util.TreeSet;
  * @param enforceAuth     {@code enforce.auth.enabled}: a session must be authenticated with one of
  *                        {@code enforceSchemes} before any request but auth and sasl
  * @param enforceSchemes  {@code enforce.auth.schemes}, each one of {@code providerSchemes}
+ * @param x509SuperUser   {@code X509AuthenticationProvider.superUser}: the RFC 2253 subject of the
+ *                        client certificate whose session is super; null = none
  */
 public record AuthConfig(String superDigest, Set<String> saslSuperUsers, boolean skipAcl,
-                         Set<String> providerSchemes, boolean enforceAuth, List<String> enforceSchemes) {
+                         Set<String> providerSchemes, boolean enforceAuth, List<String> enforceSchemes,
+                         String x509SuperUser) {
 
     /** ZooKeeper's defaults: no super user, ACLs checked, ip and digest, no enforcement. */
     public static final AuthConfig DEFAULT = new AuthConfig(null, Set.of(), false, Set.of("ip", "digest"), false,
-            List.of());
+            List.of(), null);
 
     public AuthConfig {
         saslSuperUsers = Set.copyOf(saslSuperUsers);
@@ -50,6 +53,7 @@ public record AuthConfig(String superDigest, Set<String> saslSuperUsers, boolean
         // The super digest is a password hash: kept out of logs.
         return "AuthConfig[superDigest=" + (superDigest == null ? "none" : "set") + ", saslSuperUsers="
                 + saslSuperUsers + ", skipAcl=" + skipAcl + ", providerSchemes=" + providerSchemes
-                + ", enforceAuth=" + enforceAuth + ", enforceSchemes=" + enforceSchemes + "]";
+                + ", enforceAuth=" + enforceAuth + ", enforceSchemes=" + enforceSchemes
+                + ", x509SuperUser=" + (x509SuperUser == null ? "none" : x509SuperUser) + "]";
     }
 }

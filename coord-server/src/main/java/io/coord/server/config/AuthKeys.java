@@ -60,7 +60,12 @@ public final class AuthKeys {
                 }
             }
         }
-        return new AuthConfig(superDigest, superUsers, skipAcl(props), schemes, enforce, enforceSchemes);
+        String x509Super = either(props, "X509AuthenticationProvider.superUser");
+        if (x509Super != null && x509Super.isEmpty()) {
+            throw new ConfigException("X509AuthenticationProvider.superUser", "is empty; name the certificate"
+                    + " subject (RFC 2253, as the x509 scheme gives it) that is super");
+        }
+        return new AuthConfig(superDigest, superUsers, skipAcl(props), schemes, enforce, enforceSchemes, x509Super);
     }
 
     /**
@@ -76,6 +81,7 @@ public final class AuthKeys {
             }
             String key = unprefixed(name);
             if (key.equals("DigestAuthenticationProvider.superDigest") || key.equals("superUser")
+                    || key.equals("X509AuthenticationProvider.superUser")
                     || key.startsWith("superUser.") || key.equals("skipACL") || key.startsWith("authProvider.")
                     || key.startsWith("enforce.auth.")) {
                 throw new ConfigException(name, "is a JVM system property, which Coord does not read (ZooKeeper"

@@ -242,8 +242,7 @@ public final class ConfigKeys {
             refused("authProvider", "ZooKeeper reads authProvider.N (one provider class per line)");
             refused("superDigest", "ZooKeeper's key is DigestAuthenticationProvider.superDigest");
             refused("enforce.auth.scheme", "ZooKeeper 3.9 reads enforce.auth.schemes (a comma-separated list)");
-            refused("X509AuthenticationProvider.superUser", "an x509 super user is not supported yet (digest"
-                    + " superDigest and SASL zookeeper.superUser are)");
+            honoured("X509AuthenticationProvider.superUser", "zookeeper.X509AuthenticationProvider.superUser");
             defaultOnly("DigestAuthenticationProvider.enabled", "the digest scheme is always enabled", "true");
             defaultOnly("DigestAuthenticationProvider.digestAlg", "the digest scheme uses SHA1, as by default", "sha1");
             defaultOnly("IPAuthenticationProvider.usexforwardedfor", "the ip scheme uses the socket's address",

@@ -157,7 +157,7 @@ final class Sessions {
         conn.sessionId = sessionId;
         conn.timeoutMs = timeoutMs;
         bySession.put(sessionId, conn);
-        CertificateAuth.attach(state.tracker, conn); // x509:<subject DN> of a TLS client's certificate
+        CertificateAuth.attach(state.tracker, authPolicy, conn); // x509:<subject DN> of a TLS client's certificate
     }
 
     /** A committed CreateSessionTxn: the session exists; answers its handshake if it came through us. */

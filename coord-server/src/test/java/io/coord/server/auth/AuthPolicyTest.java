@@ -21,7 +21,7 @@ class AuthPolicyTest {
     private static AuthPolicy policy(String superDigest, Set<String> saslSupers, boolean skipAcl,
                                      boolean enforce, List<String> schemes) {
         return new AuthPolicy(new AuthConfig(superDigest, saslSupers, skipAcl, Set.of("ip", "digest", "sasl"),
-                enforce, schemes));
+                enforce, schemes, null));
     }
 
     @Test
@@ -46,6 +46,24 @@ class AuthPolicyTest {
         // No super digest configured: no digest id is super.
         assertFalse(p.isSuper(new Id("digest", SUPER_DIGEST)));
         assertFalse(AuthPolicy.DEFAULT.isSuper(new Id("digest", SUPER_DIGEST)));
+    }
+
+    @Test
+    void theX509SuperUserIsTheConfiguredSubjectOnly() {
+        String admin = "CN=admin,OU=ops,O=coord-test";
+        AuthPolicy p = new AuthPolicy(new AuthConfig(null, Set.of(), false, Set.of("ip", "digest", "x509"), false,
+                List.of(), admin));
+        Id cert = new Id("x509", admin);
+        assertTrue(p.isSuper(cert));
+        // ZooKeeper's order: the certificate's id, then super.
+        assertEquals(List.of(cert, AuthPolicy.SUPER), p.identitiesFor(cert));
+        assertTrue(p.allows(ALICE_ONLY, Perms.ALL, p.identitiesFor(cert), null));
+        Id other = new Id("x509", "CN=client-a,OU=apps,O=coord-test");
+        assertFalse(p.isSuper(other));
+        assertEquals(List.of(other), p.identitiesFor(other));
+        // The same subject under another scheme is not super.
+        assertFalse(p.isSuper(new Id("sasl", admin)));
+        assertFalse(AuthPolicy.DEFAULT.isSuper(cert));
     }
 
     @Test

@@ -137,7 +137,7 @@ class ConfigParserTest {
         "metricsProvider.numWorkerThreads=4", "localSessionsEnabled=true", "peerType=observer",
         "quorumListenOnAllIPs=true", "reconfigEnabled=true", "sslQuorumReloadCertFiles=true", "quorum.auth.enableSasl=true",
         "quorum.auth.kerberos.servicePrincipal=zk/host", "saslAuthRequired=true", "group.1=1:2:3",
-        "weight.1=1", "X509AuthenticationProvider.superUser=CN=root",
+        "weight.1=1",
         "audit.enable=true", "electionAlg=1", "observerMasterPort=2191",
         "enforceQuota=false", "watchManagerName=org.example.Watches", "snapshot.compression.method=gz",
         // Undocumented, but security settings are never dropped with a warning: fail closed.

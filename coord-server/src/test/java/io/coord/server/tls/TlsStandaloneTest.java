@@ -164,6 +164,28 @@ class TlsStandaloneTest {
                 Collections.singletonList(new ACL(ZooDefs.Perms.ALL, new Id("x509", "not a distinguished name"))), CreateMode.PERSISTENT));
     }
 
+    /**
+     * X509AuthenticationProvider.superUser names clientB's subject: clientB passes ACLs that name
+     * only clientA (and reads the ACL unredacted), clientA gets no more than its own x509 id.
+     */
+    @Test
+    void theX509SuperUserPassesEveryAclAndNoOtherCertificateDoes(@TempDir Path data) throws Exception {
+        Properties props = props(data, "need");
+        props.setProperty("X509AuthenticationProvider.superUser", certs.subject("clientB"));
+        CoordServer server = start(props);
+        ZooKeeper a = tlsClient(server.securePort(), "clientA");
+        ZooKeeper b = tlsClient(server.securePort(), "clientB");
+        List<ACL> onlyA = Collections.singletonList(new ACL(ZooDefs.Perms.ALL, new Id("x509", certs.subject("clientA"))));
+        a.create("/only-a", DATA, onlyA, CreateMode.PERSISTENT);
+        assertArrayEquals(DATA, b.getData("/only-a", false, null));
+        b.setData("/only-a", "by super".getBytes(StandardCharsets.UTF_8), -1);
+        assertEquals(onlyA, b.getACL("/only-a", new Stat()));
+        List<ACL> onlyB = Collections.singletonList(new ACL(ZooDefs.Perms.ALL, new Id("x509", certs.subject("clientB"))));
+        b.create("/only-b", DATA, onlyB, CreateMode.PERSISTENT);
+        assertThrows(KeeperException.NoAuthException.class, () -> a.getData("/only-b", false, null));
+        b.delete("/only-a", -1);
+    }
+
     @Test
     void x509IdentityComesBackWhenASessionReattachesOverTls(@TempDir Path data) throws Exception {
         Properties p = props(data, "need");
