@@ -105,7 +105,11 @@ class ReadOnlyModeTest {
         writer.create("/ro", "before".getBytes(StandardCharsets.UTF_8), ZooDefs.Ids.OPEN_ACL_UNSAFE,
                 CreateMode.PERSISTENT);
         writer.create("/ro/child", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-        writer.close();
+        writer.addAuthInfo("digest", "reader:secret".getBytes(StandardCharsets.UTF_8));
+        writer.create("/ro/secret", "s".getBytes(StandardCharsets.UTF_8), ZooDefs.Ids.CREATOR_ALL_ACL,
+                CreateMode.PERSISTENT);
+        long globalSession = writer.getSessionId();
+        byte[] globalPassword = writer.getSessionPasswd();
 
         ensemble.stop(2);
         ensemble.stop(3);
@@ -117,11 +121,18 @@ class ReadOnlyModeTest {
         // Clients that cannot be read-only are refused as before: closed without a response.
         assertClosedWithoutResponse(connectRequest(Boolean.FALSE));
         assertClosedWithoutResponse(connectRequest(null)); // a client older than 3.4: no readOnly byte
+        // A global session is not reattached in read-only mode (ZooKeeper refuses it too).
+        assertClosedWithoutResponse(connectRequest(globalSession, globalPassword, 10_000, Boolean.TRUE));
         // One that can gets a read-only session with this member's id in its high byte (as ZooKeeper's).
-        ConnectResponse raw = handshake(connectRequest(Boolean.TRUE));
-        assertEquals(Boolean.TRUE, raw.readOnly());
-        assertEquals(SURVIVOR, raw.sessionId() >>> 56);
-        assertTrue(raw.timeOut() > 0);
+        try (Socket s = send(connectRequest(0, new byte[16], 400, Boolean.TRUE))) {
+            ConnectResponse raw = readConnectResponse(s);
+            assertEquals(Boolean.TRUE, raw.readOnly());
+            assertEquals(SURVIVOR, raw.sessionId() >>> 56);
+            assertEquals(400, raw.timeOut());
+            // Nothing sent within its timeout: the read-only session expires on the member, which
+            // closes its connection.
+            assertEquals(-1, readOrEof(s));
+        }
 
         List<KeeperState> states = new CopyOnWriteArrayList<>();
         ZooKeeper zk = client(ensemble.connectString(SURVIVOR) + "," + ensemble.connectString(2) + ","
@@ -130,7 +141,11 @@ class ReadOnlyModeTest {
         assertEquals(ZooKeeper.States.CONNECTEDREADONLY, zk.getState());
         long readOnlySession = zk.getSessionId();
         assertArrayEquals("before".getBytes(StandardCharsets.UTF_8), zk.getData("/ro", false, null));
-        assertEquals(List.of("child"), zk.getChildren("/ro", true));
+        assertEquals(List.of("child", "secret"), zk.getChildren("/ro", false).stream().sorted().toList());
+        // Authentication works on a read-only session (its identities live in the read-only table).
+        assertThrows(KeeperException.NoAuthException.class, () -> zk.getData("/ro/secret", false, null));
+        zk.addAuthInfo("digest", "reader:secret".getBytes(StandardCharsets.UTF_8));
+        assertArrayEquals("s".getBytes(StandardCharsets.UTF_8), zk.getData("/ro/secret", false, null));
         assertThrows(KeeperException.NotReadOnlyException.class, () -> zk.create("/ro/new", new byte[0],
                 ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
         assertThrows(KeeperException.NotReadOnlyException.class, () -> zk.setData("/ro", new byte[1], -1));
@@ -163,30 +178,35 @@ class ReadOnlyModeTest {
     }
 
     private static byte[] connectRequest(Boolean readOnly) {
+        return connectRequest(0, new byte[16], 10_000, readOnly);
+    }
+
+    private static byte[] connectRequest(long sessionId, byte[] password, int timeoutMs, Boolean readOnly) {
         JuteWriter w = new JuteWriter();
-        new ConnectRequest(0, 0, 10_000, 0, new byte[16], readOnly).write(w);
+        new ConnectRequest(0, 0, timeoutMs, sessionId, password, readOnly).write(w);
         return w.toByteArray();
     }
 
-    private ConnectResponse handshake(byte[] request) throws IOException {
-        try (Socket s = send(request)) {
-            DataInputStream in = new DataInputStream(s.getInputStream());
-            byte[] frame = new byte[in.readInt()];
-            in.readFully(frame);
-            return ConnectResponse.read(new JuteReader(frame));
+    private static ConnectResponse readConnectResponse(Socket s) throws IOException {
+        DataInputStream in = new DataInputStream(s.getInputStream());
+        byte[] frame = new byte[in.readInt()];
+        in.readFully(frame);
+        return ConnectResponse.read(new JuteReader(frame));
+    }
+
+    /** The next byte, or -1 when the server closed the connection (a reset counts as closed). */
+    private static int readOrEof(Socket s) throws IOException {
+        try {
+            return s.getInputStream().read();
+        } catch (SocketException | EOFException reset) {
+            return -1;
         }
     }
 
     /** The server closes the connection without sending a byte. */
     private void assertClosedWithoutResponse(byte[] request) throws IOException {
         try (Socket s = send(request)) {
-            int first;
-            try {
-                first = s.getInputStream().read();
-            } catch (SocketException | EOFException reset) {
-                first = -1;
-            }
-            assertEquals(-1, first, "the server answered a handshake it should have refused");
+            assertEquals(-1, readOrEof(s), "the server answered a handshake it should have refused");
         }
     }
 
