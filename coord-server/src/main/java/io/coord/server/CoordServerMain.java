@@ -111,6 +111,7 @@ public final class CoordServerMain {
             configText = Files.readString(Path.of(args[0]), StandardCharsets.UTF_8);
             config = ConfigParser.load(Path.of(args[0]));
             AuthKeys.refuseJvmProperties(System.getProperties());
+            ConfigParser.refuseJvmProperties(System.getProperties(), config);
         } catch (ConfigException e) {
             System.err.println("Invalid configuration in " + args[0] + ": " + e.getMessage());
             System.exit(2);

@@ -39,7 +39,7 @@ public enum AdminCommand {
 
     /** Commands answered without the server's state (no trip to the request thread). */
     private static final Set<AdminCommand> STATELESS = Set.of(GET_TRACE_MASK, INITIAL_CONFIGURATION,
-            IS_READ_ONLY, RESTORE, RUOK, SNAPSHOT, SYSTEM_PROPERTIES, VOTING_VIEW, CONFIGURATION,
+            RESTORE, RUOK, SNAPSHOT, SYSTEM_PROPERTIES, VOTING_VIEW, CONFIGURATION,
             OBSERVER_CONNECTION_STAT_RESET);
 
     private final String primaryName;

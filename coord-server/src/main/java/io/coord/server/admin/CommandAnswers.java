@@ -82,7 +82,7 @@ public final class CommandAnswers {
             case GET_TRACE_MASK -> m.put("tracemask", 0L); // Coord has no request tracing: nothing is traced
             case HASH -> m.put("digests", List.of(digest(s)));
             case INITIAL_CONFIGURATION -> m.put("initial_configuration", initialConfiguration);
-            case IS_READ_ONLY -> m.put("read_only", false);
+            case IS_READ_ONLY -> m.put("read_only", s.readOnly());
             case LAST_SNAPSHOT -> {
                 return lastSnapshot(m);
             }
@@ -211,7 +211,7 @@ public final class CommandAnswers {
 
     private void serverStats(ServerStatus s, Map<String, Object> m) {
         m.put("version", s.version());
-        m.put("read_only", false);
+        m.put("read_only", s.readOnly());
         Map<String, Object> st = new LinkedHashMap<>();
         st.put("packets_sent", s.packetsSent());
         st.put("packets_received", s.packetsReceived());

@@ -25,7 +25,7 @@ public final class FourLetterWords {
             case "wchc" -> s.watchesByConnection();
             case "wchp" -> s.watchesByPath();
             case "dirs" -> "datadir_size: " + s.snapshotBytes() + "\nlogdir_size: " + s.logBytes() + "\n";
-            case "isro" -> "rw";
+            case "isro" -> isro(s);
             case "crst" -> "Connection stats reset.\n";
             case "srst" -> "Server stats reset.\n";
             default -> null;
@@ -45,6 +45,14 @@ public final class FourLetterWords {
     /** The reply to a word that is not whitelisted, in ZooKeeper's words. */
     public static String notWhitelisted(String word) {
         return word + " is not executed because it is not in the whitelist.\n";
+    }
+
+    /** ZooKeeper's answers: "ro" in read-only mode, "null" while not serving, else "rw". */
+    private static String isro(ServerStatus s) {
+        if (s.readOnly()) {
+            return "ro";
+        }
+        return ServerStatus.LOOKING_MODE.equals(s.mode()) ? "null" : "rw";
     }
 
     private static String srvr(ServerStatus s) {

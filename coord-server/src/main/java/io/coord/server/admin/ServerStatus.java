@@ -51,6 +51,16 @@ public record ServerStatus(
         double avgLatencyMsExact,
         SortedMap<Long, List<Long>> sessionIdsByExpiryMs) {
 
+    /** The mode of a member in read-only mode (readonlymode.enabled, quorum lost): ZooKeeper's server state. */
+    public static final String READ_ONLY_MODE = "read-only";
+    /** The mode of a member that serves no clients (looking for, or syncing with, a leader). */
+    public static final String LOOKING_MODE = "looking";
+
+    /** True in read-only mode ({@code isro} says {@code ro}). */
+    public boolean readOnly() {
+        return READ_ONLY_MODE.equals(mode);
+    }
+
     /** One client connection as {@code cons} lists it. */
     public record ConnectionInfo(String remote, long sessionId, int timeoutMs, long received,
                                  long sent, int outstanding, long lastZxid) {

@@ -38,6 +38,9 @@ public final class ConfigKeys {
             + " ssl.quorum.keyStore/trustStore/clientAuth/protocol/enabledProtocols/ciphersuites/hostnameVerification)";
     private static final String NO_SASL = "Coord has client SASL (DIGEST-MD5) only: no quorum SASL, no Kerberos";
     private static final String NO_OBSERVERS = "observers are not supported yet";
+    private static final String NO_LOCAL_SESSIONS = "local sessions are not supported: every session is global"
+            + " (created through the leader, valid on every member); read-only mode (readonlymode.enabled) does not"
+            + " need them, its sessions live only on the read-only member";
     private static final String NO_EQUIVALENT = "ZooKeeper tuning knob with no equivalent in Coord";
 
     /** Words that make an unknown key a security setting, refused rather than warned about. */
@@ -124,8 +127,11 @@ public final class ConfigKeys {
             defaultOnly("peerType", NO_OBSERVERS, "participant");
             defaultOnly("electionAlg", "only fast leader election (3) exists, as in ZooKeeper 3.9", "3");
             defaultOnly("leaderServes", "the leader always serves clients", "yes", "true");
-            defaultOnly("localSessionsEnabled", "local sessions are not supported; every session is global", "false");
-            defaultOnly("localSessionsUpgradingEnabled", "local sessions are not supported", "false");
+            // readonlymode.enabled: ZooKeeper reads it only as the JVM system property of that name;
+            // Coord reads it from the config file and refuses the JVM property (ConfigParser.refuseJvmProperties).
+            honoured(ConfigParser.READ_ONLY_MODE);
+            defaultOnly("localSessionsEnabled", NO_LOCAL_SESSIONS, "false");
+            defaultOnly("localSessionsUpgradingEnabled", NO_LOCAL_SESSIONS, "false");
             defaultOnly("quorumListenOnAllIPs", "members listen on the address of their server.N line", "false");
             defaultOnly("syncEnabled", NO_OBSERVERS, "true");
             defaultOnly("multiAddress.enabled", "one address per server.N line", "false");

@@ -28,7 +28,27 @@ public final class ConfigParser {
     public static final Set<String> ALL_FOUR_LETTER_WORDS = Set.of("ruok", "srvr", "stat", "mntr",
             "conf", "cons", "envi", "dump", "wchs", "wchc", "wchp", "dirs", "isro", "crst", "srst", "hash");
 
+    /**
+     * Read-only mode for a member that has lost its quorum. ZooKeeper reads it only as a JVM system
+     * property of this name; Coord reads it from the config file (see {@link #refuseJvmProperties}).
+     */
+    public static final String READ_ONLY_MODE = "readonlymode.enabled";
+
     private ConfigParser() {
+    }
+
+    /**
+     * Refuses a JVM system property ZooKeeper reads that Coord takes from the config file instead,
+     * unless the config says the same: an operator who starts Coord as ZooKeeper
+     * ({@code -Dreadonlymode.enabled=true}) must not silently get a server without that mode.
+     */
+    public static void refuseJvmProperties(Properties system, ServerConfig config) {
+        String readOnly = system.getProperty(READ_ONLY_MODE);
+        if (readOnly != null && Boolean.parseBoolean(readOnly.trim()) != config.readOnlyModeEnabled()) {
+            throw new ConfigException(READ_ONLY_MODE, "is set to '" + readOnly.trim() + "' as a JVM system property,"
+                    + " which Coord does not read (ZooKeeper does); set " + READ_ONLY_MODE + "=" + readOnly.trim()
+                    + " in the config file instead");
+        }
     }
 
     public static ServerConfig load(Path file) throws IOException {
@@ -157,6 +177,7 @@ public final class ConfigParser {
             case "syncLimit" -> b.syncLimit(ConfigValues.parseInt(key, value));
             case "groupCommitMaxWaitMicros" -> b.groupCommitMaxWaitMicros(ConfigValues.parseInt(key, value));
             case "nettyTransport" -> b.nettyTransport(value);
+            case READ_ONLY_MODE -> b.readOnlyModeEnabled(ConfigValues.parseBool(key, value));
             default -> {
                 // clientPort(Address), server.N, dynamicConfigFile and standaloneEnabled are read
                 // together in parse; other keys were checked by checkKeys.

@@ -17,6 +17,8 @@ final class Connection {
     /** Requests accepted from the socket and not yet processed; touched by I/O and request threads. */
     private final AtomicInteger queued = new AtomicInteger();
     long sessionId;
+    /** Bound to a read-only session (this member has lost its quorum): never forwards anything. */
+    boolean readOnly;
     int timeoutMs;
     boolean closed;
     long received;

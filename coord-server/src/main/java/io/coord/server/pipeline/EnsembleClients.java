@@ -168,6 +168,22 @@ final class EnsembleClients {
         syncsToRequest.clear();
     }
 
+    /** This member lost its quorum a grace period ago: it serves read-only sessions from now on. */
+    void enterReadOnly() {
+        sessions.enterReadOnly(clock);
+    }
+
+    /** Read-only mode ends (the member joins a quorum): every read-only session and connection goes. */
+    void leaveReadOnly(String reason) {
+        dropAll(reason);
+        sessions.leaveReadOnly();
+    }
+
+    /** Read-only mode: expires the read-only sessions whose time is up (a no-op otherwise). */
+    void readOnlyTick() {
+        ReadOnlyMode.expire(sessions);
+    }
+
     /** A new leader restarts every session's clock; returns those an old leader was already closing. */
     List<Long> restartSessionClocks() {
         List<Long> closing = new ArrayList<>();
@@ -205,6 +221,10 @@ final class EnsembleClients {
         }
         if (!sessions.saslSatisfied(conn, req.type())) {
             replier.refuseWithoutSasl(conn, req);
+            return;
+        }
+        if (conn.readOnly) {
+            ReadOnlyMode.answer(conn, req, sessions, replier, local, gate);
             return;
         }
         Queue q = queues.computeIfAbsent(conn, c -> new Queue());

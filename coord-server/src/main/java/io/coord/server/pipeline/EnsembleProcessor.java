@@ -58,6 +58,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
     private boolean serving;
     private final java.util.concurrent.CountDownLatch servingLatch = new java.util.concurrent.CountDownLatch(1);
     private Role servedRole = Role.LOOKING;
+    private final ReadOnlyMode.Switch readOnly;
     private long servedEpoch = -1;
     private final int coreTickMs;
     private final EnsembleSessionTicks sessionTicks;
@@ -115,6 +116,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
         this.persistedReports = new CoalescedReport(thread, this::onPersisted);
         this.snapshotThreshold = nextSnapshotThreshold();
         this.sessionTicks = new EnsembleSessionTicks(sessionMember(), coreTickMs);
+        this.readOnly = new ReadOnlyMode.Switch(config, clock.nowMs());
     }
 
     public void start() {
@@ -368,6 +370,10 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
         if (nowServing == serving && role == servedRole && epoch == servedEpoch) {
             return;
         }
+        if (readOnly.roleChanged(role, nowServing, clock.nowMs())) {
+            clients.leaveReadOnly("this member left read-only mode (" + role + ")");
+            LOG.info("member {} left read-only mode", myId);
+        }
         if (serving) {
             clients.dropAll("this member stopped serving (" + role + ")");
             leader = null;
@@ -396,8 +402,11 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
 
     /** "leader", "follower", "standalone" (the only voter), or "looking" while not serving (srvr's Mode line). */
     String mode() {
+        if (readOnly.active()) {
+            return io.coord.server.admin.ServerStatus.READ_ONLY_MODE;
+        }
         if (!serving) {
-            return "looking";
+            return io.coord.server.admin.ServerStatus.LOOKING_MODE;
         }
         if (config.standalone()) {
             return "standalone";
@@ -530,6 +539,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
         }
         return sessionTicks.onTick(nowMs, () -> {
             execute(core.tick());
+            checkReadOnly(nowMs);
             if (nowMs >= nextTickMs) {
                 nextTickMs = nowMs + config.tickTimeMs();
                 periodic(nowMs);
@@ -569,6 +579,17 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
                 afterTask();
             }
         };
+    }
+
+    /** readonlymode.enabled: enters read-only mode once it is due; expires read-only sessions meanwhile. */
+    private void checkReadOnly(long nowMs) {
+        if (readOnly.active()) {
+            clients.readOnlyTick();
+        } else if (readOnly.due(core.role(), serving, nowMs)) {
+            clients.enterReadOnly();
+            LOG.info("member {} has no quorum: read-only mode (clients that can be read-only are served reads"
+                    + " of zxid {})", myId, Zxid.format(core.appliedZxid()));
+        }
     }
 
     private void periodic(long nowMs) {

@@ -59,6 +59,11 @@ final class Sessions {
     /** Sessions with client activity since the leader was last told (followers report them). */
     private final Set<Long> touched = new LinkedHashSet<>();
     private long nextSessionId;
+    /**
+     * The sessions of read-only mode (this member lost its quorum), kept only here and never
+     * replicated; null when not in read-only mode.
+     */
+    private SessionTracker readOnlySessions;
     private MemberState state;
     private OutputGate gate;
 
@@ -93,8 +98,15 @@ final class Sessions {
         if (conn.closed) {
             return;
         }
-        if (!serving.getAsBoolean()) {
+        boolean readOnlyMode = !serving.getAsBoolean() && readOnlySessions != null;
+        if (!serving.getAsBoolean() && !readOnlyMode) {
             conn.close("this member is not serving (no quorum yet)");
+            return;
+        }
+        if (readOnlyMode && !Boolean.TRUE.equals(req.readOnly())) {
+            // As ZooKeeper's read-only server: a client that cannot be read-only goes elsewhere.
+            conn.close("this member is read-only (it has lost its quorum) and the client did not ask for"
+                    + " a read-only session");
             return;
         }
         if (req.lastZxidSeen() > gate.assignedZxid()) {
@@ -106,6 +118,10 @@ final class Sessions {
         }
         int timeoutMs = SessionTracker.negotiateTimeout(req.timeOut(), config.minSessionTimeoutMs(),
                 config.maxSessionTimeoutMs());
+        if (readOnlyMode) {
+            ReadOnlyMode.connect(this, conn, req, timeoutMs);
+            return;
+        }
         Boolean readOnly = req.readOnly() == null ? null : Boolean.FALSE;
         if (req.sessionId() == 0) {
             long id = newSessionId();
@@ -157,7 +173,67 @@ final class Sessions {
         conn.sessionId = sessionId;
         conn.timeoutMs = timeoutMs;
         bySession.put(sessionId, conn);
-        CertificateAuth.attach(state.tracker, authPolicy, conn); // x509:<subject DN> of a TLS client's certificate
+        CertificateAuth.attach(trackerOf(conn), authPolicy, conn); // x509:<subject DN> of a TLS client's certificate
+    }
+
+    // ------------------------------------------------------------------ read-only mode
+
+    /** This member lost its quorum and serves read-only sessions from now on (a new, empty table). */
+    void enterReadOnly(io.coord.server.session.Clock clock) {
+        readOnlySessions = new SessionTracker(clock, config.tickTimeMs(), config.myId(),
+                SessionTracker.newSecret(random));
+    }
+
+    /** Read-only mode ended; its sessions are gone (their connections are closed by the caller). */
+    void leaveReadOnly() {
+        readOnlySessions = null;
+    }
+
+    /** The read-only sessions table, or null when not in read-only mode. */
+    SessionTracker readOnlySessions() {
+        return readOnlySessions;
+    }
+
+    /** A handshake answered with a read-only session: binds it and sends the response (readOnly true). */
+    void bindReadOnly(Connection conn, long id, int timeoutMs, byte[] password) {
+        Connection previous = bySession.get(id);
+        if (previous != null && previous != conn) {
+            previous.sessionId = 0;
+            previous.close("session 0x" + Long.toHexString(id) + " moved to another connection");
+            forget.accept(previous);
+        }
+        conn.readOnly = true;
+        bind(conn, id, timeoutMs);
+        gate.emit(conn, Replies.encodeConnect(new ConnectResponse(0, timeoutMs, id, password, Boolean.TRUE)));
+    }
+
+    /** Tells the client its session is expired (ZooKeeper's timeout-0 response) and closes the connection. */
+    void answerExpired(Connection conn, Boolean readOnly) {
+        gate.emit(conn, Replies.encodeConnect(ConnectResponse.expired(0, readOnly)));
+        gate.emitClose(conn);
+    }
+
+    /** Closes a read-only session (its client's closeSession, or its expiry); returns its connection, if any. */
+    Connection closeReadOnly(long id) {
+        if (readOnlySessions != null) {
+            readOnlySessions.remove(id);
+        }
+        Connection conn = bySession.get(id);
+        if (conn != null && conn.readOnly) {
+            bySession.remove(id);
+            return conn;
+        }
+        return null;
+    }
+
+    /** Whether {@code id} names a session of the replicated state (global, in ZooKeeper's words). */
+    boolean isGlobal(long id) {
+        return state.tracker.contains(id);
+    }
+
+    /** The table the connection's session lives in: the read-only one for a read-only session. */
+    private SessionTracker trackerOf(Connection conn) {
+        return conn.readOnly && readOnlySessions != null ? readOnlySessions : state.tracker;
     }
 
     /** A committed CreateSessionTxn: the session exists; answers its handshake if it came through us. */
@@ -197,11 +273,14 @@ final class Sessions {
 
     /** A request arrived: true when the connection's session still lives (its expiry is refreshed). */
     boolean touch(Connection conn) {
-        if (conn.sessionId == 0 || !state.tracker.isValid(conn.sessionId)) {
+        SessionTracker tracker = trackerOf(conn);
+        if (conn.sessionId == 0 || !tracker.isValid(conn.sessionId)) {
             return false;
         }
-        state.tracker.touch(conn.sessionId);
-        touched.add(conn.sessionId);
+        tracker.touch(conn.sessionId);
+        if (!conn.readOnly) { // a read-only session is no leader's business
+            touched.add(conn.sessionId);
+        }
         return true;
     }
 
@@ -228,7 +307,7 @@ final class Sessions {
 
     /** A request that is no session activity arrived: true when the connection's session still lives. */
     boolean isValid(Connection conn) {
-        return conn.sessionId != 0 && state.tracker.isValid(conn.sessionId);
+        return conn.sessionId != 0 && trackerOf(conn).isValid(conn.sessionId);
     }
 
     /**
@@ -246,7 +325,7 @@ final class Sessions {
             String userPassword = new String(packet.auth(), StandardCharsets.UTF_8);
             if (userPassword.indexOf(':') > 0) {
                 for (Id id : authPolicy.identitiesFor(new Id("digest", DigestAuth.generate(userPassword)))) {
-                    state.tracker.addAuth(conn.sessionId, id);
+                    trackerOf(conn).addAuth(conn.sessionId, id);
                 }
                 gate.emit(conn, Replies.encode(new ReplyHeader(Xids.AUTH, 0, 0), null));
                 return;
@@ -273,7 +352,7 @@ final class Sessions {
         SaslAuthenticator.Step step = sasl.evaluate(conn.saslExchange, request.token(), conn.toString());
         if (step.authorizedId() != null) {
             for (Id id : authPolicy.identitiesFor(new Id(SaslAuthenticator.SCHEME, step.authorizedId()))) {
-                state.tracker.addAuth(conn.sessionId, id); // with super when zookeeper.superUser names this user
+                trackerOf(conn).addAuth(conn.sessionId, id); // with super when zookeeper.superUser names this user
             }
         }
         return step;
@@ -288,7 +367,7 @@ final class Sessions {
         if (!sasl.required() || opCode == OpCode.SASL || opCode == OpCode.AUTH) {
             return true;
         }
-        for (Id id : state.tracker.authIds(conn.sessionId)) {
+        for (Id id : trackerOf(conn).authIds(conn.sessionId)) {
             if (SaslAuthenticator.SCHEME.equals(id.scheme())) {
                 return true;
             }
@@ -297,7 +376,7 @@ final class Sessions {
     }
 
     List<Id> authIds(Connection conn) {
-        return state.tracker.authIds(conn.sessionId);
+        return trackerOf(conn).authIds(conn.sessionId);
     }
 
     AuthPolicy authPolicy() {

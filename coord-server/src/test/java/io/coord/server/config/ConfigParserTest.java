@@ -127,6 +127,35 @@ class ConfigParserTest {
 
     private static final String BASE = "dataDir=/d\nclientPort=2181\n";
 
+    /**
+     * readonlymode.enabled: read from the config file (off by default, as ZooKeeper); the JVM
+     * property ZooKeeper reads instead is refused at start-up unless the config says the same.
+     */
+    @Test
+    void readOnlyModeComesFromTheConfigFileAndTheJvmPropertyIsRefusedUnlessItAgrees() throws IOException {
+        ServerConfig off = ConfigParser.parse(props(BASE));
+        assertFalse(off.readOnlyModeEnabled());
+        ServerConfig on = ConfigParser.parse(props(BASE + "readonlymode.enabled=true\n"));
+        assertTrue(on.readOnlyModeEnabled());
+        assertEquals("readonlymode.enabled", assertThrows(ConfigException.class,
+                () -> ConfigParser.parse(props(BASE + "readonlymode.enabled=sometimes\n"))).key());
+
+        ConfigParser.refuseJvmProperties(props(""), off);
+        ConfigParser.refuseJvmProperties(props("readonlymode.enabled=true\n"), on);
+        ConfigParser.refuseJvmProperties(props("readonlymode.enabled=false\n"), off);
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigParser.refuseJvmProperties(props("readonlymode.enabled=true\n"), off));
+        assertEquals("readonlymode.enabled", e.key());
+        assertTrue(e.getMessage().contains("in the config file instead"), e.getMessage());
+        // Local sessions stay refused, naming the key and saying read-only mode does not need them.
+        for (String key : List.of("localSessionsEnabled", "localSessionsUpgradingEnabled")) {
+            ConfigException refused = assertThrows(ConfigException.class,
+                    () -> ConfigParser.parse(props(BASE + key + "=true\n")));
+            assertEquals(key, refused.key());
+            assertTrue(refused.getMessage().contains("read-only mode"), refused.getMessage());
+        }
+    }
+
     /** Keys ZooKeeper documents that Coord cannot honour: start-up stops, naming the key. */
     @ParameterizedTest
     @ValueSource(strings = {"superDigest=super:abc", "skipACL=true", "forceSync=no", "preAllocSize=1024", "globalOutstandingLimit=5",

@@ -45,6 +45,8 @@ public final class InProcessEnsemble implements AutoCloseable {
     private final EnsembleMember[] members;
     private IntFunction<FatalHandler> fatalFor = id -> FatalHandler.HALT;
     private IntFunction<LogIo> logIoFor = id -> LogIo.REAL;
+    /** zoo.cfg lines added to every member's config (a test's own settings). */
+    private String extraConfig = "";
 
     public InProcessEnsemble(Path dir, int size, int snapCount, long segmentBytes) throws IOException {
         this.dir = dir;
@@ -93,7 +95,7 @@ public final class InProcessEnsemble implements AutoCloseable {
                 .append("dataDir=").append(dataDir(id).toAbsolutePath()).append('\n')
                 .append("clientPort=").append(clientPorts[id]).append("\nclientPortAddress=127.0.0.1\n")
                 .append("snapCount=").append(snapCount).append("\nautopurge.snapRetainCount=3\n")
-                .append("maxSessionTimeout=30000\n4lw.commands.whitelist=*\n");
+                .append("maxSessionTimeout=30000\n4lw.commands.whitelist=*\n").append(extraConfig);
         for (int m = 1; m <= size; m++) {
             int port = m > id ? proxies[id][m].port() : quorumPorts[m];
             cfg.append("server.").append(m).append("=127.0.0.1:").append(port).append(":1\n");
@@ -144,6 +146,11 @@ public final class InProcessEnsemble implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /** zoo.cfg lines (newline-terminated) for every member started from now on. */
+    public void extraConfig(String lines) {
+        this.extraConfig = lines;
     }
 
     /** What members started from now on do on a fatal failure, and how their logs write (tests' faults). */
