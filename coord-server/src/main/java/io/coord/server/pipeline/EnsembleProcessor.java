@@ -491,12 +491,6 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
                 if (core.appliedZxid() != core.lastZxid()) {
                     return; // the new epoch's initial history is still being committed
                 }
-                if (storage.snapshotInProgress()) {
-                    // The committed tree has one snapshot view at a time, and a background snapshot
-                    // holds it: copying it now threw on the request thread (a fatal stop). The
-                    // queued writes wait for the next task or tick after that snapshot is written.
-                    return;
-                }
                 leader.buildShadow(clients.state().tree, core.appliedZxid());
             }
             while (leader != null && leader.hasWork()) {
