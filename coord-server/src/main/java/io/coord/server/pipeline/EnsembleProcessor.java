@@ -434,6 +434,12 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
         if (leader == null) {
             return false; // not leading (any more): the origin's clients are dropped when it notices
         }
+        if (f.type() == ServerRequests.REATTACH) {
+            // At once, not queued: a write of the session from the member it left may already
+            // wait in the queue, and it must find the new owner when it is prepared.
+            leader.setOwner(f.sessionId(), f.origin());
+            return true;
+        }
         if (!leader.enqueue(f)) {
             LOG.warn("leader queue full; dropping a {} from member {}", OpCode.name(f.type()), f.origin());
             return false;
