@@ -45,14 +45,8 @@ public final class DataTree {
      */
     private boolean digestTracked;
     private long dataSize;
-    /**
-     * The open snapshot views. Replaced, never changed in place (copy on write), under
-     * {@link #snapshotLock}: views open on the request thread but may close on their reader's thread, while the
-     * request thread reads the array without a lock on every change.
-     */
-    private volatile TreeSnapshot[] openSnapshots = NO_SNAPSHOTS;
-    private static final TreeSnapshot[] NO_SNAPSHOTS = new TreeSnapshot[0];
-    private final Object snapshotLock = new Object();
+    /** The open snapshot views; each records a pre-image before the first change of a path. */
+    private final OpenViews openSnapshots = new OpenViews();
     private List<Undo> undo;
     /** Standalone only: every change since the last durable txn, tagged with its txn's zxid. */
     private ArrayDeque<InflightChange> inflight;
@@ -401,33 +395,18 @@ public final class DataTree {
      */
     public TreeSnapshot beginSnapshot(long zxid) {
         TreeSnapshot s = new TreeSnapshot(this, zxid);
-        synchronized (snapshotLock) {
-            TreeSnapshot[] open = java.util.Arrays.copyOf(openSnapshots, openSnapshots.length + 1);
-            open[open.length - 1] = s;
-            openSnapshots = open;
-        }
+        openSnapshots.add(s);
         return s;
     }
 
     /** Stops recording pre-images for {@code s} (any thread); no effect when it is not open. */
     void endSnapshot(TreeSnapshot s) {
-        synchronized (snapshotLock) {
-            TreeSnapshot[] open = openSnapshots;
-            for (int i = 0; i < open.length; i++) {
-                if (open[i] == s) {
-                    TreeSnapshot[] rest = new TreeSnapshot[open.length - 1];
-                    System.arraycopy(open, 0, rest, 0, i);
-                    System.arraycopy(open, i + 1, rest, i, open.length - i - 1);
-                    openSnapshots = rest;
-                    return;
-                }
-            }
-        }
+        openSnapshots.remove(s);
     }
 
     /** Number of snapshot views currently open (for tests and status). */
     public int openSnapshotCount() {
-        return openSnapshots.length;
+        return openSnapshots.current().length;
     }
 
     Set<String> liveKeys() {
@@ -539,7 +518,7 @@ public final class DataTree {
         if (old == null && ("/".equals(path) || !nodes.containsKey(PathRules.parent(path)))) {
             throw inconsistent("no parent for " + path);
         }
-        for (TreeSnapshot snap : openSnapshots) {
+        for (TreeSnapshot snap : openSnapshots.current()) {
             snap.recordPreImage(path, old); // must precede the live change: see TreeSnapshot
         }
         if (undo != null) {
