@@ -12,6 +12,8 @@ import io.coord.server.txn.TxnPrep;
 import io.coord.wire.KeeperError;
 import io.coord.wire.OpCode;
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.LongPredicate;
 
 /**
@@ -22,6 +24,13 @@ import java.util.function.LongPredicate;
  * same view ZooKeeper's outstanding change records give, and writes pipeline without waiting for
  * each other's commit. The real tree only ever receives committed txns. Losing leadership discards
  * this object (and the shadow with it). Request-thread only.
+ *
+ * <p>Session owners: the member that holds each session's connection, as ZooKeeper's leader
+ * tracks it. A new session is owned by the member that created it, a reattach makes the member it
+ * happened on the owner at once (not queued: {@link #setOwner}), and a client write forwarded by
+ * any other member is refused with SESSIONMOVED. So a write still on its way from the member a
+ * client left is not applied after the client moved on (and, say, retried it elsewhere). A new
+ * leader knows no owners: the first write of a session, or its next reattach, sets it.
  */
 final class EnsembleLeader {
     /** Forwarded requests waiting to be proposed; beyond this, new ones are refused. */
@@ -34,6 +43,8 @@ final class EnsembleLeader {
     /** skipACL is the leader's own setting, as in ZooKeeper, where the leader prepares writes. */
     private final AuthPolicy auth;
     private final LongPredicate sessionLive;
+    /** Session id to the member id that holds its connection (see the class comment). */
+    private final Map<Long, Long> owners = new HashMap<>();
     private DataTree shadow;
     private TxnPrep prep;
 
@@ -46,6 +57,22 @@ final class EnsembleLeader {
         this.extendedTypes = extendedTypes;
         this.auth = auth;
         this.sessionLive = sessionLive;
+    }
+
+    /** A client reattached {@code sessionId} on member {@code owner}: from now on only its writes pass. */
+    void setOwner(long sessionId, long owner) {
+        owners.put(sessionId, owner);
+    }
+
+    /** The member that holds the session's connection, or null when this leader does not know (tests). */
+    Long owner(long sessionId) {
+        return owners.get(sessionId);
+    }
+
+    /** Whether a write of the session forwarded by {@code origin} may run; an unknown owner becomes origin. */
+    private boolean ownedBy(long sessionId, long origin) {
+        Long owner = owners.putIfAbsent(sessionId, origin);
+        return owner == null || owner == origin;
     }
 
     boolean enqueue(ForwardedRequest f) {
@@ -133,9 +160,13 @@ final class EnsembleLeader {
         switch (f.type()) {
             case OpCode.CREATE_SESSION -> {
                 ServerRequests.CreateSession c = (ServerRequests.CreateSession) f.decoded(ServerRequests.CreateSession::read);
+                owners.put(f.sessionId(), f.origin());
                 return new Txn.CreateSessionTxn(c.timeoutMs(), c.password());
             }
             case OpCode.CLOSE_SESSION -> {
+                // Not checked against the owner, as in ZooKeeper: the leader's own expiry closes
+                // sessions it does not hold, and a close is the session's last request anyway.
+                owners.remove(f.sessionId());
                 return prep.prepCloseSession(f.sessionId());
             }
             case OpCode.DELETE_CONTAINER -> {
@@ -153,6 +184,11 @@ final class EnsembleLeader {
                     // an ephemeral would be created after its owner's close and never deleted.
                     // ZooKeeper's leader refuses it the same way.
                     return new Txn.ErrorTxn(io.coord.wire.ErrorCode.SESSIONEXPIRED.code());
+                }
+                if (!ownedBy(f.sessionId(), f.origin())) {
+                    // Sent through a member the client has left (it reattached elsewhere since):
+                    // applied now, it could repeat what the client already retried elsewhere.
+                    return new Txn.ErrorTxn(io.coord.wire.ErrorCode.SESSIONMOVED.code());
                 }
                 PrepContext ctx = new PrepContext(f.sessionId(), f.authIds(), f.clientIp(), extendedTypes, zxid, timeMs);
                 try {

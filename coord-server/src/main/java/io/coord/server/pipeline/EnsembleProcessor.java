@@ -443,6 +443,12 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
         if (leader == null) {
             return false; // not leading (any more): the origin's clients are dropped when it notices
         }
+        if (f.type() == ServerRequests.REATTACH) {
+            // At once, not queued: a write of the session from the member it left may already
+            // wait in the queue, and it must find the new owner when it is prepared.
+            leader.setOwner(f.sessionId(), f.origin());
+            return true;
+        }
         if (!leader.enqueue(f)) {
             LOG.warn("leader queue full; dropping a {} from member {}", OpCode.name(f.type()), f.origin());
             return false;
@@ -499,12 +505,6 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
             if (!leader.hasShadow()) {
                 if (core.appliedZxid() != core.lastZxid()) {
                     return; // the new epoch's initial history is still being committed
-                }
-                if (storage.snapshotInProgress()) {
-                    // The committed tree has one snapshot view at a time, and a background snapshot
-                    // holds it: copying it now threw on the request thread (a fatal stop). The
-                    // queued writes wait for the next task or tick after that snapshot is written.
-                    return;
                 }
                 leader.buildShadow(clients.state().tree, core.appliedZxid());
             }

@@ -9,6 +9,13 @@ final class ServerRequests {
     private ServerRequests() {
     }
 
+    /**
+     * Coord's own forwarded type, no client op code: "a client reattached its session on the
+     * origin member", which makes the origin the session's owner at the leader (ZooKeeper's
+     * REVALIDATE packet does this). It has no body and is never proposed.
+     */
+    static final int REATTACH = -1000;
+
     /** createSession: the negotiated timeout and the password the origin chose. */
     record CreateSession(int timeoutMs, byte[] password) implements JuteRecord {
         @Override

@@ -147,6 +147,15 @@ final class Sessions {
             gate.emitClose(conn);
             return;
         }
+        // The leader learns that this member owns the session now, before the client can send
+        // anything through it: the notice travels the same ordered link as the client's later
+        // writes and syncs, so the leader refuses (SESSIONMOVED) a write still on its way from the
+        // member the client left, instead of applying it after the client's retry.
+        if (!toLeader.test(ForwardedRequest.local(config.myId(), id, 0, ServerRequests.REATTACH, null, List.of(),
+                null))) {
+            conn.close("no leader to take the session");
+            return;
+        }
         Connection previous = bySession.get(id);
         if (previous != null && previous != conn) {
             previous.sessionId = 0;

@@ -17,12 +17,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The znode tree. Owned by the request thread: every query and mutation must run there, except
- * {@link TreeSnapshot} reads, which may run on one snapshot thread at a time. Mutations do no
+ * {@link TreeSnapshot} reads, each of which may run on its own thread (several snapshot views may be
+ * open at once: a background snapshot and a SNAP streamed to a follower, say). Mutations do no
  * validation beyond internal consistency (that is {@code TxnPrep}'s job); an impossible mutation
  * (missing parent, existing node, ...) throws {@link IllegalStateException}.
  *
- * <p>Every state change goes through one primitive that (1) publishes the pre-image to an active
- * snapshot, (2) records an undo entry when an undo journal is open (used to prepare multi ops),
+ * <p>Every state change goes through one primitive that (1) publishes the pre-image to every open
+ * snapshot view, (2) records an undo entry when an undo journal is open (used to prepare multi ops),
  * and (3) keeps the indexes, the ACL interner, the data size and (once asked for) the digest in step.
  */
 public final class DataTree {
@@ -44,7 +45,8 @@ public final class DataTree {
      */
     private boolean digestTracked;
     private long dataSize;
-    private volatile TreeSnapshot activeSnapshot;
+    /** The open snapshot views; each records a pre-image before the first change of a path. */
+    private final OpenViews openSnapshots = new OpenViews();
     private List<Undo> undo;
     /** Standalone only: every change since the last durable txn, tagged with its txn's zxid. */
     private ArrayDeque<InflightChange> inflight;
@@ -386,20 +388,25 @@ public final class DataTree {
 
     // ---------------------------------------------------------------- snapshots
 
-    /** Starts a consistent snapshot as of now (call on the request thread after applying zxid). */
+    /**
+     * Starts a consistent snapshot view as of now (call on the request thread after applying zxid).
+     * Views are independent: each sees the tree as it was at its own begin, and closing one does
+     * not affect the others.
+     */
     public TreeSnapshot beginSnapshot(long zxid) {
-        if (activeSnapshot != null) {
-            throw new IllegalStateException("a snapshot is already in progress");
-        }
         TreeSnapshot s = new TreeSnapshot(this, zxid);
-        activeSnapshot = s;
+        openSnapshots.add(s);
         return s;
     }
 
+    /** Stops recording pre-images for {@code s} (any thread); no effect when it is not open. */
     void endSnapshot(TreeSnapshot s) {
-        if (activeSnapshot == s) {
-            activeSnapshot = null;
-        }
+        openSnapshots.remove(s);
+    }
+
+    /** Number of snapshot views currently open (for tests and status). */
+    public int openSnapshotCount() {
+        return openSnapshots.current().length;
     }
 
     Set<String> liveKeys() {
@@ -511,8 +518,7 @@ public final class DataTree {
         if (old == null && ("/".equals(path) || !nodes.containsKey(PathRules.parent(path)))) {
             throw inconsistent("no parent for " + path);
         }
-        TreeSnapshot snap = activeSnapshot;
-        if (snap != null) {
+        for (TreeSnapshot snap : openSnapshots.current()) {
             snap.recordPreImage(path, old); // must precede the live change: see TreeSnapshot
         }
         if (undo != null) {

@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A consistent view of a {@link DataTree} as it was at {@link DataTree#beginSnapshot(long)}, read
- * by one snapshot thread while the request thread keeps mutating the tree. From begin until
+ * by one snapshot thread while the request thread keeps mutating the tree; several views may be open
+ * at once, each recording its own pre-images. From begin until
  * {@link #close()} the tree records, before the first change of each path, that path's pre-image
  * (or a tombstone when the path did not exist). The reader prefers pre-images, reads the live
  * state otherwise, and re-checks for a pre-image afterwards: because the pre-image is published

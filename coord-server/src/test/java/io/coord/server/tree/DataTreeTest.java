@@ -194,7 +194,6 @@ class DataTreeTest {
         DataTree t = sample();
         Map<String, NodeState> before = TreeAssert.states(t);
         TreeSnapshot s = t.beginSnapshot(1);
-        assertThrows(IllegalStateException.class, () -> t.beginSnapshot(2));
         t.createNode("/new", D, Acl.OPEN_ACL_UNSAFE, 0, 7, 60, 0);
         t.deleteNode("/a/e2", 61);
         t.setData("/a", new byte[1], 9, 62, 0);
@@ -210,6 +209,43 @@ class DataTreeTest {
         s.close();
         assertThrows(IllegalStateException.class, s::sortedNodes);
         t.beginSnapshot(3).close();
+        assertEquals(0, t.openSnapshotCount());
+    }
+
+    /**
+     * Two views opened at different points overlap (a background snapshot and a SNAP streamed to a
+     * follower, say): each sees the tree at its own begin, and closing one leaves the other intact.
+     * With one view at a time the second begin threw 'a snapshot is already in progress'.
+     */
+    @Test
+    void overlappingViewsSeeTheirOwnPointInTime() {
+        DataTree t = sample();
+        Map<String, NodeState> atFirst = TreeAssert.states(t);
+        TreeSnapshot first = t.beginSnapshot(1);
+        t.createNode("/new", D, Acl.OPEN_ACL_UNSAFE, 0, 7, 60, 0);
+        t.setData("/a", new byte[1], 9, 61, 0);
+        Map<String, NodeState> atSecond = TreeAssert.states(t);
+        TreeSnapshot second = t.beginSnapshot(2);
+        assertEquals(2, t.openSnapshotCount());
+        t.deleteNode("/a/e2", 62);
+        t.setData("/a", new byte[2], 10, 63, 0);
+        t.deleteNode("/new", 64);
+        assertSeen(atFirst, first);
+        first.close();
+        assertEquals(1, t.openSnapshotCount());
+        t.createNode("/later", D, Acl.OPEN_ACL_UNSAFE, 0, 8, 65, 0);
+        assertSeen(atSecond, second);
+        second.close();
+        assertEquals(0, t.openSnapshotCount());
+        second.close(); // idempotent
+        assertEquals(0, t.openSnapshotCount());
+    }
+
+    private static void assertSeen(Map<String, NodeState> expected, TreeSnapshot view) {
+        Map<String, NodeState> seen = new java.util.TreeMap<>();
+        view.sortedStates().forEachRemaining(e -> seen.put(e.getKey(), e.getValue()));
+        assertEquals(expected.keySet(), seen.keySet());
+        expected.forEach((p, st) -> assertTrue(st.sameAs(seen.get(p)), p));
     }
 
     @Test

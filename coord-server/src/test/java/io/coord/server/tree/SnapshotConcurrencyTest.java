@@ -87,6 +87,102 @@ class SnapshotConcurrencyTest {
         assertEquals(t.computeDigest(), t.digest());
     }
 
+    /**
+     * Two views overlap while the writer mutates: the first is begun before the writer starts, the
+     * second by the writer itself (the request thread) mid-stream; each is read on its own thread
+     * and must equal the tree at its own begin. With one view at a time the second begin threw.
+     */
+    @Test
+    void overlappingViewsEachEqualTheirBeginWhileWriterMutates() throws Exception {
+        long seed = System.nanoTime();
+        try {
+            for (int round = 0; round < 3; round++) {
+                runOverlappingRound(new Random(seed + round));
+            }
+        } catch (AssertionError | Exception e) {
+            throw new AssertionError("seed " + seed + ": " + e, e);
+        }
+    }
+
+    private void runOverlappingRound(Random rnd) throws Exception {
+        DataTree t = new DataTree();
+        List<String> live = new ArrayList<>();
+        AtomicLong zxid = new AtomicLong(1);
+        for (int i = 0; i < 3000; i++) {
+            mutate(t, live, rnd, zxid);
+        }
+        DataTree expectedFirst = DataTree.fromSnapshot(DataTreeTest.snapshotEntries(t));
+        TreeSnapshot first = t.beginSnapshot(zxid.get());
+        AtomicReference<DataTree> expectedSecond = new AtomicReference<>();
+        AtomicReference<TreeSnapshot> second = new AtomicReference<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> writerError = new AtomicReference<>();
+        Thread writer = new Thread(() -> {
+            try {
+                for (int i = 0; i < 500; i++) {
+                    mutate(t, live, rnd, zxid);
+                }
+                expectedSecond.set(DataTree.fromSnapshot(DataTreeTest.snapshotEntries(t)));
+                second.set(t.beginSnapshot(zxid.get()));
+                while (!stop.get()) {
+                    mutate(t, live, rnd, zxid);
+                }
+            } catch (Throwable e) {
+                writerError.set(e);
+            }
+        }, "snapshot-test-writer");
+        writer.start();
+        DataTree fromFirst;
+        DataTree fromSecond;
+        try {
+            while (second.get() == null && writerError.get() == null) {
+                Thread.onSpinWait();
+            }
+            assertEquals(null, writerError.get());
+            // Both views are open now; they are read at the same time, on two threads.
+            AtomicReference<DataTree> secondRead = new AtomicReference<>();
+            AtomicReference<Throwable> readerError = new AtomicReference<>();
+            Thread reader = new Thread(() -> {
+                try {
+                    secondRead.set(readSlowly(second.get(), zxid, writerError));
+                } catch (Throwable e) {
+                    readerError.set(e);
+                }
+            }, "snapshot-test-reader");
+            reader.start();
+            fromFirst = readSlowly(first, zxid, writerError);
+            first.close(); // closing the first view while the second may still be read must not disturb it
+            reader.join(60_000);
+            assertEquals(null, readerError.get());
+            fromSecond = secondRead.get();
+        } finally {
+            stop.set(true);
+            writer.join(10_000);
+        }
+        assertEquals(null, writerError.get());
+        second.get().close();
+        assertEquals(0, t.openSnapshotCount());
+        TreeAssert.assertSameTree(expectedFirst, fromFirst);
+        TreeAssert.assertSameTree(expectedSecond.get(), fromSecond);
+    }
+
+    /** Reads a view, letting the writer apply about 20 changes every 100 nodes. */
+    private static DataTree readSlowly(TreeSnapshot view, AtomicLong zxid, AtomicReference<Throwable> writerError) {
+        Iterator<Map.Entry<String, byte[]>> nodes = view.sortedNodes();
+        List<Map.Entry<String, byte[]>> read = new ArrayList<>();
+        while (nodes.hasNext()) {
+            read.add(nodes.next());
+            if (read.size() % 100 == 0) {
+                long target = zxid.get() + 20;
+                while (zxid.get() < target && writerError.get() == null) {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+        assertTrue(view.preImageCount() > 0, "the writer changed nodes while the view was read");
+        return DataTree.fromSnapshot(read.iterator());
+    }
+
     /** One random create / delete / setData / setAcl on a flat-ish tree. */
     private static void mutate(DataTree t, List<String> live, Random rnd, AtomicLong zxid) {
         long z = zxid.incrementAndGet();

@@ -5,6 +5,7 @@ import io.coord.client.CoordException.ConnectionLossException;
 import io.coord.client.CoordException.NoNodeException;
 import io.coord.client.CoordException.TransactionFailedException;
 import io.coord.client.DataResult;
+import io.coord.client.OpResult;
 import io.coord.recipes.Blocking;
 import io.coord.recipes.Deadline;
 import io.coord.recipes.Nodes;
@@ -18,21 +19,28 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The queue algorithm both queues share. Items are persistent-sequential nodes, created with the
- * protected create (a put that loses its reply is neither lost nor doubled). A consumer takes an
+ * The queue algorithm both queues share. Items are persistent-sequential nodes
+ * {@code _c_<uuid>-<name><seq>}. A put creates its item in one transaction with an ephemeral
+ * marker {@code _puts/<uuid>}, which it removes once it knows the outcome: after a lost reply, the
+ * marker says whether the put happened, even when a consumer has taken (deleted) the item since.
+ * (Looking for the item itself, as the client's protected create does, would miss an item already
+ * taken, and the retry would put it a second time.) A consumer takes an
  * item by deleting it: the delete that wins owns the item. To tell "my delete won but its reply
  * was lost" from "someone else's delete won", the delete runs in one transaction with the
  * creation of a claim node {@code _claims/<item>} holding a token of the consumer; after a
  * connection loss the claim's token says who won. The winner then removes its claim.
  */
 final class QueueCore {
-    /** Room for the request header, the (protected) path, the ACL and the flags. */
-    private static final int CREATE_OVERHEAD_BYTES = 256;
+    /** Room for the transaction's headers, the item's create (path, ACL, flags) and the marker's. */
+    private static final int CREATE_OVERHEAD_BYTES = 512;
     private static final long RETRY_MS = 100;
+    /** The prefix the client's protected create uses, kept so item names look as before. */
+    private static final String PROTECTED_PREFIX = "_c_";
     private final CoordClient client;
     private final Blocking blocking;
     private final String path;
     private final String claimsPath;
+    private final String putsPath;
     private final int maxItemBytes;
     private final int maxPacketBytes;
     private final Comparator<String> order;
@@ -43,8 +51,9 @@ final class QueueCore {
         this.path = Nodes.checkPath(path);
         this.blocking = new Blocking(client, "queue " + path);
         this.claimsPath = Nodes.join(path, "_claims");
+        this.putsPath = Nodes.join(path, "_puts");
         this.maxPacketBytes = maxPacketBytes;
-        this.maxItemBytes = maxPacketBytes - CREATE_OVERHEAD_BYTES - 2 * path.length();
+        this.maxItemBytes = maxPacketBytes - CREATE_OVERHEAD_BYTES - 3 * path.length();
         this.order = order;
         if (maxItemBytes <= 0) {
             throw new IllegalArgumentException("maxPacketBytes " + maxPacketBytes + " leaves no room for items");
@@ -58,6 +67,7 @@ final class QueueCore {
     private void ensureReady() {
         if (!ready) {
             Nodes.ensurePath(client, claimsPath);
+            Nodes.ensurePath(client, putsPath);
             ready = true;
         }
     }
@@ -69,8 +79,42 @@ final class QueueCore {
                     + ", the server's jute.maxbuffer, less room for the request)");
         }
         ensureReady();
-        return client.createProtected(Nodes.join(path, nodeName), item, Nodes.ACL,
-                CreateMode.PERSISTENT_SEQUENTIAL).path();
+        String token = UUID.randomUUID().toString();
+        String itemName = PROTECTED_PREFIX + token + "-" + nodeName;
+        String marker = Nodes.join(putsPath, token);
+        while (true) {
+            try {
+                List<OpResult> done = client.transaction()
+                        .create(Nodes.join(path, itemName), item, Nodes.ACL, CreateMode.PERSISTENT_SEQUENTIAL)
+                        .create(marker, new byte[0], Nodes.ACL, CreateMode.EPHEMERAL).commit();
+                forgetMarker(marker);
+                return ((OpResult.Create) done.get(0)).path();
+            } catch (ConnectionLossException e) {
+                // Did the transaction happen? The sync makes this member see everything the lost
+                // attempt could still have done (a write still on its way from a member this
+                // client left is refused by the leader: SESSIONMOVED).
+                client.sync(putsPath);
+                if (client.exists(marker) != null) {
+                    forgetMarker(marker);
+                    return putPath(itemName);
+                }
+            }
+        }
+    }
+
+    /** The path of a put item found again; when a consumer took it already, the path without its sequence. */
+    private String putPath(String itemName) {
+        for (String child : client.getChildren(path).children()) {
+            if (child.startsWith(itemName)) {
+                return Nodes.join(path, child);
+            }
+        }
+        return Nodes.join(path, itemName);
+    }
+
+    /** The put's outcome is known: its marker goes (in the background; its session's end removes it anyway). */
+    private void forgetMarker(String marker) {
+        client.deleteAsync(marker, -1).exceptionally(e -> null);
     }
 
     List<String> items(List<String> children) {

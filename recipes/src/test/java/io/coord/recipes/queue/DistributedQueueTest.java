@@ -132,6 +132,36 @@ class DistributedQueueTest extends RecipeTestBase {
         assertTrue(q.poll().isEmpty());
     }
 
+    /**
+     * A put whose reply is lost, and whose item a consumer takes before the producer reconnects:
+     * the producer's retry must not put the item again. (With the protected create, the retry
+     * looked for the item, found it gone, and created it a second time: the fault suite's doubled
+     * queue item.)
+     */
+    @Test
+    void putWhoseReplyIsLostIsNotMadeAgainAfterItsItemWasTaken() throws Exception {
+        FaultInjector faults = new FaultInjector();
+        DistributedQueue producer = new DistributedQueue(server.faultyClient(faults), PATH);
+        DistributedQueue consumer = new DistributedQueue(server.client(), PATH);
+        assertEquals(0, producer.size());
+        AtomicInteger dropped = new AtomicInteger();
+        faults.dropInsteadOfReply((op, path) -> {
+            boolean put = op == OpCode.MULTI || op == OpCode.CREATE2 || op == OpCode.CREATE;
+            if (put && dropped.getAndIncrement() == 0) {
+                faults.blockConnects(true); // the producer stays away until the consumer took the item
+                return true;
+            }
+            return false;
+        });
+        Future<String> put = pool.submit(() -> producer.put(bytes("once")));
+        assertEquals("once", text(consumer.take(10, TimeUnit.SECONDS).orElseThrow()));
+        assertEquals(1, dropped.get(), "the put's reply was dropped");
+        faults.blockConnects(false);
+        assertTrue(put.get(20, TimeUnit.SECONDS).startsWith(PATH + "/"));
+        assertTrue(consumer.take(500, TimeUnit.MILLISECONDS).isEmpty(), "the item was put a second time");
+        assertEquals(0, consumer.size());
+    }
+
     @Test
     void oversizedItemIsRefusedNamingTheLimit() {
         DistributedQueue q = new DistributedQueue(server.client(), PATH);
