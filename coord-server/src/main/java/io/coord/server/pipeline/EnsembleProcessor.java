@@ -77,6 +77,8 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
     private boolean snapshotWaiting;
     /** Member messages held back while a due snapshot waits for storage to drain (a short delay). */
     private final java.util.ArrayDeque<HeldMessage> held = new java.util.ArrayDeque<>();
+    /** The AdminServer's snapshot commands waiting for the next snapshot to start (request thread). */
+    private final List<CompletableFuture<Long>> snapshotRequests = new java.util.ArrayList<>();
     private static final int MAX_HELD_MESSAGES = 100_000;
     private final FatalHandler fatal;
     /** The log is out of space (sole voter): writes are refused, server-issued ones wait in {@link #deferred}. */
@@ -177,6 +179,27 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
     public CompletableFuture<ServerStatus> status(Scope scope) {
         CompletableFuture<ServerStatus> result = new CompletableFuture<>();
         submit(() -> clients.admin().inspect(result, scope));
+        return result;
+    }
+
+    /**
+     * The AdminServer's snapshot command: a snapshot of the committed state as of now or later, taken
+     * exactly as the periodic ones (same view of the tree, same durability point, same store), so it
+     * never holds a second view of the tree. Completes with its zxid once the store lists it.
+     */
+    public CompletableFuture<Long> takeSnapshot() {
+        CompletableFuture<Long> result = new CompletableFuture<>();
+        submit(() -> snapshotRequests.add(result));
+        return result;
+    }
+
+    /** The ACL of {@code path} (null when there is no such node), read on the request thread. */
+    public CompletableFuture<List<io.coord.wire.Acl>> aclOf(String path) {
+        CompletableFuture<List<io.coord.wire.Acl>> result = new CompletableFuture<>();
+        submit(() -> {
+            io.coord.server.tree.DataTree tree = clients.state().tree;
+            result.complete(tree.exists(path) ? tree.acl(path) : null);
+        });
         return result;
     }
 
@@ -459,12 +482,27 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
      * any network delay) until the storage thread reports everything durable, one fsync later.
      */
     private void maybeSnapshot() {
-        boolean due = txnsSinceSnapshot >= snapshotThreshold && !storage.snapshotInProgress() && core.appliedZxid() > 0;
+        if (!snapshotRequests.isEmpty() && core.appliedZxid() == 0) {
+            snapshotRequests.forEach(r -> r.completeExceptionally(new IllegalStateException(
+                    "nothing has been committed yet (zxid 0): there is no state to snapshot")));
+            snapshotRequests.clear();
+        }
+        boolean wanted = txnsSinceSnapshot >= snapshotThreshold || !snapshotRequests.isEmpty();
+        boolean due = wanted && !storage.snapshotInProgress() && core.appliedZxid() > 0;
         snapshotWaiting = false;
         if (due && issuedSeq == persistedSeq) {
             long zxid = core.appliedZxid();
             MemberState state = clients.state();
-            storage.snapshot(state.tree.beginSnapshot(zxid), state.encodeSessions());
+            List<CompletableFuture<Long>> waiting = List.copyOf(snapshotRequests);
+            snapshotRequests.clear();
+            storage.snapshot(state.tree.beginSnapshot(zxid), state.encodeSessions(), failure -> waiting.forEach(
+                    r -> {
+                        if (failure == null) {
+                            r.complete(zxid);
+                        } else {
+                            r.completeExceptionally(failure);
+                        }
+                    }));
             txnsSinceSnapshot = 0;
             snapshotThreshold = nextSnapshotThreshold();
         } else if (due) {

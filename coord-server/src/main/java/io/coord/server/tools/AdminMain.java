@@ -35,7 +35,11 @@ public final class AdminMain {
             "  compare DATADIR_A DATADIR_B                   the two recovered states node by node (data, Stat, ACL)",
             "                                                and session by session; exit 1 if they differ",
             "  backup DATADIR --to DIR [--log-dir DATALOGDIR]  a verified copy, safe while a server runs on DATADIR;",
-            "                                                restore: stop the server, put DIR in DATADIR's place");
+            "                                                restore: stop the server, put DIR in DATADIR's place",
+            "  backup --server HOST:ADMINPORT --to FILE [--auth digest:USER:PASSWORD] [--command-url /commands]",
+            "      online: a snapshot of the running server through its AdminServer, verified (CRCs, tree) into FILE",
+            "  restore --server HOST:ADMINPORT --from FILE [--auth digest:USER:PASSWORD] [--command-url /commands]",
+            "      online: a standalone server verifies FILE (an online backup) and serves it as its whole state");
 
     private AdminMain() {
     }
@@ -66,7 +70,8 @@ public final class AdminMain {
                 case "verify" -> DataDump.verify(a, out);
                 case "digest" -> DataDump.digest(a, out);
                 case "compare" -> DataCompare.compare(a, out);
-                case "backup" -> DataBackup.backup(a, out);
+                case "backup" -> a.has("--server") ? OnlineBackup.backup(a, out) : DataBackup.backup(a, out);
+                case "restore" -> OnlineBackup.restore(a, out);
                 default -> throw new UsageException("unknown command: " + command);
             };
         } catch (UsageException e) {
@@ -75,6 +80,10 @@ public final class AdminMain {
             return USAGE;
         } catch (IOException | RuntimeException e) {
             err.println("coord-admin: " + e.getMessage());
+            return FAILED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("coord-admin: interrupted");
             return FAILED;
         }
     }
@@ -150,6 +159,11 @@ public final class AdminMain {
                 throw new UsageException("missing argument");
             }
             return w;
+        }
+
+        /** True when {@code word} is among the words not read yet. */
+        boolean has(String word) {
+            return words.subList(next, words.size()).contains(word);
         }
 
         String nextOrNull() {
