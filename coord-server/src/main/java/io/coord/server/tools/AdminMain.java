@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * {@code bin/coord-admin}: offline tools on data directories (the server need not run, and must
  * not run on a directory being imported into; backup, dumps, verify, digest and compare only read
- * and may run beside it). Exit status: 0 done, 1 the input is damaged or the
+ * and may run beside it), and online backup/restore through a running server's AdminServer
+ * ({@link OnlineBackup}). Exit status: 0 done, 1 the input is damaged or the
  * check failed, 2 usage error.
  */
 public final class AdminMain {
