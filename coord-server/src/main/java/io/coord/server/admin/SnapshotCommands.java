@@ -120,7 +120,7 @@ public final class SnapshotCommands {
         }
         Map<String, String> headers = Map.of(LAST_ZXID, "0x" + Long.toHexString(zxid),
                 SNAPSHOT_SIZE, Long.toString(snap.sizeBytes()), SNAPSHOT_CRC32C, String.format("%08x", snap.crc32c()));
-        LOG.info("admin snapshot: {} at zxid 0x{} ({} bytes) for {}", streaming ? "streaming" : "took", 
+        LOG.info("admin snapshot: {} at zxid 0x{} ({} bytes) for {}", streaming ? "streaming" : "took",
                 Long.toHexString(zxid), snap.sizeBytes(), ctx.channel().remoteAddress());
         if (!streaming) {
             closeQuietly(snap);
