@@ -1,6 +1,9 @@
 package io.coord.server;
 
+import io.coord.server.admin.DataTransfer;
 import io.coord.server.admin.StatusSource;
+import io.coord.server.quorum.MemberDataTransfer;
+import io.coord.server.session.Clock;
 
 import io.coord.server.config.ServerConfig;
 import io.coord.server.pipeline.FatalHandler;
@@ -27,6 +30,7 @@ import java.util.function.BooleanSupplier;
 public final class CoordServer implements AutoCloseable {
     private final MemberSupervisor supervisor;
     private final AtomicReference<EnsembleMember> current;
+    private final ServerConfig config;
 
     /**
      * What tests may replace: the reaction to a fatal failure (default: log one line and halt), the
@@ -38,9 +42,10 @@ public final class CoordServer implements AutoCloseable {
         public static final Hooks DEFAULT = new Hooks(FatalHandler.HALT, LogIo.REAL, null);
     }
 
-    private CoordServer(MemberSupervisor supervisor, AtomicReference<EnsembleMember> current) {
+    private CoordServer(MemberSupervisor supervisor, AtomicReference<EnsembleMember> current, ServerConfig config) {
         this.supervisor = supervisor;
         this.current = current;
+        this.config = config;
     }
 
     public static CoordServer start(ServerConfig config) throws IOException {
@@ -63,7 +68,7 @@ public final class CoordServer implements AutoCloseable {
             return m;
         };
         try {
-            return new CoordServer(MemberSupervisor.start(starter, hooks.fatal(), space), current);
+            return new CoordServer(MemberSupervisor.start(starter, hooks.fatal(), space), current, config);
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -83,6 +88,11 @@ public final class CoordServer implements AutoCloseable {
     /** What the AdminServer and metrics read: the request thread's view of this server. */
     public StatusSource statusSource() {
         return supervisor.statusSource();
+    }
+
+    /** What the AdminServer's snapshot and restore commands use; a restore starts the server again on the same port. */
+    public DataTransfer dataTransfer() {
+        return new MemberDataTransfer(supervisor, config, Clock.system());
     }
 
     /** The bound client port (useful when the config asked for port 0). */

@@ -9,6 +9,11 @@ import io.coord.server.net.NettyTransport;
 import io.coord.server.quorum.MemberSupervisor;
 import io.coord.server.admin.AdminServer;
 import io.coord.server.admin.CommandAnswers;
+import io.coord.server.admin.DataTransfer;
+import io.coord.server.admin.SnapshotCommands;
+import io.coord.server.auth.AuthPolicy;
+import io.coord.server.quorum.MemberDataTransfer;
+import io.coord.server.session.Clock;
 import io.coord.server.admin.JmxBeans;
 import io.coord.server.admin.StatusSource;
 import io.coord.server.metrics.PrometheusEndpoint;
@@ -56,8 +61,12 @@ public final class CoordServerMain {
             NettyTransport transport = NettyTransport.of(config.nettyTransport());
             if (config.admin().enabled()) {
                 SnapshotStore snapshots = new SnapshotStore(config.dataDir());
+                DataTransfer transfer = server instanceof CoordServer c ? c.dataTransfer()
+                        : new MemberDataTransfer((MemberSupervisor) server, config, Clock.system());
                 endpoints.add(AdminServer.start(config.admin(), transport, source,
-                        new CommandAnswers(config, configText, snapshots::newestListed)));
+                        new CommandAnswers(config, configText, snapshots::newestListed),
+                        new SnapshotCommands(config.admin(), transfer, AuthPolicy.of(config),
+                                () -> System.nanoTime() / 1_000_000)));
             }
             if (config.metrics().prometheus()) {
                 endpoints.add(PrometheusEndpoint.start(config.metrics(), source));

@@ -39,11 +39,14 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     private final String commandUrl;
     private final StatusSource source;
     private final CommandAnswers answers;
+    /** The snapshot and restore commands; null when this server does not offer them. */
+    private final SnapshotCommands snapshots;
 
-    AdminHttpHandler(String commandUrl, StatusSource source, CommandAnswers answers) {
+    AdminHttpHandler(String commandUrl, StatusSource source, CommandAnswers answers, SnapshotCommands snapshots) {
         this.commandUrl = commandUrl;
         this.source = source;
         this.answers = answers;
+        this.snapshots = snapshots;
     }
 
     @Override
@@ -73,6 +76,16 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         if (command.isEmpty()) {
             // As ZooKeeper: HTTP 200 with the error in the JSON, so existing scripts see the same answer.
             json(ctx, HttpResponseStatus.OK, CommandAnswers.error(name, "Unknown command: " + name), keepAlive);
+            return;
+        }
+        if (snapshots != null && command.get() == AdminCommand.SNAPSHOT) {
+            snapshots.snapshot(ctx, request);
+            return;
+        }
+        if (snapshots != null && command.get() == AdminCommand.RESTORE) {
+            // A POST restore never gets here (RestoreUpload takes it before the aggregator).
+            json(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, CommandAnswers.error(AdminCommand.RESTORE.primaryName(),
+                    "restore takes the snapshot as the body of a POST"), false);
             return;
         }
         run(ctx, command.get(), keepAlive);

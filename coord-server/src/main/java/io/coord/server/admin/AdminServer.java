@@ -11,6 +11,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
@@ -46,6 +47,15 @@ public final class AdminServer implements AutoCloseable {
     /** Binds admin.serverAddress:admin.serverPort and serves until {@link #close()}. */
     public static AdminServer start(AdminConfig config, NettyTransport transport, StatusSource source,
                                     CommandAnswers answers) throws IOException {
+        return start(config, transport, source, answers, null);
+    }
+
+    /**
+     * As above, with the snapshot and restore commands served by {@code snapshots} (null: they
+     * answer that this server does not offer them).
+     */
+    public static AdminServer start(AdminConfig config, NettyTransport transport, StatusSource source,
+                                    CommandAnswers answers, SnapshotCommands snapshots) throws IOException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("coord-admin"),
                 transport.ioHandlerFactory());
         AtomicInteger open = new AtomicInteger();
@@ -64,8 +74,13 @@ public final class AdminServer implements AutoCloseable {
                         ch.closeFuture().addListener(f -> open.decrementAndGet());
                         ch.pipeline().addLast(new IdleStateHandler(0, 0, config.idleTimeoutMs(), TimeUnit.MILLISECONDS));
                         ch.pipeline().addLast(new HttpServerCodec(MAX_INITIAL_LINE_BYTES, MAX_HEADER_BYTES, 8192));
+                        ch.pipeline().addLast(new ChunkedWriteHandler()); // a streamed snapshot
+                        if (snapshots != null) {
+                            // Before the aggregator: a restore's body is a whole snapshot.
+                            ch.pipeline().addLast(new RestoreUpload(config.commandUrl(), snapshots));
+                        }
                         ch.pipeline().addLast(new HttpObjectAggregator(MAX_BODY_BYTES));
-                        ch.pipeline().addLast(new AdminHttpHandler(config.commandUrl(), source, answers));
+                        ch.pipeline().addLast(new AdminHttpHandler(config.commandUrl(), source, answers, snapshots));
                     }
                 });
         InetSocketAddress address = new InetSocketAddress(config.serverAddress(), config.serverPort());

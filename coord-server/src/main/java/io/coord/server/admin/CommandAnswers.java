@@ -107,7 +107,7 @@ public final class CommandAnswers {
             case WATCHES_BY_PATH -> m.put("path_to_session_ids", sessionIds(s.sessionsByWatchedPath()));
             case ZABSTATE -> zabState(s, m);
             case SNAPSHOT, RESTORE -> {
-                return "the " + c.primaryName() + " command is not implemented by Coord";
+                return "the " + c.primaryName() + " command is not offered by this AdminServer";
             }
             default -> throw new IllegalStateException(c.name());
         }

@@ -30,8 +30,6 @@ public final class ConfigKeys {
     }
 
     private static final String NO_ADMIN = "Coord's AdminServer does not have this setting";
-    private static final String NO_SNAPSHOT_RESTORE = "the AdminServer's snapshot and restore commands are not"
-            + " implemented by Coord (set the key to false)";
     private static final String NO_TLS = "Coord's HTTP endpoints (AdminServer, metrics) have no TLS; refusing rather"
             + " than serving in clear text";
     private static final String NO_QUORUM_TLS = "a quorum TLS option Coord does not have (it has sslQuorum with"
@@ -271,10 +269,8 @@ public final class ConfigKeys {
             honoured("admin.enableServer", "admin.serverAddress", "admin.serverPort", "admin.commandURL",
                     "admin.idleTimeout", "metricsProvider.className", "metricsProvider.httpHost",
                     "metricsProvider.httpPort", "metricsProvider.exportJvmInfo");
-            // ZooKeeper turns these two on by default; Coord's AdminServer answers snapshot and restore
-            // with an error saying they are not implemented, and refuses a config that asks for them.
-            defaultOnly("admin.snapshot.enabled", NO_SNAPSHOT_RESTORE, "false");
-            defaultOnly("admin.restore.enabled", NO_SNAPSHOT_RESTORE, "false");
+            // The snapshot and restore commands (on by default, as in ZooKeeper; each needs ALL on /).
+            honoured("admin.snapshot.enabled", "admin.restore.enabled", "admin.rateLimiterIntervalInMS");
             defaultOnly("admin.forceHttps", NO_TLS, "false");
             defaultOnly("admin.needClientAuth", NO_TLS, "false");
             defaultOnly("admin.portUnification", NO_TLS, "false");

@@ -108,7 +108,11 @@ public final class ConfigParser {
                 props.getProperty("admin.serverAddress", d.serverAddress()).trim(),
                 ConfigValues.parseInt("admin.serverPort", props.getProperty("admin.serverPort", "" + d.serverPort())),
                 props.getProperty("admin.commandURL", d.commandUrl()).trim(),
-                ConfigValues.parseInt("admin.idleTimeout", props.getProperty("admin.idleTimeout", "" + d.idleTimeoutMs())));
+                ConfigValues.parseInt("admin.idleTimeout", props.getProperty("admin.idleTimeout", "" + d.idleTimeoutMs())),
+                ConfigValues.parseBool("admin.snapshot.enabled", props.getProperty("admin.snapshot.enabled", "true")),
+                ConfigValues.parseBool("admin.restore.enabled", props.getProperty("admin.restore.enabled", "true")),
+                ConfigValues.parseLong("admin.rateLimiterIntervalInMS", props.getProperty("admin.rateLimiterIntervalInMS",
+                        "" + AdminConfig.DEFAULT_RATE_LIMITER_INTERVAL_MS)));
     }
 
     /** metricsProvider.*: Prometheus when className names ZooKeeper's provider; any other class is refused. */

@@ -78,6 +78,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
     private boolean snapshotWaiting;
     /** Member messages held back while a due snapshot waits for storage to drain (a short delay). */
     private final java.util.ArrayDeque<HeldMessage> held = new java.util.ArrayDeque<>();
+    private final SnapshotRequests snapshotRequests = new SnapshotRequests();
     private static final int MAX_HELD_MESSAGES = 100_000;
     private final FatalHandler fatal;
     /** The log is out of space (sole voter): writes are refused, server-issued ones wait in {@link #deferred}. */
@@ -179,6 +180,24 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
     public CompletableFuture<ServerStatus> status(Scope scope) {
         CompletableFuture<ServerStatus> result = new CompletableFuture<>();
         submit(() -> clients.admin().inspect(result, scope));
+        return result;
+    }
+
+    /**
+     * The AdminServer's snapshot command: a snapshot of the committed state as of now or later, taken
+     * exactly as the periodic ones (same view of the tree, same durability point, same store), so it
+     * never holds a second view of the tree. Completes with its zxid once the store lists it.
+     */
+    public CompletableFuture<Long> takeSnapshot() {
+        CompletableFuture<Long> result = new CompletableFuture<>();
+        submit(() -> snapshotRequests.add(result));
+        return result;
+    }
+
+    /** The ACL of {@code path} (null when there is no such node), read on the request thread. */
+    public CompletableFuture<List<io.coord.wire.Acl>> aclOf(String path) {
+        CompletableFuture<List<io.coord.wire.Acl>> result = new CompletableFuture<>();
+        submit(() -> result.complete(clients.state().tree.exists(path) ? clients.state().tree.acl(path) : null));
         return result;
     }
 
@@ -474,14 +493,17 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
      * any network delay) until the storage thread reports everything durable, one fsync later.
      */
     private void maybeSnapshot() {
-        boolean due = txnsSinceSnapshot >= snapshotThreshold && !storage.snapshotInProgress() && core.appliedZxid() > 0;
+        if (!snapshotRequests.isEmpty() && core.appliedZxid() == 0) {
+            snapshotRequests.failAll("nothing has been committed yet (zxid 0): there is no state to snapshot");
+        }
+        boolean wanted = txnsSinceSnapshot >= snapshotThreshold || !snapshotRequests.isEmpty();
+        boolean due = wanted && !storage.snapshotInProgress() && core.appliedZxid() > 0;
         snapshotWaiting = false;
         if (due && issuedSeq == persistedSeq) {
-            long zxid = core.appliedZxid();
-            MemberState state = clients.state();
-            storage.snapshot(state.tree.beginSnapshot(zxid), state.encodeSessions());
-            txnsSinceSnapshot = 0;
-            snapshotThreshold = nextSnapshotThreshold();
+            if (startSnapshot(core.appliedZxid())) {
+                txnsSinceSnapshot = 0;
+                snapshotThreshold = nextSnapshotThreshold();
+            }
         } else if (due) {
             snapshotWaiting = held.size() < MAX_HELD_MESSAGES;
         }
@@ -489,6 +511,24 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
             HeldMessage m = held.poll();
             execute(core.step(m.from(), m.message()));
         }
+    }
+
+    /**
+     * Hands a view of the committed tree at {@code zxid} to the storage's snapshot thread, with the
+     * AdminServer's snapshot commands waiting for it. False, leaving them waiting for a later task,
+     * when the tree has another view open: that must never be a fatal error on this thread.
+     */
+    private boolean startSnapshot(long zxid) {
+        MemberState state = clients.state();
+        io.coord.server.tree.TreeSnapshot view;
+        try {
+            view = state.tree.beginSnapshot(zxid);
+        } catch (IllegalStateException busy) {
+            LOG.debug("snapshot at zxid 0x{} deferred: {}", Long.toHexString(zxid), busy.getMessage());
+            return false;
+        }
+        storage.snapshot(view, state.encodeSessions(), snapshotRequests.startingAt(zxid));
+        return true;
     }
 
     /** Proposes everything queued at the leader; runs after every task, never re-entrantly. */

@@ -31,6 +31,16 @@ public interface ZabStorage {
      */
     void snapshot(TreeSnapshot view, byte[] sessions);
 
+    /**
+     * As {@link #snapshot(TreeSnapshot, byte[])}, then {@code done} gets null once the snapshot is
+     * listed in the store, or the failure (on the snapshot thread: it must not block). The default,
+     * for stores that write nothing, reports at once.
+     */
+    default void snapshot(TreeSnapshot view, byte[] sessions, java.util.function.Consumer<Throwable> done) {
+        snapshot(view, sessions);
+        done.accept(null);
+    }
+
     /** Log forces so far, their total and their longest duration (srvr/mntr). */
     long fsyncCount();
 

@@ -255,6 +255,16 @@ public final class EnsembleMember implements AutoCloseable {
         return processor;
     }
 
+    /** The AdminServer's snapshot command: see {@link EnsembleProcessor#takeSnapshot()}. */
+    public java.util.concurrent.CompletableFuture<Long> takeSnapshot() {
+        return processor.takeSnapshot();
+    }
+
+    /** The ACL of {@code path} read on the request thread (null when there is no such node). */
+    public java.util.concurrent.CompletableFuture<java.util.List<io.coord.wire.Acl>> aclOf(String path) {
+        return processor.aclOf(path);
+    }
+
     /** The core's counters (tests, metrics). */
     public io.coord.server.zab.ZabStats zabStats() {
         return processor.zabStats();

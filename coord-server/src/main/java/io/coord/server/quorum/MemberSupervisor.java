@@ -47,6 +47,7 @@ public final class MemberSupervisor implements AutoCloseable {
     private Thread restarter; // guarded by lock; the thread handling the current full disk
     private boolean closed; // guarded by lock
     private int restarts; // guarded by lock
+    private boolean restoring; // guarded by lock; the member is stopped for a restore
 
     MemberSupervisor(Starter starter, FatalHandler halt, BooleanSupplier spaceIsBack, long pollMs) {
         this.starter = starter;
@@ -100,6 +101,71 @@ public final class MemberSupervisor implements AutoCloseable {
         };
     }
 
+    /** The running incarnation, or null while it is stopped (full disk, restore). */
+    EnsembleMember member() {
+        synchronized (lock) {
+            return member instanceof EnsembleMember em ? em : null;
+        }
+    }
+
+    /** Work on the data directories of a stopped member. */
+    @FunctionalInterface
+    interface WhileStopped<T> {
+        T run() throws Exception;
+    }
+
+    /**
+     * Stops the member, runs {@code action} (which replaces its state on disk) and starts it again
+     * from disk, as a process restart would; it starts again whether or not the action succeeded
+     * (an action that fails must leave the data as it was). If it cannot start again, that is fatal.
+     *
+     * @throws IllegalStateException when the member is not running (stopped for a full disk, closed)
+     */
+    <T> T whileStopped(WhileStopped<T> action) throws Exception {
+        AutoCloseable m;
+        synchronized (lock) {
+            if (closed || restarter != null || restoring || member == null) {
+                throw new IllegalStateException("the member is not running (stopped, stopping or restoring)");
+            }
+            restoring = true;
+            m = member;
+            member = null;
+        }
+        closeQuietly(m);
+        T result = null;
+        Exception failure = null;
+        try {
+            result = action.run();
+        } catch (Exception e) {
+            failure = e;
+        }
+        AutoCloseable started;
+        try {
+            started = starter.start(this::onFatal);
+        } catch (Exception e) {
+            synchronized (lock) {
+                restoring = false;
+            }
+            halt.fatal("the member could not start again after a restore", e);
+            throw e;
+        }
+        boolean keep;
+        synchronized (lock) {
+            restoring = false;
+            keep = !closed;
+            if (keep) {
+                member = started;
+            }
+        }
+        if (!keep) {
+            closeQuietly(started);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return result;
+    }
+
     /** Times the member was started again after a full disk. */
     int restarts() {
         synchronized (lock) {
@@ -114,7 +180,7 @@ public final class MemberSupervisor implements AutoCloseable {
             return;
         }
         synchronized (lock) {
-            if (closed || restarter != null) {
+            if (closed || restarter != null || restoring) {
                 return; // already stopping, or the second thread to notice the same full disk
             }
             LOG.error("{}; this member stops (the others carry on) and starts again from disk once its log "

@@ -13,7 +13,9 @@ import io.coord.server.zab.StorageOp;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -250,14 +252,22 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
 
     @Override
     public void snapshot(TreeSnapshot view, byte[] sessions) {
-        if (!snapshotRunning.compareAndSet(false, true)) {
-            view.close();
-            return;
-        }
-        snapshotThread.execute(() -> writeSnapshot(view, sessions));
+        snapshot(view, sessions, failure -> { });
     }
 
-    private void writeSnapshot(TreeSnapshot view, byte[] sessions) {
+    @Override
+    public void snapshot(TreeSnapshot view, byte[] sessions, java.util.function.Consumer<Throwable> done) {
+        if (!snapshotRunning.compareAndSet(false, true)) {
+            view.close();
+            done.accept(new IllegalStateException("a snapshot is already being written"));
+            return;
+        }
+        snapshotThread.execute(() -> done.accept(writeSnapshot(view, sessions)));
+    }
+
+    /** Null when the snapshot was written and listed, else the failure. */
+    private Throwable writeSnapshot(TreeSnapshot view, byte[] sessions) {
+        Throwable failure = null;
         long started = nanos.getAsLong();
         try {
             long oldestKept;
@@ -271,10 +281,12 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
                     (nanos.getAsLong() - started) / 1_000_000);
         } catch (IOException | RuntimeException e) {
             LOG.error("snapshot at zxid 0x{} failed; the log still holds everything", Long.toHexString(view.zxid()), e);
+            failure = e;
         } finally {
             view.close();
             snapshotRunning.set(false);
         }
+        return failure;
     }
 
     @Override
@@ -436,6 +448,29 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
             snapshots.deleteAll();
         }
         log.truncateAfter(0);
+    }
+
+    /**
+     * Installs a snapshot as the whole durable state of a <em>stopped</em> member (the AdminServer's
+     * restore), with the marker and steps of a SNAP install, so that a crash part-way is finished or
+     * forgotten at start-up ({@link #finishInterruptedInstall}). {@code zxid} must be above every
+     * zxid the store and the log hold, so the new snapshot is the newest and no old log record is
+     * ever replayed on top of it. A failure while the snapshot is written (damage found in
+     * {@code nodes}) leaves the old state as it was.
+     */
+    public static void installStopped(MetaStore meta, SnapshotStore snapshots, TxnLog log, long zxid,
+                                      Iterator<Map.Entry<String, byte[]>> nodes, byte[] sessions) throws IOException {
+        log.sync();
+        meta.write(INSTALL_MARKER, ByteBuffer.allocate(8).putLong(zxid).array());
+        try {
+            snapshots.write(zxid, nodes, sessions);
+        } catch (IOException | RuntimeException e) {
+            meta.write(INSTALL_MARKER, new byte[0]);
+            throw e;
+        }
+        completeInstall(snapshots, log, zxid);
+        meta.write(INSTALL_MARKER, new byte[0]);
+        LOG.info("installed a restored snapshot at zxid 0x{} and reset the log", Long.toHexString(zxid));
     }
 
     /**

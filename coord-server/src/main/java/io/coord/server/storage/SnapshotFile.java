@@ -129,7 +129,8 @@ final class SnapshotFile {
     /**
      * Opens a snapshot for one streaming pass: reads the end block (for the node count) and the
      * header. The node iterator verifies block CRCs as it goes and, at the end, that the file's
-     * CRC32C equals {@code expectedCrc}.
+     * CRC32C equals {@code expectedCrc}. A negative {@code expectedZxid} accepts the header's zxid
+     * (a file that is not part of a store: an online backup, a restore upload).
      */
     static Reader open(Path file, long expectedZxid, int expectedCrc) throws IOException {
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
@@ -188,7 +189,7 @@ final class SnapshotFile {
                 throw corrupt(0, "bad sessions length " + sessionsLength);
             }
             this.sessions = Arrays.copyOfRange(payload, h.position(), payloadLength);
-            if (zxid != expectedZxid) {
+            if (expectedZxid >= 0 && zxid != expectedZxid) {
                 throw corrupt(0, "holds zxid " + Long.toHexString(zxid));
             }
             pos = payloadLength; // header consumed

@@ -1,8 +1,11 @@
 package io.coord.server.storage;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -325,6 +328,62 @@ public final class SnapshotStore {
 
     /** See {@link #listing()}; {@code manifest} is null when there is none yet. */
     public record Listing(String manifestFileName, byte[] manifest, List<String> snapshotFileNames) {
+    }
+
+    /**
+     * Opens the listed streaming-format snapshot of {@code zxid} for reading as a whole file (the
+     * AdminServer's snapshot command streams it). Once open it may be purged from the directory
+     * without harm: the open channel still reads it.
+     *
+     * @throws NoSuchFileException when the manifest lists no such snapshot (or its file is missing)
+     */
+    public OpenedSnapshot openListed(long zxid) throws IOException {
+        for (SnapshotManifest.Entry entry : SnapshotManifest.read(dir)) {
+            if (entry.zxid() != zxid || isMapDb(entry)) {
+                continue;
+            }
+            FileChannel channel = FileChannel.open(dir.resolve(entry.fileName()), StandardOpenOption.READ);
+            if (channel.size() != entry.sizeBytes()) {
+                channel.close();
+                throw new CorruptFileException(dir.resolve(entry.fileName()), -1, "size " + channel.size()
+                        + " differs from the manifest's " + entry.sizeBytes());
+            }
+            return new OpenedSnapshot(channel, entry.fileName(), zxid, entry.sizeBytes(), entry.crc32c());
+        }
+        throw new NoSuchFileException(dir.resolve(SnapshotManifest.snapshotFileName(zxid)).toString(), null,
+                "the manifest lists no snapshot at zxid 0x" + Long.toHexString(zxid));
+    }
+
+    /** A listed snapshot file opened for reading; {@code crc32c} is its whole-file CRC32C. */
+    public record OpenedSnapshot(FileChannel channel, String fileName, long zxid, long sizeBytes, int crc32c)
+            implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
+    /**
+     * Loads a streaming-format snapshot file that belongs to no store (an online backup, a restore
+     * upload), checking all of it: the whole-file CRC32C is computed in a first pass (and must equal
+     * {@code expectedCrc32c} unless that is null), then every block CRC, the structure, the node
+     * count and the end block are checked while {@code loader} reads. Damage anywhere throws
+     * {@link CorruptFileException} naming the file and offset.
+     */
+    public static <T> T loadFile(Path file, Integer expectedCrc32c, SnapshotLoader<T> loader) throws IOException {
+        int crc = StorageFiles.crc32cOfFile(file);
+        if (expectedCrc32c != null && crc != expectedCrc32c) {
+            throw new CorruptFileException(file, -1, String.format("whole-file CRC32C %08x, expected %08x", crc,
+                    expectedCrc32c));
+        }
+        try (SnapshotFile.Reader r = SnapshotFile.open(file, -1, crc);
+             LoadedSnapshot s = new LoadedSnapshot(file, r.zxid(), r.nodeCount(), r.sessions(), r, r)) {
+            T loaded = loader.load(s);
+            s.finishVerification();
+            return loaded;
+        } catch (SnapshotFile.CorruptSnapshotException e) {
+            throw (CorruptFileException) e.getCause();
+        }
     }
 
     /** Zxids of the snapshots the manifest lists, oldest first. */

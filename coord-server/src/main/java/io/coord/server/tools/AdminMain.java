@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * {@code bin/coord-admin}: offline tools on data directories (the server need not run, and must
  * not run on a directory being imported into; backup, dumps, verify, digest and compare only read
- * and may run beside it). Exit status: 0 done, 1 the input is damaged or the
+ * and may run beside it), and online backup/restore through a running server's AdminServer
+ * ({@link OnlineBackup}). Exit status: 0 done, 1 the input is damaged or the
  * check failed, 2 usage error.
  */
 public final class AdminMain {
@@ -35,7 +36,11 @@ public final class AdminMain {
             "  compare DATADIR_A DATADIR_B                   the two recovered states node by node (data, Stat, ACL)",
             "                                                and session by session; exit 1 if they differ",
             "  backup DATADIR --to DIR [--log-dir DATALOGDIR]  a verified copy, safe while a server runs on DATADIR;",
-            "                                                restore: stop the server, put DIR in DATADIR's place");
+            "                                                restore: stop the server, put DIR in DATADIR's place",
+            "  backup --server HOST:ADMINPORT --to FILE [--auth digest:USER:PASSWORD] [--command-url /commands]",
+            "      online: a snapshot of the running server through its AdminServer, verified (CRCs, tree) into FILE",
+            "  restore --server HOST:ADMINPORT --from FILE [--auth digest:USER:PASSWORD] [--command-url /commands]",
+            "      online: a standalone server verifies FILE (an online backup) and serves it as its whole state");
 
     private AdminMain() {
     }
@@ -66,7 +71,8 @@ public final class AdminMain {
                 case "verify" -> DataDump.verify(a, out);
                 case "digest" -> DataDump.digest(a, out);
                 case "compare" -> DataCompare.compare(a, out);
-                case "backup" -> DataBackup.backup(a, out);
+                case "backup" -> a.has("--server") ? OnlineBackup.backup(a, out) : DataBackup.backup(a, out);
+                case "restore" -> OnlineBackup.restore(a, out);
                 default -> throw new UsageException("unknown command: " + command);
             };
         } catch (UsageException e) {
@@ -75,6 +81,10 @@ public final class AdminMain {
             return USAGE;
         } catch (IOException | RuntimeException e) {
             err.println("coord-admin: " + e.getMessage());
+            return FAILED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("coord-admin: interrupted");
             return FAILED;
         }
     }
@@ -150,6 +160,11 @@ public final class AdminMain {
                 throw new UsageException("missing argument");
             }
             return w;
+        }
+
+        /** True when {@code word} is among the words not read yet. */
+        boolean has(String word) {
+            return words.subList(next, words.size()).contains(word);
         }
 
         String nextOrNull() {

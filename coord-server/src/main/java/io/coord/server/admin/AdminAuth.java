@@ -1,0 +1,99 @@
+package io.coord.server.admin;
+
+import io.coord.server.auth.AuthPolicy;
+import io.coord.server.tree.DigestAuth;
+import io.coord.wire.Acl;
+import io.coord.wire.Id;
+import io.coord.wire.Perms;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The check ZooKeeper 3.9 puts in front of snapshot and restore (its CVE-2025-58457 fix): the
+ * {@code Authorization} header names a scheme and, for digest, {@code user:password}
+ * ({@code Authorization: digest root:secret}); the ids it yields must have every bit of ALL on
+ * {@code /} under the root's current ACL. No header, or one that authenticates nobody, is 401; ids
+ * without ALL on {@code /} are 403. Schemes: {@code digest}, and {@code ip} (the connection's
+ * address). {@code x509} needs a client certificate, which a plain-HTTP AdminServer never has: 401.
+ */
+final class AdminAuth {
+    private final AuthPolicy policy;
+    private final DataTransfer transfer;
+
+    AdminAuth(AuthPolicy policy, DataTransfer transfer) {
+        this.policy = policy;
+        this.transfer = transfer;
+    }
+
+    /** Completes when the header's ids have ALL on /; fails with a {@link CommandRefused} otherwise. */
+    CompletableFuture<Void> requireAllOnRoot(String header, String remoteIp) {
+        List<Id> ids;
+        try {
+            ids = identities(header, remoteIp);
+        } catch (CommandRefused e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return transfer.aclOf("/").thenApply(acl -> {
+            if (acl == null || !allowsAll(acl, ids)) {
+                throw new CommandRefused(HttpResponseStatus.FORBIDDEN, "Not authorized");
+            }
+            return null;
+        });
+    }
+
+    /** Every bit of ALL, one at a time, as ZooKeeper checks them. */
+    private boolean allowsAll(List<Acl> acl, List<Id> ids) {
+        for (int bit = 1; bit <= Perms.ALL; bit <<= 1) {
+            if ((Perms.ALL & bit) != 0 && !policy.allows(acl, bit, ids, null)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private List<Id> identities(String header, String remoteIp) {
+        if (header == null || header.isBlank()) {
+            throw new CommandRefused(HttpResponseStatus.UNAUTHORIZED, "Auth info is missing for the command");
+        }
+        String[] parts = header.trim().split(" ");
+        if (parts.length > 2) {
+            throw notAuthenticated();
+        }
+        String data = parts.length == 2 ? parts[1] : null;
+        return switch (parts[0]) {
+            case "digest" -> {
+                if (data == null || data.indexOf(':') < 1) {
+                    throw notAuthenticated();
+                }
+                yield policy.identitiesFor(new Id("digest", DigestAuth.generate(data)));
+            }
+            case "ip" -> {
+                if (remoteIp == null) {
+                    throw notAuthenticated();
+                }
+                yield List.of(new Id("ip", remoteIp));
+            }
+            default -> throw notAuthenticated(); // x509 (no TLS here), sasl, unknown schemes
+        };
+    }
+
+    private static CommandRefused notAuthenticated() {
+        return new CommandRefused(HttpResponseStatus.UNAUTHORIZED, "Not authenticated");
+    }
+
+    /** A command refused before it ran, with the HTTP status of ZooKeeper's answer. */
+    static final class CommandRefused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient HttpResponseStatus status;
+
+        CommandRefused(HttpResponseStatus status, String message) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+
+        HttpResponseStatus status() {
+            return status;
+        }
+    }
+}
