@@ -69,12 +69,13 @@ final class ServerLines {
                 } catch (ConfigException e) {
                     throw where.isEmpty() ? e : new ConfigException(key, e.problem() + where);
                 }
-                if (a.observer()) {
-                    throw new ConfigException(key, "the observer role is not supported yet;"
-                            + " every server.N line must be a participant" + where);
-                }
                 servers.put(id, a);
             }
+        }
+        if (!servers.isEmpty() && servers.values().stream().allMatch(ServerAddress::observer)) {
+            // Observers learn from a leader that only participants can elect.
+            throw new ConfigException(servers.keySet().stream().findFirst().map(id -> "server." + id).orElseThrow(),
+                    "every server.N line is an observer; at least one must be a participant" + where);
         }
         return servers;
     }
