@@ -60,7 +60,8 @@ public final class ConfigParser {
         if (dataDir == null || dataDir.isBlank()) {
             throw new ConfigException("dataDir", "is required");
         }
-        Map<Long, ServerAddress> servers = ServerLines.read(props);
+        ServerLines.Membership membership = ServerLines.membership(props);
+        Map<Long, ServerAddress> servers = membership.servers();
         boolean standaloneEnabled = ConfigValues.parseBool("standaloneEnabled",
                 props.getProperty("standaloneEnabled", "true"));
         if (servers.isEmpty()) {
@@ -76,7 +77,7 @@ public final class ConfigParser {
         // A single server.N line runs as a one-member ensemble (leader of itself), whatever
         // standaloneEnabled says: never standalone once a server.N line exists.
         long myId = readMyId(Path.of(dataDir.trim()));
-        b.servers(servers).myId(myId);
+        b.servers(servers).myId(myId).configVersion(membership.version());
         ServerAddress me = servers.get(myId);
         checkPeerType(props.getProperty("peerType"), me);
         b.clientAddress(clientAddress(props, me, tls));

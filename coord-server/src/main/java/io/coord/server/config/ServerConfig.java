@@ -44,6 +44,8 @@ import java.util.Set;
  * @param sasl                 client SASL (DIGEST-MD5) users and switches; off unless a JAAS Server section is given
  * @param tls                  TLS on the client port (secureClientPort, ssl.*); {@link TlsConfig#OFF} for none
  * @param quorumTls            TLS between ensemble members (sslQuorum, ssl.quorum.*), or null for none
+ * @param configVersion        the membership's version: the dynamicConfigFile's {@code version} line, 0 for
+ *                             server.N lines in the static config (as ZooKeeper); /zookeeper/config shows it
  */
 public record ServerConfig(
         int tickTimeMs,
@@ -72,7 +74,8 @@ public record ServerConfig(
         AuthConfig auth,
         SaslConfig sasl,
         TlsConfig tls,
-        TlsConfig quorumTls) {
+        TlsConfig quorumTls,
+        long configVersion) {
 
     public static final int DEFAULT_JUTE_MAX_BUFFER = 0xfffff;
     /** The values of {@code nettyTransport}. */
@@ -183,6 +186,7 @@ public record ServerConfig(
         private SaslConfig sasl = SaslConfig.OFF;
         private TlsConfig tls = TlsConfig.OFF;
         private TlsConfig quorumTls;
+        private long configVersion;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -217,6 +221,7 @@ public record ServerConfig(
         public Builder sasl(SaslConfig v) { sasl = v; return this; }
         public Builder tls(TlsConfig v) { tls = v; return this; }
         public Builder quorumTls(TlsConfig v) { quorumTls = v; return this; }
+        public Builder configVersion(long v) { configVersion = v; return this; }
 
         public ServerConfig build() {
             int min = minSessionTimeoutMs < 0 ? 2 * tickTimeMs : minSessionTimeoutMs;
@@ -225,7 +230,7 @@ public record ServerConfig(
                     clientAddress, min, max, maxClientCnxns, maxCnxns, fourLetterWords, snapRetainCount,
                     purgeIntervalHours, snapCount, juteMaxBuffer, extendedTypesEnabled,
                     containerCheckIntervalMs, initLimit, syncLimit, groupCommitMaxWaitMicros, nettyTransport, myId,
-                    servers, admin, metrics, auth, sasl, tls, quorumTls);
+                    servers, admin, metrics, auth, sasl, tls, quorumTls, configVersion);
         }
     }
 }
