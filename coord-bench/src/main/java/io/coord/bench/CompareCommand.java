@@ -80,10 +80,10 @@ final class CompareCommand {
         if (ensembleSize == 1) {
             out.printf("servers: standalone JVMs with %s, data under %s%n", String.join(" ", jvmFlags), workDir);
         } else {
-            out.printf(Locale.ROOT, "servers: one %s-member ensemble per target, each member its own JVM with %s (%d"
+            out.printf(Locale.ROOT, "servers: one %d-member ensemble%s per target, each member its own JVM with %s (%d"
                             + " member JVMs + this client on one machine, hence the modest heap), tickTime %d, initLimit %d, syncLimit"
-                            + " %d, fsync on; %s; data under %s%n", ensembleSize
-                            + (observers > 0 ? " (" + observers + " of them observers)" : ""),
+                            + " %d, fsync on; %s; data under %s%n", ensembleSize,
+                    observers > 0 ? " (" + observers + " of them observers)" : "",
                     String.join(" ", jvmFlags), ensembleSize * kinds.size(), tickTimeMs, ServerKind.INIT_LIMIT_TICKS,
                     ServerKind.SYNC_LIMIT_TICKS, placement == SessionPlacement.SPREAD
                             ? "session i connects to member i mod " + ensembleSize
