@@ -80,7 +80,8 @@ public final class QuorumCodec {
         } else if (msg instanceof Propose m) {
             out.writeInt(PROPOSE).writeLong(m.session()).writeLong(m.zxid()).writeBuffer(m.data());
         } else if (msg instanceof Inform m) {
-            out.writeInt(INFORM).writeLong(m.session()).writeLong(m.zxid()).writeBuffer(m.data());
+            out.writeInt(INFORM).writeLong(m.session()).writeLong(m.prevZxid()).writeLong(m.zxid())
+                    .writeBuffer(m.data());
         } else if (msg instanceof Ack m) {
             out.writeInt(ACK).writeLong(m.session()).writeLong(m.zxid()).writeLong(m.round());
         } else if (msg instanceof Commit m) {
@@ -129,7 +130,7 @@ public final class QuorumCodec {
             case NEW_LEADER -> decodeNewLeader(in);
             case UP_TO_DATE -> new UpToDate(in.readLong(), in.readLong());
             case PROPOSE -> new Propose(in.readLong(), in.readLong(), nonNull(in.readBuffer()));
-            case INFORM -> new Inform(in.readLong(), in.readLong(), nonNull(in.readBuffer()));
+            case INFORM -> new Inform(in.readLong(), in.readLong(), in.readLong(), nonNull(in.readBuffer()));
             case ACK -> new Ack(in.readLong(), in.readLong(), in.readLong());
             case COMMIT -> new Commit(in.readLong(), in.readLong());
             case PING -> new Ping(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readBool());

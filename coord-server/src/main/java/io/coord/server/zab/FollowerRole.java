@@ -150,8 +150,7 @@ final class FollowerRole {
         } else if (msg instanceof Propose m && m.session() == session) {
             onPropose(m.zxid(), m.data(), out);
         } else if (msg instanceof Inform m && m.session() == session && ctx.config.observing()) {
-            onPropose(m.zxid(), m.data(), out);
-            onCommit(m.zxid(), out);
+            onInform(m, out);
         } else if (msg instanceof Commit m && m.session() == session) {
             onCommit(m.zxid(), out);
         } else if (msg instanceof UpToDate m && m.session() == session) {
@@ -241,6 +240,19 @@ final class FollowerRole {
             return;
         }
         ctx.log.append(zxid, data, out);
+    }
+
+    /** An observer's committed txn: it must follow our last one exactly, or one was lost. */
+    private void onInform(Inform m, Actions.Builder out) {
+        if (phase.compareTo(Phase.SYNCING) < 0 || m.zxid() <= ctx.log.lastZxid()) {
+            return; // reordered ahead of the bundle (the gap shows up later), or a duplicate
+        }
+        if (m.prevZxid() != ctx.log.lastZxid()) {
+            restartSession(out); // a lost inform: re-sync rather than leave a hole in our history
+            return;
+        }
+        ctx.log.append(m.zxid(), m.data(), out);
+        onCommit(m.zxid(), out);
     }
 
     private void onCommit(long zxid, Actions.Builder out) {

@@ -343,7 +343,7 @@ final class LeaderRole {
             return;
         }
         for (LogEntry e : ctx.log.entriesBetween(h.sentLastZxid, commitZxid)) {
-            out.send(h.sid, new Inform(h.session, e.zxid(), e.data()));
+            out.send(h.sid, new Inform(h.session, h.sentLastZxid, e.zxid(), e.data()));
             h.sentLastZxid = e.zxid();
         }
     }
