@@ -152,6 +152,7 @@ public final class BenchMain {
                                   [--json FILE] [--server-jvm-opts "-Xmx1g"] [--work-dir DIR] [--keep-work-dir]
                                   [--watchers K] (watch-fanout: watches per round; rounds = ceil(ops / K))
                                   [--ensemble N] (1 = standalone; N > 1: N-member ensembles, -Xmx512m per member)
+                                  [--observers K] (the last K of the N members are observers)
                                   [--tls] (standalone: clients on secureClientPort, mutual TLS, generated certificates)
                   coord-bench scale [--target coord|zk|coord,zk] [--znodes 1000000] [--parents 1000]
                                   [--value-bytes 100] [--sessions 4] [--inflight 128] [--snap-count N]

@@ -24,7 +24,7 @@ import java.util.Set;
 final class CompareCommand {
     static final Set<String> VALUE_OPTIONS = Set.of("sessions", "inflight", "ops", "value-bytes", "phases",
             "rounds", "targets", "warmup-ops", "json", "work-dir", "server-jvm-opts", "ready-timeout-seconds",
-            "progress-seconds", "stall-seconds", "session-timeout-ms", "watchers", "ensemble", "tick-time-ms",
+            "progress-seconds", "stall-seconds", "session-timeout-ms", "watchers", "ensemble", "observers", "tick-time-ms",
             "placement");
     static final Set<String> FLAGS = Set.of("keep-work-dir", "tls");
     private static final int MAX_ROUNDS = 100;
@@ -53,6 +53,11 @@ final class CompareCommand {
         if (ensembleSize < 1 || ensembleSize > MAX_ENSEMBLE) {
             throw new IllegalArgumentException("ensemble must be in [1, " + MAX_ENSEMBLE + "] (1 = standalone)");
         }
+        int observers = args.intValue("observers", 0);
+        if (observers < 0 || (observers > 0 && observers >= ensembleSize)) {
+            throw new IllegalArgumentException("observers must be in [0, ensemble - 1]: the last members of the"
+                    + " ensemble become observers, and at least one member must vote");
+        }
         int tickTimeMs = args.intValue("tick-time-ms", ServerKind.DEFAULT_TICK_TIME_MS);
         // Several member JVMs share the machine: a smaller default heap each.
         List<String> jvmFlags = args.words("server-jvm-opts", ensembleSize > 1 ? "-Xmx512m" : "-Xmx1g");
@@ -75,9 +80,10 @@ final class CompareCommand {
         if (ensembleSize == 1) {
             out.printf("servers: standalone JVMs with %s, data under %s%n", String.join(" ", jvmFlags), workDir);
         } else {
-            out.printf(Locale.ROOT, "servers: one %d-member ensemble per target, each member its own JVM with %s (%d"
+            out.printf(Locale.ROOT, "servers: one %d-member ensemble%s per target, each member its own JVM with %s (%d"
                             + " member JVMs + this client on one machine, hence the modest heap), tickTime %d, initLimit %d, syncLimit"
                             + " %d, fsync on; %s; data under %s%n", ensembleSize,
+                    observers > 0 ? " (" + observers + " of them observers)" : "",
                     String.join(" ", jvmFlags), ensembleSize * kinds.size(), tickTimeMs, ServerKind.INIT_LIMIT_TICKS,
                     ServerKind.SYNC_LIMIT_TICKS, placement == SessionPlacement.SPREAD
                             ? "session i connects to member i mod " + ensembleSize
@@ -97,7 +103,7 @@ final class CompareCommand {
         List<PhaseResult> results;
         try {
             for (ServerKind kind : kinds) {
-                servers.start(kind, workDir, launch, ensembleSize, tickTimeMs, log);
+                servers.start(kind, workDir, launch, ensembleSize, observers, tickTimeMs, log);
             }
             results = runRounds(servers.started(), shape, placement, rounds, warmupOps, log, tls);
         } finally {
@@ -156,8 +162,8 @@ final class CompareCommand {
             this.tls = tls;
         }
 
-        void start(ServerKind kind, Path workDir, ServerProcess.Launch launch, int ensembleSize, int tickTimeMs,
-                   PrintStream log) throws IOException, InterruptedException {
+        void start(ServerKind kind, Path workDir, ServerProcess.Launch launch, int ensembleSize, int observers,
+                   int tickTimeMs, PrintStream log) throws IOException, InterruptedException {
             long begin = System.nanoTime();
             Target target;
             String where;
@@ -166,7 +172,7 @@ final class CompareCommand {
                 target = new Target(kind, server.connectString(), server);
                 where = "pid " + server.pid() + " on " + server.connectString();
             } else {
-                Ensemble ensemble = Ensemble.start(kind, workDir, launch, ensembleSize, tickTimeMs);
+                Ensemble ensemble = Ensemble.start(kind, workDir, launch, ensembleSize, observers, tickTimeMs);
                 target = new Target(kind, ensemble.connectString(), ensemble);
                 where = ensembleSize + " members (modes " + ensemble.modes() + ") on " + ensemble.connectString();
             }

@@ -43,11 +43,20 @@ public final class Ensemble implements AutoCloseable {
      */
     public static Ensemble start(ServerKind kind, Path workDir, ServerProcess.Launch launch, int size, int tickTimeMs)
             throws IOException, InterruptedException {
+        return start(kind, workDir, launch, size, 0, tickTimeMs);
+    }
+
+    /** As {@link #start(ServerKind, Path, ServerProcess.Launch, int, int)}, the last {@code observers} members observers. */
+    public static Ensemble start(ServerKind kind, Path workDir, ServerProcess.Launch launch, int size, int observers,
+                                 int tickTimeMs) throws IOException, InterruptedException {
         if (size < 2) {
             throw new IllegalArgumentException("an ensemble needs at least 2 members, was " + size);
         }
+        if (observers < 0 || observers >= size) {
+            throw new IllegalArgumentException("observers must be in [0, " + (size - 1) + "], was " + observers);
+        }
         Path dir = Files.createDirectories(workDir.resolve(kind.label() + "-ensemble"));
-        Ensemble ensemble = new Ensemble(kind, dir, launch, tickTimeMs, allocate(size));
+        Ensemble ensemble = new Ensemble(kind, dir, launch, tickTimeMs, allocate(size, observers));
         try {
             for (int id = 1; id <= size; id++) {
                 ensemble.startMember(id);
@@ -61,11 +70,12 @@ public final class Ensemble implements AutoCloseable {
     }
 
     /** Three distinct free ports per member (client, quorum, election). */
-    private static List<MemberAddress> allocate(int size) throws IOException {
+    private static List<MemberAddress> allocate(int size, int observers) throws IOException {
         Set<Integer> taken = new HashSet<>();
         List<MemberAddress> addresses = new ArrayList<>();
         for (int id = 1; id <= size; id++) {
-            addresses.add(new MemberAddress(id, distinctPort(taken), distinctPort(taken), distinctPort(taken)));
+            addresses.add(new MemberAddress(id, distinctPort(taken), distinctPort(taken), distinctPort(taken),
+                    id > size - observers));
         }
         return addresses;
     }
@@ -127,20 +137,20 @@ public final class Ensemble implements AutoCloseable {
         while (true) {
             String modes = modes();
             long leaders = modes.chars().filter(c -> c == 'L').count();
-            long followers = modes.chars().filter(c -> c == 'F').count();
+            long followers = modes.chars().filter(c -> c == 'F' || c == 'O').count();
             if (leaders == 1 && followers == members.length - 1) {
                 return modes.indexOf('L') + 1;
             }
             if (System.nanoTime() > deadline) {
                 throw new IOException(kind.label() + " ensemble not serving within " + timeout.toSeconds()
-                        + " s (modes " + modes + ": L leader, F follower, X dead, ? not serving); see "
+                        + " s (modes " + modes + ": L leader, F follower, O observer, X dead, ? not serving); see "
                         + dir + "/m*/server.out");
             }
             Thread.sleep(POLL_MS);
         }
     }
 
-    /** One letter per member: L leader, F follower, X process dead, ? anything else (not serving yet). */
+    /** One letter per member: L leader, F follower, O observer, X process dead, ? anything else (not serving yet). */
     public String modes() {
         StringBuilder sb = new StringBuilder();
         for (int id = 1; id <= members.length; id++) {
@@ -150,7 +160,7 @@ public final class Ensemble implements AutoCloseable {
                 continue;
             }
             String mode = member.mode();
-            sb.append("leader".equals(mode) ? 'L' : "follower".equals(mode) ? 'F' : '?');
+            sb.append("leader".equals(mode) ? 'L' : "follower".equals(mode) ? 'F' : "observer".equals(mode) ? 'O' : '?');
         }
         return sb.toString();
     }

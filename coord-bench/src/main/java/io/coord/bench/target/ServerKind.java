@@ -101,6 +101,9 @@ public enum ServerKind {
         for (MemberAddress member : members) {
             sb.append(member.serverLine()).append('\n');
         }
+        if (self.observer()) {
+            sb.append("peerType=observer\n"); // ZooKeeper wants it next to the :observer line
+        }
         // Both kinds: the benchmark needs no AdminServer, and several servers on one host would all ask for 8080.
         sb.append("admin.enableServer=false\n");
         return sb.toString();

@@ -55,7 +55,7 @@ public final class CommandAnswers {
 
     private String fill(AdminCommand c, ServerStatus s, Map<String, Object> m) {
         switch (c) {
-            // orst: Coord has no observers, so there are no observer connection figures to reset.
+            // orst: Coord keeps no per-observer connection figures, so there is nothing to reset.
             case RUOK, STAT_RESET, CONNECTION_STAT_RESET, OBSERVER_CONNECTION_STAT_RESET -> { }
             case DUMP -> {
                 Map<String, Object> expiry = new LinkedHashMap<>();
@@ -66,8 +66,7 @@ public final class CommandAnswers {
                 m.put("session_id_to_ephemeral_paths", ephemerals);
             }
             case OBSERVERS -> {
-                m.put("synced_observers", 0); // Coord has no observers (issue 15)
-                m.put("observers", List.of());
+                observers(s, m);
             }
             case CONFIGURATION -> configuration(m);
             case CONNECTIONS -> {
@@ -192,6 +191,23 @@ public final class CommandAnswers {
         } catch (IOException e) {
             return "cannot read the snapshot directory: " + e.getMessage();
         }
+    }
+
+    /** As ZooKeeper: the leader lists its synced observers; any other member answers none. */
+    private void observers(ServerStatus s, Map<String, Object> m) {
+        QuorumStatus q = s.quorum();
+        List<Long> ids = q != null && q.leading() ? q.syncedObservers() : List.of();
+        List<Map<String, Object>> infos = new ArrayList<>();
+        for (long id : ids) {
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put("sid", id);
+            ServerAddress a = config.servers().get(id);
+            info.put("remote_socket_address", a == null ? null : a.host() + ":" + a.quorumPort());
+            info.put("established", true);
+            infos.add(info);
+        }
+        m.put("synced_observers", ids.size());
+        m.put("observers", infos);
     }
 
     private String leader(ServerStatus s, Map<String, Object> m) {

@@ -85,7 +85,8 @@ public final class JmxBeans implements AutoCloseable {
         String role;
         try {
             QuorumStatus q = status(StatusSource.Scope.SUMMARY).quorum();
-            role = q == null || q.leaderId() < 0 ? null : q.leaderId() == q.myId() ? "Leader" : "Follower";
+            role = q == null || q.leaderId() < 0 ? null : q.leaderId() == q.myId() ? "Leader"
+                    : q.observing() ? "Observer" : "Follower";
         } catch (RuntimeException e) {
             role = null;
         }

@@ -46,9 +46,9 @@ public final class MonitorValues {
             if (q.leading()) {
                 m.put("learners", q.learners());
                 m.put("synced_followers", q.syncedFollowers());
-                // Coord has neither observers nor non-voting followers.
+                // Coord has no non-voting followers (ZooKeeper's passing state during a reconfig).
                 m.put("synced_non_voting_followers", 0);
-                m.put("synced_observers", 0);
+                m.put("synced_observers", q.syncedObservers().size());
                 m.put("pending_syncs", q.pendingSyncs());
             }
         }
@@ -57,7 +57,8 @@ public final class MonitorValues {
 
     /** ZooKeeper's "<state> - <zab state>", e.g. "leading - broadcast". */
     static String peerState(QuorumStatus q) {
-        String state = q.leaderId() < 0 ? "looking" : q.leaderId() == q.myId() ? "leading" : "following";
+        String state = q.leaderId() < 0 ? "looking" : q.leaderId() == q.myId() ? "leading"
+                : q.observing() ? "observing" : "following";
         return state + " - " + q.zabState();
     }
 

@@ -35,10 +35,12 @@ public final class ConfigKeys {
     private static final String NO_QUORUM_TLS = "a quorum TLS option Coord does not have (it has sslQuorum with"
             + " ssl.quorum.keyStore/trustStore/clientAuth/protocol/enabledProtocols/ciphersuites/hostnameVerification)";
     private static final String NO_SASL = "Coord has client SASL (DIGEST-MD5) only: no quorum SASL, no Kerberos";
-    private static final String NO_OBSERVERS = "observers are not supported yet";
     private static final String NO_LOCAL_SESSIONS = "local sessions are not supported: every session is global"
             + " (created through the leader, valid on every member); read-only mode (readonlymode.enabled) does not"
             + " need them, its sessions live only on the read-only member";
+    private static final String NO_OBSERVER_TUNING = "observers are supported, but Coord does not have this"
+            + " observer setting: an observer learns from the leader and looks for a new one at once when it"
+            + " loses it";
     private static final String NO_EQUIVALENT = "ZooKeeper tuning knob with no equivalent in Coord";
 
     /** Words that make an unknown key a security setting, refused rather than warned about. */
@@ -113,7 +115,7 @@ public final class ConfigKeys {
                 "4lw.commands.whitelist", "autopurge.snapRetainCount", "autopurge.purgeInterval",
                 "snapCount", "jute.maxbuffer", "extendedTypesEnabled", "zookeeper.extendedTypesEnabled",
                 "znode.container.checkIntervalMs", "containerCheckIntervalMs", "initLimit", "syncLimit",
-                "groupCommitMaxWaitMicros", "nettyTransport", "dynamicConfigFile", "standaloneEnabled");
+                "groupCommitMaxWaitMicros", "nettyTransport", "dynamicConfigFile", "standaloneEnabled", "peerType");
         clusterKeys();
         storageAndTuningKeys();
         securityKeys();
@@ -122,7 +124,6 @@ public final class ConfigKeys {
         void clusterKeys() {
             defaultOnly("reconfigEnabled", "dynamic reconfiguration (the reconfig operation) is not supported;"
                     + " the dynamicConfigFile is read at start-up", "false");
-            defaultOnly("peerType", NO_OBSERVERS, "participant");
             defaultOnly("electionAlg", "only fast leader election (3) exists, as in ZooKeeper 3.9", "3");
             defaultOnly("leaderServes", "the leader always serves clients", "yes", "true");
             // readonlymode.enabled: ZooKeeper reads it only as the JVM system property of that name;
@@ -131,13 +132,14 @@ public final class ConfigKeys {
             defaultOnly("localSessionsEnabled", NO_LOCAL_SESSIONS, "false");
             defaultOnly("localSessionsUpgradingEnabled", NO_LOCAL_SESSIONS, "false");
             defaultOnly("quorumListenOnAllIPs", "members listen on the address of their server.N line", "false");
-            defaultOnly("syncEnabled", NO_OBSERVERS, "true");
+            defaultOnly("syncEnabled", "observers always log the txns they learn to disk, as followers do", "true");
             defaultOnly("multiAddress.enabled", "one address per server.N line", "false");
             defaultOnly("multiAddress.reachabilityCheckEnabled", "one address per server.N line", "true");
             refused("multiAddress.reachabilityCheckTimeoutMs", "one address per server.N line");
-            refused("observerMasterPort", NO_OBSERVERS);
-            refused("observer.reconnectDelayMs", NO_OBSERVERS);
-            refused("observer.election.DelayMs", NO_OBSERVERS);
+            refused("observerMasterPort", "observers always learn from the leader: Coord has no observer masters"
+                    + " (followers serving observers)");
+            refused("observer.reconnectDelayMs", NO_OBSERVER_TUNING);
+            refused("observer.election.DelayMs", NO_OBSERVER_TUNING);
             refusedPrefix("group.", "hierarchical quorums are not supported");
             refusedPrefix("weight.", "hierarchical quorums are not supported");
             refused("oraclePath", "the two-member oracle is not supported");

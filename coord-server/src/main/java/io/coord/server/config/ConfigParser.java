@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -79,7 +80,8 @@ public final class ConfigParser {
         if (dataDir == null || dataDir.isBlank()) {
             throw new ConfigException("dataDir", "is required");
         }
-        Map<Long, ServerAddress> servers = ServerLines.read(props);
+        ServerLines.Membership membership = ServerLines.membership(props);
+        Map<Long, ServerAddress> servers = membership.servers();
         boolean standaloneEnabled = ConfigValues.parseBool("standaloneEnabled",
                 props.getProperty("standaloneEnabled", "true"));
         if (servers.isEmpty()) {
@@ -88,16 +90,45 @@ public final class ConfigParser {
                 throw new ConfigException("standaloneEnabled", "is false, but no server.N line (in the config"
                         + " or its dynamicConfigFile) names an ensemble member");
             }
+            checkPeerType(props.getProperty("peerType"), null);
             b.clientAddress(clientAddress(props, null, tls));
             return b.admin(admin(props)).metrics(metrics(props)).build();
         }
         // A single server.N line runs as a one-member ensemble (leader of itself), whatever
         // standaloneEnabled says: never standalone once a server.N line exists.
         long myId = readMyId(Path.of(dataDir.trim()));
-        b.servers(servers).myId(myId);
+        b.servers(servers).myId(myId).configVersion(membership.version());
         ServerAddress me = servers.get(myId);
+        checkPeerType(props.getProperty("peerType"), me);
         b.clientAddress(clientAddress(props, me, tls));
         return b.admin(admin(props)).metrics(metrics(props)).build();
+    }
+
+    /**
+     * peerType (participant or observer) must say what this member's server.N line says: the line is
+     * what every other member goes by, so a member that disagreed with it would be counted in quorums
+     * it does not vote in (or the reverse). ZooKeeper warns and follows the line; Coord refuses.
+     */
+    private static void checkPeerType(String value, ServerAddress me) {
+        if (value == null) {
+            return;
+        }
+        String type = value.trim().toLowerCase(Locale.ROOT);
+        if (!type.equals("participant") && !type.equals("observer")) {
+            throw new ConfigException("peerType", "must be participant or observer, was '" + value.trim() + "'");
+        }
+        if (me == null) {
+            if (type.equals("observer")) {
+                throw new ConfigException("peerType", "is observer, but there is no ensemble (no server.N line)");
+            }
+            return;
+        }
+        String role = me.observer() ? "observer" : "participant";
+        if (!role.equals(type)) {
+            throw new ConfigException("peerType", "is " + type + ", but server." + me.id()
+                    + (me.observer() ? " is an " : " is a ") + role
+                    + " (end the server.N line with :observer for an observer)");
+        }
     }
 
     /** admin.* with ZooKeeper's defaults: a zoo.cfg that says nothing gets an AdminServer on 8080. */

@@ -46,6 +46,8 @@ import java.util.Set;
  * @param quorumTls            TLS between ensemble members (sslQuorum, ssl.quorum.*), or null for none
  * @param readOnlyModeEnabled  {@code readonlymode.enabled}: a member that has lost its quorum serves
  *                             read-only sessions to clients that ask for them (off by default, as ZooKeeper)
+ * @param configVersion        the membership's version: the dynamicConfigFile's {@code version} line, 0 for
+ *                             server.N lines in the static config (as ZooKeeper); /zookeeper/config shows it
  */
 public record ServerConfig(
         int tickTimeMs,
@@ -75,7 +77,8 @@ public record ServerConfig(
         SaslConfig sasl,
         TlsConfig tls,
         TlsConfig quorumTls,
-        boolean readOnlyModeEnabled) {
+        boolean readOnlyModeEnabled,
+        long configVersion) {
 
     public static final int DEFAULT_JUTE_MAX_BUFFER = 0xfffff;
     /** The values of {@code nettyTransport}. */
@@ -187,6 +190,7 @@ public record ServerConfig(
         private TlsConfig tls = TlsConfig.OFF;
         private TlsConfig quorumTls;
         private boolean readOnlyModeEnabled;
+        private long configVersion;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -222,6 +226,7 @@ public record ServerConfig(
         public Builder tls(TlsConfig v) { tls = v; return this; }
         public Builder quorumTls(TlsConfig v) { quorumTls = v; return this; }
         public Builder readOnlyModeEnabled(boolean v) { readOnlyModeEnabled = v; return this; }
+        public Builder configVersion(long v) { configVersion = v; return this; }
 
         public ServerConfig build() {
             int min = minSessionTimeoutMs < 0 ? 2 * tickTimeMs : minSessionTimeoutMs;
@@ -230,7 +235,7 @@ public record ServerConfig(
                     clientAddress, min, max, maxClientCnxns, maxCnxns, fourLetterWords, snapRetainCount,
                     purgeIntervalHours, snapCount, juteMaxBuffer, extendedTypesEnabled,
                     containerCheckIntervalMs, initLimit, syncLimit, groupCommitMaxWaitMicros, nettyTransport, myId,
-                    servers, admin, metrics, auth, sasl, tls, quorumTls, readOnlyModeEnabled);
+                    servers, admin, metrics, auth, sasl, tls, quorumTls, readOnlyModeEnabled, configVersion);
         }
     }
 }

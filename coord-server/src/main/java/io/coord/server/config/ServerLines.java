@@ -23,11 +23,18 @@ final class ServerLines {
     private ServerLines() {
     }
 
-    /** Members by id from {@code props} or the dynamic file it names; empty when there is none. */
-    static Map<Long, ServerAddress> read(Properties props) {
+    /** The members by id and the membership's version (0 unless a dynamic file says otherwise). */
+    record Membership(Map<Long, ServerAddress> servers, long version) {
+    }
+
+    /**
+     * Members by id from {@code props} or the dynamic file it names (empty when there is none), with
+     * the dynamic file's {@code version} line (hexadecimal, as ZooKeeper writes it).
+     */
+    static Membership membership(Properties props) {
         String dynamic = props.getProperty(DYNAMIC_KEY);
         if (dynamic == null) {
-            return parse(props, "");
+            return new Membership(parse(props, ""), 0);
         }
         for (String key : props.stringPropertyNames()) {
             if (key.startsWith("server.")) {
@@ -43,9 +50,10 @@ final class ServerLines {
         } catch (IOException e) {
             throw new ConfigException(DYNAMIC_KEY, "cannot read " + file.toAbsolutePath() + ": " + e);
         }
+        long version = 0;
         for (String key : lines.stringPropertyNames()) {
             if (key.equals("version")) {
-                parseHexVersion(file, lines.getProperty(key).trim());
+                version = parseHexVersion(file, lines.getProperty(key).trim());
             } else if (!key.startsWith("server.")) {
                 throw new ConfigException(DYNAMIC_KEY, "unsupported line '" + key + "' in " + file
                         + " (only server.N and version are supported)");
@@ -55,7 +63,7 @@ final class ServerLines {
         if (servers.isEmpty()) {
             throw new ConfigException(DYNAMIC_KEY, file + " has no server.N line");
         }
-        return servers;
+        return new Membership(servers, version);
     }
 
     private static Map<Long, ServerAddress> parse(Properties props, String where) {
@@ -69,12 +77,13 @@ final class ServerLines {
                 } catch (ConfigException e) {
                     throw where.isEmpty() ? e : new ConfigException(key, e.problem() + where);
                 }
-                if (a.observer()) {
-                    throw new ConfigException(key, "the observer role is not supported yet;"
-                            + " every server.N line must be a participant" + where);
-                }
                 servers.put(id, a);
             }
+        }
+        if (!servers.isEmpty() && servers.values().stream().allMatch(ServerAddress::observer)) {
+            // Observers learn from a leader that only participants can elect.
+            throw new ConfigException(servers.keySet().stream().findFirst().map(id -> "server." + id).orElseThrow(),
+                    "every server.N line is an observer; at least one must be a participant" + where);
         }
         return servers;
     }
@@ -115,9 +124,9 @@ final class ServerLines {
         return port;
     }
 
-    private static void parseHexVersion(Path file, String value) {
+    private static long parseHexVersion(Path file, String value) {
         try {
-            Long.parseUnsignedLong(value, 16);
+            return Long.parseUnsignedLong(value, 16);
         } catch (NumberFormatException e) {
             throw new ConfigException(DYNAMIC_KEY, "version '" + value + "' in " + file + " is not hexadecimal");
         }

@@ -1,8 +1,10 @@
 package io.coord.server.pipeline;
 
+import io.coord.server.config.ConfigNodeText;
 import io.coord.server.config.ServerConfig;
 import io.coord.server.session.Clock;
 import io.coord.server.session.SessionTracker;
+import io.coord.server.tree.DataTree;
 import io.coord.server.txn.ApplyResult;
 import io.coord.server.txn.TreeEvent;
 import io.coord.server.txn.Txn;
@@ -101,6 +103,13 @@ final class EnsembleClients {
 
     /** Builds the per-state helpers around a (new) state machine at {@code zxid}. */
     private void useState(MemberState newState, long zxid) {
+        if (!config.standalone()) {
+            // As ZooKeeper: each member writes its own view of the membership into /zookeeper/config
+            // (no txn; a snapshot from the leader brings the leader's, so it is written again here).
+            // dataVersion -1 and mzxid = the config's version, as ZooKeeper's; mtime 0 rather than
+            // the wall clock, so that every member's tree (and digest) stays identical.
+            newState.tree.setData(DataTree.CONFIG, ConfigNodeText.of(config), -1, config.configVersion(), 0);
+        }
         this.state = newState;
         this.watches = new WatchManager<>();
         this.history = new ChangeHistory<>(ChangeHistory.DEFAULT_CAPACITY);

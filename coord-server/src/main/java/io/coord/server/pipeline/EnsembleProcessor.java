@@ -212,7 +212,8 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
         String zabState = core.role() == Role.LOOKING ? "election" : core.isServing() ? "broadcast" : "synchronization";
         int voters = (int) config.servers().values().stream().filter(a -> !a.observer()).count();
         return new QuorumStatus(myId, core.leaderId(), zabState, core.lastZxid(), voters, core.learnerCount(),
-                core.syncedFollowerCount(), core.pendingSyncCount());
+                core.syncedFollowerCount(), core.pendingSyncCount(), List.copyOf(core.syncedObservers()),
+                core.observing());
     }
 
     @Override
@@ -419,7 +420,10 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
         return servingLatch.await(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
-    /** "leader", "follower", "standalone" (the only voter), or "looking" while not serving (srvr's Mode line). */
+    /**
+     * "leader", "follower", "observer", "standalone" (the only voter), or "looking" while not serving
+     * (srvr's Mode line).
+     */
     String mode() {
         if (readOnly.active()) {
             return io.coord.server.admin.ServerStatus.READ_ONLY_MODE;
@@ -430,7 +434,10 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
         if (config.standalone()) {
             return "standalone";
         }
-        return servedRole == Role.LEADING ? "leader" : "follower";
+        if (servedRole == Role.LEADING) {
+            return "leader";
+        }
+        return core.observing() ? "observer" : "follower";
     }
 
     /** The core's counters; read from any thread, so only approximately current. */

@@ -116,8 +116,10 @@ public final class EnsembleMember implements AutoCloseable {
         Set<Long> voters = config.standalone() ? Set.of(config.myId())
                 : config.servers().values().stream().filter(a -> !a.observer())
                         .map(ServerAddress::id).collect(Collectors.toSet());
+        Set<Long> observers = config.servers().values().stream().filter(ServerAddress::observer)
+                .map(ServerAddress::id).collect(Collectors.toSet());
         int coreTickMs = coreTickMs(config.tickTimeMs());
-        ZabConfig zab = zabConfig(config, voters, coreTickMs);
+        ZabConfig zab = zabConfig(config, voters, observers, coreTickMs);
         AtomicReference<EnsembleProcessor> ref = new AtomicReference<>();
         QuorumStorage storage = new QuorumStorage(log, snapshots, meta, config.snapRetainCount(),
                 new FlushPacer(config.groupCommitMaxWaitMicros()),
@@ -170,8 +172,9 @@ public final class EnsembleMember implements AutoCloseable {
         if (config.standalone()) {
             LOG.info("Coord standalone (a one-voter ensemble) listening on {}", member.network.describePorts());
         } else {
-            LOG.info("Coord ensemble member {} serving clients on {} ({} voters)", config.myId(),
-                    member.network.describePorts(), voters.size());
+            LOG.info("Coord ensemble member {} ({}) serving clients on {} ({} voters, {} observers)", config.myId(),
+                    zab.observing() ? "observer" : "participant", member.network.describePorts(), voters.size(),
+                    observers.size());
         }
         return member;
     }
@@ -186,12 +189,12 @@ public final class EnsembleMember implements AutoCloseable {
     }
 
     /** initLimit/syncLimit (in tickTimes) scaled to core ticks; votes are resent every ~100 ms. */
-    static ZabConfig zabConfig(ServerConfig config, Set<Long> voters, int coreTickMs) {
+    static ZabConfig zabConfig(ServerConfig config, Set<Long> voters, Set<Long> observers, int coreTickMs) {
         long perTick = Math.max(1, config.tickTimeMs() / coreTickMs);
         int initTicks = (int) Math.min(Integer.MAX_VALUE, config.initLimit() * perTick);
         int syncTicks = (int) Math.min(Integer.MAX_VALUE, config.syncLimit() * perTick);
         int resendTicks = Math.max(1, VOTE_RESEND_MS / coreTickMs);
-        return new ZabConfig(config.myId(), voters, initTicks, syncTicks, resendTicks, MAX_HISTORY);
+        return new ZabConfig(config.myId(), voters, observers, initTicks, syncTicks, resendTicks, MAX_HISTORY);
     }
 
     /** The member links of a member that is the only voter: there is nobody to talk to. */

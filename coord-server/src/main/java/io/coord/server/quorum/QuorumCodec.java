@@ -7,6 +7,7 @@ import io.coord.server.zab.ZabMessage;
 import io.coord.server.zab.ZabMessage.Ack;
 import io.coord.server.zab.ZabMessage.AckEpoch;
 import io.coord.server.zab.ZabMessage.Commit;
+import io.coord.server.zab.ZabMessage.Inform;
 import io.coord.server.zab.ZabMessage.FollowerInfo;
 import io.coord.server.zab.ZabMessage.LeaderInfo;
 import io.coord.server.zab.ZabMessage.NewLeader;
@@ -51,6 +52,7 @@ public final class QuorumCodec {
     static final int PING = 10;
     static final int SYNC_REQUEST = 11;
     static final int SYNC_REPLY = 12;
+    static final int INFORM = 13;
     static final int FORWARD = 20;
     static final int TOUCH = 21;
 
@@ -77,6 +79,9 @@ public final class QuorumCodec {
             out.writeInt(UP_TO_DATE).writeLong(m.session()).writeLong(m.commitZxid());
         } else if (msg instanceof Propose m) {
             out.writeInt(PROPOSE).writeLong(m.session()).writeLong(m.zxid()).writeBuffer(m.data());
+        } else if (msg instanceof Inform m) {
+            out.writeInt(INFORM).writeLong(m.session()).writeLong(m.prevZxid()).writeLong(m.zxid())
+                    .writeBuffer(m.data());
         } else if (msg instanceof Ack m) {
             out.writeInt(ACK).writeLong(m.session()).writeLong(m.zxid()).writeLong(m.round());
         } else if (msg instanceof Commit m) {
@@ -125,6 +130,7 @@ public final class QuorumCodec {
             case NEW_LEADER -> decodeNewLeader(in);
             case UP_TO_DATE -> new UpToDate(in.readLong(), in.readLong());
             case PROPOSE -> new Propose(in.readLong(), in.readLong(), nonNull(in.readBuffer()));
+            case INFORM -> new Inform(in.readLong(), in.readLong(), in.readLong(), nonNull(in.readBuffer()));
             case ACK -> new Ack(in.readLong(), in.readLong(), in.readLong());
             case COMMIT -> new Commit(in.readLong(), in.readLong());
             case PING -> new Ping(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readBool());

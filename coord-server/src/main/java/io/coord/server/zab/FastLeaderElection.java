@@ -13,6 +13,9 @@ import java.util.Optional;
  * the vote that elected their leader, so a member coming up later joins the existing leader once a
  * quorum reports it and the leader itself confirms it is LEADING.
  * Election only needs to pick a good candidate; safety is enforced by discovery.
+ * An observer takes no part in the vote: voters ignore its notifications, and it only listens for
+ * the settled votes voters answer them with, joining the leader a quorum of them reports (as
+ * ZooKeeper's observers find their leader).
  */
 final class FastLeaderElection {
     /** What a member currently votes for. */
@@ -34,6 +37,7 @@ final class FastLeaderElection {
 
     private final long myId;
     private final Quorum quorum;
+    private final boolean observing;
     private long logicalClock;
     private Ballot proposal;
     private Ballot self;
@@ -41,9 +45,10 @@ final class FastLeaderElection {
     private final Map<Long, Vote> outOfElection = new HashMap<>();
     private int ticksSinceBroadcast;
 
-    FastLeaderElection(long myId, Quorum quorum) {
+    FastLeaderElection(long myId, Quorum quorum, boolean observing) {
         this.myId = myId;
         this.quorum = quorum;
+        this.observing = observing;
     }
 
     long logicalClock() {
@@ -92,6 +97,9 @@ final class FastLeaderElection {
         }
         Ballot theirs = new Ballot(n.leaderId(), n.zxid(), n.peerEpoch());
         if (n.state() == PeerState.LOOKING) {
+            if (observing) {
+                return Optional.empty(); // an observer never adopts nor counts a vote
+            }
             return onLookingVote(from, n, theirs, out);
         }
         return onSettledVote(from, n, theirs);

@@ -4,6 +4,7 @@ import io.coord.server.zab.ZabMessage.Ack;
 import io.coord.server.zab.ZabMessage.AckEpoch;
 import io.coord.server.zab.ZabMessage.Commit;
 import io.coord.server.zab.ZabMessage.FollowerInfo;
+import io.coord.server.zab.ZabMessage.Inform;
 import io.coord.server.zab.ZabMessage.LeaderInfo;
 import io.coord.server.zab.ZabMessage.NewLeader;
 import io.coord.server.zab.ZabMessage.Ping;
@@ -22,6 +23,8 @@ import java.util.Map;
  * one connection attempt; anything that breaks the in-session FIFO assumption (a gap in proposals, a
  * commit or ping beyond our log) restarts the session, which re-runs discovery and sync with the
  * same leader. Silence for longer than the limits ends the role (the core goes LOOKING).
+ * An observer runs this role too: the leader sends it only committed txns (the sync bundle up to the
+ * commit point, then INFORMs), and it acks only what the leader needs to know it is alive and synced.
  */
 final class FollowerRole {
     private enum Phase { DISCOVERY, AWAIT_SYNC, SYNCING, SYNCED, SERVING }
@@ -145,7 +148,9 @@ final class FollowerRole {
         } else if (msg instanceof NewLeader m && m.session() == session) {
             onNewLeader(m, out);
         } else if (msg instanceof Propose m && m.session() == session) {
-            onPropose(m, out);
+            onPropose(m.zxid(), m.data(), out);
+        } else if (msg instanceof Inform m && m.session() == session && ctx.config.observing()) {
+            onInform(m, out);
         } else if (msg instanceof Commit m && m.session() == session) {
             onCommit(m.zxid(), out);
         } else if (msg instanceof UpToDate m && m.session() == session) {
@@ -168,8 +173,8 @@ final class FollowerRole {
         if (phase != Phase.DISCOVERY) {
             return;
         }
-        if (m.epoch() < ctx.acceptedEpoch) {
-            stop(out); // we promised a newer epoch to someone else
+        if (m.epoch() < ctx.acceptedEpoch && !ctx.config.observing()) {
+            stop(out); // we promised a newer epoch to someone else (an observer's promise binds nobody)
             return;
         }
         counted = m.epoch() > ctx.acceptedEpoch;
@@ -222,19 +227,32 @@ final class FollowerRole {
         onDurable(out);
     }
 
-    private void onPropose(Propose m, Actions.Builder out) {
+    private void onPropose(long zxid, byte[] data, Actions.Builder out) {
         if (phase.compareTo(Phase.SYNCING) < 0) {
             return; // reordered ahead of the bundle; the gap shows up later
         }
         long expected = Zxid.next(ctx.log.lastZxid(), epoch);
-        if (m.zxid() < expected) {
+        if (zxid < expected) {
             return; // duplicate
         }
-        if (m.zxid() > expected) {
+        if (zxid > expected) {
             restartSession(out); // lost proposal
             return;
         }
+        ctx.log.append(zxid, data, out);
+    }
+
+    /** An observer's committed txn: it must follow our last one exactly, or one was lost. */
+    private void onInform(Inform m, Actions.Builder out) {
+        if (phase.compareTo(Phase.SYNCING) < 0 || m.zxid() <= ctx.log.lastZxid()) {
+            return; // reordered ahead of the bundle (the gap shows up later), or a duplicate
+        }
+        if (m.prevZxid() != ctx.log.lastZxid()) {
+            restartSession(out); // a lost inform: re-sync rather than leave a hole in our history
+            return;
+        }
         ctx.log.append(m.zxid(), m.data(), out);
+        onCommit(m.zxid(), out);
     }
 
     private void onCommit(long zxid, Actions.Builder out) {
@@ -294,8 +312,9 @@ final class FollowerRole {
         } else if (phase == Phase.SYNCING && durable >= fenceSeq) {
             phase = Phase.SYNCED; // history and currentEpoch are durable: this ack is NEWLEADER's
             sendAck(out);
-        } else if (phase.compareTo(Phase.SYNCED) >= 0 && ctx.log.durableZxid() > lastAckedZxid) {
-            sendAck(out);
+        } else if (phase.compareTo(Phase.SYNCED) >= 0 && ctx.log.durableZxid() > lastAckedZxid
+                && !ctx.config.observing()) {
+            sendAck(out); // an observer's acks count for nothing: it answers pings only
         }
     }
 

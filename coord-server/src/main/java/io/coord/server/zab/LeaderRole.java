@@ -5,6 +5,7 @@ import io.coord.server.zab.ZabMessage.Ack;
 import io.coord.server.zab.ZabMessage.AckEpoch;
 import io.coord.server.zab.ZabMessage.Commit;
 import io.coord.server.zab.ZabMessage.FollowerInfo;
+import io.coord.server.zab.ZabMessage.Inform;
 import io.coord.server.zab.ZabMessage.LeaderInfo;
 import io.coord.server.zab.ZabMessage.NewLeader;
 import io.coord.server.zab.ZabMessage.Ping;
@@ -18,6 +19,8 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.LongFunction;
 import java.util.Set;
 
@@ -26,6 +29,9 @@ import java.util.Set;
  * reported its acceptedEpoch, and established once a quorum acked it; a follower whose history beats
  * ours among those acks makes us abandon. The new epoch serves once a quorum (with us) has durably
  * logged our history and the epoch (NEWLEADER acks); that same quorum commits the initial history.
+ * Observers are synced and kept up to date like followers, but only with committed txns (the sync
+ * bundle up to the commit point, then one INFORM per committed txn); nothing they say counts: not
+ * their epochs, not their histories, not their acks.
  */
 final class LeaderRole {
     private enum Phase0 { COLLECT, EPOCH_PROPOSED, SYNCING, BROADCAST }
@@ -70,9 +76,16 @@ final class LeaderRole {
         return handlers.size();
     }
 
-    /** Followers that completed their sync (mntr's zk_synced_followers). */
+    /** Voting followers that completed their sync (mntr's zk_synced_followers). */
     int syncedFollowerCount() {
-        return (int) handlers.values().stream().filter(h -> h.atLeast(LearnerHandler.Phase.SYNCED)).count();
+        return (int) handlers.values().stream().filter(h -> !h.observer && h.atLeast(Phase.SYNCED)).count();
+    }
+
+    /** Observers that completed their sync (mntr's zk_synced_observers), by id. */
+    SortedSet<Long> syncedObservers() {
+        SortedSet<Long> ids = new TreeSet<>();
+        handlers.values().stream().filter(h -> h.observer && h.atLeast(Phase.SYNCED)).forEach(h -> ids.add(h.sid));
+        return ids;
     }
 
     /** Linearizable syncs waiting for a quorum (mntr's zk_pending_syncs). */
@@ -108,7 +121,7 @@ final class LeaderRole {
     }
 
     void onMessage(long from, ZabMessage msg, Actions.Builder out) {
-        if (done || !ctx.quorum.isVoter(from) || from == ctx.myId()) {
+        if (done || !ctx.config.isMember(from) || from == ctx.myId()) {
             return;
         }
         if (msg instanceof FollowerInfo m) {
@@ -140,15 +153,18 @@ final class LeaderRole {
             }
             return;
         }
-        if (epoch >= 0 && m.acceptedEpoch() > epoch) {
+        boolean observer = !ctx.quorum.isVoter(from);
+        if (epoch >= 0 && m.acceptedEpoch() > epoch && !observer) {
             // It promised a newer epoch and can never follow ours; only a new election lets it back in.
             ctx.stats.stepDowns++;
             stop(out);
             return;
         }
-        h = new LearnerHandler(from, m.session(), ctx.now);
+        h = new LearnerHandler(from, m.session(), observer, ctx.now);
         handlers.put(from, h);
-        infoEpochs.merge(from, m.acceptedEpoch(), Math::max);
+        if (!observer) {
+            infoEpochs.merge(from, m.acceptedEpoch(), Math::max); // an observer's promises bind nobody
+        }
         if (phase == Phase0.COLLECT) {
             maybeProposeEpoch(out);
         } else if (acceptDurable) {
@@ -187,11 +203,13 @@ final class LeaderRole {
         h.counted = m.counted();
         h.needSnap = m.needSnap();
         if (phase == Phase0.EPOCH_PROPOSED) {
-            if (isAhead(m.currentEpoch(), m.lastZxid())) {
+            // An observer holds only txns committed by a quorum, which this leader has (discovery
+            // made sure): a longer observer history is a tail it must truncate, never a reason to stop.
+            if (!h.observer && isAhead(m.currentEpoch(), m.lastZxid())) {
                 stop(out); // it may hold committed txns we lack: let a new election pick it
                 return;
             }
-            if (m.counted()) {
+            if (m.counted() && !h.observer) {
                 epochAckers.add(h.sid);
             }
             maybeStartSync(out);
@@ -223,7 +241,7 @@ final class LeaderRole {
         long commit = phase == Phase0.BROADCAST ? commitZxid : ctx.log.appliedZxid();
         NewLeader bundle = sync.bundle(h, epoch, commit);
         h.phase = Phase.SYNC_SENT;
-        h.syncLastZxid = ctx.log.lastZxid();
+        h.syncLastZxid = h.observer ? LeaderSync.lastZxidOf(bundle) : ctx.log.lastZxid();
         h.sentLastZxid = h.syncLastZxid;
         out.send(h.sid, bundle);
     }
@@ -289,7 +307,7 @@ final class LeaderRole {
         List<Long> acked = new ArrayList<>();
         acked.add(ctx.log.durableZxid());
         for (LearnerHandler h : handlers.values()) {
-            if (h.atLeast(Phase.SYNCED)) {
+            if (!h.observer && h.atLeast(Phase.SYNCED)) {
                 acked.add(h.ackedZxid);
             }
         }
@@ -301,12 +319,32 @@ final class LeaderRole {
         commitZxid = newCommit;
         ctx.log.applyThrough(commitZxid, out);
         for (LearnerHandler h : handlers.values()) {
-            if (h.atLeast(Phase.SYNC_SENT)) {
+            if (h.observer) {
+                inform(h, out);
+            } else if (h.atLeast(Phase.SYNC_SENT)) {
                 out.send(h.sid, new Commit(h.session, commitZxid));
             }
         }
         if (!syncs.isEmpty()) {
             checkSyncs(out); // a local sync may have been waiting for this commit
+        }
+    }
+
+    /**
+     * Sends an observer what committed since it was last sent something: the txns as INFORMs, or a
+     * COMMIT alone when it already holds them (the uncommitted part of an old history it kept).
+     */
+    private void inform(LearnerHandler h, Actions.Builder out) {
+        if (!h.atLeast(Phase.SYNC_SENT)) {
+            return;
+        }
+        if (h.sentLastZxid >= commitZxid) {
+            out.send(h.sid, new Commit(h.session, commitZxid));
+            return;
+        }
+        for (LogEntry e : ctx.log.entriesBetween(h.sentLastZxid, commitZxid)) {
+            out.send(h.sid, new Inform(h.session, h.sentLastZxid, e.zxid(), e.data()));
+            h.sentLastZxid = e.zxid();
         }
     }
 
@@ -362,7 +400,7 @@ final class LeaderRole {
         ctx.log.append(zxid, txn, out);
         out.proposed(zxid);
         for (LearnerHandler h : handlers.values()) {
-            if (h.atLeast(Phase.SYNC_SENT)) {
+            if (!h.observer && h.atLeast(Phase.SYNC_SENT)) {
                 h.sentLastZxid = zxid;
                 out.send(h.sid, new Propose(h.session, zxid, txn));
             }

@@ -1,6 +1,7 @@
 package io.coord.server.zab;
 
 import io.coord.server.zab.ZabMessage.NewLeader;
+import java.util.List;
 
 /** Builds the synchronisation bundle (DIFF/TRUNC/SNAP + NEWLEADER) for one follower session. */
 final class LeaderSync {
@@ -10,6 +11,10 @@ final class LeaderSync {
         this.ctx = ctx;
     }
 
+    /**
+     * An observer's bundle stops at {@code commitZxid}: it is sent only committed txns (the rest
+     * reaches it as INFORMs once committed), so a proposal that is later dropped never reaches it.
+     */
     NewLeader bundle(LearnerHandler h, long epoch, long commitZxid) {
         SyncPlanner.Plan plan = SyncPlanner.plan(ctx.log, h.followerLastZxid, h.needSnap);
         ctx.stats.countSync(plan.mode());
@@ -17,6 +22,16 @@ final class LeaderSync {
         if (plan.mode() == SyncMode.SNAP) {
             snapshot = ctx.stateProvider.snapshot(plan.baseZxid());
         }
-        return new NewLeader(h.session, epoch, plan.mode(), plan.baseZxid(), snapshot, plan.entries(), commitZxid);
+        List<LogEntry> entries = plan.entries();
+        if (h.observer) {
+            entries = entries.stream().filter(e -> e.zxid() <= commitZxid).toList();
+        }
+        return new NewLeader(h.session, epoch, plan.mode(), plan.baseZxid(), snapshot, entries, commitZxid);
+    }
+
+    /** The last zxid a learner holds once it has applied {@code bundle}. */
+    static long lastZxidOf(NewLeader bundle) {
+        List<LogEntry> entries = bundle.entries();
+        return entries.isEmpty() ? bundle.baseZxid() : entries.get(entries.size() - 1).zxid();
     }
 }

@@ -6,6 +6,8 @@ final class LearnerHandler {
 
     final long sid;
     final long session;
+    /** An observer: sent only committed txns (INFORM), never counted toward a quorum. */
+    final boolean observer;
     Phase phase = Phase.INFO;
     long followerCurrentEpoch = -1;
     long followerLastZxid = -1;
@@ -20,9 +22,10 @@ final class LearnerHandler {
     long lastHeardTick;
     long lastRound;
 
-    LearnerHandler(long sid, long session, long now) {
+    LearnerHandler(long sid, long session, boolean observer, long now) {
         this.sid = sid;
         this.session = session;
+        this.observer = observer;
         this.lastHeardTick = now;
     }
 

@@ -24,7 +24,7 @@ public final class ZabCore {
 
     public ZabCore(ZabConfig config, RecoveredState recovered, StateProvider stateProvider, RandomGenerator random) {
         this.ctx = new CoreContext(config, recovered, stateProvider, random);
-        this.election = new FastLeaderElection(config.myId(), ctx.quorum);
+        this.election = new FastLeaderElection(config.myId(), ctx.quorum, config.observing());
     }
 
     /** Starts the first election. Must be called once, before any other input. */
@@ -44,7 +44,8 @@ public final class ZabCore {
         Actions.Builder out = new Actions.Builder();
         if (msg instanceof Vote v) {
             onVote(fromId, v, out);
-        } else if (msg instanceof FollowerInfo && role != Role.LEADING && ctx.quorum.isVoter(fromId)) {
+        } else if (msg instanceof FollowerInfo && role != Role.LEADING && ctx.config.isMember(fromId)
+                && !ctx.config.observing()) {
             // It chose us as leader but its round ended differently from ours (it decided on a vote
             // we later changed): tell it whom we back, so it re-elects now rather than after initLimit.
             out.send(fromId, role == Role.LOOKING ? election.notification() : settledVote());
@@ -174,7 +175,8 @@ public final class ZabCore {
     private void onVote(long from, Vote v, Actions.Builder out) {
         if (role == Role.LOOKING) {
             election.onVote(from, v, out).ifPresent(d -> decide(d, out));
-        } else if (v.state() == PeerState.LOOKING && ctx.quorum.isVoter(from)) {
+        } else if (v.state() == PeerState.LOOKING && ctx.config.isMember(from) && !ctx.config.observing()) {
+            // Observers too: this is how a LOOKING observer learns who leads (it never counts as a vote).
             out.send(from, settledVote());
         } else if (role == Role.FOLLOWING && from == follower.leaderId()) {
             follower.onLeaderVote(v, out);
@@ -196,14 +198,14 @@ public final class ZabCore {
         ctx.stats.elections++;
         out.role(new RoleChange(Role.LOOKING, -1, -1, false));
         election.start(ctx.currentEpoch, ctx.log.lastZxid(), out);
-        if (ctx.quorum.size() == 1) {
+        if (ctx.quorum.voters().size() == 1 && ctx.quorum.isVoter(ctx.myId())) {
             decide(new Decision(ctx.myId(), election.proposal(), election.logicalClock()), out);
         }
     }
 
     private void decide(Decision d, Actions.Builder out) {
         decision = d;
-        if (d.leaderId() == ctx.myId()) {
+        if (d.leaderId() == ctx.myId() && !ctx.config.observing()) {
             role = Role.LEADING;
             leader = new LeaderRole(ctx);
             out.role(new RoleChange(Role.LEADING, ctx.myId(), -1, false));
@@ -231,8 +233,17 @@ public final class ZabCore {
         return ctx.myId();
     }
 
+    /**
+     * The role. An observer learns from the leader as a follower does, so it reports
+     * {@link Role#FOLLOWING} while it observes; {@link #observing()} tells the two apart.
+     */
     public Role role() {
         return role;
+    }
+
+    /** True when this member is an observer: it never votes nor counts toward a quorum. */
+    public boolean observing() {
+        return ctx.config.observing();
     }
 
     /** The leader this member leads or follows, or -1 while LOOKING. */
@@ -284,9 +295,14 @@ public final class ZabCore {
         return role == Role.LEADING ? leader.learnerCount() : 0;
     }
 
-    /** Followers synced with this member while it leads; 0 otherwise. */
+    /** Voting followers synced with this member while it leads; 0 otherwise. */
     public int syncedFollowerCount() {
         return role == Role.LEADING ? leader.syncedFollowerCount() : 0;
+    }
+
+    /** Observers synced with this member while it leads, by id; empty otherwise. */
+    public java.util.SortedSet<Long> syncedObservers() {
+        return role == Role.LEADING ? leader.syncedObservers() : java.util.Collections.emptySortedSet();
     }
 
     /** Syncs waiting for a quorum while this member leads; 0 otherwise. */

@@ -88,6 +88,17 @@ final class ZabLog {
         return new ArrayList<>(entries.subList(from, entries.size()));
     }
 
+    /** The entries with {@code after < zxid <= through}, oldest first (what an observer is informed of). */
+    List<LogEntry> entriesBetween(long after, long through) {
+        int at = indexOf(after);
+        int from = at >= 0 ? at + 1 : -at - 1;
+        List<LogEntry> out = new ArrayList<>();
+        for (int i = from; i < entries.size() && entries.get(i).zxid() <= through; i++) {
+            out.add(entries.get(i));
+        }
+        return out;
+    }
+
     void append(long zxid, byte[] data, Actions.Builder out) {
         if (zxid <= lastZxid()) {
             throw new IllegalStateException("append " + Zxid.format(zxid) + " after " + Zxid.format(lastZxid()));

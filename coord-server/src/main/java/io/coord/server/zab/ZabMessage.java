@@ -67,6 +67,15 @@ public sealed interface ZabMessage {
     record Ack(long session, long zxid, long round) implements ZabMessage {
     }
 
+    /**
+     * Leader to observer: a committed txn, proposal and commit in one (ZooKeeper's INFORM). An
+     * observer never sees a proposal before it commits, so nothing it holds can be undone.
+     * {@code prevZxid} is the txn before it in the leader's history: informs cross epochs (the
+     * previous epochs' tail commits after the sync bundle was cut), so only this tells a lost one.
+     */
+    record Inform(long session, long prevZxid, long zxid, byte[] data) implements ZabMessage {
+    }
+
     /** Leader to follower: everything through {@code zxid} is committed. */
     record Commit(long session, long zxid) implements ZabMessage {
     }

@@ -164,6 +164,38 @@ class ConfigParserTest {
         }
     }
 
+    /** Issue 15: server.N=host:q:e:observer is a non-voting member; peerType must agree with the line. */
+    @Test
+    void observerLinesAndPeerType(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("myid"), "4\n");
+        String base = "dataDir=" + dir + "\nclientPort=2181\nserver.1=127.0.0.1:2888:3888\n"
+                + "server.2=127.0.0.1:2889:3889\nserver.3=127.0.0.1:2890:3890:participant\n"
+                + "server.4=127.0.0.1:2891:3891:observer\n";
+        ServerConfig c = ConfigParser.parse(props(base));
+        assertTrue(c.servers().get(4L).observer());
+        assertFalse(c.servers().get(1L).observer());
+        assertTrue(ConfigParser.parse(props(base + "peerType=observer\n")).servers().get(4L).observer());
+        ConfigException mismatch = assertThrows(ConfigException.class,
+                () -> ConfigParser.parse(props(base + "peerType=participant\n")));
+        assertEquals("peerType", mismatch.key());
+        assertTrue(mismatch.getMessage().contains("server.4 is an observer"), mismatch.getMessage());
+        assertEquals("peerType", assertThrows(ConfigException.class,
+                () -> ConfigParser.parse(props(base + "peerType=witness\n"))).key());
+        assertEquals("peerType", assertThrows(ConfigException.class,
+                () -> ConfigParser.parse(props(BASE + "peerType=observer\n"))).key(), "standalone cannot observe");
+        assertEquals("server.4", assertThrows(ConfigException.class, () -> ConfigParser.parse(
+                props(base.replace(":observer", ":watcher")))).key());
+        for (String key : List.of("observerMasterPort=2191", "observer.reconnectDelayMs=10",
+                "observer.election.DelayMs=10")) {
+            ConfigException e = assertThrows(ConfigException.class, () -> ConfigParser.parse(props(base + key)));
+            assertEquals(key.substring(0, key.indexOf('=')), e.key());
+        }
+        // Every line an observer: nobody could lead.
+        assertEquals("server.1", assertThrows(ConfigException.class, () -> ConfigParser.parse(props(
+                "dataDir=" + dir + "\nclientPort=2181\nserver.1=127.0.0.1:2888:3888:observer\n"
+                        + "server.4=127.0.0.1:2891:3891:observer\n"))).key());
+    }
+
     /** Keys ZooKeeper documents that Coord cannot honour: start-up stops, naming the key. */
     @ParameterizedTest
     @ValueSource(strings = {"superDigest=super:abc", "skipACL=true", "forceSync=no", "preAllocSize=1024", "globalOutstandingLimit=5",
@@ -171,7 +203,7 @@ class ConfigParserTest {
         "ssl.quorum.crl=true", "zookeeper.ssl.quorum.context.supplier.class=org.example.Ctx", "authProvider.1=org.example.Auth",
         "admin.forceHttps=true",
         "metricsProvider.className=org.example.Prometheus", "metricsProvider.httpsPort=7443",
-        "metricsProvider.numWorkerThreads=4", "localSessionsEnabled=true", "peerType=observer",
+        "metricsProvider.numWorkerThreads=4", "localSessionsEnabled=true",
         "quorumListenOnAllIPs=true", "reconfigEnabled=true", "sslQuorumReloadCertFiles=true", "quorum.auth.enableSasl=true",
         "quorum.auth.kerberos.servicePrincipal=zk/host", "saslAuthRequired=true", "group.1=1:2:3",
         "weight.1=1",
@@ -276,10 +308,10 @@ class ConfigParserTest {
         String base = "dataDir=" + dir + "\nclientPort=2181\ndynamicConfigFile=" + dynamic + "\n";
         assertEquals("dynamicConfigFile", assertThrows(ConfigException.class,
                 () -> ConfigParser.parse(props(base))).key(), "a missing file is an error, not standalone");
-        Files.writeString(dynamic, "server.1=127.0.0.1:2888:3888;2181\nserver.2=127.0.0.1:2889:3889:observer;2182\n");
-        ConfigException observer = assertThrows(ConfigException.class, () -> ConfigParser.parse(props(base)));
-        assertEquals("server.2", observer.key());
-        assertTrue(observer.getMessage().contains("observer"), observer.getMessage());
+        Files.writeString(dynamic, "server.1=127.0.0.1:2888:3888:observer;2181\nserver.2=127.0.0.1:2889:3889:observer;2182\n");
+        ConfigException observers = assertThrows(ConfigException.class, () -> ConfigParser.parse(props(base)));
+        assertEquals("server.1", observers.key());
+        assertTrue(observers.getMessage().contains("at least one must be a participant"), observers.getMessage());
         Files.writeString(dynamic, "server.1=127.0.0.1:2888:3888;2181\n");
         assertEquals("server.2", assertThrows(ConfigException.class, () -> ConfigParser.parse(
                 props(base + "server.2=127.0.0.1:2889:3889\n"))).key(), "server lines in both places");

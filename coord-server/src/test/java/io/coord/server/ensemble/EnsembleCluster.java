@@ -15,7 +15,8 @@ import java.util.StringJoiner;
 
 /**
  * N ensemble members, each in its own JVM on loopback with free ports, for tests that kill -9
- * members for real. Member ids are 1..N; index i of the arrays is member i + 1.
+ * members for real. Member ids are 1..N; index i of the arrays is member i + 1. The last
+ * {@code observers} of them (if any) are observers.
  */
 final class EnsembleCluster implements AutoCloseable {
     static final int TICK_TIME_MS = 200;
@@ -25,6 +26,8 @@ final class EnsembleCluster implements AutoCloseable {
     private final int size;
     private final int[] clientPorts;
     private final int[] quorumPorts;
+    private final int[] electionPorts;
+    private final int observers;
     private final Process[] processes;
     private final int[] starts;
 
@@ -33,7 +36,14 @@ final class EnsembleCluster implements AutoCloseable {
     }
 
     EnsembleCluster(Path dir, int size, int tickTimeMs) throws IOException {
+        this(dir, size, tickTimeMs, 0);
+    }
+
+    /** {@code size} members of which the last {@code observers} are observers. */
+    EnsembleCluster(Path dir, int size, int tickTimeMs, int observers) throws IOException {
         this.tickTimeMs = tickTimeMs;
+        this.observers = observers;
+        this.electionPorts = new int[size];
         this.dir = dir;
         this.size = size;
         this.clientPorts = new int[size];
@@ -43,12 +53,25 @@ final class EnsembleCluster implements AutoCloseable {
         for (int i = 0; i < size; i++) {
             clientPorts[i] = TestPorts.next();
             quorumPorts[i] = TestPorts.next();
+            electionPorts[i] = TestPorts.next();
         }
     }
 
 
     int size() {
         return size;
+    }
+
+    boolean isObserver(int id) {
+        return id > size - observers;
+    }
+
+    int quorumPort(int id) {
+        return quorumPorts[id - 1];
+    }
+
+    int electionPort(int id) {
+        return electionPorts[id - 1];
     }
 
     void startAll() throws IOException {
@@ -73,7 +96,10 @@ final class EnsembleCluster implements AutoCloseable {
                 .append("admin.enableServer=false\n"); // members of one host would all ask for 8080
         for (int m = 1; m <= size; m++) {
             cfg.append("server.").append(m).append("=127.0.0.1:").append(quorumPorts[m - 1]).append(':')
-                    .append(TestPorts.next()).append('\n');
+                    .append(electionPorts[m - 1]).append(isObserver(m) ? ":observer" : "").append('\n');
+        }
+        if (isObserver(id)) {
+            cfg.append("peerType=observer\n");
         }
         Path cfgFile = dir.resolve("member" + id + ".cfg");
         Files.writeString(cfgFile, cfg.toString());

@@ -22,11 +22,17 @@ final class MiniCluster {
     final ArrayDeque<InFlight> wire = new ArrayDeque<>();
 
     MiniCluster(Map<Long, RecoveredState> states) {
-        Set<Long> voters = states.keySet();
-        for (Map.Entry<Long, RecoveredState> s : states.entrySet()) {
+        this(states, Set.of());
+    }
+
+    /** Members in {@code observers} observe; the others vote. */
+    MiniCluster(Map<Long, RecoveredState> states, Set<Long> observers) {
+        Set<Long> voters = new HashSet<>(states.keySet());
+        voters.removeAll(observers);
+        for (Map.Entry<Long, RecoveredState> s : new java.util.TreeMap<>(states).entrySet()) {
             long id = s.getKey();
             applied.put(id, new ArrayList<>());
-            ZabCore core = new ZabCore(ZabConfig.of(id, voters), s.getValue(),
+            ZabCore core = new ZabCore(ZabConfig.of(id, voters, observers), s.getValue(),
                     z -> new byte[0], new SplittableRandom(id));
             cores.put(id, core);
         }

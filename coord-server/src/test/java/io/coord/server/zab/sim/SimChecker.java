@@ -4,6 +4,7 @@ import io.coord.server.zab.LogEntry;
 import io.coord.server.zab.Role;
 import io.coord.server.zab.RoleChange;
 import io.coord.server.zab.ZabCore;
+import io.coord.server.zab.ZabMessage;
 import io.coord.server.zab.ZabStats;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -17,6 +18,9 @@ import java.util.Map;
  * global sequence (so committed prefixes agree) with strictly increasing zxids; a linearizable sync
  * completes only once the member applied every write acknowledged before it; and after healing the
  * ensemble converges to one leader and identical state holding every acknowledged write.
+ * With observers: each txn, when first committed, is durable on a majority of the voters alone (an
+ * observer's ack never counts); only voters lead; an observer is sent no proposal, and an INFORM
+ * only of a txn already committed, as committed; and observers converge to the same state.
  */
 final class SimChecker {
     private final Simulation sim;
@@ -83,6 +87,7 @@ final class SimChecker {
                 fail("n" + (i + 1) + " applied " + e + " at index " + idx + " where others applied " + oracle.get(idx));
             }
         } else {
+            checkVoterQuorumHolds(i, e);
             oracle.add(e);
         }
         applied.add(e);
@@ -100,7 +105,56 @@ final class SimChecker {
         }
     }
 
+    /** A txn committed for the first time is durable on a majority of the voters, observers aside. */
+    private void checkVoterQuorumHolds(int i, LogEntry e) {
+        int holding = 0;
+        for (int j = 0; j < sim.voters; j++) {
+            SimNode v = sim.nodes[j];
+            if (holds(v.durableLog, e) || holds(v.durableSnapState, e)) {
+                holding++;
+            }
+        }
+        if (holding < sim.voters / 2 + 1) {
+            fail("n" + (i + 1) + " committed " + e + " durable on only " + holding + " of " + sim.voters + " voters");
+        }
+    }
+
+    private static boolean holds(List<LogEntry> sortedByZxid, LogEntry e) {
+        int k = java.util.Collections.binarySearch(sortedByZxid, e, (a, b) -> Long.compare(a.zxid(), b.zxid()));
+        return k >= 0 && sortedByZxid.get(k).equals(e);
+    }
+
+    boolean isObserver(int i) {
+        return i >= sim.voters;
+    }
+
+    /** What a member sends an observer: never a proposal; an INFORM only of what is committed. */
+    void onSend(int from, int to, ZabMessage msg) {
+        if (!isObserver(to)) {
+            return;
+        }
+        if (msg instanceof ZabMessage.Propose p) {
+            fail("n" + (from + 1) + " sent observer n" + (to + 1) + " a proposal: " + p);
+        }
+        if (msg instanceof ZabMessage.Inform m) {
+            LogEntry e = new LogEntry(m.zxid(), m.data());
+            if (!holds(oracle, e)) {
+                fail("n" + (from + 1) + " informed observer n" + (to + 1) + " of " + e + ", which is not committed");
+            }
+        }
+        if (msg instanceof ZabMessage.NewLeader m) {
+            for (LogEntry e : m.entries()) {
+                if (!holds(oracle, e) && !holds(sim.nodes[to].durableLog, e)) {
+                    fail("n" + (from + 1) + " synced observer n" + (to + 1) + " with uncommitted " + e);
+                }
+            }
+        }
+    }
+
     void onRole(int i, RoleChange rc) {
+        if (rc.role() == Role.LEADING && (isObserver(i) || rc.leaderId() > sim.voters)) {
+            fail("observer n" + (i + 1) + " leads: " + rc);
+        }
         if (!rc.serving()) {
             return;
         }
@@ -197,7 +251,7 @@ final class SimChecker {
     String describe() {
         StringBuilder sb = new StringBuilder();
         for (SimNode node : sim.nodes) {
-            sb.append("\n    n").append(node.id);
+            sb.append("\n    n").append(node.id).append(node.id > sim.voters ? " (observer)" : "");
             if (!node.alive) {
                 sb.append(" dead");
                 continue;

@@ -19,6 +19,7 @@ import java.util.SplittableRandom;
 /**
  * A deterministic run of N cores over a faulty simulated network with crashing members and slow
  * storage, driven by one seed. Invariants are checked after every event by {@link SimChecker}.
+ * Members 1..voters vote; the rest (if any) are observers, faulted and loaded like the others.
  */
 final class Simulation {
     static final int SUBSTEPS = 10;
@@ -47,6 +48,8 @@ final class Simulation {
 
     final long seed;
     final int n;
+    /** Members 1..voters are voters; voters+1..n are observers. */
+    final int voters;
     final SimParams params;
     final SplittableRandom rnd;
     final SimNode[] nodes;
@@ -69,8 +72,14 @@ final class Simulation {
     private final Set<Integer> deadUntilHeal = new HashSet<>();
 
     Simulation(long seed, int n, boolean traceOn) {
+        this(seed, n, 0, traceOn);
+    }
+
+    /** {@code n} voters and {@code observers} observers. */
+    Simulation(long seed, int voterCount, int observers, boolean traceOn) {
         this.seed = seed;
-        this.n = n;
+        this.n = voterCount + observers;
+        this.voters = voterCount;
         this.rnd = new SplittableRandom(seed);
         this.params = SimParams.random(rnd);
         this.net = new SimNetwork(n);
@@ -81,12 +90,13 @@ final class Simulation {
         this.linkLast = new long[n][n];
         this.trace = traceOn ? new ArrayDeque<>() : null;
         this.checker = new SimChecker(this);
-        Set<Long> voters = new HashSet<>();
+        Set<Long> voterIds = new HashSet<>();
+        Set<Long> observerIds = new HashSet<>();
         for (int i = 0; i < n; i++) {
-            voters.add((long) i + 1);
+            (i < voterCount ? voterIds : observerIds).add((long) i + 1);
         }
         for (int i = 0; i < n; i++) {
-            ZabConfig cfg = new ZabConfig(i + 1, voters, 10, 5, 1, params.maxHistory());
+            ZabConfig cfg = new ZabConfig(i + 1, voterIds, observerIds, 10, 5, 1, params.maxHistory());
             nodes[i] = new SimNode(i + 1, cfg);
         }
     }
@@ -119,10 +129,12 @@ final class Simulation {
     String failureText(String what) {
         StringBuilder sb = new StringBuilder();
         sb.append("ZAB simulation failed: seed=").append(seed).append(" nodes=").append(n).append(" tick=")
-                .append(tick).append(" params=").append(params).append("\n  ").append(what)
+                .append(tick).append(" observers=").append(n - voters).append(" params=").append(params)
+                .append("\n  ").append(what)
                 .append("\n  replay: mvn -q -B -o test -pl coord-server -am -Dtest=ZabSimulationTest"
                         + " -Dsurefire.failIfNoSpecifiedTests=false -Dzab.sim.seed=").append(seed)
-                .append(" -Dzab.sim.nodes=").append(n).append(" -Dzab.sim.trace=true");
+                .append(" -Dzab.sim.nodes=").append(voters).append(" -Dzab.sim.observers=").append(n - voters)
+                .append(" -Dzab.sim.trace=true");
         if (trace != null) {
             sb.append("\n  last events:\n");
             for (String s : trace) {
@@ -362,6 +374,9 @@ final class Simulation {
         }
         for (LogEntry e : a.applies()) {
             checker.onApply(i, e, proposedBy.get(i));
+        }
+        for (Actions.Send s : a.sends()) {
+            checker.onSend(i, (int) s.to() - 1, s.message());
         }
         for (RoleChange rc : a.roleChanges()) {
             log("n" + (i + 1) + " role " + rc);

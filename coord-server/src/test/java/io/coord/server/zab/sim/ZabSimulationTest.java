@@ -17,9 +17,13 @@ class ZabSimulationTest {
         boolean trace = Boolean.getBoolean("zab.sim.trace");
         Long only = Long.getLong("zab.sim.seed");
         if (only != null) {
-            SimResult r = new Simulation(only, Integer.getInteger("zab.sim.nodes", 3), trace).run();
+            SimResult r = new Simulation(only, Integer.getInteger("zab.sim.nodes", 3),
+                    Integer.getInteger("zab.sim.observers", 0), trace).run();
             System.out.println("seed " + only + ": " + r);
             return;
+        }
+        if (Long.getLong("zab.sim.observerSeeds") != null) {
+            return; // only the observer runs were asked for
         }
         int seeds = Integer.getInteger("zab.sim.seeds", DEFAULT_SEEDS);
         long first = Long.getLong("zab.sim.firstSeed", 1L);
@@ -50,6 +54,37 @@ class ZabSimulationTest {
         System.out.printf("ZAB simulation: %d seeds in %d ms; acked writes %d, committed %d, leaders %d, syncs checked %d,"
                         + " DIFF/TRUNC/SNAP %d/%d/%d, session restarts %d, refused sync bases %d, snapshot regressions %d%n",
                 seeds, ms, acked, applied, leaders, syncs, modes[0], modes[1], modes[2], restarts, rejected, regressions);
+        assertTrue(acked > seeds, "the simulation should commit client writes");
+        assertTrue(leaders >= seeds, "every run should establish a leader");
+    }
+
+    /**
+     * Issue 15: the same faults and load with observers (3 voters + 1 or 2 observers, 5 voters + 2):
+     * every txn commits on a majority of the voters alone, only voters lead, observers are sent only
+     * committed txns and converge to the same sequence (see {@link SimChecker}).
+     */
+    @Test
+    void observersNeverCountAndApplyTheSameSequence() {
+        if (Long.getLong("zab.sim.seed") != null) {
+            return;
+        }
+        int seeds = Integer.getInteger("zab.sim.observerSeeds", DEFAULT_SEEDS / 5);
+        long first = Long.getLong("zab.sim.firstSeed", 1L);
+        long acked = 0;
+        long leaders = 0;
+        long syncs = 0;
+        long started = System.nanoTime();
+        for (long seed = first; seed < first + seeds; seed++) {
+            int voters = seed % 3 == 0 ? 5 : 3;
+            int observers = seed % 3 == 1 ? 1 : 2;
+            SimResult r = new Simulation(seed, voters, observers, Boolean.getBoolean("zab.sim.trace")).run();
+            acked += r.ackedTxns();
+            leaders += r.leadersEstablished();
+            syncs += r.syncsChecked();
+        }
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        System.out.printf("ZAB simulation with observers: %d seeds in %d ms; acked writes %d, leaders %d, syncs checked %d%n",
+                seeds, ms, acked, leaders, syncs);
         assertTrue(acked > seeds, "the simulation should commit client writes");
         assertTrue(leaders >= seeds, "every run should establish a leader");
     }
