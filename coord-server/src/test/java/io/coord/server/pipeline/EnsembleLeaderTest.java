@@ -33,11 +33,11 @@ class EnsembleLeaderTest {
     void aWriteOfASessionThatExpiredWhileItWasOnItsWayIsRefusedWithSessionExpired() {
         Set<Long> live = new HashSet<>(Set.of(SESSION));
         EnsembleLeader leader = new EnsembleLeader(false, AuthPolicy.DEFAULT, live::contains);
-        leader.buildShadow(new DataTree(), 0);
+        leader.startPending(new DataTree());
 
         TxnEntry before = leader.prepare(ephemeralCreate("/before"), 1, 0);
         assertInstanceOf(Txn.CreateTxn.class, before.txn(), "the session lives: its write is proposed");
-        assertNotNull(leader.shadow().node("/before"));
+        assertNotNull(leader.pending().node("/before"));
 
         live.remove(SESSION); // its bucket came due: the close is queued behind the write below
         TxnEntry closeQueued = leader.prepare(
@@ -46,7 +46,7 @@ class EnsembleLeaderTest {
 
         TxnEntry after = leader.prepare(ephemeralCreate("/after"), 3, 0);
         assertEquals(new Txn.ErrorTxn(ErrorCode.SESSIONEXPIRED.code()), after.txn());
-        assertNull(leader.shadow().node("/after"), "no ephemeral outlives its session's close");
+        assertNull(leader.pending().node("/after"), "no ephemeral outlives its session's close");
     }
 
     private static ForwardedRequest ephemeralCreate(String path) {
