@@ -104,7 +104,7 @@ public final class BenchMain {
     }
 
     static final Set<String> HEAP_OPTIONS = Set.of("target", "ensemble", "znodes", "parents", "value-bytes",
-            "sessions", "inflight", "server-jvm-opts", "work-dir", "ready-timeout-seconds");
+            "sessions", "inflight", "server-jvm-opts", "work-dir", "ready-timeout-seconds", "histogram");
 
     static EnsembleHeapCommand.Options heapOptions(List<String> argv) {
         CliArgs args = CliArgs.parse(argv, HEAP_OPTIONS, Set.of("keep-work-dir"));
@@ -114,7 +114,8 @@ public final class BenchMain {
                 args.intValue("ensemble", 3), args.longValue("znodes", 1_000_000), args.intValue("parents", 1000),
                 args.intValue("value-bytes", 100), args.intValue("sessions", 4), args.intValue("inflight", 128),
                 args.words("server-jvm-opts", "-Xmx2g"), workDir == null ? null : Path.of(workDir),
-                args.flag("keep-work-dir"), Duration.ofSeconds(args.longValue("ready-timeout-seconds", 300)));
+                args.flag("keep-work-dir"), Duration.ofSeconds(args.longValue("ready-timeout-seconds", 300)),
+                args.intValue("histogram", 0));
     }
 
     static final Set<String> FAILOVER_OPTIONS = Set.of("target", "client", "runs", "ensemble", "writers",
@@ -175,6 +176,7 @@ public final class BenchMain {
                                   [--server-jvm-opts "-Xmx2g"] [--work-dir DIR] [--keep-work-dir] [--json FILE]
                   coord-bench heap [--target coord|zk|coord,zk] [--ensemble 3] [--znodes 1000000]
                                   [--parents 1000] [--value-bytes 100] [--server-jvm-opts "-Xmx2g"]
+                                  [--histogram N] (also the top N lines of each member's class histogram)
                                   (every member's heap after a full GC, empty and loaded: leader vs followers)
                   coord-bench failover [--target coord|zk|coord,zk] [--runs 5] [--client stock|coord|stock,coord]
                                   [--ensemble 3] [--writers 2] [--server-jvm-opts "-Xmx512m"] [--work-dir DIR]

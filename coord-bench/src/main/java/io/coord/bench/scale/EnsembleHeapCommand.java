@@ -35,7 +35,7 @@ public final class EnsembleHeapCommand {
     /** Parsed options of the heap command. */
     public record Options(List<ServerKind> targets, int ensemble, long znodes, int parents, int valueBytes,
                           int sessions, int inflight, List<String> serverJvmFlags, Path workDir, boolean keepWorkDir,
-                          Duration readyTimeout) {
+                          Duration readyTimeout, int histogramLines) {
         public Options {
             targets = List.copyOf(targets);
             serverJvmFlags = List.copyOf(serverJvmFlags);
@@ -105,6 +105,10 @@ public final class EnsembleHeapCommand {
                 long loaded = probe.heapUsedAfterFullGc(ensemble.member(id).pid());
                 rows.add(new MemberHeap(kind.label(), id, id == leader ? "leader" : "follower", empty[id], loaded,
                         o.znodes()));
+                if (o.histogramLines() > 0) {
+                    log.printf("%s m%d (%s) class histogram:%n%s", kind.label(), id, id == leader ? "leader" : "follower",
+                            probe.histogram(ensemble.member(id).pid(), o.histogramLines()));
+                }
             }
             return rows;
         }
