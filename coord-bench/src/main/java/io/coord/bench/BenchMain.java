@@ -4,6 +4,7 @@ import io.coord.bench.expiry.ExpiryCommand;
 import io.coord.bench.failover.ClientKind;
 import io.coord.bench.failover.FailoverCommand;
 import io.coord.bench.phase.Phases;
+import io.coord.bench.scale.EnsembleHeapCommand;
 import io.coord.bench.scale.ScaleCommand;
 import io.coord.bench.target.ServerKind;
 import java.io.PrintStream;
@@ -16,6 +17,7 @@ import java.util.Set;
 /**
  * Benchmark entry point: {@code run} drives one running target, {@code compare} launches Coord
  * and Apache ZooKeeper and drives both, {@code scale} loads one server with many znodes and restarts it,
+ * {@code heap} weighs every member of an ensemble loaded with many znodes (leader against followers),
  * {@code failover} kills the leader of an ensemble under a write load and times the first write after,
  * {@code expiry} kills client processes and times how long their ephemeral nodes outlive them.
  * See docs/BENCHMARK.md.
@@ -45,6 +47,7 @@ public final class BenchMain {
                 case "run" -> RunCommand.execute(rest, out, log);
                 case "compare" -> CompareCommand.execute(rest, out, log);
                 case "scale" -> ScaleCommand.execute(scaleOptions(rest), out, log);
+                case "heap" -> EnsembleHeapCommand.execute(heapOptions(rest), out, log);
                 case "failover" -> FailoverCommand.execute(failoverOptions(rest), out, log);
                 case "expiry" -> ExpiryCommand.execute(expiryOptions(rest), out, log);
                 case "faults" -> io.coord.bench.faults.FaultsMain.execute(rest, out, log);
@@ -98,6 +101,21 @@ public final class BenchMain {
                 Duration.ofSeconds(args.longValue("snapshot-timeout-seconds", 300)),
                 args.longValue("progress-seconds", 5) * 1000, args.longValue("stall-seconds", 60) * 1000,
                 args.string("json", null));
+    }
+
+    static final Set<String> HEAP_OPTIONS = Set.of("target", "ensemble", "znodes", "parents", "value-bytes",
+            "sessions", "inflight", "server-jvm-opts", "work-dir", "ready-timeout-seconds", "histogram");
+
+    static EnsembleHeapCommand.Options heapOptions(List<String> argv) {
+        CliArgs args = CliArgs.parse(argv, HEAP_OPTIONS, Set.of("keep-work-dir"));
+        String workDir = args.string("work-dir", null);
+        return new EnsembleHeapCommand.Options(
+                args.list("target", List.of("coord")).stream().map(ServerKind::byLabel).distinct().toList(),
+                args.intValue("ensemble", 3), args.longValue("znodes", 1_000_000), args.intValue("parents", 1000),
+                args.intValue("value-bytes", 100), args.intValue("sessions", 4), args.intValue("inflight", 128),
+                args.words("server-jvm-opts", "-Xmx2g"), workDir == null ? null : Path.of(workDir),
+                args.flag("keep-work-dir"), Duration.ofSeconds(args.longValue("ready-timeout-seconds", 300)),
+                args.intValue("histogram", 0));
     }
 
     static final Set<String> FAILOVER_OPTIONS = Set.of("target", "client", "runs", "ensemble", "writers",
@@ -157,6 +175,10 @@ public final class BenchMain {
                   coord-bench scale [--target coord|zk|coord,zk] [--znodes 1000000] [--parents 1000]
                                   [--value-bytes 100] [--sessions 4] [--inflight 128] [--snap-count N]
                                   [--server-jvm-opts "-Xmx2g"] [--work-dir DIR] [--keep-work-dir] [--json FILE]
+                  coord-bench heap [--target coord|zk|coord,zk] [--ensemble 3] [--znodes 1000000]
+                                  [--parents 1000] [--value-bytes 100] [--server-jvm-opts "-Xmx2g"]
+                                  [--histogram N] (also the top N lines of each member's class histogram)
+                                  (every member's heap after a full GC, empty and loaded: leader vs followers)
                   coord-bench failover [--target coord|zk|coord,zk] [--runs 5] [--client stock|coord|stock,coord]
                                   [--ensemble 3] [--writers 2] [--server-jvm-opts "-Xmx512m"] [--work-dir DIR]
                                   [--keep-work-dir] [--json FILE] [--write-timeout-seconds 60]

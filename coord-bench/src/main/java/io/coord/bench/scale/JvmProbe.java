@@ -33,6 +33,12 @@ final class JvmProbe {
         return parseHeapUsedBytes(run(pid, "GC.heap_info"));
     }
 
+    /** The first {@code lines} lines of the live-object class histogram (jcmd GC.class_histogram; a full GC first). */
+    String histogram(long pid, int lines) throws IOException, InterruptedException {
+        String[] all = run(pid, "GC.class_histogram").split("\n");
+        return String.join("\n", java.util.Arrays.asList(all).subList(0, Math.min(all.length, lines))) + "\n";
+    }
+
     static long parseHeapUsedBytes(String heapInfo) {
         long usedKb = 0;
         boolean found = false;

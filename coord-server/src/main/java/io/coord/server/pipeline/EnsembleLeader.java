@@ -2,7 +2,7 @@ package io.coord.server.pipeline;
 
 import io.coord.server.auth.AuthPolicy;
 import io.coord.server.tree.DataTree;
-import io.coord.server.tree.TreeSnapshot;
+import io.coord.server.tree.PendingTree;
 import io.coord.server.txn.PrepContext;
 import io.coord.server.txn.Txn;
 import io.coord.server.txn.TxnApplier;
@@ -18,12 +18,12 @@ import java.util.function.LongPredicate;
 
 /**
  * The leader's half of the ensemble write path. Requests (forwarded by any member, this one
- * included) are turned into txns in arrival order. They are prepared against a <em>shadow</em>
- * tree: a copy of the committed tree, taken when this member starts leading, to which every
- * proposed txn is applied at once. So the shadow is "committed state + everything proposed", the
- * same view ZooKeeper's outstanding change records give, and writes pipeline without waiting for
- * each other's commit. The real tree only ever receives committed txns. Losing leadership discards
- * this object (and the shadow with it). Request-thread only.
+ * included) are turned into txns in arrival order. They are prepared against a {@link PendingTree}:
+ * the committed tree plus a small overlay of the changes proposed and not yet applied (ZooKeeper's
+ * outstanding change records), so writes pipeline without waiting for each other's commit and the
+ * leader holds no second copy of the tree. The committed tree only ever receives committed txns;
+ * each applied txn drops the overlay records it made current ({@link #applied}). Losing leadership
+ * discards this object (and the overlay with it). Request-thread only.
  *
  * <p>Session owners: the member that holds each session's connection, as ZooKeeper's leader
  * tracks it. A new session is owned by the member that created it, a reattach makes the member it
@@ -45,7 +45,7 @@ final class EnsembleLeader {
     private final LongPredicate sessionLive;
     /** Session id to the member id that holds its connection (see the class comment). */
     private final Map<Long, Long> owners = new HashMap<>();
-    private DataTree shadow;
+    private PendingTree pending;
     private TxnPrep prep;
 
     /**
@@ -91,20 +91,29 @@ final class EnsembleLeader {
         return queue.poll();
     }
 
-    boolean hasShadow() {
-        return shadow != null;
+    boolean hasPending() {
+        return pending != null;
     }
 
-    /** Copies the committed tree (call only when every proposed txn is applied). */
-    void buildShadow(DataTree committed, long zxid) {
-        try (TreeSnapshot view = committed.beginSnapshot(zxid)) {
-            shadow = DataTree.fromSnapshot(view.sortedNodes());
+    /**
+     * Starts preparing against {@code committed} plus an empty overlay: call only when every
+     * proposed txn is applied to it. Copies nothing.
+     */
+    void startPending(DataTree committed) {
+        pending = new PendingTree(committed);
+        prep = new TxnPrep(pending, auth);
+    }
+
+    /** The view writes are prepared against (tests). */
+    PendingTree pending() {
+        return pending;
+    }
+
+    /** The txn at {@code zxid} is applied to the committed tree: its overlay records are dropped. */
+    void applied(long zxid) {
+        if (pending != null) {
+            pending.applied(zxid);
         }
-        prep = new TxnPrep(shadow, auth);
-    }
-
-    DataTree shadow() {
-        return shadow;
     }
 
     /**
@@ -120,7 +129,8 @@ final class EnsembleLeader {
         } catch (RuntimeException e) { // undecodable body: refuse it like ZooKeeper refuses bad packets
             txn = new Txn.ErrorTxn(io.coord.wire.ErrorCode.MARSHALLINGERROR.code());
         }
-        TxnApplier.applyEffect(shadow, header, txn);
+        pending.beginTxn(zxid);
+        TxnApplier.applyEffect(pending, header, txn);
         TxnEntry entry = new TxnEntry(header, txn);
         proposed.add(entry);
         return entry;
@@ -140,8 +150,8 @@ final class EnsembleLeader {
 
     /**
      * The log lost every proposal after {@code keptZxid} (a full disk, only voter): returns them in
-     * zxid order and forgets them; the shadow, which holds their effects, is dropped and rebuilt from
-     * the committed tree before the next proposal.
+     * zxid order and forgets them; the overlay, which holds their effects, is dropped and started
+     * afresh once the committed tree has caught up, before the next proposal.
      */
     java.util.List<TxnEntry> dropProposedAfter(long keptZxid) {
         java.util.List<TxnEntry> lost = new java.util.ArrayList<>();
@@ -151,7 +161,7 @@ final class EnsembleLeader {
             }
         }
         proposed.removeIf(e -> e.header().zxid() > keptZxid);
-        shadow = null;
+        pending = null;
         prep = null;
         return lost;
     }

@@ -369,6 +369,9 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
         for (LogEntry e : a.applies()) {
             io.coord.server.txn.TxnEntry mine = leader == null ? null : leader.takeProposed(e.zxid());
             clients.applyCommitted(e, mine != null ? mine : io.coord.server.txn.TxnCodec.decode(e.data()));
+            if (leader != null) {
+                leader.applied(e.zxid());
+            }
         }
         txnsSinceSnapshot += a.applies().size();
         for (Actions.Send s : a.sends()) {
@@ -549,11 +552,11 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
                 refuseQueued();
                 return;
             }
-            if (!leader.hasShadow()) {
+            if (!leader.hasPending()) {
                 if (core.appliedZxid() != core.lastZxid()) {
                     return; // the new epoch's initial history is still being committed
                 }
-                leader.buildShadow(clients.state().tree, core.appliedZxid());
+                leader.startPending(clients.state().tree);
             }
             while (leader != null && leader.hasWork()) {
                 ForwardedRequest f = leader.poll();

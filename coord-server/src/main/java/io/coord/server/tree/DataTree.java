@@ -26,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * snapshot view, (2) records an undo entry when an undo journal is open (used to prepare multi ops),
  * and (3) keeps the indexes, the ACL interner, the data size and (once asked for) the digest in step.
  */
-public final class DataTree {
+public final class DataTree implements PrepTree {
     public static final String ZOOKEEPER = "/zookeeper";
     public static final String CONFIG = "/zookeeper/config";
     public static final String QUOTA = "/zookeeper/quota";
@@ -84,23 +84,27 @@ public final class DataTree {
 
     // ---------------------------------------------------------------- queries
 
+    @Override
     public boolean exists(String path) {
         return nodes.containsKey(path);
     }
 
     /** The node's state, or null when there is no such node. */
+    @Override
     public NodeState node(String path) {
         Znode z = nodes.get(path);
         return z == null ? null : z.state;
     }
 
     /** The node's Stat, or null when there is no such node. */
+    @Override
     public Stat stat(String path) {
         Znode z = nodes.get(path);
         return z == null ? null : z.state.toStat(z.childCount());
     }
 
     /** Number of children, or -1 when there is no such node. */
+    @Override
     public int childCount(String path) {
         Znode z = nodes.get(path);
         return z == null ? -1 : z.childCount();
@@ -116,12 +120,14 @@ public final class DataTree {
     }
 
     /** The node's ACL (immutable, shared), or null when there is no such node. */
+    @Override
     public List<Acl> acl(String path) {
         Znode z = nodes.get(path);
         return z == null ? null : z.state.acl();
     }
 
     /** The ephemeral nodes of a session, sorted by path; empty when none. */
+    @Override
     public Set<String> ephemerals(long sessionId) {
         Set<String> paths = ephemerals.get(sessionId);
         return paths == null ? Collections.emptySortedSet() : Collections.unmodifiableSet(new TreeSet<>(paths));
@@ -221,6 +227,7 @@ public final class DataTree {
      * Creates a node: czxid = mzxid = pzxid = zxid, ctime = mtime = timeMs, versions 0; the
      * parent's cversion becomes {@code parentCVersion} and its pzxid {@code zxid}.
      */
+    @Override
     public NodeState createNode(String path, byte[] data, List<Acl> acl, long ephemeralOwner,
                                 int parentCVersion, long zxid, long timeMs) {
         if (nodes.containsKey(path)) {
@@ -240,6 +247,7 @@ public final class DataTree {
     }
 
     /** Deletes a childless node; the parent's cversion goes up by one and its pzxid becomes zxid. */
+    @Override
     public NodeState deleteNode(String path, long zxid) {
         NodeState gone = require(path);
         if (nodes.get(path).hasChildren() || "/".equals(path)) {
@@ -254,6 +262,7 @@ public final class DataTree {
     }
 
     /** Replaces the data; version becomes {@code newVersion}, mzxid/mtime the txn's. */
+    @Override
     public NodeState setData(String path, byte[] data, int newVersion, long zxid, long timeMs) {
         NodeState old = require(path);
         NodeState next = change(path, old.withData(data, newVersion, zxid, timeMs));
@@ -262,6 +271,7 @@ public final class DataTree {
     }
 
     /** Replaces the ACL; aversion becomes {@code newAversion}. */
+    @Override
     public NodeState setAcl(String path, List<Acl> acl, int newAversion) {
         return change(path, require(path).withAcl(acl, newAversion));
     }
@@ -271,6 +281,11 @@ public final class DataTree {
     /** Which paths have a quota (read by TxnPrep to check hard limits). */
     public Quotas quotas() {
         return quotas;
+    }
+
+    @Override
+    public String quotaRoot(String path) {
+        return quotas.governing(path);
     }
 
     /** Moves the stats of the quota governing {@code path}, if any (as ZooKeeper's updateQuotaStat). */
@@ -313,6 +328,7 @@ public final class DataTree {
     // ---------------------------------------------------------------- undo journal
 
     /** Starts recording every change so {@link #rollbackUndo()} can revert them. Not nestable. */
+    @Override
     public void beginUndo() {
         if (undo != null) {
             throw new IllegalStateException("undo journal already open");
@@ -321,6 +337,7 @@ public final class DataTree {
     }
 
     /** Reverts every change since {@link #beginUndo()}, newest first, and closes the journal. */
+    @Override
     public void rollbackUndo() {
         List<Undo> journal = undo;
         undo = null;

@@ -10,7 +10,7 @@ import java.util.List;
  * {@code maxNeverUsedIntervalMs} &gt; 0, that never had one and was last modified longer ago
  * than that; a TTL node with no children whose mtime + ttl is before now. Run on the request
  * thread; the pipeline turns each path into a delete that re-checks with
- * {@link #isCandidate(DataTree, String, long, long)}.
+ * {@link #isCandidate(PrepTree, String, long, long)}.
  */
 public final class ExpiryScan {
     private ExpiryScan() {
@@ -39,7 +39,7 @@ public final class ExpiryScan {
     }
 
     /** True when the node exists, is a container or TTL node, and is due for deletion. */
-    public static boolean isCandidate(DataTree tree, String path, long nowMs, long maxNeverUsedIntervalMs) {
+    public static boolean isCandidate(PrepTree tree, String path, long nowMs, long maxNeverUsedIntervalMs) {
         NodeState s = tree.node(path);
         if (s == null || tree.childCount(path) != 0) {
             return false;

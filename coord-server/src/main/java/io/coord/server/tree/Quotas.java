@@ -43,6 +43,11 @@ public final class Quotas {
         return rootOf(path, STATS_SUFFIX);
     }
 
+    /** True when {@code path} is a limits node, whose existence puts a quota on a path. */
+    static boolean isLimitsNode(String path) {
+        return rootOf(path, LIMITS_SUFFIX) != null;
+    }
+
     private static String rootOf(String path, String suffix) {
         if (!path.startsWith(PREFIX) || !path.endsWith(suffix)) {
             return null;

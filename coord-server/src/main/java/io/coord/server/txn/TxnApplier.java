@@ -3,6 +3,7 @@ package io.coord.server.txn;
 import io.coord.server.tree.DataTree;
 import io.coord.server.tree.NodeState;
 import io.coord.server.tree.PathRules;
+import io.coord.server.tree.PrepTree;
 import io.coord.server.txn.Txn.CheckVersionTxn;
 import io.coord.server.txn.Txn.CloseSessionTxn;
 import io.coord.server.txn.Txn.CreateSessionTxn;
@@ -30,7 +31,7 @@ public final class TxnApplier {
     private TxnApplier() {
     }
 
-    public static ApplyResult apply(DataTree tree, TxnHeader header, Txn txn) {
+    public static ApplyResult apply(PrepTree tree, TxnHeader header, Txn txn) {
         List<TreeEvent> events = new ArrayList<>();
         if (txn instanceof MultiTxn m) {
             return applyMulti(tree, header, m, events);
@@ -47,10 +48,10 @@ public final class TxnApplier {
 
     /**
      * Applies {@code txn} for its effect on the tree alone: the same mutations as
-     * {@link #apply(DataTree, TxnHeader, Txn)}, without building events, stats or a result. For the
-     * leader's shadow tree, which nobody watches or reads back.
+     * {@link #apply(PrepTree, TxnHeader, Txn)}, without building events, stats or a result. For the
+     * leader's {@link io.coord.server.tree.PendingTree}, which nobody watches or reads back.
      */
-    public static void applyEffect(DataTree tree, TxnHeader header, Txn txn) {
+    public static void applyEffect(PrepTree tree, TxnHeader header, Txn txn) {
         if (txn instanceof MultiTxn || txn instanceof CloseSessionTxn) {
             apply(tree, header, txn);
         } else if (!(txn instanceof CreateSessionTxn)) {
@@ -59,7 +60,7 @@ public final class TxnApplier {
     }
 
     /** With {@code events} null, only mutates the tree and returns null. */
-    private static ApplyResult applySingle(DataTree tree, TxnHeader h, Txn txn, List<TreeEvent> events) {
+    private static ApplyResult applySingle(PrepTree tree, TxnHeader h, Txn txn, List<TreeEvent> events) {
         if (txn instanceof CreateTxn c) {
             NodeState created = tree.createNode(c.path(), c.data(), c.acl(), c.ephemeralOwner(), c.parentCVersion(),
                     h.zxid(), h.timeMs());
@@ -99,7 +100,7 @@ public final class TxnApplier {
         throw new IllegalArgumentException("txn not allowed here: " + txn);
     }
 
-    private static void delete(DataTree tree, String path, long zxid, List<TreeEvent> events) {
+    private static void delete(PrepTree tree, String path, long zxid, List<TreeEvent> events) {
         NodeState gone = tree.deleteNode(path, zxid);
         if (events != null) {
             String parent = PathRules.parent(path);
@@ -112,7 +113,7 @@ public final class TxnApplier {
      * A failed multi (any ErrorTxn) changes nothing: its results carry the errors, with non-error
      * entries reported as 0 before the first error and RUNTIMEINCONSISTENCY after, as ZooKeeper.
      */
-    private static ApplyResult applyMulti(DataTree tree, TxnHeader h, MultiTxn m, List<TreeEvent> events) {
+    private static ApplyResult applyMulti(PrepTree tree, TxnHeader h, MultiTxn m, List<TreeEvent> events) {
         List<ApplyResult> subs = new ArrayList<>(m.txns().size());
         if (m.failed()) {
             int err = 0;
@@ -142,7 +143,7 @@ public final class TxnApplier {
      * Deletes the listed ephemerals the session still owns, then (for safety) any other
      * ephemeral it still owns, in sorted order.
      */
-    private static void closeSession(DataTree tree, TxnHeader h, CloseSessionTxn c, List<TreeEvent> events) {
+    private static void closeSession(PrepTree tree, TxnHeader h, CloseSessionTxn c, List<TreeEvent> events) {
         Set<String> paths = new LinkedHashSet<>(c.ephemeralPaths());
         paths.addAll(tree.ephemerals(h.sessionId()));
         for (String path : paths) {

@@ -7,6 +7,7 @@ import io.coord.server.tree.EphemeralOwner;
 import io.coord.server.tree.ExpiryScan;
 import io.coord.server.tree.NodeState;
 import io.coord.server.tree.PathRules;
+import io.coord.server.tree.PrepTree;
 import io.coord.server.tree.QuotaStats;
 import io.coord.server.tree.Quotas;
 import io.coord.server.txn.Txn.CheckVersionTxn;
@@ -46,17 +47,17 @@ public final class TxnPrep {
     private static final Logger LOG = LoggerFactory.getLogger(TxnPrep.class);
     /** Soft-limit warnings are logged at most this often (every write past one would log otherwise). */
     private static final long QUOTA_WARN_INTERVAL_MS = 10_000;
-    private final DataTree tree;
+    private final PrepTree tree;
     private final AuthPolicy auth;
     private long lastQuotaWarnMs = Long.MIN_VALUE;
     private long quotaWarningsSuppressed;
 
     /** With ZooKeeper's default auth settings (ACLs checked, no super user but the {@code super} id). */
-    public TxnPrep(DataTree tree) {
+    public TxnPrep(PrepTree tree) {
         this(tree, AuthPolicy.DEFAULT);
     }
 
-    public TxnPrep(DataTree tree, AuthPolicy auth) {
+    public TxnPrep(PrepTree tree, AuthPolicy auth) {
         this.tree = tree;
         this.auth = auth;
     }
@@ -284,7 +285,7 @@ public final class TxnPrep {
      * A change that does not move count (or bytes) is not checked against that kind of limit.
      */
     private void checkQuota(String path, long countDiff, long bytesDiff, PrepContext ctx) throws KeeperError {
-        String root = tree.quotas().governing(path);
+        String root = tree.quotaRoot(path);
         if (root == null) {
             return;
         }

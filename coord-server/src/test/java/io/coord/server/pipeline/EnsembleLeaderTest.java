@@ -33,11 +33,11 @@ class EnsembleLeaderTest {
     void aWriteOfASessionThatExpiredWhileItWasOnItsWayIsRefusedWithSessionExpired() {
         Set<Long> live = new HashSet<>(Set.of(SESSION));
         EnsembleLeader leader = new EnsembleLeader(false, AuthPolicy.DEFAULT, live::contains);
-        leader.buildShadow(new DataTree(), 0);
+        leader.startPending(new DataTree());
 
         TxnEntry before = leader.prepare(ephemeralCreate("/before"), 1, 0);
         assertInstanceOf(Txn.CreateTxn.class, before.txn(), "the session lives: its write is proposed");
-        assertNotNull(leader.shadow().node("/before"));
+        assertNotNull(leader.pending().node("/before"));
 
         live.remove(SESSION); // its bucket came due: the close is queued behind the write below
         TxnEntry closeQueued = leader.prepare(
@@ -46,7 +46,30 @@ class EnsembleLeaderTest {
 
         TxnEntry after = leader.prepare(ephemeralCreate("/after"), 3, 0);
         assertEquals(new Txn.ErrorTxn(ErrorCode.SESSIONEXPIRED.code()), after.txn());
-        assertNull(leader.shadow().node("/after"), "no ephemeral outlives its session's close");
+        assertNull(leader.pending().node("/after"), "no ephemeral outlives its session's close");
+    }
+
+    /**
+     * Starting to lead copies nothing, so it works while a background snapshot holds the committed
+     * tree's one snapshot view (copying the tree then threw on the request thread, a fatal stop,
+     * which the pipeline had to avoid by holding back every proposal until the snapshot was
+     * written); and each applied txn empties the overlay of what it made current.
+     */
+    @Test
+    void preparesWhileASnapshotHoldsTheTreeAndForgetsWhatIsApplied() {
+        DataTree committed = new DataTree();
+        EnsembleLeader leader = new EnsembleLeader(false, AuthPolicy.DEFAULT, id -> true);
+        try (var snapshot = committed.beginSnapshot(0)) {
+            leader.startPending(committed);
+            TxnEntry e = leader.prepare(ephemeralCreate("/x"), 1, 0);
+            assertInstanceOf(Txn.CreateTxn.class, e.txn());
+            assertNull(committed.node("/x"), "only the overlay has it until it commits");
+            assertNotNull(leader.pending().node("/x"));
+            io.coord.server.txn.TxnApplier.apply(committed, leader.takeProposed(1).header(), e.txn());
+            leader.applied(1);
+            assertEquals(0, leader.pending().size());
+            assertNotNull(leader.pending().node("/x"), "now read from the committed tree");
+        }
     }
 
     private static ForwardedRequest ephemeralCreate(String path) {

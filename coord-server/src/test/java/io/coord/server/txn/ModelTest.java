@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * Random operation sequences against {@link SimpleModel}, a plain TreeMap re-statement of the
  * ZooKeeper rules. After every op: same error code, same created path, same nodes, stats and
  * children. At the end: replaying the logged txns onto a fresh tree (with apply, and with the
- * shadow tree's applyEffect), and loading a snapshot taken mid-run then replaying the later txns,
+ * pending tree's applyEffect), and loading a snapshot taken mid-run then replaying the later txns,
  * all reproduce the final tree exactly.
  */
 class ModelTest {
@@ -104,13 +104,13 @@ class ModelTest {
                 TxnApplier.apply(replayed, e.header(), e.txn());
             }
             TreeAssert.assertSameTree(tree, replayed);
-            // The leader's shadow tree takes every txn through applyEffect: the same tree must result.
-            DataTree shadow = new DataTree();
+            // applyEffect (what the leader's pending tree is given) must leave the same tree.
+            DataTree effectOnly = new DataTree();
             for (byte[] rec : log) {
                 TxnEntry e = TxnCodec.decode(rec);
-                TxnApplier.applyEffect(shadow, e.header(), e.txn());
+                TxnApplier.applyEffect(effectOnly, e.header(), e.txn());
             }
-            TreeAssert.assertSameTree(tree, shadow);
+            TreeAssert.assertSameTree(tree, effectOnly);
             DataTree fromSnap = DataTree.fromSnapshot(snap.sortedNodes());
             snap.close();
             for (byte[] rec : log.subList(snapLogSize, log.size())) {
