@@ -41,6 +41,15 @@ final class MemberSimulation implements SimMember.Env {
         }
     }
 
+    /** Crashes member {@code index} once the current event is done (a scenario's fault); it restarts later. */
+    void crashSoon(int index, String why) {
+        SimMember m = members[index];
+        at(0, () -> {
+            crash(m, why);
+            at(100 + rnd.nextInt(400), () -> boot(m));
+        });
+    }
+
     private record Timed(long time, long order, Runnable work) {
     }
 
@@ -55,7 +64,6 @@ final class MemberSimulation implements SimMember.Env {
             (a, b) -> a.time != b.time ? Long.compare(a.time, b.time) : Long.compare(a.order, b.order));
     private final long[][] linkLast = new long[MEMBERS][MEMBERS];
     private final int[] group = new int[MEMBERS];
-    private final boolean[] expectFatal = new boolean[MEMBERS];
     private final ArrayDeque<String> trace;
     private long now;
     private long order;
@@ -147,7 +155,8 @@ final class MemberSimulation implements SimMember.Env {
         }
     }
 
-    void count(String what) {
+    @Override
+    public void count(String what) {
         counts.merge(what, 1L, Long::sum);
     }
 
@@ -229,7 +238,6 @@ final class MemberSimulation implements SimMember.Env {
         if (m.alive || m.corrupt) {
             return;
         }
-        expectFatal[m.index] = false;
         if (m.disk.snapshotZxid > 0) {
             count("boots from a snapshot");
         }
@@ -262,21 +270,19 @@ final class MemberSimulation implements SimMember.Env {
 
     @Override
     public void fatal(SimMember m, String what, Throwable cause) {
-        if (!expectFatal[m.index]) {
+        if (!m.disk.faultFired) {
             AssertionError e = new AssertionError(failureText("member " + m.id + " stopped itself: " + what));
             e.initCause(cause);
             throw e;
         }
         count("fail-stops on disk errors");
         crash(m, "fail-stop: " + what);
-        if (!healed) {
-            at(100 + rnd.nextInt(400), () -> boot(m));
-        }
+        at(100 + rnd.nextInt(400), () -> boot(m));
     }
 
     @Override
     public void afterEvent(SimMember m) {
-        if (!Boolean.getBoolean("coord.sim.nocheck")) checker.afterEvent(m);
+        checker.afterEvent(m);
         if (m.alive && m.core != null && m.core.role() == Role.LEADING && m.core.isServing()) {
             count("leader events");
         }
@@ -303,6 +309,13 @@ final class MemberSimulation implements SimMember.Env {
                 resetLink(from, to); // the usual way: the connection breaks and both ends see it
             }
             return; // otherwise lost in a reconnect window, unseen
+        }
+        if (trace != null) {
+            Object msg = QuorumCodec.decode(frame);
+            if (!(msg instanceof io.coord.server.zab.ZabMessage.Ping) && !(msg instanceof QuorumCodec.Touch)) {
+                String text = msg.toString();
+                log("n" + (from + 1) + "->n" + toId + " " + text.substring(0, Math.min(160, text.length())));
+            }
         }
         int inc = target.incarnation;
         long atMs = Math.max(linkLast[from][to], now + 1 + rnd.nextInt(3)); // TCP: in order
@@ -348,7 +361,6 @@ final class MemberSimulation implements SimMember.Env {
             at(100 + rnd.nextInt(1000), () -> boot(m));
         }
         if (rnd.nextDouble() < params.diskFaultRate() && m.alive) {
-            expectFatal[m.index] = true;
             if (rnd.nextBoolean()) {
                 m.disk.failNextForce = true;
                 count("EIO armed");
@@ -385,6 +397,8 @@ final class MemberSimulation implements SimMember.Env {
         log("HEAL");
         for (SimMember m : members) {
             m.pausedUntilMs = Math.min(m.pausedUntilMs, now);
+            m.disk.failNextForce = false;
+            m.disk.fullOnNextWrite = false;
             boot(m);
         }
     }
@@ -420,7 +434,7 @@ final class MemberSimulation implements SimMember.Env {
                 return false;
             }
         }
-        return true;
+        return checker.endedSessionsGone(Arrays.asList(members));
     }
 
     String describe() {

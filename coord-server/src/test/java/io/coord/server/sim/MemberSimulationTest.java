@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * a failing run.
  */
 class MemberSimulationTest {
-    private static final int DEFAULT_SEEDS = 50;
+    private static final int DEFAULT_SEEDS = 300;
 
     @Test
     void invariantsHoldOverManySeeds() {

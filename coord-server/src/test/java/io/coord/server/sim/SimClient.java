@@ -53,6 +53,8 @@ final class SimClient {
     private int nextNode;
     private long lastSendMs;
     private long lastReceiveMs;
+    /** The last sync was answered with an error: the read pipelined behind it promises nothing more. */
+    private boolean lastSyncFailed;
     private final ArrayDeque<Sent> pending = new ArrayDeque<>();
     private final Map<String, Long> seenMzxid = new HashMap<>();
     private final Map<String, Long> watchArmedAt = new HashMap<>();
@@ -117,6 +119,8 @@ final class SimClient {
             send(new Sent(nextXid++, OpCode.GET_DATA, key, 0, watch), new GetDataRequest(key, watch));
         } else if (r < 83) {
             send(new Sent(nextXid++, OpCode.SYNC, key, 0, false), new SyncRequest(key));
+            sim.log("client " + index + " syncs on n" + conn.member.id + ", floor 0x"
+                    + Long.toHexString(sim.checker.ackedMzxid(key)));
             // Pipelined behind the sync: must see every write acknowledged before the sync was sent.
             send(new Sent(nextXid++, OpCode.GET_DATA, key, sim.checker.ackedMzxid(key), false),
                     new GetDataRequest(key, false));
@@ -216,6 +220,9 @@ final class SimClient {
             newSession();
             return;
         }
+        if (s.type == OpCode.SYNC) {
+            lastSyncFailed = h.err() != 0;
+        }
         if (h.err() != 0) {
             return;
         }
@@ -227,6 +234,8 @@ final class SimClient {
             observe(s.path, r.stat().mzxid(), s);
             sim.checker.ackedSet(s.path, r.stat().mzxid());
         } else if (body instanceof GetDataResponse r) {
+            sim.log("client " + index + " read " + s.path + " mzxid 0x" + Long.toHexString(r.stat().mzxid())
+                    + " on n" + conn.member.id);
             observe(s.path, r.stat().mzxid(), s);
             if (s.watch) {
                 watchArmedAt.put(s.path, r.stat().mzxid());
@@ -242,7 +251,8 @@ final class SimClient {
     /** A value of {@code path} with this mzxid was seen: never older than before, nor than the sync floor. */
     private void observe(String path, long mzxid, Sent s) {
         long seen = seenMzxid.getOrDefault(path, 0L);
-        if (mzxid < seen || mzxid < s.floorMzxid) {
+        long floor = lastSyncFailed ? 0 : s.floorMzxid;
+        if (mzxid < seen || mzxid < floor) {
             sim.checker.fail("client " + index + " session 0x" + Long.toHexString(sessionId) + " read " + path
                     + " at mzxid 0x" + Long.toHexString(mzxid) + " after seeing 0x" + Long.toHexString(seen)
                     + " (sync floor 0x" + Long.toHexString(s.floorMzxid) + ")");
@@ -325,6 +335,7 @@ final class SimClient {
             }
             flush();
             closed = true;
+            sim.count("connections closed: " + reason);
             deliver(() -> {
                 if (member.alive && member.incarnation == incarnation) {
                     member.processor.disconnected(this);

@@ -57,10 +57,13 @@ final class SimDisk {
     boolean failNextForce;
     boolean fullOnNextWrite;
     int bitFlips;
+    /** An armed fault fired since the member started: its fail-stop is expected. */
+    boolean faultFired;
 
     void append(long zxid, byte[] data) throws java.io.IOException {
         if (fullOnNextWrite) {
             fullOnNextWrite = false;
+            faultFired = true;
             throw new java.io.IOException("No space left on device");
         }
         unsynced.add(new Record(zxid, data));
@@ -69,6 +72,7 @@ final class SimDisk {
     void force() throws java.io.IOException {
         if (failNextForce) {
             failNextForce = false;
+            faultFired = true;
             throw new java.io.IOException("Input/output error");
         }
         synced.addAll(unsynced);

@@ -46,6 +46,9 @@ final class SimMember {
         /** The member called its fatal handler (a stop the simulation may or may not have caused). */
         void fatal(SimMember m, String what, Throwable cause);
 
+        /** Counts an event of note (reported per run; scenarios assert on them). */
+        void count(String what);
+
         /** After every batch of tasks or tick of this member: the checker looks. */
         void afterEvent(SimMember m);
     }
@@ -97,6 +100,7 @@ final class SimMember {
         SimDisk.Contents c;
         disk.failNextForce = false;
         disk.fullOnNextWrite = false;
+        disk.faultFired = false;
         try {
             c = disk.read();
         } catch (SimDisk.CorruptDisk e) {
@@ -130,6 +134,11 @@ final class SimMember {
             @Override
             public void fatal(String what, Throwable cause) {
                 env.fatal(SimMember.this, what, cause);
+            }
+
+            @Override
+            public void count(String what) {
+                env.count(what);
             }
         });
         SplittableRandom rnd = env.rnd().split();

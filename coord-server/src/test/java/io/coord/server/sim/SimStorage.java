@@ -28,6 +28,8 @@ final class SimStorage implements ZabStorage {
         long persistDelayMs();
 
         void fatal(String what, Throwable cause);
+
+        void count(String what);
     }
 
     private final SimDisk disk;
@@ -55,6 +57,11 @@ final class SimStorage implements ZabStorage {
     public void submit(List<StorageOp> ops) {
         if (failed) {
             return;
+        }
+        for (StorageOp op : ops) {
+            if (op instanceof StorageOp.InstallSnapshot) {
+                host.count("SNAP installs");
+            }
         }
         queued.addAll(ops);
         if (!batchScheduled) {
@@ -143,6 +150,7 @@ final class SimStorage implements ZabStorage {
                 disk.snapshotNodes = nodes;
             }
             snapshotsWritten++;
+            host.count("snapshots written");
             snapshotRunning = false;
         });
     }
