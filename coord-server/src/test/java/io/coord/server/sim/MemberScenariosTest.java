@@ -48,7 +48,7 @@ class MemberScenariosTest {
         for (long seed = 1; seed <= SEEDS; seed++) {
             SimParams p = params(seed).calm().withSnapCount(8);
             p = new SimParams(0, 0.005, 0, 0, 0, false, p.maxPersistDelayMs(), p.snapCount(), p.maxHistory(),
-                    p.chaosMs(), p.clients());
+                    p.chaosMs(), p.clients(), 0);
             MemberSimulation sim = new MemberSimulation(seed, p, null, false).run();
             written += sim.counts.getOrDefault("snapshots written", 0L);
             bootsFromSnapshot += sim.counts.getOrDefault("boots from a snapshot", 0L);
@@ -81,7 +81,7 @@ class MemberScenariosTest {
             };
             SimParams p = params(seed).withMaxHistory(2);
             p = new SimParams(0, 0.005, 0, 0, 0, false, p.maxPersistDelayMs(), p.snapCount(), 2, p.chaosMs(),
-                    p.clients());
+                    p.clients(), 0);
             MemberSimulation sim = new MemberSimulation(seed, p, crashOnSnap, false).run();
             interrupted += sim.counts.getOrDefault("leader crashed while sending a SNAP", 0L);
         }

@@ -255,7 +255,7 @@ final class MemberSimulation implements SimMember.Env {
         }
         log("crash n" + m.id + " (" + why + ")");
         count("crashes");
-        m.crash();
+        m.crash(why.equals("power failure"));
         for (SimClient c : clients) {
             c.memberDied(m);
         }
@@ -359,6 +359,15 @@ final class MemberSimulation implements SimMember.Env {
             }
             crash(m, "chaos");
             at(100 + rnd.nextInt(1000), () -> boot(m));
+        }
+        if (rnd.nextDouble() < params.powerFailRate()) {
+            count("power failures");
+            for (SimMember each : members) {
+                if (each.alive) {
+                    crash(each, "power failure");
+                    at(100 + rnd.nextInt(500), () -> boot(each));
+                }
+            }
         }
         if (rnd.nextDouble() < params.diskFaultRate() && m.alive) {
             if (rnd.nextBoolean()) {

@@ -89,8 +89,10 @@ final class SimDisk {
      * A crash: a prefix of the unsynced records may have reached the disk anyway (the kernel wrote
      * them back), the last of them possibly only in part.
      */
-    void crash(SplittableRandom rnd) {
-        int survive = unsynced.isEmpty() ? 0 : rnd.nextInt(unsynced.size() + 1);
+    void crash(SplittableRandom rnd, boolean powerLost) {
+        // A process crash leaves the page cache to the kernel, which may write some of it back; a
+        // power failure loses all of it.
+        int survive = unsynced.isEmpty() || powerLost ? 0 : rnd.nextInt(unsynced.size() + 1);
         for (int k = 0; k < survive; k++) {
             synced.add(unsynced.get(k));
         }

@@ -155,9 +155,9 @@ final class SimMember {
         return true;
     }
 
-    void crash() {
+    void crash(boolean powerLost) {
         if (alive) {
-            disk.crash(env.rnd());
+            disk.crash(env.rnd(), powerLost);
         }
         alive = false;
         processor = null;
