@@ -12,7 +12,7 @@ import java.util.function.LongConsumer;
  * cycle, and reports cost one task per request-thread turn however many batches were forced.
  */
 final class CoalescedReport {
-    private final RequestThread thread;
+    private final RequestLoop thread;
     private final LongConsumer deliver;
     private final AtomicLong latest = new AtomicLong(Long.MIN_VALUE);
     private final AtomicBoolean queued = new AtomicBoolean();
@@ -20,7 +20,7 @@ final class CoalescedReport {
     private long delivered = Long.MIN_VALUE;
 
     /** @param deliver runs on the request thread with each new highest value, in rising order */
-    CoalescedReport(RequestThread thread, LongConsumer deliver) {
+    CoalescedReport(RequestLoop thread, LongConsumer deliver) {
         this.thread = thread;
         this.deliver = deliver;
     }

@@ -70,6 +70,20 @@ final class Connection {
         return queued.get();
     }
 
+    /**
+     * By the channel's id (equality stays identity): the pipeline's maps and sets of connections then
+     * iterate in the same order on every run of the same inputs, which a deterministic simulation needs.
+     */
+    @Override
+    public int hashCode() {
+        return Long.hashCode(channel.id());
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return this == o;
+    }
+
     @Override
     public String toString() {
         return "0x" + Long.toHexString(sessionId) + "@" + channel.describe();

@@ -224,6 +224,12 @@ final class EnsembleClients {
         // sasl is no session activity, as in ZooKeeper (see Sessions.countsAsActivity).
         boolean live = Sessions.countsAsActivity(req.type()) ? sessions.touch(conn) : sessions.isValid(conn);
         if (!live) {
+            if (queues.containsKey(conn)) {
+                // Earlier requests of the connection still wait (writes in flight): an answer now
+                // would overtake theirs. Closing is enough: the client learns at its next handshake.
+                gate.emitClose(conn);
+                return;
+            }
             replier.error(conn, req, ErrorCode.SESSIONEXPIRED);
             gate.emitClose(conn);
             return;

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * stops serving (election, leader lost, session with the leader restarted) every client connection
  * is closed: clients reconnect, possibly elsewhere, and reads never see a stale leader's view.
  */
-public final class EnsembleProcessor extends ClientIntake implements StatusSource, QuorumInbound, RequestThread.Handler,
+public final class EnsembleProcessor extends ClientIntake implements StatusSource, QuorumInbound, RequestLoop.Handler,
         AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EnsembleProcessor.class);
 
@@ -52,7 +52,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
     private final ZabCore core;
     private final ZabStorage storage;
     private final QuorumLink link;
-    private final RequestThread thread;
+    private final RequestLoop thread;
     private final EnsembleClients clients;
     private EnsembleLeader leader;
     private boolean serving;
@@ -102,6 +102,18 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
     public EnsembleProcessor(ServerConfig config, Clock clock, MemberState state, long stateZxid,
                              CoreFactory coreFactory, int coreTickMs, ZabStorage storage, QuorumLink link,
                              StorageInfo storageInfo, byte[] secret, RandomGenerator random, FatalHandler fatal) {
+        this(config, clock, state, stateZxid, coreFactory, coreTickMs, storage, link, storageInfo, secret, random,
+                fatal, (handler, onFailure) -> new RequestThread("coord-request", clock::nowMs, handler, onFailure));
+    }
+
+    /**
+     * As above, with the tasks run by the loop {@code loops} makes: a {@link RequestThread} in
+     * production, the simulation's own event loop under test.
+     */
+    public EnsembleProcessor(ServerConfig config, Clock clock, MemberState state, long stateZxid,
+                             CoreFactory coreFactory, int coreTickMs, ZabStorage storage, QuorumLink link,
+                             StorageInfo storageInfo, byte[] secret, RandomGenerator random, FatalHandler fatal,
+                             RequestLoop.Factory loops) {
         this.config = config;
         this.fatal = fatal;
         this.random = random;
@@ -113,7 +125,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
         this.clients = new EnsembleClients(config, clock, state, stateZxid, connections, storageInfo, secret, this,
                 random);
         this.core = coreFactory.apply(clients::snapshotBlob);
-        this.thread = new RequestThread("coord-request", clock::nowMs, this, fatal);
+        this.thread = loops.create(this, fatal);
         this.persistedReports = new CoalescedReport(thread, this::onPersisted);
         this.snapshotThreshold = nextSnapshotThreshold();
         this.sessionTicks = new EnsembleSessionTicks(sessionMember(), coreTickMs);
@@ -560,6 +572,12 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
             }
             while (leader != null && leader.hasWork()) {
                 ForwardedRequest f = leader.poll();
+                if (f.type() == OpCode.CLOSE_SESSION) {
+                    // Later writes of the session are refused (SESSIONEXPIRED) from here on, as
+                    // ZooKeeper's leader does: proposed after the close, an ephemeral would outlive
+                    // its owner for good. (Expiry marks the session closing itself.)
+                    clients.state().tracker.setClosing(f.sessionId());
+                }
                 EnsembleLeader proposer = leader;
                 long timeMs = clock.wallMs();
                 Actions a = core.propose(zxid -> {

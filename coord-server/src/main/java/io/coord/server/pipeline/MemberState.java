@@ -3,7 +3,6 @@ package io.coord.server.pipeline;
 import io.coord.server.session.Clock;
 import io.coord.server.session.SessionTracker;
 import io.coord.server.tree.DataTree;
-import io.coord.server.tree.TreeSnapshot;
 import io.coord.wire.JuteReader;
 import io.coord.wire.JuteWriter;
 import io.coord.wire.WireFormatException;
@@ -94,13 +93,14 @@ public final class MemberState {
         int countAt = out.size();
         out.writeInt(0);
         int count = 0;
-        try (TreeSnapshot view = tree.beginSnapshot(zxid)) {
-            Iterator<Map.Entry<String, byte[]>> it = view.sortedNodes();
-            while (it.hasNext()) {
-                Map.Entry<String, byte[]> e = it.next();
-                out.writeString(e.getKey()).writeBuffer(e.getValue());
-                count++;
-            }
+        // The tree as it is now (the caller's thread owns it), not through a snapshot view: a
+        // background snapshot may hold the tree's one view, and taking another threw, stopping a
+        // leader that had to send a follower a SNAP during its periodic snapshot.
+        Iterator<Map.Entry<String, byte[]>> it = tree.sortedNodesNow();
+        while (it.hasNext()) {
+            Map.Entry<String, byte[]> e = it.next();
+            out.writeString(e.getKey()).writeBuffer(e.getValue());
+            count++;
         }
         out.putIntAt(countAt, count);
         return out.toByteArray();

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * owns the tree (and in an ensemble the ZAB core), and a task that stopped half-way may have left
  * them inconsistent, so carrying on could serve or replicate wrong state.
  */
-final class RequestThread implements AutoCloseable {
+final class RequestThread implements RequestLoop {
     private static final Logger LOG = LoggerFactory.getLogger(RequestThread.class);
     /**
      * Queued tasks past which sources stop reading. Four full batches: the thread never runs dry
@@ -42,13 +42,8 @@ final class RequestThread implements AutoCloseable {
     static final int DEFAULT_LOW_WATER = DEFAULT_HIGH_WATER / 2;
     private static final int MAX_BATCH = 4096;
 
-    /** What the thread calls between tasks. */
-    interface Handler {
-        /** Periodic work; returns how long (ms) until it wants to run again. */
-        long onTick(long nowMs);
-
-        /** After a batch of tasks: flush what was written. */
-        void afterBatch();
+    /** What the thread calls between tasks (the loop's handler, by its older name). */
+    interface Handler extends RequestLoop.Handler {
     }
 
     /** Unbounded by type; bounded by the sources' pauses (see the class comment). */
@@ -59,16 +54,17 @@ final class RequestThread implements AutoCloseable {
     private final int lowWater;
     private final Thread thread;
     private final LongSupplier clockMs;
-    private final Handler handler;
+    private final RequestLoop.Handler handler;
     private final FatalHandler fatal;
     private volatile boolean running = true;
 
-    RequestThread(String name, LongSupplier clockMs, Handler handler, FatalHandler fatal) {
+    RequestThread(String name, LongSupplier clockMs, RequestLoop.Handler handler, FatalHandler fatal) {
         this(name, clockMs, handler, fatal, DEFAULT_HIGH_WATER, DEFAULT_LOW_WATER);
     }
 
     /** @param highWater queued tasks past which sources pause; {@code lowWater} where they resume */
-    RequestThread(String name, LongSupplier clockMs, Handler handler, FatalHandler fatal, int highWater, int lowWater) {
+    RequestThread(String name, LongSupplier clockMs, RequestLoop.Handler handler, FatalHandler fatal, int highWater,
+                  int lowWater) {
         if (lowWater < 0 || lowWater >= highWater) {
             throw new IllegalArgumentException("need 0 <= lowWater < highWater, got " + lowWater + ", " + highWater);
         }
@@ -81,7 +77,8 @@ final class RequestThread implements AutoCloseable {
         this.thread.setDaemon(false);
     }
 
-    void start() {
+    @Override
+    public void start() {
         thread.start();
     }
 
@@ -90,18 +87,21 @@ final class RequestThread implements AutoCloseable {
     }
 
     /** Queues a task; never blocks. Tasks submitted after close are dropped. */
-    void submit(Runnable task) {
+    @Override
+    public void submit(Runnable task) {
         if (running) {
             tasks.add(task);
         }
     }
 
-    int queued() {
+    @Override
+    public int queued() {
         return tasks.size();
     }
 
     /** What sources consult; see {@link Backlog}. */
-    Backlog backlog() {
+    @Override
+    public Backlog backlog() {
         return backlog;
     }
 

@@ -221,6 +221,28 @@ public final class DataTree implements PrepTree {
         return paths;
     }
 
+    /**
+     * Every node as it is now ({@link NodeCodec} bytes), sorted by path: for the thread that owns
+     * the tree, which must not change it until the iteration ends. Unlike {@link #beginSnapshot} it
+     * takes no view, so it works while a background snapshot holds the tree's one view (a leader
+     * serialising a SNAP for a follower during a periodic snapshot).
+     */
+    public Iterator<Map.Entry<String, byte[]>> sortedNodesNow() {
+        Iterator<String> paths = sortedPaths().iterator();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return paths.hasNext();
+            }
+
+            @Override
+            public Map.Entry<String, byte[]> next() {
+                String path = paths.next();
+                return Map.entry(path, NodeCodec.encode(nodes.get(path).state));
+            }
+        };
+    }
+
     // ---------------------------------------------------------------- mutations
 
     /**
