@@ -93,9 +93,9 @@ public final class MemberState {
         int countAt = out.size();
         out.writeInt(0);
         int count = 0;
-        // The tree as it is now (the caller's thread owns it), not through a snapshot view: a
-        // background snapshot may hold the tree's one view, and taking another threw, stopping a
-        // leader that had to send a follower a SNAP during its periodic snapshot.
+        // The tree as it is now (the caller's thread owns it, so it cannot change meanwhile): no
+        // snapshot view is needed. Taking one here once threw while a background snapshot held the
+        // tree's then single view, stopping a leader that had to send a follower a SNAP.
         Iterator<Map.Entry<String, byte[]>> it = tree.sortedNodesNow();
         while (it.hasNext()) {
             Map.Entry<String, byte[]> e = it.next();
