@@ -20,14 +20,11 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Reads one ZooKeeper snapshot file ({@code version-2/snapshot.<zxid hex>}, or its {@code .gz}
- * form) as ZooKeeper 3.5 to 3.9 write it: a file header (magic "ZKSN", version 2, dbid), the
+ * or {@code .snappy} form, through {@link SnappyStreamInput}) as ZooKeeper 3.5 to 3.9 write it: a file header (magic "ZKSN", version 2, dbid), the
  * session table (count, then id and timeout each), the ACL cache (count, then index and ACL
  * vector each), the nodes depth-first (path, data, ACL index, persisted Stat) ended by the path
  * "/", an Adler32 seal (checksum of everything before it, then the string "/"), and optionally a
  * digest and a last-processed zxid, each with its own seal. Every seal is checked.
- *
- * <p>{@code .snappy} snapshots are refused: reading them needs the snappy codec, which Coord does
- * not ship; ZooKeeper can rewrite one uncompressed (see README).
  */
 final class ZkSnapshotReader {
     static final int SNAP_MAGIC = 0x5A4B534E; // "ZKSN"
@@ -45,16 +42,13 @@ final class ZkSnapshotReader {
 
     static ZkSnapshot read(Path file, long zxid) throws IOException {
         String name = file.getFileName().toString();
-        if (name.endsWith(".snappy")) {
-            throw new ZkFormatException(file, -1, "snappy-compressed snapshots are not supported: start ZooKeeper "
-                    + "once with zookeeper.snapshot.compression.method=none (or gz) so it writes a new snapshot, "
-                    + "stop it, and import again");
-        }
         boolean gzip = name.endsWith(".gz");
+        boolean snappy = name.endsWith(".snappy");
         InputStream raw = Files.newInputStream(file);
         try {
-            InputStream in = gzip ? new GZIPInputStream(raw, 1 << 16) : raw;
-            try (ZkArchive a = new ZkArchive(file, in, gzip ? " (offset in the uncompressed stream)" : "")) {
+            InputStream in = gzip ? new GZIPInputStream(raw, 1 << 16)
+                    : snappy ? new SnappyStreamInput(new java.io.BufferedInputStream(raw, 1 << 16)) : raw;
+            try (ZkArchive a = new ZkArchive(file, in, gzip || snappy ? " (offset in the uncompressed stream)" : "")) {
                 return read(file, zxid, a);
             }
         } catch (java.util.zip.ZipException e) {
@@ -62,7 +56,16 @@ final class ZkSnapshotReader {
             throw new ZkFormatException(file, -1, "not a valid gzip stream: " + e.getMessage());
         } catch (java.io.EOFException e) {
             raw.close();
-            throw new ZkFormatException(file, -1, "gzip stream cut short (truncated)");
+            throw new ZkFormatException(file, -1, (snappy ? "snappy" : "gzip") + " stream cut short (truncated)");
+        } catch (ZkFormatException e) {
+            raw.close();
+            throw e;
+        } catch (IOException e) {
+            raw.close();
+            if (snappy) {
+                throw new ZkFormatException(file, -1, "not a valid snappy stream: " + e.getMessage());
+            }
+            throw e;
         }
     }
 
