@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
  * ({@code Authorization: digest root:secret}); the ids it yields must have every bit of ALL on
  * {@code /} under the root's current ACL. No header, or one that authenticates nobody, is 401; ids
  * without ALL on {@code /} are 403. Schemes: {@code digest}, and {@code ip} (the connection's
- * address). {@code x509} needs a client certificate, which a plain-HTTP AdminServer never has: 401.
+ * address). {@code x509} is not offered yet, not even over HTTPS: 401.
  */
 final class AdminAuth {
     private final AuthPolicy policy;
@@ -74,7 +74,7 @@ final class AdminAuth {
                 }
                 yield List.of(new Id("ip", remoteIp));
             }
-            default -> throw notAuthenticated(); // x509 (no TLS here), sasl, unknown schemes
+            default -> throw notAuthenticated(); // x509 (not offered yet), sasl, unknown schemes
         };
     }
 

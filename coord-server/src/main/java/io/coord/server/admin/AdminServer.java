@@ -1,7 +1,11 @@
 package io.coord.server.admin;
 
 import io.coord.server.config.AdminConfig;
+import io.coord.server.config.AdminHttps;
+import io.coord.server.config.ConfigException;
 import io.coord.server.net.NettyTransport;
+import io.coord.server.net.TlsContexts;
+import io.coord.server.net.TlsSniffer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -11,6 +15,8 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -25,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * ZooKeeper's AdminServer over Netty's HTTP codec: {@code GET <commandURL>/<command>} answers
  * JSON, {@code GET <commandURL>} lists the commands. One event-loop thread; requests are small
  * and bounded (request line, headers, body), connections are limited and closed when idle for
- * admin.idleTimeout, and a malformed request gets a 4xx and its connection closed.
+ * admin.idleTimeout, and a malformed request gets a 4xx and its connection closed. With
+ * admin.forceHttps (HTTPS only) or admin.portUnification (HTTP and HTTPS on one port) a connection's
+ * first bytes decide: a TLS handshake gets the quorum keys' TLS handler, plaintext is served or,
+ * HTTPS-only, closed with one log line.
  */
 public final class AdminServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
@@ -56,6 +65,7 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer start(AdminConfig config, NettyTransport transport, StatusSource source,
                                     CommandAnswers answers, SnapshotCommands snapshots) throws IOException {
+        SslContext tls = sslContext(config.https()); // before any thread: bad keys stop start-up
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("coord-admin"),
                 transport.ioHandlerFactory());
         AtomicInteger open = new AtomicInteger();
@@ -73,6 +83,12 @@ public final class AdminServer implements AutoCloseable {
                         }
                         ch.closeFuture().addListener(f -> open.decrementAndGet());
                         ch.pipeline().addLast(new IdleStateHandler(0, 0, config.idleTimeoutMs(), TimeUnit.MILLISECONDS));
+                        if (tls != null) {
+                            ch.pipeline().addLast(new TlsSniffer(config.https().portUnification(),
+                                    c -> tls.newHandler(c.alloc()), "admin.serverPort",
+                                    "unreachable: this port takes TLS",
+                                    "admin.forceHttps=true: use https://, or set admin.portUnification=true"));
+                        }
                         ch.pipeline().addLast(new HttpServerCodec(MAX_INITIAL_LINE_BYTES, MAX_HEADER_BYTES, 8192));
                         ch.pipeline().addLast(new ChunkedWriteHandler()); // a streamed snapshot
                         if (snapshots != null) {
@@ -86,8 +102,8 @@ public final class AdminServer implements AutoCloseable {
         InetSocketAddress address = new InetSocketAddress(config.serverAddress(), config.serverPort());
         try {
             Channel channel = NettyTransport.bind(b, address);
-            LOG.info("AdminServer serving {} on http://{}:{}", config.commandUrl(), config.serverAddress(),
-                    ((InetSocketAddress) channel.localAddress()).getPort());
+            LOG.info("AdminServer serving {} on {}://{}:{}", config.commandUrl(), scheme(config.https()),
+                    config.serverAddress(), ((InetSocketAddress) channel.localAddress()).getPort());
             return new AdminServer(group, channel);
         } catch (InterruptedException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -98,6 +114,25 @@ public final class AdminServer implements AutoCloseable {
             throw new IOException("cannot start the AdminServer on " + address + " (admin.serverAddress,"
                     + " admin.serverPort; admin.enableServer=false turns it off): " + e.getMessage(), e);
         }
+    }
+
+    /** Null for plain HTTP; the quorum keys' server context otherwise (a client certificate if needClientAuth). */
+    private static SslContext sslContext(AdminHttps https) {
+        if (!https.enabled()) {
+            return null;
+        }
+        TlsContexts.Managers managers = TlsContexts.managers(https.keys());
+        try {
+            return TlsContexts.server(https.keys(), managers,
+                    https.needClientAuth() ? ClientAuth.REQUIRE : ClientAuth.NONE).build();
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException("ssl.quorum.enabledProtocols", "cannot be used for the AdminServer's HTTPS: "
+                    + e.getMessage());
+        }
+    }
+
+    private static String scheme(AdminHttps https) {
+        return https.forceHttps() ? "https" : https.portUnification() ? "http+https" : "http";
     }
 
     public int port() {

@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param restoreEnabled  admin.restore.enabled: the restore command (default true, as ZooKeeper)
  * @param rateLimiterIntervalMs admin.rateLimiterIntervalInMS: snapshot and restore each run at most once
  *                        per this interval (default 5 minutes, as ZooKeeper; 0 = no limit)
+ * @param https         admin.forceHttps/portUnification/needClientAuth with the quorum TLS keys
  */
 public record AdminConfig(boolean enabled, String serverAddress, int serverPort, String commandUrl, int idleTimeoutMs,
-                          boolean snapshotEnabled, boolean restoreEnabled, long rateLimiterIntervalMs) {
+                          boolean snapshotEnabled, boolean restoreEnabled, long rateLimiterIntervalMs,
+                          AdminHttps https) {
     public static final int DEFAULT_PORT = 8080;
     /** ZooKeeper's admin.rateLimiterIntervalInMS default: 5 minutes. */
     public static final long DEFAULT_RATE_LIMITER_INTERVAL_MS = 300_000;
@@ -29,6 +31,7 @@ public record AdminConfig(boolean enabled, String serverAddress, int serverPort,
     public AdminConfig {
         Objects.requireNonNull(serverAddress, "serverAddress");
         Objects.requireNonNull(commandUrl, "commandUrl");
+        Objects.requireNonNull(https, "https");
         if (serverPort < 0 || serverPort > 65535) {
             throw new ConfigException("admin.serverPort", "must be 0..65535, was " + serverPort);
         }
@@ -46,13 +49,19 @@ public record AdminConfig(boolean enabled, String serverAddress, int serverPort,
     /** With ZooKeeper's defaults for snapshot and restore (both on, once per 5 minutes). */
     public AdminConfig(boolean enabled, String serverAddress, int serverPort, String commandUrl, int idleTimeoutMs) {
         this(enabled, serverAddress, serverPort, commandUrl, idleTimeoutMs, true, true,
-                DEFAULT_RATE_LIMITER_INTERVAL_MS);
+                DEFAULT_RATE_LIMITER_INTERVAL_MS, AdminHttps.OFF);
+    }
+
+    /** This config serving HTTPS as {@code https} says (tests). */
+    public AdminConfig withHttps(AdminHttps https) {
+        return new AdminConfig(enabled, serverAddress, serverPort, commandUrl, idleTimeoutMs, snapshotEnabled,
+                restoreEnabled, rateLimiterIntervalMs, https);
     }
 
     /** This config with the snapshot/restore settings replaced (tests). */
     public AdminConfig withSnapshotRestore(boolean snapshot, boolean restore, long intervalMs) {
         return new AdminConfig(enabled, serverAddress, serverPort, commandUrl, idleTimeoutMs, snapshot, restore,
-                intervalMs);
+                intervalMs, https);
     }
 
     /** An AdminServer on loopback at {@code port} (0: a free one), for tests. */

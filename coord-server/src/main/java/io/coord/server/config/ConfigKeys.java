@@ -30,7 +30,7 @@ public final class ConfigKeys {
     }
 
     private static final String NO_ADMIN = "Coord's AdminServer does not have this setting";
-    private static final String NO_TLS = "Coord's HTTP endpoints (AdminServer, metrics) have no TLS; refusing rather"
+    private static final String NO_TLS = "Coord's metrics endpoint has no TLS; refusing rather"
             + " than serving in clear text";
     private static final String NO_QUORUM_TLS = "a quorum TLS option Coord does not have (it has sslQuorum with"
             + " ssl.quorum.keyStore/trustStore/clientAuth/protocol/enabledProtocols/ciphersuites/hostnameVerification)";
@@ -273,9 +273,8 @@ public final class ConfigKeys {
                     "metricsProvider.httpPort", "metricsProvider.exportJvmInfo");
             // The snapshot and restore commands (on by default, as in ZooKeeper; each needs ALL on /).
             honoured("admin.snapshot.enabled", "admin.restore.enabled", "admin.rateLimiterIntervalInMS");
-            defaultOnly("admin.forceHttps", NO_TLS, "false");
-            defaultOnly("admin.needClientAuth", NO_TLS, "false");
-            defaultOnly("admin.portUnification", NO_TLS, "false");
+            // HTTPS with the quorum TLS keys (ConfigParser.adminHttps, TlsKeys.parseAdminKeys).
+            honoured("admin.forceHttps", "admin.needClientAuth", "admin.portUnification");
             // Other admin.* keys configure what Coord's AdminServer lacks; ConfigParser accepts them
             // only next to admin.enableServer=false.
             refusedPrefix("admin.", NO_ADMIN);

@@ -75,7 +75,8 @@ public final class ConfigParser {
             readHonoured(b, key, props.getProperty(key).trim(), warnings);
         }
         TlsConfig tls = TlsKeys.parse(props, warnings);
-        b.tls(tls).quorumTls(TlsKeys.parseQuorum(props));
+        AdminHttps adminHttps = adminHttps(props);
+        b.tls(tls).quorumTls(TlsKeys.parseQuorum(props, adminHttps.enabled()));
         String dataDir = props.getProperty("dataDir");
         if (dataDir == null || dataDir.isBlank()) {
             throw new ConfigException("dataDir", "is required");
@@ -92,7 +93,7 @@ public final class ConfigParser {
             }
             checkPeerType(props.getProperty("peerType"), null);
             b.clientAddress(clientAddress(props, null, tls));
-            return b.admin(admin(props)).metrics(metrics(props)).build();
+            return b.admin(admin(props, adminHttps)).metrics(metrics(props)).build();
         }
         // A single server.N line runs as a one-member ensemble (leader of itself), whatever
         // standaloneEnabled says: never standalone once a server.N line exists.
@@ -101,7 +102,7 @@ public final class ConfigParser {
         ServerAddress me = servers.get(myId);
         checkPeerType(props.getProperty("peerType"), me);
         b.clientAddress(clientAddress(props, me, tls));
-        return b.admin(admin(props)).metrics(metrics(props)).build();
+        return b.admin(admin(props, adminHttps)).metrics(metrics(props)).build();
     }
 
     /**
@@ -132,7 +133,7 @@ public final class ConfigParser {
     }
 
     /** admin.* with ZooKeeper's defaults: a zoo.cfg that says nothing gets an AdminServer on 8080. */
-    private static AdminConfig admin(Properties props) {
+    private static AdminConfig admin(Properties props, AdminHttps https) {
         AdminConfig d = AdminConfig.ZOOKEEPER_DEFAULT;
         return new AdminConfig(
                 ConfigValues.parseBool("admin.enableServer", props.getProperty("admin.enableServer", "true")),
@@ -143,7 +144,31 @@ public final class ConfigParser {
                 ConfigValues.parseBool("admin.snapshot.enabled", props.getProperty("admin.snapshot.enabled", "true")),
                 ConfigValues.parseBool("admin.restore.enabled", props.getProperty("admin.restore.enabled", "true")),
                 ConfigValues.parseLong("admin.rateLimiterIntervalInMS", props.getProperty("admin.rateLimiterIntervalInMS",
-                        "" + AdminConfig.DEFAULT_RATE_LIMITER_INTERVAL_MS)));
+                        "" + AdminConfig.DEFAULT_RATE_LIMITER_INTERVAL_MS)),
+                https);
+    }
+
+    /**
+     * admin.forceHttps, admin.portUnification, admin.needClientAuth (ZooKeeper's defaults: false) and,
+     * when HTTPS is asked for, the quorum TLS keys it uses. A disabled AdminServer serves nothing, so
+     * its HTTPS switches ask for no keys.
+     */
+    private static AdminHttps adminHttps(Properties props) {
+        if (!ConfigValues.parseBool("admin.enableServer", props.getProperty("admin.enableServer", "true"))) {
+            return AdminHttps.OFF;
+        }
+        boolean force = ConfigValues.parseBool("admin.forceHttps", props.getProperty("admin.forceHttps", "false"));
+        boolean unify = ConfigValues.parseBool("admin.portUnification",
+                props.getProperty("admin.portUnification", "false"));
+        boolean needAuth = ConfigValues.parseBool("admin.needClientAuth",
+                props.getProperty("admin.needClientAuth", "false"));
+        if (!force && !unify && !needAuth) {
+            return AdminHttps.OFF;
+        }
+        if (needAuth && !force && !unify) {
+            return new AdminHttps(false, false, true, null); // refused, naming admin.needClientAuth
+        }
+        return new AdminHttps(force, unify, needAuth, force || unify ? TlsKeys.parseAdminKeys(props) : null);
     }
 
     /** metricsProvider.*: Prometheus when className names ZooKeeper's provider; any other class is refused. */

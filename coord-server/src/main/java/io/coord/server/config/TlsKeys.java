@@ -46,12 +46,16 @@ final class TlsKeys {
             "ssl.trustStore.passwordPath", "ssl.trustStore.type", "ssl.clientAuth", "ssl.protocol",
             "ssl.enabledProtocols", "ssl.ciphersuites", "ssl.hostnameVerification", "ssl.clientHostnameVerification");
 
-    /** Quorum TLS keys read here (with sslQuorum=true). */
+    /** Quorum TLS keys read here (with sslQuorum=true; the stores, protocols and ciphers also for admin HTTPS). */
     private static final List<String> QUORUM_KEYS = List.of("ssl.quorum.keyStore.location",
             "ssl.quorum.keyStore.password", "ssl.quorum.keyStore.passwordPath", "ssl.quorum.keyStore.type",
             "ssl.quorum.trustStore.location", "ssl.quorum.trustStore.password", "ssl.quorum.trustStore.passwordPath",
             "ssl.quorum.trustStore.type", "ssl.quorum.clientAuth", "ssl.quorum.protocol", "ssl.quorum.enabledProtocols",
             "ssl.quorum.ciphersuites", "ssl.quorum.hostnameVerification");
+
+    /** Quorum TLS keys that only member links use: refused without sslQuorum even when admin HTTPS is on. */
+    private static final List<String> QUORUM_LINK_ONLY_KEYS = List.of("ssl.quorum.clientAuth",
+            "ssl.quorum.hostnameVerification");
 
     /** Client-port TLS switches that, like ssl.*, also have a zookeeper. system-property spelling. */
     private static final List<String> CLIENT_KEYS = List.of("client.portUnification", "client.certReload");
@@ -100,12 +104,18 @@ final class TlsKeys {
      * TLS between ensemble members ({@code sslQuorum=true} with {@code ssl.quorum.*}), or null: off.
      * Every link is mutual TLS unless ssl.quorum.clientAuth says otherwise; the dialing member checks
      * the other's certificate against the host of its server.N line (ssl.quorum.hostnameVerification).
+     * With {@code adminHttps} (the AdminServer serves HTTPS with the quorum keys) the store, protocol
+     * and cipher keys are in use without sslQuorum; the link-only keys are still refused then.
      */
-    static TlsConfig parseQuorum(Properties props) {
+    static TlsConfig parseQuorum(Properties props, boolean adminHttps) {
         if (!ConfigValues.parseBool("sslQuorum", orDefault(props, "sslQuorum", "false"))) {
-            if (QUORUM_KEYS.stream().anyMatch(k -> get(props, k) != null)) {
-                throw new ConfigException("sslQuorum", "ssl.quorum.* keys are set but sslQuorum is not true;"
-                        + " refusing rather than running member links in clear text");
+            List<String> unused = adminHttps ? QUORUM_LINK_ONLY_KEYS : QUORUM_KEYS;
+            for (String k : unused) {
+                if (get(props, k) != null) {
+                    throw new ConfigException(adminHttps ? k : "sslQuorum", "ssl.quorum.* keys are set but sslQuorum"
+                            + " is not true" + (adminHttps ? " (" + k + " is about member links only)" : "")
+                            + "; refusing rather than running member links in clear text");
+                }
             }
             return null;
         }
@@ -114,6 +124,17 @@ final class TlsKeys {
                 protocols(props, "ssl.quorum."), list(get(props, "ssl.quorum.ciphersuites")),
                 ConfigValues.parseBool("ssl.quorum.hostnameVerification",
                         orDefault(props, "ssl.quorum.hostnameVerification", "true")), false);
+    }
+
+    /**
+     * The AdminServer's HTTPS keys: ZooKeeper serves admin HTTPS with the quorum key and trust
+     * stores, protocols and cipher suites. Client certificates are asked for by admin.needClientAuth,
+     * not ssl.quorum.clientAuth, so the result says NONE; the caller decides.
+     */
+    static TlsConfig parseAdminKeys(Properties props) {
+        return new TlsConfig(null, false, store(props, "ssl.quorum.keyStore", true),
+                store(props, "ssl.quorum.trustStore", false), ClientAuth.NONE, protocols(props, "ssl.quorum."),
+                list(get(props, "ssl.quorum.ciphersuites")), false, false);
     }
 
     /** {@code key}'s value, or its zookeeper.-prefixed spelling's; null when neither is set. */
@@ -152,7 +173,8 @@ final class TlsKeys {
         if (location == null || location.isEmpty()) {
             if (required) {
                 throw new ConfigException(prefix + ".location", "is required when " + (prefix.contains("quorum")
-                        ? "sslQuorum is true (each member needs its key and certificate)"
+                        ? "sslQuorum, admin.forceHttps or admin.portUnification is true (each member, and an HTTPS"
+                        + " AdminServer, needs its key and certificate)"
                         : "secureClientPort or client.portUnification is set (a TLS port needs the server's key"
                         + " and certificate)"));
             }

@@ -94,7 +94,7 @@ public final class ClientServer implements AutoCloseable {
                         clientChannels.add(ch);
                         NettyClientChannel client = NettyClientChannel.wrap(connectionIds, ch);
                         ch.pipeline().addLast(new ConnectionLimit(config.maxClientCnxns(), config.maxCnxns()));
-                        ch.pipeline().addLast(new TlsSniffer(port.acceptPlain(),
+                        ch.pipeline().addLast(TlsSniffer.clientPort(port.acceptPlain(),
                                 port.tls() == null ? null : port.tls()::current, port.name()));
                         ch.pipeline().addLast(new FrameDecoder(config.juteMaxBuffer()));
                         ch.pipeline().addLast(new ClientHandler(sink, client, backlogPauses));

@@ -2,7 +2,7 @@ package io.coord.server.quorum;
 
 import io.coord.server.config.ConfigException;
 import io.coord.server.config.TlsConfig;
-import io.coord.tls.KeyStores;
+import io.coord.server.net.TlsContexts;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
@@ -10,10 +10,6 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * TLS on member links (sslQuorum): one member's key store serves both ends of its links — as the
@@ -35,37 +31,17 @@ final class QuorumTls {
         if (config == null) {
             return null;
         }
-        TlsConfig.Store ks = config.keyStore();
-        TlsConfig.Store ts = config.trustStore();
-        KeyManagerFactory kmf;
-        TrustManagerFactory tmf;
+        TlsContexts.Managers managers = TlsContexts.managers(config);
         try {
-            kmf = KeyStores.keyManagers(ks.location(), ks.password(), ks.type());
-        } catch (IOException | GeneralSecurityException | RuntimeException e) {
-            throw new ConfigException("ssl.quorum.keyStore.location", "cannot be used: " + e.getMessage());
-        }
-        try {
-            if (ts != null) {
-                tmf = KeyStores.trustManagers(ts.location(), ts.password(), ts.type());
-            } else {
-                tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                tmf.init((KeyStore) null);
-            }
-        } catch (IOException | GeneralSecurityException | RuntimeException e) {
-            throw new ConfigException("ssl.quorum.trustStore.location", "cannot be used: " + e.getMessage());
-        }
-        try {
-            SslContextBuilder accept = SslContextBuilder.forServer(kmf).trustManager(tmf).sslProvider(SslProvider.JDK)
-                    .clientAuth(switch (config.clientAuth()) {
-                        case NONE -> ClientAuth.NONE;
-                        case WANT -> ClientAuth.OPTIONAL;
-                        case NEED -> ClientAuth.REQUIRE;
-                    }).protocols(config.enabledProtocols());
-            SslContextBuilder dial = SslContextBuilder.forClient().keyManager(kmf).trustManager(tmf)
-                    .sslProvider(SslProvider.JDK).protocols(config.enabledProtocols())
+            SslContextBuilder accept = TlsContexts.server(config, managers, switch (config.clientAuth()) {
+                case NONE -> ClientAuth.NONE;
+                case WANT -> ClientAuth.OPTIONAL;
+                case NEED -> ClientAuth.REQUIRE;
+            });
+            SslContextBuilder dial = SslContextBuilder.forClient().keyManager(managers.keys())
+                    .trustManager(managers.trust()).sslProvider(SslProvider.JDK).protocols(config.enabledProtocols())
                     .endpointIdentificationAlgorithm(config.hostnameVerification() ? "HTTPS" : null);
             if (!config.cipherSuites().isEmpty()) {
-                accept.ciphers(config.cipherSuites());
                 dial.ciphers(config.cipherSuites());
             }
             return new QuorumTls(accept.build(), dial.build());

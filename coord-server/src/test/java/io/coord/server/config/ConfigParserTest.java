@@ -59,7 +59,7 @@ class ConfigParserTest {
         assertEquals(new MetricsConfig(true, "127.0.0.2", 7001, false), c.metrics());
         assertFalse(ConfigParser.parse(props(BASE + "admin.enableServer=false\n")).admin().enabled());
         // snapshot and restore: on by default, once per 5 minutes (ZooKeeper 3.9's defaults); each can be set.
-        assertEquals(new AdminConfig(true, "127.0.0.1", 9090, "/cmds", 5000, true, true, 300_000), c.admin());
+        assertEquals(new AdminConfig(true, "127.0.0.1", 9090, "/cmds", 5000, true, true, 300_000, AdminHttps.OFF), c.admin());
         AdminConfig off = ConfigParser.parse(props(BASE + "admin.snapshot.enabled=false\nadmin.restore.enabled=false\n"
                 + "admin.rateLimiterIntervalInMS=1000\n")).admin();
         assertEquals(List.of(false, false, 1000L), List.of(off.snapshotEnabled(), off.restoreEnabled(),
@@ -201,7 +201,6 @@ class ConfigParserTest {
     @ValueSource(strings = {"superDigest=super:abc", "skipACL=true", "forceSync=no", "preAllocSize=1024", "globalOutstandingLimit=5",
         "ssl.crl=true", "ssl.context.supplier.class=org.example.Ctx", "zookeeper.ssl.ocsp=true",
         "ssl.quorum.crl=true", "zookeeper.ssl.quorum.context.supplier.class=org.example.Ctx", "authProvider.1=org.example.Auth",
-        "admin.forceHttps=true",
         "metricsProvider.className=org.example.Prometheus", "metricsProvider.httpsPort=7443",
         "metricsProvider.numWorkerThreads=4", "localSessionsEnabled=true",
         "quorumListenOnAllIPs=true", "reconfigEnabled=true", "sslQuorumReloadCertFiles=true", "quorum.auth.enableSasl=true",

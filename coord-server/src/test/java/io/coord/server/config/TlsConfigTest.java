@@ -140,4 +140,55 @@ class TlsConfigTest {
         assertSame(TlsConfig.OFF, c.tls());
         assertTrue(warnings.stream().anyMatch(w -> w.contains("plaintext only")), warnings.toString());
     }
+
+    private String quorumStoreLines() {
+        return "ssl.quorum.keyStore.location=" + certs.keyStore("server") + "\nssl.quorum.keyStore.password="
+                + TestCerts.PASSWORD + "\nssl.quorum.trustStore.location=" + certs.trustStore("server-trust")
+                + "\nssl.quorum.trustStore.password=" + TestCerts.PASSWORD + "\n";
+    }
+
+    @Test
+    void adminHttpsUsesTheQuorumKeysWithoutSslQuorum() throws IOException {
+        ServerConfig c = ConfigParser.parse(props("clientPort=2181\nadmin.forceHttps=true\nadmin.needClientAuth=true\n"
+                + "ssl.quorum.enabledProtocols=TLSv1.2\n" + quorumStoreLines()));
+        AdminHttps https = c.admin().https();
+        assertTrue(https.forceHttps() && https.needClientAuth() && !https.portUnification());
+        assertEquals(certs.keyStore("server"), https.keys().keyStore().location());
+        assertEquals(certs.trustStore("server-trust"), https.keys().trustStore().location());
+        assertEquals(List.of("TLSv1.2"), https.keys().enabledProtocols());
+        assertNull(c.quorumTls(), "member links stay plaintext: sslQuorum is not on");
+        assertTrue(ConfigParser.parse(props("clientPort=2181\nadmin.portUnification=true\n" + quorumStoreLines()))
+                .admin().https().portUnification());
+        assertSame(AdminHttps.OFF, ConfigParser.parse(props("clientPort=2181\n")).admin().https());
+    }
+
+    @Test
+    void adminHttpsWithoutAUsableKeyStoreIsRefusedNamingTheKey() {
+        for (String https : List.of("admin.forceHttps=true", "admin.portUnification=true")) {
+            ConfigException none = refused("clientPort=2181\n" + https + "\n");
+            assertEquals("ssl.quorum.keyStore.location", none.key(), https);
+            assertTrue(none.getMessage().contains("admin.forceHttps"), none.getMessage());
+            ConfigException badPassword = refused("clientPort=2181\n" + https + "\nssl.quorum.keyStore.location="
+                    + certs.keyStore("server") + "\nssl.quorum.keyStore.password=wrong\n");
+            assertEquals("ssl.quorum.keyStore.password", badPassword.key(), https);
+        }
+    }
+
+    @Test
+    void needClientAuthWithoutHttpsIsRefused() {
+        ConfigException e = refused("clientPort=2181\nadmin.needClientAuth=true\n" + quorumStoreLines());
+        assertEquals("admin.needClientAuth", e.key());
+        assertTrue(e.getMessage().contains("admin.forceHttps"), e.getMessage());
+    }
+
+    @Test
+    void quorumKeysNothingUsesAreStillRefused() {
+        // Without admin HTTPS, no ssl.quorum.* key is used unless sslQuorum is on.
+        assertEquals("sslQuorum", refused("clientPort=2181\n" + quorumStoreLines()).key());
+        // Admin HTTPS uses the stores, not the member-link keys.
+        for (String line : List.of("ssl.quorum.clientAuth=none", "ssl.quorum.hostnameVerification=false")) {
+            assertEquals(line.substring(0, line.indexOf('=')),
+                    refused("clientPort=2181\nadmin.forceHttps=true\n" + quorumStoreLines() + line + "\n").key());
+        }
+    }
 }
