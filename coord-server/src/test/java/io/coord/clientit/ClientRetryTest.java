@@ -67,7 +67,11 @@ class ClientRetryTest extends ClientItBase {
             retries.incrementAndGet();
             return inner.sleepMsBeforeRetry(n, elapsedMs);
         };
-        CoordClient c = open(options().faultInjector(faults).connectionTimeoutMs(300).retryPolicy(counting).build());
+        // 300 ms lets the outage below fail requests fast; the first connect, which this test is not
+        // about, may take longer on a loaded machine (CI once saw it miss 300 ms): it is retried.
+        CoordClient c = await().atMost(Duration.ofSeconds(30)).ignoreException(CoordException.ConnectionLossException.class)
+                .until(() -> open(options().faultInjector(faults).connectionTimeoutMs(300).retryPolicy(counting).build()),
+                        java.util.Objects::nonNull);
         faults.blockConnects(true);
         faults.dropConnection();
         CompletableFuture<?> read = c.getChildrenAsync(root);
