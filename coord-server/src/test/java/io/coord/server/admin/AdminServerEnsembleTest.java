@@ -107,6 +107,13 @@ class AdminServerEnsembleTest {
         assertTrue(words.contains("zk_synced_followers\t2"), words);
         assertTrue(words.contains("zk_quorum_size\t3"), words);
         assertTrue(words.contains("zk_uptime\t"), words);
+        // Coord's own figures, under zk_coord_ names there: group commit, session expiry and follower lag.
+        for (String coord : List.of("zk_coord_group_commit_batch_avg\t", "zk_coord_group_commit_batch_max\t",
+                "zk_coord_session_expiry_lag_ms_max\t", "zk_coord_follower_lag_zxids_max\t",
+                "zk_coord_follower_lag_ms_max\t")) {
+            assertTrue(words.contains(coord), coord + " in " + words);
+        }
+        assertTrue(mntr.get("coord_group_commit_batches").asLong() > 0, "the leader forced its log: " + mntr);
         for (int id : ensemble.all()) {
             if (id != leader) {
                 JsonNode f = command(id, "monitor");
@@ -136,6 +143,24 @@ class AdminServerEnsembleTest {
                 }
             }
             assertEquals(coordKeys, unknown, "member " + id);
+        }
+    }
+
+    /** The leader's /metrics carries ZooKeeper's quorum gauges and Coord's own, follower lag included. */
+    @Test
+    void leaderMetricsCarryCoordsOwnGauges() throws Exception {
+        int port = TestPorts.next();
+        try (io.coord.server.metrics.PrometheusEndpoint metrics = io.coord.server.metrics.PrometheusEndpoint.start(
+                io.coord.server.config.MetricsConfig.prometheusOnLoopback(port), ensemble.member(leader).statusSource())) {
+            Map<String, Double> samples = io.coord.server.PrometheusMetricsTestAccess.scrape(metrics.port());
+            assertEquals(2.0, samples.get("synced_followers"), samples.toString());
+            Set<String> coordGauges = new TreeSet<>(ZooKeeperAdminOracle.COORD_MONITOR_KEYS);
+            coordGauges.addAll(ZooKeeperAdminOracle.COORD_LEADER_MONITOR_KEYS);
+            Set<String> coordSamples = new TreeSet<>(samples.keySet());
+            coordSamples.removeIf(n -> !n.startsWith("coord_"));
+            assertEquals(coordGauges, coordSamples);
+            assertTrue(samples.get("coord_group_commit_batches") > 0, samples.toString());
+            assertTrue(samples.get("coord_follower_lag_zxids_max") >= 0, samples.toString());
         }
     }
 
