@@ -7,9 +7,13 @@ import java.util.Map;
 /**
  * The figures of ZooKeeper's {@code monitor} command (and {@code mntr}, with a {@code zk_} prefix)
  * that Coord measures, under ZooKeeper's names. A figure Coord does not measure is left out rather
- * than reported with a made-up value.
+ * than reported with a made-up value. Coord's own figures, which ZooKeeper does not have, follow
+ * under names that start with {@value #COORD_PREFIX}.
  */
 public final class MonitorValues {
+
+    /** The prefix of Coord's own figures (ZooKeeper has no key that starts with it). */
+    public static final String COORD_PREFIX = "coord_";
 
     private MonitorValues() {
     }
@@ -52,7 +56,35 @@ public final class MonitorValues {
                 m.put("pending_syncs", q.pendingSyncs());
             }
         }
+        coordFigures(s, m);
         return m;
+    }
+
+    /**
+     * Group commit batch sizes (ops per log force), session expiry lag (ms after the deadline) and,
+     * on a serving leader, each synced follower's lag in zxids and ms with their maxima.
+     */
+    private static void coordFigures(ServerStatus s, Map<String, Object> m) {
+        m.put(COORD_PREFIX + "group_commit_batches", s.groupCommitBatches());
+        m.put(COORD_PREFIX + "group_commit_batch_avg",
+                s.groupCommitBatches() == 0 ? 0.0 : (double) s.groupCommitOps() / s.groupCommitBatches());
+        m.put(COORD_PREFIX + "group_commit_batch_max", s.groupCommitBatchMax());
+        m.put(COORD_PREFIX + "sessions_expired", s.sessionsExpired());
+        m.put(COORD_PREFIX + "session_expiry_lag_ms_max", s.sessionExpiryLagMaxMs());
+        QuorumStatus q = s.quorum();
+        if (q == null || !q.leading()) {
+            return;
+        }
+        long maxZxids = 0;
+        long maxMs = 0;
+        for (QuorumStatus.FollowerLag lag : q.followerLags()) {
+            m.put(COORD_PREFIX + "follower_" + lag.followerId() + "_lag_zxids", lag.lagZxids());
+            m.put(COORD_PREFIX + "follower_" + lag.followerId() + "_lag_ms", lag.lagMs());
+            maxZxids = Math.max(maxZxids, lag.lagZxids());
+            maxMs = Math.max(maxMs, lag.lagMs());
+        }
+        m.put(COORD_PREFIX + "follower_lag_zxids_max", maxZxids);
+        m.put(COORD_PREFIX + "follower_lag_ms_max", maxMs);
     }
 
     /** ZooKeeper's "<state> - <zab state>", e.g. "leading - broadcast". */

@@ -18,13 +18,22 @@ import java.util.List;
  * @param syncedObservers  of those, the observers that completed their sync (ids); empty unless leading
  * @param pendingSyncs     client syncs waiting for a quorum while it leads, else 0
  * @param observing        this member is an observer (it never votes)
+ * @param followerLags     while it leads and serves, each synced voting follower's lag; else empty
  */
 public record QuorumStatus(long myId, long leaderId, String zabState, long lastLoggedZxid, int voters,
                            int learners, int syncedFollowers, int pendingSyncs, List<Long> syncedObservers,
-                           boolean observing) {
+                           boolean observing, List<FollowerLag> followerLags) {
 
     public QuorumStatus {
         syncedObservers = List.copyOf(syncedObservers);
+        followerLags = List.copyOf(followerLags);
+    }
+
+    /**
+     * How far a synced voting follower is behind the leader's log: txns it has not acked, and how
+     * long ago (leader's clock) the oldest of them was proposed; both 0 when it acked everything.
+     */
+    public record FollowerLag(long followerId, long lagZxids, long lagMs) {
     }
 
     public boolean leading() {

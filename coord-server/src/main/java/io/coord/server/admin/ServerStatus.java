@@ -13,6 +13,10 @@ import java.util.SortedSet;
  * tree maintain it on every write from then on). {@code quorum} is null standalone.
  * {@code sessionIdsByExpiryMs}: the session tracker's expiry buckets (a time on the server's clock in
  * ms, to the sessions due then), as the {@code dump} command gives them.
+ * {@code groupCommitBatches}, {@code groupCommitOps}, {@code groupCommitBatchMax}: the log writer's
+ * forced batches, the ops in them and the largest one; {@code sessionsExpired} and
+ * {@code sessionExpiryLagMaxMs}: sessions the tracker expired and how late after its deadline the
+ * latest one was (Coord's own figures, {@code coord_*} in monitor).
  */
 public record ServerStatus(
         String version,
@@ -49,7 +53,12 @@ public record ServerStatus(
         SortedMap<String, SortedSet<String>> sessionsByWatchedPath,
         QuorumStatus quorum,
         double avgLatencyMsExact,
-        SortedMap<Long, List<Long>> sessionIdsByExpiryMs) {
+        SortedMap<Long, List<Long>> sessionIdsByExpiryMs,
+        long groupCommitBatches,
+        long groupCommitOps,
+        long groupCommitBatchMax,
+        long sessionsExpired,
+        long sessionExpiryLagMaxMs) {
 
     /** The mode of a member in read-only mode (readonlymode.enabled, quorum lost): ZooKeeper's server state. */
     public static final String READ_ONLY_MODE = "read-only";

@@ -31,6 +31,14 @@ public final class PrometheusEndpoint implements AutoCloseable {
             "open_file_descriptor_count", "max_file_descriptor_count", "uptime", "quorum_size", "learners",
             "synced_followers", "synced_non_voting_followers", "synced_observers", "pending_syncs");
 
+    /**
+     * Coord's own figures (MonitorValues' coord_* keys). A follower's own lag is not a gauge of its
+     * own name: the maxima are, and monitor lists each follower.
+     */
+    static final List<String> COORD_GAUGES = List.of("coord_group_commit_batches", "coord_group_commit_batch_avg",
+            "coord_group_commit_batch_max", "coord_sessions_expired", "coord_session_expiry_lag_ms_max",
+            "coord_follower_lag_zxids_max", "coord_follower_lag_ms_max");
+
     private final HTTPServer server;
 
     private PrometheusEndpoint(HTTPServer server) {
@@ -40,8 +48,10 @@ public final class PrometheusEndpoint implements AutoCloseable {
     public static PrometheusEndpoint start(MetricsConfig config, StatusSource source) throws IOException {
         PrometheusRegistry registry = new PrometheusRegistry();
         ScrapeStatus status = new ScrapeStatus(source, System::nanoTime);
-        for (String name : GAUGES) {
-            GaugeWithCallback.builder().name(name).help("ZooKeeper's " + name + " (as in the monitor command)")
+        for (String name : java.util.stream.Stream.concat(GAUGES.stream(), COORD_GAUGES.stream()).toList()) {
+            String help = name.startsWith(MonitorValues.COORD_PREFIX) ? "Coord's " + name + " (as in the monitor command)"
+                    : "ZooKeeper's " + name + " (as in the monitor command)";
+            GaugeWithCallback.builder().name(name).help(help)
                     .callback(cb -> {
                         Map<String, Object> values = status.values();
                         // A figure this server does not have now (e.g. learners on a follower) has no sample.

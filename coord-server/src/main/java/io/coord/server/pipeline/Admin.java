@@ -102,7 +102,9 @@ final class Admin {
                 stats.uptimeMs(), detailed ? tree.digest() : null,
                 detailed ? watches.pathsByWatcher(c -> Long.toString(c.sessionId)) : null,
                 detailed ? watches.watchersByPath(c -> Long.toString(c.sessionId)) : null, quorum.get(),
-                stats.avgLatencyMsExact(), sessions.tracker().expiryBuckets());
+                stats.avgLatencyMsExact(), sessions.tracker().expiryBuckets(), storage.groupCommitBatches(),
+                storage.groupCommitOps(), storage.groupCommitBatchMax(), sessions.tracker().expiredCount(),
+                sessions.tracker().expiryLagMaxMs());
     }
 
     /** The status for the AdminServer and metrics; counters reset afterwards when asked (srst, crst). */

@@ -48,6 +48,8 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
 
     private final ServerConfig config;
     private final Clock clock;
+    /** When recent zxids were proposed (follower lag in ms). */
+    private final ProposalTimes proposalTimes = new ProposalTimes();
     private final long myId;
     private final ZabCore core;
     private final ZabStorage storage;
@@ -225,7 +227,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
         int voters = (int) config.servers().values().stream().filter(a -> !a.observer()).count();
         return new QuorumStatus(myId, core.leaderId(), zabState, core.lastZxid(), voters, core.learnerCount(),
                 core.syncedFollowerCount(), core.pendingSyncCount(), List.copyOf(core.syncedObservers()),
-                core.observing());
+                core.observing(), proposalTimes.lags(core.followerAckedZxids(), core.lastZxid(), clock.nowMs()));
     }
 
     @Override
@@ -584,7 +586,9 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
                     io.coord.server.txn.TxnEntry p = proposer.prepare(f, zxid, timeMs);
                     return io.coord.server.txn.TxnCodec.encode(p.header(), p.txn());
                 });
-                if (a.proposedZxid() < 0) {
+                if (a.proposedZxid() >= 0) {
+                    proposalTimes.proposed(a.proposedZxid(), clock.nowMs());
+                } else {
                     LOG.warn("proposal of a {} refused ({})", OpCode.name(f.type()), a.rejection());
                     leader = null; // not leading any more; the role change follows
                 }

@@ -19,6 +19,21 @@ public interface StorageInfo {
 
     long maxFsyncMicros();
 
+    /** Log forces that made a group commit batch durable (0 where nobody counts them). */
+    default long groupCommitBatches() {
+        return 0;
+    }
+
+    /** Ops in those batches, all together. */
+    default long groupCommitOps() {
+        return 0;
+    }
+
+    /** The largest group commit batch so far, in ops. */
+    default long groupCommitBatchMax() {
+        return 0;
+    }
+
     /** True while the log's disk is full and writes are refused. */
     default boolean diskFull() {
         return false;
@@ -59,6 +74,21 @@ public interface StorageInfo {
             }
 
             @Override
+            public long groupCommitBatches() {
+                return base.groupCommitBatches();
+            }
+
+            @Override
+            public long groupCommitOps() {
+                return base.groupCommitOps();
+            }
+
+            @Override
+            public long groupCommitBatchMax() {
+                return base.groupCommitBatchMax();
+            }
+
+            @Override
             public boolean diskFull() {
                 return full.getAsBoolean();
             }
@@ -76,7 +106,41 @@ public interface StorageInfo {
      */
     static StorageInfo of(Path dataLogDir, Path dataDir, LongSupplier fsyncCount,
                           LongSupplier fsyncTotalMicros, LongSupplier fsyncMaxMicros) {
+        return of(dataLogDir, dataDir, new ZabStorageFigures(fsyncCount, fsyncTotalMicros, fsyncMaxMicros,
+                () -> 0, () -> 0, () -> 0));
+    }
+
+    /** Figures from the two directories' sizes and the member log's fsync and group commit counters. */
+    static StorageInfo of(Path dataLogDir, Path dataDir, ZabStorage log) {
+        return of(dataLogDir, dataDir, new ZabStorageFigures(log::fsyncCount, log::fsyncTotalMicros,
+                log::fsyncMaxMicros, log::groupCommitBatches, log::groupCommitOps, log::groupCommitBatchMax));
+    }
+
+    /** The log writer's counters, read on demand. */
+    record ZabStorageFigures(LongSupplier fsyncCount, LongSupplier fsyncTotalMicros, LongSupplier fsyncMaxMicros,
+                             LongSupplier batches, LongSupplier batchOps, LongSupplier batchMax) {
+    }
+
+    private static StorageInfo of(Path dataLogDir, Path dataDir, ZabStorageFigures f) {
+        LongSupplier fsyncCount = f.fsyncCount();
+        LongSupplier fsyncTotalMicros = f.fsyncTotalMicros();
+        LongSupplier fsyncMaxMicros = f.fsyncMaxMicros();
         return new StorageInfo() {
+            @Override
+            public long groupCommitBatches() {
+                return f.batches().getAsLong();
+            }
+
+            @Override
+            public long groupCommitOps() {
+                return f.batchOps().getAsLong();
+            }
+
+            @Override
+            public long groupCommitBatchMax() {
+                return f.batchMax().getAsLong();
+            }
+
             @Override
             public long logBytes() {
                 return directorySize(dataLogDir);

@@ -47,4 +47,19 @@ public interface ZabStorage {
     long fsyncTotalMicros();
 
     long fsyncMaxMicros();
+
+    /** Group commit: log forces that made a batch of ops durable (coord_group_commit_*). */
+    default long groupCommitBatches() {
+        return 0;
+    }
+
+    /** Ops made durable by those forces, all batches together. */
+    default long groupCommitOps() {
+        return 0;
+    }
+
+    /** The largest batch so far, in ops. */
+    default long groupCommitBatchMax() {
+        return 0;
+    }
 }

@@ -131,8 +131,7 @@ public final class EnsembleMember implements AutoCloseable {
         EnsembleProcessor processor = new EnsembleProcessor(config, clock, r.state(), r.snapshotZxid(),
                 sp -> new ZabCore(zab, r.zab(), sp, new SplittableRandom(coreSeed)),
                 coreTickMs, storage, transport == null ? NO_PEERS : transport, StorageInfo.of(config.dataLogDir(),
-                        config.dataDir(), storage::fsyncCount, storage::fsyncTotalMicros, storage::fsyncMaxMicros)
-                        .withDiskFull(storage::diskFull, storage::diskFullEvents),
+                        config.dataDir(), storage).withDiskFull(storage::diskFull, storage::diskFullEvents),
                 secret, random, fatal);
         ref.set(processor);
         if (config.standalone()) {

@@ -126,6 +126,10 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
     private volatile long fsyncCount;
     private volatile long fsyncTotalNanos;
     private volatile long fsyncMaxNanos;
+    /** Group commit figures (only the log thread writes them): batches forced, ops in them, largest batch. */
+    private volatile long groupCommitBatches;
+    private volatile long groupCommitOps;
+    private volatile long groupCommitBatchMax;
 
     /** @param pacer how long the log thread may wait before a force under load (its thread only) */
     public QuorumStorage(TxnLog log, SnapshotStore snapshots, MetaStore meta, int snapRetainCount,
@@ -304,6 +308,27 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
         return fsyncMaxNanos / 1_000;
     }
 
+    @Override
+    public long groupCommitBatches() {
+        return groupCommitBatches;
+    }
+
+    @Override
+    public long groupCommitOps() {
+        return groupCommitOps;
+    }
+
+    @Override
+    public long groupCommitBatchMax() {
+        return groupCommitBatchMax;
+    }
+
+    private void countBatch(int ops) {
+        groupCommitBatches++;
+        groupCommitOps += ops;
+        groupCommitBatchMax = Math.max(groupCommitBatchMax, ops);
+    }
+
     /** Forces the log, keeping fsync statistics (only this thread writes them); returns the nanoseconds it took. */
     private long force() throws IOException {
         long t0 = nanos.getAsLong();
@@ -344,6 +369,7 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
                         execute(op);
                     }
                     pacer.forced(batch.size(), force());
+                    countBatch(batch.size());
                 } catch (DiskFullException e) {
                     if (diskFullListener == null) {
                         throw e;

@@ -55,6 +55,9 @@ public final class SessionTracker {
     private final Map<Long, Session> sessions = new HashMap<>();
     private final TreeMap<Long, Set<Long>> buckets = new TreeMap<>();
     private long nextSessionId;
+    /** Sessions {@link #expire()} returned, and how late after its deadline the latest of them was. */
+    private long expiredCount;
+    private long expiryLagMaxMs;
 
     /**
      * @param clock      time source for expiry and the id seed
@@ -164,9 +167,25 @@ public final class SessionTracker {
                 s.closing = true;
                 s.bucketMs = NOT_QUEUED;
                 expired.add(id);
+                expiredCount++;
+                expiryLagMaxMs = Math.max(expiryLagMaxMs, now - s.deadlineMs);
             }
         }
         return expired;
+    }
+
+    /** Sessions expired by this tracker so far (returned by {@link #expire()}). */
+    public long expiredCount() {
+        return expiredCount;
+    }
+
+    /**
+     * How late, at most, an expiry came after the session's deadline (last touch plus timeout), in
+     * ms on the tracker's clock: the tick rounding of the buckets plus however late the owner
+     * called {@link #expire()}. 0 before the first expiry.
+     */
+    public long expiryLagMaxMs() {
+        return expiryLagMaxMs;
     }
 
     /** When {@link #expire()} next has work: the earliest bucket time, or -1 when there is none. */

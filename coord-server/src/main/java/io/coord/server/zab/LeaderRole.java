@@ -19,7 +19,9 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.LongFunction;
 import java.util.Set;
@@ -86,6 +88,14 @@ final class LeaderRole {
         SortedSet<Long> ids = new TreeSet<>();
         handlers.values().stream().filter(h -> h.observer && h.atLeast(Phase.SYNCED)).forEach(h -> ids.add(h.sid));
         return ids;
+    }
+
+    /** Voting followers that completed their sync, by id, each with the highest zxid it acked (lag figures). */
+    SortedMap<Long, Long> followerAckedZxids() {
+        SortedMap<Long, Long> acked = new TreeMap<>();
+        handlers.values().stream().filter(h -> !h.observer && h.atLeast(Phase.SYNCED))
+                .forEach(h -> acked.put(h.sid, h.ackedZxid));
+        return acked;
     }
 
     /** Linearizable syncs waiting for a quorum (mntr's zk_pending_syncs). */

@@ -305,6 +305,16 @@ public final class ZabCore {
         return role == Role.LEADING ? leader.syncedObservers() : java.util.Collections.emptySortedSet();
     }
 
+    /**
+     * While this member leads and serves: its synced voting followers, by id, each with the highest
+     * zxid it acked (a follower's lag is how far that is behind {@link #lastZxid()}); empty otherwise.
+     * A read-only copy for figures; the protocol never reads it.
+     */
+    public java.util.SortedMap<Long, Long> followerAckedZxids() {
+        return role == Role.LEADING && leader.isServing() ? leader.followerAckedZxids()
+                : java.util.Collections.emptySortedMap();
+    }
+
     /** Syncs waiting for a quorum while this member leads; 0 otherwise. */
     public int pendingSyncCount() {
         return role == Role.LEADING ? leader.pendingSyncCount() : 0;

@@ -107,6 +107,13 @@ class AdminServerEnsembleTest {
         assertTrue(words.contains("zk_synced_followers\t2"), words);
         assertTrue(words.contains("zk_quorum_size\t3"), words);
         assertTrue(words.contains("zk_uptime\t"), words);
+        // Coord's own figures, under zk_coord_ names there: group commit, session expiry and follower lag.
+        for (String coord : List.of("zk_coord_group_commit_batch_avg\t", "zk_coord_group_commit_batch_max\t",
+                "zk_coord_session_expiry_lag_ms_max\t", "zk_coord_follower_lag_zxids_max\t",
+                "zk_coord_follower_lag_ms_max\t")) {
+            assertTrue(words.contains(coord), coord + " in " + words);
+        }
+        assertTrue(mntr.get("coord_group_commit_batches").asLong() > 0, "the leader forced its log: " + mntr);
         for (int id : ensemble.all()) {
             if (id != leader) {
                 JsonNode f = command(id, "monitor");
@@ -124,7 +131,36 @@ class AdminServerEnsembleTest {
         for (int id : ensemble.all()) {
             Set<String> unknown = new TreeSet<>(AdminHttp.fieldNames(command(id, "monitor")));
             unknown.removeAll(zkNames);
-            assertEquals(Set.of(), unknown, "member " + id);
+            // Only Coord's own figures, allowed by name: the leader's include each follower's lag.
+            Set<String> coordKeys = new TreeSet<>(ZooKeeperAdminOracle.COORD_MONITOR_KEYS);
+            if (id == leader) {
+                coordKeys.addAll(ZooKeeperAdminOracle.COORD_LEADER_MONITOR_KEYS);
+                for (int f : ensemble.all()) {
+                    if (f != leader) {
+                        coordKeys.add("coord_follower_" + f + "_lag_zxids");
+                        coordKeys.add("coord_follower_" + f + "_lag_ms");
+                    }
+                }
+            }
+            assertEquals(coordKeys, unknown, "member " + id);
+        }
+    }
+
+    /** The leader's /metrics carries ZooKeeper's quorum gauges and Coord's own, follower lag included. */
+    @Test
+    void leaderMetricsCarryCoordsOwnGauges() throws Exception {
+        int port = TestPorts.next();
+        try (io.coord.server.metrics.PrometheusEndpoint metrics = io.coord.server.metrics.PrometheusEndpoint.start(
+                io.coord.server.config.MetricsConfig.prometheusOnLoopback(port), ensemble.member(leader).statusSource())) {
+            Map<String, Double> samples = io.coord.server.PrometheusMetricsTestAccess.scrape(metrics.port());
+            assertEquals(2.0, samples.get("synced_followers"), samples.toString());
+            Set<String> coordGauges = new TreeSet<>(ZooKeeperAdminOracle.COORD_MONITOR_KEYS);
+            coordGauges.addAll(ZooKeeperAdminOracle.COORD_LEADER_MONITOR_KEYS);
+            Set<String> coordSamples = new TreeSet<>(samples.keySet());
+            coordSamples.removeIf(n -> !n.startsWith("coord_"));
+            assertEquals(coordGauges, coordSamples);
+            assertTrue(samples.get("coord_group_commit_batches") > 0, samples.toString());
+            assertTrue(samples.get("coord_follower_lag_zxids_max") >= 0, samples.toString());
         }
     }
 

@@ -30,6 +30,13 @@ public final class ZooKeeperAdminOracle implements AutoCloseable {
     public static final Set<String> QUORUM_MONITOR_KEYS = Set.of("peer_state", "quorum_size", "learners",
             "synced_followers", "synced_non_voting_followers", "synced_observers", "pending_syncs", "leader_uptime",
             "last_proposal_size", "max_proposal_size", "min_proposal_size");
+    /** Coord's own monitor keys (ZooKeeper has none of them) that every server reports. */
+    public static final Set<String> COORD_MONITOR_KEYS = Set.of("coord_group_commit_batches",
+            "coord_group_commit_batch_avg", "coord_group_commit_batch_max", "coord_sessions_expired",
+            "coord_session_expiry_lag_ms_max");
+    /** Coord's own monitor keys a serving leader adds, besides coord_follower_<id>_lag_zxids and _lag_ms. */
+    public static final Set<String> COORD_LEADER_MONITOR_KEYS = Set.of("coord_follower_lag_zxids_max",
+            "coord_follower_lag_ms_max");
     /** The leader command's fields on a quorum server, recorded from ZooKeeper 3.9.5's Commands.LeaderCommand. */
     public static final Set<String> QUORUM_LEADER_FIELDS = Set.of("is_leader", "leader_id", "leader_ip", "command", "error");
     /** The zabstate command's fields on a quorum server, recorded from Commands.ZabStateCommand. */

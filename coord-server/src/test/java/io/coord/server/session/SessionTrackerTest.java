@@ -267,4 +267,27 @@ class SessionTrackerTest {
         assertThrows(IllegalArgumentException.class, () -> tracker.createSession(0));
         assertThrows(IllegalArgumentException.class, () -> tracker.addSession(5L, -1));
     }
+
+    @Test
+    void expiryLagIsHowLateAfterItsDeadlineASessionWasExpired() {
+        assertEquals(0, tracker.expiryLagMaxMs());
+        // deadline 14000, bucket 16000; expired at 16000 (on time for its bucket): 2000 ms after the deadline.
+        long first = tracker.createSession(4000).sessionId();
+        clock.nowMs = 16_000;
+        assertEquals(List.of(first), tracker.expire());
+        assertEquals(2_000, tracker.expiryLagMaxMs());
+        assertEquals(1, tracker.expiredCount());
+        // deadline 20000, bucket 22000; the owner calls expire() late, at 25500: 5500 ms after the deadline.
+        long second = tracker.createSession(4000).sessionId();
+        clock.nowMs = 25_500;
+        assertEquals(List.of(second), tracker.expire());
+        assertEquals(5_500, tracker.expiryLagMaxMs());
+        assertEquals(2, tracker.expiredCount());
+        // A later, timelier expiry leaves the maximum alone.
+        long third = tracker.createSession(4000).sessionId();
+        clock.nowMs = 32_000;
+        assertEquals(List.of(third), tracker.expire());
+        assertEquals(5_500, tracker.expiryLagMaxMs());
+        assertEquals(3, tracker.expiredCount());
+    }
 }

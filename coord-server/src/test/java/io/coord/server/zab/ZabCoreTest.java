@@ -85,6 +85,36 @@ class ZabCoreTest {
     }
 
     @Test
+    void aLeaderReportsEachSyncedFollowersAckedZxidAndAHeldBackFollowerStaysBehind() {
+        MiniCluster c = new MiniCluster(Map.of(1L, RecoveredState.empty(), 2L, RecoveredState.empty(),
+                3L, RecoveredState.empty()));
+        c.startAll();
+        c.drain();
+        for (int t = 0; t < 50 && !c.cores.values().stream().allMatch(ZabCore::isServing); t++) {
+            c.tickAll(1);
+        }
+        long leader = c.servingLeader();
+        ZabCore core = c.cores.get(leader);
+        assertEquals(java.util.Set.of(1L, 2L), core.followerAckedZxids().keySet(), "the synced voting followers");
+        assertTrue(c.cores.get(1L).followerAckedZxids().isEmpty(), "a follower reports none");
+        c.holdPersistence.add(1L); // follower 1's disk stalls: it logs nothing durable, so it acks nothing
+        long last = -1;
+        for (int i = 0; i < 3; i++) {
+            Actions a = core.propose(new byte[] {(byte) i});
+            last = a.proposedZxid();
+            c.handle(leader, a);
+            c.drain();
+        }
+        assertEquals(last, core.lastZxid());
+        assertEquals(last, (long) core.followerAckedZxids().get(2L), "follower 2 acked everything");
+        assertTrue(core.followerAckedZxids().get(1L) < Zxid.make(Zxid.epochOf(last), 1),
+                "follower 1 acked none of this epoch's proposals");
+        c.release(1L);
+        c.drain();
+        assertEquals(last, (long) core.followerAckedZxids().get(1L), "caught up once its disk came back");
+    }
+
+    @Test
     void proposeHandsTheChosenZxidToTheTxnBuilderAndSkipsItWhenRefused() {
         MiniCluster c = new MiniCluster(Map.of(1L, RecoveredState.empty(), 2L, RecoveredState.empty(),
                 3L, RecoveredState.empty()));
