@@ -25,12 +25,15 @@ import org.apache.zookeeper.ZooDefs;
  * with a follower's. For each target: start an N-member ensemble (one JVM per member), weigh each
  * member's heap after a full GC, load {@code znodes} znodes of {@code valueBytes} under
  * {@code /heap/p<i mod parents>/n<i>} (the scale check's shape), wait until every member reports the
- * same zxid, and weigh each member again. Heap as in {@code scale}: {@code jcmd GC.run}, then
- * {@code GC.heap_info}; bytes per znode = (loaded − empty) / znodes.
+ * same zxid, and weigh each member again (the least of three weighings 10 s apart: see
+ * {@link #settledHeaps}). Heap as in {@code scale}: {@code jcmd GC.run}, then {@code GC.heap_info};
+ * bytes per znode = (loaded − empty) / znodes.
  */
 public final class EnsembleHeapCommand {
     private static final String ROOT = "heap";
     private static final Duration SAME_ZXID_TIMEOUT = Duration.ofSeconds(300);
+    private static final int WEIGHINGS = 3;
+    private static final long WEIGHING_GAP_MS = 10_000;
 
     /** Parsed options of the heap command. */
     public record Options(List<ServerKind> targets, int ensemble, long znodes, int parents, int valueBytes,
@@ -100,9 +103,10 @@ public final class EnsembleHeapCommand {
             load(kind, ensemble, o, log);
             awaitSameZxid(ensemble);
             int leader = ensemble.leaderId();
+            long[] loadedHeap = settledHeaps(probe, ensemble, kind, log);
             List<MemberHeap> rows = new ArrayList<>();
             for (int id = 1; id <= o.ensemble(); id++) {
-                long loaded = probe.heapUsedAfterFullGc(ensemble.member(id).pid());
+                long loaded = loadedHeap[id];
                 rows.add(new MemberHeap(kind.label(), id, id == leader ? "leader" : "follower", empty[id], loaded,
                         o.znodes()));
                 if (o.histogramLines() > 0) {
@@ -112,6 +116,32 @@ public final class EnsembleHeapCommand {
             }
             return rows;
         }
+    }
+
+    /**
+     * Each member's heap after a full GC, the least of {@value #WEIGHINGS} weighings
+     * {@value #WEIGHING_GAP_MS} ms apart. A member writing a snapshot when weighed holds the
+     * snapshot's transient buffers (tens of MiB at 1M znodes: whichever member snapshotted last looked
+     * heavier, leader or follower, with the same live-class histogram as the others); the least
+     * weighing is its settled heap. Every weighing is printed to the log.
+     */
+    private static long[] settledHeaps(JvmProbe probe, Ensemble ensemble, ServerKind kind, PrintStream log)
+            throws IOException, InterruptedException {
+        long[] least = new long[ensemble.size() + 1];
+        java.util.Arrays.fill(least, Long.MAX_VALUE);
+        for (int round = 1; round <= WEIGHINGS; round++) {
+            if (round > 1) {
+                Thread.sleep(WEIGHING_GAP_MS);
+            }
+            StringBuilder line = new StringBuilder(kind.label() + " weighing " + round + ":");
+            for (int id = 1; id <= ensemble.size(); id++) {
+                long bytes = probe.heapUsedAfterFullGc(ensemble.member(id).pid());
+                least[id] = Math.min(least[id], bytes);
+                line.append(String.format(Locale.ROOT, " m%d %.1f MiB", id, bytes / 1048576.0));
+            }
+            log.println(line);
+        }
+        return least;
     }
 
     private static void load(ServerKind kind, Ensemble ensemble, Options o, PrintStream log)

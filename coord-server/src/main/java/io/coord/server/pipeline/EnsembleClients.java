@@ -432,6 +432,16 @@ final class EnsembleClients {
             conn.close("lost a forwarded request");
             return;
         }
+        if (WriteReplies.sessionMoved(txn)) {
+            // As ZooKeeper does (ZOOKEEPER-710), the connection goes instead of the answer: the
+            // leader holds the session on another member, perhaps only because a notice raced. The
+            // client reconnects (its reattach makes the member it picks the owner) and sees a
+            // connection loss it may retry, not an error that would leave, say, a lock node behind.
+            LOG.info("{}: the leader holds session 0x{} on another member (SESSIONMOVED); closing", conn,
+                    Long.toHexString(h.sessionId()));
+            conn.close("session moved to another member");
+            return;
+        }
         WriteReplies.answer(replier, conn, p.req, txn, r);
         p.done = true;
         drain(conn);

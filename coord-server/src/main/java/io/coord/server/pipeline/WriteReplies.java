@@ -33,6 +33,11 @@ final class WriteReplies {
     private WriteReplies() {
     }
 
+    /** Whether the leader refused the write because the session is held on another member. */
+    static boolean sessionMoved(Txn txn) {
+        return txn instanceof Txn.ErrorTxn e && e.err() == ErrorCode.SESSIONMOVED.code();
+    }
+
     /**
      * Answers write {@code req} whose {@code txn} was applied with result {@code r} ({@code r} null:
      * a failed multi that was answered without being applied).

@@ -48,15 +48,6 @@ public final class DataTree implements PrepTree {
     /** The open snapshot views; each records a pre-image before the first change of a path. */
     private final OpenViews openSnapshots = new OpenViews();
     private List<Undo> undo;
-    /** Standalone only: every change since the last durable txn, tagged with its txn's zxid. */
-    private ArrayDeque<InflightChange> inflight;
-    private long inflightZxid;
-    /** True while a journal is being rolled back: those changes are not journaled again. */
-    private boolean reverting;
-
-    private record InflightChange(long zxid, String path, NodeState before) {
-    }
-
     private record Undo(String path, NodeState before) {
     }
 
@@ -366,63 +357,10 @@ public final class DataTree implements PrepTree {
         if (journal == null) {
             throw new IllegalStateException("no undo journal open");
         }
-        reverting = true;
-        try {
-            for (int i = journal.size() - 1; i >= 0; i--) {
-                Undo u = journal.get(i);
-                change(u.path(), u.before());
-            }
-        } finally {
-            reverting = false;
+        for (int i = journal.size() - 1; i >= 0; i--) { // undo is null now: nothing is journaled again
+            Undo u = journal.get(i);
+            change(u.path(), u.before());
         }
-    }
-
-    // ---------------------------------------------------------------- in-flight journal
-
-    /**
-     * Starts remembering the pre-image of every change, per txn, until the txn is durable. The
-     * standalone server applies a txn before its log write; if the write fails (disk full), the
-     * txn must vanish again, so {@link #rollbackInflightAfter} can take it back. Costs one small
-     * record per change, kept only until the txn's fsync.
-     */
-    public void trackInflight() {
-        inflight = new ArrayDeque<>();
-    }
-
-    /** The changes that follow belong to the txn with this zxid. */
-    public void beginInflightTxn(long zxid) {
-        inflightZxid = zxid;
-    }
-
-    /** Txns up to zxid are durable: their pre-images are no longer needed. */
-    public void forgetInflightThrough(long zxid) {
-        if (inflight == null) {
-            return;
-        }
-        while (!inflight.isEmpty() && inflight.peekFirst().zxid() <= zxid) {
-            inflight.pollFirst();
-        }
-    }
-
-    /** Reverts every change made by txns after zxid, newest first: the tree is as it was at zxid. */
-    public void rollbackInflightAfter(long zxid) {
-        if (inflight == null) {
-            throw new IllegalStateException("in-flight changes are not tracked");
-        }
-        reverting = true;
-        try {
-            while (!inflight.isEmpty() && inflight.peekLast().zxid() > zxid) {
-                InflightChange c = inflight.pollLast();
-                change(c.path(), c.before());
-            }
-        } finally {
-            reverting = false;
-        }
-    }
-
-    /** Changes currently remembered by the in-flight journal (for tests). */
-    public int inflightChanges() {
-        return inflight == null ? 0 : inflight.size();
     }
 
     // ---------------------------------------------------------------- snapshots
@@ -562,8 +500,6 @@ public final class DataTree implements PrepTree {
         }
         if (undo != null) {
             undo.add(new Undo(path, old));
-        } else if (inflight != null && !reverting) {
-            inflight.add(new InflightChange(inflightZxid, path, old));
         }
         NodeState next = newState == null ? null : newState.withAclInstance(acls.acquire(newState.acl()));
         if (z != null) {

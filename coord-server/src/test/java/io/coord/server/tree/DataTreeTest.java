@@ -120,38 +120,6 @@ class DataTreeTest {
     }
 
     @Test
-    void inflightJournalTakesBackTxnsAfterTheDurableOneOnly() {
-        DataTree t = sample();
-        t.trackInflight();
-        t.beginInflightTxn(50);
-        t.createNode("/kept", D, Acl.OPEN_ACL_UNSAFE, 0, 1, 50, 5000);
-        DataTree atDurable = DataTree.fromSnapshot(snapshotEntries(t));
-        long digestAtDurable = t.digest();
-        t.beginInflightTxn(51);
-        t.createNode("/c", D, Acl.OPEN_ACL_UNSAFE, EphemeralOwner.CONTAINER, 5, 51, 5000);
-        t.createNode("/c/x", D, Acl.READ_ACL_UNSAFE, 9, 1, 51, 5000);
-        t.beginInflightTxn(52);
-        t.deleteNode("/a/e1", 52);
-        t.setData("/kept", new byte[9], 1, 52, 5000);
-        // a multi's trial apply (rolled back by its own journal) leaves nothing to take back
-        t.beginUndo();
-        t.deleteNode("/kept", 52);
-        t.rollbackUndo();
-        t.beginInflightTxn(53);
-        t.setAcl("/a", Acl.READ_ACL_UNSAFE, 3);
-        t.deleteNode("/c/x", 53);
-        t.forgetInflightThrough(50); // zxid 50 became durable
-        t.rollbackInflightAfter(50); // the log dropped 51..53
-        TreeAssert.assertSameTree(atDurable, t);
-        assertEquals(digestAtDurable, t.digest());
-        assertEquals(t.computeDigest(), t.digest());
-        assertEquals(Set.of("/a/e1", "/a/e2"), t.ephemerals(7));
-        assertTrue(t.ephemerals(9).isEmpty());
-        assertEquals(Set.of("/box"), t.containers());
-        assertEquals(0, t.inflightChanges());
-    }
-
-    @Test
     void fromSnapshotRebuildsEqualTree() {
         DataTree t = sample();
         DataTree loaded;

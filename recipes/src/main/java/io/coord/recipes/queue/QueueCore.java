@@ -180,10 +180,20 @@ final class QueueCore {
         }
     }
 
-    /** After a lost reply: present(true) if our claim won, present(false) if lost, empty to try again. */
+    /**
+     * After a lost reply: present(true) if our claim won, present(false) if lost, empty to try again.
+     * The sync comes first: the client may have reconnected to a member that has not applied the lost
+     * transaction yet; read there, "no claim, item still there" would send us to try again, the retry
+     * would fail on the item our own lost attempt deleted, and the item would be lost (the fault
+     * suite's seed 1002).
+     */
     private Optional<Boolean> resolve(String itemPath, String claimPath, byte[] token) throws InterruptedException {
         while (true) {
             try {
+                call(() -> {
+                    client.sync(claimsPath);
+                    return null;
+                });
                 DataResult claim = call(() -> client.getData(claimPath));
                 boolean ours = Arrays.equals(claim.data(), token);
                 if (ours) {

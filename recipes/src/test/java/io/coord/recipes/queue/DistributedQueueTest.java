@@ -133,6 +133,39 @@ class DistributedQueueTest extends RecipeTestBase {
     }
 
     /**
+     * After a lost claim reply the consumer must sync before it asks for its claim: read on a member
+     * that has not applied the lost transaction yet, "no claim, item still there" sent it to try
+     * again, the retry failed on the item its own lost attempt had deleted, and the item was lost
+     * (fault suite, seed 1002: an acknowledged put neither taken nor left). Here the order of the
+     * consumer's requests after the drop shows the sync (standalone reads are never stale).
+     */
+    @Test
+    void aTakeWhoseReplyIsLostSyncsBeforeItAsksForItsClaim() throws Exception {
+        FaultInjector faults = new FaultInjector();
+        DistributedQueue q = new DistributedQueue(server.faultyClient(faults), PATH);
+        q.put(bytes("a"));
+        AtomicInteger dropped = new AtomicInteger();
+        List<String> after = Collections.synchronizedList(new ArrayList<>());
+        faults.dropInsteadOfReply((op, path) -> {
+            if (dropped.get() > 0) {
+                after.add(OpCode.name(op) + " " + path);
+            }
+            return op == OpCode.MULTI && dropped.getAndIncrement() == 0;
+        });
+        assertEquals("a", text(q.take(5, TimeUnit.SECONDS).orElseThrow()));
+        List<String> seen = new ArrayList<>(after);
+        int claimRead = -1;
+        for (int i = 0; i < seen.size() && claimRead < 0; i++) {
+            if (seen.get(i).startsWith("getData " + PATH + "/_claims/")) {
+                claimRead = i;
+            }
+        }
+        assertTrue(claimRead > 0, "the consumer asked for its claim: " + seen);
+        assertTrue(seen.subList(0, claimRead).contains("sync " + PATH + "/_claims"),
+                "a sync came before the claim was read: " + seen);
+    }
+
+    /**
      * A put whose reply is lost, and whose item a consumer takes before the producer reconnects:
      * the producer's retry must not put the item again. (With the protected create, the retry
      * looked for the item, found it gone, and created it a second time: the fault suite's doubled
