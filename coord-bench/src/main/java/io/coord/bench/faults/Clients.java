@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 
 /**
@@ -14,6 +16,7 @@ import org.apache.zookeeper.ZooKeeper;
  */
 final class Clients implements AutoCloseable {
     static final int SESSION_TIMEOUT_MS = 6_000;
+    private static final int SETUP_ATTEMPTS = 40;
 
     private final String connectString;
     private final List<ZooKeeper> open = new ArrayList<>();
@@ -67,6 +70,27 @@ final class Clients implements AutoCloseable {
             done.countDown();
         }, null);
         return done.await(SESSION_TIMEOUT_MS * 2L, TimeUnit.MILLISECONDS) && rc[0] == 0;
+    }
+
+    /**
+     * Creates a persistent node before the faults start. A freshly started ensemble on a loaded
+     * machine may still lose a reply (a run once ended here, its remaining seeds with it): retried,
+     * and a node that exists is the lost attempt's own.
+     */
+    static void createForSetUp(ZooKeeper zk, String path, byte[] data) throws KeeperException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                zk.create(path, data, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                return;
+            } catch (KeeperException.NodeExistsException e) {
+                return;
+            } catch (KeeperException e) {
+                if (definite(e) || attempt == SETUP_ATTEMPTS) {
+                    throw e;
+                }
+                Thread.sleep(500);
+            }
+        }
     }
 
     /** Whether an error says the operation certainly did not happen (false: it may have). */

@@ -10,10 +10,12 @@ import java.util.Locale;
 /**
  * {@code bin/coord-faults}: a Jepsen-style run against an ensemble of real processes in network
  * namespaces. Exit codes: 0 every checker valid, 1 a violation (or a checker could not decide),
- * 2 usage, 77 unavailable here (not root / no iproute2: nothing ran).
+ * 2 usage, 3 a seed's run could not be completed (harness error; the other seeds ran), 77 unavailable
+ * here (not root / no iproute2: nothing ran).
  */
 public final class FaultsMain {
     public static final int EXIT_UNAVAILABLE = 77;
+    public static final int EXIT_NOT_COMPLETED = 3;
 
     private FaultsMain() {
     }
@@ -35,6 +37,7 @@ public final class FaultsMain {
                     (DIR: --report, default faults-report/ in the install)
                   --reads nosync: register reads skip sync (allowed to be stale: shows the checker catches it)
                   needs root and iproute2 (ip, tc); exits 77 without running when they are missing
+                  exit: 0 all valid, 1 a violation, 3 a seed's run could not be completed (harness error)
                 """;
     }
 
@@ -95,10 +98,19 @@ public final class FaultsMain {
             int worst = 0;
             for (long s = seed; s < seed + seeds; s++) {
                 Path dir = base.resolve(target.name().toLowerCase(Locale.ROOT) + "-m" + members + "-seed" + s);
-                FaultRun.Result r = FaultRun.run(new FaultRun.Options(s, durationMs, members, types, target, dir, home,
-                        classPath(), registerClients, setClients, lockClients, ephemeralOwners, watchClients,
-                        queueClients, syncReads), out);
-                worst = Math.max(worst, r.valid() ? 0 : 1);
+                try {
+                    FaultRun.Result r = FaultRun.run(new FaultRun.Options(s, durationMs, members, types, target, dir,
+                            home, classPath(), registerClients, setClients, lockClients, ephemeralOwners,
+                            watchClients, queueClients, syncReads), out);
+                    worst = Math.max(worst, r.valid() ? 0 : 1);
+                } catch (FaultRun.Unavailable | InterruptedException e) {
+                    throw e;
+                } catch (Exception e) {
+                    // The harness could not finish this seed (no verdict): say so, go on with the next.
+                    err.println("coord-faults: seed " + s + ": run not completed (harness error, no verdict): " + e);
+                    e.printStackTrace(err);
+                    worst = worst == 1 ? 1 : EXIT_NOT_COMPLETED;
+                }
             }
             return worst;
         } catch (FaultRun.Unavailable e) {

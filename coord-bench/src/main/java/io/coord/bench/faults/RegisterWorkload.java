@@ -49,7 +49,7 @@ final class RegisterWorkload {
 
     void setUp(ZooKeeper zk) throws Exception {
         for (int k = 0; k < histories.length; k++) {
-            zk.create(path(k), bytes(0), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            Clients.createForSetUp(zk, path(k), bytes(0));
             histories[k] = new RegisterHistory();
         }
     }

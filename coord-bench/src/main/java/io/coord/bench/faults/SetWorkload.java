@@ -35,7 +35,7 @@ final class SetWorkload {
     }
 
     void setUp(ZooKeeper zk) throws Exception {
-        zk.create(PARENT, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        Clients.createForSetUp(zk, PARENT, new byte[0]);
     }
 
     List<Thread> start(AtomicBoolean running) {

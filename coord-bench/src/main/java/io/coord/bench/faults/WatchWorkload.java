@@ -62,9 +62,9 @@ final class WatchWorkload implements AutoCloseable {
     }
 
     void setUp(ZooKeeper zk) throws Exception {
-        zk.create(PARENT, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        Clients.createForSetUp(zk, PARENT, new byte[0]);
         for (int i = 0; i < CHILDREN; i++) {
-            zk.create(PARENT + "/k" + i, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            Clients.createForSetUp(zk, PARENT + "/k" + i, new byte[0]);
         }
     }
 
