@@ -178,35 +178,57 @@ final class Cluster implements AutoCloseable {
         return pids[id];
     }
 
-    /** A member's fsyncs so far and their total time, from mntr's fsynctime figures. */
-    record FsyncFigures(long count, double totalMs) {
+    /**
+     * A member's fsyncs so far and their total time, from mntr's fsynctime figures; for Coord also its
+     * group commits (log forces) and the ops they made durable (-1 when the member does not say).
+     */
+    record FsyncFigures(long count, double totalMs, long batches, double batchOps) {
+        FsyncFigures(long count, double totalMs) {
+            this(count, totalMs, -1, -1);
+        }
+
         /** Mean ms of the fsyncs since {@code before}; NaN if there were none (or the member restarted). */
         double meanMsSince(FsyncFigures before) {
             long n = count - before.count;
             return n > 0 ? (totalMs - before.totalMs) / n : Double.NaN;
         }
+
+        /** Mean ops per group commit since {@code before}; NaN if unknown or none. */
+        double opsPerBatchSince(FsyncFigures before) {
+            long n = batches - before.batches;
+            return batches >= 0 && before.batches >= 0 && n > 0 ? (batchOps - before.batchOps) / n : Double.NaN;
+        }
     }
 
     /**
      * mntr's {@code zk_cnt_fsynctime} and {@code zk_avg_fsynctime} (ms; Coord and ZooKeeper both give
-     * them, cumulative since start), or null if the member does not answer.
+     * them, cumulative since start), with Coord's {@code zk_coord_group_commit_batches} and
+     * {@code _batch_avg}; null if the member does not answer.
      */
     FsyncFigures fsyncFigures(int id) {
         String mntr = fourLetterWord(id, "mntr");
         if (mntr == null) {
             return null;
         }
-        long count = -1;
-        double avgMs = -1;
+        java.util.Map<String, String> values = new java.util.HashMap<>();
         for (String line : mntr.split("\n")) {
             String[] kv = line.split("\t");
-            if (kv.length == 2 && kv[0].equals("zk_cnt_fsynctime")) {
-                count = Long.parseLong(kv[1].trim());
-            } else if (kv.length == 2 && kv[0].equals("zk_avg_fsynctime")) {
-                avgMs = Double.parseDouble(kv[1].trim());
+            if (kv.length == 2) {
+                values.put(kv[0], kv[1].trim());
             }
         }
-        return count < 0 || avgMs < 0 ? null : new FsyncFigures(count, count * avgMs);
+        if (!values.containsKey("zk_cnt_fsynctime") || !values.containsKey("zk_avg_fsynctime")) {
+            return null;
+        }
+        long count = Long.parseLong(values.get("zk_cnt_fsynctime"));
+        double totalMs = count * Double.parseDouble(values.get("zk_avg_fsynctime"));
+        String batches = values.get("zk_coord_group_commit_batches");
+        String batchAvg = values.get("zk_coord_group_commit_batch_avg");
+        if (batches == null || batchAvg == null) {
+            return new FsyncFigures(count, totalMs);
+        }
+        long b = Long.parseLong(batches);
+        return new FsyncFigures(count, totalMs, b, b * Double.parseDouble(batchAvg));
     }
 
     /** From now on member {@code id}'s fsyncs take {@code fsyncMs} longer (0: normal again). */

@@ -182,9 +182,9 @@ final class Nemesis {
                 return "fill " + who + "'s data disk";
             }
             case SLOWDISK -> {
-                Cluster.FsyncFigures before = cluster.fsyncFigures(target);
                 cluster.slowDisk(target, f.slowDiskMs());
-                slowed.put(target, before);
+                // Read after the delay is set: the figures while slowed hold at most one fsync begun before.
+                slowed.put(target, cluster.fsyncFigures(target));
                 return "slow " + who + "'s fsyncs by +" + f.slowDiskMs() + " ms";
             }
             default -> throw new IllegalStateException(f.type().toString());
@@ -224,7 +224,12 @@ final class Nemesis {
             } else {
                 sb.append(now.count() - e.getValue().count()).append(" fsyncs while slowed, mean ")
                         .append(String.format(java.util.Locale.ROOT, "%.0f", now.meanMsSince(e.getValue())))
-                        .append(" ms]");
+                        .append(" ms");
+                double perBatch = now.opsPerBatchSince(e.getValue());
+                if (!Double.isNaN(perBatch)) {
+                    sb.append(String.format(java.util.Locale.ROOT, ", group commit %.1f ops per batch", perBatch));
+                }
+                sb.append(']');
             }
         }
         slowed.clear();
