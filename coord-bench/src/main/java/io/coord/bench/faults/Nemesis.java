@@ -221,6 +221,8 @@ final class Nemesis {
                 sb.append("no fsync figures]");
             } else if (now.count() < e.getValue().count()) {
                 sb.append("restarted while slowed, no figures]");
+            } else if (now.count() == e.getValue().count()) {
+                sb.append("no fsync finished while slowed]");
             } else {
                 sb.append(now.count() - e.getValue().count()).append(" fsyncs while slowed, mean ")
                         .append(String.format(java.util.Locale.ROOT, "%.0f", now.meanMsSince(e.getValue())))
