@@ -36,11 +36,17 @@ final class Cluster implements AutoCloseable {
     private final String classPath;
     private final long[] pids;
     private final boolean tmpfsDataDirs;
+    private final SlowDisk slowDisk;
     private final java.util.Set<Integer> mounted = new java.util.TreeSet<>();
 
-    /** {@code tmpfsDataDirs}: each member's dataDir is its own small tmpfs, so that a filler can fill it. */
-    Cluster(Kind kind, NetLab lab, Path home, Path workDir, Path logDir, String classPath, boolean tmpfsDataDirs) {
+    /**
+     * {@code tmpfsDataDirs}: each member's dataDir is its own small tmpfs, so that a filler can fill it;
+     * {@code slowDisk}: every member runs with that shim preloaded (null: none).
+     */
+    Cluster(Kind kind, NetLab lab, Path home, Path workDir, Path logDir, String classPath, boolean tmpfsDataDirs,
+            SlowDisk slowDisk) {
         this.tmpfsDataDirs = tmpfsDataDirs;
+        this.slowDisk = slowDisk;
         this.kind = kind;
         this.lab = lab;
         this.home = home;
@@ -90,24 +96,30 @@ final class Cluster implements AutoCloseable {
     synchronized void start(int id) throws IOException {
         Path cfg = writeConfig(id);
         Files.createDirectories(logDir);
+        // env: the member's own variables (and the slow-disk shim) reach the JVM through ip netns exec.
+        List<String> env = new ArrayList<>(List.of("ip", "netns", "exec", lab.namespace(id), "env"));
+        if (slowDisk != null) {
+            env.addAll(slowDisk.environment(id));
+        }
         if (kind == Kind.COORD) {
-            Shell.Result r = Shell.run("ip", "netns", "exec", lab.namespace(id), "env",
-                    "COORD_JVM_OPTS=" + MEMBER_JVM_OPTS, "COORD_LOG_DIR=" + logDir.toAbsolutePath(),
-                    "COORD_CLASSPATH=" + classPath, home.resolve("bin/coord-server").toString(), "start", cfg.toString());
+            List<String> cmd = new ArrayList<>(env);
+            cmd.addAll(List.of("COORD_JVM_OPTS=" + MEMBER_JVM_OPTS, "COORD_LOG_DIR=" + logDir.toAbsolutePath(),
+                    "COORD_CLASSPATH=" + classPath, home.resolve("bin/coord-server").toString(), "start", cfg.toString()));
+            Shell.Result r = Shell.run(cmd);
             if (!r.ok()) {
                 throw new IOException("bin/coord-server start failed for member " + id + ": " + r.output());
             }
             pids[id] = Long.parseLong(Files.readString(dataDir(id).resolve("coord-server.pid")).trim());
         } else {
-            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", lab.namespace(id),
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            List<String> cmd = new ArrayList<>(env);
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             cmd.addAll(List.of(MEMBER_JVM_OPTS.split(" ")));
             cmd.addAll(List.of("-Dzookeeper.jmx.log4j.disable=true", "-cp", classPath,
                     "org.apache.zookeeper.server.quorum.QuorumPeerMain", cfg.toString()));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve("zk-member" + id + ".out").toFile()))
                     .start();
-            pids[id] = p.pid(); // ip netns exec execs the command: same pid
+            pids[id] = p.pid(); // ip netns exec and env exec the command: same pid
         }
     }
 
@@ -158,6 +170,79 @@ final class Cluster implements AutoCloseable {
     void freeDisks() throws IOException {
         for (int id = 1; id <= size(); id++) {
             Files.deleteIfExists(dataDir(id).resolve(FILLER));
+        }
+    }
+
+    /** pid of member {@code id}'s process (0: not started or killed). */
+    synchronized long pid(int id) {
+        return pids[id];
+    }
+
+    /**
+     * A member's fsyncs so far and their total time, from mntr's fsynctime figures; for Coord also its
+     * group commits (log forces) and the ops they made durable (-1 when the member does not say).
+     */
+    record FsyncFigures(long count, double totalMs, long batches, double batchOps) {
+        FsyncFigures(long count, double totalMs) {
+            this(count, totalMs, -1, -1);
+        }
+
+        /** Mean ms of the fsyncs since {@code before}; NaN if there were none (or the member restarted). */
+        double meanMsSince(FsyncFigures before) {
+            long n = count - before.count;
+            return n > 0 ? (totalMs - before.totalMs) / n : Double.NaN;
+        }
+
+        /** Mean ops per group commit since {@code before}; NaN if unknown or none. */
+        double opsPerBatchSince(FsyncFigures before) {
+            long n = batches - before.batches;
+            return batches >= 0 && before.batches >= 0 && n > 0 ? (batchOps - before.batchOps) / n : Double.NaN;
+        }
+    }
+
+    /**
+     * mntr's {@code zk_cnt_fsynctime} and {@code zk_avg_fsynctime} (ms; Coord and ZooKeeper both give
+     * them, cumulative since start), with Coord's {@code zk_coord_group_commit_batches} and
+     * {@code _batch_avg}; null if the member does not answer.
+     */
+    FsyncFigures fsyncFigures(int id) {
+        String mntr = fourLetterWord(id, "mntr");
+        if (mntr == null) {
+            return null;
+        }
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        for (String line : mntr.split("\n")) {
+            String[] kv = line.split("\t");
+            if (kv.length == 2) {
+                values.put(kv[0], kv[1].trim());
+            }
+        }
+        if (!values.containsKey("zk_cnt_fsynctime") || !values.containsKey("zk_avg_fsynctime")) {
+            return null;
+        }
+        long count = Long.parseLong(values.get("zk_cnt_fsynctime"));
+        double totalMs = count * Double.parseDouble(values.get("zk_avg_fsynctime"));
+        String batches = values.get("zk_coord_group_commit_batches");
+        String batchAvg = values.get("zk_coord_group_commit_batch_avg");
+        if (batches == null || batchAvg == null) {
+            return new FsyncFigures(count, totalMs);
+        }
+        long b = Long.parseLong(batches);
+        return new FsyncFigures(count, totalMs, b, b * Double.parseDouble(batchAvg));
+    }
+
+    /** From now on member {@code id}'s fsyncs take {@code fsyncMs} longer (0: normal again). */
+    void slowDisk(int id, long fsyncMs) throws IOException {
+        if (slowDisk == null) {
+            throw new IllegalStateException("the slow-disk shim is not loaded (built with gcc at the run's start)");
+        }
+        slowDisk.set(id, fsyncMs, 0);
+    }
+
+    /** Every member's fsyncs normal again. */
+    void fastDisks() throws IOException {
+        if (slowDisk != null) {
+            slowDisk.clear(size());
         }
     }
 

@@ -34,7 +34,9 @@ record Fault(Type type, long atMs, long durationMs, boolean onLeader, int pick, 
         /** SIGSTOP, SIGCONT when the fault ends. */
         PAUSE("pause"),
         /** The member's dataDir (a tmpfs) filled up; freed when the fault ends (a member that exited is restarted). */
-        DISK("disk");
+        DISK("disk"),
+        /** The member's fsyncs take {@link Fault#slowDiskMs} (50–500 ms) longer; normal when the fault ends. */
+        SLOWDISK("slowdisk");
 
         final String group;
 
@@ -43,7 +45,15 @@ record Fault(Type type, long atMs, long durationMs, boolean onLeader, int pick, 
         }
     }
 
-    /** The fault types of the named groups: partition, net (or netem), kill, pause, or single type names. */
+    /**
+     * A slow-disk fault's fsync delay, 50–500 ms, from the seeded pick (so that this type costs the
+     * schedule no extra random draw: adding it left every other nemesis list's schedules as they were).
+     */
+    long slowDiskMs() {
+        return 50 + (pick >>> 10) % 451;
+    }
+
+    /** The fault types of the named groups: partition, net (or netem), kill, pause, disk, slowdisk, or single type names. */
     static List<Type> types(List<String> names) {
         List<Type> types = new ArrayList<>();
         for (String name : names) {
@@ -60,7 +70,7 @@ record Fault(Type type, long atMs, long durationMs, boolean onLeader, int pick, 
             }
             if (!found) {
                 throw new IllegalArgumentException("unknown nemesis '" + name
-                        + "' (partition, net, kill, pause, disk, or one of " + List.of(Type.values()) + ")");
+                        + "' (partition, net, kill, pause, disk, slowdisk, or one of " + List.of(Type.values()) + ")");
             }
         }
         return types;
@@ -106,6 +116,7 @@ record Fault(Type type, long atMs, long durationMs, boolean onLeader, int pick, 
         String extra = switch (type) {
             case LOSS, REORDER -> String.format(Locale.ROOT, " share %.2f", share);
             case SLOW -> " " + kbit + " kbit/s";
+            case SLOWDISK -> " +" + slowDiskMs() + " ms per fsync";
             default -> "";
         };
         return type.name().toLowerCase(Locale.ROOT) + (onLeader ? " (on the leader)" : "") + extra;

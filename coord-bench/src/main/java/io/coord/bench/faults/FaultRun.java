@@ -67,7 +67,7 @@ final class FaultRun {
         Path work = Files.createTempDirectory(WORK_PREFIX + ProcessHandle.current().pid() + "-");
         NetLab lab = new NetLab(o.members());
         Cluster cluster = new Cluster(o.target(), lab, o.home(), work, o.reportDir().resolve("logs"), o.classPath(),
-                o.nemeses().contains(Fault.Type.DISK));
+                o.nemeses().contains(Fault.Type.DISK), slowDisk(o, work, out));
         Clients clients = new Clients(cluster.connectString());
         Thread hook = new Thread(() -> tearDown(clients, cluster, lab, work));
         Runtime.getRuntime().addShutdownHook(hook);
@@ -80,6 +80,19 @@ final class FaultRun {
         } finally {
             tearDown(clients, cluster, lab, work);
             Runtime.getRuntime().removeShutdownHook(hook);
+        }
+    }
+
+    /** The slow-disk shim, built into the work directory, when the schedule has slow disks; else (or without gcc) null. */
+    private static SlowDisk slowDisk(Options o, Path work, PrintStream out) {
+        if (!o.nemeses().contains(Fault.Type.SLOWDISK)) {
+            return null;
+        }
+        try {
+            return SlowDisk.build(work.resolve("slowdisk"));
+        } catch (IOException e) {
+            out.println("slowdisk faults skipped (not applied; nemesis.log says so at each): " + e.getMessage());
+            return null;
         }
     }
 

@@ -21,6 +21,8 @@ final class Nemesis {
     private final NetLab lab;
     private final List<Applied> applied = new ArrayList<>();
     private final List<String> log = new ArrayList<>();
+    /** Members whose disk is slow now, with their fsync figures when it was slowed (null: no answer). */
+    private final java.util.Map<Integer, Cluster.FsyncFigures> slowed = new java.util.TreeMap<>();
 
     Nemesis(Cluster cluster, NetLab lab) {
         this.cluster = cluster;
@@ -57,6 +59,7 @@ final class Nemesis {
             }
             note(startNanos, "start " + description);
             sleepUntil(startNanos, fault.atMs() + fault.durationMs());
+            description += slowDiskFigures();
             heal(fault);
             note(startNanos, "end   " + description);
             synchronized (this) {
@@ -178,6 +181,12 @@ final class Nemesis {
                 cluster.fillDisk(target);
                 return "fill " + who + "'s data disk";
             }
+            case SLOWDISK -> {
+                cluster.slowDisk(target, f.slowDiskMs());
+                // Read after the delay is set: the figures while slowed hold at most one fsync begun before.
+                slowed.put(target, cluster.fsyncFigures(target));
+                return "slow " + who + "'s fsyncs by +" + f.slowDiskMs() + " ms";
+            }
             default -> throw new IllegalStateException(f.type().toString());
         }
     }
@@ -194,8 +203,39 @@ final class Nemesis {
                 cluster.freeDisks();
                 restartDead();
             }
+            case SLOWDISK -> cluster.fastDisks();
             default -> lab.healAll();
         }
+    }
+
+    /**
+     * For each member slowed now: how many fsyncs it did while slowed and their mean time, from its
+     * own mntr (evidence that the shim acted: the mean should exceed the delay); "" if none slowed.
+     */
+    private String slowDiskFigures() {
+        StringBuilder sb = new StringBuilder();
+        for (var e : slowed.entrySet()) {
+            Cluster.FsyncFigures now = cluster.fsyncFigures(e.getKey());
+            sb.append(" [m").append(e.getKey()).append(" mntr: ");
+            if (e.getValue() == null || now == null) {
+                sb.append("no fsync figures]");
+            } else if (now.count() < e.getValue().count()) {
+                sb.append("restarted while slowed, no figures]");
+            } else if (now.count() == e.getValue().count()) {
+                sb.append("no fsync finished while slowed]");
+            } else {
+                sb.append(now.count() - e.getValue().count()).append(" fsyncs while slowed, mean ")
+                        .append(String.format(java.util.Locale.ROOT, "%.0f", now.meanMsSince(e.getValue())))
+                        .append(" ms");
+                double perBatch = now.opsPerBatchSince(e.getValue());
+                if (!Double.isNaN(perBatch)) {
+                    sb.append(String.format(java.util.Locale.ROOT, ", group commit %.1f ops per batch", perBatch));
+                }
+                sb.append(']');
+            }
+        }
+        slowed.clear();
+        return sb.toString();
     }
 
     private void resumeAll() {
@@ -216,6 +256,8 @@ final class Nemesis {
     void healAll() throws Exception {
         lab.healAll();
         cluster.freeDisks();
+        cluster.fastDisks();
+        slowed.clear();
         resumeAll();
         restartDead();
     }

@@ -31,6 +31,22 @@ class FaultScheduleTest {
     }
 
     @Test
+    void slowDiskIsItsOwnGroupWithASeededDelayOf50To500Ms() {
+        assertEquals(List.of(Fault.Type.SLOWDISK), Fault.types(List.of("slowdisk")));
+        assertEquals(List.of(Fault.Type.DISK), Fault.types(List.of("disk")));
+        List<Fault> faults = Fault.schedule(3, 600_000, List.of(Fault.Type.SLOWDISK));
+        assertTrue(faults.size() > 20, faults.toString());
+        long distinct = faults.stream().mapToLong(Fault::slowDiskMs).distinct().count();
+        assertTrue(distinct > faults.size() / 2, "delays barely vary: " + faults);
+        for (Fault f : faults) {
+            assertTrue(f.slowDiskMs() >= 50 && f.slowDiskMs() <= 500, f.toString());
+            assertTrue(f.toString().contains("slowdisk") && f.toString().contains(" ms per fsync"), f.toString());
+        }
+        assertEquals(50, new Fault(Fault.Type.SLOWDISK, 0, 1, false, 0, 0, 0, null).slowDiskMs());
+        assertEquals(500, new Fault(Fault.Type.SLOWDISK, 0, 1, false, 450 << 10, 0, 0, null).slowDiskMs());
+    }
+
+    @Test
     void durationsParse() {
         assertEquals(90_000, FaultsMain.parseDurationMs("90s"));
         assertEquals(120_000, FaultsMain.parseDurationMs("2m"));
