@@ -116,7 +116,7 @@ public record SaslConfig(Map<String, String> users, String section, String jaasF
      * own, rather than through the JVM-wide {@code Configuration.getConfiguration()}, which is
      * read once per JVM and would miss a file named after that (embedded servers, tests).
      */
-    private static Configuration readJaas(String jaas) {
+    static Configuration readJaas(String jaas) {
         String name = jaas.startsWith("=") ? jaas.substring(1) : jaas;
         URI uri = name.contains(":/") ? URI.create(name) : Path.of(name).toAbsolutePath().toUri();
         if ("file".equals(uri.getScheme()) && !Files.isReadable(Path.of(uri))) {

@@ -127,7 +127,7 @@ class SaslAuthenticatorTest {
     }
 
     @Test
-    void zooCfgSaslKeysAreHonouredAndQuorumSaslStaysRefused() {
+    void zooCfgSaslKeysAreHonouredAndQuorumSaslWithoutAJaasFileIsRefused() {
         Properties p = new Properties();
         p.setProperty("dataDir", dir.toString());
         p.setProperty("clientPort", "2181");
