@@ -34,8 +34,9 @@ public final class ConfigKeys {
             + " than serving in clear text";
     private static final String NO_QUORUM_TLS = "a quorum TLS option Coord does not have (it has sslQuorum with"
             + " ssl.quorum.keyStore/trustStore/clientAuth/protocol/enabledProtocols/ciphersuites/hostnameVerification)";
-    private static final String NO_SASL = "a SASL option Coord does not have: it has DIGEST-MD5 for clients and"
-            + " between members (the quorum.auth.* keys the README lists); Kerberos is not supported";
+    private static final String NO_SASL = "a SASL option Coord does not have: it has DIGEST-MD5 and Kerberos"
+            + " (GSSAPI) for clients and DIGEST-MD5 between members (the keys the README lists); Kerberos between"
+            + " members is not supported";
     private static final String NO_LOCAL_SESSIONS = "local sessions are not supported: every session is global"
             + " (created through the leader, valid on every member); read-only mode (readonlymode.enabled) does not"
             + " need them, its sessions live only on the read-only member";
