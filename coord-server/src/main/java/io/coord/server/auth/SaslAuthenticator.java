@@ -16,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server side of client SASL (op 102, GetSASLRequest → SetSASLResponse) with DIGEST-MD5, as
+ * The server side of client SASL (op 102, GetSASLRequest → SetSASLResponse) with DIGEST-MD5 (or
+ * GSSAPI when the JAAS section is Kerberos: {@link KerberosLogin}), as
  * ZooKeeper runs it: one {@link SaslServer} per connection, created as
  * {@code Sasl.createSaslServer("DIGEST-MD5", "zookeeper", "zk-sasl-md5", null, handler)} against
  * the JAAS {@code Server} section's {@code user_<name>} passwords; when the exchange completes the
@@ -32,9 +33,13 @@ public final class SaslAuthenticator {
     static final String SERVER_NAME = "zk-sasl-md5";
 
     private final SaslConfig config;
+    /** The server's Kerberos login (GSSAPI), or null for DIGEST-MD5. */
+    private final KerberosLogin kerberos;
 
+    /** With a Kerberos section, logs the server in now: a login that fails stops start-up. */
     public SaslAuthenticator(SaslConfig config) {
         this.config = config;
+        this.kerberos = config.kerberos() == null ? null : KerberosLogin.login(config);
     }
 
     /** True when sessions must authenticate with SASL before any other request (sessionRequireClientSASLAuth). */
@@ -78,15 +83,18 @@ public final class SaslAuthenticator {
                 throw new SaslException("null SASL token");
             }
             if (exchange.server == null) {
-                exchange.server = Sasl.createSaslServer(MECHANISM, PROTOCOL, SERVER_NAME, null, new Handler());
+                exchange.server = kerberos != null ? kerberos.newServer(new Handler())
+                        : Sasl.createSaslServer(MECHANISM, PROTOCOL, SERVER_NAME, null, new Handler());
             }
-            byte[] reply = exchange.server.evaluateResponse(clientToken);
+            SaslServer server = exchange.server;
+            byte[] reply = kerberos != null ? kerberos.as(() -> server.evaluateResponse(clientToken))
+                    : server.evaluateResponse(clientToken);
             if (!exchange.server.isComplete()) {
                 return new Step(reply, null, null);
             }
             String id = exchange.server.getAuthorizationID();
             finish(exchange);
-            LOG.info("{}: SASL ({}) authenticated as {}:{}", client, MECHANISM, SCHEME, id);
+            LOG.info("{}: SASL ({}) authenticated as {}:{}", client, server.getMechanismName(), SCHEME, id);
             return new Step(reply, id, null);
         } catch (SaslException | RuntimeException e) {
             // RuntimeException: the JDK's mechanism reports some malformed input that way.
@@ -168,7 +176,7 @@ public final class SaslAuthenticator {
                     ac.setAuthorizedID(authorizedId(ac.getAuthenticationID(), config.removeHostFromPrincipal(),
                             config.removeRealmFromPrincipal()));
                 } else {
-                    throw new UnsupportedCallbackException(cb, "not a DIGEST-MD5 server callback");
+                    throw new UnsupportedCallbackException(cb, "not a SASL server callback");
                 }
             }
         }

@@ -34,7 +34,9 @@ public final class ConfigKeys {
             + " than serving in clear text";
     private static final String NO_QUORUM_TLS = "a quorum TLS option Coord does not have (it has sslQuorum with"
             + " ssl.quorum.keyStore/trustStore/clientAuth/protocol/enabledProtocols/ciphersuites/hostnameVerification)";
-    private static final String NO_SASL = "Coord has client SASL (DIGEST-MD5) only: no quorum SASL, no Kerberos";
+    private static final String NO_SASL = "a SASL option Coord does not have: it has DIGEST-MD5 and Kerberos"
+            + " (GSSAPI) for clients and DIGEST-MD5 between members (the keys the README lists); Kerberos between"
+            + " members is not supported";
     private static final String NO_LOCAL_SESSIONS = "local sessions are not supported: every session is global"
             + " (created through the leader, valid on every member); read-only mode (readonlymode.enabled) does not"
             + " need them, its sessions live only on the read-only member";
@@ -160,7 +162,6 @@ public final class ConfigKeys {
             defaultOnly("tcpKeepAlive", NO_EQUIVALENT, "false");
             // Coord always turns keep-alive on for client sockets.
             defaultOnly("clientTcpKeepAlive", "client sockets always use TCP keep-alive in Coord", "true");
-            refused("quorum.cnxn.threads.size", NO_EQUIVALENT);
         }
 
         void storageAndTuningKeys() {
@@ -259,9 +260,8 @@ public final class ConfigKeys {
                     "allowSaslFailedClients", "zookeeper.allowSaslFailedClients",
                     "kerberos.removeHostFromPrincipal", "kerberos.removeRealmFromPrincipal",
                     SaslConfig.SECTION_PROPERTY);
-            defaultOnly("quorum.auth.enableSasl", NO_SASL, "false");
-            defaultOnly("quorum.auth.serverRequireSasl", NO_SASL, "false");
-            defaultOnly("quorum.auth.learnerRequireSasl", NO_SASL, "false");
+            // Quorum SASL (DIGEST-MD5), read by QuorumSaslConfig (quorum.cnxn.threads.size: checked, no effect).
+            honoured(QuorumSaslConfig.KEYS);
             refusedPrefix("quorum.auth.", NO_SASL);
             refusedPrefix("sasl", NO_SASL);
             refusedPrefix("kerberos.", NO_SASL);

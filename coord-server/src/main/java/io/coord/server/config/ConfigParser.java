@@ -71,6 +71,7 @@ public final class ConfigParser {
         ServerConfig.Builder b = ServerConfig.builder(null);
         b.auth(AuthKeys.parse(props));
         b.sasl(SaslConfig.load(props, System.getProperties()));
+        b.quorumSasl(QuorumSaslConfig.load(props, System.getProperties()));
         for (String key : props.stringPropertyNames()) {
             readHonoured(b, key, props.getProperty(key).trim(), warnings);
         }

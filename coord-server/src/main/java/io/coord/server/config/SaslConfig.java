@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.NoSuchAlgorithmException;
 import java.security.URIParameter;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -16,7 +17,8 @@ import javax.security.auth.login.Configuration;
  * section (options {@code user_<name>="<password>"}) of the file named by the system property
  * {@value #JAAS_PROPERTY}, and the switches around it. Coord reads the section's options itself:
  * the login module ZooKeeper names there ({@code DigestLoginModule}) is not on Coord's classpath,
- * and nothing in it but the options matters for DIGEST-MD5.
+ * and nothing in it but the options matters for DIGEST-MD5. A section for the JDK's
+ * {@code Krb5LoginModule} means Kerberos (GSSAPI) instead: the server logs in with it.
  *
  * @param users                 user name → password; empty when SASL is off (no JAAS section)
  * @param section               the JAAS section read ({@code zookeeper.sasl.serverconfig}, default "Server")
@@ -27,10 +29,12 @@ import javax.security.auth.login.Configuration;
  *                              connection (without a sasl identity) unless SASL is required
  * @param removeHostFromPrincipal  kerberos.removeHostFromPrincipal: {@code user/host} becomes {@code user}
  * @param removeRealmFromPrincipal kerberos.removeRealmFromPrincipal: {@code user@REALM} becomes {@code user}
+ * @param kerberos              the JAAS file when its section logs the server in with Krb5LoginModule
+ *                              (clients then log in with GSSAPI), else null
  */
 public record SaslConfig(Map<String, String> users, String section, String jaasFile, boolean required,
                          boolean allowFailedClients, boolean removeHostFromPrincipal,
-                         boolean removeRealmFromPrincipal) {
+                         boolean removeRealmFromPrincipal, Configuration kerberos) {
 
     /** The JVM-wide JAAS file property ZooKeeper (and the JDK) read. */
     public static final String JAAS_PROPERTY = "java.security.auth.login.config";
@@ -41,9 +45,16 @@ public record SaslConfig(Map<String, String> users, String section, String jaasF
 
     public static final SaslConfig OFF = new SaslConfig(Map.of(), DEFAULT_SECTION, null, false, false, false, false);
 
+    /** DIGEST-MD5 users, or none. */
+    public SaslConfig(Map<String, String> users, String section, String jaasFile, boolean required,
+                      boolean allowFailedClients, boolean removeHostFromPrincipal, boolean removeRealmFromPrincipal) {
+        this(users, section, jaasFile, required, allowFailedClients, removeHostFromPrincipal, removeRealmFromPrincipal,
+                null);
+    }
+
     public SaslConfig {
         users = Map.copyOf(users);
-        if (required && users.isEmpty()) {
+        if (required && users.isEmpty() && kerberos == null) {
             throw new ConfigException("sessionRequireClientSASLAuth", "is true but no SASL users are configured:"
                     + " no JAAS section '" + section + "' with user_<name> options"
                     + (jaasFile == null ? " (the system property " + JAAS_PROPERTY + " names no JAAS file)"
@@ -53,14 +64,15 @@ public record SaslConfig(Map<String, String> users, String section, String jaasF
 
     /** True when clients can log in with SASL. */
     public boolean enabled() {
-        return !users.isEmpty();
+        return !users.isEmpty() || kerberos != null;
     }
 
     /**
      * The SASL settings of a server from its zoo.cfg keys and the JVM's system properties (ZooKeeper
      * reads the zoo.cfg keys as the system properties {@code zookeeper.<key>}; either turns a
-     * switch on). Fails closed: an unreadable JAAS file, a missing section that was asked for
-     * (explicit section name, or SASL required) and a Kerberos section all refuse to start.
+     * switch on). Fails closed: an unreadable JAAS file and a missing section that was asked for
+     * (explicit section name, or SASL required) refuse to start; a Krb5LoginModule section means
+     * GSSAPI, and a server whose Kerberos login fails does not start ({@code SaslAuthenticator}).
      */
     public static SaslConfig load(Properties zooCfg, Properties system) {
         boolean required = flag(zooCfg, system, "sessionRequireClientSASLAuth");
@@ -77,13 +89,18 @@ public record SaslConfig(Map<String, String> users, String section, String jaasF
             }
             return new SaslConfig(Map.of(), section, null, required, allowFailed, removeHost, removeRealm);
         }
-        AppConfigurationEntry[] entries = readJaas(jaas).getAppConfigurationEntry(section);
+        Configuration file = readJaas(jaas);
+        AppConfigurationEntry[] entries = file.getAppConfigurationEntry(section);
         if (entries == null || entries.length == 0) {
             if (explicitSection != null) {
                 throw new ConfigException(SECTION_PROPERTY, "no JAAS section named '" + section + "' in " + jaas);
             }
             // As ZooKeeper: a JAAS file without a Server section (a client's file) means no SASL.
             return new SaslConfig(Map.of(), section, jaas, required, allowFailed, removeHost, removeRealm);
+        }
+        if (Arrays.stream(entries).anyMatch(e -> e.getLoginModuleName().endsWith("Krb5LoginModule"))) {
+            // Kerberos: the section logs the server in (SaslAuthenticator, at start-up); clients use GSSAPI.
+            return new SaslConfig(Map.of(), section, jaas, required, allowFailed, removeHost, removeRealm, file);
         }
         return new SaslConfig(users(entries, section, jaas), section, jaas, required, allowFailed,
                 removeHost, removeRealm);
@@ -93,11 +110,6 @@ public record SaslConfig(Map<String, String> users, String section, String jaasF
     private static Map<String, String> users(AppConfigurationEntry[] entries, String section, String jaas) {
         Map<String, String> users = new TreeMap<>();
         for (AppConfigurationEntry e : entries) {
-            if (e.getLoginModuleName().endsWith("Krb5LoginModule")) {
-                throw new ConfigException(JAAS_PROPERTY, "the JAAS section '" + section + "' in " + jaas + " uses "
-                        + e.getLoginModuleName() + ": Kerberos (GSSAPI) is not supported by Coord, only DIGEST-MD5"
-                        + " (user_<name>=\"<password>\" options); refusing to start");
-            }
             for (Map.Entry<String, ?> o : e.getOptions().entrySet()) {
                 if (o.getKey().startsWith(USER_PREFIX) && o.getKey().length() > USER_PREFIX.length()) {
                     users.put(o.getKey().substring(USER_PREFIX.length()), String.valueOf(o.getValue()));
@@ -116,7 +128,7 @@ public record SaslConfig(Map<String, String> users, String section, String jaasF
      * own, rather than through the JVM-wide {@code Configuration.getConfiguration()}, which is
      * read once per JVM and would miss a file named after that (embedded servers, tests).
      */
-    private static Configuration readJaas(String jaas) {
+    static Configuration readJaas(String jaas) {
         String name = jaas.startsWith("=") ? jaas.substring(1) : jaas;
         URI uri = name.contains(":/") ? URI.create(name) : Path.of(name).toAbsolutePath().toUri();
         if ("file".equals(uri.getScheme()) && !Files.isReadable(Path.of(uri))) {
@@ -157,6 +169,7 @@ public record SaslConfig(Map<String, String> users, String section, String jaasF
         // Never the passwords.
         return "SaslConfig[users=" + users.keySet() + ", section=" + section + ", jaasFile=" + jaasFile
                 + ", required=" + required + ", allowFailedClients=" + allowFailedClients
-                + ", removeHost=" + removeHostFromPrincipal + ", removeRealm=" + removeRealmFromPrincipal + "]";
+                + ", removeHost=" + removeHostFromPrincipal + ", removeRealm=" + removeRealmFromPrincipal
+                + ", kerberos=" + (kerberos != null) + "]";
     }
 }

@@ -44,6 +44,7 @@ import java.util.Set;
  * @param sasl                 client SASL (DIGEST-MD5) users and switches; off unless a JAAS Server section is given
  * @param tls                  TLS on the client port (secureClientPort, ssl.*); {@link TlsConfig#OFF} for none
  * @param quorumTls            TLS between ensemble members (sslQuorum, ssl.quorum.*), or null for none
+ * @param quorumSasl           SASL between ensemble members (quorum.auth.*); {@link QuorumSaslConfig#OFF} for none
  * @param readOnlyModeEnabled  {@code readonlymode.enabled}: a member that has lost its quorum serves
  *                             read-only sessions to clients that ask for them (off by default, as ZooKeeper)
  * @param configVersion        the membership's version: the dynamicConfigFile's {@code version} line, 0 for
@@ -77,6 +78,7 @@ public record ServerConfig(
         SaslConfig sasl,
         TlsConfig tls,
         TlsConfig quorumTls,
+        QuorumSaslConfig quorumSasl,
         boolean readOnlyModeEnabled,
         long configVersion) {
 
@@ -102,6 +104,7 @@ public record ServerConfig(
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(sasl, "sasl");
+        Objects.requireNonNull(quorumSasl, "quorumSasl");
         positive("tickTime", tickTimeMs);
         positive("minSessionTimeout", minSessionTimeoutMs);
         positive("snapCount", snapCount);
@@ -189,6 +192,7 @@ public record ServerConfig(
         private SaslConfig sasl = SaslConfig.OFF;
         private TlsConfig tls = TlsConfig.OFF;
         private TlsConfig quorumTls;
+        private QuorumSaslConfig quorumSasl = QuorumSaslConfig.OFF;
         private boolean readOnlyModeEnabled;
         private long configVersion;
 
@@ -225,6 +229,7 @@ public record ServerConfig(
         public Builder sasl(SaslConfig v) { sasl = v; return this; }
         public Builder tls(TlsConfig v) { tls = v; return this; }
         public Builder quorumTls(TlsConfig v) { quorumTls = v; return this; }
+        public Builder quorumSasl(QuorumSaslConfig v) { quorumSasl = v; return this; }
         public Builder readOnlyModeEnabled(boolean v) { readOnlyModeEnabled = v; return this; }
         public Builder configVersion(long v) { configVersion = v; return this; }
 
@@ -235,7 +240,7 @@ public record ServerConfig(
                     clientAddress, min, max, maxClientCnxns, maxCnxns, fourLetterWords, snapRetainCount,
                     purgeIntervalHours, snapCount, juteMaxBuffer, extendedTypesEnabled,
                     containerCheckIntervalMs, initLimit, syncLimit, groupCommitMaxWaitMicros, nettyTransport, myId,
-                    servers, admin, metrics, auth, sasl, tls, quorumTls, readOnlyModeEnabled, configVersion);
+                    servers, admin, metrics, auth, sasl, tls, quorumTls, quorumSasl, readOnlyModeEnabled, configVersion);
         }
     }
 }

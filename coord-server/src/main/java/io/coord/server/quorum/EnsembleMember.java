@@ -126,7 +126,7 @@ public final class EnsembleMember implements AutoCloseable {
                 seq -> ref.get().persisted(seq), fatal, clock::nowNanos, QuorumStorage.DEFAULT_QUEUE_LIMIT_BYTES);
         QuorumTransport transport = config.standalone() ? null
                 : new QuorumTransport(config.myId(), config.servers(), inbound(ref), nettyTransport,
-                        QuorumTransport.DEFAULT_OUTBOX_LIMIT_BYTES, config.quorumTls());
+                        QuorumTransport.DEFAULT_OUTBOX_LIMIT_BYTES, config.quorumTls(), config.quorumSasl());
         long coreSeed = random.nextLong();
         EnsembleProcessor processor = new EnsembleProcessor(config, clock, r.state(), r.snapshotZxid(),
                 sp -> new ZabCore(zab, r.zab(), sp, new SplittableRandom(coreSeed)),

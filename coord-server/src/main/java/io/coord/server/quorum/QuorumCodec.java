@@ -31,9 +31,23 @@ import java.util.List;
  * {@link QuorumTransport}).
  */
 public final class QuorumCodec {
-    /** First frame on a new connection: the dialer's member id. */
-    public record Hello(long memberId) {
+    /**
+     * First frame on a new connection: the dialer's member id, and whether it logs in with SASL next
+     * ({@link Auth} frames; quorum.auth.learnerRequireSasl). Without the login it is encoded as it
+     * always was, so members that never heard of quorum SASL read it.
+     */
+    public record Hello(long memberId, boolean saslLogin) {
+        public Hello(long memberId) {
+            this(memberId, false);
+        }
     }
+
+    /** One step of a member link's SASL login: the token, and the server's verdict so far. */
+    public record Auth(AuthStatus status, byte[] token) {
+    }
+
+    /** Where a member link's SASL login stands, as the accepting member says (the dialer always says IN_PROGRESS). */
+    public enum AuthStatus { IN_PROGRESS, SUCCESS, ERROR }
 
     /** Session activity report (follower → leader). */
     public record Touch(long[] sessionIds) {
@@ -55,6 +69,7 @@ public final class QuorumCodec {
     static final int INFORM = 13;
     static final int FORWARD = 20;
     static final int TOUCH = 21;
+    static final int AUTH = 22;
 
     private QuorumCodec() {
     }
@@ -63,6 +78,11 @@ public final class QuorumCodec {
         JuteWriter out = new JuteWriter(64);
         if (msg instanceof Hello m) {
             out.writeInt(HELLO).writeLong(m.memberId());
+            if (m.saslLogin()) {
+                out.writeBool(true);
+            }
+        } else if (msg instanceof Auth m) {
+            out.writeInt(AUTH).writeInt(m.status().ordinal()).writeBuffer(m.token());
         } else if (msg instanceof Vote m) {
             out.writeInt(VOTE).writeLong(m.leaderId()).writeLong(m.zxid()).writeLong(m.peerEpoch())
                     .writeLong(m.electionEpoch()).writeInt(m.state().ordinal());
@@ -121,7 +141,8 @@ public final class QuorumCodec {
         JuteReader in = new JuteReader(frame);
         int tag = in.readInt();
         Object msg = switch (tag) {
-            case HELLO -> new Hello(in.readLong());
+            case HELLO -> new Hello(in.readLong(), in.hasRemaining() && in.readBool());
+            case AUTH -> new Auth(enumAt(AuthStatus.values(), in.readInt()), nonNull(in.readBuffer()));
             case VOTE -> new Vote(in.readLong(), in.readLong(), in.readLong(), in.readLong(),
                     enumAt(PeerState.values(), in.readInt()));
             case FOLLOWER_INFO -> new FollowerInfo(in.readLong(), in.readLong());

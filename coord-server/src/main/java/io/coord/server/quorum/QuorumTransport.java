@@ -1,5 +1,6 @@
 package io.coord.server.quorum;
 
+import io.coord.server.config.QuorumSaslConfig;
 import io.coord.server.config.ServerAddress;
 import io.coord.server.config.TlsConfig;
 import io.coord.server.net.NettyTransport;
@@ -38,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * Member-to-member TCP transport (Netty). Each member listens on its quorum port. There is one
  * connection per pair of members: the member with the <em>lower</em> id dials the higher one (and
  * redials with backoff, 50 ms doubling up to 1 s, whenever the connection drops); the higher one
- * accepts. The first frame on a connection is a {@link QuorumCodec.Hello} with the dialer's id. A
- * newer connection from the same peer replaces an older one. Frames are [int length][payload],
+ * accepts. The first frame on a connection is a {@link QuorumCodec.Hello} with the dialer's id,
+ * followed, with quorum SASL, by the dialer's login ({@link LinkHandshake}); only then does the
+ * connection carry other frames. A newer connection from the same peer replaces an older one. Frames are [int length][payload],
  * up to {@link #MAX_FRAME_BYTES} (a SNAP bundle carries the whole tree), independent of
  * jute.maxbuffer. Election votes travel on the same connection: the election port of
  * {@code server.N} lines is not bound. Outgoing frames go through a {@link FrameOutbox}, which
@@ -83,6 +85,8 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
     private final long outboxLimitBytes;
     /** TLS on member links (sslQuorum), or null for plaintext. */
     private final QuorumTls tls;
+    /** SASL logins on member links (quorum.auth.*), or null when off. */
+    private final QuorumSasl sasl;
     private final Map<Long, Channel> peers = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private Channel server;
@@ -100,8 +104,15 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
     /** @param quorumTls sslQuorum's settings, or null for plaintext member links */
     public QuorumTransport(long myId, Map<Long, ServerAddress> members, QuorumInbound inbound, NettyTransport transport,
                            long outboxLimitBytes, TlsConfig quorumTls) {
+        this(myId, members, inbound, transport, outboxLimitBytes, quorumTls, QuorumSaslConfig.OFF);
+    }
+
+    /** @param quorumSasl quorum SASL's settings ({@link QuorumSaslConfig#OFF} for none) */
+    public QuorumTransport(long myId, Map<Long, ServerAddress> members, QuorumInbound inbound, NettyTransport transport,
+                           long outboxLimitBytes, TlsConfig quorumTls, QuorumSaslConfig quorumSasl) {
         // First: a store that cannot be used stops start-up before any thread or socket exists.
         this.tls = QuorumTls.of(quorumTls);
+        this.sasl = QuorumSasl.of(quorumSasl);
         this.myId = myId;
         this.members = Map.copyOf(members);
         this.inbound = inbound;
@@ -140,6 +151,8 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
                             : tls.dialHandler(ch.alloc(), peer.host(), peer.quorumPort()));
                 }
                 ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME_BYTES, 0, 4, 0, 4));
+                ch.pipeline().addLast(new LinkHandshake(myId, dialedPeer, sasl,
+                        id -> id != myId && members.containsKey(id)));
                 ch.pipeline().addLast(new Handler(dialedPeer));
             }
         };
@@ -158,11 +171,11 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
         ChannelFuture f = b.connect(new InetSocketAddress(a.host(), a.quorumPort()));
         f.addListener(done -> {
             if (done.isSuccess()) {
+                // LinkHandshake sends the hello (and the login) and then has the channel registered.
+                // A link that was up redials at once; one refused before it was up backs off.
                 Channel ch = f.channel();
-                // Hello is queued before the channel is registered, so no frame can overtake it.
-                outbox(ch).add(QuorumCodec.encode(new QuorumCodec.Hello(myId)));
-                register(peer, ch);
-                ch.closeFuture().addListener(c -> redial(peer, ch, MIN_BACKOFF_MS));
+                ch.closeFuture().addListener(c -> redial(peer, ch, ch.attr(PEER).get() != null ? MIN_BACKOFF_MS
+                        : Math.min(MAX_BACKOFF_MS, backoffMs * 2)));
             } else {
                 redial(peer, null, Math.min(MAX_BACKOFF_MS, backoffMs * 2));
             }
@@ -218,22 +231,25 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
             this.peer = dialedPeer;
         }
 
+        /** The link's hello (and login) is done: from here on it carries frames. */
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (!(event instanceof LinkHandshake.Ready ready)) {
+                ctx.fireUserEventTriggered(event);
+                return;
+            }
+            boolean accepted = peer < 0;
+            peer = ready.peer();
+            register(peer, ctx.channel());
+            if (accepted) {
+                long from = peer;
+                ctx.channel().closeFuture().addListener(c -> lost(from, ctx.channel()));
+            }
+        }
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
             Object msg = QuorumCodec.decode(ByteBufUtil.getBytes(frame));
-            if (peer < 0) {
-                if (!(msg instanceof QuorumCodec.Hello h) || !members.containsKey(h.memberId())
-                        || h.memberId() == myId) {
-                    LOG.warn("closing quorum connection from {}: no valid hello", ctx.channel().remoteAddress());
-                    ctx.close();
-                    return;
-                }
-                peer = h.memberId();
-                register(peer, ctx.channel());
-                long accepted = peer;
-                ctx.channel().closeFuture().addListener(c -> lost(accepted, ctx.channel()));
-                return;
-            }
             if (msg instanceof ZabMessage z) {
                 inbound.onZab(peer, z);
             } else if (msg instanceof ForwardedRequest f) {
