@@ -82,7 +82,8 @@ public final class CoordServer implements AutoCloseable {
                 c.purgeIntervalHours(), c.snapCount(), c.juteMaxBuffer(), c.extendedTypesEnabled(),
                 c.containerCheckIntervalMs(), c.initLimit(), c.syncLimit(), c.groupCommitMaxWaitMicros(), c.nettyTransport(),
                 c.myId(),
-                c.servers(), c.admin(), c.metrics(), c.auth(), c.sasl(), c.tls(), c.quorumTls(), c.readOnlyModeEnabled(), c.configVersion());
+                c.servers(), c.admin(), c.metrics(), c.auth(), c.sasl(), c.tls(), c.quorumTls(), c.readOnlyModeEnabled(), c.localSessions(),
+                c.configVersion());
     }
 
     /** What the AdminServer and metrics read: the request thread's view of this server. */

@@ -46,6 +46,7 @@ import java.util.Set;
  * @param quorumTls            TLS between ensemble members (sslQuorum, ssl.quorum.*), or null for none
  * @param readOnlyModeEnabled  {@code readonlymode.enabled}: a member that has lost its quorum serves
  *                             read-only sessions to clients that ask for them (off by default, as ZooKeeper)
+ * @param localSessions        {@code localSessionsEnabled}, {@code localSessionsUpgradingEnabled} (off by default)
  * @param configVersion        the membership's version: the dynamicConfigFile's {@code version} line, 0 for
  *                             server.N lines in the static config (as ZooKeeper); /zookeeper/config shows it
  */
@@ -78,6 +79,7 @@ public record ServerConfig(
         TlsConfig tls,
         TlsConfig quorumTls,
         boolean readOnlyModeEnabled,
+        LocalSessionsConfig localSessions,
         long configVersion) {
 
     public static final int DEFAULT_JUTE_MAX_BUFFER = 0xfffff;
@@ -102,6 +104,7 @@ public record ServerConfig(
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(sasl, "sasl");
+        Objects.requireNonNull(localSessions, "localSessions");
         positive("tickTime", tickTimeMs);
         positive("minSessionTimeout", minSessionTimeoutMs);
         positive("snapCount", snapCount);
@@ -190,6 +193,7 @@ public record ServerConfig(
         private TlsConfig tls = TlsConfig.OFF;
         private TlsConfig quorumTls;
         private boolean readOnlyModeEnabled;
+        private LocalSessionsConfig localSessions = LocalSessionsConfig.OFF;
         private long configVersion;
 
         private Builder(Path dataDir) {
@@ -226,6 +230,14 @@ public record ServerConfig(
         public Builder tls(TlsConfig v) { tls = v; return this; }
         public Builder quorumTls(TlsConfig v) { quorumTls = v; return this; }
         public Builder readOnlyModeEnabled(boolean v) { readOnlyModeEnabled = v; return this; }
+        public Builder localSessionsEnabled(boolean v) {
+            localSessions = new LocalSessionsConfig(v, localSessions.upgradingEnabled());
+            return this;
+        }
+        public Builder localSessionsUpgradingEnabled(boolean v) {
+            localSessions = new LocalSessionsConfig(localSessions.enabled(), v);
+            return this;
+        }
         public Builder configVersion(long v) { configVersion = v; return this; }
 
         public ServerConfig build() {
@@ -235,7 +247,8 @@ public record ServerConfig(
                     clientAddress, min, max, maxClientCnxns, maxCnxns, fourLetterWords, snapRetainCount,
                     purgeIntervalHours, snapCount, juteMaxBuffer, extendedTypesEnabled,
                     containerCheckIntervalMs, initLimit, syncLimit, groupCommitMaxWaitMicros, nettyTransport, myId,
-                    servers, admin, metrics, auth, sasl, tls, quorumTls, readOnlyModeEnabled, configVersion);
+                    servers, admin, metrics, auth, sasl, tls, quorumTls, readOnlyModeEnabled, localSessions,
+                    configVersion);
         }
     }
 }

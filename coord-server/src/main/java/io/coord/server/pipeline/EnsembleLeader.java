@@ -43,6 +43,8 @@ final class EnsembleLeader {
     /** skipACL is the leader's own setting, as in ZooKeeper, where the leader prepares writes. */
     private final AuthPolicy auth;
     private final LongPredicate sessionLive;
+    /** Whether a session is a live global session (one that may own ephemerals). */
+    private final LongPredicate globalSession;
     /** Session id to the member id that holds its connection (see the class comment). */
     private final Map<Long, Long> owners = new HashMap<>();
     private PendingTree pending;
@@ -54,9 +56,20 @@ final class EnsembleLeader {
      *                    (its close not yet proposed)
      */
     EnsembleLeader(boolean extendedTypes, AuthPolicy auth, LongPredicate sessionLive) {
+        this(extendedTypes, auth, sessionLive, sessionLive);
+    }
+
+    /**
+     * @param sessionLive   whether a session may still write: a live global session, or (local
+     *                      sessions) a member's local session
+     * @param globalSession whether a session is a live global session: only such a session's
+     *                      ephemeral create is proposed
+     */
+    EnsembleLeader(boolean extendedTypes, AuthPolicy auth, LongPredicate sessionLive, LongPredicate globalSession) {
         this.extendedTypes = extendedTypes;
         this.auth = auth;
         this.sessionLive = sessionLive;
+        this.globalSession = globalSession;
     }
 
     /** A client reattached {@code sessionId} on member {@code owner}: from now on only its writes pass. */
@@ -200,9 +213,16 @@ final class EnsembleLeader {
                     // applied now, it could repeat what the client already retried elsewhere.
                     return new Txn.ErrorTxn(io.coord.wire.ErrorCode.SESSIONMOVED.code());
                 }
+                io.coord.wire.JuteRecord body = f.decodedClientBody();
+                if (!globalSession.test(f.sessionId()) && LocalSessions.createsEphemeral(f.type(), body)) {
+                    // Not a global session (a member upgrades a local session before its ephemeral
+                    // create): a global session closed while this was on its way. Proposed, the node
+                    // would outlive its owner for good.
+                    return new Txn.ErrorTxn(io.coord.wire.ErrorCode.SESSIONEXPIRED.code());
+                }
                 PrepContext ctx = new PrepContext(f.sessionId(), f.authIds(), f.clientIp(), extendedTypes, zxid, timeMs);
                 try {
-                    return prep.prepRequest(f.type(), f.decodedClientBody(), ctx);
+                    return prep.prepRequest(f.type(), body, ctx);
                 } catch (KeeperError e) {
                     return new Txn.ErrorTxn(e.code().code());
                 }
