@@ -201,11 +201,14 @@ final class EnsembleLeader {
                 }
             }
             default -> {
-                if (!sessionLive.test(f.sessionId())) {
+                boolean global = globalSession.test(f.sessionId());
+                if (!sessionLive.test(f.sessionId()) || (!global && (f.sessionId() >>> 56) != f.origin())) {
                     // Expired here while the write was on its way (forwarded by a member that has
                     // not applied the close yet, or held behind a read of its connection): proposed,
                     // an ephemeral would be created after its owner's close and never deleted.
-                    // ZooKeeper's leader refuses it the same way.
+                    // ZooKeeper's leader refuses it the same way. A session that is not global (a
+                    // local session) writes only through the member whose id it carries, as it
+                    // never moves; from elsewhere it is a global session that closed meanwhile.
                     return new Txn.ErrorTxn(io.coord.wire.ErrorCode.SESSIONEXPIRED.code());
                 }
                 if (!ownedBy(f.sessionId(), f.origin())) {
@@ -214,7 +217,7 @@ final class EnsembleLeader {
                     return new Txn.ErrorTxn(io.coord.wire.ErrorCode.SESSIONMOVED.code());
                 }
                 io.coord.wire.JuteRecord body = f.decodedClientBody();
-                if (!globalSession.test(f.sessionId()) && LocalSessions.createsEphemeral(f.type(), body)) {
+                if (!global && LocalSessions.createsEphemeral(f.type(), body)) {
                     // Not a global session (a member upgrades a local session before its ephemeral
                     // create): a global session closed while this was on its way. Proposed, the node
                     // would outlive its owner for good.
