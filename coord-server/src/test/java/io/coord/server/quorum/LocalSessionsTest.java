@@ -159,12 +159,19 @@ class LocalSessionsTest {
         int member = follower();
         long[] before = zxids();
         ConnectResponse session;
-        try (Socket s = send(member, connectRequest(0, new byte[16], 400))) {
-            session = readConnectResponse(s);
+        try (Socket first = send(member, connectRequest(0, new byte[16], 400))) {
+            session = readConnectResponse(first);
             assertEquals(member, session.sessionId() >>> 56);
             assertEquals(400, session.timeOut());
-            // Nothing sent within its timeout: the member expires the session and closes its connection.
-            assertEquals(-1, readOrEof(s));
+            // Its member takes it back on a new connection (the old one is closed).
+            try (Socket again = send(member, connectRequest(session.sessionId(), session.passwd(), 400))) {
+                ConnectResponse back = readConnectResponse(again);
+                assertEquals(session.sessionId(), back.sessionId());
+                assertEquals(400, back.timeOut());
+                assertEquals(-1, readOrEof(first), "the session moved to the new connection");
+                // Nothing sent within its timeout: the member expires the session and closes its connection.
+                assertEquals(-1, readOrEof(again));
+            }
         }
         try (Socket s = send(member, connectRequest(session.sessionId(), session.passwd(), 400))) {
             assertEquals(0, readConnectResponse(s).timeOut(), "expired: ZooKeeper's timeout-0 answer");
