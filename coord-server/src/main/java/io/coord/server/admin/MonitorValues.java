@@ -29,7 +29,7 @@ public final class MonitorValues {
         m.put("outstanding_requests", s.outstandingRequests());
         m.put("znode_count", s.nodeCount());
         m.put("global_sessions", s.sessionCount());
-        // Coord has no local sessions (localSessionsEnabled is refused unless false).
+        // Local sessions (localSessionsEnabled) are not counted in mntr yet.
         m.put("local_sessions", 0);
         m.put("packets_sent", s.packetsSent());
         m.put("packets_received", s.packetsReceived());

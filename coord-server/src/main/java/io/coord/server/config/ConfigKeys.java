@@ -37,9 +37,6 @@ public final class ConfigKeys {
     private static final String NO_SASL = "a SASL option Coord does not have: it has DIGEST-MD5 and Kerberos"
             + " (GSSAPI) for clients and DIGEST-MD5 between members (the keys the README lists); Kerberos between"
             + " members is not supported";
-    private static final String NO_LOCAL_SESSIONS = "local sessions are not supported: every session is global"
-            + " (created through the leader, valid on every member); read-only mode (readonlymode.enabled) does not"
-            + " need them, its sessions live only on the read-only member";
     private static final String NO_OBSERVER_TUNING = "observers are supported, but Coord does not have this"
             + " observer setting: an observer learns from the leader and looks for a new one at once when it"
             + " loses it";
@@ -131,8 +128,9 @@ public final class ConfigKeys {
             // readonlymode.enabled: ZooKeeper reads it only as the JVM system property of that name;
             // Coord reads it from the config file and refuses the JVM property (ConfigParser.refuseJvmProperties).
             honoured(ConfigParser.READ_ONLY_MODE);
-            defaultOnly("localSessionsEnabled", NO_LOCAL_SESSIONS, "false");
-            defaultOnly("localSessionsUpgradingEnabled", NO_LOCAL_SESSIONS, "false");
+            // Local sessions: an ensemble member's sessions live on it alone (LocalSessionsConfig; standalone:
+            // global sessions whatever the keys say, as ZooKeeper's standalone server).
+            honoured("localSessionsEnabled", "localSessionsUpgradingEnabled");
             defaultOnly("quorumListenOnAllIPs", "members listen on the address of their server.N line", "false");
             defaultOnly("syncEnabled", "observers always log the txns they learn to disk, as followers do", "true");
             defaultOnly("multiAddress.enabled", "one address per server.N line", "false");

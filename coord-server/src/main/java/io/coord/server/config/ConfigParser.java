@@ -239,6 +239,8 @@ public final class ConfigParser {
             case "groupCommitMaxWaitMicros" -> b.groupCommitMaxWaitMicros(ConfigValues.parseInt(key, value));
             case "nettyTransport" -> b.nettyTransport(value);
             case READ_ONLY_MODE -> b.readOnlyModeEnabled(ConfigValues.parseBool(key, value));
+            case "localSessionsEnabled" -> b.localSessionsEnabled(ConfigValues.parseBool(key, value));
+            case "localSessionsUpgradingEnabled" -> b.localSessionsUpgradingEnabled(ConfigValues.parseBool(key, value));
             default -> {
                 // clientPort(Address), server.N, dynamicConfigFile and standaloneEnabled are read
                 // together in parse; other keys were checked by checkKeys.

@@ -47,6 +47,7 @@ import java.util.Set;
  * @param quorumSasl           SASL between ensemble members (quorum.auth.*); {@link QuorumSaslConfig#OFF} for none
  * @param readOnlyModeEnabled  {@code readonlymode.enabled}: a member that has lost its quorum serves
  *                             read-only sessions to clients that ask for them (off by default, as ZooKeeper)
+ * @param localSessions        {@code localSessionsEnabled}, {@code localSessionsUpgradingEnabled} (off by default)
  * @param configVersion        the membership's version: the dynamicConfigFile's {@code version} line, 0 for
  *                             server.N lines in the static config (as ZooKeeper); /zookeeper/config shows it
  */
@@ -80,6 +81,7 @@ public record ServerConfig(
         TlsConfig quorumTls,
         QuorumSaslConfig quorumSasl,
         boolean readOnlyModeEnabled,
+        LocalSessionsConfig localSessions,
         long configVersion) {
 
     public static final int DEFAULT_JUTE_MAX_BUFFER = 0xfffff;
@@ -105,6 +107,7 @@ public record ServerConfig(
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(sasl, "sasl");
         Objects.requireNonNull(quorumSasl, "quorumSasl");
+        Objects.requireNonNull(localSessions, "localSessions");
         positive("tickTime", tickTimeMs);
         positive("minSessionTimeout", minSessionTimeoutMs);
         positive("snapCount", snapCount);
@@ -194,6 +197,7 @@ public record ServerConfig(
         private TlsConfig quorumTls;
         private QuorumSaslConfig quorumSasl = QuorumSaslConfig.OFF;
         private boolean readOnlyModeEnabled;
+        private LocalSessionsConfig localSessions = LocalSessionsConfig.OFF;
         private long configVersion;
 
         private Builder(Path dataDir) {
@@ -231,6 +235,14 @@ public record ServerConfig(
         public Builder quorumTls(TlsConfig v) { quorumTls = v; return this; }
         public Builder quorumSasl(QuorumSaslConfig v) { quorumSasl = v; return this; }
         public Builder readOnlyModeEnabled(boolean v) { readOnlyModeEnabled = v; return this; }
+        public Builder localSessionsEnabled(boolean v) {
+            localSessions = new LocalSessionsConfig(v, localSessions.upgradingEnabled());
+            return this;
+        }
+        public Builder localSessionsUpgradingEnabled(boolean v) {
+            localSessions = new LocalSessionsConfig(localSessions.enabled(), v);
+            return this;
+        }
         public Builder configVersion(long v) { configVersion = v; return this; }
 
         public ServerConfig build() {
@@ -240,7 +252,8 @@ public record ServerConfig(
                     clientAddress, min, max, maxClientCnxns, maxCnxns, fourLetterWords, snapRetainCount,
                     purgeIntervalHours, snapCount, juteMaxBuffer, extendedTypesEnabled,
                     containerCheckIntervalMs, initLimit, syncLimit, groupCommitMaxWaitMicros, nettyTransport, myId,
-                    servers, admin, metrics, auth, sasl, tls, quorumTls, quorumSasl, readOnlyModeEnabled, configVersion);
+                    servers, admin, metrics, auth, sasl, tls, quorumTls, quorumSasl, readOnlyModeEnabled, localSessions,
+                    configVersion);
         }
     }
 }

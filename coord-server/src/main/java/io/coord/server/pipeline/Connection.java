@@ -19,6 +19,11 @@ final class Connection {
     long sessionId;
     /** Bound to a read-only session (this member has lost its quorum): never forwards anything. */
     boolean readOnly;
+    /**
+     * Bound to a local session of this member (localSessionsEnabled) not upgraded yet: its session
+     * lives in the member's local table, not the replicated one ({@link LocalSessions}).
+     */
+    boolean localSession;
     int timeoutMs;
     boolean closed;
     long received;

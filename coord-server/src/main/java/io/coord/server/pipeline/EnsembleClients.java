@@ -46,6 +46,8 @@ final class EnsembleClients {
         final Request req;
         boolean started;
         boolean done;
+        /** A write of a local session that this member answers itself ({@link LocalSessions.Route#HERE}). */
+        boolean answerHere;
 
         Pending(Request req) {
             this.req = req;
@@ -96,7 +98,7 @@ final class EnsembleClients {
         this.storageInfo = storageInfo;
         this.secret = secret;
         this.processor = processor;
-        this.sessions = new Sessions(config, random, SessionTracker.initialSessionId(config.myId(),
+        this.sessions = new Sessions(config, clock, random, SessionTracker.initialSessionId(config.myId(),
                 clock.wallMs()), processor::serving, processor::forward, this::forget);
         useState(state, stateZxid);
     }
@@ -179,7 +181,7 @@ final class EnsembleClients {
 
     /** This member lost its quorum a grace period ago: it serves read-only sessions from now on. */
     void enterReadOnly() {
-        sessions.enterReadOnly(clock);
+        sessions.enterReadOnly();
     }
 
     /** Read-only mode ends (the member joins a quorum): every read-only session and connection goes. */
@@ -188,9 +190,14 @@ final class EnsembleClients {
         sessions.leaveReadOnly();
     }
 
-    /** Read-only mode: expires the read-only sessions whose time is up (a no-op otherwise). */
-    void readOnlyTick() {
-        ReadOnlyMode.expire(sessions);
+    /** Expires the member-local sessions (read-only mode's, localSessionsEnabled's) whose time is up. */
+    void localSessionsTick() {
+        sessions.expireMemberLocal();
+    }
+
+    /** Leader: whether a write of the session may be proposed ({@link Sessions#mayWrite}). */
+    boolean mayWrite(long sessionId) {
+        return sessions.mayWrite(sessionId);
     }
 
     /** A new leader restarts every session's clock; returns those an old leader was already closing. */
@@ -281,6 +288,10 @@ final class EnsembleClients {
                     if (!head.started) {
                         forwardWrites(conn, q); // a non-write just left the head
                     }
+                    if (head.answerHere && !conn.closed) {
+                        answerHere(conn, q, head);
+                        continue;
+                    }
                     break;
                 }
                 if (head.started) {
@@ -311,14 +322,42 @@ final class EnsembleClients {
 
     /** Sends one write to the leader (decoded, with the session's auth); false when the connection closed. */
     private boolean forward(Connection conn, Pending p) {
+        if (conn.localSession) {
+            LocalSessions.Route route = sessions.routeLocal(conn, p.req);
+            if (route == LocalSessions.Route.AFTER_UPGRADE) {
+                return !conn.closed; // not started: forwarded once the upgrade is applied (drain)
+            }
+            if (route == LocalSessions.Route.HERE) {
+                p.started = true;
+                p.answerHere = true; // when it reaches the head, after the writes before it
+                return true;
+            }
+        }
         p.started = true;
         ForwardedRequest f = ForwardedRequest.local(config.myId(), conn.sessionId, p.req.xid(), p.req.type(),
-                p.req.body(), state.tracker.authIds(conn.sessionId), Reads.ipOf(conn));
+                p.req.body(), sessions.authIds(conn), Reads.ipOf(conn));
         if (!processor.forward(f)) {
             conn.close("no leader to take the write");
             return false;
         }
         return true;
+    }
+
+    /**
+     * A write of a local session answered here at the head of its queue: its close (no txn), or an
+     * ephemeral create refused with EPHEMERALONLOCALSESSION as ZooKeeper refuses it without upgrading.
+     */
+    private void answerHere(Connection conn, Queue q, Pending p) {
+        p.done = true;
+        if (p.req.type() != OpCode.CLOSE_SESSION) {
+            replier.error(conn, p.req, ErrorCode.EPHEMERALONLOCALSESSION);
+            return;
+        }
+        sessions.closeLocal(conn);
+        replier.ok(conn, p.req, null);
+        conn.sessionId = 0;
+        q.clear(); // nothing after a close is answered
+        gate.emitClose(conn);
     }
 
     /** Answers a request this member can answer alone; false while it waits (sync). */
@@ -370,7 +409,10 @@ final class EnsembleClients {
                     e.zxid());
         }
         if (txn instanceof Txn.CreateSessionTxn c) {
-            sessions.created(h.sessionId(), c);
+            Connection upgraded = sessions.created(h.sessionId(), c);
+            if (upgraded != null) {
+                drain(upgraded); // the writes that waited for the upgrade go to the leader now, in order
+            }
         } else if (txn instanceof Txn.CloseSessionTxn) {
             sessionClosed(h, e.zxid());
         } else if (h.sessionId() != 0) {

@@ -43,6 +43,8 @@ final class EnsembleLeader {
     /** skipACL is the leader's own setting, as in ZooKeeper, where the leader prepares writes. */
     private final AuthPolicy auth;
     private final LongPredicate sessionLive;
+    /** Whether a session is a live global session (one that may own ephemerals). */
+    private final LongPredicate globalSession;
     /** Session id to the member id that holds its connection (see the class comment). */
     private final Map<Long, Long> owners = new HashMap<>();
     private PendingTree pending;
@@ -54,9 +56,20 @@ final class EnsembleLeader {
      *                    (its close not yet proposed)
      */
     EnsembleLeader(boolean extendedTypes, AuthPolicy auth, LongPredicate sessionLive) {
+        this(extendedTypes, auth, sessionLive, sessionLive);
+    }
+
+    /**
+     * @param sessionLive   whether a session may still write: a live global session, or (local
+     *                      sessions) a member's local session
+     * @param globalSession whether a session is a live global session: only such a session's
+     *                      ephemeral create is proposed
+     */
+    EnsembleLeader(boolean extendedTypes, AuthPolicy auth, LongPredicate sessionLive, LongPredicate globalSession) {
         this.extendedTypes = extendedTypes;
         this.auth = auth;
         this.sessionLive = sessionLive;
+        this.globalSession = globalSession;
     }
 
     /** A client reattached {@code sessionId} on member {@code owner}: from now on only its writes pass. */
@@ -188,11 +201,14 @@ final class EnsembleLeader {
                 }
             }
             default -> {
-                if (!sessionLive.test(f.sessionId())) {
+                boolean global = globalSession.test(f.sessionId());
+                if (!sessionLive.test(f.sessionId()) || (!global && (f.sessionId() >>> 56) != f.origin())) {
                     // Expired here while the write was on its way (forwarded by a member that has
                     // not applied the close yet, or held behind a read of its connection): proposed,
                     // an ephemeral would be created after its owner's close and never deleted.
-                    // ZooKeeper's leader refuses it the same way.
+                    // ZooKeeper's leader refuses it the same way. A session that is not global (a
+                    // local session) writes only through the member whose id it carries, as it
+                    // never moves; from elsewhere it is a global session that closed meanwhile.
                     return new Txn.ErrorTxn(io.coord.wire.ErrorCode.SESSIONEXPIRED.code());
                 }
                 if (!ownedBy(f.sessionId(), f.origin())) {
@@ -200,9 +216,16 @@ final class EnsembleLeader {
                     // applied now, it could repeat what the client already retried elsewhere.
                     return new Txn.ErrorTxn(io.coord.wire.ErrorCode.SESSIONMOVED.code());
                 }
+                io.coord.wire.JuteRecord body = f.decodedClientBody();
+                if (!global && LocalSessions.createsEphemeral(f.type(), body)) {
+                    // Not a global session (a member upgrades a local session before its ephemeral
+                    // create): a global session closed while this was on its way. Proposed, the node
+                    // would outlive its owner for good.
+                    return new Txn.ErrorTxn(io.coord.wire.ErrorCode.SESSIONEXPIRED.code());
+                }
                 PrepContext ctx = new PrepContext(f.sessionId(), f.authIds(), f.clientIp(), extendedTypes, zxid, timeMs);
                 try {
-                    return prep.prepRequest(f.type(), f.decodedClientBody(), ctx);
+                    return prep.prepRequest(f.type(), body, ctx);
                 } catch (KeeperError e) {
                     return new Txn.ErrorTxn(e.code().code());
                 }

@@ -425,7 +425,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
                 Zxid.format(core.appliedZxid()));
         if (serving && role == Role.LEADING) {
             leader = new EnsembleLeader(config.extendedTypesEnabled(), AuthPolicy.of(config),
-                    id -> clients.state().tracker.isValid(id));
+                    clients::mayWrite, id -> clients.state().tracker.isValid(id));
             for (long closing : clients.restartSessionClocks()) {
                 enqueueServerRequest(OpCode.CLOSE_SESSION, closing, null);
             }
@@ -653,11 +653,10 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
         };
     }
 
-    /** readonlymode.enabled: enters read-only mode once it is due; expires read-only sessions meanwhile. */
+    /** readonlymode.enabled: enters read-only mode once it is due; expires member-local sessions meanwhile. */
     private void checkReadOnly(long nowMs) {
-        if (readOnly.active()) {
-            clients.readOnlyTick();
-        } else if (readOnly.due(core.role(), serving, nowMs)) {
+        clients.localSessionsTick(); // read-only and local sessions expire on this member
+        if (!readOnly.active() && readOnly.due(core.role(), serving, nowMs)) {
             clients.enterReadOnly();
             LOG.info("member {} has no quorum: read-only mode (clients that can be read-only are served reads"
                     + " of zxid {})", myId, Zxid.format(core.appliedZxid()));

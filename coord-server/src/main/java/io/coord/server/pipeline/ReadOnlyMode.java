@@ -1,8 +1,6 @@
 package io.coord.server.pipeline;
 
 import io.coord.server.config.ServerConfig;
-import io.coord.server.session.SessionInfo;
-import io.coord.server.session.SessionTracker;
 import io.coord.wire.ConnectRequest;
 import io.coord.wire.ErrorCode;
 import io.coord.wire.OpCode;
@@ -15,9 +13,10 @@ import org.slf4j.LoggerFactory;
  * that has been looking for a quorum for a grace period answers clients that connect with
  * {@code canBeReadOnly} with a read-only session, serves reads of its last committed state and
  * refuses everything that would change state (and sync, and a lone check) with NOTREADONLY. Its
- * sessions live only on this member, in a table of their own ({@link Sessions#readOnlySessions}),
- * expire there, and are forgotten with every connection when the member joins a quorum again; the
- * client then opens a read-write session (ZooKeeper's client never reattaches a session it only
+ * sessions live only on this member, in a table of member-local sessions of their own
+ * ({@link Sessions#readOnlySessions}: a {@link LocalSessions}, as local sessions have), expire there
+ * ({@link Sessions#expireMemberLocal}), and are forgotten with every connection when the member
+ * joins a quorum again; the client then opens a read-write session (ZooKeeper's client never reattaches a session it only
  * ever had read-only). A global session (one of the replicated state) is not reattached here, as in
  * ZooKeeper. Request-thread only.
  */
@@ -77,18 +76,17 @@ final class ReadOnlyMode {
 
     /** A handshake of a client that can be read-only, while this member is read-only. */
     static void connect(Sessions sessions, Connection conn, ConnectRequest req, int timeoutMs) {
-        SessionTracker table = sessions.readOnlySessions();
+        LocalSessions table = sessions.readOnlySessions();
         long id = req.sessionId();
         if (id == 0) {
-            SessionInfo s = table.createSession(timeoutMs);
-            LOG.info("read-only session 0x{} for {}", Long.toHexString(s.sessionId()), conn.channel.describe());
-            sessions.bindReadOnly(conn, s.sessionId(), s.timeoutMs(), s.password());
+            long newId = sessions.newSessionId();
+            byte[] password = table.create(newId, timeoutMs);
+            LOG.info("read-only session 0x{} for {}", Long.toHexString(newId), conn.channel.describe());
+            sessions.bindReadOnly(conn, newId, timeoutMs, password);
             return;
         }
-        if (table.isValid(id) && table.checkPassword(id, req.passwd())) {
-            table.touch(id);
-            table.clearAuth(id); // authentication is per connection, as for global sessions
-            sessions.bindReadOnly(conn, id, table.timeoutMs(id), table.password(id));
+        if (table.reattach(id, req.passwd())) { // authentication is per connection, as for global sessions
+            sessions.bindReadOnly(conn, id, table.table().timeoutMs(id), table.table().password(id));
             return;
         }
         if (sessions.isGlobal(id)) {
@@ -120,21 +118,6 @@ final class ReadOnlyMode {
             replier.error(conn, req, ErrorCode.NOTREADONLY);
         } else {
             local.answer(conn, req);
-        }
-    }
-
-    /** Expires read-only sessions whose time is up; closes their connections. */
-    static void expire(Sessions sessions) {
-        SessionTracker table = sessions.readOnlySessions();
-        if (table == null) {
-            return;
-        }
-        for (long id : table.expire()) {
-            LOG.info("read-only session 0x{} expired", Long.toHexString(id));
-            Connection conn = sessions.closeReadOnly(id);
-            if (conn != null) {
-                conn.close("read-only session expired");
-            }
         }
     }
 }

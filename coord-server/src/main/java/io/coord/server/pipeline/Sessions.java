@@ -3,6 +3,7 @@ package io.coord.server.pipeline;
 import io.coord.server.auth.AuthPolicy;
 import io.coord.server.auth.SaslAuthenticator;
 import io.coord.server.config.ServerConfig;
+import io.coord.server.session.Clock;
 import io.coord.server.session.SessionTracker;
 import io.coord.server.tree.DigestAuth;
 import io.coord.server.txn.Txn;
@@ -36,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * is a one-voter ensemble). A new session is a CreateSessionTxn forwarded to the leader with a
  * random password, so every member (and every later start) can check a reattaching client; the
  * handshake is answered when the txn is applied here. Sessions outlive connections: a client may
- * come back on a new connection with its id and password until the session expires. Request-thread
- * only.
+ * come back on a new connection with its id and password until the session expires. With local
+ * sessions (localSessionsEnabled, in an ensemble) a new session lives only here instead
+ * ({@link LocalSessions}): no txn, and no other member takes its id. Request-thread only.
  */
 final class Sessions {
     private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
@@ -46,6 +48,7 @@ final class Sessions {
     }
 
     private final ServerConfig config;
+    private final Clock clock;
     private final AuthPolicy authPolicy;
     private final SaslAuthenticator sasl;
     /** Session passwords: a SecureRandom in production. */
@@ -63,7 +66,9 @@ final class Sessions {
      * The sessions of read-only mode (this member lost its quorum), kept only here and never
      * replicated; null when not in read-only mode.
      */
-    private SessionTracker readOnlySessions;
+    private LocalSessions readOnlySessions;
+    /** localSessionsEnabled (in an ensemble): the local sessions of this member; null when off. */
+    private LocalSessions localSessions;
     private MemberState state;
     private OutputGate gate;
 
@@ -72,9 +77,10 @@ final class Sessions {
      * @param toLeader forwards a request to the leader; false when there is none to take it
      * @param forget   drops what the pipeline holds for a connection whose session moved away
      */
-    Sessions(ServerConfig config, RandomGenerator random, long firstSessionId, BooleanSupplier serving,
+    Sessions(ServerConfig config, Clock clock, RandomGenerator random, long firstSessionId, BooleanSupplier serving,
              Predicate<ForwardedRequest> toLeader, Consumer<Connection> forget) {
         this.config = config;
+        this.clock = clock;
         this.authPolicy = AuthPolicy.of(config);
         this.sasl = new SaslAuthenticator(config.sasl());
         this.random = random;
@@ -82,6 +88,11 @@ final class Sessions {
         this.serving = serving;
         this.toLeader = toLeader;
         this.forget = forget;
+        this.localSessions = config.localSessions().inEffect(config) ? newLocalTable() : null;
+    }
+
+    private LocalSessions newLocalTable() {
+        return new LocalSessions(clock, config.tickTimeMs(), config.myId(), random);
     }
 
     /** The state machine (and its output gate) sessions are checked against; replaced by a SNAP. */
@@ -123,6 +134,10 @@ final class Sessions {
             return;
         }
         Boolean readOnly = req.readOnly() == null ? null : Boolean.FALSE;
+        if (localSessions != null && (req.sessionId() == 0 || localSessions.contains(req.sessionId()))) {
+            connectLocal(conn, req, timeoutMs, readOnly);
+            return;
+        }
         if (req.sessionId() == 0) {
             long id = newSessionId();
             byte[] password = new byte[SessionTracker.PASSWORD_LENGTH];
@@ -170,9 +185,12 @@ final class Sessions {
         gate.emit(conn, Replies.encodeConnect(new ConnectResponse(0, timeoutMs, id, expected, readOnly)));
     }
 
-    private long newSessionId() {
+    /** A new id for a session of this member (global or member-local): its id in the high byte. */
+    long newSessionId() {
         long id = nextSessionId++;
-        while (id == 0 || id == Long.MIN_VALUE || state.tracker.contains(id) || pendingConnects.containsKey(id)) {
+        while (id == 0 || id == Long.MIN_VALUE || state.tracker.contains(id) || pendingConnects.containsKey(id)
+                || (localSessions != null && localSessions.contains(id))
+                || (readOnlySessions != null && readOnlySessions.contains(id))) {
             id = nextSessionId++;
         }
         return id;
@@ -188,9 +206,8 @@ final class Sessions {
     // ------------------------------------------------------------------ read-only mode
 
     /** This member lost its quorum and serves read-only sessions from now on (a new, empty table). */
-    void enterReadOnly(io.coord.server.session.Clock clock) {
-        readOnlySessions = new SessionTracker(clock, config.tickTimeMs(), config.myId(),
-                SessionTracker.newSecret(random));
+    void enterReadOnly() {
+        readOnlySessions = newLocalTable();
     }
 
     /** Read-only mode ended; its sessions are gone (their connections are closed by the caller). */
@@ -199,22 +216,138 @@ final class Sessions {
     }
 
     /** The read-only sessions table, or null when not in read-only mode. */
-    SessionTracker readOnlySessions() {
+    LocalSessions readOnlySessions() {
         return readOnlySessions;
     }
 
     /** A handshake answered with a read-only session: binds it and sends the response (readOnly true). */
     void bindReadOnly(Connection conn, long id, int timeoutMs, byte[] password) {
+        bindMemberLocal(conn, id, timeoutMs, password, Boolean.TRUE, true);
+    }
+
+    /**
+     * Binds a member-local session (read-only or local) to the connection and answers the handshake;
+     * a connection it was bound to before is closed.
+     */
+    private void bindMemberLocal(Connection conn, long id, int timeoutMs, byte[] password, Boolean readOnlyFlag,
+                                 boolean readOnlySession) {
         Connection previous = bySession.get(id);
         if (previous != null && previous != conn) {
             previous.sessionId = 0;
             previous.close("session 0x" + Long.toHexString(id) + " moved to another connection");
             forget.accept(previous);
         }
-        conn.readOnly = true;
+        conn.readOnly = readOnlySession;
+        conn.localSession = !readOnlySession;
         bind(conn, id, timeoutMs);
-        gate.emit(conn, Replies.encodeConnect(new ConnectResponse(0, timeoutMs, id, password, Boolean.TRUE)));
+        gate.emit(conn, Replies.encodeConnect(new ConnectResponse(0, timeoutMs, id, password, readOnlyFlag)));
     }
+
+    // ------------------------------------------------------------------ local sessions (localSessionsEnabled)
+
+    /** A handshake that creates a local session, or comes back to one of this member's. */
+    private void connectLocal(Connection conn, ConnectRequest req, int timeoutMs, Boolean readOnly) {
+        long id = req.sessionId();
+        if (id == 0) {
+            id = newSessionId();
+            byte[] password = localSessions.create(id, timeoutMs);
+            LOG.debug("local session 0x{} for {}", Long.toHexString(id), conn.channel.describe());
+            bindMemberLocal(conn, id, timeoutMs, password, readOnly, false);
+        } else if (localSessions.reattach(id, req.passwd())) {
+            SessionTracker table = localSessions.table();
+            bindMemberLocal(conn, id, table.timeoutMs(id), table.password(id), readOnly, false);
+        } else {
+            LOG.info("local session 0x{} from {}: the password is wrong", Long.toHexString(id), conn.channel.describe());
+            answerExpired(conn, readOnly);
+        }
+    }
+
+    /**
+     * Where a write of the connection's local session goes ({@link LocalSessions#route}); starts the
+     * session's upgrade when this write is the first that needs a global session.
+     */
+    LocalSessions.Route routeLocal(Connection conn, Request req) {
+        long id = conn.sessionId;
+        LocalSessions.Route route = localSessions.route(id, req, config.localSessions().upgradingEnabled());
+        if (route == LocalSessions.Route.AFTER_UPGRADE && !localSessions.upgrading(id)) {
+            // As ZooKeeper: a CreateSessionTxn with the session's own id, timeout and password, sent
+            // ahead of the write on the same ordered link; the write follows once it is applied here.
+            SessionTracker table = localSessions.table();
+            LOG.info("upgrading local session 0x{} to a global session", Long.toHexString(id));
+            localSessions.startUpgrade(id);
+            if (!toLeader.test(ForwardedRequest.local(config.myId(), id, 0, OpCode.CREATE_SESSION,
+                    new ServerRequests.CreateSession(table.timeoutMs(id), table.password(id)), List.of(),
+                    Reads.ipOf(conn)))) {
+                localSessions.upgradeFailed(id);
+                conn.close("no leader to upgrade the session");
+            }
+        }
+        return route;
+    }
+
+    /** The client closed its local session: gone from this member, no txn. */
+    void closeLocal(Connection conn) {
+        localSessions.remove(conn.sessionId);
+        bySession.remove(conn.sessionId, conn);
+    }
+
+    /** Expires the member-local sessions (local and read-only) whose time is up; closes their connections. */
+    void expireMemberLocal() {
+        expire(localSessions, "local");
+        expire(readOnlySessions, "read-only");
+    }
+
+    private void expire(LocalSessions table, String kind) {
+        if (table == null) {
+            return;
+        }
+        for (long id : table.expire()) {
+            LOG.info("{} session 0x{} expired", kind, Long.toHexString(id));
+            Connection conn = bySession.get(id);
+            if (conn != null && (conn.readOnly || conn.localSession)) {
+                bySession.remove(id);
+                conn.close(kind + " session expired");
+            }
+        }
+    }
+
+    /**
+     * The CreateSessionTxn of a local session's upgrade is applied: the session is global from now
+     * on (its identities move with it). Returns its connection, whose held writes may now go.
+     */
+    private Connection upgraded(long id) {
+        if (localSessions == null || !localSessions.contains(id)) {
+            return null;
+        }
+        for (Id identity : localSessions.table().authIds(id)) {
+            state.tracker.addAuth(id, identity);
+        }
+        localSessions.remove(id);
+        Connection conn = bySession.get(id);
+        if (conn == null || !conn.localSession) {
+            return null;
+        }
+        conn.localSession = false;
+        touched.add(id);
+        LOG.info("local session 0x{} is a global session now", Long.toHexString(id));
+        return conn;
+    }
+
+    /**
+     * Leader: whether a write of session {@code id} may be proposed. A live global session may; with
+     * local sessions, so may one this leader does not know as global: another member's local session
+     * (that member vouches for it, as ZooKeeper's leader trusts it) or a live local session of its own.
+     */
+    boolean mayWrite(long id) {
+        if (state.tracker.isValid(id)) {
+            return true;
+        }
+        if (localSessions == null || state.tracker.contains(id)) {
+            return false; // unknown, or a global session whose close is under way
+        }
+        return (id >>> 56) != config.myId() || localSessions.table().isValid(id);
+    }
+
 
     /** Tells the client its session is expired (ZooKeeper's timeout-0 response) and closes the connection. */
     void answerExpired(Connection conn, Boolean readOnly) {
@@ -242,11 +375,17 @@ final class Sessions {
 
     /** The table the connection's session lives in: the read-only one for a read-only session. */
     private SessionTracker trackerOf(Connection conn) {
-        return conn.readOnly && readOnlySessions != null ? readOnlySessions : state.tracker;
+        if (conn.readOnly && readOnlySessions != null) {
+            return readOnlySessions.table();
+        }
+        return conn.localSession && localSessions != null ? localSessions.table() : state.tracker;
     }
 
-    /** A committed CreateSessionTxn: the session exists; answers its handshake if it came through us. */
-    void created(long id, Txn.CreateSessionTxn c) {
+    /**
+     * A committed CreateSessionTxn: the session exists; answers its handshake if it came through us.
+     * Returns the connection of a local session this txn upgraded (its held writes may go), or null.
+     */
+    Connection created(long id, Txn.CreateSessionTxn c) {
         state.tracker.addSession(id, c.timeoutMs());
         // A txn logged by a standalone server of an older version carries no password (see MemberState).
         byte[] password = c.passwd() != null ? c.passwd() : state.legacyPassword(id);
@@ -258,10 +397,19 @@ final class Sessions {
             gate.emit(pc.conn(), Replies.encodeConnect(new ConnectResponse(0, c.timeoutMs(), id, password,
                     pc.readOnly())));
         }
+        return upgraded(id);
     }
 
     /** The CreateSessionTxn of a handshake was not logged (a full disk): its connection is closed, the client retries. */
     void createFailed(long id) {
+        if (localSessions != null && localSessions.upgrading(id)) {
+            localSessions.upgradeFailed(id);
+            Connection conn = bySession.get(id);
+            if (conn != null) {
+                conn.close("the log's disk is full: the session could not be made global");
+            }
+            return;
+        }
         PendingConnect pc = pendingConnects.remove(id);
         if (pc != null) {
             pc.conn().close("the log's disk is full: no new session until it has room");
@@ -287,7 +435,7 @@ final class Sessions {
             return false;
         }
         tracker.touch(conn.sessionId);
-        if (!conn.readOnly) { // a read-only session is no leader's business
+        if (tracker == state.tracker) { // a member-local session is no leader's business
             touched.add(conn.sessionId);
         }
         return true;
@@ -312,6 +460,11 @@ final class Sessions {
         bySession.clear();
         pendingConnects.clear();
         touched.clear();
+        if (localSessions != null) {
+            // As ZooKeeper, whose member starts a new server (and session tracker) after an election:
+            // local sessions do not outlive the serving period they were created in.
+            localSessions = newLocalTable();
+        }
     }
 
     /** A request that is no session activity arrived: true when the connection's session still lives. */

@@ -155,13 +155,18 @@ class ConfigParserTest {
                 () -> ConfigParser.refuseJvmProperties(props("readonlymode.enabled=true\n"), off));
         assertEquals("readonlymode.enabled", e.key());
         assertTrue(e.getMessage().contains("in the config file instead"), e.getMessage());
-        // Local sessions stay refused, naming the key and saying read-only mode does not need them.
-        for (String key : List.of("localSessionsEnabled", "localSessionsUpgradingEnabled")) {
-            ConfigException refused = assertThrows(ConfigException.class,
-                    () -> ConfigParser.parse(props(BASE + key + "=true\n")));
-            assertEquals(key, refused.key());
-            assertTrue(refused.getMessage().contains("read-only mode"), refused.getMessage());
-        }
+    }
+
+    /** Issue 15: localSessionsEnabled and localSessionsUpgradingEnabled are honoured (off by default). */
+    @Test
+    void localSessionKeys() throws IOException {
+        assertEquals(LocalSessionsConfig.OFF, ConfigParser.parse(props(BASE)).localSessions());
+        assertEquals(new LocalSessionsConfig(true, false),
+                ConfigParser.parse(props(BASE + "localSessionsEnabled=true\n")).localSessions());
+        assertEquals(new LocalSessionsConfig(true, true), ConfigParser.parse(props(BASE
+                + "localSessionsEnabled=true\nlocalSessionsUpgradingEnabled=true\n")).localSessions());
+        assertEquals("localSessionsEnabled", assertThrows(ConfigException.class,
+                () -> ConfigParser.parse(props(BASE + "localSessionsEnabled=maybe\n"))).key());
     }
 
     /** Issue 15: server.N=host:q:e:observer is a non-voting member; peerType must agree with the line. */
@@ -202,7 +207,7 @@ class ConfigParserTest {
         "ssl.crl=true", "ssl.context.supplier.class=org.example.Ctx", "zookeeper.ssl.ocsp=true",
         "ssl.quorum.crl=true", "zookeeper.ssl.quorum.context.supplier.class=org.example.Ctx", "authProvider.1=org.example.Auth",
         "metricsProvider.className=org.example.Prometheus", "metricsProvider.httpsPort=7443",
-        "metricsProvider.numWorkerThreads=4", "localSessionsEnabled=true",
+        "metricsProvider.numWorkerThreads=4",
         "quorumListenOnAllIPs=true", "reconfigEnabled=true", "sslQuorumReloadCertFiles=true",
         "quorum.auth.digestAlg=sha1", "saslAuthRequired=true", "group.1=1:2:3",
         "weight.1=1",

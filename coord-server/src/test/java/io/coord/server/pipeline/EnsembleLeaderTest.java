@@ -72,6 +72,32 @@ class EnsembleLeaderTest {
         }
     }
 
+    /**
+     * Local sessions: the leader proposes the persistent writes of a session it does not know as
+     * global when they come from the member whose id the session carries (its local session), but
+     * never its ephemerals (the member upgrades the session first), and nothing of it from another
+     * member (a local session never moves: that is a global session that closed meanwhile).
+     */
+    @Test
+    void aSessionThatIsNotGlobalWritesOnlyPersistentNodesThroughItsOwnMember() {
+        long local = (2L << 56) | 7; // member 2's
+        EnsembleLeader leader = new EnsembleLeader(false, AuthPolicy.DEFAULT, id -> true, id -> false);
+        leader.startPending(new DataTree());
+        TxnEntry persistent = leader.prepare(create(2, local, "/p", CreateMode.PERSISTENT), 1, 0);
+        assertInstanceOf(Txn.CreateTxn.class, persistent.txn());
+        assertEquals(new Txn.ErrorTxn(ErrorCode.SESSIONEXPIRED.code()),
+                leader.prepare(create(2, local, "/e", CreateMode.EPHEMERAL), 2, 0).txn());
+        assertEquals(new Txn.ErrorTxn(ErrorCode.SESSIONEXPIRED.code()),
+                leader.prepare(create(3, local, "/q", CreateMode.PERSISTENT), 3, 0).txn());
+        assertNull(leader.pending().node("/e"));
+        assertNull(leader.pending().node("/q"));
+    }
+
+    private static ForwardedRequest create(long origin, long session, String path, CreateMode mode) {
+        return ForwardedRequest.local(origin, session, 1, OpCode.CREATE,
+                new CreateRequest(path, new byte[0], Acl.OPEN_ACL_UNSAFE, mode.flag()), List.of(), "127.0.0.1");
+    }
+
     private static ForwardedRequest ephemeralCreate(String path) {
         return ForwardedRequest.local(2, SESSION, 1, OpCode.CREATE,
                 new CreateRequest(path, new byte[0], Acl.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL.flag()), List.of(),
