@@ -32,6 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Member-link TLS that changes under a running ensemble: quorum store reload
  * (sslQuorumReloadCertFiles) and portUnification's rolling upgrade from plaintext to TLS links.
+ * Both restart members, so they run only with -Dcoord.tls.slow=true (the default build keeps
+ * QuorumTlsTest's single TLS ensemble and the config tests of these keys).
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class QuorumTlsRotationTest {
@@ -63,6 +65,7 @@ class QuorumTlsRotationTest {
      * "server", which member 3 no longer trusts.
      */
     @Test
+    @EnabledIfSystemProperty(named = "coord.tls.slow", matches = "true")
     void aRotatedQuorumKeyStoreIsUsedByNewLinksAndAMemberWithOnlyTheNewCertificateRejoins(@TempDir Path tmp)
             throws Exception {
         dir = tmp;
@@ -104,7 +107,7 @@ class QuorumTlsRotationTest {
      * serves it once it rejoins.
      */
     @Test
-    @EnabledIfSystemProperty(named = "coord.tls.rollingUpgrade", matches = "true")
+    @EnabledIfSystemProperty(named = "coord.tls.slow", matches = "true")
     @Timeout(value = 600, unit = TimeUnit.SECONDS)
     void aRollingUpgradeFromPlaintextToTlsLinksKeepsQuorum(@TempDir Path tmp) throws Exception {
         dir = tmp;
