@@ -33,7 +33,8 @@ public final class ConfigKeys {
     private static final String NO_TLS = "Coord's metrics endpoint has no TLS; refusing rather"
             + " than serving in clear text";
     private static final String NO_QUORUM_TLS = "a quorum TLS option Coord does not have (it has sslQuorum with"
-            + " ssl.quorum.keyStore/trustStore/clientAuth/protocol/enabledProtocols/ciphersuites/hostnameVerification)";
+            + " ssl.quorum.keyStore/trustStore/clientAuth/protocol/enabledProtocols/ciphersuites/hostnameVerification/crl/ocsp,"
+            + " sslQuorumReloadCertFiles and portUnification)";
     private static final String NO_SASL = "a SASL option Coord does not have: it has DIGEST-MD5 and Kerberos"
             + " (GSSAPI) for clients and DIGEST-MD5 between members (the keys the README lists); Kerberos between"
             + " members is not supported";
@@ -231,8 +232,6 @@ public final class ConfigKeys {
             refusedPrefix("ssl.", "an ssl.* key Coord does not know; refusing rather than running without it");
             refusedPrefix("ssl.quorum.", NO_QUORUM_TLS);
             refused("ssl.context.supplier.class", "a custom SSLContext supplier is not supported");
-            defaultOnly("sslQuorumReloadCertFiles", NO_QUORUM_TLS, "false");
-            defaultOnly("portUnification", NO_QUORUM_TLS, "false");
             refused("netty.server.earlyDropSecureConnectionHandshakes", "not supported: a TLS handshake is"
                     + " always completed before the connection is served");
             defaultOnly("fips-mode", "Coord always verifies with the JDK's TLS (ZooKeeper's fips-mode=true)", "true");

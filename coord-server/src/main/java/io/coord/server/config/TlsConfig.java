@@ -19,7 +19,14 @@ import java.util.Objects;
  * @param cipherSuites         ssl.ciphersuites; empty: the JDK's defaults
  * @param hostnameVerification ssl.hostnameVerification; ZooKeeper does not verify client host names on
  *                             the client port, so on the server it changes nothing (kept for the record)
- * @param certReloadEnabled    client.certReload: new connections use the stores' current files
+ * @param certReloadEnabled    client.certReload (sslQuorumReloadCertFiles for member links): new
+ *                             connections use the stores' current files
+ * @param crl                  ssl.crl / ssl.quorum.crl: peer certificates are checked for revocation
+ *                             against CRLs (PKIX; the CRLs come from the certificates' distribution
+ *                             points when the JVM runs with -Dcom.sun.security.enableCRLDP=true, as in ZooKeeper)
+ * @param ocsp                 ssl.ocsp / ssl.quorum.ocsp: peer certificates are checked for revocation by OCSP
+ * @param dialTls              member links only: this member dials other members over TLS (sslQuorum);
+ *                             false with portUnification for the first step of a rolling upgrade to TLS
  */
 public record TlsConfig(
         InetSocketAddress secureAddress,
@@ -30,7 +37,18 @@ public record TlsConfig(
         List<String> enabledProtocols,
         List<String> cipherSuites,
         boolean hostnameVerification,
-        boolean certReloadEnabled) {
+        boolean certReloadEnabled,
+        boolean crl,
+        boolean ocsp,
+        boolean dialTls) {
+
+    /** Without revocation checks, dialing over TLS (member links). */
+    public TlsConfig(InetSocketAddress secureAddress, boolean portUnification, Store keyStore, Store trustStore,
+                     ClientAuth clientAuth, List<String> enabledProtocols, List<String> cipherSuites,
+                     boolean hostnameVerification, boolean certReloadEnabled) {
+        this(secureAddress, portUnification, keyStore, trustStore, clientAuth, enabledProtocols, cipherSuites,
+                hostnameVerification, certReloadEnabled, false, false, true);
+    }
 
     /** No TLS anywhere. */
     public static final TlsConfig OFF = new TlsConfig(null, false, null, null, ClientAuth.NEED, List.of(), List.of(),
@@ -72,6 +90,14 @@ public record TlsConfig(
             // Fail closed: a TLS port without a key would have nothing to offer.
             throw new ConfigException("ssl.keyStore.location", "is required when secureClientPort or"
                     + " client.portUnification is set");
+        }
+        if ((crl || ocsp) && trustStore == null) {
+            // Fail closed: revocation is checked on the chains a trust store anchors (as ZooKeeper does);
+            // without one, ssl.crl/ssl.ocsp would silently check nothing.
+            throw new ConfigException(keyStore == null ? "ssl.crl" : keyStore.keyPrefix().replace("keyStore",
+                    crl ? "crl" : "ocsp"), "needs a trust store (" + (keyStore == null ? "ssl.trustStore"
+                    : keyStore.keyPrefix().replace("keyStore", "trustStore")) + ".location): revocation is checked"
+                    + " on the chains it anchors");
         }
     }
 

@@ -34,8 +34,6 @@ final class TlsKeys {
 
     /** TLS keys accepted only at ZooKeeper's default: key → lower-case accepted values. */
     static final Map<String, List<String>> DEFAULT_ONLY = Map.of(
-            "ssl.crl", List.of("false"),
-            "ssl.ocsp", List.of("false"),
             "ssl.authProvider", List.of("x509"),
             "ssl.handshakeDetectionTimeoutMillis", List.of("5000"),
             "ssl.sslProvider", List.of("jdk"),
@@ -44,14 +42,15 @@ final class TlsKeys {
     private static final List<String> SSL_KEYS = List.of("ssl.keyStore.location", "ssl.keyStore.password",
             "ssl.keyStore.passwordPath", "ssl.keyStore.type", "ssl.trustStore.location", "ssl.trustStore.password",
             "ssl.trustStore.passwordPath", "ssl.trustStore.type", "ssl.clientAuth", "ssl.protocol",
-            "ssl.enabledProtocols", "ssl.ciphersuites", "ssl.hostnameVerification", "ssl.clientHostnameVerification");
+            "ssl.enabledProtocols", "ssl.ciphersuites", "ssl.hostnameVerification", "ssl.clientHostnameVerification",
+            "ssl.crl", "ssl.ocsp");
 
     /** Quorum TLS keys read here (with sslQuorum=true; the stores, protocols and ciphers also for admin HTTPS). */
     private static final List<String> QUORUM_KEYS = List.of("ssl.quorum.keyStore.location",
             "ssl.quorum.keyStore.password", "ssl.quorum.keyStore.passwordPath", "ssl.quorum.keyStore.type",
             "ssl.quorum.trustStore.location", "ssl.quorum.trustStore.password", "ssl.quorum.trustStore.passwordPath",
             "ssl.quorum.trustStore.type", "ssl.quorum.clientAuth", "ssl.quorum.protocol", "ssl.quorum.enabledProtocols",
-            "ssl.quorum.ciphersuites", "ssl.quorum.hostnameVerification");
+            "ssl.quorum.ciphersuites", "ssl.quorum.hostnameVerification", "ssl.quorum.crl", "ssl.quorum.ocsp");
 
     /** Quorum TLS keys that only member links use: refused without sslQuorum even when admin HTTPS is on. */
     private static final List<String> QUORUM_LINK_ONLY_KEYS = List.of("ssl.quorum.clientAuth",
@@ -64,6 +63,8 @@ final class TlsKeys {
         List<String> all = new ArrayList<>(List.of("secureClientPort", "secureClientPortAddress"));
         all.add("sslQuorum");
         all.add(ALIAS_PREFIX + "sslQuorum");
+        all.add("sslQuorumReloadCertFiles");
+        all.add("portUnification");
         for (String k : concat(concat(SSL_KEYS, CLIENT_KEYS), QUORUM_KEYS)) {
             all.add(k);
             all.add(ALIAS_PREFIX + k);
@@ -97,18 +98,29 @@ final class TlsKeys {
         return new TlsConfig(secure, unification, keyStore, trustStore, clientAuth(props, "ssl."),
                 protocols(props, "ssl."), list(get(props, "ssl.ciphersuites")),
                 ConfigValues.parseBool("ssl.hostnameVerification", orDefault(props, "ssl.hostnameVerification", "true")),
-                ConfigValues.parseBool("client.certReload", orDefault(props, "client.certReload", "true")));
+                ConfigValues.parseBool("client.certReload", orDefault(props, "client.certReload", "true")),
+                bool(props, "ssl.crl", "false"), bool(props, "ssl.ocsp", "false"), true);
+    }
+
+    private static boolean bool(Properties props, String key, String def) {
+        return ConfigValues.parseBool(key, orDefault(props, key, def));
     }
 
     /**
      * TLS between ensemble members ({@code sslQuorum=true} with {@code ssl.quorum.*}), or null: off.
      * Every link is mutual TLS unless ssl.quorum.clientAuth says otherwise; the dialing member checks
      * the other's certificate against the host of its server.N line (ssl.quorum.hostnameVerification).
-     * With {@code adminHttps} (the AdminServer serves HTTPS with the quorum keys) the store, protocol
-     * and cipher keys are in use without sslQuorum; the link-only keys are still refused then.
+     * {@code portUnification=true} (ZooKeeper's rolling upgrade to TLS) makes the quorum port take
+     * plaintext members too; with sslQuorum false this member still dials in plaintext but accepts TLS
+     * members, so it needs the ssl.quorum stores as well. {@code sslQuorumReloadCertFiles=true}: new
+     * links use the stores' current files. With {@code adminHttps} (the AdminServer serves HTTPS with
+     * the quorum keys) the store, protocol and cipher keys are in use without sslQuorum; the link-only
+     * keys are still refused then.
      */
     static TlsConfig parseQuorum(Properties props, boolean adminHttps) {
-        if (!ConfigValues.parseBool("sslQuorum", orDefault(props, "sslQuorum", "false"))) {
+        boolean sslQuorum = bool(props, "sslQuorum", "false");
+        boolean unification = ConfigValues.parseBool("portUnification", props.getProperty("portUnification", "false"));
+        if (!sslQuorum && !unification) {
             List<String> unused = adminHttps ? QUORUM_LINK_ONLY_KEYS : QUORUM_KEYS;
             for (String k : unused) {
                 if (get(props, k) != null) {
@@ -119,11 +131,13 @@ final class TlsKeys {
             }
             return null;
         }
-        return new TlsConfig(null, false, store(props, "ssl.quorum.keyStore", true),
+        return new TlsConfig(null, unification, store(props, "ssl.quorum.keyStore", true),
                 store(props, "ssl.quorum.trustStore", false), clientAuth(props, "ssl.quorum."),
                 protocols(props, "ssl.quorum."), list(get(props, "ssl.quorum.ciphersuites")),
-                ConfigValues.parseBool("ssl.quorum.hostnameVerification",
-                        orDefault(props, "ssl.quorum.hostnameVerification", "true")), false);
+                bool(props, "ssl.quorum.hostnameVerification", "true"),
+                ConfigValues.parseBool("sslQuorumReloadCertFiles",
+                        props.getProperty("sslQuorumReloadCertFiles", "false")),
+                bool(props, "ssl.quorum.crl", "false"), bool(props, "ssl.quorum.ocsp", "false"), sslQuorum);
     }
 
     /**
@@ -134,7 +148,8 @@ final class TlsKeys {
     static TlsConfig parseAdminKeys(Properties props) {
         return new TlsConfig(null, false, store(props, "ssl.quorum.keyStore", true),
                 store(props, "ssl.quorum.trustStore", false), ClientAuth.NONE, protocols(props, "ssl.quorum."),
-                list(get(props, "ssl.quorum.ciphersuites")), false, false);
+                list(get(props, "ssl.quorum.ciphersuites")), false, false, bool(props, "ssl.quorum.crl", "false"),
+                bool(props, "ssl.quorum.ocsp", "false"), true);
     }
 
     /** {@code key}'s value, or its zookeeper.-prefixed spelling's; null when neither is set. */

@@ -8,11 +8,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.GeneralSecurityException;
-import java.util.Objects;
-import java.security.KeyStore;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -31,30 +27,12 @@ final class ServerTls {
     private static final Logger LOG = LoggerFactory.getLogger(ServerTls.class);
     private final TlsConfig config;
     private Context context;
-    private FileStamp keyStamp;
-    private FileStamp trustStamp;
-
-    /** What a store file looked like when read; a difference means it was rewritten. */
-    private record FileStamp(long modifiedNanos, long size, Object fileKey) {
-        static FileStamp of(TlsConfig.Store store) {
-            if (store == null) {
-                return null;
-            }
-            try {
-                BasicFileAttributes a = Files.readAttributes(store.location(), BasicFileAttributes.class);
-                return new FileStamp(a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS), a.size(),
-                        a.fileKey());
-            } catch (IOException e) {
-                return new FileStamp(-1, -1, null);
-            }
-        }
-    }
+    private final StoreStamps stamps;
 
     /** Builds the first context; a store that does not load stops start-up, naming its key. */
     ServerTls(TlsConfig config) {
         this.config = config;
-        keyStamp = FileStamp.of(config.keyStore());
-        trustStamp = FileStamp.of(config.trustStore());
+        stamps = new StoreStamps(config);
         try {
             context = build(config);
         } catch (StoreException e) {
@@ -78,13 +56,9 @@ final class ServerTls {
         if (!config.certReloadEnabled()) {
             return context;
         }
-        FileStamp key = FileStamp.of(config.keyStore());
-        FileStamp trust = FileStamp.of(config.trustStore());
-        if (Objects.equals(key, keyStamp) && Objects.equals(trust, trustStamp)) {
+        if (!stamps.changed()) {
             return context;
         }
-        keyStamp = key;
-        trustStamp = trust;
         try {
             context = build(config);
             LOG.info("TLS key/trust store changed on disk: new connections use the reloaded certificates");
@@ -106,12 +80,7 @@ final class ServerTls {
         TlsConfig.Store ts = config.trustStore();
         TrustManagerFactory tmf;
         try {
-            if (ts != null) {
-                tmf = KeyStores.trustManagers(ts.location(), ts.password(), ts.type());
-            } else {
-                tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                tmf.init((KeyStore) null); // the JDK's trusted CAs, as ZooKeeper without a trust store
-            }
+            tmf = TlsContexts.trust(config);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             throw new StoreException(ts == null ? "ssl.trustStore.location" : key(ts), e);
         }

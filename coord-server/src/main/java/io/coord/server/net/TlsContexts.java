@@ -9,6 +9,14 @@ import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.Security;
+import java.security.cert.CertPathValidator;
+import java.security.cert.PKIXBuilderParameters;
+import java.security.cert.PKIXRevocationChecker;
+import java.security.cert.X509CertSelector;
+import java.util.EnumSet;
+import java.util.Set;
+import javax.net.ssl.CertPathTrustManagerParameters;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -37,16 +45,49 @@ public final class TlsContexts {
         }
         String trustKey = ks.keyPrefix().replace("keyStore", "trustStore") + ".location";
         try {
-            if (ts != null) {
-                tmf = KeyStores.trustManagers(ts.location(), ts.password(), ts.type());
-            } else {
-                tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                tmf.init((KeyStore) null);
-            }
+            tmf = trust(config);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             throw new ConfigException(trustKey, "cannot be used: " + e.getMessage());
         }
         return new Managers(kmf, tmf);
+    }
+
+    /**
+     * The trust managers of {@code config}'s trust store (none: the JDK's trusted CAs). With ssl.crl or
+     * ssl.ocsp, chains are validated by PKIX with a revocation checker, as ZooKeeper does: CRLs only
+     * (preferred, no OCSP fallback) for crl alone, OCSP first with CRLs as fallback when ocsp is on;
+     * the JDK's com.sun.security.onlyCheckRevocationOfEECert security property limits the check to
+     * the peer's own certificate. A certificate whose status cannot be found is refused (fail closed).
+     */
+    public static TrustManagerFactory trust(TlsConfig config) throws IOException, GeneralSecurityException {
+        TlsConfig.Store ts = config.trustStore();
+        TrustManagerFactory tmf;
+        if (ts == null) {
+            tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init((KeyStore) null); // the JDK's trusted CAs, as ZooKeeper without a trust store
+            return tmf;
+        }
+        if (!config.crl() && !config.ocsp()) {
+            return KeyStores.trustManagers(ts.location(), ts.password(), ts.type());
+        }
+        PKIXBuilderParameters params = new PKIXBuilderParameters(
+                KeyStores.load(ts.location(), ts.password(), ts.type()), new X509CertSelector());
+        Set<PKIXRevocationChecker.Option> options = EnumSet.noneOf(PKIXRevocationChecker.Option.class);
+        if (!config.ocsp()) {
+            options.add(PKIXRevocationChecker.Option.PREFER_CRLS);
+            options.add(PKIXRevocationChecker.Option.NO_FALLBACK);
+        }
+        if (Boolean.parseBoolean(Security.getProperty("com.sun.security.onlyCheckRevocationOfEECert"))) {
+            options.add(PKIXRevocationChecker.Option.ONLY_END_ENTITY);
+        }
+        PKIXRevocationChecker checker = (PKIXRevocationChecker) CertPathValidator.getInstance("PKIX")
+                .getRevocationChecker();
+        checker.setOptions(options);
+        params.addCertPathChecker(checker);
+        params.setRevocationEnabled(true);
+        tmf = TrustManagerFactory.getInstance("PKIX");
+        tmf.init(new CertPathTrustManagerParameters(params));
+        return tmf;
     }
 
     /** A server context builder: {@code managers}, {@code clientAuth}, and the config's protocols and ciphers. */

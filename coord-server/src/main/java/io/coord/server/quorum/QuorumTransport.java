@@ -144,11 +144,14 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
             @Override
             protected void initChannel(SocketChannel ch) {
                 ch.attr(OUTBOX).set(new FrameOutbox(ch, outboxLimitBytes));
-                if (tls != null) {
+                ServerAddress peer = dialedPeer < 0 ? null : members.get(dialedPeer);
+                if (tls != null && peer == null) {
+                    // portUnification: a sniffer puts a TLS handler in its place or steps aside for plaintext.
+                    ch.pipeline().addLast("tls", tls.acceptsPlaintext() ? tls.unifiedAccept()
+                            : tls.acceptHandler(ch.alloc()));
+                } else if (tls != null && tls.dialsTls()) {
                     // Frames queued before the handshake ends (the dialer's hello) wait in the handler.
-                    ServerAddress peer = dialedPeer < 0 ? null : members.get(dialedPeer);
-                    ch.pipeline().addLast("tls", peer == null ? tls.acceptHandler(ch.alloc())
-                            : tls.dialHandler(ch.alloc(), peer.host(), peer.quorumPort()));
+                    ch.pipeline().addLast("tls", tls.dialHandler(ch.alloc(), peer.host(), peer.quorumPort()));
                 }
                 ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME_BYTES, 0, 4, 0, 4));
                 ch.pipeline().addLast(new LinkHandshake(myId, dialedPeer, sasl,

@@ -204,11 +204,11 @@ class ConfigParserTest {
     /** Keys ZooKeeper documents that Coord cannot honour: start-up stops, naming the key. */
     @ParameterizedTest
     @ValueSource(strings = {"superDigest=super:abc", "skipACL=true", "forceSync=no", "preAllocSize=1024", "globalOutstandingLimit=5",
-        "ssl.crl=true", "ssl.context.supplier.class=org.example.Ctx", "zookeeper.ssl.ocsp=true",
-        "ssl.quorum.crl=true", "zookeeper.ssl.quorum.context.supplier.class=org.example.Ctx", "authProvider.1=org.example.Auth",
+        "ssl.context.supplier.class=org.example.Ctx",
+        "zookeeper.ssl.quorum.context.supplier.class=org.example.Ctx", "authProvider.1=org.example.Auth",
         "metricsProvider.className=org.example.Prometheus", "metricsProvider.httpsPort=7443",
         "metricsProvider.numWorkerThreads=4",
-        "quorumListenOnAllIPs=true", "reconfigEnabled=true", "sslQuorumReloadCertFiles=true",
+        "quorumListenOnAllIPs=true", "reconfigEnabled=true",
         "quorum.auth.digestAlg=sha1", "saslAuthRequired=true", "group.1=1:2:3",
         "weight.1=1",
         "audit.enable=true", "electionAlg=1", "observerMasterPort=2191",

@@ -111,12 +111,23 @@ class TlsConfigTest {
 
     @Test
     void quorumTlsOptionsCoordDoesNotHaveAreRefused() {
-        for (String line : List.of("portUnification=true", "sslQuorumReloadCertFiles=true", "ssl.quorum.ocsp=true",
-                "ssl.quorum.context.supplier.class=org.example.Ctx")) {
-            ConfigException e = refused("clientPort=2181\n" + line + "\n");
-            assertEquals(line.substring(0, line.indexOf('=')), e.key());
-            assertTrue(e.getMessage().contains("quorum TLS option"), e.getMessage());
-        }
+        ConfigException e = refused("clientPort=2181\nssl.quorum.context.supplier.class=org.example.Ctx\n");
+        assertEquals("ssl.quorum.context.supplier.class", e.key());
+        assertTrue(e.getMessage().contains("quorum TLS option"), e.getMessage());
+    }
+
+    /** sslQuorumReloadCertFiles, portUnification (also without sslQuorum: dial plaintext, accept both), crl/ocsp. */
+    @Test
+    void quorumReloadUnificationAndRevocationKeysAreRead() throws IOException {
+        TlsConfig both = ConfigParser.parse(props("clientPort=2181\nsslQuorum=true\nportUnification=true\n"
+                + "sslQuorumReloadCertFiles=true\nssl.quorum.crl=true\nssl.quorum.ocsp=true\n" + quorumStoreLines()))
+                .quorumTls();
+        assertTrue(both.portUnification() && both.dialTls() && both.certReloadEnabled() && both.crl() && both.ocsp());
+        TlsConfig upgrading = ConfigParser.parse(props("clientPort=2181\nportUnification=true\n" + quorumStoreLines()))
+                .quorumTls();
+        assertTrue(upgrading.portUnification() && !upgrading.dialTls() && !upgrading.certReloadEnabled());
+        assertEquals("ssl.quorum.keyStore.location", refused("clientPort=2181\nportUnification=true\n").key());
+        assertEquals("sslQuorum", refused("clientPort=2181\nssl.quorum.crl=true\n").key());
     }
 
     @Test

@@ -103,7 +103,7 @@ class QuorumTlsTest {
         String base = "dataDir=" + dir + "\nclientPort=2181\nserver.1=127.0.0.1:2888:3888\n";
         assertEquals("ssl.quorum.keyStore.location", parse(base + "sslQuorum=true\n").key());
         assertEquals("sslQuorum", parse(base + "ssl.quorum.keyStore.location=/k.p12\n").key());
-        assertEquals("ssl.quorum.crl", parse(base + "ssl.quorum.crl=true\n").key());
+        assertEquals("sslQuorum", parse(base + "ssl.quorum.crl=true\n").key());
     }
 
     private static ConfigException parse(String text) {
@@ -136,6 +136,11 @@ class QuorumTlsTest {
         } catch (SSLException | SocketException e) {
             return false;
         }
+    }
+
+    /** A plaintext member hello on {@code port} is refused (the port serves TLS members only). */
+    static void assertQuorumPortRefusesPlaintext(int port) throws Exception {
+        assertTrue(plaintextHelloIsClosed(port), "a plaintext member link is refused");
     }
 
     private static boolean plaintextHelloIsClosed(int port) throws Exception {

@@ -124,6 +124,13 @@ public final class TestCerts {
                 "-storepass", PASSWORD, "-file", certPem(name).toString()));
     }
 
+    /** Makes trust store {@code store}.p12 trusting the certificates of {@code names} (for rotations). */
+    public Path trustOnly(String store, String... names) throws IOException, InterruptedException {
+        Files.deleteIfExists(trustStore(store));
+        trust(store, names);
+        return trustStore(store);
+    }
+
     private void trust(String store, String... names) throws IOException, InterruptedException {
         for (String n : names) {
             run(List.of(keytool(), "-importcert", "-noprompt", "-alias", n, "-file", certPem(n).toString(),
