@@ -201,7 +201,7 @@ class ConfigParserTest {
     @ValueSource(strings = {"superDigest=super:abc", "skipACL=true", "forceSync=no", "preAllocSize=1024", "globalOutstandingLimit=5",
         "ssl.crl=true", "ssl.context.supplier.class=org.example.Ctx", "zookeeper.ssl.ocsp=true",
         "ssl.quorum.crl=true", "zookeeper.ssl.quorum.context.supplier.class=org.example.Ctx", "authProvider.1=org.example.Auth",
-        "metricsProvider.className=org.example.Prometheus", "metricsProvider.httpsPort=7443",
+        "metricsProvider.className=org.example.Prometheus", "metricsProvider.ssl.crl=true",
         "metricsProvider.numWorkerThreads=4", "localSessionsEnabled=true",
         "quorumListenOnAllIPs=true", "reconfigEnabled=true", "sslQuorumReloadCertFiles=true", "quorum.auth.enableSasl=true",
         "quorum.auth.kerberos.servicePrincipal=zk/host", "saslAuthRequired=true", "group.1=1:2:3",

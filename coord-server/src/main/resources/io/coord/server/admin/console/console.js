@@ -68,7 +68,7 @@ function route() {
 async function pollOverview() {
   const [srvr, mntr] = await Promise.all([command('srvr'), command('monitor')]);
   const st = srvr.server_stats;
-  $('server-summary').textContent = st.server_state + ' · ' + srvr.version.split(' ')[0] + ' · zxid ' + hex(st.last_processed_zxid);
+  $('server-summary').textContent = st.server_state + ' · ' + srvr.version.split(/[ ,]/)[0] + ' · zxid ' + hex(st.last_processed_zxid);
   $('ov-state').textContent = st.server_state;
   $('ov-zxid').textContent = hex(st.last_processed_zxid);
   $('ov-znodes').textContent = mntr.znode_count;
