@@ -39,7 +39,7 @@ async function api(url, options) {
   if (state.auth) headers['Authorization'] = 'digest ' + state.auth;
   const r = await fetch(url, Object.assign({}, options || {}, { headers }));
   let body = null;
-  try { body = await r.json(); } catch (e) { body = { error: 'HTTP ' + r.status }; }
+  try { body = parseJson(await r.text()); } catch (e) { body = { error: 'HTTP ' + r.status }; }
   if (!r.ok || (body && body.error)) {
     const err = new Error((body && body.error) || ('HTTP ' + r.status));
     err.status = r.status;
@@ -48,9 +48,19 @@ async function api(url, options) {
   return body;
 }
 
+// Session ids and zxids are 64-bit: a JS number keeps 53 bits, so integers beyond that are read
+// from their source text as BigInt (two sessions of one server differ only in the low bits).
+function parseJson(text) {
+  return JSON.parse(text, (key, value, context) =>
+    typeof value === 'number' && !Number.isSafeInteger(value) && Number.isInteger(value) && context && context.source
+      ? BigInt(context.source) : value);
+}
+
 function command(name) { return api('/commands/' + name); }
 
-function hex(n) { return '0x' + Number(n).toString(16); }
+function hex(n) {
+  try { return '0x' + BigInt(n).toString(16); } catch (e) { return String(n); }
+}
 
 // ---- tabs and routing: #/some/path opens a node; #overview etc. open a tab ----
 function route() {
