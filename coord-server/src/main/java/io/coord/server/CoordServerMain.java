@@ -8,6 +8,8 @@ import io.coord.server.net.ClientServer;
 import io.coord.server.net.NettyTransport;
 import io.coord.server.quorum.MemberSupervisor;
 import io.coord.server.admin.AdminServer;
+import io.coord.server.admin.console.ConsoleBackend;
+import io.coord.server.admin.console.ConsoleRoutes;
 import io.coord.server.admin.CommandAnswers;
 import io.coord.server.admin.DataTransfer;
 import io.coord.server.admin.SnapshotCommands;
@@ -18,6 +20,7 @@ import io.coord.server.admin.JmxBeans;
 import io.coord.server.admin.StatusSource;
 import io.coord.server.metrics.PrometheusEndpoint;
 import io.coord.server.storage.SnapshotStore;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,10 +66,12 @@ public final class CoordServerMain {
                 SnapshotStore snapshots = new SnapshotStore(config.dataDir());
                 DataTransfer transfer = server instanceof CoordServer c ? c.dataTransfer()
                         : new MemberDataTransfer((MemberSupervisor) server, config, Clock.system());
+                ConsoleBackend console = new ConsoleBackend(consoleAddress(server, config), System::currentTimeMillis);
+                endpoints.add(console); // closed first: its sessions go before the server does
                 endpoints.add(AdminServer.start(config.admin(), transport, source,
                         new CommandAnswers(config, configText, snapshots::newestListed),
                         new SnapshotCommands(config.admin(), transfer, AuthPolicy.of(config),
-                                () -> System.nanoTime() / 1_000_000)));
+                                () -> System.nanoTime() / 1_000_000), new ConsoleRoutes(console)));
             }
             if (config.metrics().prometheus()) {
                 endpoints.add(PrometheusEndpoint.start(config.metrics(), source));
@@ -78,6 +83,19 @@ public final class CoordServerMain {
             throw e;
         }
         return () -> closeAll(endpoints, server);
+    }
+
+    /** Where the web console connects as a client: this server's plaintext client port on loopback (null: none). */
+    private static String consoleAddress(AutoCloseable server, ServerConfig config) {
+        if (server instanceof CoordServer c) {
+            return "127.0.0.1:" + c.clientPort();
+        }
+        InetSocketAddress a = config.clientAddress();
+        if (a == null) {
+            return null;
+        }
+        String host = a.getAddress() == null || a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getHostString();
+        return host + ":" + a.getPort();
     }
 
     private static void closeAll(List<AutoCloseable> endpoints, AutoCloseable server) throws Exception {

@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
  * without ALL on {@code /} are 403. Schemes: {@code digest}, and {@code ip} (the connection's
  * address). {@code x509} is not offered yet, not even over HTTPS: 401.
  */
-final class AdminAuth {
+public final class AdminAuth {
     private final AuthPolicy policy;
     private final DataTransfer transfer;
 
@@ -63,7 +63,7 @@ final class AdminAuth {
         String data = parts.length == 2 ? parts[1] : null;
         return switch (parts[0]) {
             case "digest" -> {
-                if (data == null || data.indexOf(':') < 1) {
+                if (!digestCredentialsValid(data)) {
                     throw notAuthenticated();
                 }
                 yield policy.identitiesFor(new Id("digest", DigestAuth.generate(data)));
@@ -76,6 +76,23 @@ final class AdminAuth {
             }
             default -> throw notAuthenticated(); // x509 (not offered yet), sasl, unknown schemes
         };
+    }
+
+    /**
+     * The {@code user:password} of an {@code Authorization: digest user:password} header, as this
+     * check reads it (the web console's edits take the same header); null when the header is
+     * absent or not of that form.
+     */
+    public static String digestCredentials(String header) {
+        if (header == null) {
+            return null;
+        }
+        String[] parts = header.trim().split(" ");
+        return parts.length == 2 && parts[0].equals("digest") && digestCredentialsValid(parts[1]) ? parts[1] : null;
+    }
+
+    private static boolean digestCredentialsValid(String data) {
+        return data != null && data.indexOf(':') >= 1;
     }
 
     private static CommandRefused notAuthenticated() {

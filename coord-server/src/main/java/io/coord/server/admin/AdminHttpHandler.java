@@ -3,6 +3,7 @@ package io.coord.server.admin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.coord.server.admin.console.ConsoleRoutes;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -41,9 +42,13 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     private final CommandAnswers answers;
     /** The snapshot and restore commands; null when this server does not offer them. */
     private final SnapshotCommands snapshots;
+    /** The web console; null when not served. */
+    private final ConsoleRoutes console;
 
-    AdminHttpHandler(String commandUrl, StatusSource source, CommandAnswers answers, SnapshotCommands snapshots) {
+    AdminHttpHandler(String commandUrl, StatusSource source, CommandAnswers answers, SnapshotCommands snapshots,
+                     ConsoleRoutes console) {
         this.commandUrl = commandUrl;
+        this.console = console;
         this.source = source;
         this.answers = answers;
         this.snapshots = snapshots;
@@ -63,6 +68,10 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
             return;
         }
         String path = new QueryStringDecoder(request.uri()).path();
+        if (console != null && ConsoleRoutes.handles(path)) {
+            console.handle(ctx, request, keepAlive);
+            return;
+        }
         if (path.equals(commandUrl) || path.equals(commandUrl + "/")) {
             html(ctx, commandList(), keepAlive);
             return;

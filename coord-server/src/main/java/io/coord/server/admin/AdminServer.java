@@ -1,5 +1,6 @@
 package io.coord.server.admin;
 
+import io.coord.server.admin.console.ConsoleRoutes;
 import io.coord.server.config.AdminConfig;
 import io.coord.server.config.AdminHttps;
 import io.coord.server.config.ConfigException;
@@ -65,6 +66,13 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer start(AdminConfig config, NettyTransport transport, StatusSource source,
                                     CommandAnswers answers, SnapshotCommands snapshots) throws IOException {
+        return start(config, transport, source, answers, snapshots, null);
+    }
+
+    /** As above, with the web console at {@code /console} served by {@code console} (null: not served). */
+    public static AdminServer start(AdminConfig config, NettyTransport transport, StatusSource source,
+                                    CommandAnswers answers, SnapshotCommands snapshots, ConsoleRoutes console)
+            throws IOException {
         SslContext tls = sslContext(config.https()); // before any thread: bad keys stop start-up
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("coord-admin"),
                 transport.ioHandlerFactory());
@@ -96,7 +104,8 @@ public final class AdminServer implements AutoCloseable {
                             ch.pipeline().addLast(new RestoreUpload(config.commandUrl(), snapshots));
                         }
                         ch.pipeline().addLast(new HttpObjectAggregator(MAX_BODY_BYTES));
-                        ch.pipeline().addLast(new AdminHttpHandler(config.commandUrl(), source, answers, snapshots));
+                        ch.pipeline().addLast(new AdminHttpHandler(config.commandUrl(), source, answers, snapshots,
+                                console));
                     }
                 });
         InetSocketAddress address = new InetSocketAddress(config.serverAddress(), config.serverPort());

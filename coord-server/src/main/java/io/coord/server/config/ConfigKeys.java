@@ -30,8 +30,6 @@ public final class ConfigKeys {
     }
 
     private static final String NO_ADMIN = "Coord's AdminServer does not have this setting";
-    private static final String NO_TLS = "Coord's metrics endpoint has no TLS; refusing rather"
-            + " than serving in clear text";
     private static final String NO_QUORUM_TLS = "a quorum TLS option Coord does not have (it has sslQuorum with"
             + " ssl.quorum.keyStore/trustStore/clientAuth/protocol/enabledProtocols/ciphersuites/hostnameVerification/crl/ocsp,"
             + " sslQuorumReloadCertFiles and portUnification)";
@@ -275,8 +273,14 @@ public final class ConfigKeys {
             // Other admin.* keys configure what Coord's AdminServer lacks; ConfigParser accepts them
             // only next to admin.enableServer=false.
             refusedPrefix("admin.", NO_ADMIN);
-            refusedPrefix("metricsProvider.ssl.", NO_TLS);
-            refused("metricsProvider.httpsPort", NO_TLS);
+            // Prometheus over HTTPS (ConfigParser.metrics, TlsKeys.parseMetricsKeys), as ZooKeeper's provider names them.
+            honoured("metricsProvider.httpsPort", "metricsProvider.ssl.keyStore.location",
+                    "metricsProvider.ssl.keyStore.password", "metricsProvider.ssl.keyStore.type",
+                    "metricsProvider.ssl.trustStore.location", "metricsProvider.ssl.trustStore.password",
+                    "metricsProvider.ssl.trustStore.type", "metricsProvider.ssl.need.client.auth",
+                    "metricsProvider.ssl.want.client.auth", "metricsProvider.ssl.ciphersuites",
+                    "metricsProvider.ssl.enabledProtocols");
+            refusedPrefix("metricsProvider.ssl.", "not a TLS key of ZooKeeper's Prometheus provider");
             refusedPrefix("metricsProvider.", "a metrics provider setting Coord's Prometheus endpoint does not have");
         }
 

@@ -181,12 +181,25 @@ public final class ConfigParser {
                     + " only " + MetricsConfig.PROMETHEUS_PROVIDER + " (served by Coord itself) and the default "
                     + MetricsConfig.DEFAULT_PROVIDER + " (no endpoint) are");
         }
+        String httpsText = props.getProperty("metricsProvider.httpsPort");
+        int httpsPort = MetricsConfig.NO_PORT;
+        TlsConfig https = null;
+        if (prometheus && httpsText != null) {
+            httpsPort = ConfigValues.parseInt("metricsProvider.httpsPort", httpsText.trim());
+            https = TlsKeys.parseMetricsKeys(props);
+        } else if (prometheus && props.stringPropertyNames().stream().anyMatch(k -> k.startsWith("metricsProvider.ssl."))) {
+            // Fail closed: TLS keys without an HTTPS port would leave the metrics in clear text only.
+            throw new ConfigException("metricsProvider.httpsPort", "metricsProvider.ssl.* keys are set but"
+                    + " metricsProvider.httpsPort is not; refusing rather than serving the metrics over plain HTTP only");
+        }
+        // With an HTTPS port and no HTTP port, no plain port is opened (ZooKeeper's documented behaviour).
+        String httpText = props.getProperty("metricsProvider.httpPort");
+        int httpPort = httpText != null ? ConfigValues.parseInt("metricsProvider.httpPort", httpText.trim())
+                : https != null ? MetricsConfig.NO_PORT : MetricsConfig.DEFAULT_PORT;
         return new MetricsConfig(prometheus,
-                props.getProperty("metricsProvider.httpHost", "0.0.0.0").trim(),
-                ConfigValues.parseInt("metricsProvider.httpPort",
-                        props.getProperty("metricsProvider.httpPort", "" + MetricsConfig.DEFAULT_PORT)),
+                props.getProperty("metricsProvider.httpHost", "0.0.0.0").trim(), httpPort,
                 ConfigValues.parseBool("metricsProvider.exportJvmInfo",
-                        props.getProperty("metricsProvider.exportJvmInfo", "true")));
+                        props.getProperty("metricsProvider.exportJvmInfo", "true")), httpsPort, https);
     }
 
     /** Refuses a documented key Coord cannot honour; warns about a key ZooKeeper does not document. */

@@ -152,6 +152,30 @@ final class TlsKeys {
                 bool(props, "ssl.quorum.ocsp", "false"), true);
     }
 
+    /**
+     * Prometheus over HTTPS ({@code metricsProvider.httpsPort} with {@code metricsProvider.ssl.*}, the
+     * keys ZooKeeper's Prometheus provider documents). As there, scrapers must present a certificate
+     * unless need.client.auth (and want.client.auth) say otherwise; a required client certificate
+     * needs a trust store to check it against (fail closed: refused at start-up without one).
+     */
+    static TlsConfig parseMetricsKeys(Properties props) {
+        String p = "metricsProvider.ssl.";
+        boolean need = ConfigValues.parseBool(p + "need.client.auth", orDefault(props, p + "need.client.auth", "true"));
+        boolean want = ConfigValues.parseBool(p + "want.client.auth", orDefault(props, p + "want.client.auth", "true"));
+        Store keys = store(props, p + "keyStore", true);
+        Store trust = store(props, p + "trustStore", false);
+        if (need && trust == null) {
+            throw new ConfigException(p + "trustStore.location", "is required when " + p + "need.client.auth is true"
+                    + " (ZooKeeper's default): scrapers' certificates are checked against it; set " + p
+                    + "need.client.auth=false and " + p + "want.client.auth=false to serve HTTPS without them");
+        }
+        ClientAuth auth = need ? ClientAuth.NEED : want ? ClientAuth.WANT : ClientAuth.NONE;
+        List<String> protocols = list(get(props, p + "enabledProtocols"));
+        return new TlsConfig(null, false, keys, trust, auth,
+                protocols.isEmpty() ? List.of("TLSv1.3", "TLSv1.2") : protocols, list(get(props, p + "ciphersuites")),
+                false, false);
+    }
+
     /** {@code key}'s value, or its zookeeper.-prefixed spelling's; null when neither is set. */
     static String get(Properties props, String key) {
         String v = props.getProperty(key);
@@ -187,7 +211,9 @@ final class TlsKeys {
         String location = get(props, prefix + ".location");
         if (location == null || location.isEmpty()) {
             if (required) {
-                throw new ConfigException(prefix + ".location", "is required when " + (prefix.contains("quorum")
+                throw new ConfigException(prefix + ".location", "is required when " + (prefix.startsWith("metrics")
+                        ? "metricsProvider.httpsPort is set (an HTTPS port needs the server's key and certificate)"
+                        : prefix.contains("quorum")
                         ? "sslQuorum, admin.forceHttps or admin.portUnification is true (each member, and an HTTPS"
                         + " AdminServer, needs its key and certificate)"
                         : "secureClientPort or client.portUnification is set (a TLS port needs the server's key"

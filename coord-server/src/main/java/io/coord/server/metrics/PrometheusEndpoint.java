@@ -4,6 +4,7 @@ import io.coord.server.admin.MonitorValues;
 import io.coord.server.admin.ServerStatus;
 import io.coord.server.admin.StatusSource;
 import io.coord.server.config.MetricsConfig;
+import com.sun.net.httpserver.HttpsConfigurator;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -39,10 +40,13 @@ public final class PrometheusEndpoint implements AutoCloseable {
             "coord_group_commit_batch_max", "coord_sessions_expired", "coord_session_expiry_lag_ms_max",
             "coord_follower_lag_zxids_max", "coord_follower_lag_ms_max");
 
-    private final HTTPServer server;
+    /** Plain HTTP and HTTPS, each null when not configured. */
+    private final HTTPServer http;
+    private final HTTPServer https;
 
-    private PrometheusEndpoint(HTTPServer server) {
-        this.server = server;
+    private PrometheusEndpoint(HTTPServer http, HTTPServer https) {
+        this.http = http;
+        this.https = https;
     }
 
     public static PrometheusEndpoint start(MetricsConfig config, StatusSource source) throws IOException {
@@ -63,24 +67,51 @@ public final class PrometheusEndpoint implements AutoCloseable {
         if (config.exportJvmInfo()) {
             JvmMetrics.builder().register(registry);
         }
+        // The TLS context first: bad keys, protocols or ciphers stop start-up before any port is bound.
+        HttpsConfigurator tls = config.https() == null ? null : MetricsTls.configurator(config.https());
+        HTTPServer http = null;
         try {
-            HTTPServer server = HTTPServer.builder().hostname(config.httpHost()).port(config.httpPort())
-                    .registry(registry).buildAndStart();
-            LOG.info("Prometheus metrics on http://{}:{}/metrics", config.httpHost(), server.getPort());
-            return new PrometheusEndpoint(server);
+            if (config.httpPort() != MetricsConfig.NO_PORT) {
+                http = HTTPServer.builder().hostname(config.httpHost()).port(config.httpPort())
+                        .registry(registry).buildAndStart();
+                LOG.info("Prometheus metrics on http://{}:{}/metrics", config.httpHost(), http.getPort());
+            }
+            HTTPServer https = null;
+            if (tls != null) {
+                https = HTTPServer.builder().hostname(config.httpHost()).port(config.httpsPort())
+                        .httpsConfigurator(tls).registry(registry).buildAndStart();
+                LOG.info("Prometheus metrics on https://{}:{}/metrics (client certificates: {})", config.httpHost(),
+                        https.getPort(), config.https().clientAuth());
+            }
+            return new PrometheusEndpoint(http, https);
         } catch (IOException e) {
-            throw new IOException("cannot serve Prometheus metrics on " + config.httpHost() + ":" + config.httpPort()
-                    + " (metricsProvider.httpHost, metricsProvider.httpPort): " + e.getMessage(), e);
+            if (http != null) {
+                http.close();
+            }
+            throw new IOException("cannot serve Prometheus metrics on " + config.httpHost() + " (metricsProvider.httpHost,"
+                    + " metricsProvider.httpPort " + config.httpPort() + ", metricsProvider.httpsPort "
+                    + config.httpsPort() + "): " + e.getMessage(), e);
         }
     }
 
+    /** The plain HTTP port, or -1 when only HTTPS is served. */
     public int port() {
-        return server.getPort();
+        return http == null ? MetricsConfig.NO_PORT : http.getPort();
+    }
+
+    /** The HTTPS port, or -1 when metricsProvider.httpsPort is not set. */
+    public int httpsPort() {
+        return https == null ? MetricsConfig.NO_PORT : https.getPort();
     }
 
     @Override
     public void close() {
-        server.close();
+        if (http != null) {
+            http.close();
+        }
+        if (https != null) {
+            https.close();
+        }
     }
 
     /** The values of one scrape: the server's status is read once, not once per gauge. */

@@ -206,7 +206,7 @@ class ConfigParserTest {
     @ValueSource(strings = {"superDigest=super:abc", "skipACL=true", "forceSync=no", "preAllocSize=1024", "globalOutstandingLimit=5",
         "ssl.context.supplier.class=org.example.Ctx",
         "zookeeper.ssl.quorum.context.supplier.class=org.example.Ctx", "authProvider.1=org.example.Auth",
-        "metricsProvider.className=org.example.Prometheus", "metricsProvider.httpsPort=7443",
+        "metricsProvider.className=org.example.Prometheus", "metricsProvider.ssl.crl=true",
         "metricsProvider.numWorkerThreads=4",
         "quorumListenOnAllIPs=true", "reconfigEnabled=true",
         "quorum.auth.digestAlg=sha1", "saslAuthRequired=true", "group.1=1:2:3",
