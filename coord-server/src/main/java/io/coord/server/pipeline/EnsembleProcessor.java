@@ -83,9 +83,8 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
     private final SnapshotRequests snapshotRequests = new SnapshotRequests();
     private static final int MAX_HELD_MESSAGES = 100_000;
     private final FatalHandler fatal;
-    /** The log is out of space (sole voter): writes are refused, server-issued ones wait in {@link #deferred}. */
-    private boolean diskFull;
-    private final java.util.ArrayDeque<ForwardedRequest> deferred = new java.util.ArrayDeque<>();
+    /** The log is out of space (sole voter): writes are refused until it has room. */
+    private final DiskFullMode diskFull;
 
     private record HeldMessage(long from, ZabMessage message) {
     }
@@ -126,6 +125,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
         this.link = link;
         this.clients = new EnsembleClients(config, clock, state, stateZxid, connections, storageInfo, secret, this,
                 random);
+        this.diskFull = new DiskFullMode(clients);
         this.core = coreFactory.apply(clients::snapshotBlob);
         this.thread = loops.create(this, fatal);
         this.persistedReports = new CoalescedReport(thread, this::onPersisted);
@@ -303,68 +303,31 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
     /** The storage thread: after a full disk, the log has room again. */
     public void spaceAvailable() {
         submit(() -> {
-            diskFull = false;
-            while (leader != null && !deferred.isEmpty()) {
-                leader.enqueue(deferred.poll());
-            }
-            deferred.clear();
+            diskFull.leave(leader);
             LOG.info("the log's disk has room again: writes are accepted");
         });
     }
 
     /**
-     * A full disk, with this member the only voter (nobody else could carry on, so it stays up):
-     * what the log kept commits, the proposals it lost are failed back to their clients (their
-     * prepared state dropped) and later writes are refused until there is room; reads and sessions
-     * are served all along. Otherwise the member stops as for any log failure (a supervisor restarts
-     * it once there is room; the other members carry on meanwhile).
+     * A full disk with this member the only voter: see {@link DiskFullMode}. Otherwise the member
+     * stops as for any log failure (a supervisor restarts it once there is room; the other members
+     * carry on meanwhile).
      */
     private void onDiskFull(long durableZxid, java.io.IOException cause) {
         if (leader == null || !core.mayLoseAppends()) {
             fatal.fatal("the member's log is out of space (" + cause.getMessage() + ")", cause);
             return;
         }
-        diskFull = true;
-        // The lost proposals were never committed (the only voter acks what its log made durable),
-        // so never applied: no watch fired for them and none is in the replay history
-        // (ChangeHistory, recorded in applyCommitted), which needs no reset here — unlike the old
-        // standalone pipeline, which applied before fsync and had to take events back.
+        // The lost proposals were never applied: no watch fired for them and none is in the replay
+        // history (ChangeHistory, recorded in applyCommitted), which needs no reset here.
         long lastProposed = core.lastZxid();
         execute(core.appendsLost(durableZxid));
-        int lost = 0;
-        for (io.coord.server.txn.TxnEntry e : leader.dropProposedAfter(durableZxid)) {
-            refuse(e.header().sessionId(), e.header().cxid(), e.header().type());
-            lost++;
-        }
+        int lost = diskFull.enter(leader, durableZxid);
         persistedSeq = issuedSeq; // every op issued so far is durable or discarded by the resume mark
         storage.resumeAfterDiskFull();
         LOG.warn("disk full: {} proposals after zxid {} (up to {}) were not logged and are answered {}; writes are "
                 + "refused until the log's disk has room again", lost, Zxid.format(durableZxid),
                 Zxid.format(lastProposed), WriteReplies.DISK_FULL);
-    }
-
-    /**
-     * A write that is not logged because the disk is full: its client is answered; a lost session
-     * close that no client waits for (an expiry) is proposed again once there is room.
-     */
-    private void refuse(long sessionId, int cxid, int type) {
-        if (!clients.writeFailed(sessionId, cxid, type, WriteReplies.DISK_FULL) && type == OpCode.CLOSE_SESSION) {
-            deferred.add(ForwardedRequest.local(0, sessionId, 0, OpCode.CLOSE_SESSION, null, List.of(), null));
-        }
-    }
-
-    /**
-     * While the disk is full: client writes are refused, session expiries (a close no client waits
-     * for) wait, expired-node deletes are dropped.
-     */
-    private void refuseQueued() {
-        while (leader.hasWork()) {
-            ForwardedRequest f = leader.poll();
-            // (Not told apart by origin: a standalone member's id, the origin of its clients' writes, is 0 too.)
-            if (f.type() != OpCode.DELETE_CONTAINER) { // an expired container or TTL node: the next scan finds it again
-                refuse(f.sessionId(), f.cxid(), f.type());
-            }
-        }
     }
 
     // ------------------------------------------------------------------ request thread
@@ -524,10 +487,9 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
         boolean due = wanted && !storage.snapshotInProgress() && core.appliedZxid() > 0;
         snapshotWaiting = false;
         if (due && issuedSeq == persistedSeq) {
-            if (startSnapshot(core.appliedZxid())) {
-                txnsSinceSnapshot = 0;
-                snapshotThreshold = nextSnapshotThreshold();
-            }
+            startSnapshot(core.appliedZxid());
+            txnsSinceSnapshot = 0;
+            snapshotThreshold = nextSnapshotThreshold();
         } else if (due) {
             snapshotWaiting = held.size() < MAX_HELD_MESSAGES;
         }
@@ -539,20 +501,11 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
 
     /**
      * Hands a view of the committed tree at {@code zxid} to the storage's snapshot thread, with the
-     * AdminServer's snapshot commands waiting for it. False, leaving them waiting for a later task,
-     * when the tree has another view open: that must never be a fatal error on this thread.
+     * AdminServer's snapshot commands waiting for it.
      */
-    private boolean startSnapshot(long zxid) {
+    private void startSnapshot(long zxid) {
         MemberState state = clients.state();
-        io.coord.server.tree.TreeSnapshot view;
-        try {
-            view = state.tree.beginSnapshot(zxid);
-        } catch (IllegalStateException busy) {
-            LOG.debug("snapshot at zxid 0x{} deferred: {}", Long.toHexString(zxid), busy.getMessage());
-            return false;
-        }
-        storage.snapshot(view, state.encodeSessions(), snapshotRequests.startingAt(zxid));
-        return true;
+        storage.snapshot(state.tree.beginSnapshot(zxid), state.encodeSessions(), snapshotRequests.startingAt(zxid));
     }
 
     /** Proposes everything queued at the leader; runs after every task, never re-entrantly. */
@@ -562,8 +515,8 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
         }
         pumping = true;
         try {
-            if (diskFull) {
-                refuseQueued();
+            if (diskFull.isFull()) {
+                diskFull.refuseQueued(leader);
                 return;
             }
             if (!leader.hasPending()) {
