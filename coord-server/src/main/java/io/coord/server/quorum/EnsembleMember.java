@@ -12,12 +12,10 @@ import io.coord.server.pipeline.FatalHandler;
 import io.coord.server.pipeline.ForwardedRequest;
 import io.coord.server.pipeline.QuorumInbound;
 import io.coord.server.pipeline.QuorumLink;
-import io.coord.server.durability.SessionSecret;
 import io.coord.server.pipeline.StorageInfo;
 import io.coord.server.session.Clock;
 import io.coord.server.storage.DiskFullException;
 import io.coord.server.storage.FlushPacer;
-import io.coord.server.storage.ForeignDataCheck;
 import io.coord.server.storage.FreeSpace;
 import io.coord.server.storage.LogIo;
 import io.coord.server.storage.MetaStore;
@@ -28,7 +26,6 @@ import io.coord.server.zab.ZabCore;
 import io.coord.server.zab.ZabMessage;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -92,25 +89,18 @@ public final class EnsembleMember implements AutoCloseable {
      */
     public static EnsembleMember start(ServerConfig config, long logSegmentBytes, FatalHandler fatal, LogIo logIo,
                                        BooleanSupplier spaceAvailable) throws IOException {
-        ForeignDataCheck.refuseZooKeeperData(config.dataDir(), config.dataLogDir());
-        Files.createDirectories(config.dataDir());
-        Files.createDirectories(config.dataLogDir());
         // The member's sources of time and randomness, made here and passed down (nothing below
         // reads a clock or makes a random generator of its own).
         Clock clock = Clock.system();
         SecureRandom random = new SecureRandom();
         NettyTransport nettyTransport = NettyTransport.of(config.nettyTransport());
-        MetaStore meta = new MetaStore(config.dataDir());
-        byte[] secret = SessionSecret.loadOrCreate(meta, random);
-        SnapshotStore snapshots = new SnapshotStore(config.dataDir());
-        TxnLog log = TxnLog.open(config.dataLogDir(), logSegmentBytes, logIo);
-        MemberRecovery.Recovered r;
-        try {
-            r = MemberRecovery.recover(snapshots, log, meta, clock, config.tickTimeMs(), config.myId(), secret);
-        } catch (IOException | RuntimeException e) {
-            log.close();
-            throw e;
-        }
+        MemberRecovery.Opened opened = MemberRecovery.open(config.dataDir(), config.dataLogDir(), logSegmentBytes, logIo,
+                clock, config.tickTimeMs(), config.myId(), random);
+        MetaStore meta = opened.meta();
+        byte[] secret = opened.secret();
+        SnapshotStore snapshots = opened.snapshots();
+        TxnLog log = opened.log();
+        MemberRecovery.Recovered r = opened.recovered();
         // Standalone (no server.N lines) is an ensemble of one voter: the core decides at once that it
         // leads, commits each proposal once its own log has it, and there are no member links.
         Set<Long> voters = config.standalone() ? Set.of(config.myId())

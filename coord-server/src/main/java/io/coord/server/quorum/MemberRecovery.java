@@ -1,17 +1,23 @@
 package io.coord.server.quorum;
 
+import io.coord.server.durability.SessionSecret;
 import io.coord.server.pipeline.MemberState;
 import io.coord.server.session.Clock;
+import io.coord.server.storage.ForeignDataCheck;
+import io.coord.server.storage.LogIo;
 import io.coord.server.storage.MetaStore;
 import io.coord.server.storage.SnapshotStore;
+import io.coord.server.storage.StorageFiles;
 import io.coord.server.storage.TxnLog;
 import io.coord.server.tree.DataTree;
 import io.coord.server.zab.LogEntry;
 import io.coord.server.zab.RecoveredState;
 import io.coord.server.zab.Zxid;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +34,34 @@ public final class MemberRecovery {
     public record Recovered(MemberState state, long snapshotZxid, RecoveredState zab) {
     }
 
+    /** A member's stores as a start opens them, and what they held. */
+    public record Opened(MetaStore meta, byte[] secret, SnapshotStore snapshots, TxnLog log, Recovered recovered) {
+    }
+
     private MemberRecovery() {
+    }
+
+    /**
+     * The storage part of a member's start: refuses a ZooKeeper data directory, creates the
+     * directories (durably: their parents are fsynced), loads (or makes) the session secret, opens the snapshot store and the log (a torn
+     * tail is cut, other damage refused) and recovers from them. The paths may be of any file system
+     * (the whole-member simulation passes an in-memory one). The log is closed again on failure.
+     */
+    public static Opened open(Path dataDir, Path dataLogDir, long logSegmentBytes, LogIo logIo, Clock clock,
+                              int tickTimeMs, long myId, RandomGenerator random) throws IOException {
+        ForeignDataCheck.refuseZooKeeperData(dataDir, dataLogDir);
+        StorageFiles.createDirectories(dataDir);
+        StorageFiles.createDirectories(dataLogDir);
+        MetaStore meta = new MetaStore(dataDir);
+        byte[] secret = SessionSecret.loadOrCreate(meta, random);
+        SnapshotStore snapshots = new SnapshotStore(dataDir);
+        TxnLog log = TxnLog.open(dataLogDir, logSegmentBytes, logIo);
+        try {
+            return new Opened(meta, secret, snapshots, log, recover(snapshots, log, meta, clock, tickTimeMs, myId, secret));
+        } catch (IOException | RuntimeException e) {
+            log.close();
+            throw e;
+        }
     }
 
     public static Recovered recover(SnapshotStore snapshots, TxnLog log, MetaStore meta, Clock clock,

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -120,7 +121,11 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
     private volatile long durableZxid;
     private long lastAppendedZxid;
     private final Object snapshotLock = new Object();
+    /** Null for a {@link #stepped} store, as is {@link #thread}. */
     private final ExecutorService snapshotThread;
+    private final Executor snapshotRunner;
+    /** The batch a {@link #stepped} store's turns reuse (the log thread has its own). */
+    private final List<StorageOp> stepBatch = new ArrayList<>();
     private final AtomicBoolean snapshotRunning = new AtomicBoolean();
     private final AtomicLong purgeLogThrough = new AtomicLong(-1);
     private volatile long fsyncCount;
@@ -152,6 +157,26 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
     public QuorumStorage(TxnLog log, SnapshotStore snapshots, MetaStore meta, int snapRetainCount,
                          FlushPacer pacer, LongConsumer onPersisted, FatalHandler fatal, LongSupplier nanos,
                          int queueLimitBytes) {
+        this(log, snapshots, meta, snapRetainCount, pacer, onPersisted, fatal, nanos, queueLimitBytes, null);
+    }
+
+    /**
+     * A store without threads of its own, for a deterministic simulation of the member: the owner
+     * calls {@link #step()} wherever the log thread would take its next batch, and snapshots are
+     * written by {@code snapshotRunner}. Everything else is as with the threads ({@link #start} must
+     * not be called).
+     */
+    public static QuorumStorage stepped(TxnLog log, SnapshotStore snapshots, MetaStore meta, int snapRetainCount,
+                                        LongConsumer onPersisted, FatalHandler fatal, LongSupplier nanos,
+                                        Executor snapshotRunner) {
+        return new QuorumStorage(log, snapshots, meta, snapRetainCount, new FlushPacer(0), onPersisted, fatal, nanos,
+                DEFAULT_QUEUE_LIMIT_BYTES, snapshotRunner);
+    }
+
+    /** @param snapshotRunner null: the store's own log and snapshot threads; else {@link #stepped} */
+    private QuorumStorage(TxnLog log, SnapshotStore snapshots, MetaStore meta, int snapRetainCount,
+                          FlushPacer pacer, LongConsumer onPersisted, FatalHandler fatal, LongSupplier nanos,
+                          int queueLimitBytes, Executor snapshotRunner) {
         if (queueLimitBytes < OP_OVERHEAD_BYTES) {
             throw new IllegalArgumentException("queueLimitBytes " + queueLimitBytes + " < " + OP_OVERHEAD_BYTES);
         }
@@ -166,8 +191,15 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
         this.snapRetainCount = snapRetainCount;
         this.onPersisted = onPersisted;
         this.durableZxid = log.lastZxid();
-        this.thread = new Thread(this::run, "coord-zab-log");
-        this.snapshotThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "coord-snapshot"));
+        if (snapshotRunner == null) {
+            this.thread = new Thread(this::run, "coord-zab-log");
+            this.snapshotThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "coord-snapshot"));
+            this.snapshotRunner = snapshotThread;
+        } else {
+            this.thread = null;
+            this.snapshotThread = null;
+            this.snapshotRunner = snapshotRunner;
+        }
     }
 
     /**
@@ -180,6 +212,9 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
     }
 
     public void start() {
+        if (thread == null) {
+            throw new IllegalStateException("a stepped store has no log thread to start");
+        }
         thread.start();
     }
 
@@ -266,7 +301,7 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
             done.accept(new IllegalStateException("a snapshot is already being written"));
             return;
         }
-        snapshotThread.execute(() -> done.accept(writeSnapshot(view, sessions)));
+        snapshotRunner.execute(() -> done.accept(writeSnapshot(view, sessions)));
     }
 
     /** Null when the snapshot was written and listed, else the failure. */
@@ -342,59 +377,77 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
 
     private void run() {
         List<StorageOp> batch = new ArrayList<>();
-        while (running) {
-            try {
-                StorageOp first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (failed) {
-                    continue;
-                }
-                long purge = purgeLogThrough.getAndSet(-1);
-                if (purge > 0) {
-                    log.purgeBefore(purge);
-                }
-                if (first == null) {
-                    continue;
-                }
-                batch.clear();
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH);
-                if (pacer.pause(batch.size())) {
-                    queue.drainTo(batch, MAX_BATCH - batch.size());
-                }
-                for (StorageOp op : batch) {
-                    room.release(cost(op));
-                }
-                try {
-                    for (StorageOp op : batch) {
-                        execute(op);
-                    }
-                    pacer.forced(batch.size(), force());
-                    countBatch(batch.size());
-                } catch (DiskFullException e) {
-                    if (diskFullListener == null) {
-                        throw e;
-                    }
-                    rideOut(e);
-                    continue;
-                }
-                durableZxid = lastAppendedZxid;
-                onPersisted.accept(batch.get(batch.size() - 1).seq());
-            } catch (InterruptedException e) {
-                if (!running) {
-                    break;
-                }
-            } catch (Throwable t) {
-                failed = true;
-                if (!running) {
-                    LOG.warn("the member's log failed while stopping: {}", t.toString());
-                    return;
-                }
-                String what = t instanceof DiskFullException
-                        ? "the member's log is out of space (" + t.getMessage() + ")"
-                        : "the member's log failed (" + t + "); its writes cannot be made durable";
-                fatal.fatal(what, t);
-                return;
+        while (running && turn(batch, 100)) {
+            // each turn takes one batch
+        }
+    }
+
+    /**
+     * For a {@link #stepped} store: one turn of the log thread without waiting (the pending purge,
+     * then whatever is queued, as one group-committed batch). A failure goes to the fatal handler
+     * as on the thread.
+     */
+    public void step() {
+        if (thread != null) {
+            throw new IllegalStateException("the store has its own log thread");
+        }
+        if (!failed) {
+            turn(stepBatch, 0);
+        }
+    }
+
+    /** One turn: waits up to {@code waitMs} for an op, writes the batch; false once the log failed for good. */
+    private boolean turn(List<StorageOp> batch, long waitMs) {
+        try {
+            StorageOp first = waitMs > 0 ? queue.poll(waitMs, TimeUnit.MILLISECONDS) : queue.poll();
+            if (failed) {
+                return true;
             }
+            long purge = purgeLogThrough.getAndSet(-1);
+            if (purge > 0) {
+                log.purgeBefore(purge);
+            }
+            if (first == null) {
+                return true;
+            }
+            batch.clear();
+            batch.add(first);
+            queue.drainTo(batch, MAX_BATCH);
+            if (pacer.pause(batch.size())) {
+                queue.drainTo(batch, MAX_BATCH - batch.size());
+            }
+            for (StorageOp op : batch) {
+                room.release(cost(op));
+            }
+            try {
+                for (StorageOp op : batch) {
+                    execute(op);
+                }
+                pacer.forced(batch.size(), force());
+                countBatch(batch.size());
+            } catch (DiskFullException e) {
+                if (diskFullListener == null) {
+                    throw e;
+                }
+                rideOut(e);
+                return true;
+            }
+            durableZxid = lastAppendedZxid;
+            onPersisted.accept(batch.get(batch.size() - 1).seq());
+            return true;
+        } catch (InterruptedException e) {
+            return running;
+        } catch (Throwable t) {
+            failed = true;
+            if (!running) {
+                LOG.warn("the member's log failed while stopping: {}", t.toString());
+                return false;
+            }
+            String what = t instanceof DiskFullException
+                    ? "the member's log is out of space (" + t.getMessage() + ")"
+                    : "the member's log failed (" + t + "); its writes cannot be made durable";
+            fatal.fatal(what, t);
+            return false;
         }
     }
 
@@ -532,6 +585,10 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
 
     @Override
     public void close() {
+        if (thread == null) {
+            running = false;
+            return;
+        }
         snapshotThread.shutdown();
         try {
             if (!snapshotThread.awaitTermination(60, TimeUnit.SECONDS)) {

@@ -10,7 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /** File-system primitives shared by the stores: directory fsync, atomic replace, file CRCs. */
-final class StorageFiles {
+public final class StorageFiles {
 
     private StorageFiles() {
     }
@@ -19,6 +19,33 @@ final class StorageFiles {
     static void fsyncDirectory(Path dir) throws IOException {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
+        }
+    }
+
+    /**
+     * As {@link Files#createDirectories}, but each directory created is made durable in its parent
+     * (the parent is fsynced): without that, a crash soon after a first start may take a data
+     * directory away with everything later forced inside it.
+     */
+    public static void createDirectories(Path dir) throws IOException {
+        Path absolute = dir.toAbsolutePath();
+        if (Files.isDirectory(absolute)) {
+            return;
+        }
+        Path parent = absolute.getParent();
+        if (parent != null) {
+            createDirectories(parent);
+        }
+        try {
+            Files.createDirectory(absolute);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            if (!Files.isDirectory(absolute)) {
+                throw e;
+            }
+            return;
+        }
+        if (parent != null) {
+            fsyncDirectory(parent);
         }
     }
 

@@ -5,6 +5,7 @@ import io.coord.server.config.ServerConfig;
 import io.coord.server.quorum.QuorumCodec;
 import io.coord.server.zab.Role;
 import io.coord.server.zab.ZabConfig;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -80,6 +81,7 @@ final class MemberSimulation implements SimMember.Env {
 
     MemberSimulation(long seed, SimParams override, Hook hook, boolean traceOn) {
         this.seed = seed;
+        quietStorageLogs();
         this.rnd = new SplittableRandom(seed);
         SimParams drawn = SimParams.random(rnd);
         this.params = override != null ? override : drawn;
@@ -100,6 +102,23 @@ final class MemberSimulation implements SimMember.Env {
         clients = new SimClient[params.clients()];
         for (int c = 0; c < clients.length; c++) {
             clients[c] = new SimClient(this, c);
+        }
+    }
+
+    /**
+     * The real storage stack logs every snapshot, install, purge and recovery at INFO and every torn
+     * tail cut at WARN: thousands of lines per run here, where the trace tells the story instead.
+     */
+    /** Events a failing run prints with -Dcoord.sim.trace=true (-Dcoord.sim.traceEvents=N for more). */
+    private static final int TRACE_EVENTS = Integer.getInteger("coord.sim.traceEvents", 300);
+
+    private static void quietStorageLogs() {
+        for (String name : new String[] {"io.coord.server.storage", "io.coord.server.quorum.QuorumStorage",
+                "io.coord.server.quorum.MemberRecovery", "io.coord.server.durability"}) {
+            org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(name);
+            if (logger instanceof ch.qos.logback.classic.Logger l) {
+                l.setLevel(ch.qos.logback.classic.Level.OFF);
+            }
         }
     }
 
@@ -149,7 +168,7 @@ final class MemberSimulation implements SimMember.Env {
     void log(String s) {
         if (trace != null) {
             trace.add("t" + now + " " + s);
-            if (trace.size() > 300) {
+            if (trace.size() > TRACE_EVENTS) {
                 trace.pollFirst();
             }
         }
@@ -238,13 +257,28 @@ final class MemberSimulation implements SimMember.Env {
         if (m.alive || m.corrupt) {
             return;
         }
-        if (m.disk.snapshotZxid > 0) {
-            count("boots from a snapshot");
+        SimDisk.Flip flip = m.disk.flipped;
+        boolean started;
+        try {
+            started = m.boot();
+        } catch (IOException | RuntimeException e) {
+            AssertionError failure = new AssertionError(failureText("member " + m.id + " cannot start from its disk: " + e));
+            failure.initCause(e);
+            throw failure;
         }
-        if (!m.boot()) {
+        if (!started) {
+            if (flip == null) {
+                checker.fail("member " + m.id + " refused a disk that only crashes and faults touched: " + m.refusal);
+            }
             count("corrupt disks refused at start");
-            log("n" + m.id + " refuses to start: corrupt disk");
+            log("n" + m.id + " refuses to start: " + m.refusal.getMessage());
             return;
+        }
+        if (flip != null) {
+            // The log's promise: damage that valid records follow is corruption, found by the scan at
+            // open; a member that starts anyway may apply the damaged record.
+            checker.fail("member " + m.id + " started although a bit was flipped in its log record 0x"
+                    + Long.toHexString(flip.zxid()) + " (" + flip.file() + " at byte " + flip.offset() + ")");
         }
         log("boot n" + m.id + " inc" + m.incarnation);
     }
@@ -353,11 +387,12 @@ final class MemberSimulation implements SimMember.Env {
     private void chaos() {
         SimMember m = members[rnd.nextInt(MEMBERS)];
         if (rnd.nextDouble() < params.crashRate() && m.alive) {
-            if (params.bitFlip() && !bitFlipped && m.disk.flipBit(rnd)) {
+            crash(m, "chaos");
+            if (params.bitFlip() && !bitFlipped && m.disk.flipBit(m.logDir())) {
                 bitFlipped = true; // one member at most: the other two still make a quorum
                 count("bit flips");
+                log("bit flipped in n" + m.id + "'s log record 0x" + Long.toHexString(m.disk.flipped.zxid()));
             }
-            crash(m, "chaos");
             at(100 + rnd.nextInt(1000), () -> boot(m));
         }
         if (rnd.nextDouble() < params.powerFailRate()) {

@@ -1,149 +1,302 @@
 package io.coord.server.sim;
 
-import io.coord.server.zab.LogEntry;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.zip.CRC32;
+import java.util.TreeMap;
+import java.util.zip.CRC32C;
 
 /**
- * One member's in-memory disk: a log of checksummed records (synced ones survive a crash, unsynced
- * ones survive only in part, the last survivor possibly torn), the newest snapshot and the epochs.
- * Faults on command: a force that fails (EIO), a write that runs out of space (ENOSPC), a bit
- * flipped in a synced record. Recovery reads it back the way the real log does: a damaged record
- * at the tail is a torn write and is cut; damage followed by valid records is corruption, and the
- * member must not start.
+ * One member's in-memory disk under the real storage stack (reached through {@link SimFileSystem}
+ * paths). Every file keeps what reached the platter (forced) apart from what only the page cache
+ * holds (writes and truncations since the last force, in order); every directory keeps its forced
+ * entries apart from the creates, renames and deletes since its last fsync. A crash keeps, per file
+ * and per directory, a random prefix of the unforced changes (the kernel wrote some back), the last
+ * write of it possibly torn (cut short, or its end zero-filled); a power failure keeps none. So a
+ * file whose directory was not synced may vanish, and a rename not followed by a directory sync
+ * may be undone (a rename itself is atomic, as the journal makes it). Faults on command: the next
+ * force fails (EIO), the next write runs out of space after writing part of its buffer (ENOSPC),
+ * and a bit flips in a forced log record that valid records follow.
  */
 final class SimDisk {
-    /** A log record as written: zxid, payload and the checksum stored with it. */
-    static final class Record {
-        final long zxid;
-        final byte[] data;
-        final long crc;
-        /** A write cut short by the crash: only part of it reached the platter. */
-        boolean torn;
+    /** A file or directory. */
+    static final class Inode {
+        final boolean directory;
+        // A file: what reads see, what is forced, and the changes since the last force.
+        byte[] data = new byte[0];
+        int size;
+        byte[] forced = new byte[0];
+        final List<Change> unforced = new ArrayList<>();
+        // A directory: the entries, the synced ones, and the changes since the last sync.
+        final TreeMap<String, Inode> entries = new TreeMap<>();
+        TreeMap<String, Inode> syncedEntries = new TreeMap<>();
+        final List<DirChange> unsynced = new ArrayList<>();
 
-        Record(long zxid, byte[] data) {
-            this.zxid = zxid;
-            this.data = data.clone();
-            this.crc = crc(zxid, data);
-        }
-
-        boolean valid() {
-            return !torn && crc(zxid, data) == crc;
-        }
-    }
-
-    /** The disk's contents found at start-up. */
-    record Contents(long acceptedEpoch, long currentEpoch, long snapshotZxid, byte[] snapshotSessions,
-                    List<java.util.Map.Entry<String, byte[]>> snapshotNodes, List<LogEntry> log) {
-    }
-
-    /** Thrown by recovery when a record that valid ones follow is damaged. */
-    static final class CorruptDisk extends Exception {
-        CorruptDisk(String what) {
-            super(what);
+        Inode(boolean directory) {
+            this.directory = directory;
         }
     }
 
-    final List<Record> synced = new ArrayList<>();
-    final List<Record> unsynced = new ArrayList<>();
-    long acceptedEpoch;
-    long currentEpoch;
-    long snapshotZxid;
-    byte[] snapshotSessions;
-    List<java.util.Map.Entry<String, byte[]>> snapshotNodes;
+    /** A write of {@code bytes} at {@code offset}, or (bytes null) a truncation to {@code offset}. */
+    record Change(long offset, byte[] bytes) {
+    }
+
+    /** An entry change: {@code name} now names {@code inode} (null: removed); a rename also removes {@code from}. */
+    record DirChange(String name, Inode inode, String from) {
+    }
+
+    /** A record whose bit was flipped: where, and what it held. */
+    record Flip(String file, long zxid, int offset) {
+    }
+
+    final SimFileSystem fs;
+    final Inode root = new Inode(true);
+    private final SplittableRandom rnd;
+    /** Bumped by every crash: channels of the dead incarnation fail. */
+    int generation;
     /** Faults armed by the simulation, each taken by the next write or force. */
     boolean failNextForce;
     boolean fullOnNextWrite;
-    int bitFlips;
     /** An armed fault fired since the member started: its fail-stop is expected. */
     boolean faultFired;
+    int bitFlips;
+    /** The flipped record the next start must refuse, null when there is none. */
+    Flip flipped;
 
-    void append(long zxid, byte[] data) throws java.io.IOException {
+    SimDisk(SplittableRandom rnd) {
+        this.rnd = rnd;
+        this.fs = new SimFileSystem(this);
+    }
+
+    Path path(String absolute) {
+        return SimPath.parse(fs, absolute);
+    }
+
+    // ------------------------------------------------------------------ operations of the file system
+
+    /** The inode at {@code path} as the running system sees it, or null. */
+    Inode lookup(SimPath path) {
+        Inode at = root;
+        for (String name : path.names) {
+            if (!at.directory) {
+                return null;
+            }
+            at = at.entries.get(name);
+            if (at == null) {
+                return null;
+            }
+        }
+        return at;
+    }
+
+    void write(Inode file, long offset, ByteBuffer src, int length) throws IOException {
         if (fullOnNextWrite) {
             fullOnNextWrite = false;
             faultFired = true;
-            throw new java.io.IOException("No space left on device");
+            int part = rnd.nextInt(length + 1); // what fit before the disk was full
+            byte[] some = new byte[part];
+            src.get(some);
+            apply(file, offset, some);
+            throw new IOException("No space left on device");
         }
-        unsynced.add(new Record(zxid, data));
+        byte[] bytes = new byte[length];
+        src.get(bytes);
+        apply(file, offset, bytes);
     }
 
-    void force() throws java.io.IOException {
+    private static void apply(Inode file, long offset, byte[] bytes) {
+        if (bytes.length == 0) {
+            return;
+        }
+        file.data = put(file.data, file.size, (int) offset, bytes);
+        file.size = Math.max(file.size, (int) offset + bytes.length);
+        file.unforced.add(new Change(offset, bytes));
+    }
+
+    void truncate(Inode file, long size) {
+        if (size < file.size) {
+            Arrays.fill(file.data, (int) size, file.size, (byte) 0);
+            file.size = (int) size;
+            file.unforced.add(new Change(size, null));
+        }
+    }
+
+    void force(Inode inode) throws IOException {
         if (failNextForce) {
             failNextForce = false;
             faultFired = true;
-            throw new java.io.IOException("Input/output error");
+            // After a failed fsync the kernel may have dropped the dirty pages or kept them: the
+            // changes stay unforced, and a crash decides.
+            throw new IOException("Input/output error");
         }
-        synced.addAll(unsynced);
-        unsynced.clear();
+        if (inode.directory) {
+            inode.syncedEntries = new TreeMap<>(inode.entries);
+            inode.unsynced.clear();
+        } else {
+            inode.forced = Arrays.copyOf(inode.data, inode.size);
+            inode.unforced.clear();
+        }
     }
 
-    /** Drops every record after {@code zxid} (the real log forces the cut at once). */
-    void truncateAfter(long zxid) {
-        synced.removeIf(r -> r.zxid > zxid);
-        unsynced.removeIf(r -> r.zxid > zxid);
+    void link(Inode dir, String name, Inode inode) {
+        dir.entries.put(name, inode);
+        dir.unsynced.add(new DirChange(name, inode, null));
+    }
+
+    void unlink(Inode dir, String name) {
+        dir.entries.remove(name);
+        dir.unsynced.add(new DirChange(name, null, null));
+    }
+
+    void rename(Inode dir, String from, String to) {
+        Inode inode = dir.entries.remove(from);
+        dir.entries.put(to, inode);
+        dir.unsynced.add(new DirChange(to, inode, from));
+    }
+
+    // ------------------------------------------------------------------ crashes and faults
+
+    /**
+     * The machine stops: what survives is what was forced plus a random prefix of each file's and
+     * directory's later changes (none when the power was lost), the last write kept possibly torn.
+     */
+    void crash(boolean powerLost) {
+        generation++;
+        settle(root, powerLost, new IdentityHashMap<>());
+    }
+
+    private void settle(Inode inode, boolean powerLost, Map<Inode, Boolean> done) {
+        if (done.put(inode, true) != null) {
+            return;
+        }
+        if (inode.directory) {
+            TreeMap<String, Inode> after = new TreeMap<>(inode.syncedEntries);
+            int keep = powerLost ? 0 : rnd.nextInt(inode.unsynced.size() + 1);
+            for (DirChange c : inode.unsynced.subList(0, keep)) {
+                if (c.from() != null) {
+                    after.remove(c.from());
+                }
+                if (c.inode() == null) {
+                    after.remove(c.name());
+                } else {
+                    after.put(c.name(), c.inode());
+                }
+            }
+            inode.entries.clear();
+            inode.entries.putAll(after);
+            inode.syncedEntries = new TreeMap<>(after);
+            inode.unsynced.clear();
+            for (Inode child : after.values()) {
+                settle(child, powerLost, done);
+            }
+            return;
+        }
+        byte[] content = inode.forced;
+        int size = content.length;
+        int keep = powerLost ? 0 : rnd.nextInt(inode.unforced.size() + 1);
+        for (int k = 0; k < keep; k++) {
+            Change c = inode.unforced.get(k);
+            if (c.bytes() == null) {
+                size = Math.min(size, (int) c.offset());
+                continue;
+            }
+            byte[] bytes = c.bytes();
+            if (k == keep - 1 && rnd.nextInt(3) == 0) {
+                bytes = tear(bytes);
+            }
+            content = put(content, size, (int) c.offset(), bytes);
+            size = Math.max(size, (int) c.offset() + bytes.length);
+        }
+        inode.forced = Arrays.copyOf(content, size);
+        inode.data = inode.forced.clone();
+        inode.size = size;
+        inode.unforced.clear();
+    }
+
+    /** The last write before the crash, only in part: cut short, or its end never written (zeros). */
+    private byte[] tear(byte[] bytes) {
+        int cut = rnd.nextInt(bytes.length);
+        if (rnd.nextBoolean()) {
+            return Arrays.copyOf(bytes, cut);
+        }
+        byte[] zeroed = bytes.clone();
+        Arrays.fill(zeroed, cut, zeroed.length, (byte) 0);
+        return zeroed;
+    }
+
+    private static byte[] put(byte[] into, int size, int offset, byte[] bytes) {
+        int end = offset + bytes.length;
+        byte[] out = into;
+        if (end > into.length) {
+            out = Arrays.copyOf(into, Math.max(end, into.length * 2));
+        }
+        if (offset > size) {
+            Arrays.fill(out, size, offset, (byte) 0);
+        }
+        System.arraycopy(bytes, 0, out, offset, bytes.length);
+        return out;
     }
 
     /**
-     * A crash: a prefix of the unsynced records may have reached the disk anyway (the kernel wrote
-     * them back), the last of them possibly only in part.
+     * After a crash: flips one bit of a forced log record in {@code logDir} (the log's version-1
+     * directory) that a valid record follows, in its file or in a newer segment, so that the log's
+     * promise is that the member refuses to start (damage with valid data after it is corruption, not
+     * a torn tail). False when no record qualifies.
      */
-    void crash(SplittableRandom rnd, boolean powerLost) {
-        // A process crash leaves the page cache to the kernel, which may write some of it back; a
-        // power failure loses all of it.
-        int survive = unsynced.isEmpty() || powerLost ? 0 : rnd.nextInt(unsynced.size() + 1);
-        for (int k = 0; k < survive; k++) {
-            synced.add(unsynced.get(k));
-        }
-        if (survive > 0 && rnd.nextInt(3) == 0) {
-            synced.get(synced.size() - 1).torn = true;
-        }
-        unsynced.clear();
-    }
-
-    /** Flips a bit in a synced record that valid records follow; false when there is none. */
-    boolean flipBit(SplittableRandom rnd) {
-        if (synced.size() < 2) {
+    boolean flipBit(Path logDir) {
+        Inode dir = lookup((SimPath) logDir);
+        if (dir == null || !dir.directory) {
             return false;
         }
-        Record r = synced.get(rnd.nextInt(synced.size() - 1));
-        if (r.data.length == 0) {
+        List<Flip> candidates = new ArrayList<>();
+        List<String> segments = dir.entries.keySet().stream().filter(n -> n.startsWith("log.")).toList();
+        for (int s = 0; s < segments.size(); s++) {
+            Inode file = dir.entries.get(segments.get(s));
+            List<long[]> records = validRecords(file.forced);
+            boolean newest = s == segments.size() - 1;
+            for (int r = 0; r < records.size() - (newest ? 1 : 0); r++) {
+                candidates.add(new Flip(segments.get(s), records.get(r)[1], (int) records.get(r)[0]));
+            }
+        }
+        if (candidates.isEmpty()) {
             return false;
         }
-        r.data[rnd.nextInt(r.data.length)] ^= (byte) (1 << rnd.nextInt(8));
+        Flip f = candidates.get(rnd.nextInt(candidates.size()));
+        Inode file = dir.entries.get(f.file());
+        int recordBytes = ByteBuffer.wrap(file.forced).getInt(f.offset()) + 8;
+        int at = f.offset() + rnd.nextInt(recordBytes);
+        file.forced[at] ^= (byte) (1 << rnd.nextInt(8));
+        file.data = file.forced.clone();
+        flipped = f;
         bitFlips++;
         return true;
     }
 
-    /** What a restarting member finds, tails repaired; throws when a record is corrupt. */
-    Contents read() throws CorruptDisk {
-        long previous = 0;
-        List<LogEntry> log = new ArrayList<>();
-        for (int k = 0; k < synced.size(); k++) {
-            Record r = synced.get(k);
-            if (!r.valid()) {
-                if (k == synced.size() - 1) {
-                    synced.remove(k); // a torn tail: cut, as the real log does
-                    break;
-                }
-                throw new CorruptDisk("log record at zxid 0x" + Long.toHexString(r.zxid) + " fails its checksum");
+    /** {offset, zxid} of each checksum-valid record of a segment, up to the first invalid one. */
+    private static List<long[]> validRecords(byte[] file) {
+        List<long[]> out = new ArrayList<>();
+        ByteBuffer b = ByteBuffer.wrap(file);
+        int pos = 20; // the segment header
+        CRC32C crc = new CRC32C();
+        while (pos + 16 <= file.length) {
+            int length = b.getInt(pos);
+            if (length < 8 || pos + 8L + length > file.length) {
+                break;
             }
-            if (r.zxid <= previous) {
-                throw new CorruptDisk("log zxids out of order at 0x" + Long.toHexString(r.zxid));
+            crc.reset();
+            crc.update(file, pos + 8, length);
+            if ((int) crc.getValue() != b.getInt(pos + 4)) {
+                break;
             }
-            previous = r.zxid;
-            if (r.zxid > snapshotZxid) {
-                log.add(new LogEntry(r.zxid, r.data.clone()));
-            }
+            out.add(new long[] {pos, b.getLong(pos + 8)});
+            pos += 8 + length;
         }
-        return new Contents(acceptedEpoch, currentEpoch, snapshotZxid, snapshotSessions, snapshotNodes, log);
-    }
-
-    private static long crc(long zxid, byte[] data) {
-        CRC32 c = new CRC32();
-        c.update(java.nio.ByteBuffer.allocate(8).putLong(zxid).array());
-        c.update(data);
-        return c.getValue();
+        return out;
     }
 }

@@ -5,14 +5,20 @@ import io.coord.server.pipeline.Backlog;
 import io.coord.server.pipeline.EnsembleProcessor;
 import io.coord.server.pipeline.FatalHandler;
 import io.coord.server.pipeline.ForwardedRequest;
-import io.coord.server.pipeline.MemberState;
 import io.coord.server.pipeline.QuorumLink;
 import io.coord.server.pipeline.RequestLoop;
 import io.coord.server.pipeline.StorageInfo;
+import io.coord.server.pipeline.ZabStorage;
+import io.coord.server.quorum.MemberRecovery;
+import io.coord.server.quorum.QuorumStorage;
+import io.coord.server.storage.CorruptFileException;
+import io.coord.server.storage.LogIo;
+import io.coord.server.tree.TreeSnapshot;
+import io.coord.server.zab.StorageOp;
+import java.io.IOException;
+import java.util.function.Consumer;
 import io.coord.server.quorum.QuorumCodec;
 import io.coord.server.session.Clock;
-import io.coord.server.tree.DataTree;
-import io.coord.server.zab.RecoveredState;
 import io.coord.server.zab.StateProvider;
 import io.coord.server.zab.ZabConfig;
 import io.coord.server.zab.ZabCore;
@@ -24,9 +30,10 @@ import java.util.SplittableRandom;
 
 /**
  * One simulated ensemble member: the real {@link EnsembleProcessor} (sessions, tree, watches, the
- * ZAB core) over a {@link SimDisk}, its tasks run by the simulation's event loop instead of a request
- * thread, its member links and client connections simulated. A crash throws the whole incarnation
- * away; a restart recovers from the disk as a real start does.
+ * ZAB core) over the real storage stack (QuorumStorage, TxnLog, SnapshotStore, MetaStore, started by
+ * MemberRecovery.open) on a {@link SimDisk}, its tasks and its log and snapshot threads' turns run by
+ * the simulation's event loop, its member links and client connections simulated. A crash throws the
+ * whole incarnation away; a restart recovers from the disk through the real start-up code.
  */
 final class SimMember {
     /** What a member needs from the simulation. */
@@ -55,7 +62,12 @@ final class SimMember {
 
     final int index;
     final long id;
-    final SimDisk disk = new SimDisk();
+    /** Where the member keeps its snapshots and meta files, and its log (dataDir, dataLogDir). */
+    static final String DATA_DIR = "/data";
+    static final String DATA_LOG_DIR = "/datalog";
+    /** Small log segments, so that rolling, purging and segments of several files are exercised. */
+    static final long LOG_SEGMENT_BYTES = 4096;
+    final SimDisk disk;
     private final Env env;
     private final ServerConfig config;
     private final ZabConfig zabConfig;
@@ -64,11 +76,13 @@ final class SimMember {
     boolean alive;
     /** Stopped for good: its disk holds a corrupt record. */
     boolean corrupt;
+    /** Why the start-up code refused the disk. */
+    CorruptFileException refusal;
     long pausedUntilMs;
     EnsembleProcessor processor;
     ZabCore core;
     StateProvider state;
-    SimStorage storage;
+    SteppedStorage storage;
     private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
     private RequestLoop.Handler handler;
     private boolean runScheduled;
@@ -79,6 +93,12 @@ final class SimMember {
         this.config = config;
         this.zabConfig = zabConfig;
         this.env = env;
+        this.disk = new SimDisk(env.rnd().split());
+    }
+
+    /** The log's segment directory (the log keeps its files under version-1). */
+    java.nio.file.Path logDir() {
+        return disk.path(DATA_LOG_DIR + "/version-1");
     }
 
     Clock clock() {
@@ -95,17 +115,25 @@ final class SimMember {
         };
     }
 
-    /** Starts an incarnation from the disk; false (and stopped for good) when the disk is corrupt. */
-    boolean boot() {
-        SimDisk.Contents c;
+    /**
+     * Starts an incarnation from the disk through the real start-up code (MemberRecovery.open: the
+     * torn tail is cut, damage refused, an interrupted SNAP install finished). False, and stopped for
+     * good, when that refuses a damaged file; any other failure to start throws.
+     */
+    boolean boot() throws IOException {
         disk.failNextForce = false;
         disk.fullOnNextWrite = false;
         disk.faultFired = false;
+        Clock clock = clock();
+        SplittableRandom rnd = env.rnd().split();
+        MemberRecovery.Opened opened;
         try {
-            c = disk.read();
-        } catch (SimDisk.CorruptDisk e) {
+            opened = MemberRecovery.open(disk.path(DATA_DIR), disk.path(DATA_LOG_DIR), LOG_SEGMENT_BYTES, LogIo.REAL,
+                    clock, config.tickTimeMs(), id, rnd);
+        } catch (CorruptFileException e) {
             corrupt = true;
             alive = false;
+            refusal = e;
             return false;
         }
         incarnation++;
@@ -113,51 +141,115 @@ final class SimMember {
         pausedUntilMs = 0;
         tasks.clear();
         runScheduled = false;
-        Clock clock = clock();
-        MemberState restored = c.snapshotNodes() == null
-                ? MemberState.empty(clock, config.tickTimeMs(), id, secret)
-                : MemberState.restore(DataTree.fromSnapshot(c.snapshotNodes().iterator()), c.snapshotSessions(), clock,
-                        config.tickTimeMs(), id, secret);
-        RecoveredState recovered = new RecoveredState(c.acceptedEpoch(), c.currentEpoch(), c.snapshotZxid(), c.log());
+        MemberRecovery.Recovered recovered = opened.recovered();
+        if (recovered.snapshotZxid() > 0) {
+            env.count("boots from a snapshot");
+        }
         int inc = incarnation;
-        storage = new SimStorage(disk, new SimStorage.Host() {
-            @Override
-            public void later(long delayMs, Runnable work) {
-                env.later(index, inc, delayMs, work);
-            }
-
-            @Override
-            public long persistDelayMs() {
-                return env.persistDelayMs();
-            }
-
-            @Override
-            public void fatal(String what, Throwable cause) {
-                env.fatal(SimMember.this, what, cause);
-            }
-
-            @Override
-            public void count(String what) {
-                env.count(what);
-            }
-        });
-        SplittableRandom rnd = env.rnd().split();
-        long coreSeed = rnd.nextLong();
         FatalHandler fatal = (what, cause) -> env.fatal(this, what, cause);
-        processor = new EnsembleProcessor(config, clock, restored, c.snapshotZxid(), sp -> {
+        EnsembleProcessor[] owner = new EnsembleProcessor[1];
+        QuorumStorage real = QuorumStorage.stepped(opened.log(), opened.snapshots(), opened.meta(),
+                config.snapRetainCount(), seq -> owner[0].persisted(seq), fatal, () -> env.now() * 1_000_000,
+                work -> env.later(index, inc, 1 + env.persistDelayMs() * 2, () -> {
+                    work.run();
+                    storage.scheduleStep(inc);
+                }));
+        storage = new SteppedStorage(real, inc);
+        long coreSeed = rnd.nextLong();
+        processor = new EnsembleProcessor(config, clock, recovered.state(), recovered.snapshotZxid(), sp -> {
             state = sp;
-            core = new ZabCore(zabConfig, recovered, sp, new SplittableRandom(coreSeed));
+            core = new ZabCore(zabConfig, recovered.zab(), sp, new SplittableRandom(coreSeed));
             return core;
-        }, config.tickTimeMs(), storage, link(), NO_DISK_FIGURES, secret, rnd, fatal, (h, f) -> loop(h, inc));
-        EnsembleProcessor p = processor;
-        storage.onPersisted(p::persisted);
+        }, config.tickTimeMs(), storage, link(), NO_DISK_FIGURES, opened.secret(), rnd, fatal, (h, f) -> loop(h, inc));
+        owner[0] = processor;
         processor.start();
         return true;
     }
 
+    /**
+     * The real QuorumStorage without its threads: each submit schedules one turn of its log thread
+     * ({@link QuorumStorage#step}) a persist delay later, so a batch is whatever was queued by then.
+     */
+    final class SteppedStorage implements ZabStorage {
+        final QuorumStorage real;
+        private final int inc;
+        private boolean stepScheduled;
+
+        SteppedStorage(QuorumStorage real, int inc) {
+            this.real = real;
+            this.inc = inc;
+        }
+
+        void scheduleStep(int incarnationOfCaller) {
+            if (!stepScheduled && incarnationOfCaller == incarnation) {
+                stepScheduled = true;
+                env.later(index, inc, env.persistDelayMs(), () -> {
+                    stepScheduled = false;
+                    real.step();
+                });
+            }
+        }
+
+        @Override
+        public void submit(List<StorageOp> ops) {
+            for (StorageOp op : ops) {
+                if (op instanceof StorageOp.InstallSnapshot) {
+                    env.count("SNAP installs");
+                }
+            }
+            real.submit(ops);
+            scheduleStep(inc);
+        }
+
+        @Override
+        public void resumeAfterDiskFull() {
+            real.resumeAfterDiskFull();
+        }
+
+        @Override
+        public long durableZxid() {
+            return real.durableZxid();
+        }
+
+        @Override
+        public boolean snapshotInProgress() {
+            return real.snapshotInProgress();
+        }
+
+        @Override
+        public void snapshot(TreeSnapshot view, byte[] sessions) {
+            snapshot(view, sessions, failure -> { });
+        }
+
+        @Override
+        public void snapshot(TreeSnapshot view, byte[] sessions, Consumer<Throwable> done) {
+            real.snapshot(view, sessions, failure -> {
+                if (failure == null) {
+                    env.count("snapshots written");
+                }
+                done.accept(failure);
+            });
+        }
+
+        @Override
+        public long fsyncCount() {
+            return real.fsyncCount();
+        }
+
+        @Override
+        public long fsyncTotalMicros() {
+            return real.fsyncTotalMicros();
+        }
+
+        @Override
+        public long fsyncMaxMicros() {
+            return real.fsyncMaxMicros();
+        }
+    }
+
     void crash(boolean powerLost) {
         if (alive) {
-            disk.crash(env.rnd(), powerLost);
+            disk.crash(powerLost);
         }
         alive = false;
         processor = null;
