@@ -3,6 +3,7 @@ package io.coord.recipes.queue;
 import io.coord.client.CoordClient;
 import io.coord.client.CoordException.ConnectionLossException;
 import io.coord.client.CoordException.NoNodeException;
+import io.coord.client.CoordException.SessionExpiredException;
 import io.coord.client.CoordException.TransactionFailedException;
 import io.coord.client.DataResult;
 import io.coord.client.OpResult;
@@ -82,6 +83,7 @@ final class QueueCore {
         String token = UUID.randomUUID().toString();
         String itemName = PROTECTED_PREFIX + token + "-" + nodeName;
         String marker = Nodes.join(putsPath, token);
+        long session = client.sessionId();
         while (true) {
             try {
                 List<OpResult> done = client.transaction()
@@ -94,6 +96,13 @@ final class QueueCore {
                 // attempt could still have done (a write still on its way from a member this
                 // client left is refused by the leader: SESSIONMOVED).
                 client.sync(putsPath);
+                if (client.sessionId() != session) {
+                    // The client gave the session up and opened a new one: the marker, an ephemeral
+                    // of the old session, is gone whether or not the put happened, so the outcome
+                    // cannot be known; trying again could put the item twice (the fault suite's
+                    // seed 30013 did).
+                    throw new SessionExpiredException(Nodes.join(path, itemName));
+                }
                 if (client.exists(marker) != null) {
                     forgetMarker(marker);
                     return putPath(itemName);

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.coord.client.CoordClient;
 import io.coord.client.FaultInjector;
 import io.coord.recipes.Deadline;
+import io.coord.recipes.CoordTestServer;
 import io.coord.recipes.RecipeTestBase;
 import io.coord.wire.OpCode;
 import java.nio.charset.StandardCharsets;
@@ -193,6 +194,44 @@ class DistributedQueueTest extends RecipeTestBase {
         assertTrue(put.get(20, TimeUnit.SECONDS).startsWith(PATH + "/"));
         assertTrue(consumer.take(500, TimeUnit.MILLISECONDS).isEmpty(), "the item was put a second time");
         assertEquals(0, consumer.size());
+    }
+
+    /**
+     * A put whose reply is lost while the client gives its session up (no server for the session
+     * timeout) and opens a new one: the old session's marker is gone either way, so the put must
+     * fail (outcome unknown) rather than try again — the retry put the item a second time (fault
+     * suite, 5 members, seed 30013: two items taken twice).
+     */
+    @Test
+    void putWhoseSessionIsReplacedFailsInsteadOfPuttingTwice() throws Exception {
+        FaultInjector faults = new FaultInjector();
+        // Retries outlast the outage, so the producer's recovery runs on the client's new session.
+        CoordClient flaky = server.client(io.coord.client.ClientOptions.builder()
+                .sessionTimeoutMs(CoordTestServer.SHORT_SESSION_MS).connectionTimeoutMs(5000)
+                .retryPolicy(new io.coord.client.RetryNTimes(200, 100)).faultInjector(faults).build());
+        DistributedQueue producer = new DistributedQueue(flaky, PATH);
+        DistributedQueue consumer = new DistributedQueue(server.client(), PATH);
+        assertEquals(0, producer.size());
+        long firstSession = flaky.sessionId();
+        AtomicInteger dropped = new AtomicInteger();
+        faults.dropInsteadOfReply((op, path) -> {
+            if (op == OpCode.MULTI && dropped.getAndIncrement() == 0) {
+                faults.blockConnects(true); // away for longer than the session timeout
+                return true;
+            }
+            return false;
+        });
+        Future<String> put = pool.submit(() -> producer.put(bytes("once")));
+        await().atMost(Duration.ofSeconds(20)).until(() -> dropped.get() == 1);
+        Thread.sleep(CoordTestServer.SHORT_SESSION_MS * 3L);
+        faults.blockConnects(false);
+        java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> put.get(20, TimeUnit.SECONDS));
+        assertTrue(failed.getCause() instanceof io.coord.client.CoordException.SessionExpiredException,
+                failed.getCause().toString());
+        assertTrue(flaky.sessionId() != firstSession, "the client opened a new session");
+        assertEquals("once", text(consumer.take(10, TimeUnit.SECONDS).orElseThrow()));
+        assertTrue(consumer.take(500, TimeUnit.MILLISECONDS).isEmpty(), "the item was put a second time");
     }
 
     @Test
