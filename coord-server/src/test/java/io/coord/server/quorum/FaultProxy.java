@@ -82,6 +82,12 @@ public final class FaultProxy implements AutoCloseable {
                 while (paused && !cut && !closed) {
                     Thread.sleep(2); // a silent link: bytes wait here (and then in the kernel)
                 }
+                if (cut || closed) {
+                    // Bytes held by a pause die with the cut. Written here (the sockets close a moment
+                    // later), they crossed a link that was never open again: EnsembleFaultTest's
+                    // "uncommitted" proposal reached a follower once, and no TRUNC was needed.
+                    return;
+                }
                 out.write(buf, 0, n);
                 out.flush();
             }
