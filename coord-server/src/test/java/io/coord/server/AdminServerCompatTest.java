@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.coord.server.admin.AdminCommand;
 import io.coord.server.admin.AdminHttp;
 import io.coord.server.admin.ZooKeeperAdminOracle;
+import io.coord.server.admin.ZooKeeperMetricGaps;
 import io.coord.server.compat.StockClients;
 import io.coord.server.config.ConfigParser;
 import io.coord.server.config.ServerConfig;
@@ -200,6 +201,9 @@ public class AdminServerCompatTest {
         unknown.removeAll(zkNames);
         assertEquals(io.coord.server.admin.ZooKeeperAdminOracle.COORD_MONITOR_KEYS, unknown,
                 "monitor keys ZooKeeper does not have: only Coord's own, allowed by name");
+        // And every ZooKeeper key Coord lacks is declared, with its reason, in ZooKeeperMetricGaps.
+        assertEquals(ZooKeeperMetricGaps.baseNames(),
+                ZooKeeperMetricGaps.missingBaseNames(zkNames, AdminHttp.fieldNames(mine)), "undeclared gaps");
         assertEquals("standalone", mine.get("server_state").asText());
         assertEquals(1, mine.get("num_alive_connections").asInt());
         assertEquals(1, mine.get("ephemerals_count").asInt());
@@ -212,6 +216,23 @@ public class AdminServerCompatTest {
         assertTrue(mine.get("max_file_descriptor_count").asLong() >= mine.get("open_file_descriptor_count").asLong());
         assertTrue(mine.get("uptime").asLong() > 0);
         assertTrue(mine.get("cnt_fsynctime").asLong() > 0, "every write was forced: " + mine);
+        assertTrue(mine.get("max_fsynctime").asLong() >= mine.get("min_fsynctime").asLong(), mine.toString());
+        // Forces that made a batch of ops durable (ZooKeeper's SyncRequestProcessor batch), at least one op
+        // each; the log is also forced before other changes to it (epochs, snapshots installed).
+        assertTrue(mine.get("cnt_sync_processor_batch_size").asLong() > 0, mine.toString());
+        assertTrue(mine.get("cnt_sync_processor_batch_size").asLong() <= mine.get("cnt_fsynctime").asLong(), mine.toString());
+        assertTrue(mine.get("min_sync_processor_batch_size").asLong() >= 1, mine.toString());
+        // snapCount=2: the writes above made snapshots, each timed.
+        assertTrue(mine.get("cnt_snapshottime").asLong() > 0, mine.toString());
+        // Reads and updates, each with percentiles in order; the creates above were updates.
+        assertTrue(mine.get("cnt_readlatency").asLong() > 0, mine.toString());
+        assertTrue(mine.get("cnt_updatelatency").asLong() >= 6, mine.toString());
+        assertTrue(mine.get("p50_updatelatency").asLong() <= mine.get("p999_updatelatency").asLong(), mine.toString());
+        assertTrue(mine.get("p999_updatelatency").asLong() <= mine.get("max_updatelatency").asLong(), mine.toString());
+        // A standalone server elects nobody, as ZooKeeper's: no election, no looking.
+        assertEquals(0, mine.get("cnt_election_time").asLong(), mine.toString());
+        assertEquals(0, mine.get("looking_count").asLong(), mine.toString());
+        assertEquals(0.0, mine.get("connection_drop_probability").asDouble());
         // Every force made a group commit batch durable: at least one op each.
         assertTrue(mine.get("coord_group_commit_batches").asLong() > 0, mine.toString());
         assertTrue(mine.get("coord_group_commit_batch_max").asLong() >= 1, mine.toString());

@@ -2,6 +2,7 @@ package io.coord.server.admin;
 
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,6 +15,17 @@ public final class MonitorValues {
 
     /** The prefix of Coord's own figures (ZooKeeper has no key that starts with it). */
     public static final String COORD_PREFIX = "coord_";
+
+    /**
+     * ZooKeeper's summaries Coord measures (ServerMetrics' names): how long log forces and snapshots
+     * take (ms), how many ops each force made durable, how long elections take (ms), reads' and
+     * updates' latency (ms, with percentiles as ZooKeeper's "advanced" summaries).
+     */
+    public static final List<String> SUMMARIES = List.of("fsynctime", "snapshottime", "sync_processor_batch_size",
+            "election_time", "unavailable_time", "follower_sync_time", "observer_sync_time", "readlatency",
+            "updatelatency");
+    /** ZooKeeper's counters Coord counts: times this member started looking, sessions the tracker expired. */
+    public static final List<String> COUNTERS = List.of("looking_count", "stale_sessions_expired");
 
     private MonitorValues() {
     }
@@ -39,10 +51,13 @@ public final class MonitorValues {
         m.put("approximate_data_size", s.approximateDataSize());
         fileDescriptors(m);
         m.put("uptime", s.uptimeMs());
-        // ZooKeeper's fsynctime summary is in milliseconds; Coord keeps count, mean and maximum.
-        m.put("cnt_fsynctime", s.fsyncCount());
-        m.put("avg_fsynctime", s.avgFsyncMicros() / 1000.0);
-        m.put("max_fsynctime", s.maxFsyncMicros() / 1000);
+        // ZooKeeper's BlueThrottle drops new connections at random under load (off by default, and
+        // then it reports 0). Coord never drops connections at random, so the chance is always 0.
+        m.put("connection_drop_probability", 0.0);
+        summaries(s, m);
+        for (String name : COUNTERS) {
+            m.put(name, s.counters().getOrDefault(name, 0L));
+        }
         QuorumStatus q = s.quorum();
         if (q != null) {
             m.put("peer_state", peerState(q));
@@ -85,6 +100,25 @@ public final class MonitorValues {
         }
         m.put(COORD_PREFIX + "follower_lag_zxids_max", maxZxids);
         m.put(COORD_PREFIX + "follower_lag_ms_max", maxMs);
+    }
+
+    /** Each summary as ZooKeeper's monitor lists it: avg_, min_, max_, cnt_, sum_ (ZooKeeper's types) and percentiles. */
+    private static void summaries(ServerStatus s, Map<String, Object> m) {
+        for (String name : SUMMARIES) {
+            MetricSummary v = s.summaries().get(name);
+            if (v == null) {
+                continue;
+            }
+            m.put("avg_" + name, v.avg());
+            m.put("min_" + name, Math.round(v.min()));
+            m.put("max_" + name, Math.round(v.max()));
+            m.put("cnt_" + name, v.count());
+            m.put("sum_" + name, Math.round(v.sum()));
+            if (v.advanced()) {
+                MetricSummary.MONITOR_PERCENTILES.forEach((key, fraction) ->
+                        m.put(key + "_" + name, Math.round(v.quantile(fraction))));
+            }
+        }
     }
 
     /** ZooKeeper's "<state> - <zab state>", e.g. "leading - broadcast". */

@@ -16,7 +16,9 @@ import java.util.SortedSet;
  * {@code groupCommitBatches}, {@code groupCommitOps}, {@code groupCommitBatchMax}: the log writer's
  * forced batches, the ops in them and the largest one; {@code sessionsExpired} and
  * {@code sessionExpiryLagMaxMs}: sessions the tracker expired and how late after its deadline the
- * latest one was (Coord's own figures, {@code coord_*} in monitor).
+ * latest one was (Coord's own figures, {@code coord_*} in monitor). {@code summaries}: ZooKeeper's
+ * summaries this server measures, by ZooKeeper's name ({@link MonitorValues#SUMMARIES}); {@code counters}
+ * ZooKeeper's counters ({@link MonitorValues#COUNTERS}).
  */
 public record ServerStatus(
         String version,
@@ -58,7 +60,9 @@ public record ServerStatus(
         long groupCommitOps,
         long groupCommitBatchMax,
         long sessionsExpired,
-        long sessionExpiryLagMaxMs) {
+        long sessionExpiryLagMaxMs,
+        Map<String, MetricSummary> summaries,
+        Map<String, Long> counters) {
 
     /** The mode of a member in read-only mode (readonlymode.enabled, quorum lost): ZooKeeper's server state. */
     public static final String READ_ONLY_MODE = "read-only";

@@ -1,14 +1,17 @@
 package io.coord.server.metrics;
 
+import io.coord.server.admin.MetricSummary;
 import io.coord.server.admin.MonitorValues;
 import io.coord.server.admin.ServerStatus;
 import io.coord.server.admin.StatusSource;
 import io.coord.server.config.MetricsConfig;
 import com.sun.net.httpserver.HttpsConfigurator;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.SummaryWithCallback;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Quantile;
+import io.prometheus.metrics.model.snapshots.Quantiles;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +33,8 @@ public final class PrometheusEndpoint implements AutoCloseable {
             "approximate_data_size", "num_alive_connections", "outstanding_requests", "packets_received",
             "packets_sent", "avg_latency", "min_latency", "max_latency", "global_sessions", "local_sessions",
             "open_file_descriptor_count", "max_file_descriptor_count", "uptime", "quorum_size", "learners",
-            "synced_followers", "synced_non_voting_followers", "synced_observers", "pending_syncs");
+            "synced_followers", "synced_non_voting_followers", "synced_observers", "pending_syncs",
+            "connection_drop_probability");
 
     /**
      * Coord's own figures (MonitorValues' coord_* keys). A follower's own lag is not a gauge of its
@@ -52,7 +56,8 @@ public final class PrometheusEndpoint implements AutoCloseable {
     public static PrometheusEndpoint start(MetricsConfig config, StatusSource source) throws IOException {
         PrometheusRegistry registry = new PrometheusRegistry();
         ScrapeStatus status = new ScrapeStatus(source, System::nanoTime);
-        for (String name : java.util.stream.Stream.concat(GAUGES.stream(), COORD_GAUGES.stream()).toList()) {
+        for (String name : java.util.stream.Stream.of(GAUGES, MonitorValues.COUNTERS, COORD_GAUGES)
+                .flatMap(List::stream).toList()) {
             String help = name.startsWith(MonitorValues.COORD_PREFIX) ? "Coord's " + name + " (as in the monitor command)"
                     : "ZooKeeper's " + name + " (as in the monitor command)";
             GaugeWithCallback.builder().name(name).help(help)
@@ -64,8 +69,11 @@ public final class PrometheusEndpoint implements AutoCloseable {
                         }
                     }).register(registry);
         }
+        for (String name : MonitorValues.SUMMARIES) {
+            summary(registry, status, name);
+        }
         if (config.exportJvmInfo()) {
-            JvmMetrics.builder().register(registry);
+            SimpleclientJvmNames.register(registry);
         }
         // The TLS context first: bad keys, protocols or ciphers stop start-up before any port is bound.
         HttpsConfigurator tls = config.https() == null ? null : MetricsTls.configurator(config.https());
@@ -92,6 +100,26 @@ public final class PrometheusEndpoint implements AutoCloseable {
                     + " metricsProvider.httpPort " + config.httpPort() + ", metricsProvider.httpsPort "
                     + config.httpsPort() + "): " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A summary as ZooKeeper's provider exports it: {@code name{quantile="0.5"}} (and 0.9, 0.99 for
+     * its advanced summaries), {@code name_count}, {@code name_sum}, from the scrape's status.
+     */
+    private static void summary(PrometheusRegistry registry, ScrapeStatus status, String name) {
+        SummaryWithCallback.builder().name(name).help("ZooKeeper's " + name + " summary (as in the monitor command)")
+                .callback(cb -> {
+                    MetricSummary s = status.summaries().get(name);
+                    if (s == null) {
+                        return;
+                    }
+                    double[] fractions = s.advanced() ? MetricSummary.ADVANCED_QUANTILES : MetricSummary.BASIC_QUANTILES;
+                    List<Quantile> quantiles = new java.util.ArrayList<>();
+                    for (double f : fractions) {
+                        quantiles.add(new Quantile(f, s.quantile(f)));
+                    }
+                    cb.call(s.count(), s.sum(), Quantiles.of(quantiles));
+                }).register(registry);
     }
 
     /** The plain HTTP port, or -1 when only HTTPS is served. */
@@ -122,6 +150,7 @@ public final class PrometheusEndpoint implements AutoCloseable {
         private final StatusSource source;
         private final java.util.function.LongSupplier nanos;
         private Map<String, Object> values = Map.of();
+        private Map<String, MetricSummary> summaries = Map.of();
         private long readAtNanos;
         private boolean read;
 
@@ -138,15 +167,22 @@ public final class PrometheusEndpoint implements AutoCloseable {
                 try {
                     ServerStatus s = source.status(StatusSource.Scope.SUMMARY).get(TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
                     values = MonitorValues.of(s);
+                    summaries = s.summaries();
                 } catch (Exception e) {
                     // Not running (or stopped for a full disk): no samples rather than stale ones.
                     values = Map.of();
+                    summaries = Map.of();
                     if (e instanceof InterruptedException) {
                         Thread.currentThread().interrupt();
                     }
                 }
             }
             return values;
+        }
+
+        synchronized Map<String, MetricSummary> summaries() {
+            values();
+            return summaries;
         }
     }
 }

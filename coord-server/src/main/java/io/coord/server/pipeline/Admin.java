@@ -104,7 +104,16 @@ final class Admin {
                 detailed ? watches.watchersByPath(c -> Long.toString(c.sessionId)) : null, quorum.get(),
                 stats.avgLatencyMsExact(), sessions.tracker().expiryBuckets(), storage.groupCommitBatches(),
                 storage.groupCommitOps(), storage.groupCommitBatchMax(), sessions.tracker().expiredCount(),
-                sessions.tracker().expiryLagMaxMs());
+                sessions.tracker().expiryLagMaxMs(), summaries(),
+                // ZooKeeper's session tracker counts each session it expires as stale_sessions_expired.
+                Map.of("looking_count", stats.roles.lookingCount(),
+                        "stale_sessions_expired", sessions.tracker().expiredCount()));
+    }
+
+    private Map<String, io.coord.server.admin.MetricSummary> summaries() {
+        Map<String, io.coord.server.admin.MetricSummary> all = new LinkedHashMap<>(storage.summaries());
+        all.putAll(stats.summaries());
+        return all;
     }
 
     /** The status for the AdminServer and metrics; counters reset afterwards when asked (srst, crst). */

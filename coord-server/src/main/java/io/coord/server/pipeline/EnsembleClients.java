@@ -94,6 +94,8 @@ final class EnsembleClients {
         this.config = config;
         this.clock = clock;
         this.stats = new ServerStats(clock::nowNanos);
+        // A member starts looking for a leader (election_time); a standalone server elects nobody, as ZooKeeper's.
+        roleChanged(io.coord.server.zab.Role.LOOKING, false, false);
         this.connections = connections;
         this.storageInfo = storageInfo;
         this.secret = secret;
@@ -122,6 +124,13 @@ final class EnsembleClients {
         this.local = new LocalOps(config, clock, newState.tree, watches, history, gate, replier, sessions);
         this.admin = new Admin(config, newState.tree, watches, sessions, gate, stats, connections, storageInfo,
                 processor::mode, processor::quorumStatus);
+    }
+
+    /** The member's role or serving state changed: election, unavailable and sync times (RoleTimes). */
+    void roleChanged(io.coord.server.zab.Role role, boolean serving, boolean observer) {
+        if (!config.standalone()) {
+            stats.roles.changed(role, serving, observer, stats.nowNanos());
+        }
     }
 
     MemberState state() {

@@ -370,6 +370,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
         if (nowServing == serving && role == servedRole && epoch == servedEpoch) {
             return;
         }
+        clients.roleChanged(role, nowServing, core.observing());
         if (readOnly.roleChanged(role, nowServing, clock.nowMs())) {
             clients.leaveReadOnly("this member left read-only mode (" + role + ")");
             LOG.info("member {} left read-only mode", myId);

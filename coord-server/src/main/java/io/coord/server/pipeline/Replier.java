@@ -34,7 +34,7 @@ final class Replier {
         long zxid = gate.assignedZxid();
         conn.lastZxid = zxid;
         gate.emit(conn, Replies.encode(new ReplyHeader(req.xid(), zxid, err), body));
-        stats.recordLatency(req.arrivalNanos());
+        stats.recordLatency(req.arrivalNanos(), req.type());
     }
 
     /**
@@ -48,7 +48,7 @@ final class Replier {
     void sasl(Connection conn, Request req, SaslAuthenticator.Step step) {
         int err = step.failure() == null ? 0 : step.failure().code();
         gate.emit(conn, Replies.encode(new ReplyHeader(req.xid(), 0, err), new SetSASLResponse(step.token())));
-        stats.recordLatency(req.arrivalNanos());
+        stats.recordLatency(req.arrivalNanos(), req.type());
         if (step.failure() != null) {
             gate.emitClose(conn);
         }
@@ -60,7 +60,7 @@ final class Replier {
      */
     void refuseWithoutSasl(Connection conn, Request req) {
         gate.emit(conn, Replies.encode(new ReplyHeader(req.xid(), 0, ErrorCode.SESSIONCLOSEDREQUIRESASLAUTH.code()), null));
-        stats.recordLatency(req.arrivalNanos());
+        stats.recordLatency(req.arrivalNanos(), req.type());
         gate.emitClose(conn);
     }
 

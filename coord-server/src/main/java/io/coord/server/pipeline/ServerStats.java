@@ -1,5 +1,8 @@
 package io.coord.server.pipeline;
 
+import io.coord.server.admin.MetricSummary;
+import io.coord.server.admin.SummaryRecorder;
+import java.util.Map;
 import java.util.function.LongSupplier;
 
 /** Counters for four-letter words. Request-thread only (read there too, when 4lw are answered). */
@@ -12,6 +15,14 @@ final class ServerStats {
     private long latencyTotalNanos;
     private long latencyMinNanos = Long.MAX_VALUE;
     private long latencyMaxNanos;
+    /**
+     * ZooKeeper's readlatency and updatelatency (ms from arrival to reply; updates are the ops that
+     * change state, as ZooKeeper's Request.isQuorum) and the role timings. Not reset by srst:
+     * Prometheus takes them as ever-growing summaries.
+     */
+    private final SummaryRecorder readLatencyMs = new SummaryRecorder(true);
+    private final SummaryRecorder updateLatencyMs = new SummaryRecorder(true);
+    final RoleTimes roles = new RoleTimes();
 
     /** @param nanos the clock requests' arrival stamps come from */
     ServerStats(LongSupplier nanos) {
@@ -23,8 +34,9 @@ final class ServerStats {
         return (nanos.getAsLong() - startNanos) / 1_000_000;
     }
 
-    void recordLatency(long arrivalNanos) {
+    void recordLatency(long arrivalNanos, int opCode) {
         long nanos = this.nanos.getAsLong() - arrivalNanos;
+        (EnsembleClients.isWrite(opCode) ? updateLatencyMs : readLatencyMs).record(nanos / 1e6);
         latencyCount++;
         latencyTotalNanos += nanos;
         latencyMinNanos = Math.min(latencyMinNanos, nanos);
@@ -46,6 +58,19 @@ final class ServerStats {
 
     long maxLatencyMs() {
         return latencyMaxNanos / 1_000_000;
+    }
+
+    long nowNanos() {
+        return nanos.getAsLong();
+    }
+
+    /** ZooKeeper's summaries counted here, by ZooKeeper's name. */
+    Map<String, MetricSummary> summaries() {
+        Map<String, MetricSummary> m = new java.util.HashMap<>();
+        m.put("readlatency", readLatencyMs.snapshot());
+        m.put("updatelatency", updateLatencyMs.snapshot());
+        roles.putSummaries(m);
+        return m;
     }
 
     void reset() {

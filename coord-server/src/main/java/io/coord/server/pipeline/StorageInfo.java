@@ -1,11 +1,14 @@
 package io.coord.server.pipeline;
 
+import io.coord.server.admin.MetricSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /** Disk figures for four-letter words, read from the storage layer on demand. */
 public interface StorageInfo {
@@ -32,6 +35,11 @@ public interface StorageInfo {
     /** The largest group commit batch so far, in ops. */
     default long groupCommitBatchMax() {
         return 0;
+    }
+
+    /** ZooKeeper's summaries the log writer measures (fsynctime, snapshottime, sync_processor_batch_size). */
+    default Map<String, MetricSummary> summaries() {
+        return Map.of();
     }
 
     /** True while the log's disk is full and writes are refused. */
@@ -89,6 +97,11 @@ public interface StorageInfo {
             }
 
             @Override
+            public Map<String, MetricSummary> summaries() {
+                return base.summaries();
+            }
+
+            @Override
             public boolean diskFull() {
                 return full.getAsBoolean();
             }
@@ -107,18 +120,20 @@ public interface StorageInfo {
     static StorageInfo of(Path dataLogDir, Path dataDir, LongSupplier fsyncCount,
                           LongSupplier fsyncTotalMicros, LongSupplier fsyncMaxMicros) {
         return of(dataLogDir, dataDir, new ZabStorageFigures(fsyncCount, fsyncTotalMicros, fsyncMaxMicros,
-                () -> 0, () -> 0, () -> 0));
+                () -> 0, () -> 0, () -> 0, Map::of));
     }
 
     /** Figures from the two directories' sizes and the member log's fsync and group commit counters. */
     static StorageInfo of(Path dataLogDir, Path dataDir, ZabStorage log) {
         return of(dataLogDir, dataDir, new ZabStorageFigures(log::fsyncCount, log::fsyncTotalMicros,
-                log::fsyncMaxMicros, log::groupCommitBatches, log::groupCommitOps, log::groupCommitBatchMax));
+                log::fsyncMaxMicros, log::groupCommitBatches, log::groupCommitOps, log::groupCommitBatchMax,
+                log::summaries));
     }
 
     /** The log writer's counters, read on demand. */
     record ZabStorageFigures(LongSupplier fsyncCount, LongSupplier fsyncTotalMicros, LongSupplier fsyncMaxMicros,
-                             LongSupplier batches, LongSupplier batchOps, LongSupplier batchMax) {
+                             LongSupplier batches, LongSupplier batchOps, LongSupplier batchMax,
+                             Supplier<Map<String, MetricSummary>> summaries) {
     }
 
     private static StorageInfo of(Path dataLogDir, Path dataDir, ZabStorageFigures f) {
@@ -126,6 +141,11 @@ public interface StorageInfo {
         LongSupplier fsyncTotalMicros = f.fsyncTotalMicros();
         LongSupplier fsyncMaxMicros = f.fsyncMaxMicros();
         return new StorageInfo() {
+            @Override
+            public Map<String, MetricSummary> summaries() {
+                return f.summaries().get();
+            }
+
             @Override
             public long groupCommitBatches() {
                 return f.batches().getAsLong();

@@ -62,4 +62,12 @@ public interface ZabStorage {
     default long groupCommitBatchMax() {
         return 0;
     }
+
+    /**
+     * ZooKeeper's summaries this store measures, by ZooKeeper's name (fsynctime, snapshottime,
+     * sync_processor_batch_size); none where nobody measures them.
+     */
+    default java.util.Map<String, io.coord.server.admin.MetricSummary> summaries() {
+        return java.util.Map.of();
+    }
 }

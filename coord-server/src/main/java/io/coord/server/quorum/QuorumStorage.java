@@ -1,5 +1,7 @@
 package io.coord.server.quorum;
 
+import io.coord.server.admin.MetricSummary;
+import io.coord.server.admin.SummaryRecorder;
 import io.coord.server.pipeline.FatalHandler;
 import io.coord.server.pipeline.MemberState;
 import io.coord.server.pipeline.ZabStorage;
@@ -135,6 +137,14 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
     private volatile long groupCommitBatches;
     private volatile long groupCommitOps;
     private volatile long groupCommitBatchMax;
+    /**
+     * ZooKeeper's summaries of the same events: fsynctime (ms per log force), sync_processor_batch_size
+     * (ops per forced batch: ZooKeeper's SyncRequestProcessor group-commits as this log thread does)
+     * and snapshottime (ms per snapshot written).
+     */
+    private final SummaryRecorder fsyncTimeMs = new SummaryRecorder(false);
+    private final SummaryRecorder batchSizeOps = new SummaryRecorder(false);
+    private final SummaryRecorder snapshotTimeMs = new SummaryRecorder(false);
 
     /** @param pacer how long the log thread may wait before a force under load (its thread only) */
     public QuorumStorage(TxnLog log, SnapshotStore snapshots, MetaStore meta, int snapRetainCount,
@@ -316,8 +326,9 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
                 oldestKept = snapshots.purge(snapRetainCount);
             }
             purgeLogThrough.accumulateAndGet(oldestKept, Math::max);
-            LOG.info("snapshot at zxid 0x{} written in {} ms", Long.toHexString(view.zxid()),
-                    (nanos.getAsLong() - started) / 1_000_000);
+            long tookNanos = nanos.getAsLong() - started;
+            snapshotTimeMs.record(tookNanos / 1e6);
+            LOG.info("snapshot at zxid 0x{} written in {} ms", Long.toHexString(view.zxid()), tookNanos / 1_000_000);
         } catch (IOException | RuntimeException e) {
             LOG.error("snapshot at zxid 0x{} failed; the log still holds everything", Long.toHexString(view.zxid()), e);
             failure = e;
@@ -362,6 +373,13 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
         groupCommitBatches++;
         groupCommitOps += ops;
         groupCommitBatchMax = Math.max(groupCommitBatchMax, ops);
+        batchSizeOps.record(ops);
+    }
+
+    @Override
+    public Map<String, MetricSummary> summaries() {
+        return Map.of("fsynctime", fsyncTimeMs.snapshot(), "sync_processor_batch_size", batchSizeOps.snapshot(),
+                "snapshottime", snapshotTimeMs.snapshot());
     }
 
     /** Forces the log, keeping fsync statistics (only this thread writes them); returns the nanoseconds it took. */
@@ -372,6 +390,7 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
         fsyncCount++;
         fsyncTotalNanos += took;
         fsyncMaxNanos = Math.max(fsyncMaxNanos, took);
+        fsyncTimeMs.record(took / 1e6);
         return took;
     }
 

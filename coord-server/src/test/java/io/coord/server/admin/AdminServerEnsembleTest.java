@@ -143,6 +143,31 @@ class AdminServerEnsembleTest {
                 }
             }
             assertEquals(coordKeys, unknown, "member " + id);
+            // Every key a ZooKeeper member in the same role has that Coord's lacks is declared.
+            Set<String> zkRole = new TreeSet<>(AdminHttp.fieldNames(zk.command("monitor")));
+            zkRole.addAll(id == leader ? ZooKeeperAdminOracle.QUORUM_MONITOR_KEYS : Set.of("peer_state", "quorum_size"));
+            Set<String> declared = new TreeSet<>(ZooKeeperMetricGaps.baseNames());
+            if (id == leader) {
+                declared.addAll(ZooKeeperMetricGaps.LEADER_NOT_YET_MEASURED);
+            }
+            assertEquals(declared, ZooKeeperMetricGaps.missingBaseNames(zkRole,
+                    AdminHttp.fieldNames(command(id, "monitor"))), "member " + id);
+        }
+    }
+
+    /** ZooKeeper's role timings with this ensemble's figures: each member looked once and got a leader. */
+    @Test
+    void roleTimingsCountTheElection() throws Exception {
+        for (int id : ensemble.all()) {
+            JsonNode m = command(id, "monitor");
+            assertTrue(m.get("looking_count").asLong() >= 1, "member " + id + ": " + m);
+            assertTrue(m.get("cnt_election_time").asLong() >= 1, "member " + id + ": " + m);
+            assertTrue(m.get("cnt_unavailable_time").asLong() >= 1, "member " + id + ": " + m);
+            assertTrue(m.get("max_unavailable_time").asDouble() >= m.get("min_election_time").asDouble(), m.toString());
+            if (id != leader) {
+                assertTrue(m.get("cnt_follower_sync_time").asLong() >= 1, "member " + id + ": " + m);
+            }
+            assertEquals(0, m.get("cnt_observer_sync_time").asLong(), "no observers here: " + m);
         }
     }
 
@@ -161,6 +186,44 @@ class AdminServerEnsembleTest {
             assertEquals(coordGauges, coordSamples);
             assertTrue(samples.get("coord_group_commit_batches") > 0, samples.toString());
             assertTrue(samples.get("coord_follower_lag_zxids_max") >= 0, samples.toString());
+        }
+    }
+
+    /**
+     * Every metric dashboard 10465 and ZooKeeper's alert rules query is on a Coord leader's /metrics
+     * (JVM figures included, under simpleclient's names), except the gaps declared with their reason;
+     * and no declared gap is in fact served (the list stays true).
+     */
+    @Test
+    void dashboard10465AndAlertRulesFindTheirMetrics() throws Exception {
+        try (io.coord.server.metrics.PrometheusEndpoint metrics = io.coord.server.metrics.PrometheusEndpoint.start(
+                io.coord.server.config.MetricsConfig.prometheusOnLoopback(0), ensemble.member(leader).statusSource())) {
+            Map<String, Double> samples = io.coord.server.PrometheusMetricsTestAccess.scrape(metrics.port());
+            Set<String> declared = new TreeSet<>(ZooKeeperMetricGaps.baseNames());
+            declared.addAll(ZooKeeperMetricGaps.LEADER_NOT_YET_MEASURED);
+            declared.addAll(ZooKeeperMetricGaps.LEADER_SETS_NOT_YET_MEASURED);
+            declared.addAll(ZooKeeperMetricGaps.PER_NAMESPACE);
+            Set<String> queried = new TreeSet<>(ZooKeeperDashboards.DASHBOARD_10465);
+            queried.addAll(ZooKeeperDashboards.ALERT_RULES);
+            Set<String> absent = new TreeSet<>();
+            Set<String> servedThoughDeclared = new TreeSet<>();
+            for (String name : queried) {
+                String base = name.replaceAll("_(count|sum)$", "");
+                boolean gap = declared.contains(name) || declared.contains(base);
+                if (!samples.containsKey(name) && !gap) {
+                    absent.add(name);
+                }
+                if (samples.containsKey(name) && gap) {
+                    servedThoughDeclared.add(name);
+                }
+            }
+            assertEquals(Set.of(), absent, "queried by the dashboard or the alert rules, missing and undeclared");
+            assertEquals(Set.of(), servedThoughDeclared, "declared missing but served");
+            // The heap rule: jvm_memory_bytes_used / jvm_memory_bytes_max{area="heap"}, a real ratio.
+            AdminHttp.Answer text = AdminHttp.get(metrics.port(), "/metrics");
+            assertTrue(text.body().contains("jvm_memory_bytes_max{area=\"heap\"}"), text.body());
+            assertTrue(samples.get("election_time_count") >= 1, "the leader was elected: " + samples);
+            assertTrue(samples.get("fsynctime_sum") >= 0 && samples.get("fsynctime_count") > 0, samples.toString());
         }
     }
 

@@ -1,0 +1,75 @@
+package io.coord.server.pipeline;
+
+import io.coord.server.admin.MetricSummary;
+import io.coord.server.admin.SummaryRecorder;
+import io.coord.server.zab.Role;
+import java.util.Map;
+
+/**
+ * How long an ensemble member spends between roles, as ZooKeeper's QuorumPeer measures it:
+ * election_time (looking until a leader is chosen), unavailable_time (looking until serving
+ * clients again), follower_sync_time / observer_sync_time (leader chosen until synced and serving),
+ * and looking_count (times it started looking). All in ms. Request thread only; a standalone server
+ * is never fed, so it reports zero counts, as ZooKeeper's standalone server does.
+ */
+final class RoleTimes {
+    private static final long NOT_STARTED = -1;
+    private final SummaryRecorder electionMs = new SummaryRecorder(false);
+    private final SummaryRecorder unavailableMs = new SummaryRecorder(false);
+    private final SummaryRecorder followerSyncMs = new SummaryRecorder(false);
+    private final SummaryRecorder observerSyncMs = new SummaryRecorder(false);
+    private long lookingCount;
+    private long lookingSinceNanos = NOT_STARTED;
+    private long unavailableSinceNanos = NOT_STARTED;
+    private long syncSinceNanos = NOT_STARTED;
+
+    /** The member's role or serving state changed (also at start, looking). */
+    void changed(Role role, boolean serving, boolean observer, long nowNanos) {
+        if (role == Role.LOOKING) {
+            if (lookingSinceNanos == NOT_STARTED) {
+                lookingSinceNanos = nowNanos;
+                lookingCount++;
+            }
+            if (unavailableSinceNanos == NOT_STARTED) {
+                unavailableSinceNanos = nowNanos;
+            }
+            syncSinceNanos = NOT_STARTED;
+            return;
+        }
+        if (lookingSinceNanos != NOT_STARTED) {
+            electionMs.record(ms(nowNanos - lookingSinceNanos));
+            lookingSinceNanos = NOT_STARTED;
+            syncSinceNanos = nowNanos;
+        }
+        if (!serving) {
+            // A leader chosen but not yet synced: unavailable still; a lost sync restarts the wait.
+            if (unavailableSinceNanos == NOT_STARTED) {
+                unavailableSinceNanos = nowNanos;
+            }
+            return;
+        }
+        if (unavailableSinceNanos != NOT_STARTED) {
+            unavailableMs.record(ms(nowNanos - unavailableSinceNanos));
+            unavailableSinceNanos = NOT_STARTED;
+        }
+        if (syncSinceNanos != NOT_STARTED && role == Role.FOLLOWING) {
+            (observer ? observerSyncMs : followerSyncMs).record(ms(nowNanos - syncSinceNanos));
+        }
+        syncSinceNanos = NOT_STARTED;
+    }
+
+    long lookingCount() {
+        return lookingCount;
+    }
+
+    void putSummaries(Map<String, MetricSummary> into) {
+        into.put("election_time", electionMs.snapshot());
+        into.put("unavailable_time", unavailableMs.snapshot());
+        into.put("follower_sync_time", followerSyncMs.snapshot());
+        into.put("observer_sync_time", observerSyncMs.snapshot());
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+}
