@@ -95,7 +95,7 @@ final class RestoreUpload extends ChannelInboundHandlerAdapter {
         }
         state = State.AUTHORIZING;
         SnapshotCommands.hold(ctx);
-        shared.auth.requireAllOnRoot(req.headers().get(HttpHeaderNames.AUTHORIZATION), SnapshotCommands.remoteIp(ctx))
+        shared.auth.requireAllOnRoot(req.headers().get(HttpHeaderNames.AUTHORIZATION), AdminAuth.Caller.of(ctx))
                 .thenApply(authorized -> {
                     if (!shared.restoreLimiter.tryAcquire()) {
                         throw new AdminAuth.CommandRefused(HttpResponseStatus.TOO_MANY_REQUESTS,

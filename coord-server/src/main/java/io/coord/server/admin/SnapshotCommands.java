@@ -24,7 +24,6 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.stream.ChunkedNioFile;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +89,7 @@ public final class SnapshotCommands {
         boolean streaming = streamingParam == null || streamingParam.isEmpty()
                 || Boolean.parseBoolean(streamingParam.get(0));
         hold(ctx);
-        auth.requireAllOnRoot(request.headers().get(HttpHeaderNames.AUTHORIZATION), remoteIp(ctx))
+        auth.requireAllOnRoot(request.headers().get(HttpHeaderNames.AUTHORIZATION), AdminAuth.Caller.of(ctx))
                 .thenCompose(authorized -> {
                     if (!snapshotLimiter.tryAcquire()) {
                         throw new AdminAuth.CommandRefused(HttpResponseStatus.TOO_MANY_REQUESTS,
@@ -189,11 +188,6 @@ public final class SnapshotCommands {
         if (ctx.pipeline().get(IdleStateHandler.class) != null) {
             ctx.pipeline().remove(IdleStateHandler.class);
         }
-    }
-
-    static String remoteIp(ChannelHandlerContext ctx) {
-        return ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
-                ? a.getAddress().getHostAddress() : null;
     }
 
     private static void closeQuietly(AutoCloseable c) {

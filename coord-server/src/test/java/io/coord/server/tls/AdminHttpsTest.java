@@ -10,6 +10,9 @@ import io.coord.server.CoordServer;
 import io.coord.server.TestPorts;
 import io.coord.server.admin.AdminServer;
 import io.coord.server.admin.CommandAnswers;
+import io.coord.server.admin.SnapshotCommands;
+import io.coord.server.admin.SnapshotRestoreCommandTestAccess;
+import io.coord.server.auth.AuthPolicy;
 import io.coord.server.config.AdminConfig;
 import io.coord.server.config.AdminHttps;
 import io.coord.server.config.ConfigParser;
@@ -22,9 +25,15 @@ import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Id;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The AdminServer over HTTPS with the quorum TLS keys (admin.forceHttps, admin.portUnification,
- * admin.needClientAuth), read from zoo.cfg keys as ZooKeeper 3.9 names them, without sslQuorum.
+ * admin.needClientAuth), read from zoo.cfg keys as ZooKeeper 3.9 names them, without sslQuorum; and
+ * snapshot authorized by the client certificate (Authorization: x509).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AdminHttpsTest {
@@ -70,6 +80,36 @@ class AdminHttpsTest {
         admin = AdminServer.start(AdminConfig.loopback(TestPorts.next()).withHttps(https), NettyTransport.of("nio"),
                 server.statusSource(), new CommandAnswers(serverConfig, "", () -> null));
         return admin;
+    }
+
+    /** As {@link #startAdmin}, with the snapshot command wired to the server (no rate limit). */
+    private AdminServer startAdminWithSnapshot(String... adminLines) throws IOException {
+        AdminConfig config = AdminConfig.loopback(TestPorts.next()).withHttps(parse(adminLines))
+                .withSnapshotRestore(true, true, 0);
+        admin = AdminServer.start(config, NettyTransport.of("nio"), server.statusSource(),
+                new CommandAnswers(serverConfig, "", () -> null),
+                new SnapshotCommands(config, server.dataTransfer(), AuthPolicy.of(serverConfig), System::currentTimeMillis));
+        return admin;
+    }
+
+    /** GET /commands/snapshot over HTTPS with {@code authorization} (null: none): status and body. */
+    private String[] httpsSnapshot(SSLContext ctx, String authorization) throws IOException {
+        HttpsURLConnection c = (HttpsURLConnection) new URL("https://127.0.0.1:" + admin.port()
+                + "/commands/snapshot?streaming=true").openConnection();
+        c.setSSLSocketFactory(ctx.getSocketFactory());
+        c.setConnectTimeout(5_000);
+        c.setReadTimeout(30_000);
+        if (authorization != null) {
+            c.setRequestProperty("Authorization", authorization);
+        }
+        try {
+            int status = c.getResponseCode();
+            InputStream body = status < 400 ? c.getInputStream() : c.getErrorStream();
+            return new String[] {Integer.toString(status),
+                    body == null ? "" : new String(body.readAllBytes(), StandardCharsets.ISO_8859_1)};
+        } finally {
+            c.disconnect();
+        }
     }
 
     /** The admin HTTPS settings of a zoo.cfg with the quorum stores (no sslQuorum) and {@code adminLines}. */
@@ -143,6 +183,40 @@ class AdminHttpsTest {
         assertThrows(IOException.class, () -> httpsRuok(TlsFixture.clientContext(certs, null)));
         assertThrows(IOException.class, () -> httpsRuok(TlsFixture.clientContext(certs, "rogue")));
         assertEquals(200, httpsRuok(TlsFixture.clientContext(certs, "clientA")));
+    }
+
+    /**
+     * snapshot with {@code Authorization: x509}, as ZooKeeper 3.9's x509 provider: the id is the
+     * verified client certificate's subject; ALL on / for x509:<clientA's DN> lets clientA take a
+     * snapshot, and clientB (trusted, another DN) is authenticated but not authorized: 403.
+     */
+    @Test
+    void x509ClientCertificateAuthorizesSnapshotByItsSubject() throws Exception {
+        startAdminWithSnapshot("admin.forceHttps=true", "admin.needClientAuth=true");
+        String clientA = certs.subject("clientA");
+        try (ZooKeeper zk = SnapshotRestoreCommandTestAccess.connect(server)) {
+            zk.create("/data", new byte[] {1}, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            zk.setACL("/", new java.util.ArrayList<>(List.of(new ACL(ZooDefs.Perms.ALL, new Id("x509", clientA)))), -1);
+        }
+        String[] a = httpsSnapshot(TlsFixture.clientContext(certs, "clientA"), "x509");
+        assertEquals("200", a[0], a[1]);
+        assertTrue(a[1].length() > 0, "a snapshot file");
+        String[] b = httpsSnapshot(TlsFixture.clientContext(certs, "clientB"), "x509");
+        assertEquals("403", b[0], b[1]);
+        assertTrue(b[1].contains("Not authorized"), b[1]);
+        String[] none = httpsSnapshot(TlsFixture.clientContext(certs, "clientA"), null);
+        assertEquals("401", none[0], none[1]);
+        // The certificate decides, not the header: clientB naming clientA's subject is still clientB.
+        assertEquals("403", httpsSnapshot(TlsFixture.clientContext(certs, "clientB"), "x509 " + clientA.replace(" ", ""))[0]);
+    }
+
+    /** Over HTTPS without admin.needClientAuth no certificate is asked for, so x509 authenticates nobody: 401. */
+    @Test
+    void x509WithoutClientCertificateIsNotAuthenticated() throws Exception {
+        startAdminWithSnapshot("admin.forceHttps=true");
+        String[] r = httpsSnapshot(TlsFixture.clientContext(certs, "clientA"), "x509");
+        assertEquals("401", r[0], r[1]);
+        assertTrue(r[1].contains("Not authenticated"), r[1]);
     }
 
     @Test
