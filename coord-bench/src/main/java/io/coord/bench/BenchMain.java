@@ -172,6 +172,8 @@ public final class BenchMain {
                                   [--ensemble N] (1 = standalone; N > 1: N-member ensembles, -Xmx512m per member)
                                   [--observers K] (the last K of the N members are observers)
                                   [--tls] (standalone: clients on secureClientPort, mutual TLS, generated certificates)
+                                  [--metrics off|on|both] (standalone Coord: serve Prometheus /metrics, scraped 1/s;
+                                   both: one Coord server without and one with, compared side by side)
                   coord-bench scale [--target coord|zk|coord,zk] [--znodes 1000000] [--parents 1000]
                                   [--value-bytes 100] [--sessions 4] [--inflight 128] [--snap-count N]
                                   [--server-jvm-opts "-Xmx2g"] [--work-dir DIR] [--keep-work-dir] [--json FILE]

@@ -25,7 +25,7 @@ final class CompareCommand {
     static final Set<String> VALUE_OPTIONS = Set.of("sessions", "inflight", "ops", "value-bytes", "phases",
             "rounds", "targets", "warmup-ops", "json", "work-dir", "server-jvm-opts", "ready-timeout-seconds",
             "progress-seconds", "stall-seconds", "session-timeout-ms", "watchers", "ensemble", "observers", "tick-time-ms",
-            "placement");
+            "placement", "metrics");
     static final Set<String> FLAGS = Set.of("keep-work-dir", "tls");
     private static final int MAX_ROUNDS = 100;
     private static final int MAX_ENSEMBLE = 9;
@@ -70,6 +70,11 @@ final class CompareCommand {
         if (useTls && ensembleSize > 1) {
             throw new IllegalArgumentException("--tls is for standalone servers only (members would need quorum TLS)");
         }
+        MetricsMode metrics = MetricsMode.parse(args.string("metrics", "off"));
+        if (metrics != MetricsMode.OFF && (ensembleSize > 1 || kinds.contains(ServerKind.ZK))) {
+            throw new IllegalArgumentException("--metrics on/both is for standalone Coord targets only (--targets coord):"
+                    + " ZooKeeper's Prometheus provider is not on this classpath, and ensemble members would each need a port");
+        }
         String workDirOption = args.string("work-dir", null);
         Path workDir = workDirOption == null ? Files.createTempDirectory("coord-bench-")
                 : Files.createDirectories(Path.of(workDirOption));
@@ -97,16 +102,31 @@ final class CompareCommand {
                     + " certificate, the JDK's TLS on both sides; ZooKeeper with NettyServerCnxnFactory and"
                     + " ClientCnxnSocketNetty)%n");
         }
+        if (metrics != MetricsMode.OFF) {
+            out.printf("metrics: %s serves Prometheus /metrics (%s) on loopback, scraped once a second by this"
+                    + " process%n", metrics == MetricsMode.BOTH ? MetricsMode.ON_LABEL : "coord", MetricsMode.PROVIDER);
+        }
         Servers servers = new Servers(tls);
+        MetricsMode.Scraper scraper = metrics == MetricsMode.OFF ? null : new MetricsMode.Scraper();
         Thread hook = new Thread(servers::close, "coord-bench-stop-servers");
         Runtime.getRuntime().addShutdownHook(hook);
         List<PhaseResult> results;
         try {
             for (ServerKind kind : kinds) {
-                servers.start(kind, workDir, launch, ensembleSize, observers, tickTimeMs, log);
+                if (metrics != MetricsMode.ON) {
+                    servers.start(kind, kind.label(), workDir, launch, ensembleSize, observers, tickTimeMs, log, null);
+                }
+                if (metrics != MetricsMode.OFF) {
+                    servers.start(kind, metrics == MetricsMode.BOTH ? MetricsMode.ON_LABEL : kind.label(), workDir, launch,
+                            ensembleSize, observers, tickTimeMs, log, scraper);
+                }
             }
             results = runRounds(servers.started(), shape, placement, rounds, warmupOps, log, tls);
         } finally {
+            if (scraper != null) {
+                scraper.close();
+                scraper.report(out);
+            }
             servers.close();
             Runtime.getRuntime().removeShutdownHook(hook);
             if (!args.flag("keep-work-dir")) {
@@ -117,9 +137,14 @@ final class CompareCommand {
         out.print(ReportTables.results(results));
         out.println();
         out.printf("Medians over %d rounds:%n", rounds);
-        List<String> labels = kinds.stream().map(ServerKind::label).toList();
-        out.print(ReportTables.comparison(ReportTables.summarize(results, labels), ServerKind.COORD.label(),
-                ServerKind.ZK.label()));
+        if (metrics == MetricsMode.BOTH) {
+            out.print(ReportTables.comparison(ReportTables.summarize(results, List.of("coord", MetricsMode.ON_LABEL)),
+                    "coord", MetricsMode.ON_LABEL, "off", "on"));
+        } else {
+            List<String> labels = kinds.stream().map(ServerKind::label).toList();
+            out.print(ReportTables.comparison(ReportTables.summarize(results, labels), ServerKind.COORD.label(),
+                    ServerKind.ZK.label()));
+        }
         String json = args.string("json", null);
         if (json != null) {
             JsonLines.write(results, json, out);
@@ -134,22 +159,22 @@ final class CompareCommand {
         if (warmupOps > 0) {
             RoundRunner warmup = new RoundRunner(shape.withOps(warmupOps), placement, null, tls);
             for (Target server : servers) {
-                log.printf("warming up %s (%d ops/phase, not reported)%n", server.kind().label(), warmupOps);
-                warmup.run(server.kind().label(), server.connectString(), 0);
+                log.printf("warming up %s (%d ops/phase, not reported)%n", server.label(), warmupOps);
+                warmup.run(server.label(), server.connectString(), 0);
             }
         }
         RoundRunner runner = new RoundRunner(shape, placement, log, tls);
         List<PhaseResult> results = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
             for (Target server : servers) {
-                results.addAll(runner.run(server.kind().label(), server.connectString(), round));
+                results.addAll(runner.run(server.label(), server.connectString(), round));
             }
         }
         return results;
     }
 
     /** A started target: one standalone server or one ensemble, and how clients reach it. */
-    private record Target(ServerKind kind, String connectString, AutoCloseable handle) {
+    private record Target(ServerKind kind, String label, String connectString, AutoCloseable handle) {
     }
 
     /** The started targets; close() is safe from the shutdown hook and the main thread alike. */
@@ -162,24 +187,32 @@ final class CompareCommand {
             this.tls = tls;
         }
 
-        void start(ServerKind kind, Path workDir, ServerProcess.Launch launch, int ensembleSize, int observers,
-                   int tickTimeMs, PrintStream log) throws IOException, InterruptedException {
+        /** {@code scraper}: non-null to serve Prometheus (standalone only) and have it scraped. */
+        void start(ServerKind kind, String label, Path workDir, ServerProcess.Launch launch, int ensembleSize,
+                   int observers, int tickTimeMs, PrintStream log, MetricsMode.Scraper scraper)
+                throws IOException, InterruptedException {
             long begin = System.nanoTime();
             Target target;
             String where;
             if (ensembleSize == 1) {
-                ServerProcess server = ServerProcess.start(kind, workDir, launch, 0, tls);
-                target = new Target(kind, server.connectString(), server);
-                where = "pid " + server.pid() + " on " + server.connectString();
+                int metricsPort = scraper == null ? 0 : ServerProcess.freePort();
+                ServerProcess server = ServerProcess.start(kind, label, workDir, launch, 0, tls,
+                        scraper == null ? "" : MetricsMode.configLines(metricsPort));
+                target = new Target(kind, label, server.connectString(), server);
+                where = "pid " + server.pid() + " on " + server.connectString()
+                        + (scraper == null ? "" : ", /metrics on 127.0.0.1:" + metricsPort);
+                if (scraper != null) {
+                    scraper.add(metricsPort);
+                }
             } else {
                 Ensemble ensemble = Ensemble.start(kind, workDir, launch, ensembleSize, observers, tickTimeMs);
-                target = new Target(kind, ensemble.connectString(), ensemble);
+                target = new Target(kind, label, ensemble.connectString(), ensemble);
                 where = ensembleSize + " members (modes " + ensemble.modes() + ") on " + ensemble.connectString();
             }
             synchronized (this) {
                 started.add(target);
             }
-            log.printf(Locale.ROOT, "%s started: %s, ready in %.1f s%n", kind.label(), where,
+            log.printf(Locale.ROOT, "%s started: %s, ready in %.1f s%n", label, where,
                     (System.nanoTime() - begin) / 1e9);
         }
 

@@ -53,9 +53,15 @@ public final class ReportTables {
 
     /** The compare table: medians per phase for Coord and ZooKeeper side by side ("-" where a target did not run). */
     public static String comparison(List<PhaseSummary> summaries, String coordLabel, String zkLabel) {
+        return comparison(summaries, coordLabel, zkLabel, "Coord", "ZK");
+    }
+
+    /** As {@link #comparison(List, String, String)}, the two columns headed {@code nameA} and {@code nameB}. */
+    public static String comparison(List<PhaseSummary> summaries, String coordLabel, String zkLabel, String nameA,
+                                    String nameB) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%-12s %12s %12s %9s %13s %11s %8s%n", "phase", "Coord ops/s", "ZK ops/s",
-                "Coord/ZK", "Coord p99 ms", "ZK p99 ms", "errors"));
+        out.append(String.format(Locale.ROOT, "%-12s %12s %12s %9s %13s %11s %8s%n", "phase", nameA + " ops/s",
+                nameB + " ops/s", nameA + "/" + nameB, nameA + " p99 ms", nameB + " p99 ms", "errors"));
         Set<String> phases = new LinkedHashSet<>();
         summaries.forEach(s -> phases.add(s.phase()));
         for (String phase : phases) {

@@ -69,12 +69,22 @@ public final class ServerProcess implements AutoCloseable {
      */
     public static ServerProcess start(ServerKind kind, Path workDir, Launch launch, int snapCount, BenchTls tls)
             throws IOException, InterruptedException {
-        Path dir = Files.createDirectories(workDir.resolve(kind.label()));
+        return start(kind, kind.label(), workDir, launch, snapCount, tls, "");
+    }
+
+    /**
+     * As {@link #start(ServerKind, Path, Launch, int, BenchTls)}, under {@code workDir/<dirName>} and with
+     * {@code extraConfig} (zoo.cfg lines) appended: two servers of one kind side by side (compare --metrics both).
+     */
+    public static ServerProcess start(ServerKind kind, String dirName, Path workDir, Launch launch, int snapCount,
+                                      BenchTls tls, String extraConfig) throws IOException, InterruptedException {
+        Path dir = Files.createDirectories(workDir.resolve(dirName));
         Path dataDir = Files.createDirectories(dir.resolve("data"));
         int port = freePort();
         int securePort = tls == null ? 0 : freePort();
         Path cfg = dir.resolve("server.cfg");
-        Files.writeString(cfg, kind.config(dataDir, port, snapCount, tls, securePort), StandardCharsets.UTF_8);
+        Files.writeString(cfg, kind.config(dataDir, port, snapCount, tls, securePort) + extraConfig,
+                StandardCharsets.UTF_8);
         ServerProcess server = spawn(kind, kind.mainClass(), dir, cfg, launch, port, dataDir);
         server.securePort = securePort;
         try {
