@@ -69,6 +69,8 @@ public final class MonitorValues {
                 m.put("synced_non_voting_followers", 0);
                 m.put("synced_observers", q.syncedObservers().size());
                 m.put("pending_syncs", q.pendingSyncs());
+                // ms since this member took the leader's role, as ZooKeeper's Leader.getUptime.
+                m.put("leader_uptime", s.counters().getOrDefault("leader_uptime", 0L));
             }
         }
         coordFigures(s, m);

@@ -34,7 +34,7 @@ public final class PrometheusEndpoint implements AutoCloseable {
             "packets_sent", "avg_latency", "min_latency", "max_latency", "global_sessions", "local_sessions",
             "open_file_descriptor_count", "max_file_descriptor_count", "uptime", "quorum_size", "learners",
             "synced_followers", "synced_non_voting_followers", "synced_observers", "pending_syncs",
-            "connection_drop_probability");
+            "connection_drop_probability", "leader_uptime");
 
     /**
      * Coord's own figures (MonitorValues' coord_* keys). A follower's own lag is not a gauge of its

@@ -105,9 +105,20 @@ final class Admin {
                 stats.avgLatencyMsExact(), sessions.tracker().expiryBuckets(), storage.groupCommitBatches(),
                 storage.groupCommitOps(), storage.groupCommitBatchMax(), sessions.tracker().expiredCount(),
                 sessions.tracker().expiryLagMaxMs(), summaries(),
-                // ZooKeeper's session tracker counts each session it expires as stale_sessions_expired.
-                Map.of("looking_count", stats.roles.lookingCount(),
-                        "stale_sessions_expired", sessions.tracker().expiredCount()));
+                counters());
+    }
+
+    /** ZooKeeper's counters Coord counts, and leader_uptime while this member leads. */
+    private Map<String, Long> counters() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("looking_count", stats.roles.lookingCount());
+        // ZooKeeper's session tracker counts each session it expires as stale_sessions_expired.
+        m.put("stale_sessions_expired", sessions.tracker().expiredCount());
+        long leaderUptimeMs = stats.roles.leaderUptimeMs(stats.nowNanos());
+        if (leaderUptimeMs >= 0) {
+            m.put("leader_uptime", leaderUptimeMs);
+        }
+        return m;
     }
 
     private Map<String, io.coord.server.admin.MetricSummary> summaries() {

@@ -9,7 +9,7 @@ import java.util.Map;
  * How long an ensemble member spends between roles, as ZooKeeper's QuorumPeer measures it:
  * election_time (looking until a leader is chosen), unavailable_time (looking until serving
  * clients again), follower_sync_time / observer_sync_time (leader chosen until synced and serving),
- * and looking_count (times it started looking). All in ms. Request thread only; a standalone server
+ * looking_count (times it started looking) and leader_uptime (how long it has led). All in ms. Request thread only; a standalone server
  * is never fed, so it reports zero counts, as ZooKeeper's standalone server does.
  */
 final class RoleTimes {
@@ -22,9 +22,16 @@ final class RoleTimes {
     private long lookingSinceNanos = NOT_STARTED;
     private long unavailableSinceNanos = NOT_STARTED;
     private long syncSinceNanos = NOT_STARTED;
+    /** Since this member took the leader's role (before its followers synced, as ZooKeeper's Leader.lead starts). */
+    private long leadingSinceNanos = NOT_STARTED;
 
     /** The member's role or serving state changed (also at start, looking). */
     void changed(Role role, boolean serving, boolean observer, long nowNanos) {
+        if (role != Role.LEADING) {
+            leadingSinceNanos = NOT_STARTED;
+        } else if (leadingSinceNanos == NOT_STARTED) {
+            leadingSinceNanos = nowNanos;
+        }
         if (role == Role.LOOKING) {
             if (lookingSinceNanos == NOT_STARTED) {
                 lookingSinceNanos = nowNanos;
@@ -56,6 +63,11 @@ final class RoleTimes {
             (observer ? observerSyncMs : followerSyncMs).record(ms(nowNanos - syncSinceNanos));
         }
         syncSinceNanos = NOT_STARTED;
+    }
+
+    /** ms since this member became leader, or -1 while it is not the leader. */
+    long leaderUptimeMs(long nowNanos) {
+        return leadingSinceNanos == NOT_STARTED ? -1 : (nowNanos - leadingSinceNanos) / 1_000_000;
     }
 
     long lookingCount() {

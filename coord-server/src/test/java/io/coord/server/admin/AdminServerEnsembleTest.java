@@ -102,6 +102,8 @@ class AdminServerEnsembleTest {
         assertEquals(2, mntr.get("learners").asInt());
         assertEquals(2, mntr.get("synced_followers").asInt());
         assertEquals(0, mntr.get("pending_syncs").asInt());
+        assertTrue(mntr.get("leader_uptime").asLong() > 0, mntr.toString());
+        assertTrue(mntr.get("leader_uptime").asLong() <= mntr.get("uptime").asLong(), mntr.toString());
         // The four-letter word reports the same under zk_ names.
         String words = ensemble.fourLetterWord(leader, "mntr");
         assertTrue(words.contains("zk_synced_followers\t2"), words);
@@ -120,6 +122,7 @@ class AdminServerEnsembleTest {
                 assertEquals("follower", f.get("server_state").asText());
                 assertEquals("following - broadcast", f.get("peer_state").asText());
                 assertFalse(f.has("synced_followers"), "only the leader has synced followers: " + f);
+                assertFalse(f.has("leader_uptime"), "only the leader has led: " + f);
             }
         }
     }

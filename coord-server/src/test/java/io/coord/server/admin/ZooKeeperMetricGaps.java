@@ -27,9 +27,9 @@ public final class ZooKeeperMetricGaps {
 
     /**
      * Keys a ZooKeeper 3.9.5 leader adds (ZooKeeperAdminOracle.QUORUM_MONITOR_KEYS) that Coord's
-     * leader does not report yet: how long it has led and its proposals' sizes in bytes.
+     * leader does not report yet: its proposals' sizes in bytes.
      */
-    public static final Set<String> LEADER_NOT_YET_MEASURED = Set.of("leader_uptime", "last_proposal_size",
+    public static final Set<String> LEADER_NOT_YET_MEASURED = Set.of("last_proposal_size",
             "min_proposal_size", "max_proposal_size");
 
     /**
