@@ -1,5 +1,7 @@
 package io.coord.server.ensemble;
 
+import static org.awaitility.Awaitility.await;
+
 import io.coord.server.TestPorts;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,9 +11,15 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
 
 /**
  * N ensemble members, each in its own JVM on loopback with free ports, for tests that kill -9
@@ -177,6 +185,45 @@ final class EnsembleCluster implements AutoCloseable {
             }
         }
         return leader;
+    }
+
+    /** How many live members say they are in {@code mode} (srvr's Mode). */
+    int count(String mode) {
+        int n = 0;
+        for (int id = 1; id <= size; id++) {
+            if (alive(id) && mode.equals(mode(id))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Waits up to 60 s for one leader and {@code others} (the rest of the members' modes); on a
+     * timeout fails saying {@code what} is missing, with every member's output.
+     */
+    void awaitLeaderAnd(String what, BooleanSupplier others) {
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> leader() > 0 && others.getAsBoolean());
+        } catch (RuntimeException e) {
+            throw new AssertionError(what + ": " + outputs(), e);
+        }
+    }
+
+    /** A stock client, connected (SyncConnected seen within 20 s); the caller closes it. */
+    static ZooKeeper connect(String connectString) throws Exception {
+        CountDownLatch connected = new CountDownLatch(1);
+        ZooKeeper zk = new ZooKeeper(connectString, 10_000, event -> {
+            if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                connected.countDown();
+            }
+        });
+        if (!connected.await(20, TimeUnit.SECONDS)) {
+            zk.close();
+            throw new IllegalStateException("could not connect to " + connectString);
+        }
+        return zk;
     }
 
     String fourLetterWord(int id, String word) {
