@@ -3,6 +3,7 @@ package io.coord.server.ensemble;
 import static org.awaitility.Awaitility.await;
 
 import io.coord.server.TestPorts;
+import io.coord.server.compat.StockClients;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,10 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 
 /**
@@ -213,17 +211,8 @@ final class EnsembleCluster implements AutoCloseable {
 
     /** A stock client, connected (SyncConnected seen within 20 s); the caller closes it. */
     static ZooKeeper connect(String connectString) throws Exception {
-        CountDownLatch connected = new CountDownLatch(1);
-        ZooKeeper zk = new ZooKeeper(connectString, 10_000, event -> {
-            if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-            }
-        });
-        if (!connected.await(20, TimeUnit.SECONDS)) {
-            zk.close();
-            throw new IllegalStateException("could not connect to " + connectString);
-        }
-        return zk;
+        return StockClients.connected(w -> new ZooKeeper(connectString, 10_000, w), e -> { }, Duration.ofSeconds(20),
+                connectString);
     }
 
     String fourLetterWord(int id, String word) {
