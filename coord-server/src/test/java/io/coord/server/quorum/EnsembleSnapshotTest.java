@@ -117,12 +117,12 @@ class EnsembleSnapshotTest {
             }
             log.sync();
             // Crash right after the leader's snapshot at 7 became durable, before the log reset.
-            meta.write(QuorumStorage.INSTALL_MARKER, java.nio.ByteBuffer.allocate(8).putLong(7).array());
+            meta.write(SnapInstall.MARKER, java.nio.ByteBuffer.allocate(8).putLong(7).array());
             snaps.write(7, java.util.Collections.emptyIterator(), new byte[0]);
-            QuorumStorage.finishInterruptedInstall(meta, snaps, log);
+            SnapInstall.finishInterrupted(meta, snaps, log);
             assertEquals(List.of(7L), snaps.listedZxids());
             assertEquals(0, countReplayed(log, 7), "the old tail after the installed snapshot is gone");
-            assertEquals(0, meta.read(QuorumStorage.INSTALL_MARKER).orElseThrow().length);
+            assertEquals(0, meta.read(SnapInstall.MARKER).orElseThrow().length);
         }
     }
 
@@ -138,8 +138,8 @@ class EnsembleSnapshotTest {
                 log.append(z, new byte[] {1});
             }
             log.sync();
-            meta.write(QuorumStorage.INSTALL_MARKER, java.nio.ByteBuffer.allocate(8).putLong(8).array());
-            QuorumStorage.finishInterruptedInstall(meta, snaps, log);
+            meta.write(SnapInstall.MARKER, java.nio.ByteBuffer.allocate(8).putLong(8).array());
+            SnapInstall.finishInterrupted(meta, snaps, log);
             assertEquals(List.of(5L), snaps.listedZxids());
             assertEquals(4, countReplayed(log, 5));
         }
