@@ -26,6 +26,7 @@ enum MetricsMode {
     static final String ON_LABEL = "coord+metrics";
     static final String PROVIDER = "org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider";
     private static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
 
     static MetricsMode parse(String value) {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
@@ -57,8 +58,32 @@ enum MetricsMode {
             thread.start();
         }
 
-        void add(int port) {
-            ports.add(port);
+        /**
+         * Scrapes {@code port} from now on, once it serves /metrics: the server starts Prometheus just
+         * after its client port, which is what says it is ready.
+         */
+        void add(int port) throws java.io.IOException, InterruptedException {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+            while (true) {
+                try {
+                    if (http.send(request(port), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        ports.add(port);
+                        return;
+                    }
+                } catch (java.io.IOException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new java.io.IOException("/metrics on 127.0.0.1:" + port + " did not answer within "
+                                + READY_TIMEOUT.toSeconds() + " s: " + e.getMessage(), e);
+                    }
+                }
+                Thread.sleep(100);
+            }
+        }
+
+        private static HttpRequest request(int port) {
+            return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                    .timeout(Duration.ofSeconds(5)).build();
         }
 
         private void run() {
@@ -66,12 +91,13 @@ enum MetricsMode {
             while (running) {
                 for (int port : ports) {
                     try {
-                        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                                + "/metrics")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofByteArray());
+                        HttpResponse<byte[]> r = http.send(request(port), HttpResponse.BodyHandlers.ofByteArray());
                         (r.statusCode() == 200 ? scrapes : failures).incrementAndGet();
                         bytes.addAndGet(r.body().length);
                     } catch (java.io.IOException e) {
-                        failures.incrementAndGet();
+                        if (running) {
+                            failures.incrementAndGet(); // not the stop's interrupt
+                        }
                     } catch (InterruptedException e) {
                         return;
                     }
@@ -90,10 +116,16 @@ enum MetricsMode {
                     failures.get(), ok == 0 ? 0.0 : bytes.get() / (double) ok);
         }
 
+        /** Stops scraping and waits for the thread, so that no scrape meets a server being stopped. */
         @Override
         public void close() {
             running = false;
             thread.interrupt();
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
