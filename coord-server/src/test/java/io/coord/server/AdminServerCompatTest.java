@@ -53,7 +53,7 @@ public class AdminServerCompatTest {
             "server_stats", Map.of("", Set.of("client_response"), "server_stats", serverStatsGaps()));
 
     private static Set<String> serverStatsGaps() {
-        return Set.of("fsync_threshold_exceed_count", "client_response_stats", "auth_failed_count",
+        return Set.of("fsync_threshold_exceed_count", "client_response_stats",
                 "non_mtlsremote_conn_count", "non_mtlslocal_conn_count", "provider_null");
     }
 
@@ -273,6 +273,28 @@ public class AdminServerCompatTest {
         JsonNode cons = AdminHttp.command(adminPort, "cons").get("connections").get(0);
         assertEquals(session, cons.get("session_id").asLong());
         assertEquals(30_000, cons.get("session_timeout").asInt());
+    }
+
+    /** An auth packet of a scheme nobody offers is refused (AUTHFAILED) and counted, in monitor and server_stats. */
+    @Test
+    void refusedAuthIsCounted() throws Exception {
+        long before = AdminHttp.command(adminPort, "mntr").get("auth_failed_count").asLong();
+        // The shortest session timeout (2 ticks): its session, left behind by the refused connection, expires soon.
+        ZooKeeper bogus = StockClients.connected(w -> new ZooKeeper("127.0.0.1:" + coordPort, 4_000, w), e -> { },
+                Duration.ofSeconds(20), "127.0.0.1:" + coordPort);
+        try {
+            bogus.addAuthInfo("nosuchscheme", new byte[] {1});
+            await().atMost(Duration.ofSeconds(20)).until(
+                    () -> AdminHttp.command(adminPort, "mntr").get("auth_failed_count").asLong() > before);
+        } finally {
+            bogus.close();
+        }
+        assertTrue(AdminHttp.command(adminPort, "srvr").get("server_stats").get("auth_failed_count").asLong() > before);
+        // The refused client's connection and session are gone again (other tests count them).
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            JsonNode m = AdminHttp.command(adminPort, "mntr");
+            return m.get("num_alive_connections").asInt() == 1 && m.get("global_sessions").asInt() == 1;
+        });
     }
 
     /** srst resets the counters it reports, as ZooKeeper's stat_reset does. */

@@ -241,6 +241,7 @@ public final class CommandAnswers {
         st.put("min_latency", s.minLatencyMs());
         st.put("num_alive_client_connections", s.connections().size());
         st.put("uptime", s.uptimeMs());
+        st.put("auth_failed_count", s.counters().getOrDefault("auth_failed_count", 0L));
         m.put("server_stats", st);
         m.put("node_count", s.nodeCount());
     }

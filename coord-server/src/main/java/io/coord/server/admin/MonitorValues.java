@@ -24,8 +24,11 @@ public final class MonitorValues {
     public static final List<String> SUMMARIES = List.of("fsynctime", "snapshottime", "sync_processor_batch_size",
             "election_time", "unavailable_time", "follower_sync_time", "observer_sync_time", "readlatency",
             "updatelatency");
-    /** ZooKeeper's counters Coord counts: times this member started looking, sessions the tracker expired. */
-    public static final List<String> COUNTERS = List.of("looking_count", "stale_sessions_expired");
+    /**
+     * ZooKeeper's counters Coord counts: times this member started looking, sessions the tracker
+     * expired, auth packets and SASL steps refused.
+     */
+    public static final List<String> COUNTERS = List.of("looking_count", "stale_sessions_expired", "auth_failed_count");
 
     private MonitorValues() {
     }

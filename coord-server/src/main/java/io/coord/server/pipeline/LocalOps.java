@@ -87,7 +87,11 @@ final class LocalOps {
                  OpCode.GET_EPHEMERALS, OpCode.GET_ALL_CHILDREN_NUMBER, OpCode.WHO_AM_I, OpCode.MULTI_READ ->
                     replier.ok(conn, req, reads.read(conn, req.type(), req.body()));
             case OpCode.CHECK -> check(conn, req);
-            case OpCode.AUTH -> sessions.auth(conn, (AuthPacket) req.body());
+            case OpCode.AUTH -> {
+                if (!sessions.auth(conn, (AuthPacket) req.body())) {
+                    replier.authFailed();
+                }
+            }
             case OpCode.SET_WATCHES -> setWatches(conn, req, WatchOps.upgrade((SetWatches) req.body()));
             case OpCode.SET_WATCHES2 -> setWatches(conn, req, (SetWatches2) req.body());
             case OpCode.ADD_WATCH -> {

@@ -50,8 +50,14 @@ final class Replier {
         gate.emit(conn, Replies.encode(new ReplyHeader(req.xid(), 0, err), new SetSASLResponse(step.token())));
         stats.recordLatency(req.arrivalNanos(), req.type());
         if (step.failure() != null) {
+            stats.authFailed++;
             gate.emitClose(conn);
         }
+    }
+
+    /** An auth packet was refused (Sessions.auth answered it): auth_failed_count. */
+    void authFailed() {
+        stats.authFailed++;
     }
 
     /**

@@ -11,6 +11,8 @@ final class ServerStats {
     /** When the server started (never reset): zk_uptime. */
     private final long startNanos;
     long packetsReceived;
+    /** Auth packets and SASL steps refused (AUTHFAILED), as ZooKeeper's auth_failed_count; srst leaves it. */
+    long authFailed;
     private long latencyCount;
     private long latencyTotalNanos;
     private long latencyMinNanos = Long.MAX_VALUE;

@@ -482,7 +482,8 @@ final class Sessions {
         return opCode != OpCode.SASL;
     }
 
-    void auth(Connection conn, AuthPacket packet) {
+    /** Answers an auth packet; false when it was refused (AUTHFAILED, connection closed). */
+    boolean auth(Connection conn, AuthPacket packet) {
         if ("digest".equals(packet.scheme()) && packet.auth() != null) {
             String userPassword = new String(packet.auth(), StandardCharsets.UTF_8);
             if (userPassword.indexOf(':') > 0) {
@@ -490,17 +491,18 @@ final class Sessions {
                     trackerOf(conn).addAuth(conn.sessionId, id);
                 }
                 gate.emit(conn, Replies.encode(new ReplyHeader(Xids.AUTH, 0, 0), null));
-                return;
+                return true;
             }
         }
         if ("ip".equals(packet.scheme())) {
             // The ip identity comes from the socket; accept the packet as ZooKeeper does.
             gate.emit(conn, Replies.encode(new ReplyHeader(Xids.AUTH, 0, 0), null));
-            return;
+            return true;
         }
         LOG.info("auth failed for session 0x{}: scheme '{}'", Long.toHexString(conn.sessionId), packet.scheme());
         gate.emit(conn, Replies.encode(new ReplyHeader(Xids.AUTH, 0, ErrorCode.AUTHFAILED.code()), null));
         gate.emitClose(conn);
+        return false;
     }
 
     /**

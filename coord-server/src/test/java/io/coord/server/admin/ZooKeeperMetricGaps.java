@@ -102,7 +102,7 @@ public final class ZooKeeperMetricGaps {
                 "unsuccessful_handshake", "outstanding_tls_handshake", "sessionless_connections_expired",
                 "cnxn_closed_without_zk_server_running", "non_mtls_remote_conn_count", "non_mtls_local_conn_count",
                 "last_client_response_size", "min_client_response_size", "max_client_response_size",
-                "socket_closing_time", "auth_failed_count", "insecure_admin_count"));
+                "socket_closing_time", "insecure_admin_count"));
         m.put("watches", List.of("watch_bytes", "node_created_watch_count", "node_deleted_watch_count",
                 "node_changed_watch_count", "node_children_watch_count"));
         m.put("start-up", List.of("dbinittime", "startup_snap_load_time", "startup_txns_loaded",
