@@ -32,6 +32,7 @@ import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.data.Stat;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,6 +62,11 @@ class KafkaBrokerProcessTest {
      * DIGEST-MD5 in its default FIPS mode without asking the server.
      */
     private static final String NO_FIPS = "-Dzookeeper.fips-mode=false";
+    private static final Map<String, String> SASL_KEYS = Map.of(
+            "authProvider.1", "org.apache.zookeeper.server.auth.SASLAuthenticationProvider",
+            "maxSessionTimeout", MAX_SESSION_TIMEOUT_MS);
+    private static final ACL KAFKA_ALL = new ACL(Perms.ALL, new Id("sasl", "kafka"));
+    private static final ACL WORLD_READ = new ACL(Perms.READ, new Id("world", "anyone"));
 
     @TempDir
     Path work;
@@ -79,36 +85,15 @@ class KafkaBrokerProcessTest {
     @ParameterizedTest
     @EnumSource(Target.class)
     void saslBrokerWithSetAclRegistersElectsAndServesATopic(Target target) throws Exception {
-        Path serverJaas = writeJaas("server.jaas", """
-                Server {
-                  org.apache.zookeeper.server.auth.DigestLoginModule required
-                  user_kafka="%s";
-                };
-                """.formatted(KAFKA_PASSWORD));
-        Path brokerJaas = writeJaas("broker.jaas", """
-                Client {
-                  org.apache.zookeeper.server.auth.DigestLoginModule required
-                  username="kafka"
-                  password="%s";
-                };
-                """.formatted(KAFKA_PASSWORD));
-        Map<String, String> keys = Map.of(
-                "authProvider.1", "org.apache.zookeeper.server.auth.SASLAuthenticationProvider",
-                "maxSessionTimeout", MAX_SESSION_TIMEOUT_MS);
-        List<String> jaasArgs = List.of("-Djava.security.auth.login.config=" + serverJaas, NO_FIPS);
-        try (KafkaTestServers servers = KafkaTestServers.start(target, work, keys, jaasArgs, false);
-             KafkaBrokerProcess broker = KafkaBrokerProcess.launch(work.resolve("broker"), servers.connectString(),
-                     Map.of("zookeeper.set.acl", "true"),
-                     List.of("-Djava.security.auth.login.config=" + brokerJaas, NO_FIPS))) {
+        try (KafkaTestServers servers = KafkaTestServers.start(target, work, SASL_KEYS, serverJaasArgs(), false);
+             KafkaBrokerProcess broker = saslBroker(servers)) {
             ZooKeeper zk = ProcessTestSupport.connect(servers.connectString(), 10_000);
             try {
                 registersElectsAndServes(zk, broker);
                 // set.acl: what Kafka created is Kafka's (sasl:kafka), world-readable at most.
-                ACL kafkaAll = new ACL(Perms.ALL, new Id("sasl", "kafka"));
-                ACL worldRead = new ACL(Perms.READ, new Id("world", "anyone"));
                 for (String path : List.of("/brokers/ids/" + KafkaBrokerProcess.BROKER_ID, "/controller",
                         "/brokers/topics/" + TOPIC, "/config/topics/" + TOPIC)) {
-                    assertEquals(List.of(kafkaAll, worldRead), zk.getACL(path, new Stat()), target + " " + path);
+                    assertEquals(List.of(KAFKA_ALL, WORLD_READ), zk.getACL(path, new Stat()), target + " " + path);
                 }
                 // Kafka's sensitive roots (user and broker configs, delegation tokens) have no world
                 // entry, so a session without SASL cannot even read their ACL (getACL needs READ).
@@ -120,6 +105,67 @@ class KafkaBrokerProcessTest {
                 zk.close();
             }
         }
+    }
+
+    /**
+     * Coord ensemble only (the oracle runs standalone): the member holding the broker's SASL session
+     * is killed; the session moves to another member (logging in again there) without expiring,
+     * and the controller can still write under Kafka's sasl-only ACLs: a second topic is created.
+     */
+    @Test
+    void saslBrokerSessionMovesToAnotherMemberWhenItsMemberDies() throws Exception {
+        try (KafkaTestServers servers = KafkaTestServers.start(Target.COORD_ENSEMBLE, work, SASL_KEYS,
+                serverJaasArgs(), false);
+             KafkaBrokerProcess broker = saslBroker(servers)) {
+            String idPath = "/brokers/ids/" + KafkaBrokerProcess.BROKER_ID;
+            long sessionId;
+            int holder;
+            try (ZooKeeper zk = ProcessTestSupport.connect(servers.connectString(), 10_000)) {
+                registersElectsAndServes(zk, broker);
+                sessionId = zk.exists(idPath, false).getEphemeralOwner();
+                holder = servers.memberHolding(sessionId);
+            }
+            assertTrue(holder >= 0, "no member lists the broker's session 0x" + Long.toHexString(sessionId));
+            servers.kill(holder);
+            long deadlineNanos = System.nanoTime() + BROKER_WAIT.toNanos();
+            while (servers.memberHolding(sessionId) < 0 && System.nanoTime() < deadlineNanos) {
+                Thread.sleep(200);
+            }
+            assertTrue(servers.memberHolding(sessionId) >= 0,
+                    "the broker's session did not reattach to a surviving member; broker output:\n" + broker.output());
+            try (ZooKeeper zk = ProcessTestSupport.connect(servers.connectString(), 10_000)) {
+                String second = TOPIC + "-after-failover";
+                servesATopic(zk, broker, second);
+                assertEquals(sessionId, zk.exists(idPath, false).getEphemeralOwner(),
+                        "the broker registered again: its session expired instead of moving");
+                assertEquals(List.of(KAFKA_ALL, WORLD_READ), zk.getACL("/brokers/topics/" + second, new Stat()));
+            }
+        }
+    }
+
+    /** The servers' JAAS file (a Server section with user kafka) and the JVM flags that name it. */
+    private List<String> serverJaasArgs() throws Exception {
+        Path serverJaas = writeJaas("server.jaas", """
+                Server {
+                  org.apache.zookeeper.server.auth.DigestLoginModule required
+                  user_kafka="%s";
+                };
+                """.formatted(KAFKA_PASSWORD));
+        return List.of("-Djava.security.auth.login.config=" + serverJaas, NO_FIPS);
+    }
+
+    /** A broker logging in as kafka from a JAAS Client section, with zookeeper.set.acl=true. */
+    private KafkaBrokerProcess saslBroker(KafkaTestServers servers) throws Exception {
+        Path brokerJaas = writeJaas("broker.jaas", """
+                Client {
+                  org.apache.zookeeper.server.auth.DigestLoginModule required
+                  username="kafka"
+                  password="%s";
+                };
+                """.formatted(KAFKA_PASSWORD));
+        return KafkaBrokerProcess.launch(work.resolve("broker"), servers.connectString(),
+                Map.of("zookeeper.set.acl", "true"),
+                List.of("-Djava.security.auth.login.config=" + brokerJaas, NO_FIPS));
     }
 
     @ParameterizedTest
@@ -173,35 +219,39 @@ class KafkaBrokerProcessTest {
         awaitNode(zk, "/controller", broker);
         String controller = new String(zk.getData("/controller", false, null), StandardCharsets.UTF_8);
         assertTrue(controller.contains("\"brokerid\":" + KafkaBrokerProcess.BROKER_ID), controller);
+        servesATopic(zk, broker, TOPIC);
+    }
 
+    /** {@code topic} is created through the AdminClient (the controller writes it to ZooKeeper) and one record goes through. */
+    private static void servesATopic(ZooKeeper zk, KafkaBrokerProcess broker, String topic) throws Exception {
         Properties common = new Properties();
         common.put("bootstrap.servers", broker.bootstrapServers());
         try (Admin admin = Admin.create(common)) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all()
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all()
                     .get(CLIENT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         }
-        awaitNode(zk, "/brokers/topics/" + TOPIC, broker);
+        awaitNode(zk, "/brokers/topics/" + topic, broker);
         Properties producerProps = new Properties();
         producerProps.putAll(common);
         producerProps.put("key.serializer", StringSerializer.class.getName());
         producerProps.put("value.serializer", StringSerializer.class.getName());
         producerProps.put("acks", "all");
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps)) {
-            producer.send(new ProducerRecord<>(TOPIC, "k", "through coord"))
+            producer.send(new ProducerRecord<>(topic, "k", "through coord"))
                     .get(CLIENT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         }
-        assertEquals(List.of("k=through coord"), consumeAll(common));
+        assertEquals(List.of("k=through coord"), consumeAll(common, topic));
     }
 
     /** Reads the topic's one partition from the start (no group: no offsets topic needed) until a record arrives. */
-    private static List<String> consumeAll(Properties common) {
+    private static List<String> consumeAll(Properties common, String topic) {
         Properties consumerProps = new Properties();
         consumerProps.putAll(common);
         consumerProps.put("key.deserializer", StringDeserializer.class.getName());
         consumerProps.put("value.deserializer", StringDeserializer.class.getName());
         List<String> seen = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps)) {
-            TopicPartition partition = new TopicPartition(TOPIC, 0);
+            TopicPartition partition = new TopicPartition(topic, 0);
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
             long deadlineNanos = System.nanoTime() + CLIENT_WAIT.toNanos();

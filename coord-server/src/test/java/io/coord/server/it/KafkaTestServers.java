@@ -98,9 +98,27 @@ final class KafkaTestServers implements AutoCloseable {
                 + QUORUM_WAIT + "; output:\n" + member.output());
     }
 
-    /** Every member's plaintext client port. */
+    /** Every running member's plaintext client port. */
     String connectString() {
-        return members.stream().map(ServerProcess::connectString).collect(Collectors.joining(","));
+        return members.stream().filter(ServerProcess::isAlive).map(ServerProcess::connectString)
+                .collect(Collectors.joining(","));
+    }
+
+    /** The index of the running member that holds a connection of session {@code sessionId} (its cons), or -1. */
+    int memberHolding(long sessionId) {
+        String marker = "sid=0x" + Long.toHexString(sessionId) + ",";
+        for (int i = 0; i < members.size(); i++) {
+            String cons = members.get(i).isAlive() ? members.get(i).fourLetterWord("cons") : null;
+            if (cons != null && cons.contains(marker)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** SIGKILL for member {@code index} (0-based). */
+    void kill(int index) throws InterruptedException {
+        members.get(index).kill9();
     }
 
     /** Every member's TLS client port. */
