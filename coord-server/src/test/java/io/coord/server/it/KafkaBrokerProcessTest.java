@@ -70,17 +70,6 @@ class KafkaBrokerProcessTest {
 
     @TempDir
     Path work;
-    /** keytool is slow on a loaded machine: one set of certificates serves every TLS run. */
-    @TempDir
-    static Path certDir;
-    private static TestCerts certs;
-
-    private static synchronized TestCerts certs() throws Exception {
-        if (certs == null) {
-            certs = TestCerts.create(certDir);
-        }
-        return certs;
-    }
 
     @ParameterizedTest
     @EnumSource(Target.class)
@@ -171,7 +160,7 @@ class KafkaBrokerProcessTest {
     @ParameterizedTest
     @EnumSource(Target.class)
     void tlsBrokerRegistersElectsAndServesATopic(Target target) throws Exception {
-        TestCerts certs = certs();
+        TestCerts certs = TestCerts.create(work.resolve("certs"));
         Map<String, String> keys = new LinkedHashMap<>();
         keys.put("maxSessionTimeout", MAX_SESSION_TIMEOUT_MS);
         keys.put("serverCnxnFactory", "org.apache.zookeeper.server.NettyServerCnxnFactory");
