@@ -74,17 +74,27 @@ final class ServerProcess implements AutoCloseable {
         Files.writeString(cfgFile, text.toString());
         Path output = workDir.resolve("server-" + attempt + ".out");
 
+        List<String> allJvmArgs = new ArrayList<>(List.of("-Xmx256m",
+                "-Dzookeeper.admin.enableServer=false", "-Dzookeeper.4lw.commands.whitelist=*"));
+        allJvmArgs.addAll(jvmArgs);
+        Process process = startJvm(allJvmArgs, kind.mainClass, cfgFile, output);
+        return new ServerProcess(kind, output, port, process);
+    }
+
+    /**
+     * Starts {@code mainClass} with {@code argFile} in a JVM of its own on the test class path (serial
+     * GC, C1 only: quick to start on a small machine), stdout and stderr into {@code output}.
+     */
+    static Process startJvm(List<String> jvmArgs, String mainClass, Path argFile, Path output) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dzookeeper.admin.enableServer=false", "-Dzookeeper.4lw.commands.whitelist=*"));
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         command.addAll(jvmArgs);
-        command.addAll(List.of("-cp", testClassPath(), kind.mainClass, cfgFile.toString()));
-        Process process = new ProcessBuilder(command)
+        command.addAll(List.of("-cp", testClassPath(), mainClass, argFile.toString()));
+        return new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())
                 .start();
-        return new ServerProcess(kind, output, port, process);
     }
 
     /** Launches and waits until the port answers ruok with imok. */
@@ -166,6 +176,11 @@ final class ServerProcess implements AutoCloseable {
     }
 
     String output() {
+        return readOutput(outputFile);
+    }
+
+    /** A process's output file, for a failure message (never throws). */
+    static String readOutput(Path outputFile) {
         try {
             return Files.exists(outputFile) ? Files.readString(outputFile, StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
