@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 """kazoo's SASL (DIGEST-MD5) login against a server whose JAAS Server section holds USER:PASSWORD.
 
-Usage: /usr/bin/python3 compat/kazoo_sasl.py HOST:PORT USER PASSWORD
+Usage: /usr/bin/python3 compat/kazoo_sasl.py HOST:PORT USER PASSWORD [READ_HOST:PORT]
+
+The node is written through HOST:PORT and read, by a second SASL session and by one without SASL,
+through READ_HOST:PORT (default HOST:PORT): another ensemble member, so the write is forwarded.
 
 Prints "PASS <name>" or "FAIL <name>: ..." per check and exits 0 only if every check passed.
 Needs kazoo and pure-sasl (Debian: python3-kazoo python3-pure-sasl).
@@ -17,6 +20,7 @@ from kazoo.protocol.states import KeeperState
 from kazoo.security import make_acl
 
 HOSTS, USER, PASSWORD = sys.argv[1], sys.argv[2], sys.argv[3]
+READ_HOSTS = sys.argv[4] if len(sys.argv) > 4 else HOSTS
 TIMEOUT_S = 10
 failures = []
 
@@ -27,19 +31,22 @@ def result(name, ok, why=""):
         failures.append(name)
 
 
-def sasl_client(password):
-    return KazooClient(hosts=HOSTS, timeout=TIMEOUT_S, sasl_options={
+def sasl_client(password, hosts=HOSTS):
+    return KazooClient(hosts=hosts, timeout=TIMEOUT_S, sasl_options={
         "mechanism": "DIGEST-MD5", "username": USER, "password": password})
 
 
 path = "/kazoo-sasl-" + uuid.uuid4().hex
 user = sasl_client(PASSWORD)
 user.start(timeout=TIMEOUT_S)
-plain = KazooClient(hosts=HOSTS, timeout=TIMEOUT_S)
+reader = sasl_client(PASSWORD, READ_HOSTS)
+reader.start(timeout=TIMEOUT_S)
+plain = KazooClient(hosts=READ_HOSTS, timeout=TIMEOUT_S)
 plain.start(timeout=TIMEOUT_S)
 try:
     user.create(path, b"secret", acl=[make_acl("sasl", USER, all=True)])
-    data, _ = user.get(path)
+    reader.sync(path)
+    data, _ = reader.get(path)
     result("sasl_user_reads_its_node", data == b"secret", repr(data))
     plain.sync(path)
     try:
@@ -51,6 +58,8 @@ try:
 finally:
     user.stop()
     user.close()
+    reader.stop()
+    reader.close()
     plain.stop()
     plain.close()
 

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.URIParameter;
 import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
@@ -20,7 +19,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import javax.security.auth.login.Configuration;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.locks.InterProcessMutex;
@@ -33,7 +31,6 @@ import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooDefs.OpCode;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.client.ZKClientConfig;
-import org.apache.zookeeper.common.X509Util;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.ClientInfo;
 import org.apache.zookeeper.data.Id;
@@ -45,10 +42,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Client SASL (DIGEST-MD5) with the stock 3.9.5 client and Curator: a JAAS file with a
  * {@code Server} section (users alice and bob) configures the server, and client sections of the
- * same file log clients in. The client sections are reached through a JAAS {@link Configuration}
- * installed for this class only (and the previous one put back after): setting the JVM-wide
- * {@code java.security.auth.login.config} instead would make every plain stock client in this JVM
- * look for a {@code Client} section and fail without one.
+ * same file log clients in. The client sections are reached through a JAAS configuration
+ * installed for this class only ({@link TestJaas}, which says why not the system property).
  */
 class SaslAuthCompatTest extends CompatTestBase {
 
@@ -59,8 +54,7 @@ class SaslAuthCompatTest extends CompatTestBase {
     private static final long EVENT_WAIT_MS = 10_000;
 
     private Path jaasFile;
-    private Configuration previousJaas;
-    private boolean jaasInstalled;
+    private TestJaas jaas;
 
     @Override
     protected UnaryOperator<ServerConfig.Builder> targetConfig() throws Exception {
@@ -84,17 +78,15 @@ class SaslAuthCompatTest extends CompatTestBase {
                   password="not-alice-secret";
                 };
                 """.formatted(GOOD_SECTION, BAD_PASSWORD_SECTION), StandardCharsets.UTF_8);
-        previousJaas = currentJaasConfiguration();
-        Configuration.setConfiguration(Configuration.getInstance("JavaLoginConfig", new URIParameter(jaasFile.toUri())));
-        jaasInstalled = true;
+        jaas = TestJaas.install(jaasFile);
         SaslConfig sasl = serverSasl(new Properties());
         return b -> b.sasl(sasl);
     }
 
     @AfterAll
     void restoreJaas() throws IOException {
-        if (jaasInstalled) {
-            Configuration.setConfiguration(previousJaas);
+        if (jaas != null) {
+            jaas.close();
         }
         if (jaasFile != null) {
             Files.deleteIfExists(jaasFile);
@@ -228,13 +220,8 @@ class SaslAuthCompatTest extends CompatTestBase {
         assertTrue(alice.whoAmI().contains(new ClientInfo("sasl", "alice")));
     }
 
-    private ZKClientConfig saslConfig(String section) {
-        ZKClientConfig config = new ZKClientConfig();
-        config.setProperty(ZKClientConfig.ENABLE_CLIENT_SASL_KEY, "true");
-        config.setProperty(ZKClientConfig.LOGIN_CONTEXT_NAME_KEY, section);
-        // In its default FIPS mode the client refuses DIGEST-MD5 without asking the server.
-        config.setProperty(X509Util.FIPS_MODE_PROPERTY, "false");
-        return config;
+    private static ZKClientConfig saslConfig(String section) {
+        return StockClients.saslConfig(section);
     }
 
     /** A stock client logged in through {@code section}, returned once {@code expected} was seen. */
@@ -258,15 +245,6 @@ class SaslAuthCompatTest extends CompatTestBase {
             KeeperState state = leftNanos > 0 ? states.poll(leftNanos, TimeUnit.NANOSECONDS) : null;
             assertTrue(state != null, "no " + expected + " within " + EVENT_WAIT_MS + " ms; states: " + seen);
             seen.add(state);
-        }
-    }
-
-    /** The JVM's JAAS configuration, or null when none is set up (then the JDK throws). */
-    private static Configuration currentJaasConfiguration() {
-        try {
-            return Configuration.getConfiguration();
-        } catch (SecurityException noConfiguration) {
-            return null;
         }
     }
 }

@@ -6,7 +6,10 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.Watcher.Event.KeeperState;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.client.ZKClientConfig;
+import org.apache.zookeeper.common.X509Util;
 
 /** Opens stock Apache ZooKeeper clients and waits until they are connected. */
 public final class StockClients {
@@ -27,20 +30,39 @@ public final class StockClients {
      */
     public static ZooKeeper connected(Opener opener, Watcher defaultWatcher, Duration wait,
             String description) throws Exception {
-        CountDownLatch connected = new CountDownLatch(1);
+        return reached(KeeperState.SyncConnected, opener, defaultWatcher, wait, description);
+    }
+
+    /** As {@link #connected}, waiting for {@code state} (SaslAuthenticated: a SASL login went through). */
+    public static ZooKeeper reached(KeeperState state, Opener opener, Watcher defaultWatcher, Duration wait,
+            String description) throws Exception {
+        CountDownLatch reached = new CountDownLatch(1);
         ZooKeeper client = opener.open(event -> {
-            if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
+            if (event.getState() == state) {
+                reached.countDown();
             }
             defaultWatcher.process(event);
         });
         try {
-            assertTrue(connected.await(wait.toMillis(), TimeUnit.MILLISECONDS),
-                    "client did not connect to " + description);
+            assertTrue(reached.await(wait.toMillis(), TimeUnit.MILLISECONDS),
+                    "client did not reach " + state + " with " + description);
         } catch (AssertionError | InterruptedException e) {
             client.close();
             throw e;
         }
         return client;
+    }
+
+    /**
+     * The stock client's settings for a SASL login through the JAAS section {@code section} of the
+     * JVM's JAAS configuration ({@link InstalledJaas}); in its default FIPS mode the client refuses
+     * DIGEST-MD5 without asking the server, so that is switched off.
+     */
+    public static ZKClientConfig saslConfig(String section) {
+        ZKClientConfig config = new ZKClientConfig();
+        config.setProperty(ZKClientConfig.ENABLE_CLIENT_SASL_KEY, "true");
+        config.setProperty(ZKClientConfig.LOGIN_CONTEXT_NAME_KEY, section);
+        config.setProperty(X509Util.FIPS_MODE_PROPERTY, "false");
+        return config;
     }
 }

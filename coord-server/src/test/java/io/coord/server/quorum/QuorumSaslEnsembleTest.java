@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ch.qos.logback.classic.Level;
 import io.coord.clientit.LogCapture;
 import io.coord.server.TestPorts;
+import io.coord.server.compat.TestJaas;
 import io.coord.server.config.QuorumSaslConfig;
 import io.coord.server.config.SaslConfig;
 import io.coord.server.config.ServerAddress;
@@ -37,17 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class QuorumSaslEnsembleTest {
-    private static final String JAAS = """
-            QuorumServer {
-                   org.apache.zookeeper.server.auth.DigestLoginModule required
-                   user_member="%s";
-            };
-            QuorumLearner {
-                   org.apache.zookeeper.server.auth.DigestLoginModule required
-                   username="member"
-                   password="%s";
-            };
-            """;
     private final EnsembleMember[] members = new EnsembleMember[3];
     private final ZooKeeper[] clients = new ZooKeeper[3];
 
@@ -67,8 +57,8 @@ class QuorumSaslEnsembleTest {
 
     @Test
     void aMemberWithAWrongPasswordNeverJoinsAndJoinsWithTheRightOne(@TempDir Path dir) throws Exception {
-        Path right = Files.writeString(dir.resolve("right.jaas"), JAAS.formatted("s3cret", "s3cret"));
-        Path wrong = Files.writeString(dir.resolve("wrong.jaas"), JAAS.formatted("s3cret", "guess"));
+        Path right = Files.writeString(dir.resolve("right.jaas"), TestJaas.quorumSections("s3cret", "s3cret"));
+        Path wrong = Files.writeString(dir.resolve("wrong.jaas"), TestJaas.quorumSections("s3cret", "guess"));
         Map<Long, ServerAddress> servers = new HashMap<>();
         int[] clientPorts = new int[3];
         for (int i = 0; i < 3; i++) {

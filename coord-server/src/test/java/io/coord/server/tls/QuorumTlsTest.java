@@ -56,13 +56,7 @@ class QuorumTlsTest {
         TlsMembers members = new TlsMembers();
         int[] clientPorts = members.clientPorts;
         Map<Long, ServerAddress> servers = members.servers;
-        // Every member presents "server" and trusts client-trust (server, server2).
-        TlsConfig quorumTls = new TlsConfig(null, false,
-                new TlsConfig.Store("ssl.quorum.keyStore", certs.keyStore("server"), TestCerts.PASSWORD.toCharArray(),
-                        "PKCS12"),
-                new TlsConfig.Store("ssl.quorum.trustStore", certs.trustStore("client-trust"),
-                        TestCerts.PASSWORD.toCharArray(), "PKCS12"),
-                TlsConfig.ClientAuth.NEED, List.of("TLSv1.3", "TLSv1.2"), List.of(), true, false);
+        TlsConfig quorumTls = TlsMembers.quorumTls(certs);
         members.start(dir, toClose, (i, member) -> member.quorumTls(quorumTls));
         ZooKeeper first = client("127.0.0.1:" + clientPorts[0]);
         byte[] data = "through tls links".getBytes(StandardCharsets.UTF_8);

@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.coord.server.TestPorts;
-import io.coord.server.config.TlsConfig;
 import io.coord.server.quorum.EnsembleMember;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,18 +50,10 @@ class TlsEnsembleTest {
         TestCerts certs = TestCerts.create(dir.resolve("certs"));
         TlsMembers ensemble = new TlsMembers();
         int[] clientPorts = ensemble.clientPorts;
-        int[] securePorts = new int[SIZE];
-        for (int i = 0; i < SIZE; i++) {
-            securePorts[i] = TestPorts.next();
-        }
-        TlsConfig.Store keyStore = new TlsConfig.Store("ssl.keyStore", certs.keyStore("server"),
-                TestCerts.PASSWORD.toCharArray(), "PKCS12");
-        TlsConfig.Store trustStore = new TlsConfig.Store("ssl.trustStore", certs.trustStore("server-trust"),
-                TestCerts.PASSWORD.toCharArray(), "PKCS12");
+        int[] securePorts = ensemble.securePorts;
         List<EnsembleMember> members = ensemble.start(dir, toClose, (i, member) -> member
                 .fourLetterWords(Set.of("*"))
-                .tls(new TlsConfig(new InetSocketAddress("127.0.0.1", securePorts[i]), false, keyStore, trustStore,
-                        TlsConfig.ClientAuth.NEED, List.of("TLSv1.3", "TLSv1.2"), List.of(), true, true)));
+                .tls(TlsMembers.clientTls(certs, securePorts[i])));
         for (int i = 0; i < SIZE; i++) {
             assertEquals(securePorts[i], members.get(i).securePort());
         }
