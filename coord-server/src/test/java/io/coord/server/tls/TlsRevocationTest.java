@@ -107,6 +107,37 @@ class TlsRevocationTest {
     }
 
     @Test
+    void anExpiredCertificateAndHandshakeGarbageAreRefusedAndGoodClientsServed(@TempDir Path dir) throws Exception {
+        Properties props = serverProps(dir);
+        int port = Integer.parseInt(props.getProperty("secureClientPort"));
+        SSLContext good = clientContext(ca.resolve("good.p12"));
+        try (CoordServer server = CoordServer.start(ConfigParser.parse(props))) {
+            assertFalse(TlsFixture.servedOverTls(clientContext(ca.resolve("expired.p12")), port),
+                    "a certificate that expired in 2020 is refused");
+            byte[] garbage = new byte[64 * 1024];
+            new java.util.Random(7).nextBytes(garbage);
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                s.setSoTimeout(10_000);
+                try {
+                    s.getOutputStream().write(garbage);
+                    // Random bytes instead of a ClientHello: at most an alert back, then the server closes
+                    // (a read timeout here fails the test).
+                    InputStream in = s.getInputStream();
+                    byte[] buf = new byte[512];
+                    int answered = 0;
+                    for (int n = in.read(buf); n != -1; n = in.read(buf)) {
+                        answered += n;
+                        assertTrue(answered < 4096, "the server answers garbage with more than an alert");
+                    }
+                } catch (java.net.SocketException closedWhileWriting) {
+                    // the server closed it while the garbage was still arriving: refused as well
+                }
+            }
+            assertTrue(TlsFixture.servedOverTls(good, port), "good clients are served after both");
+        }
+    }
+
+    @Test
     void revocationKeysAreReadAndFailClosedWithoutATrustStore(@TempDir Path dir) throws Exception {
         Properties props = serverProps(dir);
         props.setProperty("ssl.ocsp", "true");
@@ -160,12 +191,17 @@ class TlsRevocationTest {
         openssl(ca, "req", "-x509", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                 "-keyout", "ca.key", "-out", "ca.crt", "-days", "30", "-subj", "/CN=coord-test-ca",
                 "-config", cnf, "-extensions", "ca_ext");
-        for (String name : List.of("server", "good", "revoked", "late")) {
+        for (String name : List.of("server", "good", "revoked", "late", "expired")) {
             openssl(ca, "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                     "-keyout", name + ".key", "-out", name + ".csr", "-subj", "/CN=" + name + "/O=coord-test",
                     "-config", cnf);
-            openssl(ca, "ca", "-batch", "-notext", "-config", cnf, "-in", name + ".csr", "-out", name + ".crt",
-                    "-extensions", name.equals("server") ? "server_ext" : "client_ext");
+            List<String> issue = new ArrayList<>(List.of("ca", "-batch", "-notext", "-config", cnf, "-in",
+                    name + ".csr", "-out", name + ".crt", "-extensions",
+                    name.equals("server") ? "server_ext" : "client_ext"));
+            if (name.equals("expired")) {
+                issue.addAll(List.of("-startdate", "20200101000000Z", "-enddate", "20200102000000Z"));
+            }
+            openssl(ca, issue.toArray(String[]::new));
             openssl(ca, "pkcs12", "-export", "-inkey", name + ".key", "-in", name + ".crt", "-certfile", "ca.crt",
                     "-name", name, "-passout", "pass:" + TestCerts.PASSWORD, "-out", name + ".p12");
         }
