@@ -44,8 +44,7 @@ public final class MonitorValues {
         m.put("outstanding_requests", s.outstandingRequests());
         m.put("znode_count", s.nodeCount());
         m.put("global_sessions", s.sessionCount());
-        // Local sessions (localSessionsEnabled) are not counted in mntr yet.
-        m.put("local_sessions", 0);
+        m.put("local_sessions", s.counters().getOrDefault("local_sessions", 0L));
         m.put("packets_sent", s.packetsSent());
         m.put("packets_received", s.packetsReceived());
         m.put("watch_count", s.watchCount());

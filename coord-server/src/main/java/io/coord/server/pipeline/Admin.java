@@ -108,11 +108,12 @@ final class Admin {
                 counters());
     }
 
-    /** ZooKeeper's counters Coord counts, and leader_uptime while this member leads. */
+    /** ZooKeeper's counters Coord counts, leader_uptime while this member leads, local_sessions (a gauge). */
     private Map<String, Long> counters() {
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("looking_count", stats.roles.lookingCount());
         m.put("auth_failed_count", stats.authFailed);
+        m.put("local_sessions", (long) sessions.localSessionCount());
         // ZooKeeper's session tracker counts each session it expires as stale_sessions_expired.
         m.put("stale_sessions_expired", sessions.tracker().expiredCount());
         long leaderUptimeMs = stats.roles.leaderUptimeMs(stats.nowNanos());

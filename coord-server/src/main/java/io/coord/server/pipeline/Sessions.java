@@ -216,6 +216,11 @@ final class Sessions {
     }
 
     /** The read-only sessions table, or null when not in read-only mode. */
+    /** Sessions in this member's local table (localSessionsEnabled, not upgraded): mntr's local_sessions. */
+    int localSessionCount() {
+        return localSessions == null ? 0 : localSessions.size();
+    }
+
     LocalSessions readOnlySessions() {
         return readOnlySessions;
     }

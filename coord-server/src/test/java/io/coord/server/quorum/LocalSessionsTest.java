@@ -81,6 +81,17 @@ class LocalSessionsTest {
         return z;
     }
 
+    /** The value of one mntr key on member {@code id}. */
+    private String mntr(int id, String key) {
+        for (String line : ensemble.fourLetterWord(id, "mntr").split("\n")) {
+            String[] kv = line.split("\t");
+            if (kv.length == 2 && kv[0].equals(key)) {
+                return kv[1].trim();
+            }
+        }
+        throw new AssertionError(key + " not in member " + id + "'s mntr");
+    }
+
     private ZooKeeper connect(String connect, List<KeeperState> states) throws IOException {
         ZooKeeper zk = fixture.track(new ZooKeeper(connect, 10_000, StockClientEnsemble.connectionStates(states)));
         await().atMost(Duration.ofSeconds(10)).until(() -> states.contains(KeeperState.SyncConnected));
@@ -102,6 +113,8 @@ class LocalSessionsTest {
         // No CreateSessionTxn: no member's zxid moved (a global session would have moved all three).
         assertArrayEquals(before, zxids());
         assertEquals(member, zk.getSessionId() >>> 56, "a local session id carries its member's id");
+        assertEquals("1", mntr(member, "zk_local_sessions"), "mntr counts the local session on its member");
+        assertEquals("0", mntr(other(member, 0), "zk_local_sessions"));
 
         // Persistent nodes: written through the leader like any session's writes.
         zk.create("/local", "a".getBytes(StandardCharsets.UTF_8), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
@@ -128,6 +141,7 @@ class LocalSessionsTest {
         long[] beforeClose = zxids();
         zk.close();
         assertArrayEquals(beforeClose, zxids(), "a local session's close is no txn either");
+        assertEquals("0", mntr(member, "zk_local_sessions"), "a closed local session is not counted");
     }
 
     @Test
