@@ -3,10 +3,12 @@ package io.coord.server.quorum;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.coord.client.CoordClient;
 import io.coord.server.session.Clock;
+import io.coord.server.storage.CorruptFileException;
 import io.coord.server.storage.FlushPacer;
 import io.coord.server.storage.MetaStore;
 import io.coord.server.storage.SnapshotStore;
@@ -123,6 +125,36 @@ class EnsembleSnapshotTest {
             assertEquals(List.of(7L), snaps.listedZxids());
             assertEquals(0, countReplayed(log, 7), "the old tail after the installed snapshot is gone");
             assertEquals(0, meta.read(QuorumStorage.INSTALL_MARKER).orElseThrow().length);
+        }
+    }
+
+    /**
+     * Regression (whole-member simulation, a bit flipped in a SNAP install's snapshot while a failed
+     * write had left the install's marker set): start-up finished the install anyway, so the purge
+     * dropped the damaged snapshot, kept the older one and the log was emptied: the member came back
+     * at zxid 5 without the txns 6..9 its log held. Now it refuses, and the old state stays as it was.
+     */
+    @Test
+    void aSnapInstallWhoseSnapshotIsDamagedIsRefusedAndTheOldStateKept() throws Exception {
+        Path data = dir.resolve("member");
+        Files.createDirectories(data);
+        MetaStore meta = new MetaStore(data);
+        SnapshotStore snaps = new SnapshotStore(data);
+        try (TxnLog log = TxnLog.open(data, SEGMENT_BYTES)) {
+            snaps.write(5, java.util.Collections.emptyIterator(), new byte[0]);
+            for (long z = 6; z <= 9; z++) {
+                log.append(z, new byte[] {1});
+            }
+            log.sync();
+            meta.write(QuorumStorage.INSTALL_MARKER, java.nio.ByteBuffer.allocate(8).putLong(7).array());
+            Path installed = snaps.write(7, java.util.Collections.emptyIterator(), new byte[0]);
+            byte[] bytes = Files.readAllBytes(installed);
+            bytes[bytes.length / 2] ^= 0x10;
+            Files.write(installed, bytes);
+            assertThrows(CorruptFileException.class, () -> QuorumStorage.finishInterruptedInstall(meta, snaps, log));
+            assertEquals(List.of(5L, 7L), snaps.listedZxids());
+            assertEquals(4, countReplayed(log, 5), "the log is kept");
+            assertEquals(8, meta.read(QuorumStorage.INSTALL_MARKER).orElseThrow().length, "the marker is kept");
         }
     }
 
