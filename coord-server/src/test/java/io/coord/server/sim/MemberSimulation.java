@@ -41,6 +41,14 @@ final class MemberSimulation implements SimMember.Env {
             return false;
         }
 
+        /**
+         * Whether a member's stop is followed by a bit flip on its disk (when the run has them):
+         * after a chaos crash, and one fail-stop on a disk error in four.
+         */
+        default boolean flipsAfter(MemberSimulation sim, boolean failStop) {
+            return !failStop || sim.rnd().nextInt(4) == 0;
+        }
+
         /** Whether the run's bit flips (params.bitFlip()) may hit records of {@code kind}. */
         default boolean flipsIn(BitFlips.Kind kind) {
             return true;
@@ -61,6 +69,8 @@ final class MemberSimulation implements SimMember.Env {
 
     final long seed;
     final SimParams params;
+    /** A named scenario's run (its own params or hook): replayed by that scenario, not by the seed alone. */
+    private final boolean scenario;
     private final SplittableRandom rnd;
     private final Hook hook;
     /** The ensemble's size (params.members()). */
@@ -93,6 +103,7 @@ final class MemberSimulation implements SimMember.Env {
         this.rnd = new SplittableRandom(seed);
         SimParams drawn = SimParams.random(rnd);
         this.params = override != null ? override : drawn;
+        this.scenario = override != null || hook != null;
         this.hook = hook == null ? new Hook() { } : hook;
         this.trace = traceOn ? new ArrayDeque<>() : null;
         this.size = params.members();
@@ -211,10 +222,14 @@ final class MemberSimulation implements SimMember.Env {
     String failureText(String what) {
         StringBuilder sb = new StringBuilder();
         sb.append("whole-member simulation failed: seed=").append(seed).append(" t=").append(now).append("ms params=")
-                .append(params).append("\n  ").append(what)
-                .append("\n  replay: mvn -q -B -o test -pl coord-server -am -Dtest=MemberSimulationTest"
-                        + " -Dsurefire.failIfNoSpecifiedTests=false -Dcoord.sim.seed=").append(seed)
-                .append(" -Dcoord.sim.trace=true");
+                .append(params).append("\n  ").append(what);
+        if (scenario) {
+            sb.append("\n  replay: the named scenario of MemberScenariosTest that ran seed ").append(seed);
+        } else {
+            sb.append("\n  replay: mvn -q -B -o test -pl coord-server -am -Dtest=MemberSimulationTest"
+                    + " -Dsurefire.failIfNoSpecifiedTests=false -Dcoord.sim.seed=").append(seed)
+                    .append(" -Dcoord.sim.trace=true");
+        }
         if (trace != null) {
             sb.append("\n  last events:\n");
             trace.forEach(s -> sb.append("    ").append(s).append('\n'));
@@ -333,6 +348,9 @@ final class MemberSimulation implements SimMember.Env {
                         + flip + "): " + m.refusal);
             }
             count("corrupt disks refused at start");
+            if (m.refusal.getMessage().contains("SNAP install")) {
+                count("refusals of an interrupted SNAP install's damaged snapshot");
+            }
             log("n" + m.id + " refuses to start: " + m.refusal.getMessage());
             return;
         }
@@ -389,7 +407,7 @@ final class MemberSimulation implements SimMember.Env {
         }
         count("fail-stops on disk errors");
         crash(m, "fail-stop: " + what);
-        if (rnd.nextInt(4) == 0) {
+        if (hook.flipsAfter(this, true)) {
             maybeFlipBit(m); // also where a failed write left a step half done (a SNAP install's marker set)
         }
         at(100 + rnd.nextInt(400), () -> boot(m));
@@ -469,7 +487,9 @@ final class MemberSimulation implements SimMember.Env {
         SimMember m = members[rnd.nextInt(size)];
         if (rnd.nextDouble() < params.crashRate() && m.alive) {
             crash(m, "chaos");
-            maybeFlipBit(m);
+            if (hook.flipsAfter(this, false)) {
+                maybeFlipBit(m);
+            }
             at(100 + rnd.nextInt(1000), () -> boot(m));
         }
         if (rnd.nextDouble() < params.powerFailRate()) {
@@ -539,6 +559,7 @@ final class MemberSimulation implements SimMember.Env {
         for (SimMember m : members) {
             m.pausedUntilMs = Math.min(m.pausedUntilMs, now);
             m.disk.failNextForce = false;
+            m.disk.forcesBeforeFailure = -1;
             m.disk.fullOnNextWrite = false;
             boot(m);
         }
@@ -559,6 +580,9 @@ final class MemberSimulation implements SimMember.Env {
                 return false;
             }
             if (m.core.role() == Role.LEADING) {
+                if (leader != null) {
+                    return false; // a leader paused past its term has not noticed yet (it steps down within syncLimit)
+                }
                 leader = m;
             }
         }

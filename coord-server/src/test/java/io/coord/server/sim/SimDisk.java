@@ -57,6 +57,8 @@ final class SimDisk {
     int generation;
     /** Faults armed by the simulation, each taken by the next write or force. */
     boolean failNextForce;
+    /** Forces that succeed before one fails (EIO); -1: none armed so (a scenario aims its fault this way). */
+    int forcesBeforeFailure = -1;
     boolean fullOnNextWrite;
     /** An armed fault fired since the member started: its fail-stop is expected. */
     boolean faultFired;
@@ -122,8 +124,14 @@ final class SimDisk {
     }
 
     void force(Inode inode) throws IOException {
+        if (forcesBeforeFailure > 0) {
+            forcesBeforeFailure--;
+        } else if (forcesBeforeFailure == 0) {
+            failNextForce = true;
+        }
         if (failNextForce) {
             failNextForce = false;
+            forcesBeforeFailure = -1;
             faultFired = true;
             // After a failed fsync the kernel may have dropped the dirty pages or kept them: the
             // changes stay unforced, and a crash decides.

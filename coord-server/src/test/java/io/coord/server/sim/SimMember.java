@@ -152,6 +152,7 @@ final class SimMember {
      */
     boolean boot() throws IOException {
         disk.failNextForce = false;
+        disk.forcesBeforeFailure = -1;
         disk.fullOnNextWrite = false;
         disk.faultFired = false;
         Clock clock = clock();
