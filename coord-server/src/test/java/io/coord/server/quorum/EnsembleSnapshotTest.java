@@ -107,19 +107,13 @@ class EnsembleSnapshotTest {
 
     @Test
     void aSnapInstallInterruptedAfterItsSnapshotIsFinishedAtStartUp() throws Exception {
-        Path data = dir.resolve("member");
-        Files.createDirectories(data);
+        Path data = Files.createDirectories(dir.resolve("member"));
         MetaStore meta = new MetaStore(data);
         SnapshotStore snaps = new SnapshotStore(data);
         try (TxnLog log = TxnLog.open(data, SEGMENT_BYTES)) {
-            // The old history: a snapshot at 5 and a log tail 6..9 the leader's state does not contain.
-            snaps.write(5, java.util.Collections.emptyIterator(), new byte[0]);
-            for (long z = 6; z <= 9; z++) {
-                log.append(z, new byte[] {1});
-            }
-            log.sync();
+            oldHistory(snaps, log); // a log tail 6..9 the leader's state does not contain
             // Crash right after the leader's snapshot at 7 became durable, before the log reset.
-            meta.write(QuorumStorage.INSTALL_MARKER, java.nio.ByteBuffer.allocate(8).putLong(7).array());
+            markInstall(meta, 7);
             snaps.write(7, java.util.Collections.emptyIterator(), new byte[0]);
             QuorumStorage.finishInterruptedInstall(meta, snaps, log);
             assertEquals(List.of(7L), snaps.listedZxids());
@@ -136,17 +130,12 @@ class EnsembleSnapshotTest {
      */
     @Test
     void aSnapInstallWhoseSnapshotIsDamagedIsRefusedAndTheOldStateKept() throws Exception {
-        Path data = dir.resolve("member");
-        Files.createDirectories(data);
+        Path data = Files.createDirectories(dir.resolve("member"));
         MetaStore meta = new MetaStore(data);
         SnapshotStore snaps = new SnapshotStore(data);
         try (TxnLog log = TxnLog.open(data, SEGMENT_BYTES)) {
-            snaps.write(5, java.util.Collections.emptyIterator(), new byte[0]);
-            for (long z = 6; z <= 9; z++) {
-                log.append(z, new byte[] {1});
-            }
-            log.sync();
-            meta.write(QuorumStorage.INSTALL_MARKER, java.nio.ByteBuffer.allocate(8).putLong(7).array());
+            oldHistory(snaps, log);
+            markInstall(meta, 7);
             Path installed = snaps.write(7, java.util.Collections.emptyIterator(), new byte[0]);
             byte[] bytes = Files.readAllBytes(installed);
             bytes[bytes.length / 2] ^= 0x10;
@@ -160,17 +149,12 @@ class EnsembleSnapshotTest {
 
     @Test
     void aSnapInstallInterruptedBeforeItsSnapshotLeavesTheOldStateAlone() throws Exception {
-        Path data = dir.resolve("member");
-        Files.createDirectories(data);
+        Path data = Files.createDirectories(dir.resolve("member"));
         MetaStore meta = new MetaStore(data);
         SnapshotStore snaps = new SnapshotStore(data);
         try (TxnLog log = TxnLog.open(data, SEGMENT_BYTES)) {
-            snaps.write(5, java.util.Collections.emptyIterator(), new byte[0]);
-            for (long z = 6; z <= 9; z++) {
-                log.append(z, new byte[] {1});
-            }
-            log.sync();
-            meta.write(QuorumStorage.INSTALL_MARKER, java.nio.ByteBuffer.allocate(8).putLong(8).array());
+            oldHistory(snaps, log);
+            markInstall(meta, 8);
             QuorumStorage.finishInterruptedInstall(meta, snaps, log);
             assertEquals(List.of(5L), snaps.listedZxids());
             assertEquals(4, countReplayed(log, 5));
@@ -201,6 +185,20 @@ class EnsembleSnapshotTest {
             assertEquals(0, countReplayed(log, 0));
             assertFalse(snaps.loadNewestValid().isPresent());
         }
+    }
+
+    /** The marker a SNAP install of {@code zxid} writes first. */
+    private static void markInstall(MetaStore meta, long zxid) throws Exception {
+        meta.write(QuorumStorage.INSTALL_MARKER, java.nio.ByteBuffer.allocate(8).putLong(zxid).array());
+    }
+
+    /** A member's history before a SNAP install: a snapshot at 5 and the log tail 6..9. */
+    private static void oldHistory(SnapshotStore snaps, TxnLog log) throws Exception {
+        snaps.write(5, java.util.Collections.emptyIterator(), new byte[0]);
+        for (long z = 6; z <= 9; z++) {
+            log.append(z, new byte[] {1});
+        }
+        log.sync();
     }
 
     private static int countReplayed(TxnLog log, long after) throws Exception {
