@@ -593,6 +593,9 @@ final class MemberSimulation implements SimMember.Env {
             if (!m.corrupt && m.core.appliedZxid() != leader.core.lastZxid()) {
                 return false;
             }
+            if (!m.corrupt && (m.core.leaderId() != leader.core.leaderId() || m.core.epoch() != leader.core.epoch())) {
+                return false; // a follower of an earlier epoch that has not noticed yet (it will within syncLimit)
+            }
         }
         for (SimClient c : clients) {
             if (!c.idle()) {
