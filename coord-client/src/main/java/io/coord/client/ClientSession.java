@@ -21,14 +21,11 @@ import io.coord.wire.Requests;
 import io.coord.wire.SetWatches2;
 import io.coord.wire.WatcherEvent;
 import io.coord.wire.Xids;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -67,7 +64,7 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
     // Loop-confined state.
     private final WatchRegistry watches = new WatchRegistry();
     private final PendingQueue inFlight = new PendingQueue();
-    private final ArrayDeque<Call> waiting = new ArrayDeque<>();
+    private final Outbox outbox;
     private final AuthTracker auths;
     private Channel channel;
     private boolean handshaken;
@@ -82,7 +79,7 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
     private ScheduledFuture<?> handshakeTimer;
     private ScheduledFuture<?> sweeper;
     /** Declares the session LOST when no server is reached within its timeout after a drop. */
-    private ScheduledFuture<?> lostTimer;
+    private final LostTimer lostTimer;
 
     ClientSession(ConnectString connectString, ClientOptions options, EventLoop loop, Executor callbacks) {
         this.connectString = connectString;
@@ -91,6 +88,8 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
         this.callbacks = new Callbacks(callbacks);
         this.auths = new AuthTracker(this.callbacks);
         this.faults = options.faultInjector();
+        this.outbox = new Outbox(inFlight, options, faults, this::fail);
+        this.lostTimer = new LostTimer(loop);
         if (options.digestAuth() != null) {
             auths.addConfigured("digest", options.digestAuth());
         }
@@ -232,11 +231,8 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
     private void enqueue(Call call) {
         if (closed || closing) {
             fail(call, new RequestRejectedException(call.clientPath, "client closed"));
-        } else if (waiting.size() >= options.maxQueued()) {
-            fail(call, new RequestRejectedException(call.clientPath, "too many requests waiting ("
-                    + options.maxQueued() + "); slow down or raise maxQueued"));
         } else {
-            waiting.addLast(call);
+            outbox.add(call);
             drain();
         }
     }
@@ -246,28 +242,8 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
         if (!handshaken || channel == null || saslLogin != null) {
             return;
         }
-        boolean wrote = false;
-        while (!waiting.isEmpty() && inFlight.size() < options.maxInFlight() && channel != null) {
-            Call call = waiting.pollFirst();
-            call.xid = inFlight.nextXid();
-            inFlight.add(call);
-            Channel ch = channel;
-            ChannelFuture written = ch.write(frame(call.xid, call.opCode, call.body));
-            wrote = true;
-            if (faults != null && faults.shouldDropAfterSend(call.opCode, call.serverPath)) {
-                ch.flush();
-                written.addListener(f -> ch.close());
-            }
-        }
-        if (wrote && channel != null) {
-            channel.flush();
-        }
-    }
-
-    private ByteBuf frame(int xid, int opCode, byte[] body) {
-        ByteBuf buf = channel.alloc().buffer(12 + body.length);
-        buf.writeInt(8 + body.length).writeInt(xid).writeInt(opCode).writeBytes(body);
-        return buf;
+        // A fault injector may close the connection part-way: sending stops once it is gone.
+        outbox.drain(channel, () -> channel != null);
     }
 
     @Override
@@ -311,7 +287,7 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
         if (wasConnected) {
             log.info("connection to {} lost; session 0x{} may live, reconnecting", ch.remoteAddress(),
                     Long.toHexString(sessionId));
-            startLostTimer();
+            lostTimer.start(sessionId, negotiatedTimeoutMs, this::declareLostLocally);
             fireState(ConnectionState.SUSPENDED);
         }
         if (wasConnected || reconnectNow) {
@@ -348,7 +324,7 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
             sessionExpired(ch);
             return;
         }
-        cancelLostTimer();
+        lostTimer.cancel();
         boolean reattached = sessionId != 0 && sessionId == r.sessionId();
         sessionId = r.sessionId();
         passwd = r.passwd();
@@ -397,7 +373,7 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
                 Call call = new Call(OpCode.SASL, new GetSASLRequest(token), null, null, onReply);
                 call.xid = inFlight.nextXid();
                 inFlight.add(call);
-                ch.writeAndFlush(frame(call.xid, call.opCode, call.body));
+                ch.writeAndFlush(Outbox.frame(ch, call.xid, call.opCode, call.body));
             }
 
             @Override
@@ -424,7 +400,7 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
 
     /** Drops the session: its watches, and what waited for it fails with SessionExpired. */
     private void forgetSession() {
-        cancelLostTimer();
+        lostTimer.cancel();
         sessionId = 0;
         sessionIdView = 0;
         passwd = new byte[ConnectResponse.PASSWORD_BYTES];
@@ -432,25 +408,7 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
         for (Call c : inFlight.drain()) {
             fail(c, new SessionExpiredException(c.clientPath));
         }
-        while (!waiting.isEmpty()) {
-            Call c = waiting.pollFirst();
-            fail(c, new SessionExpiredException(c.clientPath));
-        }
-    }
-
-    /** Runs {@link #declareLostLocally} one negotiated session timeout after the connection dropped. */
-    private void startLostTimer() {
-        cancelLostTimer();
-        long cutOffSession = sessionId;
-        int timeoutMs = negotiatedTimeoutMs;
-        lostTimer = loop.schedule(() -> declareLostLocally(cutOffSession, timeoutMs), timeoutMs, TimeUnit.MILLISECONDS);
-    }
-
-    private void cancelLostTimer() {
-        if (lostTimer != null) {
-            lostTimer.cancel(false);
-            lostTimer = null;
-        }
+        outbox.failWaiting(c -> new SessionExpiredException(c.clientPath));
     }
 
     /**
@@ -476,7 +434,7 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
     }
 
     private void sendAuth(Channel ch, Credential c) {
-        ch.write(frame(Xids.AUTH, OpCode.AUTH, new AuthPacket(0, c.scheme, c.auth).toBytes()));
+        ch.write(Outbox.frame(ch, Xids.AUTH, OpCode.AUTH, new AuthPacket(0, c.scheme, c.auth).toBytes()));
         auths.sent(c);
     }
 
@@ -490,7 +448,7 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
     /** Re-registers every watch relative to lastZxid, in packets of bounded size. */
     private void sendSetWatches(Channel ch) {
         for (SetWatches2 batch : SetWatchesBatches.of(watches, connectString, lastZxid, SET_WATCHES_MAX_BYTES)) {
-            ch.write(frame(Xids.SET_WATCHES, OpCode.SET_WATCHES2, batch.toBytes()));
+            ch.write(Outbox.frame(ch, Xids.SET_WATCHES, OpCode.SET_WATCHES2, batch.toBytes()));
         }
     }
 
@@ -562,10 +520,7 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
         }
         long now = System.nanoTime();
         String why = "not connected within " + options.connectionTimeoutMs() + " ms";
-        while (!waiting.isEmpty() && now - waiting.peekFirst().deadlineNanos > 0) {
-            Call c = waiting.pollFirst();
-            fail(c, new ConnectionLossException(c.clientPath, why));
-        }
+        outbox.failExpired(now, why);
         auths.failExpired(now, new ConnectionLossException(null, why));
     }
 
@@ -599,7 +554,7 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
             return;
         }
         Call bye = new Call(OpCode.CLOSE_SESSION, null, null, null, null);
-        waiting.addFirst(bye);
+        outbox.addFirst(bye);
         drain();
         closing = true;
         ScheduledFuture<?> timer = loop.schedule(this::finishClose, CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
@@ -617,17 +572,14 @@ final class ClientSession implements Connector.Target, SessionChannel.Sink {
         closed = true;
         closedView = true;
         connectedView = false;
-        cancelLostTimer();
+        lostTimer.cancel();
         if (sweeper != null) {
             sweeper.cancel(false);
         }
         if (channel != null) {
             channel.close();
         }
-        while (!waiting.isEmpty()) {
-            Call c = waiting.pollFirst();
-            fail(c, new RequestRejectedException(c.clientPath, "client closed"));
-        }
+        outbox.failWaiting(c -> new RequestRejectedException(c.clientPath, "client closed"));
         for (Call c : inFlight.drain()) {
             fail(c, new RequestRejectedException(c.clientPath, "client closed"));
         }

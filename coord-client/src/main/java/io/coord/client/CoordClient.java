@@ -39,7 +39,6 @@ import io.coord.wire.SyncRequest;
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -74,7 +73,6 @@ import java.util.function.Function;
  */
 public final class CoordClient implements AutoCloseable {
     private static final long CLOSE_TIMEOUT_MS = 3000;
-    private static final String PROTECTED_PREFIX = "_c_";
 
     private final ClientSession session;
     private final ConnectString connectString;
@@ -238,34 +236,12 @@ public final class CoordClient implements AutoCloseable {
         } catch (CoordException e) {
             return CompletableFuture.failedFuture(e);
         }
-        String parent = Paths.parent(path);
-        String prefix = PROTECTED_PREFIX + UUID.randomUUID() + "-";
-        String protectedPath = Paths.join(parent, prefix + path.substring(path.lastIndexOf('/') + 1));
-        return retrier.run(() -> createOnce(protectedPath, data, acl, mode, 0),
-                () -> findProtected(parent, prefix));
+        ProtectedCreate create = new ProtectedCreate(path);
+        return retrier.run(() -> createOnce(create.path, data, acl, mode, 0), () -> create.find(this));
     }
 
     public CreateResult createProtected(String path, byte[] data, List<Acl> acl, CreateMode mode) {
         return await(createProtectedAsync(path, data, acl, mode));
-    }
-
-    /**
-     * In an ensemble the lost attempt may still be on its way through the member the client left:
-     * the member the client reconnected to can answer before it applied that create, and a retry
-     * would then make a second node. A sync first makes this member catch up with the leader,
-     * which by then has almost always received the forwarded create (it left the old member
-     * before the client even saw the connection close).
-     */
-    private CompletableFuture<CreateResult> findProtected(String parent, String prefix) {
-        return syncAsync(parent).thenCompose(synced -> getChildrenAsync(parent)).thenCompose(children -> {
-            for (String child : children.children()) {
-                if (child.startsWith(prefix)) {
-                    String found = Paths.join(parent, child);
-                    return existsAsync(found).thenApply(stat -> stat == null ? null : new CreateResult(found, stat));
-                }
-            }
-            return CompletableFuture.completedFuture(null);
-        });
     }
 
     private CompletableFuture<CreateResult> createOnce(String path, byte[] data, List<Acl> acl, CreateMode mode,

@@ -2,13 +2,6 @@ package io.coord.server.auth;
 
 import io.coord.server.config.SaslConfig;
 import io.coord.wire.ErrorCode;
-import java.util.Map;
-import javax.security.auth.callback.Callback;
-import javax.security.auth.callback.NameCallback;
-import javax.security.auth.callback.PasswordCallback;
-import javax.security.auth.callback.UnsupportedCallbackException;
-import javax.security.sasl.AuthorizeCallback;
-import javax.security.sasl.RealmCallback;
 import javax.security.sasl.Sasl;
 import javax.security.sasl.SaslException;
 import javax.security.sasl.SaslServer;
@@ -83,8 +76,8 @@ public final class SaslAuthenticator {
                 throw new SaslException("null SASL token");
             }
             if (exchange.server == null) {
-                exchange.server = kerberos != null ? kerberos.newServer(new Handler())
-                        : Sasl.createSaslServer(MECHANISM, PROTOCOL, SERVER_NAME, null, new Handler());
+                exchange.server = kerberos != null ? kerberos.newServer(newCallbacks())
+                        : Sasl.createSaslServer(MECHANISM, PROTOCOL, SERVER_NAME, null, newCallbacks());
             }
             SaslServer server = exchange.server;
             byte[] reply = kerberos != null ? kerberos.as(() -> server.evaluateResponse(clientToken))
@@ -150,35 +143,15 @@ public final class SaslAuthenticator {
     }
 
     /**
-     * DIGEST-MD5's questions: the client's user name, that user's password from the JAAS section
-     * (none for an unknown user: the mechanism then fails the login), the realm it offered, and
-     * the identity to authorise — always the authenticated user (canonicalised), never a different
-     * authorization id the client asked for, as in ZooKeeper.
+     * DIGEST-MD5's questions (the user's password from the JAAS section), and the identity to
+     * authorise: always the authenticated user (canonicalised), never a different authorization id
+     * the client asked for, as in ZooKeeper.
      */
-    private final class Handler implements javax.security.auth.callback.CallbackHandler {
-        private String userName;
-
-        @Override
-        public void handle(Callback[] callbacks) throws UnsupportedCallbackException {
-            Map<String, String> users = config.users();
-            for (Callback cb : callbacks) {
-                if (cb instanceof NameCallback nc) {
-                    userName = nc.getDefaultName();
-                } else if (cb instanceof PasswordCallback pc) {
-                    String password = userName == null ? null : users.get(userName);
-                    if (password != null) {
-                        pc.setPassword(password.toCharArray());
-                    }
-                } else if (cb instanceof RealmCallback rc) {
-                    rc.setText(rc.getDefaultText());
-                } else if (cb instanceof AuthorizeCallback ac) {
-                    ac.setAuthorized(true);
-                    ac.setAuthorizedID(authorizedId(ac.getAuthenticationID(), config.removeHostFromPrincipal(),
-                            config.removeRealmFromPrincipal()));
-                } else {
-                    throw new UnsupportedCallbackException(cb, "not a SASL server callback");
-                }
-            }
-        }
+    private SaslServerCallbacks newCallbacks() {
+        return new SaslServerCallbacks(config.users(), ac -> {
+            ac.setAuthorized(true);
+            ac.setAuthorizedID(authorizedId(ac.getAuthenticationID(), config.removeHostFromPrincipal(),
+                    config.removeRealmFromPrincipal()));
+        });
     }
 }

@@ -69,25 +69,14 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
     /** Set by the start task on the request thread; ticks wait for it. */
     private boolean coreStarted;
     private boolean pumping;
-    // Periodic snapshots: taken only where every storage op issued so far is durable.
-    /** Spreads snapshot points; also makes session passwords (a SecureRandom in production). */
-    private final RandomGenerator random;
     private final CoalescedReport persistedReports;
+    // Periodic snapshots: taken only where every storage op issued so far is durable.
     private long issuedSeq;
     private long persistedSeq;
-    private long txnsSinceSnapshot;
-    private long snapshotThreshold;
-    private boolean snapshotWaiting;
-    /** Member messages held back while a due snapshot waits for storage to drain (a short delay). */
-    private final java.util.ArrayDeque<HeldMessage> held = new java.util.ArrayDeque<>();
-    private final SnapshotRequests snapshotRequests = new SnapshotRequests();
-    private static final int MAX_HELD_MESSAGES = 100_000;
+    private final SnapshotSchedule snapshots;
     private final FatalHandler fatal;
     /** The log is out of space (sole voter): writes are refused until it has room. */
     private final DiskFullMode diskFull;
-
-    private record HeldMessage(long from, ZabMessage message) {
-    }
 
     public EnsembleProcessor(ServerConfig config, Clock clock, MemberState state, long stateZxid,
                              CoreFactory coreFactory, int coreTickMs, ZabStorage storage, QuorumLink link,
@@ -117,7 +106,6 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
                              RequestLoop.Factory loops) {
         this.config = config;
         this.fatal = fatal;
-        this.random = random;
         this.coreTickMs = coreTickMs;
         this.clock = clock;
         this.myId = config.myId();
@@ -129,7 +117,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
         this.core = coreFactory.apply(clients::snapshotBlob);
         this.thread = loops.create(this, fatal);
         this.persistedReports = new CoalescedReport(thread, this::onPersisted);
-        this.snapshotThreshold = nextSnapshotThreshold();
+        this.snapshots = new SnapshotSchedule(config.snapCount(), random, storage, clients::state);
         this.sessionTicks = new EnsembleSessionTicks(sessionMember(), coreTickMs);
         this.readOnly = new ReadOnlyMode.Switch(config, clock.nowMs());
     }
@@ -154,7 +142,8 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
 
     /** Inputs the last task left for the core: syncs asked by clients, then queued proposals. */
     private void afterTask() {
-        maybeSnapshot();
+        snapshots.afterTask(core.appliedZxid(), issuedSeq == persistedSeq,
+                (from, message) -> execute(core.step(from, message)));
         List<Long> syncIds;
         while (!(syncIds = clients.takeSyncRequests()).isEmpty()) {
             for (long id : syncIds) {
@@ -204,7 +193,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
      */
     public CompletableFuture<Long> takeSnapshot() {
         CompletableFuture<Long> result = new CompletableFuture<>();
-        submit(() -> snapshotRequests.add(result));
+        submit(() -> snapshots.request(result));
         return result;
     }
 
@@ -233,9 +222,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
     @Override
     public void onZab(long from, ZabMessage message) {
         submit(() -> {
-            if (snapshotWaiting || !held.isEmpty()) {
-                held.add(new HeldMessage(from, message));
-            } else {
+            if (!snapshots.hold(from, message)) {
                 execute(core.step(from, message));
             }
         });
@@ -350,7 +337,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
                 leader.applied(e.zxid());
             }
         }
-        txnsSinceSnapshot += a.applies().size();
+        snapshots.applied(a.applies().size());
         for (Actions.Send s : a.sends()) {
             link.send(s.to(), s.message());
         }
@@ -466,51 +453,9 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
         acceptForward(ForwardedRequest.local(0, sessionId, 0, type, body, List.of(), null));
     }
 
-    private long nextSnapshotThreshold() {
-        // Between snapCount/2 and snapCount, so that members spread their snapshots out.
-        int snapCount = Math.max(2, config.snapCount());
-        return snapCount / 2 + random.nextLong(snapCount / 2 + 1);
-    }
-
-    /**
-     * Starts a background snapshot of the committed tree once enough txns were applied, at a point
-     * where every storage op issued so far is durable (so the snapshot and the log after it describe
-     * one history, as the core requires). While storage is busy, the member makes that point come:
-     * it stops proposing and holds back incoming member messages (a delay the core tolerates like
-     * any network delay) until the storage thread reports everything durable, one fsync later.
-     */
-    private void maybeSnapshot() {
-        if (!snapshotRequests.isEmpty() && core.appliedZxid() == 0) {
-            snapshotRequests.failAll("nothing has been committed yet (zxid 0): there is no state to snapshot");
-        }
-        boolean wanted = txnsSinceSnapshot >= snapshotThreshold || !snapshotRequests.isEmpty();
-        boolean due = wanted && !storage.snapshotInProgress() && core.appliedZxid() > 0;
-        snapshotWaiting = false;
-        if (due && issuedSeq == persistedSeq) {
-            startSnapshot(core.appliedZxid());
-            txnsSinceSnapshot = 0;
-            snapshotThreshold = nextSnapshotThreshold();
-        } else if (due) {
-            snapshotWaiting = held.size() < MAX_HELD_MESSAGES;
-        }
-        while (!snapshotWaiting && !held.isEmpty()) {
-            HeldMessage m = held.poll();
-            execute(core.step(m.from(), m.message()));
-        }
-    }
-
-    /**
-     * Hands a view of the committed tree at {@code zxid} to the storage's snapshot thread, with the
-     * AdminServer's snapshot commands waiting for it.
-     */
-    private void startSnapshot(long zxid) {
-        MemberState state = clients.state();
-        storage.snapshot(state.tree.beginSnapshot(zxid), state.encodeSessions(), snapshotRequests.startingAt(zxid));
-    }
-
     /** Proposes everything queued at the leader; runs after every task, never re-entrantly. */
     private void pump() {
-        if (pumping || snapshotWaiting || leader == null || !leader.hasWork() || !core.isServing()) {
+        if (pumping || snapshots.waiting() || leader == null || !leader.hasWork() || !core.isServing()) {
             return;
         }
         pumping = true;

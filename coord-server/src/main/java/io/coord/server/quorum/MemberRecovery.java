@@ -66,7 +66,7 @@ public final class MemberRecovery {
 
     public static Recovered recover(SnapshotStore snapshots, TxnLog log, MetaStore meta, Clock clock,
                                     int tickTimeMs, long myId, byte[] secret) throws IOException {
-        QuorumStorage.finishInterruptedInstall(meta, snapshots, log);
+        SnapInstall.finishInterrupted(meta, snapshots, log);
         long[] zxidOfSnapshot = {0};
         MemberState state = snapshots.loadNewestValid(s -> {
             zxidOfSnapshot[0] = s.zxid();

@@ -1,13 +1,11 @@
 package io.coord.server.quorum;
 
+import io.coord.server.auth.SaslServerCallbacks;
 import io.coord.server.config.QuorumSaslConfig;
-import java.util.Map;
 import javax.security.auth.callback.Callback;
-import javax.security.auth.callback.CallbackHandler;
 import javax.security.auth.callback.NameCallback;
 import javax.security.auth.callback.PasswordCallback;
 import javax.security.auth.callback.UnsupportedCallbackException;
-import javax.security.sasl.AuthorizeCallback;
 import javax.security.sasl.RealmCallback;
 import javax.security.sasl.Sasl;
 import javax.security.sasl.SaslClient;
@@ -61,7 +59,10 @@ final class QuorumSasl {
     }
 
     SaslServer newServer() throws SaslException {
-        SaslServer server = Sasl.createSaslServer(MECHANISM, PROTOCOL, SERVER_NAME, null, new ServerCallbacks());
+        SaslServer server = Sasl.createSaslServer(MECHANISM, PROTOCOL, SERVER_NAME, null,
+                // A learner is authorised only as the user it logged in as.
+                new SaslServerCallbacks(config.serverUsers(),
+                        ac -> ac.setAuthorized(ac.getAuthenticationID().equals(ac.getAuthorizationID()))));
         if (server == null) {
             throw new SaslException("the JDK offers no " + MECHANISM + " server");
         }
@@ -79,35 +80,6 @@ final class QuorumSasl {
                 rc.setText(rc.getDefaultText());
             } else {
                 throw new UnsupportedCallbackException(cb, "not a DIGEST-MD5 client callback");
-            }
-        }
-    }
-
-    /**
-     * The password of the user a learner names (none for an unknown user: the mechanism then fails
-     * the login), and authorisation only as that same user.
-     */
-    private final class ServerCallbacks implements CallbackHandler {
-        private String userName;
-
-        @Override
-        public void handle(Callback[] callbacks) throws UnsupportedCallbackException {
-            Map<String, String> users = config.serverUsers();
-            for (Callback cb : callbacks) {
-                if (cb instanceof NameCallback nc) {
-                    userName = nc.getDefaultName();
-                } else if (cb instanceof PasswordCallback pc) {
-                    String password = userName == null ? null : users.get(userName);
-                    if (password != null) {
-                        pc.setPassword(password.toCharArray());
-                    }
-                } else if (cb instanceof RealmCallback rc) {
-                    rc.setText(rc.getDefaultText());
-                } else if (cb instanceof AuthorizeCallback ac) {
-                    ac.setAuthorized(ac.getAuthenticationID().equals(ac.getAuthorizationID()));
-                } else {
-                    throw new UnsupportedCallbackException(cb, "not a DIGEST-MD5 server callback");
-                }
             }
         }
     }

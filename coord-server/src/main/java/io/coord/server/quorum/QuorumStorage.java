@@ -3,7 +3,6 @@ package io.coord.server.quorum;
 import io.coord.server.pipeline.FatalHandler;
 import io.coord.server.pipeline.MemberState;
 import io.coord.server.pipeline.ZabStorage;
-import io.coord.server.storage.CorruptFileException;
 import io.coord.server.storage.DiskFullException;
 import io.coord.server.storage.FlushPacer;
 import io.coord.server.storage.MetaStore;
@@ -14,10 +13,7 @@ import io.coord.server.zab.StorageOp;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -44,11 +40,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>AppendTxn: {@link TxnLog#append}.</li>
  *   <li>Truncate: {@link TxnLog#truncateAfter}.</li>
- *   <li>InstallSnapshot: the marker {@value #INSTALL_MARKER} names its zxid first; then it is written as
- *   a snapshot through {@link SnapshotStore} (none for zxid 0), every other snapshot is forgotten, the
- *   whole log is dropped (later appends continue after the snapshot's zxid) and the marker is
- *   cleared. A crash anywhere in between is finished by {@link #finishInterruptedInstall} at start-up,
- *   so the old log can never be replayed on top of the leader's state.</li>
+ *   <li>InstallSnapshot: the steps of {@link SnapInstall} (marker, snapshot through
+ *   {@link SnapshotStore}, none for zxid 0; every other snapshot forgotten, the whole log dropped:
+ *   later appends continue after the snapshot's zxid; marker cleared), so that a crash anywhere in
+ *   between is finished at start-up and the old log can never be replayed on top of the leader's state.</li>
  *   <li>PersistEpochs: {@link MetaStore} file {@value #EPOCHS_FILE} (acceptedEpoch, currentEpoch).</li>
  * </ul>
  * The queue is bounded in bytes ({@link #DEFAULT_QUEUE_LIMIT_BYTES}): {@link #submit} (the request
@@ -70,8 +65,6 @@ import org.slf4j.LoggerFactory;
 public final class QuorumStorage implements ZabStorage, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QuorumStorage.class);
     public static final String EPOCHS_FILE = "epochs";
-    /** MetaStore file: the zxid of a SNAP install in progress (8 bytes), empty when none is. */
-    public static final String INSTALL_MARKER = "snap-install";
     /**
      * Bytes of ops that may wait for the log thread: about 0.6 s of writing at 100 MB/s, far more
      * than one group commit batch ({@value #MAX_BATCH} ops) takes, so a busy member's log thread
@@ -501,89 +494,21 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
     /**
      * The snapshot is made durable before the log is dropped (our log may hold acknowledged txns the
      * leader sends again after the snapshot). The marker makes the steps after it one unit: see
-     * {@link #finishInterruptedInstall}.
+     * {@link SnapInstall}.
      */
     private void install(StorageOp.InstallSnapshot s) throws IOException {
         force();
-        meta.write(INSTALL_MARKER, ByteBuffer.allocate(8).putLong(s.zxid()).array());
+        SnapInstall.mark(meta, s.zxid());
         synchronized (snapshotLock) {
             if (s.zxid() > 0) {
                 MemberState.Blob blob = MemberState.decodeBlob(s.state());
                 snapshots.write(s.zxid(), blob.nodes().iterator(), blob.sessions());
             }
-            completeInstall(snapshots, log, s.zxid());
+            SnapInstall.complete(snapshots, log, s.zxid());
         }
-        meta.write(INSTALL_MARKER, new byte[0]);
+        SnapInstall.clear(meta);
         lastAppendedZxid = s.zxid();
         LOG.info("installed the leader's snapshot at zxid 0x{} and reset the log", Long.toHexString(s.zxid()));
-    }
-
-    /** The steps of an install after its snapshot is durable; repeating them is harmless. */
-    private static void completeInstall(SnapshotStore snapshots, TxnLog log, long zxid) throws IOException {
-        if (zxid > 0) {
-            // Only the newest survives: the installed one, or a newer one of our own committed state,
-            // which the leader's history extends just as well.
-            snapshots.purge(1);
-        } else {
-            snapshots.deleteAll();
-        }
-        log.truncateAfter(0);
-    }
-
-    /**
-     * Installs a snapshot as the whole durable state of a <em>stopped</em> member (the AdminServer's
-     * restore), with the marker and steps of a SNAP install, so that a crash part-way is finished or
-     * forgotten at start-up ({@link #finishInterruptedInstall}). {@code zxid} must be above every
-     * zxid the store and the log hold, so the new snapshot is the newest and no old log record is
-     * ever replayed on top of it. A failure while the snapshot is written (damage found in
-     * {@code nodes}) leaves the old state as it was.
-     */
-    public static void installStopped(MetaStore meta, SnapshotStore snapshots, TxnLog log, long zxid,
-                                      Iterator<Map.Entry<String, byte[]>> nodes, byte[] sessions) throws IOException {
-        log.sync();
-        meta.write(INSTALL_MARKER, ByteBuffer.allocate(8).putLong(zxid).array());
-        try {
-            snapshots.write(zxid, nodes, sessions);
-        } catch (IOException | RuntimeException e) {
-            meta.write(INSTALL_MARKER, new byte[0]);
-            throw e;
-        }
-        completeInstall(snapshots, log, zxid);
-        meta.write(INSTALL_MARKER, new byte[0]);
-        LOG.info("installed a restored snapshot at zxid 0x{} and reset the log", Long.toHexString(zxid));
-    }
-
-    /**
-     * Start-up: if a SNAP install was interrupted after its snapshot became durable (or it installed
-     * zxid 0), finish it, so that the old log is not replayed after the leader's snapshot; if it was
-     * interrupted before, forget it (the old snapshot and log are intact).
-     *
-     * @throws CorruptFileException if the installed snapshot is listed but damaged: finishing would
-     *     drop the log for a snapshot that cannot be read, and start from an older one without the
-     *     txns (acknowledged ones among them) that the log held after it
-     */
-    public static void finishInterruptedInstall(MetaStore meta, SnapshotStore snapshots, TxnLog log) throws IOException {
-        Optional<byte[]> marker = meta.read(INSTALL_MARKER);
-        if (marker.isEmpty() || marker.get().length != 8) {
-            return;
-        }
-        long zxid = ByteBuffer.wrap(marker.get()).getLong();
-        if (zxid != 0 && snapshots.listedZxids().contains(zxid)) {
-            String problem = snapshots.checkListed(zxid);
-            if (problem != null) {
-                throw new CorruptFileException(snapshots.directory(), -1, "the SNAP install at zxid 0x"
-                        + Long.toHexString(zxid) + " that a crash interrupted cannot be finished: its snapshot "
-                        + problem + " (the log it would replace is kept)");
-            }
-        }
-        if (zxid == 0 || snapshots.listedZxids().contains(zxid)) {
-            LOG.warn("finishing the SNAP install at zxid 0x{} that a crash interrupted", Long.toHexString(zxid));
-            completeInstall(snapshots, log, zxid);
-        } else {
-            LOG.warn("a SNAP install at zxid 0x{} was interrupted before its snapshot was durable; ignoring it",
-                    Long.toHexString(zxid));
-        }
-        meta.write(INSTALL_MARKER, new byte[0]);
     }
 
     /** Reads the durable epochs: {acceptedEpoch, currentEpoch}, {0, 0} for a fresh member. */

@@ -51,7 +51,7 @@ public final class SnapshotRestore {
 
     /**
      * Makes the data directories of a <em>stopped</em> member hold {@code file} (verified just
-     * before) as their entire state, crash-safely (see {@link QuorumStorage#installStopped}). The
+     * before) as their entire state, crash-safely (see {@link SnapInstall#installStopped}). The
      * snapshot is installed at a zxid above everything the directories hold (its own zxid when that
      * is higher already), so clients that saw the old state can reconnect and the old log is never
      * replayed on top. The file is read (and its checks run) once more while it is written.
@@ -62,12 +62,12 @@ public final class SnapshotRestore {
         MetaStore meta = new MetaStore(dataDir);
         SnapshotStore snapshots = new SnapshotStore(dataDir);
         try (TxnLog log = TxnLog.open(dataLogDir, TxnLog.DEFAULT_SEGMENT_TARGET_BYTES, LogIo.REAL)) {
-            QuorumStorage.finishInterruptedInstall(meta, snapshots, log);
+            SnapInstall.finishInterrupted(meta, snapshots, log);
             List<Long> listed = snapshots.listedZxids();
             long held = Math.max(log.lastZxid(), listed.isEmpty() ? 0 : listed.get(listed.size() - 1));
             long zxid = Math.max(verified.zxid(), held + 1);
             SnapshotStore.loadFile(file, null, s -> {
-                QuorumStorage.installStopped(meta, snapshots, log, zxid, s.nodes(), s.sessions());
+                SnapInstall.installStopped(meta, snapshots, log, zxid, s.nodes(), s.sessions());
                 return zxid;
             });
             return zxid;

@@ -1,6 +1,9 @@
 package io.coord.server.ensemble;
 
+import static org.awaitility.Awaitility.await;
+
 import io.coord.server.TestPorts;
+import io.coord.server.compat.StockClients;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,9 +12,12 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
+import java.util.function.BooleanSupplier;
+import org.apache.zookeeper.ZooKeeper;
 
 /**
  * N ensemble members, each in its own JVM on loopback with free ports, for tests that kill -9
@@ -177,6 +183,36 @@ final class EnsembleCluster implements AutoCloseable {
             }
         }
         return leader;
+    }
+
+    /** How many live members say they are in {@code mode} (srvr's Mode). */
+    int count(String mode) {
+        int n = 0;
+        for (int id = 1; id <= size; id++) {
+            if (alive(id) && mode.equals(mode(id))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Waits up to 60 s for one leader and {@code others} (the rest of the members' modes); on a
+     * timeout fails saying {@code what} is missing, with every member's output.
+     */
+    void awaitLeaderAnd(String what, BooleanSupplier others) {
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> leader() > 0 && others.getAsBoolean());
+        } catch (RuntimeException e) {
+            throw new AssertionError(what + ": " + outputs(), e);
+        }
+    }
+
+    /** A stock client, connected (SyncConnected seen within 20 s); the caller closes it. */
+    static ZooKeeper connect(String connectString) throws Exception {
+        return StockClients.connected(w -> new ZooKeeper(connectString, 10_000, w), e -> { }, Duration.ofSeconds(20),
+                connectString);
     }
 
     String fourLetterWord(int id, String word) {

@@ -45,12 +45,7 @@ class EnsembleFailoverTest {
     }
 
     private void awaitServing(int members) {
-        try {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> cluster.leader() > 0 && serving() == members);
-        } catch (RuntimeException e) {
-            throw new AssertionError("ensemble not serving: " + cluster.outputs(), e);
-        }
+        cluster.awaitLeaderAnd("ensemble not serving", () -> serving() == members);
     }
 
     private int serving() {
@@ -67,7 +62,7 @@ class EnsembleFailoverTest {
     @Test
     void leaderKilledUnderLoadLosesNoAcknowledgedWriteAndRejoinsByDiff() throws Exception {
         int leader = cluster.leader();
-        ZooKeeper zk = EnsembleProcessTest.connect(cluster.connectString());
+        ZooKeeper zk = EnsembleCluster.connect(cluster.connectString());
         zk.create("/load", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         ConcurrentLinkedQueue<String> acked = new ConcurrentLinkedQueue<>();
         AtomicLong killedAtNanos = new AtomicLong();
@@ -126,7 +121,7 @@ class EnsembleFailoverTest {
         int follower = leader == 3 ? 2 : 3;
         cluster.kill9(follower);
         int writes = 1_500; // beyond the leader's in-memory history (1000): DIFF is impossible
-        try (ZooKeeper zk = EnsembleProcessTest.connect(cluster.connectString(leader))) {
+        try (ZooKeeper zk = EnsembleCluster.connect(cluster.connectString(leader))) {
             zk.create("/many", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             CountDownLatch done = new CountDownLatch(writes);
             for (int i = 0; i < writes; i++) {
@@ -137,7 +132,7 @@ class EnsembleFailoverTest {
             zk.create("/eph", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
             cluster.start(follower);
             awaitServing(3);
-            try (ZooKeeper r = EnsembleProcessTest.connect(cluster.connectString(follower))) {
+            try (ZooKeeper r = EnsembleCluster.connect(cluster.connectString(follower))) {
                 await().atMost(Duration.ofSeconds(20)).until(() -> r.getChildren("/many", false).size() == writes);
                 // /eph came after the /many writes awaited above: sync r's member before reading it.
                 CompletableFuture<Integer> synced = new CompletableFuture<>();
@@ -148,13 +143,13 @@ class EnsembleFailoverTest {
         }
         assertTrue(output(follower).contains("installed the leader's snapshot"), "expected a SNAP sync");
         // the closed session's ephemeral goes on the member that learnt the session from the snapshot
-        try (ZooKeeper r = EnsembleProcessTest.connect(cluster.connectString(follower))) {
+        try (ZooKeeper r = EnsembleCluster.connect(cluster.connectString(follower))) {
             await().atMost(Duration.ofSeconds(20)).until(() -> r.exists("/eph", false) == null);
         }
     }
 
     private void assertAllPresent(int id, Set<String> expected) throws Exception {
-        try (ZooKeeper r = EnsembleProcessTest.connect(cluster.connectString(id))) {
+        try (ZooKeeper r = EnsembleCluster.connect(cluster.connectString(id))) {
             await().atMost(Duration.ofSeconds(20)).until(() -> {
                 List<String> children = r.getChildren("/load", false);
                 Set<String> have = new HashSet<>();

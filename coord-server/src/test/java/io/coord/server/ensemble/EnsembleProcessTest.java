@@ -1,5 +1,6 @@
 package io.coord.server.ensemble;
 
+import static io.coord.server.ensemble.EnsembleCluster.connect;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,10 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.AfterEach;
@@ -31,41 +29,12 @@ class EnsembleProcessTest {
     void start() throws Exception {
         cluster = new EnsembleCluster(dir, 3);
         cluster.startAll();
-        try {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> cluster.leader() > 0 && followers() == 2);
-        } catch (RuntimeException e) {
-            throw new AssertionError("no leader: " + cluster.outputs(), e);
-        }
+        cluster.awaitLeaderAnd("no leader", () -> cluster.count("follower") == 2);
     }
 
     @AfterEach
     void stop() throws Exception {
         cluster.close();
-    }
-
-    private int followers() {
-        int n = 0;
-        for (int id = 1; id <= cluster.size(); id++) {
-            if ("follower".equals(cluster.mode(id))) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    static ZooKeeper connect(String connectString) throws Exception {
-        CountDownLatch connected = new CountDownLatch(1);
-        ZooKeeper zk = new ZooKeeper(connectString, 10_000, event -> {
-            if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-            }
-        });
-        if (!connected.await(20, TimeUnit.SECONDS)) {
-            zk.close();
-            throw new IllegalStateException("could not connect to " + connectString);
-        }
-        return zk;
     }
 
     @Test

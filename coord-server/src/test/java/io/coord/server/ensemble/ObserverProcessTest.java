@@ -1,5 +1,6 @@
 package io.coord.server.ensemble;
 
+import static io.coord.server.ensemble.EnsembleCluster.connect;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,7 +16,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.AfterEach;
@@ -50,36 +50,8 @@ class ObserverProcessTest {
     }
 
     private void awaitEnsemble() {
-        try {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> cluster.leader() > 0 && count("follower") == 2 && "observer".equals(cluster.mode(OBSERVER)));
-        } catch (RuntimeException e) {
-            throw new AssertionError("no ensemble with its observer: " + cluster.outputs(), e);
-        }
-    }
-
-    private int count(String mode) {
-        int n = 0;
-        for (int id = 1; id <= cluster.size(); id++) {
-            if (cluster.alive(id) && mode.equals(cluster.mode(id))) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    private static ZooKeeper connect(String connectString) throws Exception {
-        CountDownLatch connected = new CountDownLatch(1);
-        ZooKeeper zk = new ZooKeeper(connectString, 10_000, event -> {
-            if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-            }
-        });
-        if (!connected.await(20, TimeUnit.SECONDS)) {
-            zk.close();
-            throw new IllegalStateException("could not connect to " + connectString);
-        }
-        return zk;
+        cluster.awaitLeaderAnd("no ensemble with its observer",
+                () -> cluster.count("follower") == 2 && "observer".equals(cluster.mode(OBSERVER)));
     }
 
     private static void create(ZooKeeper zk, String path) throws Exception {

@@ -3,10 +3,9 @@ package io.coord.server.it;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.coord.server.compat.StockClients;
 import io.coord.server.compat.TestTarget;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.apache.zookeeper.Watcher;
+import java.time.Duration;
 import org.apache.zookeeper.ZooKeeper;
 
 /** Which server kind a process test runs, and small client helpers. */
@@ -43,16 +42,7 @@ final class ProcessTestSupport {
 
     /** A connected stock client; the caller closes it. */
     static ZooKeeper connect(String connectString, int sessionTimeoutMs) throws Exception {
-        CountDownLatch connected = new CountDownLatch(1);
-        ZooKeeper zk = new ZooKeeper(connectString, sessionTimeoutMs, event -> {
-            if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-            }
-        });
-        if (!connected.await(15, TimeUnit.SECONDS)) {
-            zk.close();
-            throw new IllegalStateException("could not connect to " + connectString);
-        }
-        return zk;
+        return StockClients.connected(w -> new ZooKeeper(connectString, sessionTimeoutMs, w), e -> { },
+                Duration.ofSeconds(15), connectString);
     }
 }

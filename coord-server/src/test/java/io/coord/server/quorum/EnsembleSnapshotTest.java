@@ -115,10 +115,10 @@ class EnsembleSnapshotTest {
             // Crash right after the leader's snapshot at 7 became durable, before the log reset.
             markInstall(meta, 7);
             snaps.write(7, java.util.Collections.emptyIterator(), new byte[0]);
-            QuorumStorage.finishInterruptedInstall(meta, snaps, log);
+            SnapInstall.finishInterrupted(meta, snaps, log);
             assertEquals(List.of(7L), snaps.listedZxids());
             assertEquals(0, countReplayed(log, 7), "the old tail after the installed snapshot is gone");
-            assertEquals(0, meta.read(QuorumStorage.INSTALL_MARKER).orElseThrow().length);
+            assertEquals(0, meta.read(SnapInstall.MARKER).orElseThrow().length);
         }
     }
 
@@ -140,10 +140,10 @@ class EnsembleSnapshotTest {
             byte[] bytes = Files.readAllBytes(installed);
             bytes[bytes.length / 2] ^= 0x10;
             Files.write(installed, bytes);
-            assertThrows(CorruptFileException.class, () -> QuorumStorage.finishInterruptedInstall(meta, snaps, log));
+            assertThrows(CorruptFileException.class, () -> SnapInstall.finishInterrupted(meta, snaps, log));
             assertEquals(List.of(5L, 7L), snaps.listedZxids());
             assertEquals(4, countReplayed(log, 5), "the log is kept");
-            assertEquals(8, meta.read(QuorumStorage.INSTALL_MARKER).orElseThrow().length, "the marker is kept");
+            assertEquals(8, meta.read(SnapInstall.MARKER).orElseThrow().length, "the marker is kept");
         }
     }
 
@@ -155,7 +155,7 @@ class EnsembleSnapshotTest {
         try (TxnLog log = TxnLog.open(data, SEGMENT_BYTES)) {
             oldHistory(snaps, log);
             markInstall(meta, 8);
-            QuorumStorage.finishInterruptedInstall(meta, snaps, log);
+            SnapInstall.finishInterrupted(meta, snaps, log);
             assertEquals(List.of(5L), snaps.listedZxids());
             assertEquals(4, countReplayed(log, 5));
         }
@@ -189,7 +189,7 @@ class EnsembleSnapshotTest {
 
     /** The marker a SNAP install of {@code zxid} writes first. */
     private static void markInstall(MetaStore meta, long zxid) throws Exception {
-        meta.write(QuorumStorage.INSTALL_MARKER, java.nio.ByteBuffer.allocate(8).putLong(zxid).array());
+        SnapInstall.mark(meta, zxid);
     }
 
     /** A member's history before a SNAP install: a snapshot at 5 and the log tail 6..9. */

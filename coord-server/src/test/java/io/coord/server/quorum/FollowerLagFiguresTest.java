@@ -8,19 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.coord.client.CoordClient;
 import io.coord.server.admin.MonitorValues;
 import io.coord.server.admin.StatusSource;
-import io.coord.server.storage.LogIo;
+import io.coord.server.storage.HeldForceLogIo;
 import io.coord.wire.Acl;
 import io.coord.wire.CreateMode;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,32 +28,9 @@ class FollowerLagFiguresTest {
     @TempDir
     Path dir;
 
-    /** A disk whose forces wait while held. */
-    private static final class StallableDisk implements LogIo {
-        final AtomicReference<CountDownLatch> hold = new AtomicReference<>();
-
-        @Override
-        public void write(FileChannel channel, ByteBuffer buf) throws IOException {
-            LogIo.REAL.write(channel, buf);
-        }
-
-        @Override
-        public void force(FileChannel channel, boolean metaData) throws IOException {
-            CountDownLatch h = hold.get();
-            if (h != null) {
-                try {
-                    h.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            LogIo.REAL.force(channel, metaData);
-        }
-    }
-
     @Test
     void aStalledFollowerLagsInZxidsAndMsThenCatchesUp() throws Exception {
-        StallableDisk[] disks = {null, new StallableDisk(), new StallableDisk(), new StallableDisk()};
+        HeldForceLogIo[] disks = {null, new HeldForceLogIo(30), new HeldForceLogIo(30), new HeldForceLogIo(30)};
         try (InProcessEnsemble e = new InProcessEnsemble(dir, 3, 100_000, 64 << 20)) {
             e.hooks(id -> (what, cause) -> { }, id -> disks[id]);
             e.startAll();

@@ -1,22 +1,18 @@
 package io.coord.server.quorum;
 
+import static io.coord.server.quorum.RawHandshake.connectRequest;
+import static io.coord.server.quorum.RawHandshake.readConnectResponse;
+import static io.coord.server.quorum.RawHandshake.readOrEof;
+import static io.coord.server.quorum.RawHandshake.send;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.coord.wire.ConnectRequest;
 import io.coord.wire.ConnectResponse;
-import io.coord.wire.JuteReader;
-import io.coord.wire.JuteWriter;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +21,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
-import org.apache.zookeeper.Watcher.Event.EventType;
 import org.apache.zookeeper.Watcher.Event.KeeperState;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
@@ -46,24 +41,16 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalSessionsTest {
     @TempDir
     Path dir;
+    private final StockClientEnsemble fixture = new StockClientEnsemble();
     private InProcessEnsemble ensemble;
-    private final List<ZooKeeper> clients = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stop() throws Exception {
-        for (ZooKeeper zk : clients) {
-            zk.close();
-        }
-        if (ensemble != null) {
-            ensemble.close();
-        }
+        fixture.close();
     }
 
     private void startEnsemble(String extraConfig) throws IOException {
-        ensemble = new InProcessEnsemble(dir, 3, 100_000, 64L << 20);
-        ensemble.extraConfig(extraConfig);
-        ensemble.startAll();
-        ensemble.awaitServing(ensemble.all());
+        ensemble = fixture.start(dir, extraConfig);
     }
 
     /** A member that is not the leader: its clients' writes cross a member link. */
@@ -95,25 +82,15 @@ class LocalSessionsTest {
     }
 
     private ZooKeeper connect(String connect, List<KeeperState> states) throws IOException {
-        ZooKeeper zk = new ZooKeeper(connect, 10_000, e -> {
-            if (e.getType() == EventType.None) {
-                states.add(e.getState());
-            }
-        });
-        clients.add(zk);
+        ZooKeeper zk = fixture.track(new ZooKeeper(connect, 10_000, StockClientEnsemble.connectionStates(states)));
         await().atMost(Duration.ofSeconds(10)).until(() -> states.contains(KeeperState.SyncConnected));
         return zk;
     }
 
     private ZooKeeper reattach(String connect, long id, byte[] password, List<KeeperState> states)
             throws IOException {
-        ZooKeeper zk = new ZooKeeper(connect, 10_000, e -> {
-            if (e.getType() == EventType.None) {
-                states.add(e.getState());
-            }
-        }, id, password);
-        clients.add(zk);
-        return zk;
+        return fixture.track(
+                new ZooKeeper(connect, 10_000, StockClientEnsemble.connectionStates(states), id, password));
     }
 
     @Test
@@ -159,12 +136,13 @@ class LocalSessionsTest {
         int member = follower();
         long[] before = zxids();
         ConnectResponse session;
-        try (Socket first = send(member, connectRequest(0, new byte[16], 400))) {
+        try (Socket first = send(ensemble, member, connectRequest(0, new byte[16], 400, Boolean.FALSE))) {
             session = readConnectResponse(first);
             assertEquals(member, session.sessionId() >>> 56);
             assertEquals(400, session.timeOut());
             // Its member takes it back on a new connection (the old one is closed).
-            try (Socket again = send(member, connectRequest(session.sessionId(), session.passwd(), 400))) {
+            try (Socket again = send(ensemble, member,
+                    connectRequest(session.sessionId(), session.passwd(), 400, Boolean.FALSE))) {
                 ConnectResponse back = readConnectResponse(again);
                 assertEquals(session.sessionId(), back.sessionId());
                 assertEquals(400, back.timeOut());
@@ -173,7 +151,8 @@ class LocalSessionsTest {
                 assertEquals(-1, readOrEof(again));
             }
         }
-        try (Socket s = send(member, connectRequest(session.sessionId(), session.passwd(), 400))) {
+        try (Socket s = send(ensemble, member,
+                connectRequest(session.sessionId(), session.passwd(), 400, Boolean.FALSE))) {
             assertEquals(0, readConnectResponse(s).timeOut(), "expired: ZooKeeper's timeout-0 answer");
         }
         // Created and expired without a txn.
@@ -218,39 +197,5 @@ class LocalSessionsTest {
             observer.sync("/up");
             return observer.getChildren("/up", false).isEmpty();
         });
-    }
-
-    private static byte[] connectRequest(long sessionId, byte[] password, int timeoutMs) {
-        JuteWriter w = new JuteWriter();
-        new ConnectRequest(0, 0, timeoutMs, sessionId, password, Boolean.FALSE).write(w);
-        return w.toByteArray();
-    }
-
-    private static ConnectResponse readConnectResponse(Socket s) throws IOException {
-        DataInputStream in = new DataInputStream(s.getInputStream());
-        byte[] frame = new byte[in.readInt()];
-        in.readFully(frame);
-        return ConnectResponse.read(new JuteReader(frame));
-    }
-
-    /** The next byte, or -1 when the server closed the connection (a reset counts as closed). */
-    private static int readOrEof(Socket s) throws IOException {
-        try {
-            return s.getInputStream().read();
-        } catch (SocketException | EOFException reset) {
-            return -1;
-        }
-    }
-
-    private Socket send(int member, byte[] request) throws IOException {
-        String cs = ensemble.connectString(member);
-        Socket s = new Socket();
-        s.connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(cs.substring(cs.lastIndexOf(':') + 1))), 5_000);
-        s.setSoTimeout(10_000);
-        DataOutputStream out = new DataOutputStream(s.getOutputStream());
-        out.writeInt(request.length);
-        out.write(request);
-        out.flush();
-        return s;
     }
 }

@@ -11,9 +11,6 @@ import io.coord.server.TestPorts;
 import io.coord.server.config.QuorumSaslConfig;
 import io.coord.server.config.ServerAddress;
 import io.coord.server.net.NettyTransport;
-import io.coord.server.pipeline.Backlog;
-import io.coord.server.pipeline.ForwardedRequest;
-import io.coord.server.pipeline.QuorumInbound;
 import io.coord.server.zab.ZabMessage;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -90,7 +87,7 @@ class QuorumSaslLinkTest {
             Map<Long, ServerAddress> members = Map.of(
                     1L, new ServerAddress(1, "127.0.0.1", TestPorts.next(), 0, false),
                     2L, new ServerAddress(2, "127.0.0.1", fake.getLocalPort(), 0, false));
-            QuorumTransport learner = new QuorumTransport(1, members, inbound(new AtomicInteger()), NettyTransport.NIO,
+            QuorumTransport learner = new QuorumTransport(1, members, new RecordingInbound(), NettyTransport.NIO,
                     QuorumTransport.DEFAULT_OUTBOX_LIMIT_BYTES, null, REQUIRED);
             try {
                 learner.start();
@@ -135,11 +132,12 @@ class QuorumSaslLinkTest {
     private static void assertLinkUp(QuorumSaslConfig dialer, QuorumSaslConfig acceptor, boolean login)
             throws Exception {
         Map<Long, ServerAddress> members = members();
-        AtomicInteger received = new AtomicInteger();
+        RecordingInbound inbound = new RecordingInbound();
+        AtomicInteger received = inbound.zabReceived;
         try (LogCapture log = new LogCapture(LinkHandshake.class.getName(), Level.INFO)) {
-            QuorumTransport one = new QuorumTransport(1, members, inbound(new AtomicInteger()), NettyTransport.NIO,
+            QuorumTransport one = new QuorumTransport(1, members, new RecordingInbound(), NettyTransport.NIO,
                     QuorumTransport.DEFAULT_OUTBOX_LIMIT_BYTES, null, dialer);
-            QuorumTransport two = new QuorumTransport(2, members, inbound(received), NettyTransport.NIO,
+            QuorumTransport two = new QuorumTransport(2, members, inbound, NettyTransport.NIO,
                     QuorumTransport.DEFAULT_OUTBOX_LIMIT_BYTES, null, acceptor);
             try {
                 two.start();
@@ -162,9 +160,9 @@ class QuorumSaslLinkTest {
             throws Exception {
         Map<Long, ServerAddress> members = members();
         try (LogCapture log = new LogCapture(LinkHandshake.class.getName(), Level.WARN)) {
-            QuorumTransport one = new QuorumTransport(1, members, inbound(new AtomicInteger()), NettyTransport.NIO,
+            QuorumTransport one = new QuorumTransport(1, members, new RecordingInbound(), NettyTransport.NIO,
                     QuorumTransport.DEFAULT_OUTBOX_LIMIT_BYTES, null, dialer);
-            QuorumTransport two = new QuorumTransport(2, members, inbound(new AtomicInteger()), NettyTransport.NIO,
+            QuorumTransport two = new QuorumTransport(2, members, new RecordingInbound(), NettyTransport.NIO,
                     QuorumTransport.DEFAULT_OUTBOX_LIMIT_BYTES, null, acceptor);
             try {
                 two.start();
@@ -196,41 +194,5 @@ class QuorumSaslLinkTest {
     private static QuorumSaslConfig sasl(boolean learnerRequired, boolean serverRequired, String password) {
         return new QuorumSaslConfig(true, learnerRequired, serverRequired, "QuorumLearner", "QuorumServer", "member",
                 password, Map.of("member", password), "test.jaas", "zkquorum/localhost", 20);
-    }
-
-    private static QuorumInbound inbound(AtomicInteger received) {
-        return new QuorumInbound() {
-            @Override
-            public Backlog backlog() {
-                return new Backlog() {
-                    @Override
-                    public boolean overHighWater() {
-                        return false;
-                    }
-
-                    @Override
-                    public void whenBelowLowWater(Runnable resume) {
-                        resume.run();
-                    }
-                };
-            }
-
-            @Override
-            public void onZab(long from, ZabMessage message) {
-                received.incrementAndGet();
-            }
-
-            @Override
-            public void onForward(long from, ForwardedRequest request) {
-            }
-
-            @Override
-            public void onTouch(long from, long[] sessionIds) {
-            }
-
-            @Override
-            public void onPeerDown(long peer) {
-            }
-        };
     }
 }

@@ -4,14 +4,11 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.coord.server.storage.FlushPacer;
-import io.coord.server.storage.LogIo;
+import io.coord.server.storage.HeldForceLogIo;
 import io.coord.server.storage.MetaStore;
 import io.coord.server.storage.SnapshotStore;
 import io.coord.server.storage.TxnLog;
 import io.coord.server.zab.StorageOp;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,34 +25,10 @@ class QuorumStorageGroupCommitTest {
     @TempDir
     Path dir;
 
-    /** A disk whose force can be held, so that ops queue up behind it and form one batch. */
-    private static final class HeldForce implements LogIo {
-        final AtomicReference<CountDownLatch> hold = new AtomicReference<>();
-        final CountDownLatch entered = new CountDownLatch(1);
-
-        @Override
-        public void write(FileChannel channel, ByteBuffer buf) throws IOException {
-            LogIo.REAL.write(channel, buf);
-        }
-
-        @Override
-        public void force(FileChannel channel, boolean metaData) throws IOException {
-            CountDownLatch h = hold.get();
-            if (h != null) {
-                entered.countDown();
-                try {
-                    h.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            LogIo.REAL.force(channel, metaData);
-        }
-    }
-
     @Test
     void batchesOfKnownSizesGiveTheirCountMeanAndMaximum() throws Exception {
-        HeldForce io = new HeldForce();
+        // A disk whose force can be held, so that ops queue up behind it and form one batch.
+        HeldForceLogIo io = new HeldForceLogIo(10);
         List<Long> persisted = new CopyOnWriteArrayList<>();
         try (TxnLog log = TxnLog.open(dir, TxnLog.DEFAULT_SEGMENT_TARGET_BYTES, io)) {
             QuorumStorage storage = new QuorumStorage(log, new SnapshotStore(dir), new MetaStore(dir), 3,

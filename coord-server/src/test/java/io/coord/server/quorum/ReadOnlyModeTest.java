@@ -1,5 +1,9 @@
 package io.coord.server.quorum;
 
+import static io.coord.server.quorum.RawHandshake.connectRequest;
+import static io.coord.server.quorum.RawHandshake.readConnectResponse;
+import static io.coord.server.quorum.RawHandshake.readOrEof;
+import static io.coord.server.quorum.RawHandshake.send;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,17 +17,9 @@ import io.coord.server.admin.AdminServer;
 import io.coord.server.admin.CommandAnswers;
 import io.coord.server.config.AdminConfig;
 import io.coord.server.net.NettyTransport;
-import io.coord.wire.ConnectRequest;
 import io.coord.wire.ConnectResponse;
-import io.coord.wire.JuteReader;
-import io.coord.wire.JuteWriter;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,43 +47,25 @@ class ReadOnlyModeTest {
 
     @TempDir
     Path dir;
+    private final StockClientEnsemble fixture = new StockClientEnsemble();
     private InProcessEnsemble ensemble;
     private AdminServer admin;
-    private final List<ZooKeeper> clients = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stop() throws Exception {
-        for (ZooKeeper zk : clients) {
-            zk.close();
-        }
         if (admin != null) {
             admin.close();
         }
-        if (ensemble != null) {
-            ensemble.close();
-        }
+        fixture.close();
     }
 
     private void startEnsemble(String extraConfig) throws IOException {
-        ensemble = new InProcessEnsemble(dir, 3, 100_000, 64L << 20);
-        ensemble.extraConfig(extraConfig);
-        ensemble.startAll();
-        ensemble.awaitServing(ensemble.all());
+        ensemble = fixture.start(dir, extraConfig);
     }
 
     private ZooKeeper client(String connect, boolean canBeReadOnly, List<KeeperState> states) throws IOException {
-        ZooKeeper zk = new ZooKeeper(connect, 10_000, e -> {
-            if (e.getType() == org.apache.zookeeper.Watcher.Event.EventType.None) {
-                states.add(e.getState());
-            }
-        }, canBeReadOnly);
-        clients.add(zk);
-        return zk;
-    }
-
-    private int clientPort(int id) {
-        String cs = ensemble.connectString(id);
-        return Integer.parseInt(cs.substring(cs.lastIndexOf(':') + 1));
+        return fixture.track(
+                new ZooKeeper(connect, 10_000, StockClientEnsemble.connectionStates(states), canBeReadOnly));
     }
 
     @Test
@@ -119,12 +97,12 @@ class ReadOnlyModeTest {
         assertTrue(AdminHttp.command(admin.port(), "is_read_only").get("read_only").asBoolean());
 
         // Clients that cannot be read-only are refused as before: closed without a response.
-        assertClosedWithoutResponse(connectRequest(Boolean.FALSE));
-        assertClosedWithoutResponse(connectRequest(null)); // a client older than 3.4: no readOnly byte
+        assertClosedWithoutResponse(newSessionRequest(Boolean.FALSE));
+        assertClosedWithoutResponse(newSessionRequest(null)); // a client older than 3.4: no readOnly byte
         // A global session is not reattached in read-only mode (ZooKeeper refuses it too).
         assertClosedWithoutResponse(connectRequest(globalSession, globalPassword, 10_000, Boolean.TRUE));
         // One that can gets a read-only session with this member's id in its high byte (as ZooKeeper's).
-        try (Socket s = send(connectRequest(0, new byte[16], 400, Boolean.TRUE))) {
+        try (Socket s = send(ensemble, SURVIVOR, connectRequest(0, new byte[16], 400, Boolean.TRUE))) {
             ConnectResponse raw = readConnectResponse(s);
             assertEquals(Boolean.TRUE, raw.readOnly());
             assertEquals(SURVIVOR, raw.sessionId() >>> 56);
@@ -174,50 +152,18 @@ class ReadOnlyModeTest {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
                 .until(() -> "null".equals(ensemble.fourLetterWord(SURVIVOR, "isro")));
         assertEquals("looking", ensemble.mode(SURVIVOR));
-        assertClosedWithoutResponse(connectRequest(Boolean.TRUE));
+        assertClosedWithoutResponse(newSessionRequest(Boolean.TRUE));
     }
 
-    private static byte[] connectRequest(Boolean readOnly) {
+    /** A request for a new session. */
+    private static byte[] newSessionRequest(Boolean readOnly) {
         return connectRequest(0, new byte[16], 10_000, readOnly);
-    }
-
-    private static byte[] connectRequest(long sessionId, byte[] password, int timeoutMs, Boolean readOnly) {
-        JuteWriter w = new JuteWriter();
-        new ConnectRequest(0, 0, timeoutMs, sessionId, password, readOnly).write(w);
-        return w.toByteArray();
-    }
-
-    private static ConnectResponse readConnectResponse(Socket s) throws IOException {
-        DataInputStream in = new DataInputStream(s.getInputStream());
-        byte[] frame = new byte[in.readInt()];
-        in.readFully(frame);
-        return ConnectResponse.read(new JuteReader(frame));
-    }
-
-    /** The next byte, or -1 when the server closed the connection (a reset counts as closed). */
-    private static int readOrEof(Socket s) throws IOException {
-        try {
-            return s.getInputStream().read();
-        } catch (SocketException | EOFException reset) {
-            return -1;
-        }
     }
 
     /** The server closes the connection without sending a byte. */
     private void assertClosedWithoutResponse(byte[] request) throws IOException {
-        try (Socket s = send(request)) {
+        try (Socket s = send(ensemble, SURVIVOR, request)) {
             assertEquals(-1, readOrEof(s), "the server answered a handshake it should have refused");
         }
-    }
-
-    private Socket send(byte[] request) throws IOException {
-        Socket s = new Socket();
-        s.connect(new InetSocketAddress("127.0.0.1", clientPort(SURVIVOR)), 5_000);
-        s.setSoTimeout(10_000);
-        DataOutputStream out = new DataOutputStream(s.getOutputStream());
-        out.writeInt(request.length);
-        out.write(request);
-        out.flush();
-        return s;
     }
 }

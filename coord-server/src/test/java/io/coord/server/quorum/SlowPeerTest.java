@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.coord.server.config.ServerAddress;
 import io.coord.server.net.NettyTransport;
 import io.coord.server.pipeline.Backlog;
-import io.coord.server.pipeline.ForwardedRequest;
-import io.coord.server.pipeline.QuorumInbound;
 import io.coord.server.zab.ZabMessage;
 import java.io.DataOutputStream;
 import java.net.InetAddress;
@@ -35,7 +33,8 @@ class SlowPeerTest {
 
     @Test
     void aPeerThatStopsReadingIsCutOffBeforeItsBacklogPassesTheLimit() throws Exception {
-        List<Long> down = new CopyOnWriteArrayList<>();
+        RecordingInbound inbound = new RecordingInbound();
+        List<Long> down = inbound.peersDown;
         List<Socket> accepted = new CopyOnWriteArrayList<>();
         try (ServerSocket silentPeer = new ServerSocket()) {
             silentPeer.setReceiveBufferSize(4096);
@@ -58,7 +57,7 @@ class SlowPeerTest {
             Map<Long, ServerAddress> members = Map.of(
                     1L, new ServerAddress(1, "127.0.0.1", myPort, 0, false),
                     2L, new ServerAddress(2, "127.0.0.1", silentPeer.getLocalPort(), 0, false));
-            QuorumTransport transport = new QuorumTransport(1, members, inbound(down), NettyTransport.NIO, LIMIT_BYTES);
+            QuorumTransport transport = new QuorumTransport(1, members, inbound, NettyTransport.NIO, LIMIT_BYTES);
             try {
                 transport.start();
                 await().atMost(Duration.ofSeconds(10)).until(() -> transport.connected(2));
@@ -88,7 +87,6 @@ class SlowPeerTest {
     void aLinkIsNotReadWhileTheRequestThreadIsBacklogged() throws Exception {
         AtomicBoolean over = new AtomicBoolean(true);
         List<Runnable> resumes = new CopyOnWriteArrayList<>();
-        AtomicInteger received = new AtomicInteger();
         Backlog backlog = new Backlog() {
             @Override
             public boolean overHighWater() {
@@ -100,6 +98,8 @@ class SlowPeerTest {
                 resumes.add(resume);
             }
         };
+        RecordingInbound inbound = new RecordingInbound(backlog);
+        AtomicInteger received = inbound.zabReceived;
         int myPort;
         try (ServerSocket free = new ServerSocket(0)) {
             myPort = free.getLocalPort();
@@ -107,7 +107,7 @@ class SlowPeerTest {
         Map<Long, ServerAddress> members = Map.of(
                 1L, new ServerAddress(1, "127.0.0.1", 1, 0, false),
                 2L, new ServerAddress(2, "127.0.0.1", myPort, 0, false));
-        QuorumTransport transport = new QuorumTransport(2, members, counting(backlog, received), NettyTransport.NIO);
+        QuorumTransport transport = new QuorumTransport(2, members, inbound, NettyTransport.NIO);
         int frames = 2_000;
         try (Socket peer = new Socket()) {
             transport.start();
@@ -140,67 +140,5 @@ class SlowPeerTest {
     private static void writeFrame(DataOutputStream out, byte[] payload) throws java.io.IOException {
         out.writeInt(payload.length);
         out.write(payload);
-    }
-
-    private static QuorumInbound counting(Backlog backlog, AtomicInteger received) {
-        return new QuorumInbound() {
-            @Override
-            public Backlog backlog() {
-                return backlog;
-            }
-
-            @Override
-            public void onZab(long from, ZabMessage message) {
-                received.incrementAndGet();
-            }
-
-            @Override
-            public void onForward(long from, ForwardedRequest request) {
-            }
-
-            @Override
-            public void onTouch(long from, long[] sessionIds) {
-            }
-
-            @Override
-            public void onPeerDown(long peer) {
-            }
-        };
-    }
-
-    private static QuorumInbound inbound(List<Long> down) {
-        return new QuorumInbound() {
-            @Override
-            public Backlog backlog() {
-                return new Backlog() {
-                    @Override
-                    public boolean overHighWater() {
-                        return false;
-                    }
-
-                    @Override
-                    public void whenBelowLowWater(Runnable resume) {
-                        resume.run();
-                    }
-                };
-            }
-
-            @Override
-            public void onZab(long from, ZabMessage message) {
-            }
-
-            @Override
-            public void onForward(long from, ForwardedRequest request) {
-            }
-
-            @Override
-            public void onTouch(long from, long[] sessionIds) {
-            }
-
-            @Override
-            public void onPeerDown(long peer) {
-                down.add(peer);
-            }
-        };
     }
 }

@@ -1,6 +1,5 @@
 package io.coord.server.sim;
 
-import io.coord.server.quorum.QuorumStorage;
 import io.coord.server.storage.MetaStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,6 +50,8 @@ final class BitFlips {
     static final String LOG_DIR = SimMember.DATA_LOG_DIR + "/version-1";
     static final String SNAP_DIR = SimMember.DATA_DIR + "/version-1";
     private static final String MANIFEST = "snapshots.manifest";
+    /** The meta file of a SNAP install under way (SnapInstall.MARKER, package-private to the quorum package). */
+    private static final String INSTALL_MARKER = "snap-install";
     private static final String SNAPSHOT_PREFIX = "snapshot.";
     private static final int SEGMENT_HEADER_BYTES = 20;
 
@@ -101,14 +102,14 @@ final class BitFlips {
             return Expect.NOTHING; // an unlisted file is ignored, and deleted by the next purge
         }
         // A SNAP install a failed write interrupted is finished at start, dropping the log: not past
-        // a damaged installed snapshot (QuorumStorage.finishInterruptedInstall).
+        // a damaged installed snapshot (SnapInstall.finishInterrupted).
         return listed.size() == 1 || installMarker(disk) == f.zxid() ? Expect.REFUSE : Expect.START_WITHOUT_IT;
     }
 
     /** The zxid of the SNAP install the marker says is under way, 0 when none is (read as start-up reads it). */
     private static long installMarker(SimDisk disk) {
         try {
-            Optional<byte[]> marker = new MetaStore(disk.path(SimMember.DATA_DIR)).read(QuorumStorage.INSTALL_MARKER);
+            Optional<byte[]> marker = new MetaStore(disk.path(SimMember.DATA_DIR)).read(INSTALL_MARKER);
             return marker.isPresent() && marker.get().length == 8 ? ByteBuffer.wrap(marker.get()).getLong() : 0;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -43,7 +43,7 @@ class MemberScenariosTest {
     }
 
     /**
-     * Periodic snapshots (maybeSnapshot) taken while clients write, with members crashing: restarts
+     * Periodic snapshots (SnapshotSchedule) taken while clients write, with members crashing: restarts
      * recover from a snapshot plus the log after it, and the run converges.
      */
     @Test

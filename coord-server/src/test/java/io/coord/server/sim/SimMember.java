@@ -3,6 +3,7 @@ package io.coord.server.sim;
 import io.coord.server.config.ServerAddress;
 import io.coord.server.config.ServerConfig;
 import io.coord.server.pipeline.Backlog;
+import io.coord.server.pipeline.NeverBacklogged;
 import io.coord.server.pipeline.EnsembleProcessor;
 import io.coord.server.pipeline.FatalHandler;
 import io.coord.server.pipeline.ForwardedRequest;
@@ -349,7 +350,7 @@ final class SimMember {
 
             @Override
             public Backlog backlog() {
-                return NEVER_BACKLOGGED;
+                return NeverBacklogged.INSTANCE;
             }
 
             @Override
@@ -407,18 +408,6 @@ final class SimMember {
     boolean paused() {
         return env.now() < pausedUntilMs;
     }
-
-    private static final Backlog NEVER_BACKLOGGED = new Backlog() {
-        @Override
-        public boolean overHighWater() {
-            return false;
-        }
-
-        @Override
-        public void whenBelowLowWater(Runnable resume) {
-            resume.run();
-        }
-    };
 
     private static final StorageInfo NO_DISK_FIGURES = new StorageInfo() {
         @Override

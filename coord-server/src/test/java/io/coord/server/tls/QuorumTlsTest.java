@@ -7,13 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.coord.server.TestPorts;
 import io.coord.server.config.ConfigException;
 import io.coord.server.config.ConfigParser;
 import io.coord.server.config.ServerAddress;
-import io.coord.server.config.ServerConfig;
 import io.coord.server.config.TlsConfig;
-import io.coord.server.quorum.EnsembleMember;
 import io.coord.server.quorum.QuorumCodec;
 import java.io.DataOutputStream;
 import java.io.StringReader;
@@ -24,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -44,7 +40,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** sslQuorum: member links over mutual TLS; the quorum port refuses plaintext and untrusted members. */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class QuorumTlsTest {
-    private static final int SIZE = 3;
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @AfterEach
@@ -58,12 +53,9 @@ class QuorumTlsTest {
     void anEnsembleOverTlsLinksServesAndItsQuorumPortRefusesPlaintextAndStrangers(@TempDir Path dir)
             throws Exception {
         TestCerts certs = TestCerts.create(dir.resolve("certs"));
-        int[] clientPorts = new int[SIZE];
-        Map<Long, ServerAddress> servers = new HashMap<>();
-        for (int i = 0; i < SIZE; i++) {
-            clientPorts[i] = TestPorts.next();
-            servers.put((long) i + 1, new ServerAddress(i + 1, "127.0.0.1", TestPorts.next(), TestPorts.next(), false));
-        }
+        TlsMembers members = new TlsMembers();
+        int[] clientPorts = members.clientPorts;
+        Map<Long, ServerAddress> servers = members.servers;
         // Every member presents "server" and trusts client-trust (server, server2).
         TlsConfig quorumTls = new TlsConfig(null, false,
                 new TlsConfig.Store("ssl.quorum.keyStore", certs.keyStore("server"), TestCerts.PASSWORD.toCharArray(),
@@ -71,14 +63,7 @@ class QuorumTlsTest {
                 new TlsConfig.Store("ssl.quorum.trustStore", certs.trustStore("client-trust"),
                         TestCerts.PASSWORD.toCharArray(), "PKCS12"),
                 TlsConfig.ClientAuth.NEED, List.of("TLSv1.3", "TLSv1.2"), List.of(), true, false);
-        for (int i = 0; i < SIZE; i++) {
-            long id = i + 1;
-            Path data = Files.createDirectories(dir.resolve("member" + id));
-            Files.writeString(data.resolve("myid"), id + "\n");
-            ServerConfig config = ServerConfig.builder(data).clientPort(clientPorts[i]).tickTimeMs(200).maxClientCnxns(0)
-                    .myId(id).servers(servers).quorumTls(quorumTls).build();
-            toClose.add(EnsembleMember.start(config));
-        }
+        members.start(dir, toClose, (i, member) -> member.quorumTls(quorumTls));
         ZooKeeper first = client("127.0.0.1:" + clientPorts[0]);
         byte[] data = "through tls links".getBytes(StandardCharsets.UTF_8);
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->

@@ -5,11 +5,13 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Certificates for TLS tests, made with the JDK's keytool (and openssl for the PEM key kazoo
@@ -25,22 +27,47 @@ public final class TestCerts {
         this.dir = dir;
     }
 
+    /** The stores made once for this test JVM (14 keytool runs, seconds each on a busy machine), copied per use. */
+    private static Path made;
+
     /**
      * Key stores {@code server}, {@code server2} (a second server identity, for reloads),
      * {@code clientA}, {@code clientB} and {@code rogue}; trust stores {@code server-trust} (trusts
-     * clientA and clientB, not rogue) and {@code client-trust} (trusts server and server2).
+     * clientA and clientB, not rogue) and {@code client-trust} (trusts server and server2). The keys
+     * are made once per test JVM and copied into {@code dir}, which each test may then change.
      */
-    public static TestCerts create(Path dir) throws IOException, InterruptedException {
+    public static synchronized TestCerts create(Path dir) throws IOException, InterruptedException {
+        if (made == null) {
+            Path fresh = Files.createTempDirectory("coord-test-certs");
+            TestCerts c = new TestCerts(fresh);
+            c.keyPair("server", "CN=coord-server,O=coord-test", true);
+            c.keyPair("server2", "CN=coord-server-2,O=coord-test", true);
+            c.keyPair("clientA", "CN=client-a,OU=apps,O=coord-test", false);
+            c.keyPair("clientB", "CN=client-b,OU=apps,O=coord-test", false);
+            c.keyPair("rogue", "CN=rogue,O=elsewhere", false);
+            c.trust("server-trust", "clientA", "clientB");
+            c.trust("client-trust", "server", "server2");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(fresh)));
+            made = fresh;
+        }
         Files.createDirectories(dir);
-        TestCerts c = new TestCerts(dir);
-        c.keyPair("server", "CN=coord-server,O=coord-test", true);
-        c.keyPair("server2", "CN=coord-server-2,O=coord-test", true);
-        c.keyPair("clientA", "CN=client-a,OU=apps,O=coord-test", false);
-        c.keyPair("clientB", "CN=client-b,OU=apps,O=coord-test", false);
-        c.keyPair("rogue", "CN=rogue,O=elsewhere", false);
-        c.trust("server-trust", "clientA", "clientB");
-        c.trust("client-trust", "server", "server2");
-        return c;
+        try (Stream<Path> files = Files.list(made)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.copy(f, dir.resolve(f.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        return new TestCerts(dir);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException ignored) {
+            // a temp directory left behind by a dying JVM is harmless
+        }
     }
 
     /** {@code name}.p12, a PKCS12 key store (also the type inferred from the extension). */

@@ -6,20 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.coord.server.TestPorts;
-import io.coord.server.config.ServerAddress;
-import io.coord.server.config.ServerConfig;
 import io.coord.server.config.TlsConfig;
 import io.coord.server.quorum.EnsembleMember;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
@@ -42,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class TlsEnsembleTest {
-    private static final int SIZE = 3;
+    private static final int SIZE = TlsMembers.SIZE;
     private static final byte[] DATA = "ensemble over tls".getBytes(StandardCharsets.UTF_8);
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
@@ -56,29 +51,22 @@ class TlsEnsembleTest {
     @Test
     void stockClientsOverTlsOnEveryMemberWithX509AclsOnForwardedWrites(@TempDir Path dir) throws Exception {
         TestCerts certs = TestCerts.create(dir.resolve("certs"));
+        TlsMembers ensemble = new TlsMembers();
+        int[] clientPorts = ensemble.clientPorts;
         int[] securePorts = new int[SIZE];
-        int[] clientPorts = new int[SIZE];
-        Map<Long, ServerAddress> servers = new HashMap<>();
         for (int i = 0; i < SIZE; i++) {
-            clientPorts[i] = TestPorts.next();
             securePorts[i] = TestPorts.next();
-            servers.put((long) i + 1, new ServerAddress(i + 1, "127.0.0.1", TestPorts.next(), TestPorts.next(), false));
         }
         TlsConfig.Store keyStore = new TlsConfig.Store("ssl.keyStore", certs.keyStore("server"),
                 TestCerts.PASSWORD.toCharArray(), "PKCS12");
         TlsConfig.Store trustStore = new TlsConfig.Store("ssl.trustStore", certs.trustStore("server-trust"),
                 TestCerts.PASSWORD.toCharArray(), "PKCS12");
+        List<EnsembleMember> members = ensemble.start(dir, toClose, (i, member) -> member
+                .fourLetterWords(Set.of("*"))
+                .tls(new TlsConfig(new InetSocketAddress("127.0.0.1", securePorts[i]), false, keyStore, trustStore,
+                        TlsConfig.ClientAuth.NEED, List.of("TLSv1.3", "TLSv1.2"), List.of(), true, true)));
         for (int i = 0; i < SIZE; i++) {
-            long id = i + 1;
-            Path data = Files.createDirectories(dir.resolve("member" + id));
-            Files.writeString(data.resolve("myid"), id + "\n");
-            TlsConfig tls = new TlsConfig(new InetSocketAddress("127.0.0.1", securePorts[i]), false, keyStore,
-                    trustStore, TlsConfig.ClientAuth.NEED, List.of("TLSv1.3", "TLSv1.2"), List.of(), true, true);
-            ServerConfig config = ServerConfig.builder(data).clientPort(clientPorts[i]).tickTimeMs(200)
-                    .fourLetterWords(Set.of("*")).maxClientCnxns(0).myId(id).servers(servers).tls(tls).build();
-            EnsembleMember member = EnsembleMember.start(config);
-            toClose.add(member);
-            assertEquals(securePorts[i], member.securePort());
+            assertEquals(securePorts[i], members.get(i).securePort());
         }
         StringJoiner all = new StringJoiner(",");
         for (int port : securePorts) {
