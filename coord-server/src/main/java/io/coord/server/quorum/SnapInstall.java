@@ -1,5 +1,6 @@
 package io.coord.server.quorum;
 
+import io.coord.server.storage.CorruptFileException;
 import io.coord.server.storage.MetaStore;
 import io.coord.server.storage.SnapshotStore;
 import io.coord.server.storage.TxnLog;
@@ -76,6 +77,10 @@ final class SnapInstall {
      * Start-up: if a SNAP install was interrupted after its snapshot became durable (or it installed
      * zxid 0), finish it, so that the old log is not replayed after the leader's snapshot; if it was
      * interrupted before, forget it (the old snapshot and log are intact).
+     *
+     * @throws CorruptFileException if the installed snapshot is listed but damaged: finishing would
+     *     drop the log for a snapshot that cannot be read, and start from an older one without the
+     *     txns (acknowledged ones among them) that the log held after it
      */
     static void finishInterrupted(MetaStore meta, SnapshotStore snapshots, TxnLog log) throws IOException {
         Optional<byte[]> marker = meta.read(MARKER);
@@ -83,6 +88,14 @@ final class SnapInstall {
             return;
         }
         long zxid = ByteBuffer.wrap(marker.get()).getLong();
+        if (zxid != 0 && snapshots.listedZxids().contains(zxid)) {
+            String problem = snapshots.checkListed(zxid);
+            if (problem != null) {
+                throw new CorruptFileException(snapshots.directory(), -1, "the SNAP install at zxid 0x"
+                        + Long.toHexString(zxid) + " that a crash interrupted cannot be finished: its snapshot "
+                        + problem + " (the log it would replace is kept)");
+            }
+        }
         if (zxid == 0 || snapshots.listedZxids().contains(zxid)) {
             LOG.warn("finishing the SNAP install at zxid 0x{} that a crash interrupted", Long.toHexString(zxid));
             complete(snapshots, log, zxid);

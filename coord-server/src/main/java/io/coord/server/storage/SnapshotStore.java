@@ -386,6 +386,21 @@ public final class SnapshotStore {
         }
     }
 
+    /**
+     * Checks the listed snapshot of {@code zxid} against its manifest entry (present, size,
+     * whole-file CRC32C) without loading it.
+     *
+     * @return null when it is valid, else what is wrong (also when the manifest lists none of that zxid)
+     */
+    public String checkListed(long zxid) throws IOException {
+        for (SnapshotManifest.Entry entry : SnapshotManifest.read(dir)) {
+            if (entry.zxid() == zxid) {
+                return verify(entry);
+            }
+        }
+        return "is not listed";
+    }
+
     /** Zxids of the snapshots the manifest lists, oldest first. */
     public List<Long> listedZxids() throws IOException {
         return SnapshotManifest.read(dir).stream().map(SnapshotManifest.Entry::zxid).toList();

@@ -152,9 +152,18 @@ final class FastLeaderElection {
                 }
             }
         }
-        // We do not count ourselves: we are LOOKING, and a leader must never be ourselves this way
-        // (we are not leading), so require the quorum among the settled members alone.
-        if (n.leaderId() != myId && leaderConfirms && support >= quorum.size()) {
+        if (n.leaderId() == myId || !leaderConfirms) {
+            return Optional.empty(); // a leader must never be ourselves this way (we are not leading)
+        }
+        // A settled vote of our own round counts with the round's votes, ours among them (as
+        // ZooKeeper's recvset): with a bare quorum alive, the others may have decided on votes that
+        // include ours while one of theirs never reached us, and the settled members alone are one
+        // short of a quorum for good (whole-member simulation, 5 members, 2 of them down: seed 4210).
+        boolean ourRound = n.electionEpoch() == logicalClock && !observing;
+        if (ourRound) {
+            received.put(from, theirs);
+        }
+        if (support >= quorum.size() || ourRound && agreeing(received, theirs) >= quorum.size()) {
             logicalClock = n.electionEpoch();
             proposal = theirs;
             return Optional.of(new Decision(n.leaderId(), theirs, n.electionEpoch()));

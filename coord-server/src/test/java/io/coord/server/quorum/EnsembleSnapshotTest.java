@@ -3,10 +3,12 @@ package io.coord.server.quorum;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.coord.client.CoordClient;
 import io.coord.server.session.Clock;
+import io.coord.server.storage.CorruptFileException;
 import io.coord.server.storage.FlushPacer;
 import io.coord.server.storage.MetaStore;
 import io.coord.server.storage.SnapshotStore;
@@ -105,19 +107,13 @@ class EnsembleSnapshotTest {
 
     @Test
     void aSnapInstallInterruptedAfterItsSnapshotIsFinishedAtStartUp() throws Exception {
-        Path data = dir.resolve("member");
-        Files.createDirectories(data);
+        Path data = Files.createDirectories(dir.resolve("member"));
         MetaStore meta = new MetaStore(data);
         SnapshotStore snaps = new SnapshotStore(data);
         try (TxnLog log = TxnLog.open(data, SEGMENT_BYTES)) {
-            // The old history: a snapshot at 5 and a log tail 6..9 the leader's state does not contain.
-            snaps.write(5, java.util.Collections.emptyIterator(), new byte[0]);
-            for (long z = 6; z <= 9; z++) {
-                log.append(z, new byte[] {1});
-            }
-            log.sync();
+            oldHistory(snaps, log); // a log tail 6..9 the leader's state does not contain
             // Crash right after the leader's snapshot at 7 became durable, before the log reset.
-            meta.write(SnapInstall.MARKER, java.nio.ByteBuffer.allocate(8).putLong(7).array());
+            markInstall(meta, 7);
             snaps.write(7, java.util.Collections.emptyIterator(), new byte[0]);
             SnapInstall.finishInterrupted(meta, snaps, log);
             assertEquals(List.of(7L), snaps.listedZxids());
@@ -126,19 +122,39 @@ class EnsembleSnapshotTest {
         }
     }
 
+    /**
+     * Regression (whole-member simulation, a bit flipped in a SNAP install's snapshot while a failed
+     * write had left the install's marker set): start-up finished the install anyway, so the purge
+     * dropped the damaged snapshot, kept the older one and the log was emptied: the member came back
+     * at zxid 5 without the txns 6..9 its log held. Now it refuses, and the old state stays as it was.
+     */
     @Test
-    void aSnapInstallInterruptedBeforeItsSnapshotLeavesTheOldStateAlone() throws Exception {
-        Path data = dir.resolve("member");
-        Files.createDirectories(data);
+    void aSnapInstallWhoseSnapshotIsDamagedIsRefusedAndTheOldStateKept() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("member"));
         MetaStore meta = new MetaStore(data);
         SnapshotStore snaps = new SnapshotStore(data);
         try (TxnLog log = TxnLog.open(data, SEGMENT_BYTES)) {
-            snaps.write(5, java.util.Collections.emptyIterator(), new byte[0]);
-            for (long z = 6; z <= 9; z++) {
-                log.append(z, new byte[] {1});
-            }
-            log.sync();
-            meta.write(SnapInstall.MARKER, java.nio.ByteBuffer.allocate(8).putLong(8).array());
+            oldHistory(snaps, log);
+            markInstall(meta, 7);
+            Path installed = snaps.write(7, java.util.Collections.emptyIterator(), new byte[0]);
+            byte[] bytes = Files.readAllBytes(installed);
+            bytes[bytes.length / 2] ^= 0x10;
+            Files.write(installed, bytes);
+            assertThrows(CorruptFileException.class, () -> SnapInstall.finishInterrupted(meta, snaps, log));
+            assertEquals(List.of(5L, 7L), snaps.listedZxids());
+            assertEquals(4, countReplayed(log, 5), "the log is kept");
+            assertEquals(8, meta.read(SnapInstall.MARKER).orElseThrow().length, "the marker is kept");
+        }
+    }
+
+    @Test
+    void aSnapInstallInterruptedBeforeItsSnapshotLeavesTheOldStateAlone() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("member"));
+        MetaStore meta = new MetaStore(data);
+        SnapshotStore snaps = new SnapshotStore(data);
+        try (TxnLog log = TxnLog.open(data, SEGMENT_BYTES)) {
+            oldHistory(snaps, log);
+            markInstall(meta, 8);
             SnapInstall.finishInterrupted(meta, snaps, log);
             assertEquals(List.of(5L), snaps.listedZxids());
             assertEquals(4, countReplayed(log, 5));
@@ -169,6 +185,20 @@ class EnsembleSnapshotTest {
             assertEquals(0, countReplayed(log, 0));
             assertFalse(snaps.loadNewestValid().isPresent());
         }
+    }
+
+    /** The marker a SNAP install of {@code zxid} writes first. */
+    private static void markInstall(MetaStore meta, long zxid) throws Exception {
+        SnapInstall.mark(meta, zxid);
+    }
+
+    /** A member's history before a SNAP install: a snapshot at 5 and the log tail 6..9. */
+    private static void oldHistory(SnapshotStore snaps, TxnLog log) throws Exception {
+        snaps.write(5, java.util.Collections.emptyIterator(), new byte[0]);
+        for (long z = 6; z <= 9; z++) {
+            log.append(z, new byte[] {1});
+        }
+        log.sync();
     }
 
     private static int countReplayed(TxnLog log, long after) throws Exception {

@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * The invariants of the whole-member simulation, checked after every event of a member: members
- * that applied the same zxid hold trees with the same digest; a serving leader holds every write
+ * that applied the same zxid hold trees with the same digest (and so does one member before and
+ * after a restart, which is what makes it count standalone, where it is the only one); a serving leader holds every write
  * acknowledged to a client (at or below what it applied); the ephemerals of an ended session are
  * gone from every member that applied past the end. Client-side invariants live in
  * {@link SimClient}.
@@ -28,6 +29,8 @@ final class MemberChecker {
     private final long[] checkedZxid;
     long acks;
     long digestChecks;
+    /** Digest checks that met an earlier digest at the same zxid (another member's, or an earlier incarnation's). */
+    long digestComparisons;
     long leaderChecks;
 
     MemberChecker(MemberSimulation sim, int members) {
@@ -60,6 +63,11 @@ final class MemberChecker {
         }
     }
 
+    /** Member {@code m} started again: its restored tree is checked at its next event, whatever its zxid. */
+    void booted(SimMember m) {
+        checkedZxid[m.index] = -1;
+    }
+
     /** After an event of member {@code m}: the checks that need its tree, when it applied something new. */
     void afterEvent(SimMember m) {
         if (!m.alive || m.core == null || m.storage.snapshotInProgress()) {
@@ -74,6 +82,7 @@ final class MemberChecker {
         DataTree tree = treeOf(m);
         digestChecks++;
         Long other = digestAt.putIfAbsent(zxid, tree.digest());
+        digestComparisons += other != null ? 1 : 0;
         if (other != null && other != tree.digest()) {
             fail("member " + m.id + " has tree digest " + Long.toHexString(tree.digest()) + " at zxid 0x"
                     + Long.toHexString(zxid) + ", another member had " + Long.toHexString(other));

@@ -1,35 +1,35 @@
 package io.coord.server.sim;
 
-import io.coord.server.config.ServerAddress;
-import io.coord.server.config.ServerConfig;
+import io.coord.server.admin.FourLetterWords;
+import io.coord.server.admin.ServerStatus;
+import io.coord.server.admin.StatusSource;
 import io.coord.server.quorum.QuorumCodec;
 import io.coord.server.zab.Role;
-import io.coord.server.zab.ZabConfig;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A deterministic run of whole ensemble members (the real request pipeline, sessions, tree,
  * watches and ZAB core) with simulated clients, member links and disks, driven by one seed on one
  * thread: every task the pipeline would hand to its request thread, every storage batch, message
- * and client frame is an event in one time-ordered queue. Faults: lost messages (with or without
- * the link being reset), partitions, crashes that lose unsynced writes (or keep them, possibly
- * torn), paused processes, failing forces (EIO) and full disks (ENOSPC), which stop the member, and
- * bits flipped on disk, which must stop it for good at its next start. After the chaos the faults
- * heal and the run must converge; invariants are checked after every event ({@link MemberChecker},
- * {@link SimClient}).
+ * and client frame is an event in one time-ordered queue. The seed draws the ensemble's size: 1
+ * (standalone, configured as production configures it: no server lines, a one-voter ensemble), 3
+ * or 5. Faults: lost messages (with or without the link being reset), partitions, crashes that lose
+ * unsynced writes (or keep them, possibly torn), paused processes, failing forces (EIO) and full
+ * disks (ENOSPC), which stop the member, and bits flipped on disk ({@link BitFlips}), which must
+ * stop it for good at its next start or, in a snapshot that older ones back up, must be skipped.
+ * After the chaos the faults heal and the run must converge; invariants are checked after every
+ * event ({@link MemberChecker}, {@link SimClient}).
  */
 final class MemberSimulation implements SimMember.Env {
-    static final int MEMBERS = 3;
     private static final int TICK_TIME_MS = 50;
     private static final int CHAOS_STEP_MS = 10;
     private static final int CONVERGE_WITHIN_MS = 20_000;
@@ -39,6 +39,19 @@ final class MemberSimulation implements SimMember.Env {
         /** A member-link frame about to be sent; true drops it silently (the link stays up). */
         default boolean dropSilently(MemberSimulation sim, int from, int to, Object msg) {
             return false;
+        }
+
+        /**
+         * Whether a member's stop is followed by a bit flip on its disk (when the run has them):
+         * after a chaos crash, and one fail-stop on a disk error in four.
+         */
+        default boolean flipsAfter(MemberSimulation sim, boolean failStop) {
+            return !failStop || sim.rnd().nextInt(4) == 0;
+        }
+
+        /** Whether the run's bit flips (params.bitFlip()) may hit records of {@code kind}. */
+        default boolean flipsIn(BitFlips.Kind kind) {
+            return true;
         }
     }
 
@@ -56,22 +69,27 @@ final class MemberSimulation implements SimMember.Env {
 
     final long seed;
     final SimParams params;
+    /** A named scenario's run (its own params or hook): replayed by that scenario, not by the seed alone. */
+    private final boolean scenario;
     private final SplittableRandom rnd;
     private final Hook hook;
-    final SimMember[] members = new SimMember[MEMBERS];
+    /** The ensemble's size (params.members()). */
+    final int size;
+    final SimMember[] members;
     final SimClient[] clients;
     final MemberChecker checker;
     private final PriorityQueue<Timed> queue = new PriorityQueue<>(
             (a, b) -> a.time != b.time ? Long.compare(a.time, b.time) : Long.compare(a.order, b.order));
-    private final long[][] linkLast = new long[MEMBERS][MEMBERS];
-    private final int[] group = new int[MEMBERS];
+    private final long[][] linkLast;
+    private final int[] group;
     private final ArrayDeque<String> trace;
     private long now;
     private long order;
     private long nextValue = 1;
     private long nextConnectionId = 1;
     private boolean healed;
-    private boolean bitFlipped;
+    /** Members whose disk got a flipped bit: a minority at most, so that a quorum remains. */
+    private int flippedMembers;
     /** Counters a run reports (and scenarios assert on). */
     final Map<String, Long> counts = new TreeMap<>();
 
@@ -85,19 +103,18 @@ final class MemberSimulation implements SimMember.Env {
         this.rnd = new SplittableRandom(seed);
         SimParams drawn = SimParams.random(rnd);
         this.params = override != null ? override : drawn;
+        this.scenario = override != null || hook != null;
         this.hook = hook == null ? new Hook() { } : hook;
         this.trace = traceOn ? new ArrayDeque<>() : null;
-        this.checker = new MemberChecker(this, MEMBERS);
-        Map<Long, ServerAddress> servers = new HashMap<>();
-        for (long id = 1; id <= MEMBERS; id++) {
-            servers.put(id, new ServerAddress(id, "127.0.0.1", 1, 2, false));
-        }
-        for (int i = 0; i < MEMBERS; i++) {
-            ServerConfig config = ServerConfig.builder(Path.of("sim-member-" + (i + 1))).myId(i + 1).servers(servers)
-                    .tickTimeMs(TICK_TIME_MS).initLimit(10).syncLimit(5).snapCount(params.snapCount())
-                    .containerCheckIntervalMs(1000).build();
-            ZabConfig zab = new ZabConfig(i + 1, Set.of(1L, 2L, 3L), 10, 5, 2, params.maxHistory());
-            members[i] = new SimMember(i, config, zab, this);
+        this.size = params.members();
+        this.members = new SimMember[size];
+        this.linkLast = new long[size][size];
+        this.group = new int[size];
+        this.checker = new MemberChecker(this, size);
+        count("runs of " + size + (size == 1 ? " member (standalone)" : " members"));
+        for (int i = 0; i < size; i++) {
+            members[i] = new SimMember(i, SimMember.config(size, i, TICK_TIME_MS, params.snapCount()),
+                    SimMember.zabConfig(size, i, params.maxHistory()), this);
         }
         clients = new SimClient[params.clients()];
         for (int c = 0; c < clients.length; c++) {
@@ -105,13 +122,13 @@ final class MemberSimulation implements SimMember.Env {
         }
     }
 
+    /** Events a failing run prints with -Dcoord.sim.trace=true (-Dcoord.sim.traceEvents=N for more). */
+    private static final int TRACE_EVENTS = Integer.getInteger("coord.sim.traceEvents", 300);
+
     /**
      * The real storage stack logs every snapshot, install, purge and recovery at INFO and every torn
      * tail cut at WARN: thousands of lines per run here, where the trace tells the story instead.
      */
-    /** Events a failing run prints with -Dcoord.sim.trace=true (-Dcoord.sim.traceEvents=N for more). */
-    private static final int TRACE_EVENTS = Integer.getInteger("coord.sim.traceEvents", 300);
-
     private static void quietStorageLogs() {
         for (String name : new String[] {"io.coord.server.storage", "io.coord.server.quorum.QuorumStorage",
                 "io.coord.server.quorum.MemberRecovery", "io.coord.server.durability"}) {
@@ -134,15 +151,18 @@ final class MemberSimulation implements SimMember.Env {
             }
             at(CHAOS_STEP_MS, this::chaosStep);
             long deadline = params.chaosMs() + CONVERGE_WITHIN_MS;
-            while (!queue.isEmpty() && now <= deadline && !(healed && converged())) {
-                Timed t = queue.poll();
-                now = t.time;
-                t.work.run();
+            while (!queue.isEmpty() && now <= deadline && !(healed && converged()) && !quorumLostForGood()) {
+                step();
+            }
+            if (quorumLostForGood()) {
+                count("runs ended by a refused disk (standalone)");
+                return this; // the refusal was the check; nothing is left to serve
             }
             if (!converged()) {
                 checker.fail("no convergence " + CONVERGE_WITHIN_MS + " ms after healing: " + describe());
             }
             checker.finalCheck(Arrays.asList(members));
+            checkModes();
             return this;
         } catch (AssertionError e) {
             throw e;
@@ -151,13 +171,65 @@ final class MemberSimulation implements SimMember.Env {
         }
     }
 
+    private void step() {
+        Timed t = queue.poll();
+        now = t.time;
+        t.work.run();
+    }
+
+    /** Standalone only: its one member refused its disk for good. */
+    private boolean quorumLostForGood() {
+        int corrupt = 0;
+        for (SimMember m : members) {
+            corrupt += m.corrupt ? 1 : 0;
+        }
+        return corrupt > (size - 1) / 2;
+    }
+
+    /**
+     * What srvr says of each member once the run converged: standalone's one member "Mode:
+     * standalone" (as ZooKeeper's), an ensemble's one leader and the rest followers.
+     */
+    private void checkModes() {
+        Map<SimMember, CompletableFuture<ServerStatus>> asked = new HashMap<>();
+        for (SimMember m : members) {
+            if (m.alive) {
+                asked.put(m, m.processor.status(StatusSource.Scope.SUMMARY));
+            }
+        }
+        long until = now + 1000;
+        while (!queue.isEmpty() && now <= until && !asked.values().stream().allMatch(f -> f.isDone())) {
+            step();
+        }
+        Map<String, Integer> modes = new TreeMap<>();
+        for (Map.Entry<SimMember, CompletableFuture<ServerStatus>> e
+                : asked.entrySet()) {
+            if (!e.getValue().isDone()) {
+                checker.fail("member " + e.getKey().id + " did not answer srvr within 1000 ms");
+            }
+            String srvr = FourLetterWords.render("srvr", e.getValue().join());
+            String mode = srvr.lines().filter(l -> l.startsWith("Mode: ")).findFirst().orElse("no Mode line");
+            modes.merge(mode, 1, Integer::sum);
+        }
+        Map<String, Integer> expected = size == 1 ? Map.of("Mode: standalone", 1)
+                : Map.of("Mode: leader", 1, "Mode: follower", asked.size() - 1);
+        if (!modes.equals(new TreeMap<>(expected))) {
+            checker.fail("srvr modes " + modes + ", expected " + expected);
+        }
+        count("srvr mode checks");
+    }
+
     String failureText(String what) {
         StringBuilder sb = new StringBuilder();
         sb.append("whole-member simulation failed: seed=").append(seed).append(" t=").append(now).append("ms params=")
-                .append(params).append("\n  ").append(what)
-                .append("\n  replay: mvn -q -B -o test -pl coord-server -am -Dtest=MemberSimulationTest"
-                        + " -Dsurefire.failIfNoSpecifiedTests=false -Dcoord.sim.seed=").append(seed)
-                .append(" -Dcoord.sim.trace=true");
+                .append(params).append("\n  ").append(what);
+        if (scenario) {
+            sb.append("\n  replay: the named scenario of MemberScenariosTest that ran seed ").append(seed);
+        } else {
+            sb.append("\n  replay: mvn -q -B -o test -pl coord-server -am -Dtest=MemberSimulationTest"
+                    + " -Dsurefire.failIfNoSpecifiedTests=false -Dcoord.sim.seed=").append(seed)
+                    .append(" -Dcoord.sim.trace=true");
+        }
         if (trace != null) {
             sb.append("\n  last events:\n");
             trace.forEach(s -> sb.append("    ").append(s).append('\n'));
@@ -241,9 +313,9 @@ final class MemberSimulation implements SimMember.Env {
     }
 
     SimMember pickLiveMember() {
-        int start = rnd.nextInt(MEMBERS);
-        for (int k = 0; k < MEMBERS; k++) {
-            SimMember m = members[(start + k) % MEMBERS];
+        int start = rnd.nextInt(size);
+        for (int k = 0; k < size; k++) {
+            SimMember m = members[(start + k) % size];
             if (m.alive && !m.paused()) {
                 return m;
             }
@@ -257,7 +329,11 @@ final class MemberSimulation implements SimMember.Env {
         if (m.alive || m.corrupt) {
             return;
         }
-        SimDisk.Flip flip = m.disk.flipped;
+        BitFlips.Flip flip = m.disk.flipped;
+        BitFlips.Expect expect = flip == null ? BitFlips.Expect.NOTHING : BitFlips.expect(m.disk, flip);
+        if (expect == BitFlips.Expect.NOTHING) {
+            m.disk.flipped = null; // the damaged file is gone
+        }
         boolean started;
         try {
             started = m.boot();
@@ -267,20 +343,40 @@ final class MemberSimulation implements SimMember.Env {
             throw failure;
         }
         if (!started) {
-            if (flip == null) {
-                checker.fail("member " + m.id + " refused a disk that only crashes and faults touched: " + m.refusal);
+            if (expect != BitFlips.Expect.REFUSE) {
+                checker.fail("member " + m.id + " refused a disk it should start from (" + expect + ", bit flipped: "
+                        + flip + "): " + m.refusal);
             }
             count("corrupt disks refused at start");
+            if (m.refusal.getMessage().contains("SNAP install")) {
+                count("refusals of an interrupted SNAP install's damaged snapshot");
+            }
             log("n" + m.id + " refuses to start: " + m.refusal.getMessage());
             return;
         }
-        if (flip != null) {
-            // The log's promise: damage that valid records follow is corruption, found by the scan at
-            // open; a member that starts anyway may apply the damaged record.
-            checker.fail("member " + m.id + " started although a bit was flipped in its log record 0x"
-                    + Long.toHexString(flip.zxid()) + " (" + flip.file() + " at byte " + flip.offset() + ")");
+        checkStartedPast(m, flip, expect);
+        checker.booted(m);
+        log("boot n" + m.id + " inc" + m.incarnation + " from snapshot 0x" + Long.toHexString(m.bootSnapshotZxid));
+    }
+
+    /**
+     * A member that started although a bit is flipped on its disk: only past a damaged snapshot that
+     * an older one backs up, and never from the damaged one (damage elsewhere must be refused: a log
+     * record that valid ones follow is corruption, not a torn tail, and a damaged manifest, segment
+     * header or meta file holds state nothing else does).
+     */
+    private void checkStartedPast(SimMember m, BitFlips.Flip flip, BitFlips.Expect expect) {
+        if (expect == BitFlips.Expect.REFUSE) {
+            checker.fail("member " + m.id + " started although a bit was flipped in " + flip);
         }
-        log("boot n" + m.id + " inc" + m.incarnation);
+        if (expect != BitFlips.Expect.START_WITHOUT_IT) {
+            return;
+        }
+        if (m.bootSnapshotZxid == flip.zxid()) {
+            checker.fail("member " + m.id + " started from the snapshot with a flipped bit: " + flip);
+        }
+        count(m.bootSnapshotZxid < flip.zxid() ? "starts from an older snapshot past a damaged newest one"
+                : "starts past a damaged older snapshot");
     }
 
     private void crash(SimMember m, String why) {
@@ -293,7 +389,7 @@ final class MemberSimulation implements SimMember.Env {
         for (SimClient c : clients) {
             c.memberDied(m);
         }
-        for (int j = 0; j < MEMBERS; j++) {
+        for (int j = 0; j < size; j++) {
             SimMember other = members[j];
             if (j != m.index && other.alive && rnd.nextInt(4) != 0) {
                 int inc = other.incarnation;
@@ -311,6 +407,9 @@ final class MemberSimulation implements SimMember.Env {
         }
         count("fail-stops on disk errors");
         crash(m, "fail-stop: " + what);
+        if (hook.flipsAfter(this, true)) {
+            maybeFlipBit(m); // also where a failed write left a step half done (a SNAP install's marker set)
+        }
         at(100 + rnd.nextInt(400), () -> boot(m));
     }
 
@@ -326,7 +425,7 @@ final class MemberSimulation implements SimMember.Env {
 
     @Override
     public void send(int from, long toId, byte[] frame) {
-        if (toId < 1 || toId > MEMBERS) {
+        if (toId < 1 || toId > size) {
             return; // no such peer (a follower that just lost its leader): dropped, as the transport does
         }
         int to = (int) toId - 1;
@@ -385,13 +484,11 @@ final class MemberSimulation implements SimMember.Env {
     }
 
     private void chaos() {
-        SimMember m = members[rnd.nextInt(MEMBERS)];
+        SimMember m = members[rnd.nextInt(size)];
         if (rnd.nextDouble() < params.crashRate() && m.alive) {
             crash(m, "chaos");
-            if (params.bitFlip() && !bitFlipped && m.disk.flipBit(m.logDir())) {
-                bitFlipped = true; // one member at most: the other two still make a quorum
-                count("bit flips");
-                log("bit flipped in n" + m.id + "'s log record 0x" + Long.toHexString(m.disk.flipped.zxid()));
+            if (hook.flipsAfter(this, false)) {
+                maybeFlipBit(m);
             }
             at(100 + rnd.nextInt(1000), () -> boot(m));
         }
@@ -419,12 +516,12 @@ final class MemberSimulation implements SimMember.Env {
         }
         if (rnd.nextDouble() < params.partitionRate()) {
             int[] before = group.clone();
-            for (int i = 0; i < MEMBERS; i++) {
+            for (int i = 0; i < size; i++) {
                 group[i] = rnd.nextInt(2);
             }
             log("partition " + Arrays.toString(group));
-            for (int a = 0; a < MEMBERS; a++) {
-                for (int b = a + 1; b < MEMBERS; b++) {
+            for (int a = 0; a < size; a++) {
+                for (int b = a + 1; b < size; b++) {
                     if (before[a] == before[b] && group[a] != group[b]) {
                         resetLink(a, b);
                     }
@@ -435,6 +532,26 @@ final class MemberSimulation implements SimMember.Env {
         }
     }
 
+    /**
+     * In a run with bit flips, flips a bit on the crashed member's disk (a minority of members at
+     * most, so a quorum remains; standalone, the one member: a refusal ends the run).
+     */
+    private void maybeFlipBit(SimMember m) {
+        if (!params.bitFlip() || m.disk.flipped != null || flippedMembers >= Math.max(1, (size - 1) / 2)) {
+            return;
+        }
+        BitFlips.Flip flip = BitFlips.flip(m.disk, rnd, hook::flipsIn);
+        if (flip == null) {
+            return;
+        }
+        m.disk.flipped = flip;
+        flippedMembers++;
+        BitFlips.Expect expect = BitFlips.expect(m.disk, flip);
+        count("bit flips: " + flip.kind());
+        count(expect == BitFlips.Expect.REFUSE ? "bit flips the next start must refuse" : "bit flips the next start must skip");
+        log("bit flipped in n" + m.id + "'s " + flip + ": " + expect);
+    }
+
     private void heal() {
         healed = true;
         Arrays.fill(group, 0);
@@ -442,6 +559,7 @@ final class MemberSimulation implements SimMember.Env {
         for (SimMember m : members) {
             m.pausedUntilMs = Math.min(m.pausedUntilMs, now);
             m.disk.failNextForce = false;
+            m.disk.forcesBeforeFailure = -1;
             m.disk.fullOnNextWrite = false;
             boot(m);
         }
@@ -462,6 +580,9 @@ final class MemberSimulation implements SimMember.Env {
                 return false;
             }
             if (m.core.role() == Role.LEADING) {
+                if (leader != null) {
+                    return false; // a leader paused past its term has not noticed yet (it steps down within syncLimit)
+                }
                 leader = m;
             }
         }
@@ -471,6 +592,9 @@ final class MemberSimulation implements SimMember.Env {
         for (SimMember m : members) {
             if (!m.corrupt && m.core.appliedZxid() != leader.core.lastZxid()) {
                 return false;
+            }
+            if (!m.corrupt && (m.core.leaderId() != leader.core.leaderId() || m.core.epoch() != leader.core.epoch())) {
+                return false; // a follower of an earlier epoch that has not noticed yet (it will within syncLimit)
             }
         }
         for (SimClient c : clients) {

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.zip.CRC32C;
 
 /**
  * One member's in-memory disk under the real storage stack (reached through {@link SimFileSystem}
@@ -21,8 +20,8 @@ import java.util.zip.CRC32C;
  * write of it possibly torn (cut short, or its end zero-filled); a power failure keeps none. So a
  * file whose directory was not synced may vanish, and a rename not followed by a directory sync
  * may be undone (a rename itself is atomic, as the journal makes it). Faults on command: the next
- * force fails (EIO), the next write runs out of space after writing part of its buffer (ENOSPC),
- * and a bit flips in a forced log record that valid records follow.
+ * force fails (EIO), the next write runs out of space after writing part of its buffer (ENOSPC);
+ * and {@link BitFlips} flips a bit in a record the disk holds.
  */
 final class SimDisk {
     /** A file or directory. */
@@ -51,10 +50,6 @@ final class SimDisk {
     record DirChange(String name, Inode inode, String from) {
     }
 
-    /** A record whose bit was flipped: where, and what it held. */
-    record Flip(String file, long zxid, int offset) {
-    }
-
     final SimFileSystem fs;
     final Inode root = new Inode(true);
     private final SplittableRandom rnd;
@@ -62,12 +57,13 @@ final class SimDisk {
     int generation;
     /** Faults armed by the simulation, each taken by the next write or force. */
     boolean failNextForce;
+    /** Forces that succeed before one fails (EIO); -1: none armed so (a scenario aims its fault this way). */
+    int forcesBeforeFailure = -1;
     boolean fullOnNextWrite;
     /** An armed fault fired since the member started: its fail-stop is expected. */
     boolean faultFired;
-    int bitFlips;
-    /** The flipped record the next start must refuse, null when there is none. */
-    Flip flipped;
+    /** The bit flipped on this disk ({@link BitFlips}), null when there is none (or it is gone). */
+    BitFlips.Flip flipped;
 
     SimDisk(SplittableRandom rnd) {
         this.rnd = rnd;
@@ -128,8 +124,14 @@ final class SimDisk {
     }
 
     void force(Inode inode) throws IOException {
+        if (forcesBeforeFailure > 0) {
+            forcesBeforeFailure--;
+        } else if (forcesBeforeFailure == 0) {
+            failNextForce = true;
+        }
         if (failNextForce) {
             failNextForce = false;
+            forcesBeforeFailure = -1;
             faultFired = true;
             // After a failed fsync the kernel may have dropped the dirty pages or kept them: the
             // changes stay unforced, and a crash decides.
@@ -240,63 +242,6 @@ final class SimDisk {
             Arrays.fill(out, size, offset, (byte) 0);
         }
         System.arraycopy(bytes, 0, out, offset, bytes.length);
-        return out;
-    }
-
-    /**
-     * After a crash: flips one bit of a forced log record in {@code logDir} (the log's version-1
-     * directory) that a valid record follows, in its file or in a newer segment, so that the log's
-     * promise is that the member refuses to start (damage with valid data after it is corruption, not
-     * a torn tail). False when no record qualifies.
-     */
-    boolean flipBit(Path logDir) {
-        Inode dir = lookup((SimPath) logDir);
-        if (dir == null || !dir.directory) {
-            return false;
-        }
-        List<Flip> candidates = new ArrayList<>();
-        List<String> segments = dir.entries.keySet().stream().filter(n -> n.startsWith("log.")).toList();
-        for (int s = 0; s < segments.size(); s++) {
-            Inode file = dir.entries.get(segments.get(s));
-            List<long[]> records = validRecords(file.forced);
-            boolean newest = s == segments.size() - 1;
-            for (int r = 0; r < records.size() - (newest ? 1 : 0); r++) {
-                candidates.add(new Flip(segments.get(s), records.get(r)[1], (int) records.get(r)[0]));
-            }
-        }
-        if (candidates.isEmpty()) {
-            return false;
-        }
-        Flip f = candidates.get(rnd.nextInt(candidates.size()));
-        Inode file = dir.entries.get(f.file());
-        int recordBytes = ByteBuffer.wrap(file.forced).getInt(f.offset()) + 8;
-        int at = f.offset() + rnd.nextInt(recordBytes);
-        file.forced[at] ^= (byte) (1 << rnd.nextInt(8));
-        file.data = file.forced.clone();
-        flipped = f;
-        bitFlips++;
-        return true;
-    }
-
-    /** {offset, zxid} of each checksum-valid record of a segment, up to the first invalid one. */
-    private static List<long[]> validRecords(byte[] file) {
-        List<long[]> out = new ArrayList<>();
-        ByteBuffer b = ByteBuffer.wrap(file);
-        int pos = 20; // the segment header
-        CRC32C crc = new CRC32C();
-        while (pos + 16 <= file.length) {
-            int length = b.getInt(pos);
-            if (length < 8 || pos + 8L + length > file.length) {
-                break;
-            }
-            crc.reset();
-            crc.update(file, pos + 8, length);
-            if ((int) crc.getValue() != b.getInt(pos + 4)) {
-                break;
-            }
-            out.add(new long[] {pos, b.getLong(pos + 8)});
-            pos += 8 + length;
-        }
         return out;
     }
 }

@@ -1,5 +1,6 @@
 package io.coord.server.sim;
 
+import io.coord.server.config.ServerAddress;
 import io.coord.server.config.ServerConfig;
 import io.coord.server.pipeline.Backlog;
 import io.coord.server.pipeline.NeverBacklogged;
@@ -25,8 +26,13 @@ import io.coord.server.zab.ZabConfig;
 import io.coord.server.zab.ZabCore;
 import io.coord.server.zab.ZabMessage;
 import java.util.ArrayDeque;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.SplittableRandom;
 
 /**
@@ -79,6 +85,8 @@ final class SimMember {
     boolean corrupt;
     /** Why the start-up code refused the disk. */
     CorruptFileException refusal;
+    /** The zxid of the snapshot the last start recovered from (0: none). */
+    long bootSnapshotZxid;
     long pausedUntilMs;
     EnsembleProcessor processor;
     ZabCore core;
@@ -97,11 +105,6 @@ final class SimMember {
         this.disk = new SimDisk(env.rnd().split());
     }
 
-    /** The log's segment directory (the log keeps its files under version-1). */
-    java.nio.file.Path logDir() {
-        return disk.path(DATA_LOG_DIR + "/version-1");
-    }
-
     Clock clock() {
         return new Clock() {
             @Override
@@ -117,12 +120,40 @@ final class SimMember {
     }
 
     /**
+     * Member {@code index}'s configuration. Standalone has no server lines (myid 0), as a zoo.cfg
+     * without server.N lines gives: the same path through the pipeline as production's standalone.
+     */
+    static ServerConfig config(int size, int index, int tickTimeMs, int snapCount) {
+        ServerConfig.Builder b = ServerConfig.builder(Path.of("sim-member-" + (index + 1))).tickTimeMs(tickTimeMs)
+                .initLimit(10).syncLimit(5).snapCount(snapCount).containerCheckIntervalMs(1000);
+        if (size > 1) {
+            Map<Long, ServerAddress> servers = new HashMap<>();
+            for (long id = 1; id <= size; id++) {
+                servers.put(id, new ServerAddress(id, "127.0.0.1", 1, 2, false));
+            }
+            b.myId(index + 1).servers(servers);
+        }
+        return b.build();
+    }
+
+    /** The ZAB core's configuration: the voters are the configured members, or (standalone) this one alone. */
+    static ZabConfig zabConfig(int size, int index, int maxHistory) {
+        Set<Long> voters = new TreeSet<>();
+        for (long id = 1; id <= size; id++) {
+            voters.add(id);
+        }
+        return size == 1 ? new ZabConfig(0, Set.of(0L), 10, 5, 2, maxHistory)
+                : new ZabConfig(index + 1, voters, 10, 5, 2, maxHistory);
+    }
+
+    /**
      * Starts an incarnation from the disk through the real start-up code (MemberRecovery.open: the
      * torn tail is cut, damage refused, an interrupted SNAP install finished). False, and stopped for
      * good, when that refuses a damaged file; any other failure to start throws.
      */
     boolean boot() throws IOException {
         disk.failNextForce = false;
+        disk.forcesBeforeFailure = -1;
         disk.fullOnNextWrite = false;
         disk.faultFired = false;
         Clock clock = clock();
@@ -143,6 +174,7 @@ final class SimMember {
         tasks.clear();
         runScheduled = false;
         MemberRecovery.Recovered recovered = opened.recovered();
+        bootSnapshotZxid = recovered.snapshotZxid();
         if (recovered.snapshotZxid() > 0) {
             env.count("boots from a snapshot");
         }

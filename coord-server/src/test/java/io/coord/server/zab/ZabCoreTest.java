@@ -206,6 +206,36 @@ class ZabCoreTest {
         assertEquals(3, answer.leaderId());
     }
 
+    /**
+     * Regression (whole-member simulation, 5 members with 2 down, seed 4210): 3 and 4 decided in a
+     * round on votes that included 1's, but 3's LOOKING vote never reached 1. Counting only the
+     * settled members (two of five) 1 stayed LOOKING for good while 4 waited for a quorum of
+     * followers; a settled vote of its own round now counts with the round's votes, its own among them.
+     */
+    @Test
+    void aBareQuorumElectsWhenOneMemberHeardOnlyTheSettledVotesOfItsRound() {
+        ZabCore one = new ZabCore(ZabConfig.of(1, Set.of(1L, 2L, 3L, 4L, 5L)), RecoveredState.empty(),
+                z -> new byte[0], new SplittableRandom(1));
+        one.start();
+        one.step(4, new Vote(4, 0, 0, 1, PeerState.LOOKING)); // 1 now votes for 4 too
+        assertEquals(Role.LOOKING, one.role());
+        one.step(4, new Vote(4, 0, 0, 1, PeerState.LEADING));
+        assertEquals(Role.LOOKING, one.role(), "two votes for 4 are not a quorum of five");
+        one.step(3, new Vote(4, 0, 0, 1, PeerState.FOLLOWING));
+        assertEquals(Role.FOLLOWING, one.role(), "1, 3 and 4 for 4 in the same round are a quorum");
+    }
+
+    @Test
+    void aSettledVoteOfAnotherRoundDoesNotCountOurs() {
+        ZabCore one = new ZabCore(ZabConfig.of(1, Set.of(1L, 2L, 3L, 4L, 5L)), RecoveredState.empty(),
+                z -> new byte[0], new SplittableRandom(1));
+        one.start();
+        one.step(4, new Vote(4, 0, 0, 1, PeerState.LOOKING));
+        one.step(4, new Vote(4, 0, 0, 7, PeerState.LEADING));
+        one.step(3, new Vote(4, 0, 0, 7, PeerState.FOLLOWING));
+        assertEquals(Role.LOOKING, one.role(), "only the settled members count then, and two are not a quorum");
+    }
+
     @Test
     void aFollowerGivesUpAtOnceWhenItsChosenLeaderFollowsAnother() {
         ZabCore f = followerOfTwo();
