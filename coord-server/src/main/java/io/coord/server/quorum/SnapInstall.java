@@ -88,7 +88,8 @@ final class SnapInstall {
             return;
         }
         long zxid = ByteBuffer.wrap(marker.get()).getLong();
-        if (zxid != 0 && snapshots.listedZxids().contains(zxid)) {
+        boolean listed = zxid != 0 && snapshots.listedZxids().contains(zxid);
+        if (listed) {
             String problem = snapshots.checkListed(zxid);
             if (problem != null) {
                 throw new CorruptFileException(snapshots.directory(), -1, "the SNAP install at zxid 0x"
@@ -96,7 +97,7 @@ final class SnapInstall {
                         + problem + " (the log it would replace is kept)");
             }
         }
-        if (zxid == 0 || snapshots.listedZxids().contains(zxid)) {
+        if (zxid == 0 || listed) {
             LOG.warn("finishing the SNAP install at zxid 0x{} that a crash interrupted", Long.toHexString(zxid));
             complete(snapshots, log, zxid);
         } else {
