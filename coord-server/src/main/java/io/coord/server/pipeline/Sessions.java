@@ -215,12 +215,12 @@ final class Sessions {
         readOnlySessions = null;
     }
 
-    /** The read-only sessions table, or null when not in read-only mode. */
     /** Sessions in this member's local table (localSessionsEnabled, not upgraded): mntr's local_sessions. */
     int localSessionCount() {
         return localSessions == null ? 0 : localSessions.size();
     }
 
+    /** The read-only sessions table, or null when not in read-only mode. */
     LocalSessions readOnlySessions() {
         return readOnlySessions;
     }
