@@ -63,6 +63,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onPacket(ChannelHandlerContext ctx, byte[] payload) {
+        sink.bytesReceived(Integer.BYTES + payload.length);
         JuteReader in = new JuteReader(payload);
         if (!handshakeDone) {
             ConnectRequest request = ConnectRequest.read(in);

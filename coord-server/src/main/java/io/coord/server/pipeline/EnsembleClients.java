@@ -12,6 +12,7 @@ import io.coord.server.txn.TxnApplier;
 import io.coord.server.txn.TxnEntry;
 import io.coord.server.txn.TxnHeader;
 import io.coord.server.watch.ChangeHistory;
+import io.coord.server.watch.Notification;
 import io.coord.server.watch.WatchManager;
 import io.coord.server.zab.LogEntry;
 import io.coord.wire.Acl;
@@ -133,6 +134,10 @@ final class EnsembleClients {
         }
     }
 
+    ServerStats stats() {
+        return stats;
+    }
+
     MemberState state() {
         return state;
     }
@@ -161,6 +166,7 @@ final class EnsembleClients {
     // ------------------------------------------------------------------ handshakes
 
     void connect(Connection conn, ConnectRequest req) {
+        stats.connectionRequests++;
         sessions.connect(conn, req);
     }
 
@@ -414,8 +420,9 @@ final class EnsembleClients {
         gate.applied(e.zxid());
         for (TreeEvent ev : r.events()) {
             history.record(e.zxid(), ev.path(), ev.type(), ev.acl());
-            replier.notify(EventFilter.readable(watches.trigger(ev.path(), ev.type()), ev.acl(), sessions),
-                    e.zxid());
+            List<Notification<Connection>> fired = watches.trigger(ev.path(), ev.type());
+            stats.watchesFired(ev.type(), fired.size());
+            replier.notify(EventFilter.readable(fired, ev.acl(), sessions), e.zxid());
         }
         if (txn instanceof Txn.CreateSessionTxn c) {
             Connection upgraded = sessions.created(h.sessionId(), c);

@@ -48,8 +48,8 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
 
     private final ServerConfig config;
     private final Clock clock;
-    /** When recent zxids were proposed (follower lag in ms). */
-    private final ProposalTimes proposalTimes = new ProposalTimes();
+    /** ZooKeeper's replication figures, and when recent zxids were proposed (follower lag in ms). */
+    private final QuorumFigures figures;
     private final long myId;
     private final ZabCore core;
     private final ZabStorage storage;
@@ -115,6 +115,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
                 random);
         this.diskFull = new DiskFullMode(clients);
         this.core = coreFactory.apply(clients::snapshotBlob);
+        this.figures = clients.stats().quorum.use(core.stats(), config, clock);
         this.thread = loops.create(this, fatal);
         this.persistedReports = new CoalescedReport(thread, this::onPersisted);
         this.snapshots = new SnapshotSchedule(config.snapCount(), random, storage, clients::state);
@@ -216,16 +217,27 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
         int voters = (int) config.servers().values().stream().filter(a -> !a.observer()).count();
         return new QuorumStatus(myId, core.leaderId(), zabState, core.lastZxid(), voters, core.learnerCount(),
                 core.syncedFollowerCount(), core.pendingSyncCount(), List.copyOf(core.syncedObservers()),
-                core.observing(), proposalTimes.lags(core.followerAckedZxids(), core.lastZxid(), clock.nowMs()));
+                core.observing(), figures.proposalTimes().lags(core.followerAckedZxids(), core.lastZxid(), clock.nowMs()));
     }
 
     @Override
     public void onZab(long from, ZabMessage message) {
         submit(() -> {
+            figures.received(from, message, core.role());
             if (!snapshots.hold(from, message)) {
                 execute(core.step(from, message));
             }
         });
+    }
+
+    @Override
+    public void bytesReceived(int bytes) {
+        clients.stats().bytesReceived.add(bytes);
+    }
+
+    @Override
+    public void connectionRejected() {
+        clients.stats().connectionsRejected.increment();
     }
 
     @Override
@@ -332,7 +344,9 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
         }
         for (LogEntry e : a.applies()) {
             io.coord.server.txn.TxnEntry mine = leader == null ? null : leader.takeProposed(e.zxid());
-            clients.applyCommitted(e, mine != null ? mine : io.coord.server.txn.TxnCodec.decode(e.data()));
+            io.coord.server.txn.TxnEntry entry = mine != null ? mine : io.coord.server.txn.TxnCodec.decode(e.data());
+            clients.applyCommitted(e, entry);
+            figures.applied(e.zxid(), entry.header().timeMs(), serving ? servedRole : Role.LOOKING, servedEpoch);
             if (leader != null) {
                 leader.applied(e.zxid());
             }
@@ -377,6 +391,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
         if (serving && role == Role.LEADING) {
             leader = new EnsembleLeader(config.extendedTypesEnabled(), AuthPolicy.of(config),
                     clients::mayWrite, id -> clients.state().tracker.isValid(id));
+            figures.leading();
             for (long closing : clients.restartSessionClocks()) {
                 enqueueServerRequest(OpCode.CLOSE_SESSION, closing, null);
             }
@@ -483,11 +498,11 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
                 long timeMs = clock.wallMs();
                 Actions a = core.propose(zxid -> {
                     io.coord.server.txn.TxnEntry p = proposer.prepare(f, zxid, timeMs);
-                    return io.coord.server.txn.TxnCodec.encode(p.header(), p.txn());
+                    byte[] txn = io.coord.server.txn.TxnCodec.encode(p.header(), p.txn());
+                    figures.proposed(zxid, txn.length); // called only for an accepted proposal
+                    return txn;
                 });
-                if (a.proposedZxid() >= 0) {
-                    proposalTimes.proposed(a.proposedZxid(), clock.nowMs());
-                } else {
+                if (a.proposedZxid() < 0) {
                     LOG.warn("proposal of a {} refused ({})", OpCode.name(f.type()), a.rejection());
                     leader = null; // not leading any more; the role change follows
                 }

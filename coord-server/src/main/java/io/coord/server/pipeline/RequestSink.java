@@ -15,6 +15,14 @@ public interface RequestSink {
 
     void connect(ClientChannel channel, ConnectRequest request);
 
+    /** A client packet of {@code bytes} bytes (length prefix included) was read: ZooKeeper's bytes_received_count. Any thread. */
+    default void bytesReceived(int bytes) {
+    }
+
+    /** A connection was closed at once for maxClientCnxns or maxCnxns: ZooKeeper's connection_rejected. Any thread. */
+    default void connectionRejected() {
+    }
+
     /** A request after the handshake; {@code body} is null for ops without one (ping, closeSession). */
     void request(ClientChannel channel, RequestHeader header, JuteRecord body);
 

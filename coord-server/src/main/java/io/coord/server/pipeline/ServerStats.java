@@ -2,10 +2,15 @@ package io.coord.server.pipeline;
 
 import io.coord.server.admin.MetricSummary;
 import io.coord.server.admin.SummaryRecorder;
+import io.coord.wire.EventType;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
-/** Counters for four-letter words. Request-thread only (read there too, when 4lw are answered). */
+/**
+ * Counters for four-letter words and ZooKeeper's metrics. Request-thread only (read there too,
+ * when 4lw are answered), except {@link #bytesReceived}, which the I/O threads add to.
+ */
 final class ServerStats {
     private final LongSupplier nanos;
     /** When the server started (never reset): zk_uptime. */
@@ -25,6 +30,28 @@ final class ServerStats {
     private final SummaryRecorder readLatencyMs = new SummaryRecorder(true);
     private final SummaryRecorder updateLatencyMs = new SummaryRecorder(true);
     final RoleTimes roles = new RoleTimes();
+    final QuorumFigures quorum = new QuorumFigures();
+    /** Handshakes taken (ZooKeeper's connection_request_count). */
+    long connectionRequests;
+    /** Bytes of the replies to requests and of the watch events sent (no length prefix): response_bytes, watch_bytes. */
+    long responseBytes;
+    long watchBytes;
+    /** Bytes of client packets read, length prefix included, as ZooKeeper's bytes_received_count (I/O threads). */
+    final LongAdder bytesReceived = new LongAdder();
+    /** Connections closed at once for maxClientCnxns / maxCnxns, as ZooKeeper's connection_rejected (I/O threads). */
+    final LongAdder connectionsRejected = new LongAdder();
+    /**
+     * Sizes of the replies and watch events sent to clients (header and body, not the length
+     * prefix), as ZooKeeper's ServerStats.clientResponseStats: -1 until the first; srst resets them.
+     */
+    private int lastResponseBytes = -1;
+    private int minResponseBytes = -1;
+    private int maxResponseBytes = -1;
+    /** Watchers one event fired, by the event's type (ZooKeeper's node_*_watch_count); events that fire none are not recorded. */
+    private final SummaryRecorder createdWatchers = new SummaryRecorder(false);
+    private final SummaryRecorder deletedWatchers = new SummaryRecorder(false);
+    private final SummaryRecorder changedWatchers = new SummaryRecorder(false);
+    private final SummaryRecorder childrenWatchers = new SummaryRecorder(false);
 
     /** @param nanos the clock requests' arrival stamps come from */
     ServerStats(LongSupplier nanos) {
@@ -43,6 +70,47 @@ final class ServerStats {
         latencyTotalNanos += nanos;
         latencyMinNanos = Math.min(latencyMinNanos, nanos);
         latencyMaxNanos = Math.max(latencyMaxNanos, nanos);
+    }
+
+    /** A reply or watch event of {@code frameBytes} (length prefix included) went to a client. */
+    void responseSent(int frameBytes) {
+        int bytes = frameBytes - Integer.BYTES;
+        lastResponseBytes = bytes;
+        minResponseBytes = minResponseBytes < 0 ? bytes : Math.min(minResponseBytes, bytes);
+        maxResponseBytes = Math.max(maxResponseBytes, bytes);
+    }
+
+    /** An event of {@code eventType} (EventType code) fired {@code watchers} watches. */
+    void watchesFired(int eventType, int watchers) {
+        if (watchers == 0) {
+            return;
+        }
+        SummaryRecorder r = switch (eventType) {
+            case EventType.NODE_CREATED -> createdWatchers;
+            case EventType.NODE_DELETED -> deletedWatchers;
+            case EventType.NODE_DATA_CHANGED -> changedWatchers;
+            case EventType.NODE_CHILDREN_CHANGED -> childrenWatchers;
+            default -> null;
+        };
+        if (r != null) {
+            r.record(watchers);
+        }
+    }
+
+    /** ZooKeeper's counters and gauges counted here, by its names (leader-only ones while leading). */
+    void putCounters(Map<String, Long> into, boolean leading) {
+        into.put("connection_request_count", connectionRequests);
+        into.put("bytes_received_count", bytesReceived.sum());
+        into.put("connection_rejected", connectionsRejected.sum());
+        into.put("response_bytes", responseBytes);
+        into.put("watch_bytes", watchBytes);
+        into.put("last_client_response_size", (long) lastResponseBytes);
+        into.put("min_client_response_size", (long) minResponseBytes);
+        into.put("max_client_response_size", (long) maxResponseBytes);
+        quorum.putCounters(into);
+        if (leading) {
+            quorum.putLeaderGauges(into);
+        }
     }
 
     long minLatencyMs() {
@@ -72,6 +140,11 @@ final class ServerStats {
         m.put("readlatency", readLatencyMs.snapshot());
         m.put("updatelatency", updateLatencyMs.snapshot());
         roles.putSummaries(m);
+        quorum.putSummaries(m);
+        m.put("node_created_watch_count", createdWatchers.snapshot());
+        m.put("node_deleted_watch_count", deletedWatchers.snapshot());
+        m.put("node_changed_watch_count", changedWatchers.snapshot());
+        m.put("node_children_watch_count", childrenWatchers.snapshot());
         return m;
     }
 
@@ -81,5 +154,8 @@ final class ServerStats {
         latencyTotalNanos = 0;
         latencyMinNanos = Long.MAX_VALUE;
         latencyMaxNanos = 0;
+        lastResponseBytes = -1;
+        minResponseBytes = -1;
+        maxResponseBytes = -1;
     }
 }

@@ -114,6 +114,7 @@ public final class EnsembleMember implements AutoCloseable {
         QuorumStorage storage = new QuorumStorage(log, snapshots, meta, config.snapRetainCount(),
                 new FlushPacer(config.groupCommitMaxWaitMicros()),
                 seq -> ref.get().persisted(seq), fatal, clock::nowNanos, QuorumStorage.DEFAULT_QUEUE_LIMIT_BYTES);
+        storage.loadedAtStart(r.startup());
         QuorumTransport transport = config.standalone() ? null
                 : new QuorumTransport(config.myId(), config.servers(), inbound(ref), nettyTransport,
                         QuorumTransport.DEFAULT_OUTBOX_LIMIT_BYTES, config.quorumTls(), config.quorumSasl());

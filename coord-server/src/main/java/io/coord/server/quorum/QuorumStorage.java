@@ -140,6 +140,7 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
     private final SummaryRecorder fsyncTimeMs = new SummaryRecorder(false);
     private final SummaryRecorder batchSizeOps = new SummaryRecorder(false);
     private final SummaryRecorder snapshotTimeMs = new SummaryRecorder(false);
+    private volatile Map<String, MetricSummary> startup = Map.of();
 
     /** @param pacer how long the log thread may wait before a force under load (its thread only) */
     public QuorumStorage(TxnLog log, SnapshotStore snapshots, MetaStore meta, int snapRetainCount,
@@ -371,10 +372,18 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
         batchSizeOps.record(ops);
     }
 
+    /** ZooKeeper's start-up summaries of the load this store was opened with (MemberRecovery), kept with the rest. */
+    public void loadedAtStart(Map<String, MetricSummary> startup) {
+        this.startup = Map.copyOf(startup);
+    }
+
     @Override
     public Map<String, MetricSummary> summaries() {
-        return Map.of("fsynctime", fsyncTimeMs.snapshot(), "sync_processor_batch_size", batchSizeOps.snapshot(),
-                "snapshottime", snapshotTimeMs.snapshot());
+        Map<String, MetricSummary> m = new java.util.HashMap<>(startup);
+        m.put("fsynctime", fsyncTimeMs.snapshot());
+        m.put("sync_processor_batch_size", batchSizeOps.snapshot());
+        m.put("snapshottime", snapshotTimeMs.snapshot());
+        return m;
     }
 
     /** Forces the log, keeping fsync statistics (only this thread writes them); returns the nanoseconds it took. */

@@ -1,0 +1,208 @@
+package io.coord.server.pipeline;
+
+import io.coord.server.admin.MetricSummary;
+import io.coord.server.admin.SummaryRecorder;
+import io.coord.server.config.ServerConfig;
+import io.coord.server.session.Clock;
+import io.coord.server.txn.TxnCodec;
+import io.coord.server.zab.Role;
+import io.coord.server.zab.ZabMessage;
+import io.coord.server.zab.ZabStats;
+import io.coord.server.zab.Zxid;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.LongPredicate;
+
+/**
+ * ZooKeeper's replication figures, measured where the adapter hands the ZAB core its messages and
+ * carries out its applies (an ensemble member's request thread only; plain fields). A standalone
+ * server (one voter) proposes to nobody and is never fed, so it reports zero counts, as
+ * ZooKeeper's standalone server does.
+ *
+ * <p>Leader: {@code proposal_count}; {@code commit_count} (txns of its epoch it committed: a quorum
+ * logged them); {@code last/min/max_proposal_size} (bytes of each proposed txn as the followers
+ * receive it, since it took the leader's role, as ZooKeeper's Leader.proposalStats);
+ * {@code quorum_ack_latency} (ms from proposing a txn to its commit) and {@code ack_latency} per
+ * voting follower (ms from proposing a txn to that follower's ack covering it; Coord's acks are
+ * cumulative, so one ack may answer several txns, each recorded). ZooKeeper measures both from the
+ * txn's time; Coord from when it proposed it (the same moment: the txn is prepared right then).
+ *
+ * <p>Learner: {@code learner_proposal_received_count}, {@code learner_commit_received_count} (txns
+ * the leader told it were committed, by COMMIT or, on an observer, INFORM: one per txn, as
+ * ZooKeeper's COMMIT packets, though Coord's commits are cumulative), {@code proposal_latency} (ms
+ * from the txn's time on the leader's wall clock to the proposal's arrival) and
+ * {@code commit_propagation_latency} (to its commit here). Every serving member:
+ * {@code propagation_latency} (txn time to applied here). The last three compare two machines'
+ * wall clocks, as ZooKeeper's do; a negative value (clock skew) is left out, as there.
+ */
+final class QuorumFigures {
+    private final ProposalTimes proposalTimes = new ProposalTimes();
+    private ZabStats zab;
+    private LongPredicate observer = id -> false;
+    private Clock clock;
+    /** A standalone server is a one-voter ensemble: it logs its writes as proposals, but proposes to nobody. */
+    private boolean standalone;
+    private long proposals;
+    private long commits;
+    private long learnerProposals;
+    private long learnerCommits;
+    private int lastProposalBytes = -1;
+    private int minProposalBytes = -1;
+    private int maxProposalBytes = -1;
+    private final SummaryRecorder quorumAckLatencyMs = new SummaryRecorder(true);
+    private final SummaryRecorder proposalLatencyMs = new SummaryRecorder(true);
+    private final SummaryRecorder commitPropagationLatencyMs = new SummaryRecorder(true);
+    private final SummaryRecorder propagationLatencyMs = new SummaryRecorder(true);
+    /** By voting follower id; kept across leaderships (a Prometheus summary only grows). */
+    private final Map<Long, FollowerAcks> followers = new TreeMap<>();
+    /** The position of this leadership's first proposal in {@link #proposalTimes}. */
+    private long leadershipStart;
+    /** Leaderships so far: tells a follower's ack of this one from an older one's. */
+    private long leaderships;
+
+    /** One voting follower's ack_latency and its highest ack in the leadership it belongs to. */
+    private static final class FollowerAcks {
+        final SummaryRecorder latencyMs = new SummaryRecorder(true);
+        long ackedZxid;
+        long leadership = -1;
+    }
+
+    /**
+     * The core's own counters (diff_count, snap_count), the members (observers never ack proposals)
+     * and the clocks: monotonic for what this member timed itself, wall for a txn's time.
+     */
+    QuorumFigures use(ZabStats zabStats, ServerConfig config, Clock clock) {
+        this.zab = zabStats;
+        this.observer = id -> config.servers().containsKey(id) && config.servers().get(id).observer();
+        this.clock = clock;
+        this.standalone = config.standalone();
+        return this;
+    }
+
+    ProposalTimes proposalTimes() {
+        return proposalTimes;
+    }
+
+    /** This member took the leader's role: proposal sizes and acks start again, as ZooKeeper's new Leader's. */
+    void leading() {
+        lastProposalBytes = -1;
+        minProposalBytes = -1;
+        maxProposalBytes = -1;
+        leaderships++;
+        leadershipStart = proposalTimes.count();
+    }
+
+    /** The leader proposed {@code zxid}, a txn of {@code bytes} bytes. */
+    void proposed(long zxid, int bytes) {
+        proposalTimes.proposed(zxid, clock.nowMs());
+        if (standalone) {
+            return;
+        }
+        proposals++;
+        lastProposalBytes = bytes;
+        minProposalBytes = minProposalBytes < 0 ? bytes : Math.min(minProposalBytes, bytes);
+        maxProposalBytes = Math.max(maxProposalBytes, bytes);
+    }
+
+    /** A message from another member, in this member's {@code role}: proposals to a follower, acks to the leader. */
+    void received(long from, ZabMessage message, Role role) {
+        if (message instanceof ZabMessage.Propose p && role == Role.FOLLOWING) {
+            learnerProposals++;
+            recordAge(proposalLatencyMs, TxnCodec.timeMsOf(p.data()), clock.wallMs());
+        } else if (message instanceof ZabMessage.Ack a && role == Role.LEADING) {
+            acked(from, a.zxid(), clock.nowMs());
+        }
+    }
+
+    /** A voting follower acked everything up to {@code zxid}: each txn it newly covers gets its ack latency. */
+    private void acked(long follower, long zxid, long nowMs) {
+        if (observer.test(follower)) {
+            return;
+        }
+        FollowerAcks f = followers.get(follower);
+        if (f == null) {
+            f = new FollowerAcks();
+            followers.put(follower, f);
+        }
+        if (f.leadership != leaderships) {
+            // The first ack of a leadership answers the sync (the whole history), not proposals.
+            f.leadership = leaderships;
+            f.ackedZxid = zxid;
+            return;
+        }
+        for (long i = Math.max(leadershipStart, proposalTimes.indexAfter(f.ackedZxid)); i < proposalTimes.count()
+                && proposalTimes.zxidAt(i) <= zxid; i++) {
+            f.latencyMs.record(Math.max(0, nowMs - proposalTimes.proposedAtMs(i)));
+        }
+        f.ackedZxid = Math.max(f.ackedZxid, zxid);
+    }
+
+    /**
+     * A committed txn was applied here. {@code servingRole}: the role this member served clients in
+     * then, LOOKING when it did not (the sync that precedes serving is not counted); {@code epoch}:
+     * the epoch it served in (a new leader's commits of older epochs' txns are no proposals of its own).
+     */
+    void applied(long zxid, long txnTimeMs, Role servingRole, long epoch) {
+        if (servingRole == Role.LOOKING || clock == null) {
+            return;
+        }
+        long wallMs = clock.wallMs();
+        recordAge(propagationLatencyMs, txnTimeMs, wallMs);
+        if (servingRole == Role.FOLLOWING) {
+            learnerCommits++;
+            recordAge(commitPropagationLatencyMs, txnTimeMs, wallMs);
+        } else if (servingRole == Role.LEADING && !standalone && Zxid.epochOf(zxid) == epoch) {
+            commits++;
+            long i = proposalTimes.indexAfter(zxid - 1);
+            if (i < proposalTimes.count() && proposalTimes.zxidAt(i) == zxid) {
+                quorumAckLatencyMs.record(Math.max(0, clock.nowMs() - proposalTimes.proposedAtMs(i)));
+            }
+        }
+    }
+
+    private static void recordAge(SummaryRecorder into, long sinceMs, long nowMs) {
+        if (sinceMs >= 0 && nowMs >= sinceMs) {
+            into.record(nowMs - sinceMs);
+        }
+    }
+
+    /** ZooKeeper's counters measured here, by its names (every member). */
+    void putCounters(Map<String, Long> into) {
+        into.put("proposal_count", proposals);
+        into.put("commit_count", commits);
+        into.put("learner_proposal_received_count", learnerProposals);
+        into.put("learner_commit_received_count", learnerCommits);
+        // ZooKeeper's leader counts a TRUNC as a diff (LearnerHandler: anything but a snapshot).
+        into.put("diff_count", zab == null ? 0 : zab.diffSyncs() + zab.truncSyncs());
+        into.put("snap_count", zab == null ? 0 : zab.snapSyncs());
+    }
+
+    /** The leader's gauges (only while it leads, as ZooKeeper's LeaderZooKeeperServer registers them). */
+    void putLeaderGauges(Map<String, Long> into) {
+        into.put("last_proposal_size", (long) lastProposalBytes);
+        into.put("min_proposal_size", (long) minProposalBytes);
+        into.put("max_proposal_size", (long) maxProposalBytes);
+    }
+
+    void putSummaries(Map<String, MetricSummary> into) {
+        into.put("quorum_ack_latency", quorumAckLatencyMs.snapshot());
+        into.put("proposal_latency", proposalLatencyMs.snapshot());
+        into.put("commit_propagation_latency", commitPropagationLatencyMs.snapshot());
+        into.put("propagation_latency", propagationLatencyMs.snapshot());
+    }
+
+    /** ZooKeeper's summary sets measured here: ack_latency keyed by follower id (once that follower acked a proposal). */
+    void putSummarySets(Map<String, SortedMap<String, MetricSummary>> into) {
+        SortedMap<String, MetricSummary> byFollower = new TreeMap<>();
+        followers.forEach((id, f) -> {
+            MetricSummary s = f.latencyMs.snapshot();
+            if (s.count() > 0) {
+                byFollower.put(Long.toString(id), s);
+            }
+        });
+        if (!byFollower.isEmpty()) {
+            into.put("ack_latency", byFollower);
+        }
+    }
+}
