@@ -102,10 +102,20 @@ public final class MonitorValues {
     }
 
     /**
-     * Group commit batch sizes (ops per log force), session expiry lag (ms after the deadline) and,
+     * The last zxid applied, log forces (count, mean and longest in us), the two directories' sizes,
+     * the log's disk full (1) or not and how often it filled up; group commit batch sizes (ops per
+     * log force), session expiry lag (ms after the deadline) and,
      * on a serving leader, each synced follower's lag in zxids and ms with their maxima.
      */
     private static void coordFigures(ServerStatus s, Map<String, Object> m) {
+        m.put(COORD_PREFIX + "last_zxid", s.zxid());
+        m.put(COORD_PREFIX + "fsync_count", s.fsyncCount());
+        m.put(COORD_PREFIX + "fsync_time_avg_us", s.avgFsyncMicros());
+        m.put(COORD_PREFIX + "fsync_time_max_us", s.maxFsyncMicros());
+        m.put(COORD_PREFIX + "log_dir_bytes", s.logBytes());
+        m.put(COORD_PREFIX + "snapshot_dir_bytes", s.snapshotBytes());
+        m.put(COORD_PREFIX + "disk_full", s.diskFull() ? 1 : 0);
+        m.put(COORD_PREFIX + "disk_full_events", s.diskFullEvents());
         m.put(COORD_PREFIX + "group_commit_batches", s.groupCommitBatches());
         m.put(COORD_PREFIX + "group_commit_batch_avg",
                 s.groupCommitBatches() == 0 ? 0.0 : (double) s.groupCommitOps() / s.groupCommitBatches());

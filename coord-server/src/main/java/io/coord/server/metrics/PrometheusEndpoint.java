@@ -42,7 +42,9 @@ public final class PrometheusEndpoint implements AutoCloseable {
      * Coord's own figures (MonitorValues' coord_* keys). A follower's own lag is not a gauge of its
      * own name: the maxima are, and monitor lists each follower.
      */
-    static final List<String> COORD_GAUGES = List.of("coord_group_commit_batches", "coord_group_commit_batch_avg",
+    static final List<String> COORD_GAUGES = List.of("coord_last_zxid", "coord_fsync_count",
+            "coord_fsync_time_avg_us", "coord_fsync_time_max_us", "coord_log_dir_bytes", "coord_snapshot_dir_bytes",
+            "coord_disk_full", "coord_disk_full_events", "coord_group_commit_batches", "coord_group_commit_batch_avg",
             "coord_group_commit_batch_max", "coord_sessions_expired", "coord_session_expiry_lag_ms_max",
             "coord_follower_lag_zxids_max", "coord_follower_lag_ms_max");
 
