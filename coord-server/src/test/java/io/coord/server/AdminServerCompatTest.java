@@ -331,6 +331,21 @@ public class AdminServerCompatTest {
         assertEquals(0, m.get("proposal_count").asLong(), "a standalone server proposes to nobody: " + m);
         assertEquals(0, m.get("commit_count").asLong(), m.toString());
         assertEquals(0, m.get("connection_rejected").asLong(), m.toString());
+        // The pipeline's stages for the 3 writes (create, setData, delete): prepared, proposed (to its
+        // own log), logged, applied and answered; and for the 2 reads.
+        int writes = 3;
+        assertTrue(m.get("cnt_prep_process_time").asLong() >= before.get("cnt_prep_process_time").asLong() + writes, m.toString());
+        assertTrue(m.get("cnt_proposal_process_time").asLong() >= before.get("cnt_proposal_process_time").asLong() + writes, m.toString());
+        assertTrue(m.get("sync_processor_request_queued").asLong() >= before.get("sync_processor_request_queued").asLong() + writes,
+                m.toString());
+        assertTrue(m.get("cnt_sync_processor_queue_and_flush_time_ms").asLong()
+                >= before.get("cnt_sync_processor_queue_and_flush_time_ms").asLong() + writes, m.toString());
+        assertTrue(m.get("cnt_sync_process_time").asLong() >= m.get("cnt_sync_processor_queue_time_ms").asLong() - 1, m.toString());
+        assertTrue(m.get("cnt_sync_processor_queue_flush_time_ms").asLong() > 0, m.toString());
+        assertTrue(m.get("cnt_write_final_proc_time_ms").asLong() >= before.get("cnt_write_final_proc_time_ms").asLong() + writes,
+                m.toString());
+        assertTrue(m.get("cnt_read_final_proc_time_ms").asLong() >= before.get("cnt_read_final_proc_time_ms").asLong() + 2,
+                m.toString());
     }
 
     /** srst resets the counters it reports, as ZooKeeper's stat_reset does. */

@@ -27,7 +27,10 @@ public final class MonitorValues {
             "updatelatency", "dbinittime", "startup_snap_load_time", "startup_txns_loaded", "startup_txns_load_time",
             "quorum_ack_latency", "proposal_latency", "commit_propagation_latency", "propagation_latency",
             "node_created_watch_count", "node_deleted_watch_count", "node_changed_watch_count",
-            "node_children_watch_count");
+            "node_children_watch_count", "sync_processor_queue_size", "sync_processor_queue_time_ms",
+            "sync_process_time", "sync_processor_queue_flush_time_ms", "sync_processor_queue_and_flush_time_ms",
+            "prep_process_time", "close_session_prep_time", "proposal_process_time", "read_final_proc_time_ms",
+            "write_final_proc_time_ms");
     /** ZooKeeper's summary sets Coord measures: a summary per key (ack_latency: per voting follower, on the leader). */
     public static final List<String> SUMMARY_SETS = List.of("ack_latency");
     /**
@@ -38,7 +41,8 @@ public final class MonitorValues {
      */
     public static final List<String> COUNTERS = List.of("looking_count", "stale_sessions_expired", "auth_failed_count",
             "connection_request_count", "connection_rejected", "bytes_received_count", "response_bytes", "watch_bytes", "proposal_count", "commit_count",
-            "learner_proposal_received_count", "learner_commit_received_count", "diff_count", "snap_count");
+            "learner_proposal_received_count", "learner_commit_received_count", "diff_count", "snap_count",
+            "sync_processor_request_queued");
     /** ZooKeeper's gauges of the sizes (bytes) of the replies sent to clients: -1 before the first, reset by srst. */
     public static final List<String> CLIENT_RESPONSE_GAUGES = List.of("last_client_response_size",
             "min_client_response_size", "max_client_response_size");

@@ -383,7 +383,9 @@ final class EnsembleClients {
             syncsToRequest.add(id);
             return false;
         }
+        long startedNanos = clock.nowNanos();
         local.answer(conn, req);
+        stats.readProcessed(startedNanos); // ZooKeeper's final processor time of a non-write (read_final_proc_time_ms)
         return true;
     }
 
@@ -412,8 +414,17 @@ final class EnsembleClients {
 
     // ------------------------------------------------------------------ committed txns
 
-    /** Applies one committed txn, fires its watches and answers the request it came from, if ours. */
+    /**
+     * Applies one committed txn, fires its watches and answers the request it came from, if ours;
+     * timed as ZooKeeper times its final processor for a write (write_final_proc_time_ms).
+     */
     void applyCommitted(LogEntry e, TxnEntry entry) {
+        long startedNanos = clock.nowNanos();
+        applyAndAnswer(e, entry);
+        stats.writeProcessed(startedNanos);
+    }
+
+    private void applyAndAnswer(LogEntry e, TxnEntry entry) {
         TxnHeader h = entry.header();
         Txn txn = entry.txn();
         ApplyResult r = TxnApplier.apply(state.tree, h, txn);

@@ -340,6 +340,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
                 }
                 issuedSeq = Math.max(issuedSeq, op.seq());
             }
+            clients.stats().storageOpsQueued += a.storage().size();
             storage.submit(a.storage());
         }
         for (LogEntry e : a.applies()) {
@@ -496,10 +497,12 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
                 }
                 EnsembleLeader proposer = leader;
                 long timeMs = clock.wallMs();
-                Actions a = core.propose(zxid -> {
+                Actions a = core.propose(zxid -> { // called only for an accepted proposal
+                    long prepStartNanos = clock.nowNanos();
                     io.coord.server.txn.TxnEntry p = proposer.prepare(f, zxid, timeMs);
+                    figures.prepared(f.type(), prepStartNanos);
                     byte[] txn = io.coord.server.txn.TxnCodec.encode(p.header(), p.txn());
-                    figures.proposed(zxid, txn.length); // called only for an accepted proposal
+                    figures.proposed(zxid, txn.length);
                     return txn;
                 });
                 if (a.proposedZxid() < 0) {
@@ -507,6 +510,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
                     leader = null; // not leading any more; the role change follows
                 }
                 execute(a);
+                figures.proposalProcessed();
             }
         } finally {
             pumping = false;

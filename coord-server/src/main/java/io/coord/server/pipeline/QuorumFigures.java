@@ -54,6 +54,11 @@ final class QuorumFigures {
     private final SummaryRecorder proposalLatencyMs = new SummaryRecorder(true);
     private final SummaryRecorder commitPropagationLatencyMs = new SummaryRecorder(true);
     private final SummaryRecorder propagationLatencyMs = new SummaryRecorder(true);
+    private final SummaryRecorder prepMs = new SummaryRecorder(false);
+    private final SummaryRecorder closeSessionPrepMs = new SummaryRecorder(true);
+    private final SummaryRecorder proposalProcessMs = new SummaryRecorder(false);
+    /** When the txn being proposed was prepared; -1 when none is. */
+    private long preparedAtNanos = -1;
     /** By voting follower id; kept across leaderships (a Prometheus summary only grows). */
     private final Map<Long, FollowerAcks> followers = new TreeMap<>();
     /** The position of this leadership's first proposal in {@link #proposalTimes}. */
@@ -91,6 +96,32 @@ final class QuorumFigures {
         maxProposalBytes = -1;
         leaderships++;
         leadershipStart = proposalTimes.count();
+    }
+
+    /**
+     * The leader (a standalone server too) prepared a txn for a request of {@code opCode} (checked
+     * it against the tree and the txns in flight, as ZooKeeper's PrepRequestProcessor): its
+     * prep_process_time, and close_session_prep_time for a closeSession.
+     */
+    void prepared(int opCode, long startNanos) {
+        preparedAtNanos = clock.nowNanos();
+        double ms = (preparedAtNanos - startNanos) / 1e6;
+        prepMs.record(ms);
+        if (opCode == io.coord.wire.OpCode.CLOSE_SESSION) {
+            closeSessionPrepMs.record(ms);
+        }
+    }
+
+    /**
+     * The prepared txn was proposed: the core logged it and sent it to the followers (queued for the
+     * log thread and the member links), as ZooKeeper's proposal_process_time times its
+     * ProposalRequestProcessor.
+     */
+    void proposalProcessed() {
+        if (preparedAtNanos >= 0) {
+            proposalProcessMs.record((clock.nowNanos() - preparedAtNanos) / 1e6);
+            preparedAtNanos = -1;
+        }
     }
 
     /** The leader proposed {@code zxid}, a txn of {@code bytes} bytes. */
@@ -190,6 +221,9 @@ final class QuorumFigures {
         into.put("proposal_latency", proposalLatencyMs.snapshot());
         into.put("commit_propagation_latency", commitPropagationLatencyMs.snapshot());
         into.put("propagation_latency", propagationLatencyMs.snapshot());
+        into.put("prep_process_time", prepMs.snapshot());
+        into.put("close_session_prep_time", closeSessionPrepMs.snapshot());
+        into.put("proposal_process_time", proposalProcessMs.snapshot());
     }
 
     /** ZooKeeper's summary sets measured here: ack_latency keyed by follower id (once that follower acked a proposal). */

@@ -31,6 +31,8 @@ final class ServerStats {
     private final SummaryRecorder updateLatencyMs = new SummaryRecorder(true);
     final RoleTimes roles = new RoleTimes();
     final QuorumFigures quorum = new QuorumFigures();
+    /** Storage ops handed to the log thread (ZooKeeper's sync_processor_request_queued). */
+    long storageOpsQueued;
     /** Handshakes taken (ZooKeeper's connection_request_count). */
     long connectionRequests;
     /** Bytes of the replies to requests and of the watch events sent (no length prefix): response_bytes, watch_bytes. */
@@ -52,6 +54,9 @@ final class ServerStats {
     private final SummaryRecorder deletedWatchers = new SummaryRecorder(false);
     private final SummaryRecorder changedWatchers = new SummaryRecorder(false);
     private final SummaryRecorder childrenWatchers = new SummaryRecorder(false);
+    /** ms to answer a non-write here, and to apply a committed txn and answer it (ZooKeeper's final processor times). */
+    private final SummaryRecorder readFinalMs = new SummaryRecorder(true);
+    private final SummaryRecorder writeFinalMs = new SummaryRecorder(true);
 
     /** @param nanos the clock requests' arrival stamps come from */
     ServerStats(LongSupplier nanos) {
@@ -80,6 +85,14 @@ final class ServerStats {
         maxResponseBytes = Math.max(maxResponseBytes, bytes);
     }
 
+    void readProcessed(long startedNanos) {
+        readFinalMs.record((nanos.getAsLong() - startedNanos) / 1e6);
+    }
+
+    void writeProcessed(long startedNanos) {
+        writeFinalMs.record((nanos.getAsLong() - startedNanos) / 1e6);
+    }
+
     /** An event of {@code eventType} (EventType code) fired {@code watchers} watches. */
     void watchesFired(int eventType, int watchers) {
         if (watchers == 0) {
@@ -102,6 +115,7 @@ final class ServerStats {
         into.put("connection_request_count", connectionRequests);
         into.put("bytes_received_count", bytesReceived.sum());
         into.put("connection_rejected", connectionsRejected.sum());
+        into.put("sync_processor_request_queued", storageOpsQueued);
         into.put("response_bytes", responseBytes);
         into.put("watch_bytes", watchBytes);
         into.put("last_client_response_size", (long) lastResponseBytes);
@@ -145,6 +159,8 @@ final class ServerStats {
         m.put("node_deleted_watch_count", deletedWatchers.snapshot());
         m.put("node_changed_watch_count", changedWatchers.snapshot());
         m.put("node_children_watch_count", childrenWatchers.snapshot());
+        m.put("read_final_proc_time_ms", readFinalMs.snapshot());
+        m.put("write_final_proc_time_ms", writeFinalMs.snapshot());
         return m;
     }
 

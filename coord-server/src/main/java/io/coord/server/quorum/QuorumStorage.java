@@ -141,6 +141,8 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
     private final SummaryRecorder batchSizeOps = new SummaryRecorder(false);
     private final SummaryRecorder snapshotTimeMs = new SummaryRecorder(false);
     private volatile Map<String, MetricSummary> startup = Map.of();
+    /** ZooKeeper's sync processor figures of the queue to this log thread. */
+    private final LogQueueFigures queueFigures = new LogQueueFigures();
 
     /** @param pacer how long the log thread may wait before a force under load (its thread only) */
     public QuorumStorage(TxnLog log, SnapshotStore snapshots, MetaStore meta, int snapRetainCount,
@@ -261,6 +263,7 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while queueing a storage op", e);
             }
+            queueFigures.queued(op, nanos.getAsLong());
             queue.add(op);
         }
     }
@@ -383,6 +386,7 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
         m.put("fsynctime", fsyncTimeMs.snapshot());
         m.put("sync_processor_batch_size", batchSizeOps.snapshot());
         m.put("snapshottime", snapshotTimeMs.snapshot());
+        queueFigures.putSummaries(m);
         return m;
     }
 
@@ -442,11 +446,16 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
             for (StorageOp op : batch) {
                 room.release(cost(op));
             }
+            queueFigures.taken(batch, queue.size(), nanos.getAsLong());
             try {
                 for (StorageOp op : batch) {
+                    long started = nanos.getAsLong();
                     execute(op);
+                    queueFigures.processed(nanos.getAsLong() - started);
                 }
-                pacer.forced(batch.size(), force());
+                long forceNanos = force();
+                pacer.forced(batch.size(), forceNanos);
+                queueFigures.flushed(batch, forceNanos, nanos.getAsLong());
                 countBatch(batch.size());
             } catch (DiskFullException e) {
                 if (diskFullListener == null) {

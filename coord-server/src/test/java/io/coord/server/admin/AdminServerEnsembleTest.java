@@ -195,6 +195,8 @@ class AdminServerEnsembleTest {
         assertTrue(l.get("min_proposal_size").asLong() > 0, l.toString());
         assertTrue(l.get("last_proposal_size").asLong() >= l.get("min_proposal_size").asLong(), l.toString());
         assertEquals(0, l.get("learner_proposal_received_count").asLong(), "the leader receives no proposals: " + l);
+        assertTrue(l.get("cnt_prep_process_time").asLong() >= WRITES, l.toString());
+        assertTrue(l.get("cnt_proposal_process_time").asLong() >= WRITES, l.toString());
         for (int id : ensemble.all()) {
             if (id == leader) {
                 continue;
@@ -208,6 +210,10 @@ class AdminServerEnsembleTest {
             assertTrue(f.get("cnt_proposal_latency").asLong() >= WRITES, f.toString());
             assertTrue(f.get("cnt_commit_propagation_latency").asLong() >= WRITES, f.toString());
             assertTrue(f.get("cnt_propagation_latency").asLong() >= WRITES, f.toString());
+            assertTrue(f.get("sync_processor_request_queued").asLong() >= WRITES, "a follower logs the proposals: " + f);
+            assertTrue(f.get("cnt_sync_processor_queue_and_flush_time_ms").asLong() >= WRITES, f.toString());
+            assertTrue(f.get("cnt_write_final_proc_time_ms").asLong() >= WRITES, f.toString());
+            assertEquals(0, f.get("cnt_prep_process_time").asLong(), "a follower prepares nothing: " + f);
             assertEquals(0, f.get("proposal_count").asLong(), "a follower proposes nothing: " + f);
             assertFalse(f.has("last_proposal_size"), "only a leader has proposal sizes: " + f);
             assertFalse(AdminHttp.fieldNames(f).stream().anyMatch(k -> k.endsWith("_ack_latency") && !k.endsWith("quorum_ack_latency")),

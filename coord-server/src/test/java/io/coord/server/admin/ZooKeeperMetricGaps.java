@@ -112,10 +112,7 @@ public final class ZooKeeperMetricGaps {
                 "unsuccessful_handshake", "outstanding_tls_handshake", "sessionless_connections_expired",
                 "cnxn_closed_without_zk_server_running", "non_mtls_remote_conn_count", "non_mtls_local_conn_count",
                 "socket_closing_time", "insecure_admin_count"));
-        m.put("request pipeline timings", List.of("prep_process_time", "close_session_prep_time", "sync_process_time",
-                "sync_processor_request_queued", "sync_processor_queue_size", "sync_processor_queue_time_ms",
-                "sync_processor_queue_and_flush_time_ms", "sync_processor_queue_flush_time_ms", "proposal_process_time",
-                "proposal_ack_creation_latency", "read_final_proc_time_ms", "write_final_proc_time_ms"));
+        m.put("request pipeline timings", List.of("proposal_ack_creation_latency"));
         m.put("quorum syncs in flight", List.of("inflight_diff_count", "inflight_snap_count"));
         m.put("AdminServer snapshot/restore", List.of("snapshot_rate_limited_count", "snapshot_error_count",
                 "restore_rate_limited_count", "restore_error_count", "restore_time"));
