@@ -40,7 +40,8 @@ public final class MonitorValues {
      * syncs the leader sent.
      */
     public static final List<String> COUNTERS = List.of("looking_count", "stale_sessions_expired", "auth_failed_count",
-            "connection_request_count", "connection_rejected", "bytes_received_count", "response_bytes", "watch_bytes", "proposal_count", "commit_count",
+            "connection_request_count", "connection_revalidate_count", "revalidate_count", "connection_rejected", "unsuccessful_handshake", "outstanding_tls_handshake",
+            "non_mtls_local_conn_count", "non_mtls_remote_conn_count", "bytes_received_count", "response_bytes", "watch_bytes", "proposal_count", "commit_count",
             "learner_proposal_received_count", "learner_commit_received_count", "diff_count", "snap_count",
             "sync_processor_request_queued");
     /** ZooKeeper's gauges of the sizes (bytes) of the replies sent to clients: -1 before the first, reset by srst. */

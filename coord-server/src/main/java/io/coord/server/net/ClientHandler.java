@@ -70,6 +70,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             try {
                 client.setPeerCertificateSubject(TlsPeer.certificateSubject(ctx));
             } catch (TlsPeer.UntrustedPeerException e) {
+                sink.connectionEvent(io.coord.server.pipeline.RequestSink.ConnectionEvent.X509_REFUSED);
                 reject(ctx, e.getMessage());
                 return;
             }

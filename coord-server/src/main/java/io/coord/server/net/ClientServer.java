@@ -95,7 +95,7 @@ public final class ClientServer implements AutoCloseable {
                         NettyClientChannel client = NettyClientChannel.wrap(connectionIds, ch);
                         ch.pipeline().addLast(new ConnectionLimit(config.maxClientCnxns(), config.maxCnxns(), sink));
                         ch.pipeline().addLast(TlsSniffer.clientPort(port.acceptPlain(),
-                                port.tls() == null ? null : port.tls()::current, port.name()));
+                                port.tls() == null ? null : port.tls()::current, port.name(), sink));
                         ch.pipeline().addLast(new FrameDecoder(config.juteMaxBuffer()));
                         ch.pipeline().addLast(new ClientHandler(sink, client, backlogPauses));
                     }
@@ -186,14 +186,14 @@ public final class ClientServer implements AutoCloseable {
             int total = connectionsTotal.incrementAndGet();
             if (maxPerIp > 0 && n > maxPerIp) {
                 LOG.warn("too many connections from {} (max {}): closing", ip.getHostAddress(), maxPerIp);
-                sink.connectionRejected();
+                sink.connectionEvent(RequestSink.ConnectionEvent.REJECTED);
                 ctx.close();
                 return;
             }
             if (maxTotal > 0 && total > maxTotal) {
                 LOG.warn("too many connections in all (maxCnxns {}): closing the one from {}", maxTotal,
                         ip.getHostAddress());
-                sink.connectionRejected();
+                sink.connectionEvent(RequestSink.ConnectionEvent.REJECTED);
                 ctx.close();
                 return;
             }

@@ -113,8 +113,8 @@ final class Admin {
     private Map<String, Long> counters(boolean leading) {
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("looking_count", stats.roles.lookingCount());
-        m.put("auth_failed_count", stats.authFailed);
         m.put("local_sessions", (long) sessions.localSessionCount());
+        m.put("connection_revalidate_count", sessions.reconnects());
         // ZooKeeper's session tracker counts each session it expires as stale_sessions_expired.
         m.put("stale_sessions_expired", sessions.tracker().expiredCount());
         long leaderUptimeMs = stats.roles.leaderUptimeMs(stats.nowNanos());

@@ -236,8 +236,8 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
     }
 
     @Override
-    public void connectionRejected() {
-        clients.stats().connectionsRejected.increment();
+    public void connectionEvent(ConnectionEvent event) {
+        clients.stats().connectionEvent(event);
     }
 
     @Override
@@ -454,6 +454,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
             return false; // not leading (any more): the origin's clients are dropped when it notices
         }
         if (f.type() == ServerRequests.REATTACH) {
+            figures.reattached(f.origin() != myId);
             // At once, not queued: a write of the session from the member it left may already
             // wait in the queue, and it must find the new owner when it is prepared.
             leader.setOwner(f.sessionId(), f.origin());

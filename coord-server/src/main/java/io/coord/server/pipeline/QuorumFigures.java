@@ -47,6 +47,7 @@ final class QuorumFigures {
     private long commits;
     private long learnerProposals;
     private long learnerCommits;
+    private long revalidations;
     private int lastProposalBytes = -1;
     private int minProposalBytes = -1;
     private int maxProposalBytes = -1;
@@ -146,6 +147,16 @@ final class QuorumFigures {
         }
     }
 
+    /**
+     * The leader took note that a session reconnected to another member (Coord's REATTACH): a
+     * learner's session revalidation, ZooKeeper's revalidate_count, which counts the learners' only.
+     */
+    void reattached(boolean byLearner) {
+        if (byLearner) {
+            revalidations++;
+        }
+    }
+
     /** A voting follower acked everything up to {@code zxid}: each txn it newly covers gets its ack latency. */
     private void acked(long follower, long zxid, long nowMs) {
         if (observer.test(follower)) {
@@ -204,6 +215,7 @@ final class QuorumFigures {
         into.put("commit_count", commits);
         into.put("learner_proposal_received_count", learnerProposals);
         into.put("learner_commit_received_count", learnerCommits);
+        into.put("revalidate_count", revalidations);
         // ZooKeeper's leader counts a TRUNC as a diff (LearnerHandler: anything but a snapshot).
         into.put("diff_count", zab == null ? 0 : zab.diffSyncs() + zab.truncSyncs());
         into.put("snap_count", zab == null ? 0 : zab.snapSyncs());

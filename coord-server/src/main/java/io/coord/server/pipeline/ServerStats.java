@@ -40,8 +40,8 @@ final class ServerStats {
     long watchBytes;
     /** Bytes of client packets read, length prefix included, as ZooKeeper's bytes_received_count (I/O threads). */
     final LongAdder bytesReceived = new LongAdder();
-    /** Connections closed at once for maxClientCnxns / maxCnxns, as ZooKeeper's connection_rejected (I/O threads). */
-    final LongAdder connectionsRejected = new LongAdder();
+    /** Client connections' events before their handshake, by ordinal (I/O threads). */
+    private final LongAdder[] connectionEvents = new LongAdder[RequestSink.ConnectionEvent.values().length];
     /**
      * Sizes of the replies and watch events sent to clients (header and body, not the length
      * prefix), as ZooKeeper's ServerStats.clientResponseStats: -1 until the first; srst resets them.
@@ -60,6 +60,7 @@ final class ServerStats {
 
     /** @param nanos the clock requests' arrival stamps come from */
     ServerStats(LongSupplier nanos) {
+        java.util.Arrays.setAll(connectionEvents, i -> new LongAdder());
         this.nanos = nanos;
         this.startNanos = nanos.getAsLong();
     }
@@ -75,6 +76,14 @@ final class ServerStats {
         latencyTotalNanos += nanos;
         latencyMinNanos = Math.min(latencyMinNanos, nanos);
         latencyMaxNanos = Math.max(latencyMaxNanos, nanos);
+    }
+
+    void connectionEvent(RequestSink.ConnectionEvent event) {
+        connectionEvents[event.ordinal()].increment();
+    }
+
+    private long events(RequestSink.ConnectionEvent event) {
+        return connectionEvents[event.ordinal()].sum();
     }
 
     /** A reply or watch event of {@code frameBytes} (length prefix included) went to a client. */
@@ -114,7 +123,15 @@ final class ServerStats {
     void putCounters(Map<String, Long> into, boolean leading) {
         into.put("connection_request_count", connectionRequests);
         into.put("bytes_received_count", bytesReceived.sum());
-        into.put("connection_rejected", connectionsRejected.sum());
+        into.put("connection_rejected", events(RequestSink.ConnectionEvent.REJECTED));
+        long tlsFailed = events(RequestSink.ConnectionEvent.TLS_HANDSHAKE_FAILED);
+        into.put("unsuccessful_handshake", tlsFailed);
+        into.put("outstanding_tls_handshake", Math.max(0, events(RequestSink.ConnectionEvent.TLS_HANDSHAKE_STARTED)
+                - events(RequestSink.ConnectionEvent.TLS_HANDSHAKE_DONE) - tlsFailed));
+        into.put("non_mtls_local_conn_count", events(RequestSink.ConnectionEvent.PLAINTEXT_LOCAL));
+        into.put("non_mtls_remote_conn_count", events(RequestSink.ConnectionEvent.PLAINTEXT_REMOTE));
+        // ZooKeeper counts a failed TLS handshake and a refused x509 certificate as failed auth too.
+        into.put("auth_failed_count", authFailed + tlsFailed + events(RequestSink.ConnectionEvent.X509_REFUSED));
         into.put("sync_processor_request_queued", storageOpsQueued);
         into.put("response_bytes", responseBytes);
         into.put("watch_bytes", watchBytes);

@@ -56,9 +56,12 @@ class AdminServerEnsembleTest {
         writeThroughAFollower();
     }
 
-    /** Writes made through a follower: every member sees proposals, acks and commits (the replication figures). */
+    /**
+     * Writes made through a follower: every member sees proposals, acks and commits (the
+     * replication figures); then the session moves to the other follower (a revalidation).
+     */
     private void writeThroughAFollower() throws Exception {
-        int follower = ensemble.all()[leader == 1 ? 1 : 0];
+        int follower = followers()[0];
         String connect = ensemble.connectString(follower);
         org.apache.zookeeper.ZooKeeper z = io.coord.server.compat.StockClients.connected(
                 w -> new org.apache.zookeeper.ZooKeeper(connect, 30_000, w), e -> { }, Duration.ofSeconds(20), connect);
@@ -67,9 +70,19 @@ class AdminServerEnsembleTest {
                 z.create("/figures-" + i, new byte[100], org.apache.zookeeper.ZooDefs.Ids.OPEN_ACL_UNSAFE,
                         org.apache.zookeeper.CreateMode.PERSISTENT);
             }
+            String other = ensemble.connectString(followers()[1]);
+            org.apache.zookeeper.ZooKeeper moved = io.coord.server.compat.StockClients.connected(
+                    w -> new org.apache.zookeeper.ZooKeeper(other, 30_000, w, z.getSessionId(), z.getSessionPasswd()),
+                    e -> { }, Duration.ofSeconds(20), other);
+            assertEquals(z.getSessionId(), moved.getSessionId());
+            moved.close();
         } finally {
             z.close();
         }
+    }
+
+    private int[] followers() {
+        return java.util.Arrays.stream(ensemble.all()).filter(id -> id != leader).toArray();
     }
 
     /** Creates in {@link #writeThroughAFollower}; with the session's open and close, the proposals at least. */
@@ -196,6 +209,9 @@ class AdminServerEnsembleTest {
         assertTrue(l.get("last_proposal_size").asLong() >= l.get("min_proposal_size").asLong(), l.toString());
         assertEquals(0, l.get("learner_proposal_received_count").asLong(), "the leader receives no proposals: " + l);
         assertTrue(l.get("cnt_prep_process_time").asLong() >= WRITES, l.toString());
+        assertEquals(1, l.get("revalidate_count").asLong(), "the session moved to the other follower: " + l);
+        assertEquals(1, command(followers()[1], "monitor").get("connection_revalidate_count").asLong());
+        assertEquals(0, command(followers()[0], "monitor").get("connection_revalidate_count").asLong());
         assertTrue(l.get("cnt_proposal_process_time").asLong() >= WRITES, l.toString());
         for (int id : ensemble.all()) {
             if (id == leader) {
