@@ -31,8 +31,11 @@ public final class MonitorValues {
             "sync_process_time", "sync_processor_queue_flush_time_ms", "sync_processor_queue_and_flush_time_ms",
             "prep_process_time", "close_session_prep_time", "proposal_process_time", "read_final_proc_time_ms",
             "write_final_proc_time_ms");
-    /** ZooKeeper's summary sets Coord measures: a summary per key (ack_latency: per voting follower, on the leader). */
-    public static final List<String> SUMMARY_SETS = List.of("ack_latency");
+    /**
+     * ZooKeeper's summary sets Coord measures: a summary per key (on the leader, ack_latency per
+     * voting follower, learner_handler_qp_size per learner).
+     */
+    public static final List<String> SUMMARY_SETS = List.of("ack_latency", "learner_handler_qp_size");
     /**
      * ZooKeeper's counters Coord counts: times this member started looking, sessions the tracker
      * expired, auth packets and SASL steps refused, handshakes and bytes read from clients,

@@ -115,7 +115,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
                 random);
         this.diskFull = new DiskFullMode(clients);
         this.core = coreFactory.apply(clients::snapshotBlob);
-        this.figures = clients.stats().quorum.use(core.stats(), config, clock);
+        this.figures = clients.stats().quorum.use(core.stats(), config, clock, link);
         this.thread = loops.create(this, fatal);
         this.persistedReports = new CoalescedReport(thread, this::onPersisted);
         this.snapshots = new SnapshotSchedule(config.snapCount(), random, storage, clients::state);
@@ -387,12 +387,12 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
         }
         servedRole = role;
         servedEpoch = epoch;
+        figures.roleChanged(serving && role == Role.LEADING);
         LOG.info("member {} is now {} (epoch {}, leader {}, zxid {})", myId, mode(), epoch, core.leaderId(),
                 Zxid.format(core.appliedZxid()));
         if (serving && role == Role.LEADING) {
             leader = new EnsembleLeader(config.extendedTypesEnabled(), AuthPolicy.of(config),
                     clients::mayWrite, id -> clients.state().tracker.isValid(id));
-            figures.leading();
             for (long closing : clients.restartSessionClocks()) {
                 enqueueServerRequest(OpCode.CLOSE_SESSION, closing, null);
             }

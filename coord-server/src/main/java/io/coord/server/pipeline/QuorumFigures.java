@@ -41,6 +41,7 @@ final class QuorumFigures {
     private ZabStats zab;
     private LongPredicate observer = id -> false;
     private Clock clock;
+    private QuorumLink link;
     /** A standalone server is a one-voter ensemble: it logs its writes as proposals, but proposes to nobody. */
     private boolean standalone;
     private long proposals;
@@ -78,7 +79,8 @@ final class QuorumFigures {
      * The core's own counters (diff_count, snap_count), the members (observers never ack proposals)
      * and the clocks: monotonic for what this member timed itself, wall for a txn's time.
      */
-    QuorumFigures use(ZabStats zabStats, ServerConfig config, Clock clock) {
+    QuorumFigures use(ZabStats zabStats, ServerConfig config, Clock clock, QuorumLink link) {
+        this.link = link;
         this.zab = zabStats;
         this.observer = id -> config.servers().containsKey(id) && config.servers().get(id).observer();
         this.clock = clock;
@@ -90,8 +92,19 @@ final class QuorumFigures {
         return proposalTimes;
     }
 
-    /** This member took the leader's role: proposal sizes and acks start again, as ZooKeeper's new Leader's. */
-    void leading() {
+    /**
+     * This member's role or serving state changed; {@code leads}: it leads and serves now. The link
+     * measures its queues to learners only then; a new leadership starts proposal sizes and acks
+     * again, as ZooKeeper's new Leader does.
+     */
+    void roleChanged(boolean leads) {
+        link.leading(leads);
+        if (leads) {
+            leading();
+        }
+    }
+
+    private void leading() {
         lastProposalBytes = -1;
         minProposalBytes = -1;
         maxProposalBytes = -1;
@@ -238,7 +251,10 @@ final class QuorumFigures {
         into.put("proposal_process_time", proposalProcessMs.snapshot());
     }
 
-    /** ZooKeeper's summary sets measured here: ack_latency keyed by follower id (once that follower acked a proposal). */
+    /**
+     * ZooKeeper's summary sets measured here: ack_latency keyed by follower id (once that follower
+     * acked a proposal), learner_handler_qp_size keyed by learner id (the link's queue to it).
+     */
     void putSummarySets(Map<String, SortedMap<String, MetricSummary>> into) {
         SortedMap<String, MetricSummary> byFollower = new TreeMap<>();
         followers.forEach((id, f) -> {
@@ -249,6 +265,11 @@ final class QuorumFigures {
         });
         if (!byFollower.isEmpty()) {
             into.put("ack_latency", byFollower);
+        }
+        SortedMap<String, MetricSummary> queues = new TreeMap<>();
+        link.learnerQueueSizes().forEach((id, s) -> queues.put(Long.toString(id), s));
+        if (!queues.isEmpty()) {
+            into.put("learner_handler_qp_size", queues);
         }
     }
 }

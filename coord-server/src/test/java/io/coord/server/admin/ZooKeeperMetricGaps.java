@@ -33,13 +33,11 @@ public final class ZooKeeperMetricGaps {
     public static final Set<String> PER_NAMESPACE = Set.of("write_per_namespace", "read_per_namespace");
 
     /**
-     * A ZooKeeper leader's summary sets labelled by learner that Coord's leader does not measure yet:
-     * learner_handler_qp_size (each learner handler's queued packets, which dashboard 10465 reads)
-     * and learner_handler_qp_time_ms (a marker packet's time in that queue). Coord's leader has
-     * such a queue per member link (quorum.FrameOutbox), but no figure of it yet.
+     * A ZooKeeper leader's summary set labelled by learner that Coord's leader does not measure yet:
+     * learner_handler_qp_time_ms (the time a marker packet, sent now and then, spent in a learner
+     * handler's queue). Coord's queues to learners (quorum.FrameOutbox) keep no times per frame.
      */
-    public static final Set<String> LEADER_SETS_NOT_YET_MEASURED = Set.of("learner_handler_qp_size",
-            "learner_handler_qp_time_ms");
+    public static final Set<String> LEADER_SETS_NOT_YET_MEASURED = Set.of("learner_handler_qp_time_ms");
 
     /**
      * Every set ZooKeeper 3.9.5 keys by a label (ServerMetrics' SummarySets and CounterSets), with
