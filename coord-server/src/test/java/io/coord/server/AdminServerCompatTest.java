@@ -330,6 +330,7 @@ public class AdminServerCompatTest {
         assertEquals(1, m.get("cnt_startup_txns_loaded").asLong(), m.toString());
         assertEquals(0, m.get("proposal_count").asLong(), "a standalone server proposes to nobody: " + m);
         assertEquals(0, m.get("commit_count").asLong(), m.toString());
+        assertEquals(0, m.get("cnt_proposal_ack_creation_latency").asLong(), "nor acks: " + m);
         assertEquals(0, m.get("connection_rejected").asLong(), m.toString());
         // The pipeline's stages for the 3 writes (create, setData, delete): prepared, proposed (to its
         // own log), logged, applied and answered; and for the 2 reads.

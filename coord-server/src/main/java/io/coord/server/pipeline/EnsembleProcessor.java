@@ -287,6 +287,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
 
     private void onPersisted(long seq) {
         persistedSeq = Math.max(persistedSeq, seq);
+        figures.logged(storage.durableZxid(), core.role());
         execute(core.onPersisted(seq));
         afterTask();
     }

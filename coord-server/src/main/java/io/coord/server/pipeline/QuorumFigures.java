@@ -38,6 +38,13 @@ import java.util.function.LongPredicate;
  */
 final class QuorumFigures {
     private final ProposalTimes proposalTimes = new ProposalTimes();
+    /** A follower's proposals received: zxid to the txn's time (the leader's wall clock), for ack creation. */
+    private final ProposalTimes receivedTxnTimes = new ProposalTimes();
+    private final SummaryRecorder ackCreationMs = new SummaryRecorder(true);
+    /** The highest zxid this member's log had made durable when last told. */
+    private long loggedZxid;
+    /** This member is an observer. */
+    private boolean observing;
     private ZabStats zab;
     private LongPredicate observer = id -> false;
     private Clock clock;
@@ -85,6 +92,7 @@ final class QuorumFigures {
         this.observer = id -> config.servers().containsKey(id) && config.servers().get(id).observer();
         this.clock = clock;
         this.standalone = config.standalone();
+        this.observing = observer.test(config.myId());
         return this;
     }
 
@@ -154,7 +162,9 @@ final class QuorumFigures {
     void received(long from, ZabMessage message, Role role) {
         if (message instanceof ZabMessage.Propose p && role == Role.FOLLOWING) {
             learnerProposals++;
-            recordAge(proposalLatencyMs, TxnCodec.timeMsOf(p.data()), clock.wallMs());
+            long txnTimeMs = TxnCodec.timeMsOf(p.data());
+            recordAge(proposalLatencyMs, txnTimeMs, clock.wallMs());
+            receivedTxnTimes.proposed(p.zxid(), txnTimeMs);
         } else if (message instanceof ZabMessage.Ack a && role == Role.LEADING) {
             acked(from, a.zxid(), clock.nowMs());
         }
@@ -191,6 +201,33 @@ final class QuorumFigures {
             f.latencyMs.record(Math.max(0, nowMs - proposalTimes.proposedAtMs(i)));
         }
         f.ackedZxid = Math.max(f.ackedZxid, zxid);
+    }
+
+    /**
+     * This member's log made everything up to {@code durableZxid} durable, in {@code role}: the
+     * moment ZooKeeper's leader acks its own proposal and its followers create their acks
+     * (proposal_ack_creation_latency: from the txn's time, for each txn newly durable; the leader's
+     * from when it proposed, the same moment). Observers ack nothing; a standalone server neither.
+     */
+    void logged(long durableZxid, Role role) {
+        long before = loggedZxid;
+        loggedZxid = durableZxid;
+        if (durableZxid <= before || standalone) {
+            return;
+        }
+        if (role == Role.LEADING) {
+            long nowMs = clock.nowMs();
+            for (long i = proposalTimes.indexAfter(before); i < proposalTimes.count()
+                    && proposalTimes.zxidAt(i) <= durableZxid; i++) {
+                ackCreationMs.record(Math.max(0, nowMs - proposalTimes.proposedAtMs(i)));
+            }
+        } else if (role == Role.FOLLOWING && !observing) {
+            long wallMs = clock.wallMs();
+            for (long i = receivedTxnTimes.indexAfter(before); i < receivedTxnTimes.count()
+                    && receivedTxnTimes.zxidAt(i) <= durableZxid; i++) {
+                recordAge(ackCreationMs, receivedTxnTimes.proposedAtMs(i), wallMs);
+            }
+        }
     }
 
     /**
@@ -247,6 +284,7 @@ final class QuorumFigures {
         into.put("commit_propagation_latency", commitPropagationLatencyMs.snapshot());
         into.put("propagation_latency", propagationLatencyMs.snapshot());
         into.put("prep_process_time", prepMs.snapshot());
+        into.put("proposal_ack_creation_latency", ackCreationMs.snapshot());
         into.put("close_session_prep_time", closeSessionPrepMs.snapshot());
         into.put("proposal_process_time", proposalProcessMs.snapshot());
     }

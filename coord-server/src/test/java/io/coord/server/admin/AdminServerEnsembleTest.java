@@ -210,6 +210,7 @@ class AdminServerEnsembleTest {
         assertTrue(l.get("last_proposal_size").asLong() >= l.get("min_proposal_size").asLong(), l.toString());
         assertEquals(0, l.get("learner_proposal_received_count").asLong(), "the leader receives no proposals: " + l);
         assertTrue(l.get("cnt_prep_process_time").asLong() >= WRITES, l.toString());
+        assertTrue(l.get("cnt_proposal_ack_creation_latency").asLong() >= WRITES, "its own acks: " + l);
         // The session moved to the other follower (its first client may have tried to take it back).
         assertTrue(l.get("revalidate_count").asLong() >= 1, l.toString());
         assertTrue(command(followers()[1], "monitor").get("connection_revalidate_count").asLong() >= 1);
@@ -227,6 +228,7 @@ class AdminServerEnsembleTest {
             JsonNode f = command(id, "monitor");
             assertTrue(f.get("learner_proposal_received_count").asLong() >= WRITES, f.toString());
             assertTrue(f.get("cnt_proposal_latency").asLong() >= WRITES, f.toString());
+            assertTrue(f.get("cnt_proposal_ack_creation_latency").asLong() >= WRITES, f.toString());
             assertTrue(f.get("cnt_commit_propagation_latency").asLong() >= WRITES, f.toString());
             assertTrue(f.get("cnt_propagation_latency").asLong() >= WRITES, f.toString());
             assertTrue(f.get("sync_processor_request_queued").asLong() >= WRITES, "a follower logs the proposals: " + f);
