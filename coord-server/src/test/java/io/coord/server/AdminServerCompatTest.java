@@ -196,8 +196,12 @@ public class AdminServerCompatTest {
         // Latency in ms with its fraction, as ZooKeeper reports it (a sub-ms mean is not 0).
         assertTrue(mine.get("avg_latency").asDouble() > 0, mine.toString());
         Set<String> zkNames = AdminHttp.fieldNames(zk.command("monitor"));
-        Set<String> unknown = new HashSet<>(AdminHttp.fieldNames(mine));
+        Set<String> mineNames = AdminHttp.fieldNames(mine);
+        Set<String> unknown = new HashSet<>(mineNames);
         unknown.removeAll(zkNames);
+        // ZooKeeper's keyed sets (bytes per namespace) have a key per namespace this server saw.
+        unknown.removeIf(k -> io.coord.server.admin.MonitorValues.SUMMARY_SETS.stream().anyMatch(set -> set.equals(
+                ZooKeeperMetricGaps.keyedSet(ZooKeeperMetricGaps.baseName(k, mineNames)))));
         assertEquals(io.coord.server.admin.ZooKeeperAdminOracle.COORD_MONITOR_KEYS, unknown,
                 "monitor keys ZooKeeper does not have: only Coord's own, allowed by name");
         // And every ZooKeeper key Coord lacks is declared, with its reason, in ZooKeeperMetricGaps.
@@ -331,6 +335,13 @@ public class AdminServerCompatTest {
         assertEquals(0, m.get("proposal_count").asLong(), "a standalone server proposes to nobody: " + m);
         assertEquals(0, m.get("commit_count").asLong(), m.toString());
         assertEquals(0, m.get("cnt_proposal_ack_creation_latency").asLong(), "nor acks: " + m);
+        // Bytes per namespace, as ZooKeeper's DataTree counts them: the create (path 16 + data 10),
+        // the setData (16 + 20) and the delete (16); the getData (16 + 10 + a Stat's 68). The exists
+        // of a node that was not there reads nothing.
+        assertEquals(3, m.get("cnt_watched-figures_write_per_namespace").asLong(), m.toString());
+        assertEquals(78, m.get("sum_watched-figures_write_per_namespace").asLong(), m.toString());
+        assertEquals(1, m.get("cnt_watched-figures_read_per_namespace").asLong(), m.toString());
+        assertEquals(94, m.get("sum_watched-figures_read_per_namespace").asLong(), m.toString());
         assertEquals(0, m.get("connection_rejected").asLong(), m.toString());
         // The pipeline's stages for the 3 writes (create, setData, delete): prepared, proposed (to its
         // own log), logged, applied and answered; and for the 2 reads.

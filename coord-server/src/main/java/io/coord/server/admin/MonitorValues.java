@@ -33,9 +33,11 @@ public final class MonitorValues {
             "write_final_proc_time_ms");
     /**
      * ZooKeeper's summary sets Coord measures: a summary per key (on the leader, ack_latency per
-     * voting follower, learner_handler_qp_size per learner).
+     * voting follower, learner_handler_qp_size per learner; on every member, bytes written and read
+     * per namespace).
      */
-    public static final List<String> SUMMARY_SETS = List.of("ack_latency", "learner_handler_qp_size");
+    public static final List<String> SUMMARY_SETS = List.of("ack_latency", "learner_handler_qp_size",
+            "write_per_namespace", "read_per_namespace");
     /**
      * ZooKeeper's counters Coord counts: times this member started looking, sessions the tracker
      * expired, auth packets and SASL steps refused, handshakes and bytes read from clients,

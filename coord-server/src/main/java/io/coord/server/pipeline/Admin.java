@@ -134,7 +134,15 @@ final class Admin {
     private Map<String, SortedMap<String, io.coord.server.admin.MetricSummary>> summarySets() {
         Map<String, SortedMap<String, io.coord.server.admin.MetricSummary>> m = new LinkedHashMap<>();
         stats.quorum.putSummarySets(m);
+        putNonEmpty(m, "write_per_namespace", stats.writesPerNamespace.snapshot());
+        putNonEmpty(m, "read_per_namespace", stats.readsPerNamespace.snapshot());
         return m;
+    }
+
+    private static <V> void putNonEmpty(Map<String, SortedMap<String, V>> into, String name, SortedMap<String, V> set) {
+        if (!set.isEmpty()) {
+            into.put(name, set);
+        }
     }
 
     /** The status for the AdminServer and metrics; counters reset afterwards when asked (srst, crst). */

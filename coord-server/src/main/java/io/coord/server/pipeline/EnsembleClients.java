@@ -122,7 +122,8 @@ final class EnsembleClients {
         this.gate = new OutputGate(zxid);
         this.replier = new Replier(gate, stats);
         sessions.use(newState, gate);
-        this.local = new LocalOps(config, clock, newState.tree, watches, history, gate, replier, sessions);
+        this.local = new LocalOps(config, clock, newState.tree, watches, history, gate, replier, sessions,
+                stats.readsPerNamespace);
         this.admin = new Admin(config, newState.tree, watches, sessions, gate, stats, connections, storageInfo,
                 processor::mode, processor::quorumStatus);
     }
@@ -428,6 +429,7 @@ final class EnsembleClients {
         TxnHeader h = entry.header();
         Txn txn = entry.txn();
         ApplyResult r = TxnApplier.apply(state.tree, h, txn);
+        stats.written(txn);
         gate.applied(e.zxid());
         for (TreeEvent ev : r.events()) {
             history.record(e.zxid(), ev.path(), ev.type(), ev.acl());

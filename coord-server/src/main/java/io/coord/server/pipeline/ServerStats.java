@@ -31,6 +31,9 @@ final class ServerStats {
     private final SummaryRecorder updateLatencyMs = new SummaryRecorder(true);
     final RoleTimes roles = new RoleTimes();
     final QuorumFigures quorum = new QuorumFigures();
+    /** ZooKeeper's write_per_namespace and read_per_namespace (bytes per op by the path's first component). */
+    final NamespaceBytes writesPerNamespace = new NamespaceBytes("write_per_namespace");
+    final NamespaceBytes readsPerNamespace = new NamespaceBytes("read_per_namespace");
     /** Storage ops handed to the log thread (ZooKeeper's sync_processor_request_queued). */
     long storageOpsQueued;
     /** Handshakes taken (ZooKeeper's connection_request_count). */
@@ -100,6 +103,28 @@ final class ServerStats {
 
     void writeProcessed(long startedNanos) {
         writeFinalMs.record((nanos.getAsLong() - startedNanos) / 1e6);
+    }
+
+    /**
+     * The bytes a committed txn wrote, by namespace, as ZooKeeper's DataTree counts them: the path
+     * and data of a create or setData, the path of a delete (a session's ephemerals included).
+     */
+    void written(io.coord.server.txn.Txn txn) {
+        if (txn instanceof io.coord.server.txn.Txn.CreateTxn c) {
+            writesPerNamespace.record(c.path(), c.path().length() + (c.data() == null ? 0 : c.data().length));
+        } else if (txn instanceof io.coord.server.txn.Txn.SetDataTxn d) {
+            writesPerNamespace.record(d.path(), d.path().length() + (d.data() == null ? 0 : d.data().length));
+        } else if (txn instanceof io.coord.server.txn.Txn.DeleteTxn d) {
+            writesPerNamespace.record(d.path(), d.path().length());
+        } else if (txn instanceof io.coord.server.txn.Txn.CloseSessionTxn c) {
+            for (String path : c.ephemeralPaths()) {
+                writesPerNamespace.record(path, path.length());
+            }
+        } else if (txn instanceof io.coord.server.txn.Txn.MultiTxn m) {
+            for (io.coord.server.txn.Txn t : m.txns()) {
+                written(t);
+            }
+        }
     }
 
     /** An event of {@code eventType} (EventType code) fired {@code watchers} watches. */

@@ -26,13 +26,6 @@ public final class ZooKeeperMetricGaps {
     public static final Map<String, List<String>> NOT_YET_MEASURED = notYetMeasured();
 
     /**
-     * ZooKeeper's summary sets labelled by a path's first component (bytes written and read per
-     * namespace: monitor keys such as avg_app_write_per_namespace, Prometheus's write_per_namespace
-     * with a key label). Not measured by Coord yet.
-     */
-    public static final Set<String> PER_NAMESPACE = Set.of("write_per_namespace", "read_per_namespace");
-
-    /**
      * A ZooKeeper leader's summary set labelled by learner that Coord's leader does not measure yet:
      * learner_handler_qp_time_ms (the time a marker packet, sent now and then, spent in a learner
      * handler's queue). Coord's queues to learners (quorum.FrameOutbox) keep no times per frame.
@@ -44,7 +37,7 @@ public final class ZooKeeperMetricGaps {
      * the form of its keys: server ids for a leader's per-learner sets, a namespace (a path's first
      * component) for the rest. Its members show in monitor only once a key was recorded (as
      * {@code avg_<key>_<name>}, ...), so key-set comparisons take them out of both sides and check
-     * them on their own. Coord measures ack_latency ({@code MonitorValues.SUMMARY_SETS}).
+     * them on their own. Coord measures the sets {@code MonitorValues.SUMMARY_SETS} names.
      */
     public static final Map<String, String> KEYED_SETS = Map.of("ack_latency", "\\d+",
             "learner_handler_qp_size", "\\d+", "learner_handler_qp_time_ms", "\\d+",

@@ -131,7 +131,6 @@ class EnsembleMonitorKeysTest {
         assertEquals(ZooKeeperMetricGaps.baseNames(), ZooKeeperMetricGaps.missingBaseNames(zkKeys, coordKeys),
                 role + ": ZooKeeper's keys Coord lacks, against the declared gaps");
         Set<String> zkSets = keyedSets(zkKeys);
-        zkSets.removeAll(ZooKeeperMetricGaps.PER_NAMESPACE);
         zkSets.removeAll(ZooKeeperMetricGaps.LEADER_SETS_NOT_YET_MEASURED);
         assertTrue(keyedSets(coordKeys).containsAll(zkSets), role + ": ZooKeeper's keyed sets " + zkSets
                 + ", Coord's " + keyedSets(coordKeys));
