@@ -210,14 +210,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
      * standalone server (the only voter), which reports none, as ZooKeeper's standalone server.
      */
     QuorumStatus quorumStatus() {
-        if (config.standalone()) {
-            return null;
-        }
-        String zabState = core.role() == Role.LOOKING ? "election" : core.isServing() ? "broadcast" : "synchronization";
-        int voters = (int) config.servers().values().stream().filter(a -> !a.observer()).count();
-        return new QuorumStatus(myId, core.leaderId(), zabState, core.lastZxid(), voters, core.learnerCount(),
-                core.syncedFollowerCount(), core.pendingSyncCount(), List.copyOf(core.syncedObservers()),
-                core.observing(), figures.proposalTimes().lags(core.followerAckedZxids(), core.lastZxid(), clock.nowMs()));
+        return config.standalone() ? null : figures.quorumStatus(core, config);
     }
 
     @Override

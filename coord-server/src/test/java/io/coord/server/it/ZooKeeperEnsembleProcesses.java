@@ -4,11 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.coord.server.TestPorts;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,7 +87,7 @@ final class ZooKeeperEnsembleProcesses implements AutoCloseable {
 
     /** mntr's keys (with ZooKeeper's zk_ prefix) to their values; empty when the member does not serve. */
     Map<String, String> monitor(int id) {
-        return parseMonitor(fourLetterWord(clientPorts[id], "mntr"));
+        return parseMonitor(ServerProcess.fourLetterWord(clientPorts[id], "mntr"));
     }
 
     /** mntr's text as key to value ("zk_key\tvalue" lines). */
@@ -108,20 +103,6 @@ final class ZooKeeperEnsembleProcesses implements AutoCloseable {
             }
         }
         return m;
-    }
-
-    private static String fourLetterWord(int port, String word) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
-            socket.setSoTimeout(5_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(word.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     private String outputs() {
