@@ -15,10 +15,12 @@ import java.util.TreeMap;
 import java.util.function.LongPredicate;
 
 /**
- * ZooKeeper's replication figures, measured where the adapter hands the ZAB core its messages and
- * carries out its applies (an ensemble member's request thread only; plain fields). A standalone
- * server (one voter) proposes to nobody and is never fed, so it reports zero counts, as
- * ZooKeeper's standalone server does.
+ * ZooKeeper's replication figures, measured where the adapter hands the ZAB core its messages,
+ * proposes, learns what its log made durable and carries out the core's applies (the request
+ * thread only; plain fields). A standalone server (one voter) proposes to nobody: its proposal,
+ * commit and ack figures stay at zero, as ZooKeeper's standalone server's; it prepares txns and
+ * applies them as any leader (prep_process_time, close_session_prep_time, proposal_process_time,
+ * propagation_latency).
  *
  * <p>Leader: {@code proposal_count}; {@code commit_count} (txns of its epoch it committed: a quorum
  * logged them); {@code last/min/max_proposal_size} (bytes of each proposed txn as the followers
@@ -34,7 +36,9 @@ import java.util.function.LongPredicate;
  * from the txn's time on the leader's wall clock to the proposal's arrival) and
  * {@code commit_propagation_latency} (to its commit here). Every serving member:
  * {@code propagation_latency} (txn time to applied here). The last three compare two machines'
- * wall clocks, as ZooKeeper's do; a negative value (clock skew) is left out, as there.
+ * wall clocks, as ZooKeeper's do; a negative value (clock skew) is left out, as there. Both:
+ * {@code proposal_ack_creation_latency} (each txn's time to durable in this member's log).
+ * {@code revalidate_count}: sessions that moved to another member, told to the leader.
  */
 final class QuorumFigures {
     private final ProposalTimes proposalTimes = new ProposalTimes();
