@@ -331,6 +331,9 @@ public class AdminServerCompatTest {
         assertTrue(m.get("cnt_propagation_latency").asLong() >= before.get("cnt_propagation_latency").asLong() + 3,
                 m.toString());
         assertEquals(1, m.get("cnt_dbinittime").asLong(), "one start-up load: " + m);
+        // The pause monitor wakes twice a second and records how late it woke.
+        await().atMost(Duration.ofSeconds(10)).until(
+                () -> AdminHttp.command(adminPort, "monitor").get("cnt_jvm_pause_time_ms").asLong() >= 1);
         assertEquals(1, m.get("cnt_startup_txns_loaded").asLong(), m.toString());
         assertEquals(0, m.get("proposal_count").asLong(), "a standalone server proposes to nobody: " + m);
         assertEquals(0, m.get("commit_count").asLong(), m.toString());

@@ -140,7 +140,7 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
     private final SummaryRecorder fsyncTimeMs = new SummaryRecorder(false);
     private final SummaryRecorder batchSizeOps = new SummaryRecorder(false);
     private final SummaryRecorder snapshotTimeMs = new SummaryRecorder(false);
-    private volatile Map<String, MetricSummary> startup = Map.of();
+    private volatile java.util.function.Supplier<Map<String, MetricSummary>> memberFigures = Map::of;
     /** ZooKeeper's sync processor figures of the queue to this log thread. */
     private final LogQueueFigures queueFigures = new LogQueueFigures();
 
@@ -375,14 +375,17 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
         batchSizeOps.record(ops);
     }
 
-    /** ZooKeeper's start-up summaries of the load this store was opened with (MemberRecovery), kept with the rest. */
-    public void loadedAtStart(Map<String, MetricSummary> startup) {
-        this.startup = Map.copyOf(startup);
+    /**
+     * The member's other summaries of its storage and threads, reported with this store's: the
+     * start-up's load (MemberRecovery) and the JVM's pauses.
+     */
+    void reportAlso(java.util.function.Supplier<Map<String, MetricSummary>> figures) {
+        this.memberFigures = figures;
     }
 
     @Override
     public Map<String, MetricSummary> summaries() {
-        Map<String, MetricSummary> m = new java.util.HashMap<>(startup);
+        Map<String, MetricSummary> m = new java.util.HashMap<>(memberFigures.get());
         m.put("fsynctime", fsyncTimeMs.snapshot());
         m.put("sync_processor_batch_size", batchSizeOps.snapshot());
         m.put("snapshottime", snapshotTimeMs.snapshot());

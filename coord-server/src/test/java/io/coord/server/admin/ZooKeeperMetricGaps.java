@@ -114,7 +114,8 @@ public final class ZooKeeperMetricGaps {
                 + " holder the request pipeline shares and that outlives a restore's restart)",
                 List.of("snapshot_rate_limited_count", "snapshot_error_count", "restore_rate_limited_count",
                         "restore_error_count", "restore_time", "insecure_admin_count"));
-        m.put("process health", List.of("jvm_pause_time_ms", "unrecoverable_error_count"));
+        m.put("process health (a member's fatal error stops it, or a supervisor restarts it: the count needs a"
+                + " holder that outlives the member)", List.of("unrecoverable_error_count"));
         return java.util.Collections.unmodifiableMap(m);
     }
 
