@@ -29,7 +29,7 @@ public final class MonitorValues {
             "node_created_watch_count", "node_deleted_watch_count", "node_changed_watch_count",
             "node_children_watch_count", "sync_processor_queue_size", "sync_processor_queue_time_ms",
             "sync_process_time", "sync_processor_queue_flush_time_ms", "sync_processor_queue_and_flush_time_ms",
-            "jvm_pause_time_ms", "prep_process_time", "proposal_ack_creation_latency", "close_session_prep_time", "proposal_process_time", "read_final_proc_time_ms",
+            "jvm_pause_time_ms", "inflight_diff_count", "inflight_snap_count", "prep_process_time", "proposal_ack_creation_latency", "close_session_prep_time", "proposal_process_time", "read_final_proc_time_ms",
             "write_final_proc_time_ms");
     /**
      * ZooKeeper's summary sets Coord measures: a summary per key (on the leader, ack_latency per

@@ -256,6 +256,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
                 // Forwarded requests may have been lost with the connection: let clients retry.
                 clients.dropAll("lost the connection to the leader");
             }
+            figures.peerDown(peer);
             execute(core.peerDisconnected(peer));
         });
     }
@@ -348,6 +349,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
         }
         snapshots.applied(a.applies().size());
         for (Actions.Send s : a.sends()) {
+            figures.sent(s.to(), s.message());
             link.send(s.to(), s.message());
         }
         for (long id : a.syncsCompleted()) {

@@ -78,6 +78,12 @@ final class QuorumFigures {
     private long leadershipStart;
     /** Leaderships so far: tells a follower's ack of this one from an older one's. */
     private long leaderships;
+    /** Learners the leader is syncing: id to {the bundle's last zxid, 1 for a SNAP else 0}. */
+    private final Map<Long, long[]> syncing = new TreeMap<>();
+    private int diffsInFlight;
+    private int snapsInFlight;
+    private final SummaryRecorder inflightDiffs = new SummaryRecorder(false);
+    private final SummaryRecorder inflightSnaps = new SummaryRecorder(false);
 
     /** One voting follower's ack_latency and its highest ack in the leadership it belongs to. */
     private static final class FollowerAcks {
@@ -119,6 +125,49 @@ final class QuorumFigures {
         link.leading(leads);
         if (leads) {
             leading();
+        } else {
+            syncing.clear();
+            diffsInFlight = 0;
+            snapsInFlight = 0;
+        }
+    }
+
+    /**
+     * The leader sent a message: a sync bundle (NEWLEADER with its DIFF, TRUNC or SNAP) starts a
+     * learner's sync, recorded as ZooKeeper's leader records its syncs in flight
+     * (inflight_diff_count, inflight_snap_count: how many are, this one included, at each start;
+     * how many are left at each end).
+     */
+    void sent(long to, ZabMessage message) {
+        if (!(message instanceof ZabMessage.NewLeader bundle)) {
+            return;
+        }
+        syncEnded(to);
+        boolean snap = bundle.mode() == io.coord.server.zab.SyncMode.SNAP;
+        java.util.List<io.coord.server.zab.LogEntry> entries = bundle.entries();
+        long lastZxid = entries.isEmpty() ? bundle.baseZxid() : entries.get(entries.size() - 1).zxid();
+        syncing.put(to, new long[] {lastZxid, snap ? 1 : 0});
+        if (snap) {
+            inflightSnaps.record(++snapsInFlight);
+        } else {
+            inflightDiffs.record(++diffsInFlight);
+        }
+    }
+
+    /** The link to a member went down: a sync with it is over. */
+    void peerDown(long peer) {
+        syncEnded(peer);
+    }
+
+    private void syncEnded(long learner) {
+        long[] sync = syncing.remove(learner);
+        if (sync == null) {
+            return;
+        }
+        if (sync[1] == 1) {
+            inflightSnaps.record(--snapsInFlight);
+        } else {
+            inflightDiffs.record(--diffsInFlight);
         }
     }
 
@@ -176,6 +225,10 @@ final class QuorumFigures {
             recordAge(proposalLatencyMs, txnTimeMs, clock.wallMs());
             receivedTxnTimes.proposed(p.zxid(), txnTimeMs);
         } else if (message instanceof ZabMessage.Ack a && role == Role.LEADING) {
+            long[] sync = syncing.get(from);
+            if (sync != null && a.zxid() >= sync[0]) {
+                syncEnded(from); // the learner holds the whole bundle
+            }
             acked(from, a.zxid(), clock.nowMs());
         }
     }
@@ -295,6 +348,8 @@ final class QuorumFigures {
         into.put("propagation_latency", propagationLatencyMs.snapshot());
         into.put("prep_process_time", prepMs.snapshot());
         into.put("proposal_ack_creation_latency", ackCreationMs.snapshot());
+        into.put("inflight_diff_count", inflightDiffs.snapshot());
+        into.put("inflight_snap_count", inflightSnaps.snapshot());
         into.put("close_session_prep_time", closeSessionPrepMs.snapshot());
         into.put("proposal_process_time", proposalProcessMs.snapshot());
     }

@@ -210,6 +210,10 @@ class AdminServerEnsembleTest {
         assertTrue(l.get("commit_count").asLong() >= WRITES, l.toString());
         assertTrue(l.get("cnt_quorum_ack_latency").asLong() >= WRITES, l.toString());
         assertEquals(2, l.get("diff_count").asLong() + l.get("snap_count").asLong(), "one sync per follower: " + l);
+        // Each sync's start and end: the syncs in flight then (1 or 2 at a start, 0 or 1 at an end).
+        assertEquals(4, l.get("cnt_inflight_diff_count").asLong() + l.get("cnt_inflight_snap_count").asLong(), l.toString());
+        assertTrue(Math.max(l.get("max_inflight_diff_count").asLong(), l.get("max_inflight_snap_count").asLong()) >= 1,
+                l.toString());
         // A create of 100 bytes: its txn carries the path, the data and the ACL.
         assertTrue(l.get("max_proposal_size").asLong() > 100, l.toString());
         assertTrue(l.get("min_proposal_size").asLong() > 0, l.toString());

@@ -109,7 +109,6 @@ public final class ZooKeeperMetricGaps {
 
     private static Map<String, List<String>> notYetMeasured() {
         Map<String, List<String>> m = new LinkedHashMap<>();
-        m.put("quorum syncs in flight", List.of("inflight_diff_count", "inflight_snap_count"));
         m.put("AdminServer counters (the AdminServer reaches the server only through its status; these need a"
                 + " holder the request pipeline shares and that outlives a restore's restart)",
                 List.of("snapshot_rate_limited_count", "snapshot_error_count", "restore_rate_limited_count",
