@@ -139,7 +139,7 @@ class DiskFullServerTest {
 
         String srvr = fourLetterWord("srvr");
         assertTrue(srvr.contains("DISK FULL"), srvr);
-        assertTrue(fourLetterWord("mntr").contains("zk_disk_full\t1"));
+        assertTrue(fourLetterWord("mntr").contains("zk_coord_disk_full\t1"));
         assertEquals("imok", fourLetterWord("ruok"), "the server is alive: reads and sessions work");
 
         // A new session is a txn too: refused (the connection is closed) until there is room.
@@ -156,8 +156,8 @@ class DiskFullServerTest {
         create(late, "/w", "real");
         await().atMost(WAIT).until(() -> watcherEvents.stream().anyMatch(
                 e -> e.getType() == Watcher.Event.EventType.NodeCreated && "/w".equals(e.getPath())));
-        assertTrue(fourLetterWord("mntr").contains("zk_disk_full\t0"));
-        assertTrue(fourLetterWord("mntr").contains("zk_disk_full_events\t1"));
+        assertTrue(fourLetterWord("mntr").contains("zk_coord_disk_full\t0"));
+        assertTrue(fourLetterWord("mntr").contains("zk_coord_disk_full_events\t1"));
         assertTrue(fatals.isEmpty(), fatals.toString());
 
         int port = server.clientPort();

@@ -242,8 +242,20 @@ public final class CommandAnswers {
         st.put("num_alive_client_connections", s.connections().size());
         st.put("uptime", s.uptimeMs());
         st.put("auth_failed_count", s.counters().getOrDefault("auth_failed_count", 0L));
+        Map<String, Object> responses = clientResponse(s);
+        st.put("client_response_stats", responses);
         m.put("server_stats", st);
+        m.put("client_response", responses);
         m.put("node_count", s.nodeCount());
+    }
+
+    /** The sizes of the replies sent to clients as ZooKeeper's BufferStats gives them (-1 before the first). */
+    private static Map<String, Object> clientResponse(ServerStatus s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (String which : List.of("last", "min", "max")) {
+            m.put(which + "_buffer_size", s.counters().getOrDefault(which + "_client_response_size", -1L));
+        }
+        return m;
     }
 
     private Map<String, Object> votingView() {

@@ -102,16 +102,9 @@ public final class FourLetterWords {
         line(sb, "zk_ephemerals_count", s.ephemeralsCount());
         line(sb, "zk_approximate_data_size", s.approximateDataSize());
         line(sb, "zk_global_sessions", s.sessionCount());
-        line(sb, "zk_last_zxid", "0x" + Long.toHexString(s.zxid()));
-        line(sb, "zk_fsync_count", s.fsyncCount());
-        line(sb, "zk_fsync_time_avg_us", s.avgFsyncMicros());
-        line(sb, "zk_fsync_time_max_us", s.maxFsyncMicros());
-        line(sb, "zk_log_dir_bytes", s.logBytes());
-        line(sb, "zk_snapshot_dir_bytes", s.snapshotBytes());
-        line(sb, "zk_disk_full", s.diskFull() ? 1 : 0);
-        line(sb, "zk_disk_full_events", s.diskFullEvents());
         line(sb, "zk_open_file_descriptor_count", openFileDescriptors());
-        // The rest of ZooKeeper's figures Coord measures (uptime, quorum and leader figures, ...).
+        // The rest of ZooKeeper's figures Coord measures (uptime, quorum and leader figures, ...), then
+        // Coord's own (zk_coord_*: storage, group commit, follower lag, ...).
         MonitorValues.of(s).forEach((key, value) -> {
             if (sb.indexOf("zk_" + key + "\t") < 0) {
                 line(sb, "zk_" + key, value);

@@ -18,7 +18,9 @@ import java.util.SortedSet;
  * {@code sessionExpiryLagMaxMs}: sessions the tracker expired and how late after its deadline the
  * latest one was (Coord's own figures, {@code coord_*} in monitor). {@code summaries}: ZooKeeper's
  * summaries this server measures, by ZooKeeper's name ({@link MonitorValues#SUMMARIES}); {@code counters}
- * ZooKeeper's counters ({@link MonitorValues#COUNTERS}).
+ * ZooKeeper's counters ({@link MonitorValues#COUNTERS}) and gauges kept with them (a leader's proposal
+ * sizes, client response sizes). {@code summarySets}: ZooKeeper's summary sets this server measures,
+ * by ZooKeeper's name, each by key ({@code ack_latency} by follower id).
  */
 public record ServerStatus(
         String version,
@@ -62,7 +64,8 @@ public record ServerStatus(
         long sessionsExpired,
         long sessionExpiryLagMaxMs,
         Map<String, MetricSummary> summaries,
-        Map<String, Long> counters) {
+        Map<String, Long> counters,
+        Map<String, SortedMap<String, MetricSummary>> summarySets) {
 
     /** The mode of a member in read-only mode (readonlymode.enabled, quorum lost): ZooKeeper's server state. */
     public static final String READ_ONLY_MODE = "read-only";

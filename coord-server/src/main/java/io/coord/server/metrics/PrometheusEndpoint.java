@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PrometheusEndpoint implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PrometheusEndpoint.class);
+    /** The label of a summary set's key, as ZooKeeper's provider names it. */
+    private static final String KEY_LABEL = "key";
 
     /** ZooKeeper's gauge names Coord measures, with ZooKeeper's meanings (MonitorValues computes them). */
     static final List<String> GAUGES = List.of("znode_count", "watch_count", "ephemerals_count",
@@ -40,7 +42,9 @@ public final class PrometheusEndpoint implements AutoCloseable {
      * Coord's own figures (MonitorValues' coord_* keys). A follower's own lag is not a gauge of its
      * own name: the maxima are, and monitor lists each follower.
      */
-    static final List<String> COORD_GAUGES = List.of("coord_group_commit_batches", "coord_group_commit_batch_avg",
+    static final List<String> COORD_GAUGES = List.of("coord_last_zxid", "coord_fsync_count",
+            "coord_fsync_time_avg_us", "coord_fsync_time_max_us", "coord_log_dir_bytes", "coord_snapshot_dir_bytes",
+            "coord_disk_full", "coord_disk_full_events", "coord_group_commit_batches", "coord_group_commit_batch_avg",
             "coord_group_commit_batch_max", "coord_sessions_expired", "coord_session_expiry_lag_ms_max",
             "coord_follower_lag_zxids_max", "coord_follower_lag_ms_max");
 
@@ -56,7 +60,8 @@ public final class PrometheusEndpoint implements AutoCloseable {
     public static PrometheusEndpoint start(MetricsConfig config, StatusSource source) throws IOException {
         PrometheusRegistry registry = new PrometheusRegistry();
         ScrapeStatus status = new ScrapeStatus(source, System::nanoTime);
-        for (String name : java.util.stream.Stream.of(GAUGES, MonitorValues.COUNTERS, COORD_GAUGES)
+        for (String name : java.util.stream.Stream.of(GAUGES, MonitorValues.COUNTERS, MonitorValues.CLIENT_RESPONSE_GAUGES,
+                        MonitorValues.PROPOSAL_SIZE_GAUGES, COORD_GAUGES)
                 .flatMap(List::stream).toList()) {
             String help = name.startsWith(MonitorValues.COORD_PREFIX) ? "Coord's " + name + " (as in the monitor command)"
                     : "ZooKeeper's " + name + " (as in the monitor command)";
@@ -71,6 +76,9 @@ public final class PrometheusEndpoint implements AutoCloseable {
         }
         for (String name : MonitorValues.SUMMARIES) {
             summary(registry, status, name);
+        }
+        for (String name : MonitorValues.SUMMARY_SETS) {
+            summarySet(registry, status, name);
         }
         if (config.exportJvmInfo()) {
             SimpleclientJvmNames.register(registry);
@@ -113,13 +121,29 @@ public final class PrometheusEndpoint implements AutoCloseable {
                     if (s == null) {
                         return;
                     }
-                    double[] fractions = s.advanced() ? MetricSummary.ADVANCED_QUANTILES : MetricSummary.BASIC_QUANTILES;
-                    List<Quantile> quantiles = new java.util.ArrayList<>();
-                    for (double f : fractions) {
-                        quantiles.add(new Quantile(f, s.quantile(f)));
-                    }
-                    cb.call(s.count(), s.sum(), Quantiles.of(quantiles));
+                    cb.call(s.count(), s.sum(), quantiles(s));
                 }).register(registry);
+    }
+
+    /**
+     * A summary set as ZooKeeper's provider exports it: each key's summary as
+     * {@code name{key="<key>",quantile="0.5"}}, {@code name_count{key="<key>"}}, {@code name_sum{key="<key>"}}.
+     */
+    private static void summarySet(PrometheusRegistry registry, ScrapeStatus status, String name) {
+        SummaryWithCallback.builder().name(name).help("ZooKeeper's " + name + " summary set (as in the monitor command)")
+                .labelNames(KEY_LABEL).callback(cb -> status.summarySets()
+                        .getOrDefault(name, java.util.Collections.emptySortedMap())
+                        .forEach((key, s) -> cb.call(s.count(), s.sum(), quantiles(s), key)))
+                .register(registry);
+    }
+
+    private static Quantiles quantiles(MetricSummary s) {
+        double[] fractions = s.advanced() ? MetricSummary.ADVANCED_QUANTILES : MetricSummary.BASIC_QUANTILES;
+        List<Quantile> quantiles = new java.util.ArrayList<>();
+        for (double f : fractions) {
+            quantiles.add(new Quantile(f, s.quantile(f)));
+        }
+        return Quantiles.of(quantiles);
     }
 
     /** The plain HTTP port, or -1 when only HTTPS is served. */
@@ -151,6 +175,7 @@ public final class PrometheusEndpoint implements AutoCloseable {
         private final java.util.function.LongSupplier nanos;
         private Map<String, Object> values = Map.of();
         private Map<String, MetricSummary> summaries = Map.of();
+        private Map<String, java.util.SortedMap<String, MetricSummary>> summarySets = Map.of();
         private long readAtNanos;
         private boolean read;
 
@@ -168,10 +193,12 @@ public final class PrometheusEndpoint implements AutoCloseable {
                     ServerStatus s = source.status(StatusSource.Scope.SUMMARY).get(TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
                     values = MonitorValues.of(s);
                     summaries = s.summaries();
+                    summarySets = s.summarySets();
                 } catch (Exception e) {
                     // Not running (or stopped for a full disk): no samples rather than stale ones.
                     values = Map.of();
                     summaries = Map.of();
+                    summarySets = Map.of();
                     if (e instanceof InterruptedException) {
                         Thread.currentThread().interrupt();
                     }
@@ -183,6 +210,11 @@ public final class PrometheusEndpoint implements AutoCloseable {
         synchronized Map<String, MetricSummary> summaries() {
             values();
             return summaries;
+        }
+
+        synchronized Map<String, java.util.SortedMap<String, MetricSummary>> summarySets() {
+            values();
+            return summarySets;
         }
     }
 }

@@ -63,12 +63,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onPacket(ChannelHandlerContext ctx, byte[] payload) {
+        sink.bytesReceived(Integer.BYTES + payload.length);
         JuteReader in = new JuteReader(payload);
         if (!handshakeDone) {
             ConnectRequest request = ConnectRequest.read(in);
             try {
                 client.setPeerCertificateSubject(TlsPeer.certificateSubject(ctx));
             } catch (TlsPeer.UntrustedPeerException e) {
+                sink.connectionEvent(io.coord.server.pipeline.RequestSink.ConnectionEvent.X509_REFUSED);
                 reject(ctx, e.getMessage());
                 return;
             }

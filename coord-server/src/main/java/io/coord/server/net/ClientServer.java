@@ -93,9 +93,9 @@ public final class ClientServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         clientChannels.add(ch);
                         NettyClientChannel client = NettyClientChannel.wrap(connectionIds, ch);
-                        ch.pipeline().addLast(new ConnectionLimit(config.maxClientCnxns(), config.maxCnxns()));
+                        ch.pipeline().addLast(new ConnectionLimit(config.maxClientCnxns(), config.maxCnxns(), sink));
                         ch.pipeline().addLast(TlsSniffer.clientPort(port.acceptPlain(),
-                                port.tls() == null ? null : port.tls()::current, port.name()));
+                                port.tls() == null ? null : port.tls()::current, port.name(), sink));
                         ch.pipeline().addLast(new FrameDecoder(config.juteMaxBuffer()));
                         ch.pipeline().addLast(new ClientHandler(sink, client, backlogPauses));
                     }
@@ -169,11 +169,13 @@ public final class ClientServer implements AutoCloseable {
     private final class ConnectionLimit extends ChannelInboundHandlerAdapter {
         private final int maxPerIp;
         private final int maxTotal;
+        private final RequestSink sink;
         private InetAddress counted;
 
-        ConnectionLimit(int maxPerIp, int maxTotal) {
+        ConnectionLimit(int maxPerIp, int maxTotal, RequestSink sink) {
             this.maxPerIp = maxPerIp;
             this.maxTotal = maxTotal;
+            this.sink = sink;
         }
 
         @Override
@@ -184,12 +186,14 @@ public final class ClientServer implements AutoCloseable {
             int total = connectionsTotal.incrementAndGet();
             if (maxPerIp > 0 && n > maxPerIp) {
                 LOG.warn("too many connections from {} (max {}): closing", ip.getHostAddress(), maxPerIp);
+                sink.connectionEvent(RequestSink.ConnectionEvent.REJECTED);
                 ctx.close();
                 return;
             }
             if (maxTotal > 0 && total > maxTotal) {
                 LOG.warn("too many connections in all (maxCnxns {}): closing the one from {}", maxTotal,
                         ip.getHostAddress());
+                sink.connectionEvent(RequestSink.ConnectionEvent.REJECTED);
                 ctx.close();
                 return;
             }

@@ -1,5 +1,6 @@
 package io.coord.server.net;
 
+import io.coord.server.pipeline.RequestSink;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -29,6 +30,8 @@ public final class TlsSniffer extends ByteToMessageDecoder {
     private final String portName;
     private final String tlsRefusedHint;
     private final String plainRefusedHint;
+    /** Where a client port reports plaintext connections; null on other ports. */
+    private RequestSink events;
 
     /**
      * @param acceptPlain      plaintext clients are served
@@ -46,16 +49,26 @@ public final class TlsSniffer extends ByteToMessageDecoder {
         this.plainRefusedHint = plainRefusedHint;
     }
 
-    /** On a client port: a TLS connection's peer certificates are checked with the context's trust manager. */
-    static TlsSniffer clientPort(boolean acceptPlain, Supplier<ServerTls.Context> tls, String portName) {
+    /**
+     * On a client port: a TLS connection's peer certificates are checked with the context's trust
+     * manager; each TLS handshake's start and end, and each plaintext connection, go to {@code events}.
+     */
+    static TlsSniffer clientPort(boolean acceptPlain, Supplier<ServerTls.Context> tls, String portName,
+                                 RequestSink events) {
         Function<ChannelHandlerContext, SslHandler> handler = tls == null ? null : ctx -> {
             ServerTls.Context context = tls.get();
             ctx.channel().attr(TlsPeer.TRUST).set(context.trust());
-            return context.ssl().newHandler(ctx.alloc());
+            SslHandler ssl = context.ssl().newHandler(ctx.alloc());
+            events.connectionEvent(RequestSink.ConnectionEvent.TLS_HANDSHAKE_STARTED);
+            ssl.handshakeFuture().addListener(f -> events.connectionEvent(f.isSuccess()
+                    ? RequestSink.ConnectionEvent.TLS_HANDSHAKE_DONE : RequestSink.ConnectionEvent.TLS_HANDSHAKE_FAILED));
+            return ssl;
         };
-        return new TlsSniffer(acceptPlain, handler, portName,
+        TlsSniffer sniffer = new TlsSniffer(acceptPlain, handler, portName,
                 "connect TLS clients to secureClientPort, or set client.portUnification=true",
                 "plaintext clients belong on clientPort");
+        sniffer.events = events;
+        return sniffer;
     }
 
     @Override
@@ -82,6 +95,12 @@ public final class TlsSniffer extends ByteToMessageDecoder {
             // replace() hands the bytes read so far to the TLS handler.
             ctx.pipeline().replace(this, "tls", tls.apply(ctx));
         } else {
+            if (events != null) {
+                boolean local = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a
+                        && a.getAddress() != null && a.getAddress().isLoopbackAddress();
+                events.connectionEvent(local ? RequestSink.ConnectionEvent.PLAINTEXT_LOCAL
+                        : RequestSink.ConnectionEvent.PLAINTEXT_REMOTE);
+            }
             ctx.pipeline().remove(this);
         }
     }

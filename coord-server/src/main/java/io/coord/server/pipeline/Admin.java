@@ -83,6 +83,7 @@ final class Admin {
                     c.received, c.sent, c.queued(), c.lastZxid));
         }
         WatchCounts wc = watches.counts();
+        QuorumStatus q = quorum.get();
         Map<Long, List<String>> ephemerals = new LinkedHashMap<>();
         long ephemeralCount = 0;
         for (long id : tree.sessionsWithEphemerals()) {
@@ -101,25 +102,26 @@ final class Admin {
                 storage.maxFsyncMicros(), storage.avgFsyncMicros(), storage.diskFull(), storage.diskFullEvents(),
                 stats.uptimeMs(), detailed ? tree.digest() : null,
                 detailed ? watches.pathsByWatcher(c -> Long.toString(c.sessionId)) : null,
-                detailed ? watches.watchersByPath(c -> Long.toString(c.sessionId)) : null, quorum.get(),
+                detailed ? watches.watchersByPath(c -> Long.toString(c.sessionId)) : null, q,
                 stats.avgLatencyMsExact(), sessions.tracker().expiryBuckets(), storage.groupCommitBatches(),
                 storage.groupCommitOps(), storage.groupCommitBatchMax(), sessions.tracker().expiredCount(),
                 sessions.tracker().expiryLagMaxMs(), summaries(),
-                counters());
+                counters(q != null && q.leading()), summarySets());
     }
 
     /** ZooKeeper's counters Coord counts, leader_uptime while this member leads, local_sessions (a gauge). */
-    private Map<String, Long> counters() {
+    private Map<String, Long> counters(boolean leading) {
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("looking_count", stats.roles.lookingCount());
-        m.put("auth_failed_count", stats.authFailed);
         m.put("local_sessions", (long) sessions.localSessionCount());
+        m.put("connection_revalidate_count", sessions.reconnects());
         // ZooKeeper's session tracker counts each session it expires as stale_sessions_expired.
         m.put("stale_sessions_expired", sessions.tracker().expiredCount());
         long leaderUptimeMs = stats.roles.leaderUptimeMs(stats.nowNanos());
         if (leaderUptimeMs >= 0) {
             m.put("leader_uptime", leaderUptimeMs);
         }
+        stats.putCounters(m, leading);
         return m;
     }
 
@@ -127,6 +129,20 @@ final class Admin {
         Map<String, io.coord.server.admin.MetricSummary> all = new LinkedHashMap<>(storage.summaries());
         all.putAll(stats.summaries());
         return all;
+    }
+
+    private Map<String, SortedMap<String, io.coord.server.admin.MetricSummary>> summarySets() {
+        Map<String, SortedMap<String, io.coord.server.admin.MetricSummary>> m = new LinkedHashMap<>();
+        stats.quorum.putSummarySets(m);
+        putNonEmpty(m, "write_per_namespace", stats.writesPerNamespace.snapshot());
+        putNonEmpty(m, "read_per_namespace", stats.readsPerNamespace.snapshot());
+        return m;
+    }
+
+    private static <V> void putNonEmpty(Map<String, SortedMap<String, V>> into, String name, SortedMap<String, V> set) {
+        if (!set.isEmpty()) {
+            into.put(name, set);
+        }
     }
 
     /** The status for the AdminServer and metrics; counters reset afterwards when asked (srst, crst). */

@@ -12,6 +12,7 @@ import io.coord.server.txn.TxnApplier;
 import io.coord.server.txn.TxnEntry;
 import io.coord.server.txn.TxnHeader;
 import io.coord.server.watch.ChangeHistory;
+import io.coord.server.watch.Notification;
 import io.coord.server.watch.WatchManager;
 import io.coord.server.zab.LogEntry;
 import io.coord.wire.Acl;
@@ -121,7 +122,8 @@ final class EnsembleClients {
         this.gate = new OutputGate(zxid);
         this.replier = new Replier(gate, stats);
         sessions.use(newState, gate);
-        this.local = new LocalOps(config, clock, newState.tree, watches, history, gate, replier, sessions);
+        this.local = new LocalOps(config, clock, newState.tree, watches, history, gate, replier, sessions,
+                stats.readsPerNamespace);
         this.admin = new Admin(config, newState.tree, watches, sessions, gate, stats, connections, storageInfo,
                 processor::mode, processor::quorumStatus);
     }
@@ -131,6 +133,10 @@ final class EnsembleClients {
         if (!config.standalone()) {
             stats.roles.changed(role, serving, observer, stats.nowNanos());
         }
+    }
+
+    ServerStats stats() {
+        return stats;
     }
 
     MemberState state() {
@@ -161,6 +167,7 @@ final class EnsembleClients {
     // ------------------------------------------------------------------ handshakes
 
     void connect(Connection conn, ConnectRequest req) {
+        stats.connectionRequests++;
         sessions.connect(conn, req);
     }
 
@@ -377,7 +384,9 @@ final class EnsembleClients {
             syncsToRequest.add(id);
             return false;
         }
+        long startedNanos = clock.nowNanos();
         local.answer(conn, req);
+        stats.readProcessed(startedNanos); // ZooKeeper's final processor time of a non-write (read_final_proc_time_ms)
         return true;
     }
 
@@ -406,16 +415,27 @@ final class EnsembleClients {
 
     // ------------------------------------------------------------------ committed txns
 
-    /** Applies one committed txn, fires its watches and answers the request it came from, if ours. */
+    /**
+     * Applies one committed txn, fires its watches and answers the request it came from, if ours;
+     * timed as ZooKeeper times its final processor for a write (write_final_proc_time_ms).
+     */
     void applyCommitted(LogEntry e, TxnEntry entry) {
+        long startedNanos = clock.nowNanos();
+        applyAndAnswer(e, entry);
+        stats.writeProcessed(startedNanos);
+    }
+
+    private void applyAndAnswer(LogEntry e, TxnEntry entry) {
         TxnHeader h = entry.header();
         Txn txn = entry.txn();
         ApplyResult r = TxnApplier.apply(state.tree, h, txn);
+        stats.written(txn);
         gate.applied(e.zxid());
         for (TreeEvent ev : r.events()) {
             history.record(e.zxid(), ev.path(), ev.type(), ev.acl());
-            replier.notify(EventFilter.readable(watches.trigger(ev.path(), ev.type()), ev.acl(), sessions),
-                    e.zxid());
+            List<Notification<Connection>> fired = watches.trigger(ev.path(), ev.type());
+            stats.watchesFired(ev.type(), fired.size());
+            replier.notify(EventFilter.readable(fired, ev.acl(), sessions), e.zxid());
         }
         if (txn instanceof Txn.CreateSessionTxn c) {
             Connection upgraded = sessions.created(h.sessionId(), c);

@@ -48,8 +48,8 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
 
     private final ServerConfig config;
     private final Clock clock;
-    /** When recent zxids were proposed (follower lag in ms). */
-    private final ProposalTimes proposalTimes = new ProposalTimes();
+    /** ZooKeeper's replication figures, and when recent zxids were proposed (follower lag in ms). */
+    private final QuorumFigures figures;
     private final long myId;
     private final ZabCore core;
     private final ZabStorage storage;
@@ -115,6 +115,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
                 random);
         this.diskFull = new DiskFullMode(clients);
         this.core = coreFactory.apply(clients::snapshotBlob);
+        this.figures = clients.stats().quorum.use(core.stats(), config, clock, link);
         this.thread = loops.create(this, fatal);
         this.persistedReports = new CoalescedReport(thread, this::onPersisted);
         this.snapshots = new SnapshotSchedule(config.snapCount(), random, storage, clients::state);
@@ -209,23 +210,27 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
      * standalone server (the only voter), which reports none, as ZooKeeper's standalone server.
      */
     QuorumStatus quorumStatus() {
-        if (config.standalone()) {
-            return null;
-        }
-        String zabState = core.role() == Role.LOOKING ? "election" : core.isServing() ? "broadcast" : "synchronization";
-        int voters = (int) config.servers().values().stream().filter(a -> !a.observer()).count();
-        return new QuorumStatus(myId, core.leaderId(), zabState, core.lastZxid(), voters, core.learnerCount(),
-                core.syncedFollowerCount(), core.pendingSyncCount(), List.copyOf(core.syncedObservers()),
-                core.observing(), proposalTimes.lags(core.followerAckedZxids(), core.lastZxid(), clock.nowMs()));
+        return config.standalone() ? null : figures.quorumStatus(core, config);
     }
 
     @Override
     public void onZab(long from, ZabMessage message) {
         submit(() -> {
+            figures.received(from, message, core.role());
             if (!snapshots.hold(from, message)) {
                 execute(core.step(from, message));
             }
         });
+    }
+
+    @Override
+    public void bytesReceived(int bytes) {
+        clients.stats().bytesReceived.add(bytes);
+    }
+
+    @Override
+    public void connectionEvent(ConnectionEvent event) {
+        clients.stats().connectionEvent(event);
     }
 
     @Override
@@ -251,6 +256,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
                 // Forwarded requests may have been lost with the connection: let clients retry.
                 clients.dropAll("lost the connection to the leader");
             }
+            figures.peerDown(peer);
             execute(core.peerDisconnected(peer));
         });
     }
@@ -275,6 +281,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
 
     private void onPersisted(long seq) {
         persistedSeq = Math.max(persistedSeq, seq);
+        figures.logged(storage.durableZxid(), core.role());
         execute(core.onPersisted(seq));
         afterTask();
     }
@@ -328,17 +335,21 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
                 }
                 issuedSeq = Math.max(issuedSeq, op.seq());
             }
+            clients.stats().storageOpsQueued += a.storage().size();
             storage.submit(a.storage());
         }
         for (LogEntry e : a.applies()) {
             io.coord.server.txn.TxnEntry mine = leader == null ? null : leader.takeProposed(e.zxid());
-            clients.applyCommitted(e, mine != null ? mine : io.coord.server.txn.TxnCodec.decode(e.data()));
+            io.coord.server.txn.TxnEntry entry = mine != null ? mine : io.coord.server.txn.TxnCodec.decode(e.data());
+            clients.applyCommitted(e, entry);
+            figures.applied(e.zxid(), entry.header().timeMs(), serving ? servedRole : Role.LOOKING, servedEpoch);
             if (leader != null) {
                 leader.applied(e.zxid());
             }
         }
         snapshots.applied(a.applies().size());
         for (Actions.Send s : a.sends()) {
+            figures.sent(s.to(), s.message());
             link.send(s.to(), s.message());
         }
         for (long id : a.syncsCompleted()) {
@@ -372,6 +383,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
         }
         servedRole = role;
         servedEpoch = epoch;
+        figures.roleChanged(serving && role == Role.LEADING);
         LOG.info("member {} is now {} (epoch {}, leader {}, zxid {})", myId, mode(), epoch, core.leaderId(),
                 Zxid.format(core.appliedZxid()));
         if (serving && role == Role.LEADING) {
@@ -438,6 +450,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
             return false; // not leading (any more): the origin's clients are dropped when it notices
         }
         if (f.type() == ServerRequests.REATTACH) {
+            figures.reattached(f.origin() != myId);
             // At once, not queued: a write of the session from the member it left may already
             // wait in the queue, and it must find the new owner when it is prepared.
             leader.setOwner(f.sessionId(), f.origin());
@@ -481,17 +494,20 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
                 }
                 EnsembleLeader proposer = leader;
                 long timeMs = clock.wallMs();
-                Actions a = core.propose(zxid -> {
+                Actions a = core.propose(zxid -> { // called only for an accepted proposal
+                    long prepStartNanos = clock.nowNanos();
                     io.coord.server.txn.TxnEntry p = proposer.prepare(f, zxid, timeMs);
-                    return io.coord.server.txn.TxnCodec.encode(p.header(), p.txn());
+                    figures.prepared(f.type(), prepStartNanos);
+                    byte[] txn = io.coord.server.txn.TxnCodec.encode(p.header(), p.txn());
+                    figures.proposed(zxid, txn.length);
+                    return txn;
                 });
-                if (a.proposedZxid() >= 0) {
-                    proposalTimes.proposed(a.proposedZxid(), clock.nowMs());
-                } else {
+                if (a.proposedZxid() < 0) {
                     LOG.warn("proposal of a {} refused ({})", OpCode.name(f.type()), a.rejection());
                     leader = null; // not leading any more; the role change follows
                 }
                 execute(a);
+                figures.proposalProcessed();
             }
         } finally {
             pumping = false;

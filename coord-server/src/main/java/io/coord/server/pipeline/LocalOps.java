@@ -49,14 +49,15 @@ final class LocalOps {
     private final WatchOps watchOps;
 
     LocalOps(ServerConfig config, Clock clock, DataTree tree, WatchManager<Connection> watches,
-             ChangeHistory<List<Acl>> history, OutputGate gate, Replier replier, Sessions sessions) {
+             ChangeHistory<List<Acl>> history, OutputGate gate, Replier replier, Sessions sessions,
+             NamespaceBytes readBytes) {
         this.config = config;
         this.clock = clock;
         this.tree = tree;
         this.gate = gate;
         this.replier = replier;
         this.sessions = sessions;
-        this.reads = new Reads(tree, watches, sessions);
+        this.reads = new Reads(tree, watches, sessions, readBytes);
         this.watchOps = new WatchOps(tree, watches, sessions, history);
     }
 

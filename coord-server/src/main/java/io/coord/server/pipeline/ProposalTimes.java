@@ -52,16 +52,41 @@ final class ProposalTimes {
 
     /** When the first recorded zxid above {@code ackedZxid} was proposed; -1 when none is recorded. */
     private long firstProposedAfterMs(long ackedZxid) {
+        long i = indexAfter(ackedZxid);
+        return i == count ? -1 : proposedAtMs[(int) (i & MASK)];
+    }
+
+    /**
+     * The position (0 for the first proposal ever recorded) of the first kept proposal above
+     * {@code zxid}; {@link #count()} when there is none. Positions below {@code count() - CAPACITY}
+     * are no longer kept.
+     */
+    long indexAfter(long zxid) {
         long lo = Math.max(0, count - CAPACITY);
-        long hi = count; // the first recorded proposal above ackedZxid is in [lo, hi]; hi means none
+        long hi = count; // the first recorded proposal above zxid is in [lo, hi]; hi means none
         while (lo < hi) {
             long mid = (lo + hi) >>> 1;
-            if (zxids[(int) (mid & MASK)] > ackedZxid) {
+            if (zxids[(int) (mid & MASK)] > zxid) {
                 hi = mid;
             } else {
                 lo = mid + 1;
             }
         }
-        return lo == count ? -1 : proposedAtMs[(int) (lo & MASK)];
+        return lo;
+    }
+
+    /** Proposals recorded so far (the position the next one gets). */
+    long count() {
+        return count;
+    }
+
+    /** The zxid at a kept position (see {@link #indexAfter}). */
+    long zxidAt(long index) {
+        return zxids[(int) (index & MASK)];
+    }
+
+    /** When the proposal at a kept position was made, ms on the clock given to {@link #proposed}. */
+    long proposedAtMs(long index) {
+        return proposedAtMs[(int) (index & MASK)];
     }
 }

@@ -14,4 +14,13 @@ public interface QuorumLink {
 
     /** Sessions with client activity on this member since the last report (followers → leader). */
     void touch(long to, long[] sessionIds);
+
+    /** Whether this member leads (and serves) now: its queues to its learners are measured then. */
+    default void leading(boolean leads) {
+    }
+
+    /** ZooKeeper's learner_handler_qp_size by learner id, where the transport measures it. */
+    default java.util.Map<Long, io.coord.server.admin.MetricSummary> learnerQueueSizes() {
+        return java.util.Map.of();
+    }
 }

@@ -41,11 +41,20 @@ final class Reads {
     private final DataTree tree;
     private final WatchManager<Connection> watches;
     private final Sessions sessions;
+    /** read_per_namespace: ZooKeeper's DataTree counts getData, exists and getChildren (path, data or names, a Stat). */
+    private final NamespaceBytes readBytes;
+    /** What ZooKeeper's DataTree counts for a Stat (STAT_OVERHEAD_BYTES: 6 longs, 5 ints). */
+    private static final int STAT_BYTES = 6 * 8 + 5 * 4;
 
-    Reads(DataTree tree, WatchManager<Connection> watches, Sessions sessions) {
+    Reads(DataTree tree, WatchManager<Connection> watches, Sessions sessions, NamespaceBytes readBytes) {
         this.tree = tree;
         this.watches = watches;
         this.sessions = sessions;
+        this.readBytes = readBytes;
+    }
+
+    private void readFrom(String path, long bytes) {
+        readBytes.record(path, path.length() + bytes + STAT_BYTES);
     }
 
     /** The reply body for a read op; throws KeeperError for the reply's error code. */
@@ -88,6 +97,7 @@ final class Reads {
         if (node == null) {
             throw new KeeperError(ErrorCode.NONODE, r.path());
         }
+        readFrom(r.path(), 0);
         return new ExistsResponse(tree.stat(r.path()));
     }
 
@@ -96,6 +106,7 @@ final class Reads {
         if (r.watch()) {
             watches.addDataWatch(r.path(), conn);
         }
+        readFrom(r.path(), node.data() == null ? 0 : node.data().length);
         return new GetDataResponse(node.data(), tree.stat(r.path()));
     }
 
@@ -104,7 +115,13 @@ final class Reads {
         if (watch) {
             watches.addChildWatch(path, conn);
         }
-        return tree.children(path);
+        List<String> children = tree.children(path);
+        long bytes = 0;
+        for (int i = 0; i < children.size(); i++) {
+            bytes += children.get(i).length();
+        }
+        readFrom(path, bytes);
+        return children;
     }
 
     private GetACLResponse getAcl(Connection conn, GetACLRequest r) throws KeeperError {

@@ -33,7 +33,9 @@ final class Replier {
     private void send(Connection conn, Request req, int err, JuteRecord body) {
         long zxid = gate.assignedZxid();
         conn.lastZxid = zxid;
-        gate.emit(conn, Replies.encode(new ReplyHeader(req.xid(), zxid, err), body));
+        byte[] frame = Replies.encode(new ReplyHeader(req.xid(), zxid, err), body);
+        stats.responseBytes += frame.length - Integer.BYTES;
+        emit(conn, frame);
         stats.recordLatency(req.arrivalNanos(), req.type());
     }
 
@@ -47,7 +49,7 @@ final class Replier {
      */
     void sasl(Connection conn, Request req, SaslAuthenticator.Step step) {
         int err = step.failure() == null ? 0 : step.failure().code();
-        gate.emit(conn, Replies.encode(new ReplyHeader(req.xid(), 0, err), new SetSASLResponse(step.token())));
+        emit(conn, Replies.encode(new ReplyHeader(req.xid(), 0, err), new SetSASLResponse(step.token())));
         stats.recordLatency(req.arrivalNanos(), req.type());
         if (step.failure() != null) {
             stats.authFailed++;
@@ -65,7 +67,7 @@ final class Replier {
      * SESSIONCLOSEDREQUIRESASLAUTH (zxid 0, no body) and the connection closed, as ZooKeeper does.
      */
     void refuseWithoutSasl(Connection conn, Request req) {
-        gate.emit(conn, Replies.encode(new ReplyHeader(req.xid(), 0, ErrorCode.SESSIONCLOSEDREQUIRESASLAUTH.code()), null));
+        emit(conn, Replies.encode(new ReplyHeader(req.xid(), 0, ErrorCode.SESSIONCLOSEDREQUIRESASLAUTH.code()), null));
         stats.recordLatency(req.arrivalNanos(), req.type());
         gate.emitClose(conn);
     }
@@ -81,7 +83,15 @@ final class Replier {
     void notify(List<Notification<Connection>> notifications, long zxid) {
         for (Notification<Connection> n : notifications) {
             WatcherEvent event = new WatcherEvent(n.eventType(), KeeperState.SYNC_CONNECTED, n.path());
-            gate.emit(n.watcher(), Replies.encodeNotification(zxid, event));
+            byte[] frame = Replies.encodeNotification(zxid, event);
+            stats.watchBytes += frame.length - Integer.BYTES;
+            emit(n.watcher(), frame);
         }
+    }
+
+    /** Every reply and watch event goes out here: its size is ZooKeeper's client response size. */
+    private void emit(Connection conn, byte[] frame) {
+        stats.responseSent(frame.length);
+        gate.emit(conn, frame);
     }
 }

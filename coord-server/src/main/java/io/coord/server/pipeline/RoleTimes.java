@@ -9,13 +9,15 @@ import java.util.Map;
  * How long an ensemble member spends between roles, as ZooKeeper's QuorumPeer measures it:
  * election_time (looking until a leader is chosen), unavailable_time (looking until serving
  * clients again), follower_sync_time / observer_sync_time (leader chosen until synced and serving),
- * looking_count (times it started looking) and leader_uptime (how long it has led). All in ms. Request thread only; a standalone server
+ * leader_unavailable_time (the unavailable times after which it led), looking_count (times it started looking) and leader_uptime (how long it has led). All in ms. Request thread only; a standalone server
  * is never fed, so it reports zero counts, as ZooKeeper's standalone server does.
  */
 final class RoleTimes {
     private static final long NOT_STARTED = -1;
     private final SummaryRecorder electionMs = new SummaryRecorder(false);
     private final SummaryRecorder unavailableMs = new SummaryRecorder(false);
+    /** The unavailable times that ended with this member leading (ZooKeeper's leader_unavailable_time). */
+    private final SummaryRecorder leaderUnavailableMs = new SummaryRecorder(false);
     private final SummaryRecorder followerSyncMs = new SummaryRecorder(false);
     private final SummaryRecorder observerSyncMs = new SummaryRecorder(false);
     private long lookingCount;
@@ -57,6 +59,9 @@ final class RoleTimes {
         }
         if (unavailableSinceNanos != NOT_STARTED) {
             unavailableMs.record(ms(nowNanos - unavailableSinceNanos));
+            if (role == Role.LEADING) {
+                leaderUnavailableMs.record(ms(nowNanos - unavailableSinceNanos));
+            }
             unavailableSinceNanos = NOT_STARTED;
         }
         if (syncSinceNanos != NOT_STARTED && role == Role.FOLLOWING) {
@@ -77,6 +82,7 @@ final class RoleTimes {
     void putSummaries(Map<String, MetricSummary> into) {
         into.put("election_time", electionMs.snapshot());
         into.put("unavailable_time", unavailableMs.snapshot());
+        into.put("leader_unavailable_time", leaderUnavailableMs.snapshot());
         into.put("follower_sync_time", followerSyncMs.snapshot());
         into.put("observer_sync_time", observerSyncMs.snapshot());
     }

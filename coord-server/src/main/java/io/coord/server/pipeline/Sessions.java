@@ -61,6 +61,7 @@ final class Sessions {
     private final Map<Long, PendingConnect> pendingConnects = new HashMap<>();
     /** Sessions with client activity since the leader was last told (followers report them). */
     private final Set<Long> touched = new LinkedHashSet<>();
+    private long reconnects;
     private long nextSessionId;
     /**
      * The sessions of read-only mode (this member lost its quorum), kept only here and never
@@ -105,6 +106,11 @@ final class Sessions {
         return state.tracker;
     }
 
+    /** Handshakes that presented a session to take up again (ZooKeeper's connection_revalidate_count). */
+    long reconnects() {
+        return reconnects;
+    }
+
     void connect(Connection conn, ConnectRequest req) {
         if (conn.closed) {
             return;
@@ -129,6 +135,9 @@ final class Sessions {
         }
         int timeoutMs = SessionTracker.negotiateTimeout(req.timeOut(), config.minSessionTimeoutMs(),
                 config.maxSessionTimeoutMs());
+        if (req.sessionId() != 0) {
+            reconnects++; // as ZooKeeper counts connection_revalidate_count: before the session is checked
+        }
         if (readOnlyMode) {
             ReadOnlyMode.connect(this, conn, req, timeoutMs);
             return;

@@ -1,7 +1,7 @@
 package io.coord.server.quorum;
 
+import io.coord.server.admin.MetricSummary;
 import io.coord.server.admin.StatusSource;
-
 import io.coord.server.config.ServerAddress;
 import io.coord.server.config.ServerConfig;
 import io.coord.server.net.ClientServer;
@@ -27,6 +27,8 @@ import io.coord.server.zab.ZabMessage;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
@@ -53,6 +55,7 @@ public final class EnsembleMember implements AutoCloseable {
     private final QuorumTransport transport;
     private final EnsembleProcessor processor;
     private ClientServer network;
+    private JvmPauseMonitor pauses;
     private volatile boolean closed;
 
     private EnsembleMember(TxnLog log, QuorumStorage storage, QuorumTransport transport, EnsembleProcessor processor) {
@@ -114,6 +117,12 @@ public final class EnsembleMember implements AutoCloseable {
         QuorumStorage storage = new QuorumStorage(log, snapshots, meta, config.snapRetainCount(),
                 new FlushPacer(config.groupCommitMaxWaitMicros()),
                 seq -> ref.get().persisted(seq), fatal, clock::nowNanos, QuorumStorage.DEFAULT_QUEUE_LIMIT_BYTES);
+        JvmPauseMonitor pauses = new JvmPauseMonitor(clock::nowNanos);
+        storage.reportAlso(() -> {
+            Map<String, MetricSummary> m = new HashMap<>(r.startup());
+            m.put("jvm_pause_time_ms", pauses.summary());
+            return m;
+        });
         QuorumTransport transport = config.standalone() ? null
                 : new QuorumTransport(config.myId(), config.servers(), inbound(ref), nettyTransport,
                         QuorumTransport.DEFAULT_OUTBOX_LIMIT_BYTES, config.quorumTls(), config.quorumSasl());
@@ -138,7 +147,9 @@ public final class EnsembleMember implements AutoCloseable {
             }, spaceAvailable);
         }
         EnsembleMember member = new EnsembleMember(log, storage, transport, processor);
+        member.pauses = pauses;
         try {
+            pauses.start();
             storage.start();
             processor.start();
             if (transport != null) {
@@ -285,6 +296,9 @@ public final class EnsembleMember implements AutoCloseable {
         }
         processor.close();
         storage.close();
+        if (pauses != null) {
+            pauses.close();
+        }
         try {
             log.close();
         } catch (IOException e) {

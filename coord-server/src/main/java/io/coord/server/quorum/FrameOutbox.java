@@ -1,5 +1,6 @@
 package io.coord.server.quorum;
 
+import io.coord.server.admin.SummaryRecorder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
@@ -42,11 +43,28 @@ final class FrameOutbox implements Runnable {
     private boolean scheduled;
     /** Past the limit, or the channel's event loop has stopped: every later frame is dropped. */
     private boolean dropping;
+    /**
+     * Where the frames still queued are recorded each time one is taken (ZooKeeper's
+     * learner_handler_qp_size), while {@code recording} says so; null until the peer is known.
+     */
+    private volatile SummaryRecorder queuedFrames;
+    private final java.util.function.BooleanSupplier recording;
 
     /** @param limitBytes queued bytes past which the peer is dropped (a frame is always taken while under it) */
     FrameOutbox(Channel channel, long limitBytes) {
+        this(channel, limitBytes, () -> false);
+    }
+
+    /** @param recording whether the queue's length is recorded now (see {@link #recordInto}) */
+    FrameOutbox(Channel channel, long limitBytes, java.util.function.BooleanSupplier recording) {
         this.channel = channel;
         this.limitBytes = limitBytes;
+        this.recording = recording;
+    }
+
+    /** Once the peer is known: records the frames still queued each time one is taken, while recording. */
+    void recordInto(SummaryRecorder queued) {
+        this.queuedFrames = queued;
     }
 
     /**
@@ -149,8 +167,12 @@ final class FrameOutbox implements Runnable {
     /** Moves up to {@link #COPY_LIMIT_BYTES} of frames (at least one) into {@code batch}. */
     private synchronized long takeBatch(List<byte[]> batch) {
         long bytes = 0;
+        SummaryRecorder queued = recording.getAsBoolean() ? queuedFrames : null;
         while (!frames.isEmpty() && (batch.isEmpty() || bytes + Integer.BYTES + frames.peek().length <= COPY_LIMIT_BYTES)) {
             byte[] frame = frames.poll();
+            if (queued != null) {
+                queued.record(frames.size());
+            }
             batch.add(frame);
             bytes += Integer.BYTES + frame.length;
             queuedBytes -= FRAME_OVERHEAD_BYTES + frame.length;

@@ -1,5 +1,7 @@
 package io.coord.server.quorum;
 
+import io.coord.server.admin.MetricSummary;
+import io.coord.server.admin.SummaryRecorder;
 import io.coord.server.durability.SessionSecret;
 import io.coord.server.pipeline.MemberState;
 import io.coord.server.session.Clock;
@@ -16,7 +18,9 @@ import io.coord.server.zab.Zxid;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +34,11 @@ import org.slf4j.LoggerFactory;
 public final class MemberRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(MemberRecovery.class);
 
-    /** The restored state machine, the zxid it reflects, and what the core starts from. */
-    public record Recovered(MemberState state, long snapshotZxid, RecoveredState zab) {
+    /**
+     * The restored state machine, the zxid it reflects, what the core starts from, and how the
+     * load went ({@code startup}: ZooKeeper's start-up summaries, one value each).
+     */
+    public record Recovered(MemberState state, long snapshotZxid, RecoveredState zab, Map<String, MetricSummary> startup) {
     }
 
     /** A member's stores as a start opens them, and what they held. */
@@ -67,6 +74,7 @@ public final class MemberRecovery {
     public static Recovered recover(SnapshotStore snapshots, TxnLog log, MetaStore meta, Clock clock,
                                     int tickTimeMs, long myId, byte[] secret) throws IOException {
         SnapInstall.finishInterrupted(meta, snapshots, log);
+        long startNanos = clock.nowNanos();
         long[] zxidOfSnapshot = {0};
         MemberState state = snapshots.loadNewestValid(s -> {
             zxidOfSnapshot[0] = s.zxid();
@@ -74,14 +82,37 @@ public final class MemberRecovery {
                     tickTimeMs, myId, secret);
         }).orElseGet(() -> MemberState.empty(clock, tickTimeMs, myId, secret));
         long snapZxid = zxidOfSnapshot[0];
+        long snapLoadedNanos = clock.nowNanos();
         List<LogEntry> entries = new ArrayList<>();
         log.replay(snapZxid, (zxid, bytes) -> entries.add(new LogEntry(zxid, bytes)));
+        long doneNanos = clock.nowNanos();
         long[] epochs = atLeastEpochOf(QuorumStorage.readEpochs(meta),
                 entries.isEmpty() ? snapZxid : entries.get(entries.size() - 1).zxid());
         LOG.info("member {}: snapshot at zxid 0x{} ({} nodes, {} sessions), {} log entries after it, "
                         + "acceptedEpoch {}, currentEpoch {}", myId, Long.toHexString(snapZxid),
                 state.tree.nodeCount(), state.tracker.size(), entries.size(), epochs[0], epochs[1]);
-        return new Recovered(state, snapZxid, new RecoveredState(epochs[0], epochs[1], snapZxid, entries));
+        return new Recovered(state, snapZxid, new RecoveredState(epochs[0], epochs[1], snapZxid, entries),
+                startup(snapLoadedNanos - startNanos, entries.size(), doneNanos - snapLoadedNanos, doneNanos - startNanos));
+    }
+
+    /**
+     * ZooKeeper's start-up summaries (ms, txns): the snapshot's load, the log's txns after it read
+     * (a member holds them for the core, which applies them once known committed; ZooKeeper's
+     * standalone server replays them into its tree) and the two together, ZooKeeper's dbinittime.
+     */
+    private static Map<String, MetricSummary> startup(long snapNanos, long txns, long txnsNanos, long totalNanos) {
+        Map<String, MetricSummary> m = new LinkedHashMap<>();
+        m.put("startup_snap_load_time", once(snapNanos / 1e6));
+        m.put("startup_txns_loaded", once(txns));
+        m.put("startup_txns_load_time", once(txnsNanos / 1e6));
+        m.put("dbinittime", once(totalNanos / 1e6));
+        return m;
+    }
+
+    private static MetricSummary once(double value) {
+        SummaryRecorder r = new SummaryRecorder(false);
+        r.record(value);
+        return r.snapshot();
     }
 
     /**

@@ -140,6 +140,9 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
     private final SummaryRecorder fsyncTimeMs = new SummaryRecorder(false);
     private final SummaryRecorder batchSizeOps = new SummaryRecorder(false);
     private final SummaryRecorder snapshotTimeMs = new SummaryRecorder(false);
+    private volatile java.util.function.Supplier<Map<String, MetricSummary>> memberFigures = Map::of;
+    /** ZooKeeper's sync processor figures of the queue to this log thread. */
+    private final LogQueueFigures queueFigures = new LogQueueFigures();
 
     /** @param pacer how long the log thread may wait before a force under load (its thread only) */
     public QuorumStorage(TxnLog log, SnapshotStore snapshots, MetaStore meta, int snapRetainCount,
@@ -260,6 +263,7 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while queueing a storage op", e);
             }
+            queueFigures.queued(op, nanos.getAsLong());
             queue.add(op);
         }
     }
@@ -371,10 +375,22 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
         batchSizeOps.record(ops);
     }
 
+    /**
+     * The member's other summaries of its storage and threads, reported with this store's: the
+     * start-up's load (MemberRecovery) and the JVM's pauses.
+     */
+    void reportAlso(java.util.function.Supplier<Map<String, MetricSummary>> figures) {
+        this.memberFigures = figures;
+    }
+
     @Override
     public Map<String, MetricSummary> summaries() {
-        return Map.of("fsynctime", fsyncTimeMs.snapshot(), "sync_processor_batch_size", batchSizeOps.snapshot(),
-                "snapshottime", snapshotTimeMs.snapshot());
+        Map<String, MetricSummary> m = new java.util.HashMap<>(memberFigures.get());
+        m.put("fsynctime", fsyncTimeMs.snapshot());
+        m.put("sync_processor_batch_size", batchSizeOps.snapshot());
+        m.put("snapshottime", snapshotTimeMs.snapshot());
+        queueFigures.putSummaries(m);
+        return m;
     }
 
     /** Forces the log, keeping fsync statistics (only this thread writes them); returns the nanoseconds it took. */
@@ -433,11 +449,16 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
             for (StorageOp op : batch) {
                 room.release(cost(op));
             }
+            queueFigures.taken(batch, queue.size(), nanos.getAsLong());
             try {
                 for (StorageOp op : batch) {
+                    long started = nanos.getAsLong();
                     execute(op);
+                    queueFigures.processed(nanos.getAsLong() - started);
                 }
-                pacer.forced(batch.size(), force());
+                long forceNanos = force();
+                pacer.forced(batch.size(), forceNanos);
+                queueFigures.flushed(batch, forceNanos, nanos.getAsLong());
                 countBatch(batch.size());
             } catch (DiskFullException e) {
                 if (diskFullListener == null) {

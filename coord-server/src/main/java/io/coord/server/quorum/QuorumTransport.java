@@ -1,5 +1,7 @@
 package io.coord.server.quorum;
 
+import io.coord.server.admin.MetricSummary;
+import io.coord.server.admin.SummaryRecorder;
 import io.coord.server.config.QuorumSaslConfig;
 import io.coord.server.config.ServerAddress;
 import io.coord.server.config.TlsConfig;
@@ -82,6 +84,9 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final NettyTransport transport;
+    /** While this member leads: its queues to its learners are recorded (learner_handler_qp_size). */
+    private volatile boolean leading;
+    private final Map<Long, SummaryRecorder> learnerQueues = new java.util.concurrent.ConcurrentHashMap<>();
     private final long outboxLimitBytes;
     /** TLS on member links (sslQuorum), or null for plaintext. */
     private final QuorumTls tls;
@@ -143,7 +148,7 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                ch.attr(OUTBOX).set(new FrameOutbox(ch, outboxLimitBytes));
+                ch.attr(OUTBOX).set(new FrameOutbox(ch, outboxLimitBytes, () -> leading));
                 ServerAddress peer = dialedPeer < 0 ? null : members.get(dialedPeer);
                 if (tls != null && peer == null) {
                     // portUnification: a sniffer puts a TLS handler in its place or steps aside for plaintext.
@@ -203,6 +208,7 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
 
     private void register(long peer, Channel ch) {
         ch.attr(PEER).set(peer);
+        outbox(ch).recordInto(learnerQueues.computeIfAbsent(peer, id -> new SummaryRecorder(false)));
         Channel previous = peers.put(peer, ch);
         if (previous != null && previous != ch) {
             previous.close();
@@ -312,6 +318,27 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
     @Override
     public void touch(long to, long[] sessionIds) {
         sendFrame(to, new QuorumCodec.Touch(sessionIds));
+    }
+
+    @Override
+    public void leading(boolean leads) {
+        leading = leads;
+    }
+
+    /**
+     * ZooKeeper's learner_handler_qp_size by peer: the frames still queued for it each time one was
+     * taken, recorded while this member led (its learner handlers' queues), kept across connections.
+     */
+    @Override
+    public Map<Long, MetricSummary> learnerQueueSizes() {
+        Map<Long, MetricSummary> m = new java.util.TreeMap<>();
+        learnerQueues.forEach((peer, r) -> {
+            MetricSummary s = r.snapshot();
+            if (s.count() > 0) {
+                m.put(peer, s);
+            }
+        });
+        return m;
     }
 
     /** Bytes queued for {@code peer} and not yet handed to Netty; 0 when not connected (tests, status). */

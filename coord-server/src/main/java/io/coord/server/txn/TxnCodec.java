@@ -33,6 +33,24 @@ public final class TxnCodec {
         return out.toByteArray();
     }
 
+    /** Where the header's time sits in {@link #encode} output: after sessionId (8 bytes), cxid (4) and zxid (8). */
+    private static final int TIME_OFFSET = 20;
+
+    /**
+     * The header's time (ms on the wall clock of the leader that prepared the txn) of {@link #encode}
+     * output, read without decoding the rest (metrics on a proposal's arrival); -1 when too short.
+     */
+    public static long timeMsOf(byte[] bytes) {
+        if (bytes.length < TIME_OFFSET + Long.BYTES) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = TIME_OFFSET; i < TIME_OFFSET + Long.BYTES; i++) {
+            v = (v << 8) | (bytes[i] & 0xff);
+        }
+        return v;
+    }
+
     /** Decodes {@link #encode} output; throws WireFormatException on any malformed input. */
     public static TxnEntry decode(byte[] bytes) {
         JuteReader in = new JuteReader(bytes);

@@ -31,7 +31,9 @@ public final class ZooKeeperAdminOracle implements AutoCloseable {
             "synced_followers", "synced_non_voting_followers", "synced_observers", "pending_syncs", "leader_uptime",
             "last_proposal_size", "max_proposal_size", "min_proposal_size");
     /** Coord's own monitor keys (ZooKeeper has none of them) that every server reports. */
-    public static final Set<String> COORD_MONITOR_KEYS = Set.of("coord_group_commit_batches",
+    public static final Set<String> COORD_MONITOR_KEYS = Set.of("coord_last_zxid", "coord_fsync_count",
+            "coord_fsync_time_avg_us", "coord_fsync_time_max_us", "coord_log_dir_bytes", "coord_snapshot_dir_bytes",
+            "coord_disk_full", "coord_disk_full_events", "coord_group_commit_batches",
             "coord_group_commit_batch_avg", "coord_group_commit_batch_max", "coord_sessions_expired",
             "coord_session_expiry_lag_ms_max");
     /** Coord's own monitor keys a serving leader adds, besides coord_follower_<id>_lag_zxids and _lag_ms. */

@@ -26,26 +26,22 @@ public final class ZooKeeperMetricGaps {
     public static final Map<String, List<String>> NOT_YET_MEASURED = notYetMeasured();
 
     /**
-     * Keys a ZooKeeper 3.9.5 leader adds (ZooKeeperAdminOracle.QUORUM_MONITOR_KEYS) that Coord's
-     * leader does not report yet: its proposals' sizes in bytes.
+     * A ZooKeeper leader's summary set labelled by learner that Coord's leader does not measure yet:
+     * learner_handler_qp_time_ms (the time a marker packet, sent now and then, spent in a learner
+     * handler's queue). Coord's queues to learners (quorum.FrameOutbox) keep no times per frame.
      */
-    public static final Set<String> LEADER_NOT_YET_MEASURED = Set.of("last_proposal_size",
-            "min_proposal_size", "max_proposal_size");
+    public static final Set<String> LEADER_SETS_NOT_YET_MEASURED = Set.of("learner_handler_qp_time_ms");
 
     /**
-     * ZooKeeper's summary sets labelled by a path's first component (bytes written and read per
-     * namespace: monitor keys such as avg_app_write_per_namespace, Prometheus's write_per_namespace
-     * with a key label). Not measured by Coord yet. ZooKeeper shows them only once a namespace was
-     * written or read, so a comparison takes them out of both sides rather than expecting them.
+     * Every set ZooKeeper 3.9.5 keys by a label (ServerMetrics' SummarySets and CounterSets), with
+     * the form of its keys: server ids for a leader's per-learner sets, a namespace (a path's first
+     * component) for the rest. Its members show in monitor only once a key was recorded (as
+     * {@code avg_<key>_<name>}, ...), so key-set comparisons take them out of both sides and check
+     * them on their own. Coord measures the sets {@code MonitorValues.SUMMARY_SETS} names.
      */
-    public static final Set<String> PER_NAMESPACE = Set.of("write_per_namespace", "read_per_namespace");
-
-    /**
-     * A ZooKeeper leader's summary sets labelled by learner (ack_latency: proposal to ack, per
-     * follower; learner_handler_qp_size: each learner handler's queued packets), which dashboard
-     * 10465 reads. Not measured by Coord's leader yet (its per-follower lag is coord_follower_*).
-     */
-    public static final Set<String> LEADER_SETS_NOT_YET_MEASURED = Set.of("ack_latency", "learner_handler_qp_size");
+    public static final Map<String, String> KEYED_SETS = Map.of("ack_latency", "\\d+",
+            "learner_handler_qp_size", "\\d+", "learner_handler_qp_time_ms", "\\d+",
+            "write_per_namespace", ".+", "read_per_namespace", ".+", "quota_exceeded_error_per_namespace", ".+");
 
     private ZooKeeperMetricGaps() {
     }
@@ -61,7 +57,13 @@ public final class ZooKeeperMetricGaps {
                         "concurrent_request_processing_in_commit_processor", "read_commitproc_time_ms",
                         "write_commitproc_time_ms", "session_queues_drained", "reads_issued_from_session_queue",
                         "reads_after_write_in_session_queue", "requests_in_session_queue", "pending_session_queue_size",
-                        "commit_process_time"));
+                        "commit_process_time", "local_write_committed_time_ms", "server_write_committed_time_ms"));
+        m.put("ZooKeeper's FollowerRequestProcessor / ObserverRequestProcessor queue; Coord's learner forwards a"
+                + " write to the leader from its request thread as the write reaches the head of its connection's"
+                + " order, with no queue between", List.of("learner_request_processor_queue_size"));
+        m.put("ZooKeeper's leader quits when a voter it waits for turns back to LOOKING (it watches the election's"
+                + " notices); Coord's leader does not watch election notices while it waits for its voters' epoch"
+                + " acks: it gives up after initLimit", List.of("quit_leading_due_to_disloyal_voter"));
         m.put("ZooKeeper's PrepRequestProcessor thread, its queue and outstanding-changes list; Coord prepares"
                 + " txns on the request thread against the tree and the txns in flight, with no queue between",
                 List.of("prep_processor_request_queued", "prep_processor_queue_size", "prep_processor_queue_time_ms",
@@ -92,34 +94,27 @@ public final class ZooKeeperMetricGaps {
                 + " the member link", List.of("skip_learner_request_to_next_processor_count"));
         m.put("ZooKeeper's NettyServerCnxn queued input buffer; Coord's intake reads whole frames",
                 List.of("netty_queued_buffer_capacity"));
+        m.put("ZooKeeper's NIO connection factory closes connections that send no handshake within its sessionless"
+                + " timeout; Coord's client port, like ZooKeeper's Netty factory, has no such timeout (maxClientCnxns"
+                + " bounds them)", List.of("sessionless_connections_expired"));
+        m.put("ZooKeeper's early drop of TLS connections before their handshake while the server is not running"
+                + " (netty.server.earlyDropSecureConnectionHandshakes), refused by Coord's configuration: Coord closes"
+                + " a connection to a member that does not serve at its handshake packet",
+                List.of("cnxn_closed_without_zk_server_running"));
+        m.put("ZooKeeper's learner and learner handler close their quorum socket when a role ends and time it;"
+                + " Coord's member links outlive roles (elections run over them), so no such close happens",
+                List.of("socket_closing_time"));
         return java.util.Collections.unmodifiableMap(m);
     }
 
     private static Map<String, List<String>> notYetMeasured() {
         Map<String, List<String>> m = new LinkedHashMap<>();
-        m.put("client connections and bytes", List.of("bytes_received_count", "response_bytes",
-                "connection_request_count", "connection_rejected", "connection_revalidate_count", "revalidate_count",
-                "unsuccessful_handshake", "outstanding_tls_handshake", "sessionless_connections_expired",
-                "cnxn_closed_without_zk_server_running", "non_mtls_remote_conn_count", "non_mtls_local_conn_count",
-                "last_client_response_size", "min_client_response_size", "max_client_response_size",
-                "socket_closing_time", "insecure_admin_count"));
-        m.put("watches", List.of("watch_bytes", "node_created_watch_count", "node_deleted_watch_count",
-                "node_changed_watch_count", "node_children_watch_count"));
-        m.put("start-up", List.of("dbinittime", "startup_snap_load_time", "startup_txns_loaded",
-                "startup_txns_load_time"));
-        m.put("request pipeline timings", List.of("prep_process_time", "close_session_prep_time", "sync_process_time",
-                "sync_processor_request_queued", "sync_processor_queue_size", "sync_processor_queue_time_ms",
-                "sync_processor_queue_and_flush_time_ms", "sync_processor_queue_flush_time_ms", "proposal_process_time",
-                "proposal_latency", "proposal_ack_creation_latency", "quorum_ack_latency", "commit_propagation_latency",
-                "propagation_latency", "local_write_committed_time_ms", "server_write_committed_time_ms",
-                "read_final_proc_time_ms", "write_final_proc_time_ms"));
-        m.put("quorum traffic", List.of("proposal_count", "commit_count", "learner_proposal_received_count",
-                "learner_commit_received_count", "learner_request_processor_queue_size", "diff_count", "snap_count",
-                "inflight_diff_count", "inflight_snap_count", "leader_unavailable_time",
-                "quit_leading_due_to_disloyal_voter"));
-        m.put("AdminServer snapshot/restore", List.of("snapshot_rate_limited_count", "snapshot_error_count",
-                "restore_rate_limited_count", "restore_error_count", "restore_time"));
-        m.put("process health", List.of("jvm_pause_time_ms", "unrecoverable_error_count"));
+        m.put("AdminServer counters (the AdminServer reaches the server only through its status; these need a"
+                + " holder the request pipeline shares and that outlives a restore's restart)",
+                List.of("snapshot_rate_limited_count", "snapshot_error_count", "restore_rate_limited_count",
+                        "restore_error_count", "restore_time", "insecure_admin_count"));
+        m.put("process health (a member's fatal error stops it, or a supervisor restarts it: the count needs a"
+                + " holder that outlives the member)", List.of("unrecoverable_error_count"));
         return java.util.Collections.unmodifiableMap(m);
     }
 
@@ -132,20 +127,32 @@ public final class ZooKeeperMetricGaps {
     }
 
     /**
-     * The base names of the ZooKeeper keys {@code mine} lacks: must equal {@link #baseNames()} (plus
-     * the leader's gaps on a leader), so that every key Coord leaves out is declared above.
+     * The base names of the ZooKeeper keys {@code mine} lacks, keyed sets' members left out: must
+     * equal {@link #baseNames()}, so that every key Coord leaves out is declared above.
      */
     public static Set<String> missingBaseNames(Set<String> zooKeeperKeys, Set<String> mine) {
         Set<String> missing = new TreeSet<>();
         for (String k : zooKeeperKeys) {
             if (!mine.contains(k)) {
                 String base = baseName(k, zooKeeperKeys);
-                if (PER_NAMESPACE.stream().noneMatch(base::endsWith)) {
+                if (keyedSet(base) == null) {
                     missing.add(base);
                 }
             }
         }
         return missing;
+    }
+
+    /** The keyed set {@code base} (a base name, see {@link #baseName}) is a member of, as {@code <key>_<set>}; else null. */
+    public static String keyedSet(String base) {
+        for (Map.Entry<String, String> e : KEYED_SETS.entrySet()) {
+            String set = e.getKey();
+            if (base.endsWith("_" + set)
+                    && base.substring(0, base.length() - set.length() - 1).matches(e.getValue())) {
+                return set;
+            }
+        }
+        return null;
     }
 
     /** The base name of a monitor key: the summary's name for avg_x, p99_x and so on (when x is a summary). */

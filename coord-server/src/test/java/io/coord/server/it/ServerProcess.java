@@ -139,6 +139,11 @@ final class ServerProcess implements AutoCloseable {
 
     /** The answer to a four-letter word, or null when the port does not answer. */
     String fourLetterWord(String word) {
+        return fourLetterWord(port, word);
+    }
+
+    /** The answer of the server on 127.0.0.1:{@code port} to a four-letter word (trimmed), or null when it does not answer. */
+    static String fourLetterWord(int port, String word) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
             socket.setSoTimeout(2_000);

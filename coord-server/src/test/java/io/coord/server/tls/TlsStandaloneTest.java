@@ -119,6 +119,18 @@ class TlsStandaloneTest {
         assertTrue(TlsFixture.servedOverTls(TlsFixture.clientContext(certs, "clientA"), server.securePort()));
         ZooKeeper ok = tlsClient(server.securePort(), "clientB");
         assertNotNull(ok.exists("/", false));
+        // ZooKeeper's figures of it: the two refused handshakes count as unsuccessful (and as failed
+        // auth, as ZooKeeper counts them), none is left in progress, no plaintext client came.
+        java.util.Map<String, Long> counters = server.statusSource().status(
+                io.coord.server.admin.StatusSource.Scope.SUMMARY).get().counters();
+        assertEquals(2L, counters.get("unsuccessful_handshake"), counters.toString());
+        assertEquals(2L, counters.get("auth_failed_count"), counters.toString());
+        assertEquals(0L, counters.get("outstanding_tls_handshake"), counters.toString());
+        assertEquals(0L, counters.get("non_mtls_local_conn_count") + counters.get("non_mtls_remote_conn_count"),
+                counters.toString());
+        plainClient(server.clientPort()).exists("/", false);
+        assertEquals(1L, server.statusSource().status(io.coord.server.admin.StatusSource.Scope.SUMMARY).get()
+                .counters().get("non_mtls_local_conn_count"), "a plaintext client from this machine");
     }
 
     @Test
