@@ -61,7 +61,7 @@ class SnapshotRestoreCommandTest {
 
     private Running start(String name, AdminConfig admin) throws Exception {
         ServerConfig config = ServerConfig.builder(tmp.resolve(name)).clientPort(TestPorts.next()).tickTimeMs(200)
-                .build();
+                .fourLetterWords(java.util.Set.of("srvr", "mntr")).build();
         CoordServer server = CoordServer.start(config);
         open.add(server);
         AdminServer http = AdminServer.start(admin, NettyTransport.of("nio"), server.statusSource(),
