@@ -187,12 +187,18 @@ class SnapshotRestoreCommandTest {
         assertEquals(200, AdminHttp.get(r.admin().port(), "/commands/ruok").status());
     }
 
-    @Test
-    void snapshotAndRestoreAreRateLimitedEach() throws Exception {
-        Running r = start("rate", AdminConfig.loopback(TestPorts.next()).withSnapshotRestore(true, true, 60_000));
+    /** A server with one write committed (so there is a snapshot to take) and a rate limit of one a minute. */
+    private Running startRateLimited(String name) throws Exception {
+        Running r = start(name, AdminConfig.loopback(TestPorts.next()).withSnapshotRestore(true, true, 60_000));
         ZooKeeper zk = connect(r.server());
         zk.create("/first", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         zk.close();
+        return r;
+    }
+
+    @Test
+    void snapshotAndRestoreAreRateLimitedEach() throws Exception {
+        Running r = startRateLimited("rate");
         assertEquals(200, snapshot(r.admin(), "digest a:b", "").statusCode());
         HttpResponse<byte[]> again = snapshot(r.admin(), "digest a:b", "");
         assertEquals(429, again.statusCode(), text(again));
@@ -217,10 +223,7 @@ class SnapshotRestoreCommandTest {
     /** Two authorized snapshots within the rate limit: the second is 429 and counted once, in mntr too. */
     @Test
     void aSecondSnapshotWithinTheRateLimitIsCountedAsRateLimited() throws Exception {
-        Running r = start("rate-count", AdminConfig.loopback(TestPorts.next()).withSnapshotRestore(true, true, 60_000));
-        ZooKeeper zk = connect(r.server());
-        zk.create("/first", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-        zk.close();
+        Running r = startRateLimited("rate-count");
         assertEquals(0, monitor(r).get("snapshot_rate_limited_count").asLong());
         assertEquals(200, snapshot(r.admin(), "digest a:b", "").statusCode());
         assertEquals(429, snapshot(r.admin(), "digest a:b", "").statusCode());
