@@ -68,6 +68,7 @@ final class FaultRun {
         NetLab lab = new NetLab(o.members());
         Cluster cluster = new Cluster(o.target(), lab, o.home(), work, o.reportDir().resolve("logs"), o.classPath(),
                 o.nemeses().contains(Fault.Type.DISK), slowDisk(o, work, out));
+        lab.useNetDelay(netDelay(o, work, out));
         Clients clients = new Clients(cluster.connectString());
         Thread hook = new Thread(() -> tearDown(clients, cluster, lab, work));
         Runtime.getRuntime().addShutdownHook(hook);
@@ -92,6 +93,19 @@ final class FaultRun {
             return SlowDisk.build(work.resolve("slowdisk"));
         } catch (IOException e) {
             out.println("slowdisk faults skipped (not applied; nemesis.log says so at each): " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** The userspace netem, built into the work directory, when the schedule has delay or duplicate faults; else (or without gcc) null. */
+    private static NetDelay netDelay(Options o, Path work, PrintStream out) {
+        if (!o.nemeses().contains(Fault.Type.DELAY) && !o.nemeses().contains(Fault.Type.DUPLICATE)) {
+            return null;
+        }
+        try {
+            return NetDelay.build(work.resolve("netdelay"));
+        } catch (IOException e) {
+            out.println("delay/duplicate faults skipped (not applied; nemesis.log says so at each): " + e.getMessage());
             return null;
         }
     }
