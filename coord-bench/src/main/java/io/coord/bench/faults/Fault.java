@@ -62,9 +62,9 @@ record Fault(Type type, long atMs, long durationMs, boolean onLeader, int pick, 
         return slowDiskMs();
     }
 
-    /** A delay fault's jitter: 0–50 % of its delay, from other bits of the pick. */
+    /** A delay fault's jitter: 0–50 % of its delay, from other bits of the pick (2–9; the delay's are 10 and up). */
     long jitterMs() {
-        return delayMs() * ((pick >>> 2) % 51) / 100;
+        return delayMs() * (((pick >>> 2) & 0xff) % 51) / 100;
     }
 
     /** A duplicate fault's share of packets sent twice, 10–50 %, from the pick. */
