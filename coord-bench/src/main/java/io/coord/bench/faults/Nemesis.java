@@ -58,7 +58,9 @@ final class Nemesis {
                 lab.takeNetDelayFigures();
                 continue;
             }
-            note(startNanos, "start " + description);
+            long applyMs = sinceMs(startNanos) - begin;
+            // Finding the leader (srvr of each member) and the ip/tc commands can take seconds on a loaded machine.
+            note(startNanos, "start " + description + (applyMs > 250 ? " (applying took " + applyMs + " ms)" : ""));
             sleepUntil(startNanos, fault.atMs() + fault.durationMs());
             description += slowDiskFigures();
             heal(fault);

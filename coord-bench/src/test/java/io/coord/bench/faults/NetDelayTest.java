@@ -24,7 +24,6 @@ import java.util.stream.Stream;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,17 +49,7 @@ class NetDelayTest {
 
     @Test
     void delayHoldsPacketsDuplicateCopiesThemAndMemberConnectionsSurvive(@TempDir Path toolDir) throws Exception {
-        Assumptions.assumeTrue(Boolean.getBoolean("coord.faults.netdelay"),
-                "netdelay test skipped: run with -Dcoord.faults.netdelay=true");
-        String why = NetLab.unavailableReason();
-        Assumptions.assumeTrue(why == null, "netdelay test skipped: " + why);
-        NetDelay tool;
-        try {
-            tool = NetDelay.build(toolDir);
-        } catch (IOException e) {
-            Assumptions.abort("netdelay test skipped: " + e.getMessage());
-            return;
-        }
+        NetDelay tool = FlaggedTool.assumeBuilt("coord.faults.netdelay", "netdelay test", toolDir, NetDelay::build);
         Path work = Files.createTempDirectory(FaultRun.WORK_PREFIX + ProcessHandle.current().pid() + "-");
         NetLab lab = new NetLab(3);
         lab.useNetDelay(tool);
