@@ -1,6 +1,5 @@
 package io.coord.bench.faults;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +11,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -53,12 +51,8 @@ class NetDelayTest {
         Path work = Files.createTempDirectory(FaultRun.WORK_PREFIX + ProcessHandle.current().pid() + "-");
         NetLab lab = new NetLab(3);
         lab.useNetDelay(tool);
-        try (lab; Cluster cluster = new Cluster(Cluster.Kind.COORD, lab, FaultsMain.home(), work, work.resolve("logs"),
-                FaultsMain.classPath(), false, null)) {
-            lab.create();
-            cluster.startAll();
-            int leader = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                    .until(cluster::leader, l -> l > 0);
+        try (lab; Cluster cluster = FlaggedTool.coord(lab, work, null)) {
+            int leader = FlaggedTool.start(lab, cluster);
             int follower = leader % 3 + 1;
             Set<Integer> followers = Set.of(follower, follower % 3 + 1);
             Process echo = probe(lab, follower, "echo", lab.address(follower), Integer.toString(PORT));

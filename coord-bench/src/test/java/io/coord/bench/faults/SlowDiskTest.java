@@ -56,12 +56,8 @@ class SlowDiskTest {
         SlowDisk disk = FlaggedTool.assumeBuilt("coord.faults.slowdisk", "slow-disk test", shimDir, SlowDisk::build);
         Path work = Files.createTempDirectory(FaultRun.WORK_PREFIX + ProcessHandle.current().pid() + "-");
         NetLab lab = new NetLab(3);
-        try (lab; Cluster cluster = new Cluster(Cluster.Kind.COORD, lab, FaultsMain.home(), work, work.resolve("logs"),
-                FaultsMain.classPath(), false, disk)) {
-            lab.create();
-            cluster.startAll();
-            int leader = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                    .until(cluster::leader, l -> l > 0);
+        try (lab; Cluster cluster = FlaggedTool.coord(lab, work, disk)) {
+            int leader = FlaggedTool.start(lab, cluster);
             for (int id = 1; id <= 3; id++) {
                 String maps = Files.readString(Path.of("/proc", Long.toString(cluster.pid(id)), "maps"));
                 assertTrue(maps.contains(disk.library().toString()), "member " + id + "'s JVM runs without the shim");
