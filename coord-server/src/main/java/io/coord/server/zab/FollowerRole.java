@@ -149,7 +149,7 @@ final class FollowerRole {
             onNewLeader(m, out);
         } else if (msg instanceof Propose m && m.session() == session) {
             onPropose(m.zxid(), m.data(), out);
-        } else if (msg instanceof Inform m && m.session() == session && ctx.config.observing()) {
+        } else if (msg instanceof Inform m && m.session() == session && ctx.configs.observing(ctx.myId())) {
             onInform(m, out);
         } else if (msg instanceof Commit m && m.session() == session) {
             onCommit(m.zxid(), out);
@@ -173,7 +173,7 @@ final class FollowerRole {
         if (phase != Phase.DISCOVERY) {
             return;
         }
-        if (m.epoch() < ctx.acceptedEpoch && !ctx.config.observing()) {
+        if (m.epoch() < ctx.acceptedEpoch && !ctx.configs.observing(ctx.myId())) {
             stop(out); // we promised a newer epoch to someone else (an observer's promise binds nobody)
             return;
         }
@@ -196,6 +196,10 @@ final class FollowerRole {
             return;
         }
         ZabLog log = ctx.log;
+        if (m.configVersion() > ctx.configs.committed().version()) {
+            // The leader's committed configuration: a snapshot's members are in no entry we get.
+            ctx.configs.adopt(ctx.configs.codec().decode(m.config()), out);
+        }
         if (m.mode() == SyncMode.SNAP) {
             if (m.snapshot() == null) {
                 restartSession(out);
@@ -313,7 +317,7 @@ final class FollowerRole {
             phase = Phase.SYNCED; // history and currentEpoch are durable: this ack is NEWLEADER's
             sendAck(out);
         } else if (phase.compareTo(Phase.SYNCED) >= 0 && ctx.log.durableZxid() > lastAckedZxid
-                && !ctx.config.observing()) {
+                && !ctx.configs.observing(ctx.myId())) {
             sendAck(out); // an observer's acks count for nothing: it answers pings only
         }
     }

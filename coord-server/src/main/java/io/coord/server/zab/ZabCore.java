@@ -21,10 +21,28 @@ public final class ZabCore {
     private LeaderRole leader;
     private FollowerRole follower;
     private boolean started;
+    /** Whether this member observed when its current role began (a reconfig that changes it ends the role). */
+    private boolean observingInRole;
 
     public ZabCore(ZabConfig config, RecoveredState recovered, StateProvider stateProvider, RandomGenerator random) {
-        this.ctx = new CoreContext(config, recovered, stateProvider, random);
-        this.election = new FastLeaderElection(config.myId(), ctx.quorum, config.observing());
+        this(config, recovered, stateProvider, random, MembershipCodec.NONE,
+                Membership.of(0, config.voters(), config.observers(), null));
+    }
+
+    /**
+     * A core whose history may change its configuration: {@code codec} tells which txns are reconfigs,
+     * {@code committed} is the last configuration this member knows committed (the adapter's dynamic
+     * configuration file, or zoo.cfg's servers at version 0); its voters and observers must be
+     * {@code config}'s. Reconfig entries in {@code recovered}'s log are taken up at {@link #start()}.
+     */
+    public ZabCore(ZabConfig config, RecoveredState recovered, StateProvider stateProvider, RandomGenerator random,
+                   MembershipCodec codec, Membership committed) {
+        if (!committed.voters().equals(config.voters()) || !committed.observers().equals(config.observers())) {
+            throw new IllegalArgumentException(committed + " is not the configuration's voters " + config.voters()
+                    + " and observers " + config.observers());
+        }
+        this.ctx = new CoreContext(config, recovered, stateProvider, random, new MembershipState(codec, committed));
+        this.election = new FastLeaderElection(config.myId(), ctx.configs);
     }
 
     /** Starts the first election. Must be called once, before any other input. */
@@ -34,6 +52,10 @@ public final class ZabCore {
         }
         started = true;
         Actions.Builder out = new Actions.Builder();
+        for (LogEntry e : ctx.log.entriesAfter(ctx.log.baseZxid())) {
+            ctx.configs.onAppended(e.zxid(), e.data(), out); // recovered reconfig entries
+        }
+        ctx.configs.takeChanged();
         goLooking(out);
         return finish(out);
     }
@@ -44,8 +66,7 @@ public final class ZabCore {
         Actions.Builder out = new Actions.Builder();
         if (msg instanceof Vote v) {
             onVote(fromId, v, out);
-        } else if (msg instanceof FollowerInfo && role != Role.LEADING && ctx.config.isMember(fromId)
-                && !ctx.config.observing()) {
+        } else if (msg instanceof FollowerInfo && role != Role.LEADING && !observing()) {
             // It chose us as leader but its round ended differently from ours (it decided on a vote
             // we later changed): tell it whom we back, so it re-elects now rather than after initLimit.
             out.send(fromId, role == Role.LOOKING ? election.notification() : settledVote());
@@ -110,6 +131,26 @@ public final class ZabCore {
         return finish(out);
     }
 
+    /**
+     * A configuration change (leader only): proposes {@code txnAt(zxid)}, which {@code codec} must
+     * read as {@code next} at that zxid. Refused while another change is pending
+     * ({@link Actions.Rejection#RECONFIG_IN_PROGRESS}) or when the voters of {@code next} synced with
+     * this leader (itself included if it votes in {@code next}) are no quorum of it
+     * ({@link Actions.Rejection#NEW_CONFIG_NO_QUORUM}: a new member must have joined as a non-voting
+     * follower first). From the proposal on, commits need a quorum of both configurations; once it
+     * commits, {@code next} alone counts, and a leader that no longer votes steps down.
+     */
+    public Actions proposeReconfig(Membership next, LongFunction<byte[]> txnAt) {
+        requireStarted();
+        Actions.Builder out = new Actions.Builder();
+        if (role == Role.LEADING) {
+            leader.proposeReconfig(next, txnAt, out);
+        } else {
+            out.reject(Actions.Rejection.NOT_LEADER, role == Role.FOLLOWING ? follower.leaderId() : -1);
+        }
+        return finish(out);
+    }
+
     /** Storage ops with seq up to {@code persistSeq} (and all before) are durable. */
     public Actions onPersisted(long persistSeq) {
         requireStarted();
@@ -128,7 +169,7 @@ public final class ZabCore {
      * (With other voters a member whose log fails must stop instead, so that they carry on.)
      */
     public boolean mayLoseAppends() {
-        return started && ctx.quorum.voters().size() == 1 && role == Role.LEADING && leader.isServing();
+        return started && ctx.configs.soleVoter(ctx.myId()) && role == Role.LEADING && leader.isServing();
     }
 
     /**
@@ -174,9 +215,15 @@ public final class ZabCore {
 
     private void onVote(long from, Vote v, Actions.Builder out) {
         if (role == Role.LOOKING) {
+            if (v.configVersion() > ctx.configs.committed().version()
+                    && ctx.configs.adopt(ctx.configs.codec().decode(v.config()), out)) {
+                ctx.configs.takeChanged();
+                goLooking(out); // a newer configuration committed while we were away: vote again in it
+            }
             election.onVote(from, v, out).ifPresent(d -> decide(d, out));
-        } else if (v.state() == PeerState.LOOKING && ctx.config.isMember(from) && !ctx.config.observing()) {
-            // Observers too: this is how a LOOKING observer learns who leads (it never counts as a vote).
+        } else if (v.state() == PeerState.LOOKING && !observing()) {
+            // Observers, members that joined or left and learn the configuration from this vote too:
+            // this is how a LOOKING non-voter learns who leads (it never counts as a vote).
             out.send(from, settledVote());
         } else if (role == Role.FOLLOWING && from == follower.leaderId()) {
             follower.onLeaderVote(v, out);
@@ -187,7 +234,8 @@ public final class ZabCore {
     private Vote settledVote() {
         PeerState mine = role == Role.LEADING ? PeerState.LEADING : PeerState.FOLLOWING;
         FastLeaderElection.Ballot b = decision.ballot();
-        return new Vote(b.leaderId(), b.zxid(), b.peerEpoch(), decision.electionEpoch(), mine);
+        Membership c = ctx.configs.committed();
+        return new Vote(b.leaderId(), b.zxid(), b.peerEpoch(), decision.electionEpoch(), mine, c.version(), c.encoded());
     }
 
     private void goLooking(Actions.Builder out) {
@@ -198,14 +246,18 @@ public final class ZabCore {
         ctx.stats.elections++;
         out.role(new RoleChange(Role.LOOKING, -1, -1, false));
         election.start(ctx.currentEpoch, ctx.log.lastZxid(), out);
-        if (ctx.quorum.voters().size() == 1 && ctx.quorum.isVoter(ctx.myId())) {
+        if (ctx.configs.soleVoter(ctx.myId())) {
             decide(new Decision(ctx.myId(), election.proposal(), election.logicalClock()), out);
         }
     }
 
     private void decide(Decision d, Actions.Builder out) {
+        if (!ctx.configs.committed().isMember(ctx.myId())) {
+            return; // removed by a reconfig: no part in the ensemble until a newer configuration names us
+        }
         decision = d;
-        if (d.leaderId() == ctx.myId() && !ctx.config.observing()) {
+        observingInRole = observing();
+        if (d.leaderId() == ctx.myId() && !observing()) {
             role = Role.LEADING;
             leader = new LeaderRole(ctx);
             out.role(new RoleChange(Role.LEADING, ctx.myId(), -1, false));
@@ -219,12 +271,30 @@ public final class ZabCore {
     }
 
     private Actions finish(Actions.Builder out) {
+        if (ctx.configs.takeChanged()) {
+            onCommittedConfigChange(out);
+        }
         boolean ended = (role == Role.LEADING && leader.isDone()) || (role == Role.FOLLOWING && follower.isDone());
         if (ended) {
             goLooking(out);
         }
         ctx.log.trim(ctx.config.maxHistory());
         return out.build();
+    }
+
+    /**
+     * A new configuration committed while leading or following. A leader that no longer votes steps
+     * down (the new voters elect among themselves); a learner whose role changed (participant and
+     * observer) or that was removed ends its role and joins again as what it now is, or not at all.
+     */
+    private void onCommittedConfigChange(Actions.Builder out) {
+        Membership now = ctx.configs.committed();
+        if (role == Role.LEADING && !now.isVoter(ctx.myId())) {
+            ctx.stats.stepDowns++;
+            leader.stop(out);
+        } else if (role == Role.FOLLOWING && (observing() != observingInRole || !now.isMember(ctx.myId()))) {
+            follower.stop(out);
+        }
     }
 
     // ---- introspection (adapters, metrics, tests) ----
@@ -243,7 +313,17 @@ public final class ZabCore {
 
     /** True when this member is an observer: it never votes nor counts toward a quorum. */
     public boolean observing() {
-        return ctx.config.observing();
+        return ctx.configs.observing(ctx.myId());
+    }
+
+    /** The last configuration this member knows committed. */
+    public Membership committedConfig() {
+        return ctx.configs.committed();
+    }
+
+    /** The configuration a reconfig in this member's log proposes, while its commit is unknown; or null. */
+    public Membership pendingConfig() {
+        return ctx.configs.pending();
     }
 
     /** The leader this member leads or follows, or -1 while LOOKING. */
