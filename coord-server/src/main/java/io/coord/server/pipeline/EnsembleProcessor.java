@@ -77,6 +77,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
     private final FatalHandler fatal;
     /** The log is out of space (sole voter): writes are refused until it has room. */
     private final DiskFullMode diskFull;
+    private java.util.function.Consumer<io.coord.server.zab.Membership> configChanges = m -> { };
 
     public EnsembleProcessor(ServerConfig config, Clock clock, MemberState state, long stateZxid,
                              CoreFactory coreFactory, int coreTickMs, ZabStorage storage, QuorumLink link,
@@ -120,6 +121,14 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
         this.snapshots = new SnapshotSchedule(config.snapCount(), random, storage, clients::state);
         this.sessionTicks = new EnsembleSessionTicks(sessionMember(), coreTickMs);
         this.readOnly = new ReadOnlyMode.Switch(config, clock.nowMs());
+    }
+
+    /**
+     * Who carries out the committed configurations this member takes ({@link Actions#configChanges()}):
+     * the member's links and its dynamic config file. Set before {@link #start}; called on the request thread.
+     */
+    public void onConfigChange(java.util.function.Consumer<io.coord.server.zab.Membership> listener) {
+        this.configChanges = listener;
     }
 
     public void start() {
@@ -321,6 +330,11 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
 
     /** Carries out one input's effects in the order the core's contract demands. */
     void execute(Actions a) {
+        for (io.coord.server.zab.Membership m : a.configChanges()) {
+            // First: a snapshot installed below writes the membership into its tree.
+            clients.configChanged(m);
+            configChanges.accept(m);
+        }
         if (!a.storage().isEmpty()) {
             for (StorageOp op : a.storage()) {
                 if (op instanceof StorageOp.InstallSnapshot s) {
@@ -481,20 +495,28 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
                 }
                 EnsembleLeader proposer = leader;
                 long timeMs = clock.wallMs();
+                if (f.type() == OpCode.RECONFIG) {
+                    proposed(f, LeaderReconfig.propose(core, proposer, config, f, timeMs, this::execute));
+                    continue;
+                }
                 Actions a = core.propose(zxid -> {
                     io.coord.server.txn.TxnEntry p = proposer.prepare(f, zxid, timeMs);
                     return io.coord.server.txn.TxnCodec.encode(p.header(), p.txn());
                 });
-                if (a.proposedZxid() >= 0) {
-                    proposalTimes.proposed(a.proposedZxid(), clock.nowMs());
-                } else {
-                    LOG.warn("proposal of a {} refused ({})", OpCode.name(f.type()), a.rejection());
-                    leader = null; // not leading any more; the role change follows
-                }
+                proposed(f, a.proposedZxid());
                 execute(a);
             }
         } finally {
             pumping = false;
+        }
+    }
+
+    private void proposed(ForwardedRequest f, long zxid) {
+        if (zxid >= 0) {
+            proposalTimes.proposed(zxid, clock.nowMs());
+        } else {
+            LOG.warn("proposal of a {} refused", OpCode.name(f.type()));
+            leader = null; // not leading any more; the role change follows
         }
     }
 

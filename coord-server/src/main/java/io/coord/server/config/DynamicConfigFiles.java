@@ -1,0 +1,56 @@
+package io.coord.server.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a member writes after it takes a committed configuration, as ZooKeeper 3.5+ does
+ * (QuorumPeer.setQuorumVerifier with writeToDisk): the membership in
+ * {@code <configFile>.dynamic.<hexVersion>}, then the static config rewritten to point at it
+ * ({@code dynamicConfigFile=}) without its {@code server.N} lines, and without clientPort /
+ * clientPortAddress when this member's own line carries its client address (editStaticConfig with
+ * needEraseClientInfoFromStaticConfig). A restart then reads the newest membership.
+ */
+public final class DynamicConfigFiles {
+    private DynamicConfigFiles() {
+    }
+
+    /** The dynamic file of {@code version} next to {@code configFile}. */
+    public static Path dynamicFile(Path configFile, long version) {
+        return configFile.resolveSibling(configFile.getFileName() + ".dynamic." + Long.toHexString(version));
+    }
+
+    /** Writes the dynamic file and rewrites {@code configFile}; returns the dynamic file. */
+    public static Path persist(Path configFile, DynamicConfig config, long myId) throws IOException {
+        Path dynamic = dynamicFile(configFile, config.version()).toAbsolutePath();
+        writeAtomically(dynamic, config.text() + "\n");
+        ServerAddress me = config.servers().get(myId);
+        boolean eraseClient = me != null && me.clientAddress() != null;
+        List<String> kept = new ArrayList<>();
+        for (String line : Files.readAllLines(configFile, StandardCharsets.UTF_8)) {
+            String key = line.contains("=") ? line.substring(0, line.indexOf('=')).trim() : line.trim();
+            boolean drop = key.startsWith("server.") || key.equals(ServerLines.DYNAMIC_KEY)
+                    || (eraseClient && (key.equals("clientPort") || key.equals("clientPortAddress")));
+            if (!drop) {
+                kept.add(line);
+            }
+        }
+        kept.add(ServerLines.DYNAMIC_KEY + "=" + dynamic);
+        writeAtomically(configFile, String.join("\n", kept) + "\n");
+        return dynamic;
+    }
+
+    private static void writeAtomically(Path file, String text) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,72 @@
+package io.coord.server.pipeline;
+
+import io.coord.server.config.DynamicConfig;
+import io.coord.server.config.ServerConfig;
+import io.coord.server.txn.TxnCodec;
+import io.coord.server.txn.TxnEntry;
+import io.coord.server.zab.Actions;
+import io.coord.server.zab.ZabCore;
+import io.coord.wire.ErrorCode;
+import io.coord.wire.KeeperError;
+import java.util.function.Consumer;
+
+/**
+ * The leader's proposal of a reconfig request. Refusals are proposed as ErrorTxns (so the reply keeps
+ * its place among the connection's writes), in ZooKeeper's order: RECONFIGDISABLED without
+ * reconfigEnabled, UNIMPLEMENTED standalone, RECONFIGINPROGRESS while a change is pending, then
+ * {@link EnsembleLeader#checkReconfig}'s; what passes goes to {@link ZabCore#proposeReconfig}, whose
+ * own refusals (RECONFIG_IN_PROGRESS, NEW_CONFIG_NO_QUORUM: the new voters synced with this leader
+ * are no quorum) are proposed as errors in turn. Request-thread only.
+ */
+final class LeaderReconfig {
+    private LeaderReconfig() {
+    }
+
+    /** Proposes {@code f}; every Actions the core returns goes to {@code execute}, in order. */
+    static long propose(ZabCore core, EnsembleLeader leader, ServerConfig config, ForwardedRequest f, long timeMs,
+                        Consumer<Actions> execute) {
+        ErrorCode refusal = null;
+        DynamicConfig next = null;
+        if (!config.reconfig().enabled()) {
+            refusal = ErrorCode.RECONFIGDISABLED;
+        } else if (config.standalone()) {
+            refusal = ErrorCode.UNIMPLEMENTED;
+        } else if (core.pendingConfig() != null) {
+            refusal = ErrorCode.RECONFIGINPROGRESS;
+        } else {
+            try {
+                next = leader.checkReconfig(f, committed(core, config), core.lastZxid() + 1, timeMs);
+            } catch (KeeperError e) {
+                refusal = e.code();
+            }
+        }
+        if (next != null) {
+            DynamicConfig accepted = next;
+            Actions a = core.proposeReconfig(ConfigTxnCodec.membership(accepted),
+                    zxid -> encode(leader.prepareReconfig(f, accepted, zxid, timeMs)));
+            refusal = switch (a.rejection()) {
+                case RECONFIG_IN_PROGRESS -> ErrorCode.RECONFIGINPROGRESS;
+                case NEW_CONFIG_NO_QUORUM -> ErrorCode.NEWCONFIGNOQUORUM;
+                default -> null;
+            };
+            execute.accept(a);
+            if (refusal == null) {
+                return a.proposedZxid();
+            }
+        }
+        ErrorCode code = refusal;
+        Actions a = core.propose(zxid -> encode(leader.prepareRefusal(f, code, zxid, timeMs)));
+        execute.accept(a);
+        return a.proposedZxid();
+    }
+
+    /** The committed membership as the core knows it (its text), or the config's at start-up. */
+    static DynamicConfig committed(ZabCore core, ServerConfig config) {
+        DynamicConfig c = DynamicConfig.parseOrNull(core.committedConfig().encoded());
+        return c == null ? DynamicConfig.of(config) : c.withVersion(core.committedConfig().version());
+    }
+
+    private static byte[] encode(TxnEntry e) {
+        return TxnCodec.encode(e.header(), e.txn());
+    }
+}
