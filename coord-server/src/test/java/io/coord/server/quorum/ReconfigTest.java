@@ -1,0 +1,196 @@
+package io.coord.server.quorum;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.coord.server.config.DynamicConfig;
+import io.coord.server.config.DynamicConfigFiles;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.zookeeper.AsyncCallback;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.admin.ZooKeeperAdmin;
+import org.apache.zookeeper.data.Stat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Dynamic reconfiguration driven by the stock ZooKeeper 3.9.5 client's {@code ZooKeeperAdmin.reconfigure}
+ * against in-process members started from zoo.cfg files ({@link DynamicEnsemble}).
+ */
+class ReconfigTest {
+
+    @Test
+    void growChangeRoleShrinkAndRestartFromTheDynamicFile(@TempDir Path dir) throws Exception {
+        try (DynamicEnsemble e = new DynamicEnsemble(dir)) {
+            e.createAll(1, 2, 3);
+            e.awaitServing(1, 2, 3);
+            try (ZooKeeperAdmin admin = superAdmin(e.connectString(1, 2, 3))) {
+                Stat initialStat = new Stat();
+                DynamicConfig initial = config(admin.getConfig(false, initialStat));
+                assertEquals(Set.of(1L, 2L, 3L), initial.servers().keySet());
+                assertEquals(0, initial.version());
+                admin.create("/before", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+
+                // A joiner starts with the ensemble plus itself, syncs as a non-voting follower, then joins.
+                e.create(4, 1, 2, 3, 4);
+                e.awaitMode(4, "follower");
+                CountDownLatch configWatch = new CountDownLatch(1);
+                admin.getConfig(event -> configWatch.countDown(), new Stat());
+                Stat grownStat = new Stat();
+                DynamicConfig grown = config(admin.reconfigure(e.serverLine(4), null, null, -1, grownStat));
+                assertEquals(Set.of(1L, 2L, 3L, 4L), grown.servers().keySet());
+                assertEquals(e.serverLine(4), "server.4=" + grown.text().lines()
+                        .filter(l -> l.startsWith("server.4=")).findFirst().orElseThrow().substring(9));
+                assertTrue(grown.version() > 0);
+                assertEquals(grown.version(), grownStat.getMzxid(), "version= is the zxid of the reconfig");
+                assertEquals(-1, grownStat.getVersion(), "ZooKeeper's reconfig leaves the data version at -1");
+                assertTrue(configWatch.await(10, TimeUnit.SECONDS), "a data watch on /zookeeper/config fires");
+                assertEquals(grown, config(admin.getConfig(false, new Stat())));
+
+                // Writes go on, and the new member serves them.
+                admin.create("/after", "x".getBytes(StandardCharsets.UTF_8), ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                        CreateMode.PERSISTENT);
+                try (ZooKeeperAdmin onFour = superAdmin(e.connectString(4))) {
+                    onFour.sync("/", (rc, path, ctx) -> { }, null);
+                    assertEquals("x", new String(onFour.getData("/after", false, null), StandardCharsets.UTF_8));
+                    assertEquals(grown, config(onFour.getConfig(false, new Stat())));
+                }
+                assertThrows(KeeperException.BadVersionException.class,
+                        () -> admin.reconfigure(null, "4", null, initial.version(), new Stat()));
+
+                // Participant -> observer -> participant (incremental, then non-incremental).
+                DynamicConfig observed = config(admin.reconfigure(e.serverLine(4, "observer"), null, null,
+                        grown.version(), new Stat()));
+                assertTrue(observed.servers().get(4L).observer());
+                e.awaitMode(4, "observer");
+                assertTrue(e.fourLetterWord(4, "mntr") != null);
+                DynamicConfig voting = config(admin.reconfigure(null, null, e.serverLines(1, 2, 3, 4), -1,
+                        new Stat()));
+                assertFalse(voting.servers().get(4L).observer());
+                e.awaitMode(4, "follower");
+
+                // Leaving: the removed member stops serving; the others go on.
+                DynamicConfig shrunk = config(admin.reconfigure(null, "4", null, -1, new Stat()));
+                assertEquals(Set.of(1L, 2L, 3L), shrunk.servers().keySet());
+                await().atMost(Duration.ofSeconds(30)).until(() -> !List.of("follower", "leader", "observer")
+                        .contains(String.valueOf(e.mode(4))));
+                admin.create("/shrunk", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+
+                // Every member wrote the dynamic file and pointed its zoo.cfg at it (ZooKeeper's editStaticConfig).
+                Path dynamic = DynamicConfigFiles.dynamicFile(e.configFile(2), shrunk.version());
+                assertEquals(shrunk, DynamicConfig.parse(Files.readString(dynamic)));
+                String zooCfg = Files.readString(e.configFile(2));
+                assertTrue(zooCfg.contains("dynamicConfigFile=" + dynamic.toAbsolutePath()), zooCfg);
+                assertFalse(zooCfg.contains("server."), zooCfg);
+
+                // A restarted member starts from the newest dynamic file.
+                e.stop(2);
+                e.start(2);
+                e.awaitServing(1, 2, 3);
+                try (ZooKeeperAdmin onTwo = superAdmin(e.connectString(2))) {
+                    assertEquals(shrunk, config(onTwo.getConfig(false, new Stat())));
+                    assertTrue(onTwo.exists("/shrunk", false) != null || syncThenExists(onTwo, "/shrunk"));
+                }
+            }
+            assertEquals(List.of(), e.fatals);
+        }
+    }
+
+    @Test
+    void refusalsAsZooKeeperAnswersThem(@TempDir Path dir) throws Exception {
+        try (DynamicEnsemble e = new DynamicEnsemble(dir)) {
+            e.createAll(1, 2, 3);
+            int leader = e.awaitServing(1, 2, 3);
+            try (ZooKeeperAdmin admin = superAdmin(e.connectString(leader));
+                 ZooKeeperAdmin anonymous = admin(e.connectString(1, 2, 3))) {
+                assertThrows(KeeperException.NoAuthException.class,
+                        () -> anonymous.reconfigure(null, "3", null, -1, new Stat()));
+                // Members 5 and 6 are not running: the new voters synced with the leader are no quorum.
+                assertThrows(KeeperException.NewConfigNoQuorum.class,
+                        () -> admin.reconfigure(null, null, e.serverLines(1, 5, 6), -1, new Stat()));
+                assertThrows(KeeperException.BadArgumentsException.class,
+                        () -> admin.reconfigure("server.5=nonsense", null, null, -1, new Stat()));
+                assertThrows(KeeperException.BadArgumentsException.class,
+                        () -> admin.reconfigure(null, "2,3", null, -1, new Stat()), "fewer than two voters");
+                DynamicConfig before = config(admin.getConfig(false, new Stat()));
+                assertEquals(0, before.version(), "no refused reconfig changed the configuration");
+
+                // Two at once: the second is prepared while the first is pending.
+                int[] codes = new int[2];
+                CountDownLatch done = new CountDownLatch(2);
+                for (int i = 0; i < 2; i++) {
+                    int n = i;
+                    AsyncCallback.DataCallback cb = (rc, path, ctx, data, stat) -> {
+                        codes[n] = rc;
+                        done.countDown();
+                    };
+                    admin.reconfigure(null, null, e.serverLines(1, 2, 3), -1, cb, null);
+                }
+                assertTrue(done.await(10, TimeUnit.SECONDS));
+                assertEquals(KeeperException.Code.OK.intValue(), codes[0]);
+                assertEquals(KeeperException.Code.RECONFIGINPROGRESS.intValue(), codes[1]);
+                assertNotEquals(0, config(admin.getConfig(false, new Stat())).version());
+            }
+            assertEquals(List.of(), e.fatals);
+        }
+    }
+
+    @Test
+    void disabledByDefault(@TempDir Path dir) throws Exception {
+        try (DynamicEnsemble e = new DynamicEnsemble(dir).withoutReconfig()) {
+            e.createAll(1, 2, 3);
+            e.awaitServing(1, 2, 3);
+            try (ZooKeeperAdmin admin = superAdmin(e.connectString(1, 2, 3))) {
+                KeeperException k = assertThrows(KeeperException.class,
+                        () -> admin.reconfigure(null, "3", null, -1, new Stat()));
+                assertEquals(KeeperException.Code.RECONFIGDISABLED, k.code());
+                assertEquals(3, config(admin.getConfig(false, new Stat())).servers().size());
+            }
+        }
+    }
+
+    private static boolean syncThenExists(ZooKeeperAdmin zk, String path) throws Exception {
+        CountDownLatch synced = new CountDownLatch(1);
+        zk.sync(path, (rc, p, ctx) -> synced.countDown(), null);
+        synced.await(10, TimeUnit.SECONDS);
+        return zk.exists(path, false) != null;
+    }
+
+    private static DynamicConfig config(byte[] text) {
+        return DynamicConfig.parse(new String(text, StandardCharsets.UTF_8));
+    }
+
+    private static ZooKeeperAdmin superAdmin(String connect) throws Exception {
+        ZooKeeperAdmin zk = admin(connect);
+        zk.addAuthInfo("digest", DynamicEnsemble.SUPER_AUTH.getBytes(StandardCharsets.UTF_8));
+        return zk;
+    }
+
+    private static ZooKeeperAdmin admin(String connect) throws Exception {
+        CountDownLatch connected = new CountDownLatch(1);
+        ZooKeeperAdmin zk = new ZooKeeperAdmin(connect, 10_000, event -> {
+            if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                connected.countDown();
+            }
+        });
+        if (!connected.await(15, TimeUnit.SECONDS)) {
+            zk.close();
+            throw new AssertionError("no connection to " + connect);
+        }
+        return zk;
+    }
+}
