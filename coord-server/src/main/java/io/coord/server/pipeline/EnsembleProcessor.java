@@ -365,7 +365,9 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
     }
 
     private void checkRole() {
-        boolean nowServing = core.isServing();
+        // A member outside its committed configuration (removed, or a joiner not added yet) may sync
+        // as a non-voting follower but serves no clients: it is no part of any quorum.
+        boolean nowServing = core.isServing() && core.committedConfig().isMember(myId);
         Role role = core.role();
         long epoch = core.epoch();
         if (nowServing == serving && role == servedRole && epoch == servedEpoch) {

@@ -252,9 +252,13 @@ public final class ZabCore {
     }
 
     private void decide(Decision d, Actions.Builder out) {
-        if (!ctx.configs.committed().isMember(ctx.myId())) {
-            return; // removed by a reconfig: no part in the ensemble until a newer configuration names us
+        if (d.leaderId() == ctx.myId() && !ctx.configs.committed().isVoter(ctx.myId())) {
+            return; // outside the configuration (a joiner not added yet, a removed member): never leads
         }
+        // Otherwise it follows even outside the configuration, as a non-voting follower (ZooKeeper's
+        // learningState): a joiner whose own config is older than the ensemble's learns the newer one
+        // from the votes, and must still sync so that a reconfig can add it. The adapter serves no
+        // clients on a member its committed configuration does not name.
         decision = d;
         observingInRole = observing();
         if (d.leaderId() == ctx.myId() && !observing()) {
