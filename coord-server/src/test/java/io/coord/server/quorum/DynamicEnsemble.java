@@ -91,7 +91,7 @@ final class DynamicEnsemble implements AutoCloseable {
                 + "dataDir=" + data.toAbsolutePath() + "\n"
                 + "dynamicConfigFile=" + dynamic.toAbsolutePath() + "\n"
                 + (reconfigEnabled ? "reconfigEnabled=true\n" : "")
-                + "standaloneEnabled=false\n4lw.commands.whitelist=*\nadmin.enableServer=false\n"
+                + "standaloneEnabled=false\n4lw.commands.whitelist=*\nadmin.enableServer=false\nmaxSessionTimeout=30000\n"
                 + "DigestAuthenticationProvider.superDigest=" + superDigest() + "\n");
         start(id);
     }

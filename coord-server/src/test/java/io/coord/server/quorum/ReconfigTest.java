@@ -111,6 +111,62 @@ class ReconfigTest {
     }
 
     @Test
+    void joinersOneAtATimeThenTheLeaderLeaves(@TempDir Path dir) throws Exception {
+        try (DynamicEnsemble e = new DynamicEnsemble(dir)) {
+            e.createAll(1, 2, 3);
+            e.awaitServing(1, 2, 3);
+            try (ZooKeeperAdmin admin = superAdmin(e.connectString(1, 2, 3))) {
+                e.create(4, 1, 2, 3, 4);
+                e.awaitMode(4, "follower");
+                DynamicConfig four = config(admin.reconfigure(e.serverLine(4), null, null, -1, new Stat()));
+                // Member 5's config (1..3 and itself, version 0) is older than the ensemble's, which does
+                // not name it: it learns the ensemble's from the votes, syncs as a non-voting follower
+                // (serving no clients yet), and is added.
+                e.create(5, 1, 2, 3, 5);
+                // Voters 1 and 5 only (the others observe): NEWCONFIGNOQUORUM until 5 has synced with the
+                // leader, which it can only do as a member outside the configuration.
+                String oneAndFive = String.join(",", e.serverLine(1), e.serverLine(5), e.serverLine(2, "observer"),
+                        e.serverLine(3, "observer"), e.serverLine(4, "observer"));
+                DynamicConfig twoVoters = config(await().atMost(Duration.ofSeconds(30))
+                        .ignoreException(KeeperException.NewConfigNoQuorum.class)
+                        .until(() -> admin.reconfigure(null, null, oneAndFive, -1, new Stat()), b -> b != null));
+                assertEquals(Set.of(1L, 5L), twoVoters.voters());
+                assertTrue(twoVoters.version() > four.version());
+                // The leader (2, 3 or 4, now an observer) stepped down: clients reconnect after the election.
+                // Observers become voters one at a time: as in ZooKeeper (Leader.isQuorumSynced), only
+                // synced followers count toward the new voters' quorum, observers do not.
+                DynamicConfig five = null;
+                for (int id = 2; id <= 4; id++) {
+                    String line = e.serverLine(id);
+                    five = config(await().atMost(Duration.ofSeconds(30))
+                            .ignoreExceptionsMatching(x -> x instanceof KeeperException.ConnectionLossException
+                                    || x instanceof KeeperException.NewConfigNoQuorum) // still re-syncing
+                            .until(() -> admin.reconfigure(line, null, null, -1, new Stat()), b -> b != null));
+                }
+                assertEquals(Set.of(1L, 2L, 3L, 4L, 5L), five.voters());
+                int leader = e.awaitServing(1, 2, 3, 4, 5);
+                admin.create("/five", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+
+                // The leader leaves: it steps down once the change commits, the others elect a new one.
+                int[] rest = java.util.stream.IntStream.rangeClosed(1, 5).filter(id -> id != leader).toArray();
+                DynamicConfig without = config(admin.reconfigure(null, String.valueOf(leader), null, -1,
+                        new Stat()));
+                assertFalse(without.servers().containsKey((long) leader));
+                int next = e.awaitServing(rest);
+                assertNotEquals(leader, next);
+                await().atMost(Duration.ofSeconds(30)).until(() -> !List.of("follower", "leader", "observer")
+                        .contains(String.valueOf(e.mode(leader))));
+                try (ZooKeeperAdmin onRest = superAdmin(e.connectString(rest))) {
+                    onRest.create("/after-leader-left", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                            CreateMode.PERSISTENT);
+                    assertTrue(onRest.exists("/five", false) != null);
+                }
+            }
+            assertEquals(List.of(), e.fatals);
+        }
+    }
+
+    @Test
     void refusalsAsZooKeeperAnswersThem(@TempDir Path dir) throws Exception {
         try (DynamicEnsemble e = new DynamicEnsemble(dir)) {
             e.createAll(1, 2, 3);
