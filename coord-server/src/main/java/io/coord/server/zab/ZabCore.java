@@ -252,9 +252,8 @@ public final class ZabCore {
     }
 
     private void decide(Decision d, Actions.Builder out) {
-        if (!ctx.configs.committed().isMember(ctx.myId())) {
-            return; // removed by a reconfig: no part in the ensemble until a newer configuration names us
-        }
+        // A member the configuration does not name (a joiner, or one a reconfig removed) still
+        // follows, as a non-voting follower, as ZooKeeper's do: nothing it says counts anywhere.
         decision = d;
         observingInRole = observing();
         if (d.leaderId() == ctx.myId() && !observing()) {
@@ -285,7 +284,8 @@ public final class ZabCore {
     /**
      * A new configuration committed while leading or following. A leader that no longer votes steps
      * down (the new voters elect among themselves); a learner whose role changed (participant and
-     * observer) or that was removed ends its role and joins again as what it now is, or not at all.
+     * observer) or that was removed ends its role and joins again as what it now is (a removed one
+     * as a non-voting follower).
      */
     private void onCommittedConfigChange(Actions.Builder out) {
         Membership now = ctx.configs.committed();
@@ -378,6 +378,15 @@ public final class ZabCore {
     /** Voting followers synced with this member while it leads; 0 otherwise. */
     public int syncedFollowerCount() {
         return role == Role.LEADING ? leader.syncedFollowerCount() : 0;
+    }
+
+    /**
+     * Followers synced with this member while it leads that vote in no configuration in force
+     * (joiners before the reconfig that adds them, removed members; ZooKeeper's
+     * zk_synced_non_voting_followers); 0 otherwise.
+     */
+    public int syncedNonVotingFollowerCount() {
+        return role == Role.LEADING ? leader.syncedNonVotingFollowerCount() : 0;
     }
 
     /** Observers synced with this member while it leads, by id; empty otherwise. */
