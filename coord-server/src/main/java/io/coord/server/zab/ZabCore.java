@@ -66,7 +66,7 @@ public final class ZabCore {
         Actions.Builder out = new Actions.Builder();
         if (msg instanceof Vote v) {
             onVote(fromId, v, out);
-        } else if (msg instanceof FollowerInfo && role != Role.LEADING && !observing()) {
+        } else if (msg instanceof FollowerInfo && role != Role.LEADING) {
             // It chose us as leader but its round ended differently from ours (it decided on a vote
             // we later changed): tell it whom we back, so it re-elects now rather than after initLimit.
             out.send(fromId, role == Role.LOOKING ? election.notification() : settledVote());
@@ -221,12 +221,17 @@ public final class ZabCore {
                 goLooking(out); // a newer configuration committed while we were away: vote again in it
             }
             election.onVote(from, v, out).ifPresent(d -> decide(d, out));
-        } else if (v.state() == PeerState.LOOKING && !observing()) {
-            // Observers, members that joined or left and learn the configuration from this vote too:
-            // this is how a LOOKING non-voter learns who leads (it never counts as a vote).
-            out.send(from, settledVote());
-        } else if (role == Role.FOLLOWING && from == follower.leaderId()) {
-            follower.onLeaderVote(v, out);
+        } else {
+            if (role == Role.FOLLOWING && from == follower.leaderId()) {
+                follower.onLeaderVote(v, out);
+            }
+            if (v.state() == PeerState.LOOKING) {
+                // Also to observers and members that joined or left, and also from an observer: this is
+                // how a LOOKING member learns who leads and the configuration (an observer's vote never
+                // counts, but its configuration may be newer than the asker's: ZAB simulation with
+                // reconfigs, seed 1147).
+                out.send(from, settledVote());
+            }
         }
     }
 
@@ -263,7 +268,7 @@ public final class ZabCore {
             leader.start(out);
         } else {
             role = Role.FOLLOWING;
-            follower = new FollowerRole(ctx, d.leaderId());
+            follower = new FollowerRole(ctx, d.leaderId(), d.electionEpoch());
             out.role(new RoleChange(Role.FOLLOWING, d.leaderId(), -1, false));
             follower.start(out);
         }
