@@ -31,9 +31,18 @@ public final class ZabCore {
 
     /**
      * A core whose history may change its configuration: {@code codec} tells which txns are reconfigs,
-     * {@code committed} is the last configuration this member knows committed (the adapter's dynamic
-     * configuration file, or zoo.cfg's servers at version 0); its voters and observers must be
-     * {@code config}'s. Reconfig entries in {@code recovered}'s log are taken up at {@link #start()}.
+     * {@code committed} is the last configuration this member knows committed; its voters and
+     * observers must be {@code config}'s. Reconfig entries in {@code recovered}'s log are taken up at
+     * {@link #start()}.
+     *
+     * <p>What the adapter must give as {@code committed}: the newest configuration this member ever
+     * took ({@link Actions#configChanges()}, persisted; and the one in its snapshot, whichever is
+     * newer), also when that configuration no longer names this member (it then follows without a
+     * vote). Never an older one: a member that forgot a change can take a stale member's older
+     * configuration for the current one and elect a leader in it (ZAB simulation with reconfigs, seed
+     * 184). A joiner that never took one starts from the ensemble's servers plus itself at version 0,
+     * as ZooKeeper's are started: nobody takes a version-0 configuration from its votes, while it
+     * takes the real one from theirs. Only versions this ensemble committed may be above 0.
      */
     public ZabCore(ZabConfig config, RecoveredState recovered, StateProvider stateProvider, RandomGenerator random,
                    MembershipCodec codec, Membership committed) {
