@@ -17,8 +17,13 @@ import java.util.Optional;
  * Election only needs to pick a good candidate; safety is enforced by discovery.
  * An observer takes no part in the vote: voters ignore its notifications, and it only listens for
  * the settled votes voters answer them with, joining the leader a quorum of them reports (as
- * ZooKeeper's observers find their leader). While a reconfig is pending every quorum here is one of
- * both configurations ({@link MembershipState#isQuorum}).
+ * ZooKeeper's observers find their leader). Quorums here are of the committed configuration only,
+ * also while a reconfig is pending: the election only picks a candidate, and the leader's own
+ * quorums (epoch, NEWLEADER, commits) are of both configurations. Any quorum of the committed
+ * configuration holds a member that logged a pending change that could have committed, and the best
+ * ballot carries it, so the leader chosen knows the change. Asking the election for both quorums
+ * deadlocks when the change makes observers voters: they do not know it and never vote (ZAB
+ * simulation with reconfigs, seed 817).
  */
 final class FastLeaderElection {
     /** What a member currently votes for. */
@@ -128,7 +133,7 @@ final class FastLeaderElection {
             broadcast(out);
         }
         received.put(from, theirs);
-        if (configs.isQuorum(agreeing(received, proposal))) {
+        if (configs.isCommittedQuorum(agreeing(received, proposal))) {
             return Optional.of(new Decision(proposal.leaderId(), proposal, logicalClock));
         }
         return Optional.empty();
@@ -160,9 +165,6 @@ final class FastLeaderElection {
                 }
             }
         }
-        if (n.leaderId() == myId || !leaderConfirms) {
-            return Optional.empty(); // a leader must never be ourselves this way (we are not leading)
-        }
         // A settled vote of our own round counts with the round's votes, ours among them (as
         // ZooKeeper's recvset): with a bare quorum alive, the others may have decided on votes that
         // include ours while one of theirs never reached us, and the settled members alone are one
@@ -171,7 +173,18 @@ final class FastLeaderElection {
         if (ourRound) {
             received.put(from, theirs);
         }
-        if (configs.isQuorum(support) || ourRound && configs.isQuorum(agreeing(received, theirs))) {
+        boolean roundQuorum = ourRound && configs.isCommittedQuorum(agreeing(received, theirs));
+        if (n.leaderId() == myId) {
+            // Members that already follow us in our own round make us lead, as ZooKeeper's checkLeader
+            // allows; from another round, never (we are not leading). Without this, the followers
+            // time out one by one while we wait for LOOKING votes of our round that never come (ZAB
+            // simulation with reconfigs, seed 77).
+            return roundQuorum ? Optional.of(new Decision(myId, theirs, logicalClock)) : Optional.empty();
+        }
+        if (!leaderConfirms) {
+            return Optional.empty();
+        }
+        if (configs.isCommittedQuorum(support) || roundQuorum) {
             logicalClock = n.electionEpoch();
             proposal = theirs;
             return Optional.of(new Decision(n.leaderId(), theirs, n.electionEpoch()));

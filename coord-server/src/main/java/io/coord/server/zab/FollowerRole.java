@@ -31,6 +31,8 @@ final class FollowerRole {
 
     private final CoreContext ctx;
     private final long leaderId;
+    /** The election round in which we chose this leader (a LOOKING vote of a later round means it re-elects). */
+    private long decisionRound;
     private long session;
     private Phase phase;
     private long epoch = -1;
@@ -46,9 +48,10 @@ final class FollowerRole {
     /** Sync requests sent to the leader, by id; value is the zxid to reach once answered, or -1. */
     private final Map<Long, Long> syncs = new LinkedHashMap<>();
 
-    FollowerRole(CoreContext ctx, long leaderId) {
+    FollowerRole(CoreContext ctx, long leaderId, long decisionRound) {
         this.ctx = ctx;
         this.leaderId = leaderId;
+        this.decisionRound = decisionRound;
     }
 
     long leaderId() {
@@ -128,6 +131,14 @@ final class FollowerRole {
         if (disclaims && phase.compareTo(Phase.SYNCED) < 0 && !done) {
             ctx.stats.leaderDisclaims++;
             stop(out);
+        } else if (v.state() == PeerState.LOOKING && v.electionEpoch() > decisionRound && phase != Phase.DISCOVERY
+                && !done) {
+            // It left the role we joined and elects again (for itself, or it would disclaim): our session
+            // died with that role. Ask again now, rather than wait out initLimit while it may lead again
+            // without us: with a reconfig pending, every voter of a two-voter configuration must be in
+            // the same attempt (ZAB simulation with reconfigs, seed 799).
+            decisionRound = v.electionEpoch();
+            restartSession(out);
         }
     }
 

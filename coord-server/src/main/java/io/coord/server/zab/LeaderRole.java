@@ -80,7 +80,14 @@ final class LeaderRole {
 
     /** Voting followers that completed their sync (mntr's zk_synced_followers). */
     int syncedFollowerCount() {
-        return (int) handlers.values().stream().filter(h -> !h.observer && h.atLeast(Phase.SYNCED)).count();
+        return (int) handlers.values().stream().filter(h -> !h.observer && h.atLeast(Phase.SYNCED)
+                && ctx.configs.isVoterInAny(h.sid)).count();
+    }
+
+    /** Followers that completed their sync but vote in no configuration in force. */
+    int syncedNonVotingFollowerCount() {
+        return (int) handlers.values().stream().filter(h -> !h.observer && h.atLeast(Phase.SYNCED)
+                && !ctx.configs.isVoterInAny(h.sid)).count();
     }
 
     /** Observers that completed their sync (mntr's zk_synced_observers), by id. */
@@ -93,7 +100,7 @@ final class LeaderRole {
     /** Voting followers that completed their sync, by id, each with the highest zxid it acked (lag figures). */
     SortedMap<Long, Long> followerAckedZxids() {
         SortedMap<Long, Long> acked = new TreeMap<>();
-        handlers.values().stream().filter(h -> !h.observer && h.atLeast(Phase.SYNCED))
+        handlers.values().stream().filter(h -> !h.observer && h.atLeast(Phase.SYNCED) && ctx.configs.isVoterInAny(h.sid))
                 .forEach(h -> acked.put(h.sid, h.ackedZxid));
         return acked;
     }

@@ -10,7 +10,7 @@ import java.util.TreeSet;
 /**
  * The configurations a member's quorums are counted in (ZooKeeper's quorum verifier and last seen
  * quorum verifier): the last committed one, and the one a reconfig entry in the log proposes while
- * that entry's commit is unknown. While one is pending, every quorum (election, epoch, NEWLEADER,
+ * that entry's commit is unknown. While one is pending, every quorum of the leader (epoch, NEWLEADER,
  * commit, sync, liveness) must be a quorum of both, so that the old configuration cannot decide
  * anything the new one does not know and vice versa.
  *
@@ -45,6 +45,14 @@ final class MembershipState {
     /** True when {@code ids} hold a quorum of voters of the committed configuration and of the pending one. */
     boolean isQuorum(Collection<Long> ids) {
         return isQuorumOf(committed, ids) && (pending == null || isQuorumOf(pending, ids));
+    }
+
+    /**
+     * True when {@code ids} hold a quorum of the committed configuration's voters, whatever is pending:
+     * the election's quorums (see {@link FastLeaderElection}; it decides nothing for safety).
+     */
+    boolean isCommittedQuorum(Collection<Long> ids) {
+        return isQuorumOf(committed, ids);
     }
 
     private static boolean isQuorumOf(Membership m, Collection<Long> ids) {

@@ -31,9 +31,18 @@ public final class ZabCore {
 
     /**
      * A core whose history may change its configuration: {@code codec} tells which txns are reconfigs,
-     * {@code committed} is the last configuration this member knows committed (the adapter's dynamic
-     * configuration file, or zoo.cfg's servers at version 0); its voters and observers must be
-     * {@code config}'s. Reconfig entries in {@code recovered}'s log are taken up at {@link #start()}.
+     * {@code committed} is the last configuration this member knows committed; its voters and
+     * observers must be {@code config}'s. Reconfig entries in {@code recovered}'s log are taken up at
+     * {@link #start()}.
+     *
+     * <p>What the adapter must give as {@code committed}: the newest configuration this member ever
+     * took ({@link Actions#configChanges()}, persisted; and the one in its snapshot, whichever is
+     * newer), also when that configuration no longer names this member (it then follows without a
+     * vote). Never an older one: a member that forgot a change can take a stale member's older
+     * configuration for the current one and elect a leader in it (ZAB simulation with reconfigs, seed
+     * 184). A joiner that never took one starts from the ensemble's servers plus itself at version 0,
+     * as ZooKeeper's are started: nobody takes a version-0 configuration from its votes, while it
+     * takes the real one from theirs. Only versions this ensemble committed may be above 0.
      */
     public ZabCore(ZabConfig config, RecoveredState recovered, StateProvider stateProvider, RandomGenerator random,
                    MembershipCodec codec, Membership committed) {
@@ -66,7 +75,7 @@ public final class ZabCore {
         Actions.Builder out = new Actions.Builder();
         if (msg instanceof Vote v) {
             onVote(fromId, v, out);
-        } else if (msg instanceof FollowerInfo && role != Role.LEADING && !observing()) {
+        } else if (msg instanceof FollowerInfo && role != Role.LEADING) {
             // It chose us as leader but its round ended differently from ours (it decided on a vote
             // we later changed): tell it whom we back, so it re-elects now rather than after initLimit.
             out.send(fromId, role == Role.LOOKING ? election.notification() : settledVote());
@@ -221,12 +230,17 @@ public final class ZabCore {
                 goLooking(out); // a newer configuration committed while we were away: vote again in it
             }
             election.onVote(from, v, out).ifPresent(d -> decide(d, out));
-        } else if (v.state() == PeerState.LOOKING && !observing()) {
-            // Observers, members that joined or left and learn the configuration from this vote too:
-            // this is how a LOOKING non-voter learns who leads (it never counts as a vote).
-            out.send(from, settledVote());
-        } else if (role == Role.FOLLOWING && from == follower.leaderId()) {
-            follower.onLeaderVote(v, out);
+        } else {
+            if (role == Role.FOLLOWING && from == follower.leaderId()) {
+                follower.onLeaderVote(v, out);
+            }
+            if (v.state() == PeerState.LOOKING) {
+                // Also to observers and members that joined or left, and also from an observer: this is
+                // how a LOOKING member learns who leads and the configuration (an observer's vote never
+                // counts, but its configuration may be newer than the asker's: ZAB simulation with
+                // reconfigs, seed 1147).
+                out.send(from, settledVote());
+            }
         }
     }
 
@@ -252,13 +266,8 @@ public final class ZabCore {
     }
 
     private void decide(Decision d, Actions.Builder out) {
-        if (d.leaderId() == ctx.myId() && !ctx.configs.committed().isVoter(ctx.myId())) {
-            return; // outside the configuration (a joiner not added yet, a removed member): never leads
-        }
-        // Otherwise it follows even outside the configuration, as a non-voting follower (ZooKeeper's
-        // learningState): a joiner whose own config is older than the ensemble's learns the newer one
-        // from the votes, and must still sync so that a reconfig can add it. The adapter serves no
-        // clients on a member its committed configuration does not name.
+        // A member the configuration does not name (a joiner, or one a reconfig removed) still
+        // follows, as a non-voting follower, as ZooKeeper's do: nothing it says counts anywhere.
         decision = d;
         observingInRole = observing();
         if (d.leaderId() == ctx.myId() && !observing()) {
@@ -268,7 +277,7 @@ public final class ZabCore {
             leader.start(out);
         } else {
             role = Role.FOLLOWING;
-            follower = new FollowerRole(ctx, d.leaderId());
+            follower = new FollowerRole(ctx, d.leaderId(), d.electionEpoch());
             out.role(new RoleChange(Role.FOLLOWING, d.leaderId(), -1, false));
             follower.start(out);
         }
@@ -289,7 +298,8 @@ public final class ZabCore {
     /**
      * A new configuration committed while leading or following. A leader that no longer votes steps
      * down (the new voters elect among themselves); a learner whose role changed (participant and
-     * observer) or that was removed ends its role and joins again as what it now is, or not at all.
+     * observer) or that was removed ends its role and joins again as what it now is (a removed one
+     * as a non-voting follower).
      */
     private void onCommittedConfigChange(Actions.Builder out) {
         Membership now = ctx.configs.committed();
@@ -382,6 +392,15 @@ public final class ZabCore {
     /** Voting followers synced with this member while it leads; 0 otherwise. */
     public int syncedFollowerCount() {
         return role == Role.LEADING ? leader.syncedFollowerCount() : 0;
+    }
+
+    /**
+     * Followers synced with this member while it leads that vote in no configuration in force
+     * (joiners before the reconfig that adds them, removed members; ZooKeeper's
+     * zk_synced_non_voting_followers); 0 otherwise.
+     */
+    public int syncedNonVotingFollowerCount() {
+        return role == Role.LEADING ? leader.syncedNonVotingFollowerCount() : 0;
     }
 
     /** Observers synced with this member while it leads, by id; empty otherwise. */

@@ -8,8 +8,8 @@ import java.util.TreeSet;
  * A toy reconfig txn format for the core's tests: {@code CFG <hex version> v=1,2,3 o=4}. Every other
  * txn is an ordinary write. The encoded form of a configuration is the same text.
  */
-final class TestConfigs {
-    static final MembershipCodec CODEC = new MembershipCodec() {
+public final class TestConfigs {
+    public static final MembershipCodec CODEC = new MembershipCodec() {
         @Override
         public Membership configIn(long zxid, byte[] txn) {
             return parse(txn);
@@ -24,16 +24,16 @@ final class TestConfigs {
     private TestConfigs() {
     }
 
-    static String text(long version, Set<Long> voters, Set<Long> observers) {
+    public static String text(long version, Set<Long> voters, Set<Long> observers) {
         return "CFG " + Long.toHexString(version) + " v=" + join(voters) + " o=" + join(observers);
     }
 
-    static byte[] txn(long zxid, Set<Long> voters, Set<Long> observers) {
+    public static byte[] txn(long zxid, Set<Long> voters, Set<Long> observers) {
         return text(zxid, voters, observers).getBytes(StandardCharsets.UTF_8);
     }
 
     /** A configuration as the adapter would give it: with its encoded form. */
-    static Membership config(long version, Set<Long> voters, Set<Long> observers) {
+    public static Membership config(long version, Set<Long> voters, Set<Long> observers) {
         return Membership.of(version, voters, observers, text(version, voters, observers).getBytes(StandardCharsets.UTF_8));
     }
 
