@@ -222,10 +222,11 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
             return null;
         }
         String zabState = core.role() == Role.LOOKING ? "election" : core.isServing() ? "broadcast" : "synchronization";
-        int voters = (int) config.servers().values().stream().filter(a -> !a.observer()).count();
+        int voters = core.committedConfig().voters().size(); // the membership now, after any reconfig
         return new QuorumStatus(myId, core.leaderId(), zabState, core.lastZxid(), voters, core.learnerCount(),
                 core.syncedFollowerCount(), core.pendingSyncCount(), List.copyOf(core.syncedObservers()),
-                core.observing(), proposalTimes.lags(core.followerAckedZxids(), core.lastZxid(), clock.nowMs()));
+                core.observing(), proposalTimes.lags(core.followerAckedZxids(), core.lastZxid(), clock.nowMs()),
+                core.syncedNonVotingFollowerCount());
     }
 
     @Override
