@@ -8,10 +8,6 @@ import io.coord.server.pipeline.FatalHandler;
 import io.coord.server.storage.LogIo;
 import io.coord.server.storage.TxnLog;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,30 +122,11 @@ final class DynamicEnsemble implements AutoCloseable {
 
     /** srvr's Mode, "looking" when it answers without one, null when it does not answer. */
     String mode(int id) {
-        String srvr = fourLetterWord(id, "srvr");
-        if (srvr == null) {
-            return null;
-        }
-        for (String line : srvr.split("\n")) {
-            if (line.startsWith("Mode: ")) {
-                return line.substring(6).trim();
-            }
-        }
-        return "looking";
+        return InProcessEnsemble.modeIn(fourLetterWord(id, "srvr"));
     }
 
     String fourLetterWord(int id, String word) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", clientPorts[id]), 1_000);
-            socket.setSoTimeout(2_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(word.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-        } catch (IOException e) {
-            return null;
-        }
+        return InProcessEnsemble.fourLetterWordAt(clientPorts[id], word);
     }
 
     /** Waits until member {@code id}'s srvr says {@code mode}. */
