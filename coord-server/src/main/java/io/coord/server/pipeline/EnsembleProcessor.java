@@ -397,6 +397,9 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
             for (long closing : clients.restartSessionClocks()) {
                 enqueueServerRequest(OpCode.CLOSE_SESSION, closing, null);
             }
+            if (config.reconfig().enabled() && !config.standalone() && core.committedConfig().version() == 0) {
+                acceptForward(LeaderReconfig.establish()); // ZOOKEEPER-1783: see LeaderReconfig
+            }
         }
     }
 

@@ -33,6 +33,13 @@ final class LeaderReconfig {
             refusal = ErrorCode.UNIMPLEMENTED;
         } else if (core.pendingConfig() != null) {
             refusal = ErrorCode.RECONFIGINPROGRESS;
+        } else if (f.origin() == 0 && f.sessionId() == 0) {
+            // The leader's own (establish): the configuration as it is, at a version of this epoch.
+            if (core.committedConfig().version() == 0) {
+                next = committed(core, config);
+            } else {
+                refusal = ErrorCode.RECONFIGINPROGRESS; // established meanwhile: nothing to do
+            }
         } else {
             try {
                 next = leader.checkReconfig(f, committed(core, config), core.lastZxid() + 1, timeMs);
@@ -58,6 +65,11 @@ final class LeaderReconfig {
         Actions a = core.propose(zxid -> encode(leader.prepareRefusal(f, code, zxid, timeMs)));
         execute.accept(a);
         return a.proposedZxid();
+    }
+
+    /** The request {@link EnsembleProcessor} queues at a new leader whose configuration is at version 0. */
+    static ForwardedRequest establish() {
+        return ForwardedRequest.local(0, 0, 0, io.coord.wire.OpCode.RECONFIG, null, java.util.List.of(), null);
     }
 
     /** The committed membership as the core knows it (its text), or the config's at start-up. */

@@ -37,17 +37,16 @@ class ReconfigTest {
     void growChangeRoleShrinkAndRestartFromTheDynamicFile(@TempDir Path dir) throws Exception {
         try (DynamicEnsemble e = new DynamicEnsemble(dir)) {
             e.createAll(1, 2, 3);
-            e.awaitServing(1, 2, 3);
+            int leader = e.awaitServing(1, 2, 3);
             try (ZooKeeperAdmin admin = superAdmin(e.connectString(1, 2, 3))) {
-                Stat initialStat = new Stat();
-                DynamicConfig initial = config(admin.getConfig(false, initialStat));
+                DynamicConfig initial = established(admin);
                 assertEquals(Set.of(1L, 2L, 3L), initial.servers().keySet());
-                assertEquals(0, initial.version());
                 admin.create("/before", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
 
                 // A joiner starts with the ensemble plus itself, syncs as a non-voting follower, then joins.
                 e.create(4, 1, 2, 3, 4);
-                e.awaitMode(4, "follower");
+                awaitNonVoting(e, leader, 1);
+                assertEquals("looking", e.mode(4), "outside the configuration it serves no clients");
                 CountDownLatch configWatch = new CountDownLatch(1);
                 admin.getConfig(event -> configWatch.countDown(), new Stat());
                 Stat grownStat = new Stat();
@@ -114,10 +113,11 @@ class ReconfigTest {
     void joinersOneAtATimeThenTheLeaderLeaves(@TempDir Path dir) throws Exception {
         try (DynamicEnsemble e = new DynamicEnsemble(dir)) {
             e.createAll(1, 2, 3);
-            e.awaitServing(1, 2, 3);
+            int first = e.awaitServing(1, 2, 3);
             try (ZooKeeperAdmin admin = superAdmin(e.connectString(1, 2, 3))) {
+                established(admin);
                 e.create(4, 1, 2, 3, 4);
-                e.awaitMode(4, "follower");
+                awaitNonVoting(e, first, 1);
                 DynamicConfig four = config(admin.reconfigure(e.serverLine(4), null, null, -1, new Stat()));
                 // Member 5's config (1..3 and itself, version 0) is older than the ensemble's, which does
                 // not name it: it learns the ensemble's from the votes, syncs as a non-voting follower
@@ -173,6 +173,7 @@ class ReconfigTest {
             int leader = e.awaitServing(1, 2, 3);
             try (ZooKeeperAdmin admin = superAdmin(e.connectString(leader));
                  ZooKeeperAdmin anonymous = admin(e.connectString(1, 2, 3))) {
+                DynamicConfig initial = established(admin);
                 assertThrows(KeeperException.NoAuthException.class,
                         () -> anonymous.reconfigure(null, "3", null, -1, new Stat()));
                 // Members 5 and 6 are not running: the new voters synced with the leader are no quorum.
@@ -183,7 +184,7 @@ class ReconfigTest {
                 assertThrows(KeeperException.BadArgumentsException.class,
                         () -> admin.reconfigure(null, "2,3", null, -1, new Stat()), "fewer than two voters");
                 DynamicConfig before = config(admin.getConfig(false, new Stat()));
-                assertEquals(0, before.version(), "no refused reconfig changed the configuration");
+                assertEquals(initial, before, "no refused reconfig changed the configuration");
 
                 // Two at once: the second is prepared while the first is pending.
                 int[] codes = new int[2];
@@ -199,7 +200,7 @@ class ReconfigTest {
                 assertTrue(done.await(10, TimeUnit.SECONDS));
                 assertEquals(KeeperException.Code.OK.intValue(), codes[0]);
                 assertEquals(KeeperException.Code.RECONFIGINPROGRESS.intValue(), codes[1]);
-                assertNotEquals(0, config(admin.getConfig(false, new Stat())).version());
+                assertTrue(config(admin.getConfig(false, new Stat())).version() > initial.version());
             }
             assertEquals(List.of(), e.fatals);
         }
@@ -217,6 +218,23 @@ class ReconfigTest {
                 assertEquals(3, config(admin.getConfig(false, new Stat())).servers().size());
             }
         }
+    }
+
+    /**
+     * The configuration once the first leader established it: ZooKeeper's leader gives a version-0
+     * configuration a version of its epoch (ZOOKEEPER-1783), which members write to their dynamic files.
+     */
+    private static DynamicConfig established(ZooKeeperAdmin admin) {
+        DynamicConfig c = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> config(admin.getConfig(false, new Stat())), d -> d.version() > 0);
+        assertEquals(1, c.version() >>> 32, "a version of the first epoch: " + Long.toHexString(c.version()));
+        return c;
+    }
+
+    /** Waits until the leader's mntr counts {@code n} synced members outside its configuration. */
+    private static void awaitNonVoting(DynamicEnsemble e, int leader, int n) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> String.valueOf(e.fourLetterWord(leader, "mntr"))
+                .contains("zk_synced_non_voting_followers\t" + n));
     }
 
     private static boolean syncThenExists(ZooKeeperAdmin zk, String path) throws Exception {
