@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * What a member writes after it takes a committed configuration, as ZooKeeper 3.5+ does
  * (QuorumPeer.setQuorumVerifier with writeToDisk): the membership in
- * {@code <configFile>.dynamic.<hexVersion>}, then the static config rewritten to point at it
+ * {@code <configFile>.dynamic.<hexVersion>} (the version in the name only: {@link #fileText}), then the static config rewritten to point at it
  * ({@code dynamicConfigFile=}) without its {@code server.N} lines, and without clientPort /
  * clientPortAddress when this member's own line carries its client address (editStaticConfig with
  * needEraseClientInfoFromStaticConfig). A restart then reads the newest membership.
@@ -28,7 +28,7 @@ public final class DynamicConfigFiles {
     /** Writes the dynamic file and rewrites {@code configFile}; returns the dynamic file. */
     public static Path persist(Path configFile, DynamicConfig config, long myId) throws IOException {
         Path dynamic = dynamicFile(configFile, config.version()).toAbsolutePath();
-        writeAtomically(dynamic, config.text() + "\n");
+        writeAtomically(dynamic, fileText(config));
         ServerAddress me = config.servers().get(myId);
         boolean eraseClient = me != null && me.clientAddress() != null;
         List<String> kept = new ArrayList<>();
@@ -43,6 +43,22 @@ public final class DynamicConfigFiles {
         kept.add(ServerLines.DYNAMIC_KEY + "=" + dynamic);
         writeAtomically(configFile, String.join("\n", kept) + "\n");
         return dynamic;
+    }
+
+    /**
+     * The dynamic file's text as ZooKeeper writes it (writeDynamicConfig without keeping the version):
+     * the server lines sorted as strings, no version line (the file name carries it: ZooKeeper refuses
+     * a dynamic file with one), no line end after the last.
+     */
+    static String fileText(DynamicConfig config) {
+        List<String> lines = new ArrayList<>();
+        for (String line : config.text().split("\n")) {
+            if (line.startsWith("server.")) {
+                lines.add(line);
+            }
+        }
+        java.util.Collections.sort(lines);
+        return String.join("\n", lines);
     }
 
     private static void writeAtomically(Path file, String text) throws IOException {

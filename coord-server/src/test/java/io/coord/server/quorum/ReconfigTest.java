@@ -91,7 +91,7 @@ class ReconfigTest {
 
                 // Every member wrote the dynamic file and pointed its zoo.cfg at it (ZooKeeper's editStaticConfig).
                 Path dynamic = DynamicConfigFiles.dynamicFile(e.configFile(2), shrunk.version());
-                assertEquals(shrunk, DynamicConfig.parse(Files.readString(dynamic)));
+                assertEquals(shrunk.withVersion(0), DynamicConfig.parse(Files.readString(dynamic)));
                 String zooCfg = Files.readString(e.configFile(2));
                 assertTrue(zooCfg.contains("dynamicConfigFile=" + dynamic.toAbsolutePath()), zooCfg);
                 assertFalse(zooCfg.contains("server."), zooCfg);
