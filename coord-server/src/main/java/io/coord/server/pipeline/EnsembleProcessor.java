@@ -366,9 +366,10 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
     }
 
     private void checkRole() {
-        // A member outside its committed configuration (removed, or a joiner not added yet) may sync
-        // as a non-voting follower but serves no clients: it is no part of any quorum.
-        boolean nowServing = core.isServing() && core.committedConfig().isMember(myId);
+        // A member outside its committed configuration (a joiner not added yet, a removed member)
+        // follows without a vote and serves clients as a follower, as ZooKeeper's do (its srvr says
+        // follower: bin/coord-ensemble add waits for that before it adds the member).
+        boolean nowServing = core.isServing();
         Role role = core.role();
         long epoch = core.epoch();
         if (nowServing == serving && role == servedRole && epoch == servedEpoch) {
