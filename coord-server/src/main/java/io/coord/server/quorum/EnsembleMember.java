@@ -129,6 +129,7 @@ public final class EnsembleMember implements AutoCloseable {
                 secret, random, fatal);
         ref.set(processor);
         if (transport != null) {
+            transport.acceptUnknownMembers(config.reconfig().enabled());
             processor.onConfigChange(new MembershipChanges(config, transport)::take);
         }
         if (config.standalone()) {

@@ -96,6 +96,8 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
     private final QuorumSasl sasl;
     private final Map<Long, Channel> peers = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** Links from ids outside the configuration are accepted (reconfigEnabled: joiners). */
+    private volatile boolean acceptUnknown;
     private Channel server;
 
     public QuorumTransport(long myId, Map<Long, ServerAddress> members, QuorumInbound inbound, NettyTransport transport) {
@@ -127,6 +129,14 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
         this.outboxLimitBytes = outboxLimitBytes;
         this.boss = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         this.workers = new MultiThreadIoEventLoopGroup(2, transport.ioHandlerFactory());
+    }
+
+    /**
+     * Accept links from member ids this member's configuration does not name (set before
+     * {@link #start}; with reconfigEnabled, so that a joiner can sync before the change that adds it).
+     */
+    public void acceptUnknownMembers(boolean accept) {
+        this.acceptUnknown = accept;
     }
 
     /** Binds the quorum port and starts dialing the members with a higher id. */
@@ -244,9 +254,10 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
                     ch.pipeline().addLast("tls", tls.dialHandler(ch.alloc(), peer.host(), peer.quorumPort()));
                 }
                 ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME_BYTES, 0, 4, 0, 4));
-                // Any other id: a joining member is not in our configuration yet. Who may link is
-                // decided by the link's authentication (sslQuorum, quorum.auth.*), as before.
-                ch.pipeline().addLast(new LinkHandshake(myId, dialedPeer, sasl, id -> id != myId));
+                // With reconfig, any other id: a joining member is not in our configuration yet (who
+                // may link is then the link's authentication's to decide: sslQuorum, quorum.auth.*).
+                ch.pipeline().addLast(new LinkHandshake(myId, dialedPeer, sasl,
+                        id -> id != myId && (acceptUnknown || members.containsKey(id))));
                 ch.pipeline().addLast(new Handler(dialedPeer));
             }
         };
