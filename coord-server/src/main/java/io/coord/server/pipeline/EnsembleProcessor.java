@@ -11,6 +11,7 @@ import io.coord.server.session.Clock;
 import io.coord.server.tree.ExpiryScan;
 import io.coord.server.zab.Actions;
 import io.coord.server.zab.LogEntry;
+import io.coord.server.zab.Membership;
 import io.coord.server.zab.Role;
 import io.coord.server.zab.StorageOp;
 import io.coord.server.zab.ZabCore;
@@ -20,6 +21,7 @@ import io.coord.wire.ConnectRequest;
 import io.coord.wire.JuteRecord;
 import io.coord.wire.OpCode;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -77,7 +79,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
     private final FatalHandler fatal;
     /** The log is out of space (sole voter): writes are refused until it has room. */
     private final DiskFullMode diskFull;
-    private java.util.function.Consumer<io.coord.server.zab.Membership> configChanges = m -> { };
+    private Consumer<Membership> configChanges = m -> { };
 
     public EnsembleProcessor(ServerConfig config, Clock clock, MemberState state, long stateZxid,
                              CoreFactory coreFactory, int coreTickMs, ZabStorage storage, QuorumLink link,
@@ -123,11 +125,8 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
         this.readOnly = new ReadOnlyMode.Switch(config, clock.nowMs());
     }
 
-    /**
-     * Who carries out the committed configurations this member takes ({@link Actions#configChanges()}):
-     * the member's links and its dynamic config file. Set before {@link #start}; called on the request thread.
-     */
-    public void onConfigChange(java.util.function.Consumer<io.coord.server.zab.Membership> listener) {
+    /** Takes each committed configuration (links, dynamic file: quorum.MembershipChanges); set before start. */
+    public void onConfigChange(Consumer<Membership> listener) {
         this.configChanges = listener;
     }
 
@@ -331,7 +330,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
 
     /** Carries out one input's effects in the order the core's contract demands. */
     void execute(Actions a) {
-        for (io.coord.server.zab.Membership m : a.configChanges()) {
+        for (Membership m : a.configChanges()) {
             // First: a snapshot installed below writes the membership into its tree.
             clients.configChanged(m);
             configChanges.accept(m);
@@ -366,9 +365,6 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
     }
 
     private void checkRole() {
-        // A member outside its committed configuration (a joiner not added yet, a removed member)
-        // follows without a vote and serves clients as a follower, as ZooKeeper's do (its srvr says
-        // follower: bin/coord-ensemble add waits for that before it adds the member).
         boolean nowServing = core.isServing();
         Role role = core.role();
         long epoch = core.epoch();
