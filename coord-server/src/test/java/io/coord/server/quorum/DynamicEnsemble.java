@@ -112,6 +112,12 @@ final class DynamicEnsemble implements AutoCloseable {
         }
     }
 
+    /** Members 1, 2 and 3, each naming the three; returns the leader once all three serve. */
+    int startThree() throws IOException {
+        createAll(1, 2, 3);
+        return awaitServing(1, 2, 3);
+    }
+
     String connectString(int... ids) {
         StringJoiner j = new StringJoiner(",");
         for (int id : ids) {

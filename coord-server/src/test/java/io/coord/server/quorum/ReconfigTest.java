@@ -36,8 +36,7 @@ class ReconfigTest {
     @Test
     void growChangeRoleShrinkAndRestartFromTheDynamicFile(@TempDir Path dir) throws Exception {
         try (DynamicEnsemble e = new DynamicEnsemble(dir)) {
-            e.createAll(1, 2, 3);
-            int leader = e.awaitServing(1, 2, 3);
+            int leader = e.startThree();
             try (ZooKeeperAdmin admin = superAdmin(e.connectString(1, 2, 3))) {
                 DynamicConfig initial = established(admin);
                 assertEquals(Set.of(1L, 2L, 3L), initial.servers().keySet());
@@ -114,8 +113,7 @@ class ReconfigTest {
     @Test
     void joinersOneAtATimeThenTheLeaderLeaves(@TempDir Path dir) throws Exception {
         try (DynamicEnsemble e = new DynamicEnsemble(dir)) {
-            e.createAll(1, 2, 3);
-            int first = e.awaitServing(1, 2, 3);
+            int first = e.startThree();
             try (ZooKeeperAdmin admin = superAdmin(e.connectString(1, 2, 3))) {
                 established(admin);
                 e.create(4, 1, 2, 3, 4);
@@ -173,8 +171,7 @@ class ReconfigTest {
     @Test
     void refusalsAsZooKeeperAnswersThem(@TempDir Path dir) throws Exception {
         try (DynamicEnsemble e = new DynamicEnsemble(dir)) {
-            e.createAll(1, 2, 3);
-            int leader = e.awaitServing(1, 2, 3);
+            int leader = e.startThree();
             try (ZooKeeperAdmin admin = superAdmin(e.connectString(leader));
                  ZooKeeperAdmin anonymous = admin(e.connectString(1, 2, 3))) {
                 DynamicConfig initial = established(admin);
@@ -213,8 +210,7 @@ class ReconfigTest {
     @Test
     void disabledByDefault(@TempDir Path dir) throws Exception {
         try (DynamicEnsemble e = new DynamicEnsemble(dir).withoutReconfig()) {
-            e.createAll(1, 2, 3);
-            e.awaitServing(1, 2, 3);
+            e.startThree();
             try (ZooKeeperAdmin admin = superAdmin(e.connectString(1, 2, 3))) {
                 KeeperException k = assertThrows(KeeperException.class,
                         () -> admin.reconfigure(null, "3", null, -1, new Stat()));
