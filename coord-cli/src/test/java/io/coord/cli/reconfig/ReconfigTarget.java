@@ -1,0 +1,35 @@
+package io.coord.cli.reconfig;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The servers the reconfig scenarios run against: Apache ZooKeeper 3.9.5 (the oracle) and Coord,
+ * each member its own JVM. The default build runs ZooKeeper only (a few seconds a scenario);
+ * {@code -Dcoord.reconfig.test=true} adds Coord (which fails until its server side of reconfig lands),
+ * {@code -Dcoord.reconfig.targets=coord} (or zk, or zk,coord) names them outright.
+ */
+enum ReconfigTarget {
+    ZK("org.apache.zookeeper.server.quorum.QuorumPeerMain"),
+    COORD("io.coord.server.CoordServerMain");
+
+    static final String FLAG = "coord.reconfig.test";
+
+    private final String mainClass;
+
+    ReconfigTarget(String mainClass) {
+        this.mainClass = mainClass;
+    }
+
+    String mainClass() {
+        return mainClass;
+    }
+
+    /** The targets named by {@code coord.reconfig.targets}: the JUnit argument source of every scenario. */
+    static List<ReconfigTarget> selected() {
+        String names = System.getProperty("coord.reconfig.targets",
+                Boolean.getBoolean(FLAG) ? "zk,coord" : "zk");
+        return Arrays.stream(names.split(",")).map(n -> valueOf(n.trim().toUpperCase(Locale.ROOT))).toList();
+    }
+}
