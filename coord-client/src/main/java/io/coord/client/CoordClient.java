@@ -29,6 +29,7 @@ import io.coord.wire.JuteRecord;
 import io.coord.wire.MultiOp;
 import io.coord.wire.MultiRequest;
 import io.coord.wire.OpCode;
+import io.coord.wire.ReconfigRequest;
 import io.coord.wire.RemoveWatchesRequest;
 import io.coord.wire.SetACLRequest;
 import io.coord.wire.SetACLResponse;
@@ -73,6 +74,8 @@ import java.util.function.Function;
  */
 public final class CoordClient implements AutoCloseable {
     private static final long CLOSE_TIMEOUT_MS = 3000;
+    /** Where an ensemble member keeps its membership (ZooKeeper's ZooDefs.CONFIG_NODE). */
+    public static final String CONFIG_NODE = "/zookeeper/config";
 
     private final ClientSession session;
     private final ConnectString connectString;
@@ -338,11 +341,8 @@ public final class CoordClient implements AutoCloseable {
 
     /** The node's data; a non-null watcher fires once on its change or deletion. */
     public CompletableFuture<DataResult> getDataAsync(String path, WatchListener watcher) {
-        return op(path, true, () -> call(OpCode.GET_DATA, new GetDataRequest(serverPath(path), watcher != null),
-                path, registering(Kind.DATA, path, watcher), r -> {
-                    GetDataResponse g = (GetDataResponse) r.body();
-                    return new DataResult(g.data(), g.stat());
-                }));
+        return op(path, true, () -> rawCall(OpCode.GET_DATA, new GetDataRequest(serverPath(path), watcher != null),
+                path, registering(Kind.DATA, path, watcher), r -> dataResult(r, path)));
     }
 
     public DataResult getData(String path) {
@@ -420,6 +420,48 @@ public final class CoordClient implements AutoCloseable {
 
     public int getAllChildrenNumber(String path) {
         return await(getAllChildrenNumberAsync(path));
+    }
+
+    // ---- membership (ZooKeeper 3.5+ dynamic reconfiguration) ----
+
+    /**
+     * The ensemble's membership as {@code /zookeeper/config} holds it: {@code server.N=...} lines and
+     * {@code version=<hex>}; its Stat's mzxid is that version. Read at the real path even under a
+     * chroot, as ZooKeeper's {@code getConfig} does; a non-null watcher fires once when the next
+     * reconfig commits. (Under a chroot the watch is not re-registered after a reconnect.)
+     */
+    public CompletableFuture<DataResult> getConfigAsync(WatchListener watcher) {
+        return rawCall(OpCode.GET_DATA, new GetDataRequest(CONFIG_NODE, watcher != null), CONFIG_NODE,
+                registering(Kind.DATA, CONFIG_NODE, watcher), r -> dataResult(r, CONFIG_NODE));
+    }
+
+    public DataResult getConfig(WatchListener watcher) {
+        return await(getConfigAsync(watcher));
+    }
+
+    /**
+     * ZooKeeper's reconfig (op 16): incremental with {@code joining} ({@code server.N=host:quorum:election
+     * [:participant|:observer];[clientHost:]clientPort}, comma-separated) and/or {@code leaving} (ids,
+     * comma-separated), or non-incremental with {@code newMembers} (the whole new membership); null for an
+     * unused argument. {@code fromConfig} is the config version expected ({@code -1}: any). Completes with
+     * the new config (as {@link #getConfigAsync}); fails with BadVersion for a stale fromConfig, NoAuth
+     * (super user or WRITE on /zookeeper/config needed), or {@code code()} NEWCONFIGNOQUORUM,
+     * RECONFIGINPROGRESS, RECONFIGDISABLED. Never retried: a lost reply may still have committed.
+     */
+    public CompletableFuture<DataResult> reconfigAsync(String joining, String leaving, String newMembers,
+                                                       long fromConfig) {
+        return rawCall(OpCode.RECONFIG, new ReconfigRequest(joining, leaving, newMembers, fromConfig), null, null,
+                r -> dataResult(r, null));
+    }
+
+    public DataResult reconfig(String joining, String leaving, String newMembers, long fromConfig) {
+        return await(reconfigAsync(joining, leaving, newMembers, fromConfig));
+    }
+
+    private static DataResult dataResult(Call.Reply reply, String path) {
+        throwIfError(reply, path);
+        GetDataResponse g = (GetDataResponse) reply.body();
+        return new DataResult(g.data(), g.stat());
     }
 
     // ---- watches ----
