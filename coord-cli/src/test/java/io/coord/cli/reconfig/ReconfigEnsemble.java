@@ -160,6 +160,7 @@ final class ReconfigEnsemble implements AutoCloseable {
             if (leaders == 1 && leaders + followers == ids.length) {
                 return;
             }
+            failIfExited(ids);
             sleep(100);
         }
         throw new AssertionError(target + ": members " + java.util.Arrays.toString(ids) + " not serving: " + modes()
@@ -170,10 +171,21 @@ final class ReconfigEnsemble implements AutoCloseable {
     void awaitAnswering(int id) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (mode(id) == null) {
+            failIfExited(id);
             if (System.nanoTime() > deadline) {
                 throw new AssertionError(target + ": member " + id + " never served: " + outputs());
             }
             sleep(100);
+        }
+    }
+
+    /** Fails at once (not after the wait) when one of {@code ids} has exited, e.g. refusing its config. */
+    private void failIfExited(int... ids) {
+        for (int id : ids) {
+            if (processes[id] != null && !processes[id].isAlive()) {
+                throw new AssertionError(target + ": member " + id + " exited with " + processes[id].exitValue()
+                        + "\n" + outputs());
+            }
         }
     }
 
