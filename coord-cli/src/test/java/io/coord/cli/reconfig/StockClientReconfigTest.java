@@ -45,6 +45,8 @@ class StockClientReconfigTest {
                 ensemble.start(5, 1, 2, 3, 5);
                 ensemble.awaitAnswering(4);
                 ensemble.awaitAnswering(5);
+                System.out.println(target + " joiner before the reconfig: " + ensemble.mode(4) + "; /zookeeper/config ACL "
+                        + admin.getACL("/zookeeper/config", new Stat()));
                 Stat stat = new Stat();
                 ConfigText grown = ConfigText.of(
                         admin.reconfigure(ensemble.serverLines(4, 5), null, null, -1, stat));
@@ -58,6 +60,7 @@ class StockClientReconfigTest {
                 assertEquals(stat.getMzxid(), readStat.getMzxid());
                 assertEquals(grown.version(), readStat.getMzxid(), "version= is the zxid of the reconfig");
                 ensemble.awaitServing(1, 2, 3, 4, 5);
+                System.out.println(target + " after joining: " + ensemble.modes());
 
                 // A stale fromConfig (the initial version) is refused.
                 assertThrows(KeeperException.BadVersionException.class,
