@@ -25,6 +25,7 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.admin.ZooKeeperAdmin;
 import org.apache.zookeeper.data.Stat;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,6 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * them), while a few Curator clients write sequential nodes; every create that was acknowledged is
  * present on every remaining member at the end.
  */
+@EnabledIfSystemProperty(named = ReconfigTarget.FLAG, matches = "true") // kept out of the default build's time
 class CuratorLoadReconfigTest {
     private static final int WRITERS = 3;
 

@@ -6,8 +6,9 @@ import java.util.Locale;
 
 /**
  * The servers the reconfig scenarios run against: Apache ZooKeeper 3.9.5 (the oracle) and Coord,
- * each member its own JVM. The default build runs ZooKeeper only (a few seconds a scenario);
- * {@code -Dcoord.reconfig.test=true} adds Coord (which fails until its server side of reconfig lands),
+ * each member its own JVM. The default build runs ZooKeeper only, and only the stock-client and
+ * zkCli/coord-cli scenarios (a few seconds each); {@code -Dcoord.reconfig.test=true} adds Coord (which
+ * fails until its server side of reconfig lands) and the kazoo and Curator-under-load scenarios;
  * {@code -Dcoord.reconfig.targets=coord} (or zk, or zk,coord) names them outright.
  */
 enum ReconfigTarget {
