@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * {@code bin/coord-ensemble add N} and {@code remove N} on a copy of the project's bin/ and
  * conf/ensemble/ (tickTime lowered), run with this test's classpath: 3 members grow to 4, lose
- * member 2, and each step shows in the ensemble's own config and in {@code status}. The same script
+ * their leader, and each step shows in the ensemble's own config and in {@code status}. The same script
  * drives ZooKeeper's QuorumPeerMain (COORD_ENSEMBLE_MAIN), the oracle, and Coord.
  */
 @EnabledIfSystemProperty(named = ReconfigTarget.FLAG, matches = "true") // ~20 s a target
@@ -34,9 +34,77 @@ class CoordEnsembleScriptTest {
         return ReconfigTarget.selected().stream();
     }
 
+    /** The script's old path (no reconfig mode) on Coord: start 3, restart a killed member, stop. */
+    @org.junit.jupiter.api.Test
+    void startStatusStopWithoutReconfigOnCoord() throws Exception {
+        int base = layOut();
+        Map<String, String> env = env(base);
+        try {
+            Out started = run(env, "start");
+            assertEquals(0, started.status, started.text + logs());
+            assertEquals(1, started.text.lines().filter(l -> l.contains("mode leader")).count(), started.text);
+            // start returns once a majority serves; the third member may still be joining.
+            assertTrue(started.text.lines().anyMatch(l -> l.contains("mode follower")), started.text);
+            assertEquals("1 2 3", Files.readString(home.resolve("data/ensemble/members")).trim());
+            Out added = run(env, "add", "4");
+            assertEquals(2, added.status, added.text);
+            assertTrue(added.text.contains("COORD_ENSEMBLE_RECONFIG=true"), added.text);
+        } finally {
+            Out stopped = run(env, "stop");
+            assertTrue(stopped.text.contains("member 3 stopped"), stopped.text);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("targets")
     void addThenRemove(ReconfigTarget target) throws Exception {
+        int base = layOut();
+        Map<String, String> env = env(base);
+        env.put("COORD_ENSEMBLE_MAIN", target.mainClass());
+        env.put("COORD_ENSEMBLE_RECONFIG", "true");
+        try {
+            Out started = run(env, "start", "3");
+            assertEquals(0, started.status, started.text);
+            Out added = run(env, "add", "4");
+            System.out.println(target + " add 4:\n" + added.text);
+            assertEquals(0, added.status, added.text + logs());
+            assertTrue(added.text.contains("Committed new configuration:"), added.text);
+            assertEquals(List.of(1, 2, 3, 4), memberIds(env, base, 1));
+            assertTrue(added.text.contains("member 4: pid"), added.text);
+
+            // The hardest removal: the leader's (it steps down; the members re-elect and drop clients).
+            int leader = added.text.lines().filter(l -> l.contains("mode leader"))
+                    .mapToInt(l -> Integer.parseInt(l.substring("member ".length(), l.indexOf(':')))).findFirst()
+                    .orElseThrow();
+            List<Integer> rest = new ArrayList<>(List.of(1, 2, 3, 4));
+            rest.remove(Integer.valueOf(leader));
+            Out removed = run(env, "remove", Integer.toString(leader));
+            System.out.println(target + " remove " + leader + " (the leader):\n" + removed.text);
+            assertEquals(0, removed.status, removed.text + logs());
+            assertEquals(rest, memberIds(env, base, rest.get(0)));
+            assertTrue(removed.text.contains("member " + leader + " removed and stopped"), removed.text);
+            assertTrue(!removed.text.contains("member " + leader + ":"), "status lists members only: " + removed.text);
+            assertEquals(rest.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" ")),
+                    Files.readString(home.resolve("data/ensemble/members")).trim());
+        } finally {
+            Out stopped = run(env, "stop");
+            System.out.println(target + " stop:\n" + stopped.text);
+            // member 2 was stopped by remove; stop covers the rest (each waited for, then SIGKILL).
+        }
+    }
+
+    /** The script's environment: ports from {@code base}, this test's classpath, small member JVMs. */
+    private static Map<String, String> env(int base) {
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("COORD_ENSEMBLE_BASE_PORT", Integer.toString(base));
+        env.put("COORD_ENSEMBLE_ADMIN_BASE_PORT", Integer.toString(base + 3000));
+        env.put("COORD_ENSEMBLE_CLASSPATH", ReconfigEnsemble.classPath());
+        env.put("COORD_JVM_OPTS", "-Xmx160m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        return env;
+    }
+
+    /** Copies bin/coord-ensemble and conf/ into the temp home (tickTime lowered); returns a free port base. */
+    private int layOut() throws IOException {
         Path project = projectRoot();
         Files.createDirectories(home.resolve("bin"));
         Files.createDirectories(home.resolve("conf/ensemble"));
@@ -49,36 +117,9 @@ class CoordEnsembleScriptTest {
             Files.writeString(home.resolve("conf/ensemble/server" + n + ".cfg"),
                     cfg.replaceAll("(?m)^tickTime=.*$", "tickTime=300").replaceAll("(?m)^initLimit=.*$", "initLimit=30"));
         }
-        int base = freeBase();
-        Map<String, String> env = Map.of("COORD_ENSEMBLE_BASE_PORT", Integer.toString(base),
-                "COORD_ENSEMBLE_ADMIN_BASE_PORT", Integer.toString(base + 3000),
-                "COORD_ENSEMBLE_CLASSPATH", ReconfigEnsemble.classPath(),
-                "COORD_ENSEMBLE_MAIN", target.mainClass(),
-                "COORD_ENSEMBLE_RECONFIG", "true",
-                "COORD_JVM_OPTS", "-Xmx160m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
-        try {
-            Out started = run(env, "start", "3");
-            assertEquals(0, started.status, started.text);
-            Out added = run(env, "add", "4");
-            System.out.println(target + " add 4:\n" + added.text);
-            assertEquals(0, added.status, added.text + logs());
-            assertTrue(added.text.contains("Committed new configuration:"), added.text);
-            assertEquals(List.of(1, 2, 3, 4), memberIds(env, base, 1));
-            assertTrue(added.text.contains("member 4: pid"), added.text);
-
-            Out removed = run(env, "remove", "2");
-            System.out.println(target + " remove 2:\n" + removed.text);
-            assertEquals(0, removed.status, removed.text + logs());
-            assertEquals(List.of(1, 3, 4), memberIds(env, base, 4));
-            assertTrue(removed.text.contains("member 2 removed and stopped"), removed.text);
-            assertTrue(!removed.text.contains("member 2:"), "status lists members only: " + removed.text);
-            assertEquals("1 3 4", Files.readString(home.resolve("data/ensemble/members")).trim());
-        } finally {
-            Out stopped = run(env, "stop");
-            System.out.println(target + " stop:\n" + stopped.text);
-            // member 2 was stopped by remove; stop covers the rest (each waited for, then SIGKILL).
-        }
+        return freeBase();
     }
+
 
     /** The ids in the ensemble's config as member {@code via} serves it, read with coord-cli. */
     private List<Integer> memberIds(Map<String, String> env, int base, int via) throws Exception {
