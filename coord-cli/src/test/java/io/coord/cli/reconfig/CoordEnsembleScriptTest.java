@@ -30,10 +30,6 @@ class CoordEnsembleScriptTest {
     @TempDir
     Path home;
 
-    static Stream<ReconfigTarget> targets() {
-        return ReconfigTarget.selected().stream();
-    }
-
     /** The script's old path (no reconfig mode) on Coord: start 3, restart a killed member, stop. */
     @org.junit.jupiter.api.Test
     void startStatusStopWithoutReconfigOnCoord() throws Exception {
@@ -56,7 +52,7 @@ class CoordEnsembleScriptTest {
     }
 
     @ParameterizedTest
-    @MethodSource("targets")
+    @MethodSource(ReconfigTarget.SOURCE)
     void addThenRemove(ReconfigTarget target) throws Exception {
         int base = layOut();
         Map<String, String> env = env(base);

@@ -17,7 +17,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -43,19 +42,12 @@ class CuratorLoadReconfigTest {
     @TempDir
     Path dir;
 
-    static Stream<ReconfigTarget> targets() {
-        return ReconfigTarget.selected().stream();
-    }
-
     @ParameterizedTest
-    @MethodSource("targets")
+    @MethodSource(ReconfigTarget.SOURCE)
     void trackerFollowsAndNoAckedWriteIsLost(ReconfigTarget target) throws Exception {
         try (ReconfigEnsemble ensemble = new ReconfigEnsemble(target, dir)) {
             ensemble.startInitial(3);
-            ensemble.start(4, 1, 2, 3, 4);
-            ensemble.start(5, 1, 2, 3, 5);
-            ensemble.awaitAnswering(4);
-            ensemble.awaitAnswering(5);
+            ensemble.startJoiners(4, 5);
             List<CuratorFramework> writers = new ArrayList<>();
             Set<String> acked = ConcurrentHashMap.newKeySet();
             AtomicInteger failed = new AtomicInteger();
@@ -120,7 +112,7 @@ class CuratorLoadReconfigTest {
                     acked.add(c.create().withMode(CreateMode.PERSISTENT_SEQUENTIAL).forPath("/load/" + name + "-"));
                 } catch (Exception e) {
                     failed.incrementAndGet(); // lost connection or moving members: outcome unknown, not counted
-                    sleep(50);
+                    ReconfigEnsemble.sleep(50);
                 }
             }
         }, "reconfig-writer-" + name);
@@ -148,14 +140,6 @@ class CuratorLoadReconfigTest {
             Set<String> missing = new TreeSet<>(acked);
             missing.removeAll(present);
             return missing;
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

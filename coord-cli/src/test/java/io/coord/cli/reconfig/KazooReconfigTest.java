@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,20 +29,15 @@ class KazooReconfigTest {
     @TempDir
     Path dir;
 
-    static Stream<ReconfigTarget> targets() {
-        return ReconfigTarget.selected().stream();
-    }
-
     @ParameterizedTest
-    @MethodSource("targets")
+    @MethodSource(ReconfigTarget.SOURCE)
     void kazooJoinLeaveNewMembers(ReconfigTarget target) throws Exception {
         assumeTrue(Files.isExecutable(Path.of(PYTHON)), PYTHON + " missing: kazoo scenario skipped");
         assumeTrue(python(List.of("-c", "import kazoo.client")).status == 0,
                 "kazoo not importable by " + PYTHON + " (apt-get install python3-kazoo): kazoo scenario skipped");
         try (ReconfigEnsemble ensemble = new ReconfigEnsemble(target, dir)) {
             ensemble.startInitial(3);
-            ensemble.start(4, 1, 2, 3, 4);
-            ensemble.awaitAnswering(4);
+            ensemble.startJoiners(4);
             Path script = dir.resolve("kazoo_reconfig.py");
             try (var in = KazooReconfigTest.class.getResourceAsStream("/reconfig/kazoo_reconfig.py")) {
                 Files.copy(in, script);

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.StringJoiner;
 import java.util.concurrent.CountDownLatch;
@@ -40,6 +39,7 @@ final class ReconfigEnsemble implements AutoCloseable {
     private final int[] electionPorts = new int[SLOTS + 1];
     private final Process[] processes = new Process[SLOTS + 1];
     private boolean reconfigEnabled = true;
+    private int[] initial = new int[0];
 
     ReconfigEnsemble(ReconfigTarget target, Path dir) throws IOException {
         this.target = target;
@@ -90,6 +90,19 @@ final class ReconfigEnsemble implements AutoCloseable {
             start(id, ids);
         }
         awaitServing(ids);
+        initial = ids;
+    }
+
+    /** Starts each of {@code ids} with the initial members plus itself and waits until it answers srvr. */
+    void startJoiners(int... ids) throws IOException {
+        for (int id : ids) {
+            int[] members = java.util.Arrays.copyOf(initial, initial.length + 1);
+            members[initial.length] = id;
+            start(id, members);
+        }
+        for (int id : ids) {
+            awaitAnswering(id);
+        }
     }
 
     /** Launches member {@code id} with {@code members} (which should include it) as its membership. */
@@ -275,33 +288,7 @@ final class ReconfigEnsemble implements AutoCloseable {
         return sb.toString();
     }
 
-    void stop(int id) throws InterruptedException {
-        Process p = processes[id];
-        if (p != null) {
-            p.destroy();
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor();
-            }
-            processes[id] = null;
-        }
-    }
-
-    boolean running(int id) {
-        return processes[id] != null && processes[id].isAlive();
-    }
-
-    Collection<Integer> started() {
-        List<Integer> ids = new ArrayList<>();
-        for (int id = 1; id <= SLOTS; id++) {
-            if (processes[id] != null) {
-                ids.add(id);
-            }
-        }
-        return ids;
-    }
-
-    private static void sleep(long ms) {
+    static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {

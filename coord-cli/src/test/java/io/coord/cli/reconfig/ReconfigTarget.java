@@ -3,6 +3,7 @@ package io.coord.cli.reconfig;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * The servers the reconfig scenarios run against: Apache ZooKeeper 3.9.5 (the oracle) and Coord,
@@ -16,6 +17,8 @@ enum ReconfigTarget {
     COORD("io.coord.server.CoordServerMain");
 
     static final String FLAG = "coord.reconfig.test";
+    /** Every scenario's {@code @MethodSource}: the targets selected for this run. */
+    static final String SOURCE = "io.coord.cli.reconfig.ReconfigTarget#targets";
 
     private final String mainClass;
 
@@ -27,7 +30,11 @@ enum ReconfigTarget {
         return mainClass;
     }
 
-    /** The targets named by {@code coord.reconfig.targets}: the JUnit argument source of every scenario. */
+    static Stream<ReconfigTarget> targets() {
+        return selected().stream();
+    }
+
+    /** The targets named by {@code coord.reconfig.targets} (by default zk, plus coord with the flag). */
     static List<ReconfigTarget> selected() {
         String names = System.getProperty("coord.reconfig.targets",
                 Boolean.getBoolean(FLAG) ? "zk,coord" : "zk");

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.admin.ZooKeeperAdmin;
 import org.apache.zookeeper.data.Stat;
@@ -28,12 +27,8 @@ class StockClientReconfigTest {
     @TempDir
     Path dir;
 
-    static Stream<ReconfigTarget> targets() {
-        return ReconfigTarget.selected().stream();
-    }
-
     @ParameterizedTest
-    @MethodSource("targets")
+    @MethodSource(ReconfigTarget.SOURCE)
     void joinLeaveNewMembersAndRefusals(ReconfigTarget target) throws Exception {
         try (ReconfigEnsemble ensemble = new ReconfigEnsemble(target, dir)) {
             ensemble.startInitial(3);
@@ -41,10 +36,7 @@ class StockClientReconfigTest {
                 ConfigText initial = ConfigText.of(admin.getConfig(false, new Stat()));
                 assertEquals(3, initial.servers().size(), initial.text());
 
-                ensemble.start(4, 1, 2, 3, 4);
-                ensemble.start(5, 1, 2, 3, 5);
-                ensemble.awaitAnswering(4);
-                ensemble.awaitAnswering(5);
+                ensemble.startJoiners(4, 5);
                 System.out.println(target + " joiner before the reconfig: " + ensemble.mode(4) + "; /zookeeper/config ACL "
                         + admin.getACL("/zookeeper/config", new Stat()));
                 Stat stat = new Stat();
@@ -93,7 +85,7 @@ class StockClientReconfigTest {
     }
 
     @ParameterizedTest
-    @MethodSource("targets")
+    @MethodSource(ReconfigTarget.SOURCE)
     void withoutReconfigEnabledTheAnswerIsReconfigDisabled(ReconfigTarget target) throws Exception {
         try (ReconfigEnsemble ensemble = new ReconfigEnsemble(target, dir).withoutReconfig()) {
             ensemble.startInitial(3);

@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,19 +23,12 @@ class ZkCliReconfigTest {
     @TempDir
     Path dir;
 
-    static Stream<ReconfigTarget> targets() {
-        return ReconfigTarget.selected().stream();
-    }
-
     @ParameterizedTest
-    @MethodSource("targets")
+    @MethodSource(ReconfigTarget.SOURCE)
     void coordCliPrintsWhatZkCliPrints(ReconfigTarget target) throws Exception {
         try (ReconfigEnsemble ensemble = new ReconfigEnsemble(target, dir)) {
             ensemble.startInitial(3);
-            ensemble.start(4, 1, 2, 3, 4);
-            ensemble.start(5, 1, 2, 3, 5);
-            ensemble.awaitAnswering(4);
-            ensemble.awaitAnswering(5);
+            ensemble.startJoiners(4, 5);
             Path members = dir.resolve("members.cfg");
             Files.writeString(members, String.join("\n", ensemble.serverLine(1), ensemble.serverLine(2),
                     ensemble.serverLine(3), "version=1", ""));
