@@ -7,9 +7,9 @@ import java.util.stream.Stream;
 
 /**
  * The servers the reconfig scenarios run against: Apache ZooKeeper 3.9.5 (the oracle) and Coord,
- * each member its own JVM. The default build runs ZooKeeper only, and only the stock-client and
- * zkCli/coord-cli scenarios (a few seconds each); {@code -Dcoord.reconfig.test=true} adds Coord (which
- * fails until its server side of reconfig lands) and the kazoo and Curator-under-load scenarios;
+ * each member its own JVM. The default build runs ZooKeeper only, and only the zkCli/coord-cli
+ * scenario (about 10 s); {@code -Dcoord.reconfig.test=true} adds Coord (which fails until its server
+ * side of reconfig lands) and the stock-client, kazoo, Curator-under-load and coord-ensemble scenarios;
  * {@code -Dcoord.reconfig.targets=coord} (or zk, or zk,coord) names them outright.
  */
 enum ReconfigTarget {
