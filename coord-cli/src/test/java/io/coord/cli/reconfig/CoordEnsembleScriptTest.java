@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,7 +24,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * their leader, and each step shows in the ensemble's own config and in {@code status}. The same script
  * drives ZooKeeper's QuorumPeerMain (COORD_ENSEMBLE_MAIN), the oracle, and Coord.
  */
-@EnabledIfSystemProperty(named = ReconfigTarget.FLAG, matches = "true") // ~20 s a target
 class CoordEnsembleScriptTest {
     @TempDir
     Path home;

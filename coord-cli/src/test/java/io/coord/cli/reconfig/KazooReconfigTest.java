@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -22,7 +21,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (src/test/resources/reconfig/kazoo_reconfig.py). Skipped when /usr/bin/python3 cannot import kazoo
  * (Debian: python3-kazoo, which .ci/run installs).
  */
-@EnabledIfSystemProperty(named = ReconfigTarget.FLAG, matches = "true") // kept out of the default build's time
 class KazooReconfigTest {
     private static final String PYTHON = "/usr/bin/python3";
 

@@ -7,10 +7,9 @@ import java.util.stream.Stream;
 
 /**
  * The servers the reconfig scenarios run against: Apache ZooKeeper 3.9.5 (the oracle) and Coord,
- * each member its own JVM. The default build runs ZooKeeper only, and only the zkCli/coord-cli
- * scenario (about 10 s); {@code -Dcoord.reconfig.test=true} adds Coord (which fails until its server
- * side of reconfig lands) and the stock-client, kazoo, Curator-under-load and coord-ensemble scenarios;
- * {@code -Dcoord.reconfig.targets=coord} (or zk, or zk,coord) names them outright.
+ * each member its own JVM. The default build runs every scenario against Coord;
+ * {@code -Dcoord.reconfig.test=true} runs them against ZooKeeper too, and
+ * {@code -Dcoord.reconfig.targets=zk} (or coord, or zk,coord) names them outright.
  */
 enum ReconfigTarget {
     ZK("org.apache.zookeeper.server.quorum.QuorumPeerMain"),
@@ -34,10 +33,10 @@ enum ReconfigTarget {
         return selected().stream();
     }
 
-    /** The targets named by {@code coord.reconfig.targets} (by default zk, plus coord with the flag). */
+    /** The targets named by {@code coord.reconfig.targets} (by default coord, plus zk with the flag). */
     static List<ReconfigTarget> selected() {
         String names = System.getProperty("coord.reconfig.targets",
-                Boolean.getBoolean(FLAG) ? "zk,coord" : "zk");
+                Boolean.getBoolean(FLAG) ? "zk,coord" : "coord");
         return Arrays.stream(names.split(",")).map(n -> valueOf(n.trim().toUpperCase(Locale.ROOT))).toList();
     }
 }

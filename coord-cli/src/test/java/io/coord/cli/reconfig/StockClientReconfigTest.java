@@ -12,7 +12,6 @@ import java.util.List;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.admin.ZooKeeperAdmin;
 import org.apache.zookeeper.data.Stat;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,7 +23,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (NOAUTH); without reconfigEnabled the answer is RECONFIGDISABLED. What ZooKeeper answers is noted
  * in docs/RECONFIG-ORACLE.md.
  */
-@EnabledIfSystemProperty(named = ReconfigTarget.FLAG, matches = "true") // two ensembles: 12-25 s
 class StockClientReconfigTest {
     @TempDir
     Path dir;
