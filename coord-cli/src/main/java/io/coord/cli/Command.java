@@ -23,6 +23,11 @@ enum Command {
             "remove watches on a path: -c children, -d data, -a any (default); -l locally only"),
     GET_EPHEMERALS("getEphemerals", "[path]", "", "", 0, 1, "list this session's ephemeral nodes"),
     GET_ALL_CHILDREN_NUMBER("getAllChildrenNumber", "path", "", "", 1, 1, "count the nodes under a path"),
+    CONFIG("config", "[-c] [-w] [-s]", "cws", "", 0, 0,
+            "print the ensemble's membership, /zookeeper/config (-c: version and client addresses only)"),
+    RECONFIG("reconfig", "[-s] [-v version] [[-file path] | [-members list]] | [-add list] [-remove ids]", "", "", 0,
+            Integer.MAX_VALUE, "change the membership: -add server.N=host:port1:port2;port3,... -remove N,..."
+            + " or -members (the whole new list); -v: only from that config version (hex)"),
     CONNECT("connect", "host:port[,host:port...][/chroot]", "", "", 1, 1, "connect to other servers"),
     CLOSE("close", "", "", "", 0, 0, "close the session"),
     QUIT("quit", "", "", "", 0, 0, "leave the shell"),

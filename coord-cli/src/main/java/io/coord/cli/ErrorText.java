@@ -24,6 +24,12 @@ final class ErrorText {
             case AUTHFAILED -> "Authentication failed";
             case CONNECTIONLOSS -> "Connection lost (the operation may or may not have happened)"
                     + (path.isEmpty() ? "" : ": " + path);
+            // zkCli's words for reconfig's refusals (its CliWrapperException), which scripts may match.
+            case NEWCONFIGNOQUORUM -> "No quorum of new config is connected and up-to-date with the leader of last"
+                    + " commmitted config - try invoking reconfiguration after new servers are connected and synced";
+            case RECONFIGINPROGRESS -> "Another reconfiguration is in progress -- concurrent reconfigs not supported"
+                    + " (yet)";
+            case RECONFIGDISABLED -> "KeeperErrorCode = Reconfig is disabled";
             case BADARGUMENTS -> "Bad arguments: " + e.getMessage() + (path.isEmpty() ? "" : " (" + path + ")");
             default -> e.getMessage();
         };

@@ -19,6 +19,7 @@ final class Shell {
     private final Printer printer;
     private final NodeCommands nodes;
     private final AclWatchCommands aclWatches;
+    private final MembershipCommands membership;
     private boolean quit;
 
     Shell(Connection connection, Printer printer) {
@@ -26,6 +27,7 @@ final class Shell {
         this.printer = printer;
         this.nodes = new NodeCommands(connection);
         this.aclWatches = new AclWatchCommands(connection);
+        this.membership = new MembershipCommands(connection);
     }
 
     boolean quitRequested() {
@@ -54,7 +56,10 @@ final class Shell {
             if (command == null) {
                 throw new UsageException("Unknown command: " + words.get(0) + " (type help for the list)");
             }
-            Result result = run(command, CommandArgs.parse(command, words.subList(1, words.size())));
+            List<String> rest = words.subList(1, words.size());
+            // reconfig's flags are words (-add, -members), which CommandArgs would read as bundled letters.
+            Result result = command == Command.RECONFIG ? membership.reconfig(rest)
+                    : run(command, CommandArgs.parse(command, rest));
             if (result != null) {
                 printer.result(result);
             }
@@ -95,6 +100,8 @@ final class Shell {
             case ADDAUTH -> aclWatches.addAuth(a);
             case ADD_WATCH -> aclWatches.addWatch(a);
             case REMOVE_WATCHES -> aclWatches.removeWatches(a);
+            case CONFIG -> membership.config(a);
+            case RECONFIG -> throw new IllegalStateException("reconfig is parsed by MembershipCommands");
             case CONNECT -> connect(a.arg(0));
             case CLOSE -> close();
             case QUIT -> {

@@ -29,6 +29,7 @@ import io.coord.wire.JuteRecord;
 import io.coord.wire.MultiOp;
 import io.coord.wire.MultiRequest;
 import io.coord.wire.OpCode;
+import io.coord.wire.ReconfigRequest;
 import io.coord.wire.RemoveWatchesRequest;
 import io.coord.wire.SetACLRequest;
 import io.coord.wire.SetACLResponse;
@@ -73,12 +74,16 @@ import java.util.function.Function;
  */
 public final class CoordClient implements AutoCloseable {
     private static final long CLOSE_TIMEOUT_MS = 3000;
+    /** Where an ensemble member keeps its membership (ZooKeeper's ZooDefs.CONFIG_NODE). */
+    public static final String CONFIG_NODE = "/zookeeper/config";
 
     private final ClientSession session;
     private final ConnectString connectString;
     private final ClientOptions options;
     private final ClientThreads threads;
     private final Retrier retrier;
+    /** How a request travels: path checks, retries, the reply's error, blocking waits. */
+    private final Requests requests;
 
     private CoordClient(ConnectString cs, ClientOptions options) {
         this.connectString = cs;
@@ -93,6 +98,7 @@ public final class CoordClient implements AutoCloseable {
         }
         retrier = new Retrier(options.retryPolicy(),
                 (task, delayMs) -> loop.schedule(task, delayMs, TimeUnit.MILLISECONDS), System::nanoTime);
+        requests = new Requests(session, retrier, threads, this::serverPath);
     }
 
     /**
@@ -132,7 +138,7 @@ public final class CoordClient implements AutoCloseable {
 
     /** The session password, to attach another client to this session (tools and tests). */
     public byte[] sessionPassword() {
-        return await(session.password());
+        return requests.await(session.password());
     }
 
     public int negotiatedSessionTimeoutMs() {
@@ -189,7 +195,7 @@ public final class CoordClient implements AutoCloseable {
     }
 
     public void addAuth(String scheme, byte[] auth) {
-        await(addAuthAsync(scheme, auth));
+        requests.await(addAuthAsync(scheme, auth));
     }
 
     // ---- create ----
@@ -210,11 +216,11 @@ public final class CoordClient implements AutoCloseable {
     }
 
     public CreateResult create(String path, byte[] data, List<Acl> acl, CreateMode mode) {
-        return await(createAsync(path, data, acl, mode));
+        return requests.await(createAsync(path, data, acl, mode));
     }
 
     public CreateResult create(String path, byte[] data, List<Acl> acl, CreateMode mode, long ttlMs) {
-        return await(createAsync(path, data, acl, mode, ttlMs));
+        return requests.await(createAsync(path, data, acl, mode, ttlMs));
     }
 
     /**
@@ -241,7 +247,7 @@ public final class CoordClient implements AutoCloseable {
     }
 
     public CreateResult createProtected(String path, byte[] data, List<Acl> acl, CreateMode mode) {
-        return await(createProtectedAsync(path, data, acl, mode));
+        return requests.await(createProtectedAsync(path, data, acl, mode));
     }
 
     private CompletableFuture<CreateResult> createOnce(String path, byte[] data, List<Acl> acl, CreateMode mode,
@@ -256,7 +262,7 @@ public final class CoordClient implements AutoCloseable {
             op = mode.isContainer() ? OpCode.CREATE_CONTAINER : OpCode.CREATE2;
             body = new CreateRequest(sp, data, acl, mode.flag());
         }
-        return call(op, body, path, null, reply -> {
+        return requests.call(op, body, path, null, reply -> {
             Create2Response r = (Create2Response) reply.body();
             return new CreateResult(connectString.toClientPath(r.path()), r.stat());
         });
@@ -266,35 +272,35 @@ public final class CoordClient implements AutoCloseable {
 
     /** Deletes a node at {@code version} (-1: any). Retried after connection loss only with a version. */
     public CompletableFuture<Void> deleteAsync(String path, int version) {
-        return op(path, version != -1, () -> call(OpCode.DELETE,
+        return requests.op(path, version != -1, () -> requests.call(OpCode.DELETE,
                 new DeleteRequest(serverPath(path), version), path, null, r -> null));
     }
 
     public void delete(String path, int version) {
-        await(deleteAsync(path, version));
+        requests.await(deleteAsync(path, version));
     }
 
     public CompletableFuture<Stat> setDataAsync(String path, byte[] data, int version) {
-        return op(path, version != -1, () -> call(OpCode.SET_DATA,
+        return requests.op(path, version != -1, () -> requests.call(OpCode.SET_DATA,
                 new SetDataRequest(serverPath(path), data, version), path, null,
                 r -> ((SetDataResponse) r.body()).stat()));
     }
 
     public Stat setData(String path, byte[] data, int version) {
-        return await(setDataAsync(path, data, version));
+        return requests.await(setDataAsync(path, data, version));
     }
 
     public CompletableFuture<Stat> setAclAsync(String path, List<Acl> acl, int version) {
         if (acl == null || acl.isEmpty()) {
             return CompletableFuture.failedFuture(new InvalidAclException(path));
         }
-        return op(path, version != -1, () -> call(OpCode.SET_ACL,
+        return requests.op(path, version != -1, () -> requests.call(OpCode.SET_ACL,
                 new SetACLRequest(serverPath(path), acl, version), path, null,
                 r -> ((SetACLResponse) r.body()).stat()));
     }
 
     public Stat setAcl(String path, List<Acl> acl, int version) {
-        return await(setAclAsync(path, acl, version));
+        return requests.await(setAclAsync(path, acl, version));
     }
 
     // ---- reads ----
@@ -306,7 +312,8 @@ public final class CoordClient implements AutoCloseable {
 
     /** Like {@link #existsAsync(String)}; a non-null watcher fires once on creation, change or deletion. */
     public CompletableFuture<Stat> existsAsync(String path, WatchListener watcher) {
-        return op(path, true, () -> rawCall(OpCode.EXISTS, new ExistsRequest(serverPath(path), watcher != null), path,
+        return requests.op(path, true, () -> requests.rawCall(OpCode.EXISTS,
+                new ExistsRequest(serverPath(path), watcher != null), path,
                 watcher == null ? null : reply -> {
                     int err = reply.header().err();
                     if (err == 0) {
@@ -319,17 +326,17 @@ public final class CoordClient implements AutoCloseable {
                     if (err == ErrorCode.NONODE.code()) {
                         return null;
                     }
-                    throwIfError(reply, path);
+                    Requests.throwIfError(reply, path);
                     return ((ExistsResponse) reply.body()).stat();
                 }));
     }
 
     public Stat exists(String path) {
-        return await(existsAsync(path));
+        return requests.await(existsAsync(path));
     }
 
     public Stat exists(String path, WatchListener watcher) {
-        return await(existsAsync(path, watcher));
+        return requests.await(existsAsync(path, watcher));
     }
 
     public CompletableFuture<DataResult> getDataAsync(String path) {
@@ -338,19 +345,17 @@ public final class CoordClient implements AutoCloseable {
 
     /** The node's data; a non-null watcher fires once on its change or deletion. */
     public CompletableFuture<DataResult> getDataAsync(String path, WatchListener watcher) {
-        return op(path, true, () -> call(OpCode.GET_DATA, new GetDataRequest(serverPath(path), watcher != null),
-                path, registering(Kind.DATA, path, watcher), r -> {
-                    GetDataResponse g = (GetDataResponse) r.body();
-                    return new DataResult(g.data(), g.stat());
-                }));
+        return requests.op(path, true, () -> requests.rawCall(OpCode.GET_DATA,
+                new GetDataRequest(serverPath(path), watcher != null), path, registering(Kind.DATA, path, watcher),
+                r -> dataResult(r, path)));
     }
 
     public DataResult getData(String path) {
-        return await(getDataAsync(path));
+        return requests.await(getDataAsync(path));
     }
 
     public DataResult getData(String path, WatchListener watcher) {
-        return await(getDataAsync(path, watcher));
+        return requests.await(getDataAsync(path, watcher));
     }
 
     public CompletableFuture<ChildrenResult> getChildrenAsync(String path) {
@@ -359,7 +364,7 @@ public final class CoordClient implements AutoCloseable {
 
     /** The node's children; a non-null watcher fires once when they change or the node is deleted. */
     public CompletableFuture<ChildrenResult> getChildrenAsync(String path, WatchListener watcher) {
-        return op(path, true, () -> call(OpCode.GET_CHILDREN2,
+        return requests.op(path, true, () -> requests.call(OpCode.GET_CHILDREN2,
                 new GetChildren2Request(serverPath(path), watcher != null), path,
                 registering(Kind.CHILD, path, watcher), r -> {
                     GetChildren2Response g = (GetChildren2Response) r.body();
@@ -368,37 +373,39 @@ public final class CoordClient implements AutoCloseable {
     }
 
     public ChildrenResult getChildren(String path) {
-        return await(getChildrenAsync(path));
+        return requests.await(getChildrenAsync(path));
     }
 
     public ChildrenResult getChildren(String path, WatchListener watcher) {
-        return await(getChildrenAsync(path, watcher));
+        return requests.await(getChildrenAsync(path, watcher));
     }
 
     public CompletableFuture<AclResult> getAclAsync(String path) {
-        return op(path, true, () -> call(OpCode.GET_ACL, new GetACLRequest(serverPath(path)), path, null, r -> {
+        return requests.op(path, true, () -> requests.call(OpCode.GET_ACL, new GetACLRequest(serverPath(path)), path,
+                null, r -> {
             GetACLResponse g = (GetACLResponse) r.body();
             return new AclResult(g.acl(), g.stat());
         }));
     }
 
     public AclResult getAcl(String path) {
-        return await(getAclAsync(path));
+        return requests.await(getAclAsync(path));
     }
 
     /** Waits until the server this client talks to has caught up with the leader for {@code path}. */
     public CompletableFuture<Void> syncAsync(String path) {
-        return op(path, true, () -> call(OpCode.SYNC, new SyncRequest(serverPath(path)), path, null, r -> null));
+        return requests.op(path, true,
+                () -> requests.call(OpCode.SYNC, new SyncRequest(serverPath(path)), path, null, r -> null));
     }
 
     public void sync(String path) {
-        await(syncAsync(path));
+        requests.await(syncAsync(path));
     }
 
     /** Paths of this session's ephemeral nodes that start with {@code prefix} ("/" for all). */
     public CompletableFuture<List<String>> getEphemeralsAsync(String prefix) {
-        return op(prefix, true, () -> call(OpCode.GET_EPHEMERALS, new GetEphemeralsRequest(serverPath(prefix)),
-                prefix, null, r -> {
+        return requests.op(prefix, true, () -> requests.call(OpCode.GET_EPHEMERALS,
+                new GetEphemeralsRequest(serverPath(prefix)), prefix, null, r -> {
                     List<String> out = new ArrayList<>();
                     for (String p : ((GetEphemeralsResponse) r.body()).ephemerals()) {
                         out.add(connectString.toClientPath(p));
@@ -408,18 +415,60 @@ public final class CoordClient implements AutoCloseable {
     }
 
     public List<String> getEphemerals(String prefix) {
-        return await(getEphemeralsAsync(prefix));
+        return requests.await(getEphemeralsAsync(prefix));
     }
 
     /** The number of descendants of {@code path} (not counting itself). */
     public CompletableFuture<Integer> getAllChildrenNumberAsync(String path) {
-        return op(path, true, () -> call(OpCode.GET_ALL_CHILDREN_NUMBER,
+        return requests.op(path, true, () -> requests.call(OpCode.GET_ALL_CHILDREN_NUMBER,
                 new GetAllChildrenNumberRequest(serverPath(path)), path, null,
                 r -> ((GetAllChildrenNumberResponse) r.body()).totalNumber()));
     }
 
     public int getAllChildrenNumber(String path) {
-        return await(getAllChildrenNumberAsync(path));
+        return requests.await(getAllChildrenNumberAsync(path));
+    }
+
+    // ---- membership (ZooKeeper 3.5+ dynamic reconfiguration) ----
+
+    /**
+     * The ensemble's membership as {@code /zookeeper/config} holds it: {@code server.N=...} lines and
+     * {@code version=<hex>}; its Stat's mzxid is that version. Read at the real path even under a
+     * chroot, as ZooKeeper's {@code getConfig} does; a non-null watcher fires once when the next
+     * reconfig commits. (Under a chroot the watch is not re-registered after a reconnect.)
+     */
+    public CompletableFuture<DataResult> getConfigAsync(WatchListener watcher) {
+        return requests.rawCall(OpCode.GET_DATA, new GetDataRequest(CONFIG_NODE, watcher != null), CONFIG_NODE,
+                registering(Kind.DATA, CONFIG_NODE, watcher), r -> dataResult(r, CONFIG_NODE));
+    }
+
+    public DataResult getConfig(WatchListener watcher) {
+        return requests.await(getConfigAsync(watcher));
+    }
+
+    /**
+     * ZooKeeper's reconfig (op 16): incremental with {@code joining} ({@code server.N=host:quorum:election
+     * [:participant|:observer];[clientHost:]clientPort}, comma-separated) and/or {@code leaving} (ids,
+     * comma-separated), or non-incremental with {@code newMembers} (the whole new membership); null for an
+     * unused argument. {@code fromConfig} is the config version expected ({@code -1}: any). Completes with
+     * the new config (as {@link #getConfigAsync}); fails with BadVersion for a stale fromConfig, NoAuth
+     * (super user or WRITE on /zookeeper/config needed), or {@code code()} NEWCONFIGNOQUORUM,
+     * RECONFIGINPROGRESS, RECONFIGDISABLED. Never retried: a lost reply may still have committed.
+     */
+    public CompletableFuture<DataResult> reconfigAsync(String joining, String leaving, String newMembers,
+                                                       long fromConfig) {
+        return requests.rawCall(OpCode.RECONFIG, new ReconfigRequest(joining, leaving, newMembers, fromConfig), null,
+                null, r -> dataResult(r, null));
+    }
+
+    public DataResult reconfig(String joining, String leaving, String newMembers, long fromConfig) {
+        return requests.await(reconfigAsync(joining, leaving, newMembers, fromConfig));
+    }
+
+    private static DataResult dataResult(Call.Reply reply, String path) {
+        Requests.throwIfError(reply, path);
+        GetDataResponse g = (GetDataResponse) reply.body();
+        return new DataResult(g.data(), g.stat());
     }
 
     // ---- watches ----
@@ -430,12 +479,13 @@ public final class CoordClient implements AutoCloseable {
             return CompletableFuture.failedFuture(new BadArgumentsException(path, "listener and mode are required"));
         }
         Kind kind = mode == WatchMode.PERSISTENT ? Kind.PERSISTENT : Kind.RECURSIVE;
-        return op(path, true, () -> call(OpCode.ADD_WATCH, new AddWatchRequest(serverPath(path), mode.code()),
-                path, registering(kind, path, listener), r -> null));
+        return requests.op(path, true, () -> requests.call(OpCode.ADD_WATCH,
+                new AddWatchRequest(serverPath(path), mode.code()), path, registering(kind, path, listener),
+                r -> null));
     }
 
     public void addWatch(String path, WatchMode mode, WatchListener listener) {
-        await(addWatchAsync(path, mode, listener));
+        requests.await(addWatchAsync(path, mode, listener));
     }
 
     /**
@@ -465,19 +515,19 @@ public final class CoordClient implements AutoCloseable {
     }
 
     public void removeWatches(String path, WatchType type, WatchListener listenerOrNull) {
-        await(removeWatchesAsync(path, type, listenerOrNull));
+        requests.await(removeWatchesAsync(path, type, listenerOrNull));
     }
 
     public void removeWatches(String path, WatchType type, WatchListener listenerOrNull, boolean local) {
-        await(removeWatchesAsync(path, type, listenerOrNull, local));
+        requests.await(removeWatchesAsync(path, type, listenerOrNull, local));
     }
 
     CompletableFuture<Void> sendRemoveWatches(String path, int wireType) {
-        return rawCall(OpCode.REMOVE_WATCHES, new RemoveWatchesRequest(serverPath(path), wireType), path, null,
+        return requests.rawCall(OpCode.REMOVE_WATCHES, new RemoveWatchesRequest(serverPath(path), wireType), path, null,
                 reply -> {
                     int err = reply.header().err();
                     if (err != 0 && err != ErrorCode.NOWATCHER.code()) {
-                        throwIfError(reply, path);
+                        Requests.throwIfError(reply, path);
                     }
                     return null;
                 });
@@ -491,7 +541,7 @@ public final class CoordClient implements AutoCloseable {
 
     CompletableFuture<List<OpResult>> multiAsync(List<MultiOp> ops, List<String> clientPaths) {
         MultiRequest req = new MultiRequest(ops);
-        return rawCall(req.opCode(), req, null, null,
+        return requests.rawCall(req.opCode(), req, null, null,
                 reply -> Transactions.results(reply, clientPaths, connectString));
     }
 
@@ -512,70 +562,9 @@ public final class CoordClient implements AutoCloseable {
         };
     }
 
-    /** Validates the path, then runs {@code attempt}, retried when {@code retryable}. */
-    private <T> CompletableFuture<T> op(String path, boolean retryable,
-                                        java.util.function.Supplier<CompletableFuture<T>> attempt) {
-        try {
-            Paths.validate(path, false);
-        } catch (CoordException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return retryable ? retrier.run(attempt, null) : attempt.get();
-    }
-
-    /** Sends a request; err != 0 fails with the matching exception, else {@code onSuccess} maps the reply. */
-    private <T> CompletableFuture<T> call(int op, JuteRecord body, String path, Consumer<Call.Reply> inLoop,
-                                          Function<Call.Reply, T> onSuccess) {
-        return rawCall(op, body, path, inLoop, reply -> {
-            throwIfError(reply, path);
-            return onSuccess.apply(reply);
-        });
-    }
-
-    /** Sends a request; {@code mapper} sees every reply and may throw a CoordException. */
-    private <T> CompletableFuture<T> rawCall(int op, JuteRecord body, String path, Consumer<Call.Reply> inLoop,
-                                             Function<Call.Reply, T> mapper) {
-        Call c = new Call(op, body, path, path == null ? null : serverPath(path), inLoop);
-        CompletableFuture<T> result = new CompletableFuture<>();
-        session.submit(c).whenComplete((reply, e) -> {
-            if (e != null) {
-                result.completeExceptionally(Retrier.unwrap(e));
-                return;
-            }
-            try {
-                result.complete(mapper.apply(reply));
-            } catch (RuntimeException ex) {
-                result.completeExceptionally(ex);
-            }
-        });
-        return result;
-    }
-
-    private static void throwIfError(Call.Reply reply, String path) {
-        int err = reply.header().err();
-        if (err != 0) {
-            throw CoordException.of(ErrorCode.of(err), path);
-        }
-    }
-
-    /** Waits for {@code f}, throwing its CoordException as is. */
+    /** Waits for {@code f}, throwing its CoordException as is (for {@link Transaction}). */
     <T> T await(CompletableFuture<T> f) {
-        if (threads.onOwnThread()) {
-            throw new IllegalStateException("blocking call on the client's callback or I/O thread would wait "
-                    + "for itself; use the async method");
-        }
-        try {
-            return f.get();
-        } catch (ExecutionException e) {
-            Throwable cause = Retrier.unwrap(e);
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RequestRejectedException(null, "interrupted while waiting for the reply");
-        }
+        return requests.await(f);
     }
 
     /** Closes the session (ephemerals go at once) and releases threads and sockets. */

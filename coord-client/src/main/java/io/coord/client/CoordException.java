@@ -44,6 +44,9 @@ public class CoordException extends RuntimeException {
             case NOCHILDRENFOREPHEMERALS -> new NoChildrenForEphemeralsException(path);
             case BADARGUMENTS -> new BadArgumentsException(path, null);
             case UNIMPLEMENTED -> new UnimplementedException(path);
+            case NEWCONFIGNOQUORUM -> new NewConfigNoQuorumException();
+            case RECONFIGINPROGRESS -> new ReconfigInProgressException();
+            case RECONFIGDISABLED -> new ReconfigDisabledException();
             default -> new OtherErrorException(code, path);
         };
     }
@@ -121,6 +124,32 @@ public class CoordException extends RuntimeException {
     public static final class UnimplementedException extends CoordException {
         private static final long serialVersionUID = 1L;
         public UnimplementedException(String path) { super(ErrorCode.UNIMPLEMENTED, path, null); }
+    }
+
+    /** reconfig: no quorum of the new membership is connected and in sync with the leader; nothing changed. */
+    public static final class NewConfigNoQuorumException extends CoordException {
+        private static final long serialVersionUID = 1L;
+        public NewConfigNoQuorumException() {
+            super(ErrorCode.NEWCONFIGNOQUORUM, null, "NEWCONFIGNOQUORUM: no quorum of the new configuration is"
+                    + " connected and up to date with the leader; try again once the new servers have synced");
+        }
+    }
+
+    /** reconfig: another reconfiguration has not committed yet; nothing changed. */
+    public static final class ReconfigInProgressException extends CoordException {
+        private static final long serialVersionUID = 1L;
+        public ReconfigInProgressException() {
+            super(ErrorCode.RECONFIGINPROGRESS, null, "RECONFIGINPROGRESS: another reconfiguration is in progress");
+        }
+    }
+
+    /** reconfig: the server runs without reconfigEnabled=true. */
+    public static final class ReconfigDisabledException extends CoordException {
+        private static final long serialVersionUID = 1L;
+        public ReconfigDisabledException() {
+            super(ErrorCode.RECONFIGDISABLED, null, "RECONFIGDISABLED: reconfig is disabled on the server"
+                    + " (reconfigEnabled=false)");
+        }
     }
 
     /** Any other server error code. */

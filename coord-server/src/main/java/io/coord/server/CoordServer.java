@@ -85,7 +85,7 @@ public final class CoordServer implements AutoCloseable {
                 c.containerCheckIntervalMs(), c.initLimit(), c.syncLimit(), c.groupCommitMaxWaitMicros(), c.nettyTransport(),
                 c.myId(),
                 c.servers(), c.admin(), c.metrics(), c.auth(), c.sasl(), c.tls(), c.quorumTls(), c.quorumSasl(),
-                c.readOnlyModeEnabled(), c.localSessions(), c.configVersion());
+                c.readOnlyModeEnabled(), c.localSessions(), c.configVersion(), c.reconfig());
     }
 
     /** What the AdminServer and metrics read: the request thread's view of this server. */

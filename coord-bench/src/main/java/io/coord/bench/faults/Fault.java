@@ -36,7 +36,11 @@ record Fault(Type type, long atMs, long durationMs, boolean onLeader, int pick, 
         /** The member's dataDir (a tmpfs) filled up; freed when the fault ends (a member that exited is restarted). */
         DISK("disk"),
         /** The member's fsyncs take {@link Fault#slowDiskMs} (50–500 ms) longer; normal when the fault ends. */
-        SLOWDISK("slowdisk");
+        SLOWDISK("slowdisk"),
+        /** What one member sends to the others held {@link Fault#delayMs} (50–500 ms) ± {@link Fault#jitterMs}. */
+        DELAY("netdelay"),
+        /** {@link Fault#duplicatePercent} (10–50 %) of what one member sends to the others sent twice. */
+        DUPLICATE("netdelay");
 
         final String group;
 
@@ -53,7 +57,26 @@ record Fault(Type type, long atMs, long durationMs, boolean onLeader, int pick, 
         return 50 + (pick >>> 10) % 451;
     }
 
-    /** The fault types of the named groups: partition, net (or netem), kill, pause, disk, slowdisk, or single type names. */
+    /** A delay fault's fixed delay, 50–500 ms, from the seeded pick (as {@link #slowDiskMs}: no extra draw). */
+    long delayMs() {
+        return slowDiskMs();
+    }
+
+    /** A delay fault's jitter: 0–50 % of its delay, from other bits of the pick (2–9; the delay's are 10 and up). */
+    long jitterMs() {
+        return delayMs() * (((pick >>> 2) & 0xff) % 51) / 100;
+    }
+
+    /** A duplicate fault's share of packets sent twice, 10–50 %, from the pick. */
+    int duplicatePercent() {
+        return 10 + (pick >>> 10) % 41;
+    }
+
+    /**
+     * The fault types of the named groups: partition, net (or netem), kill, pause, disk, slowdisk,
+     * netdelay, or single type names. The groups added later (slowdisk, netdelay) are their own so
+     * that the older groups' schedules stay what they were for every seed.
+     */
     static List<Type> types(List<String> names) {
         List<Type> types = new ArrayList<>();
         for (String name : names) {
@@ -70,7 +93,7 @@ record Fault(Type type, long atMs, long durationMs, boolean onLeader, int pick, 
             }
             if (!found) {
                 throw new IllegalArgumentException("unknown nemesis '" + name
-                        + "' (partition, net, kill, pause, disk, slowdisk, or one of " + List.of(Type.values()) + ")");
+                        + "' (partition, net, kill, pause, disk, slowdisk, netdelay, or one of " + List.of(Type.values()) + ")");
             }
         }
         return types;
@@ -117,6 +140,8 @@ record Fault(Type type, long atMs, long durationMs, boolean onLeader, int pick, 
             case LOSS, REORDER -> String.format(Locale.ROOT, " share %.2f", share);
             case SLOW -> " " + kbit + " kbit/s";
             case SLOWDISK -> " +" + slowDiskMs() + " ms per fsync";
+            case DELAY -> " " + delayMs() + " ms ± " + jitterMs() + " ms";
+            case DUPLICATE -> " " + duplicatePercent() + "% twice";
             default -> "";
         };
         return type.name().toLowerCase(Locale.ROOT) + (onLeader ? " (on the leader)" : "") + extra;

@@ -66,8 +66,10 @@ final class FaultRun {
         Report.writeSchedule(o.reportDir(), header, schedule);
         Path work = Files.createTempDirectory(WORK_PREFIX + ProcessHandle.current().pid() + "-");
         NetLab lab = new NetLab(o.members());
+        SlowDisk slowDisk = tool(o, work, out, "slowdisk", SlowDisk::build, Fault.Type.SLOWDISK);
         Cluster cluster = new Cluster(o.target(), lab, o.home(), work, o.reportDir().resolve("logs"), o.classPath(),
-                o.nemeses().contains(Fault.Type.DISK), slowDisk(o, work, out));
+                o.nemeses().contains(Fault.Type.DISK), slowDisk);
+        lab.useNetDelay(tool(o, work, out, "netdelay", NetDelay::build, Fault.Type.DELAY, Fault.Type.DUPLICATE));
         Clients clients = new Clients(cluster.connectString());
         Thread hook = new Thread(() -> tearDown(clients, cluster, lab, work));
         Runtime.getRuntime().addShutdownHook(hook);
@@ -83,15 +85,24 @@ final class FaultRun {
         }
     }
 
-    /** The slow-disk shim, built into the work directory, when the schedule has slow disks; else (or without gcc) null. */
-    private static SlowDisk slowDisk(Options o, Path work, PrintStream out) {
-        if (!o.nemeses().contains(Fault.Type.SLOWDISK)) {
+    /** Builds a C tool (gcc) into a directory; throws with the reason when it cannot be built. */
+    interface Tool<T> {
+        T build(Path dir) throws IOException;
+    }
+
+    /**
+     * The tool, built into {@code work}/{@code name}, when the schedule has any of {@code types}; else,
+     * or when it cannot be built (no gcc), null: those faults are then not applied, and the run says so.
+     */
+    private static <T> T tool(Options o, Path work, PrintStream out, String name, Tool<T> tool, Fault.Type... types) {
+        if (java.util.Arrays.stream(types).noneMatch(o.nemeses()::contains)) {
             return null;
         }
         try {
-            return SlowDisk.build(work.resolve("slowdisk"));
+            return tool.build(work.resolve(name));
         } catch (IOException e) {
-            out.println("slowdisk faults skipped (not applied; nemesis.log says so at each): " + e.getMessage());
+            out.println(java.util.Arrays.toString(types).toLowerCase(java.util.Locale.ROOT)
+                    + " faults skipped (not applied; nemesis.log says so at each): " + e.getMessage());
             return null;
         }
     }

@@ -27,13 +27,14 @@ public final class FaultsMain {
     static String usage() {
         return """
                 usage: coord-faults [--seed S] [--duration 60s] [--members 3|5] [--target coord|zk]
-                                    [--nemesis partition,net,kill,pause,disk[,slowdisk]] [--report DIR]
+                                    [--nemesis partition,net,kill,pause,disk[,slowdisk][,netdelay]] [--report DIR]
                                     [--register-clients 4] [--set-clients 2] [--lock-clients 3]
                                     [--ephemeral-owners 2] [--watch-clients 2] [--queue-clients 2]
                                     [--seeds N] [--reads sync|nosync]
-                  --nemesis takes groups (partition, net/netem, kill, pause, disk, slowdisk) or single faults
-                    (isolate, halves, bridge, one_way, clients, loss, reorder, slow, kill, pause, disk, slowdisk);
-                    default: every group but slowdisk (which needs gcc: an LD_PRELOAD shim slows fsyncs)
+                  --nemesis takes groups (partition, net/netem, kill, pause, disk, slowdisk, netdelay) or single
+                    faults (isolate, halves, bridge, one_way, clients, loss, reorder, slow, kill, pause, disk,
+                    slowdisk, delay, duplicate); default: every group but slowdisk and netdelay (both need gcc:
+                    an LD_PRELOAD shim slows fsyncs; a userspace netem delays, jitters and duplicates packets)
                   --seeds N runs seeds S, S+1, ... S+N-1; each run writes DIR/<target>-m<members>-seed<S>/
                     (DIR: --report, default faults-report/ in the install)
                   --reads nosync: register reads skip sync (allowed to be stale: shows the checker catches it)

@@ -55,12 +55,18 @@ final class Nemesis {
             } catch (java.io.IOException | RuntimeException e) {
                 note(startNanos, "could not apply " + fault.type() + ": " + e.getMessage());
                 healAll();
+                lab.takeNetDelayFigures();
                 continue;
             }
-            note(startNanos, "start " + description);
+            long applyMs = sinceMs(startNanos) - begin;
+            // Finding the leader (srvr of each member) and the ip/tc commands can take seconds on a loaded machine.
+            note(startNanos, "start " + description + (applyMs > 250 ? " (applying took " + applyMs + " ms)" : ""));
             sleepUntil(startNanos, fault.atMs() + fault.durationMs());
             description += slowDiskFigures();
             heal(fault);
+            for (String figures : lab.takeNetDelayFigures()) {
+                description += " [" + figures + "]";
+            }
             note(startNanos, "end   " + description);
             synchronized (this) {
                 applied.add(new Applied(fault, begin, sinceMs(startNanos), description));
@@ -168,6 +174,16 @@ final class Nemesis {
             case SLOW -> {
                 lab.slow(target, f.kbit(), others(target));
                 return "limit " + who + "'s links to the others to " + f.kbit() + " kbit/s";
+            }
+            case DELAY -> {
+                NetDelay.Settings s = new NetDelay.Settings(f.delayMs(), f.jitterMs(), 0, f.pick());
+                lab.netDelay(target, s, others(target));
+                return "hold what " + who + " sends to the others " + s.delayMs() + " ms ± " + s.jitterMs()
+                        + " ms (netdelay, in order per peer)";
+            }
+            case DUPLICATE -> {
+                lab.netDelay(target, new NetDelay.Settings(0, 0, f.duplicatePercent(), f.pick()), others(target));
+                return "send " + f.duplicatePercent() + "% of what " + who + " sends to the others twice (netdelay)";
             }
             case KILL -> {
                 cluster.kill9(target);

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * to established connections too: the route is looked up again once the route table changes); loss
  * and reordering are a classic-BPF tc classifier that sends a random share of the packets for a peer
  * into an HTB class whose queue holds nothing (dropped) or sends them through a slow class (overtaken
- * by the rest); a slow link is an HTB class with a low rate.
+ * by the rest); a slow link is an HTB class with a low rate. Fixed delay, jitter and duplication are
+ * a userspace netem, {@link NetDelay}, when the run has one.
  */
 final class NetLab implements AutoCloseable {
     static final String PREFIX = "cfz";
@@ -31,6 +32,8 @@ final class NetLab implements AutoCloseable {
     private final String subnet;
     private final List<String> blackholes = new ArrayList<>();
     private final Set<Integer> shaped = new LinkedHashSet<>();
+    private NetDelay netDelay;
+    private List<String> netDelayFigures = new ArrayList<>();
 
     NetLab(int members) {
         long pid = ProcessHandle.current().pid();
@@ -171,6 +174,30 @@ final class NetLab implements AutoCloseable {
         }
     }
 
+    /** The userspace netem that {@link #netDelay(int, NetDelay.Settings, Set)} uses (null: none, such faults fail). */
+    synchronized void useNetDelay(NetDelay tool) {
+        this.netDelay = tool;
+    }
+
+    /** What {@code id} sends to each of {@code peers} is held (delay ± jitter) and maybe sent twice, until healed. */
+    synchronized void netDelay(int id, NetDelay.Settings settings, Set<Integer> peers) throws java.io.IOException {
+        if (netDelay == null) {
+            throw new IllegalStateException("netdelay is not built (compiled with gcc at the run's start)");
+        }
+        Set<String> addresses = new LinkedHashSet<>();
+        for (int peer : peers) {
+            addresses.add(address(peer));
+        }
+        netDelay.start(namespace(id), address(id), DEV, addresses, settings);
+    }
+
+    /** The figures of the netdelay processes stopped by healing since the last call ("m2 netdelay: ..."). */
+    synchronized List<String> takeNetDelayFigures() {
+        List<String> figures = netDelayFigures;
+        netDelayFigures = new ArrayList<>();
+        return figures;
+    }
+
     /** Root HTB on the member's interface: 1:1 everything by default, 1:2 drops all, 1:3 slow. */
     private synchronized void shape(int id) {
         if (!shaped.add(id)) {
@@ -214,8 +241,11 @@ final class NetLab implements AutoCloseable {
         }
     }
 
-    /** Removes every route and tc rule a fault added; the network is whole again. */
+    /** Removes every route, tc rule and netdelay process a fault added; the network is whole again. */
     synchronized void healAll() {
+        if (netDelay != null) {
+            netDelayFigures.addAll(netDelay.stopAll());
+        }
         for (String entry : blackholes) {
             String[] parts = entry.split(" ");
             Shell.run("ip", "-n", namespace(Integer.parseInt(parts[0])), "route", "del", "blackhole", parts[1] + "/32");

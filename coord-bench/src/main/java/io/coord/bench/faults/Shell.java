@@ -1,11 +1,16 @@
 package io.coord.bench.faults;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs short host commands (ip, tc, kill) and captures what they print. */
+/** Runs short host commands (ip, tc, kill, gcc) and captures what they print. */
 final class Shell {
     private static final long TIMEOUT_SECONDS = 60;
 
@@ -49,6 +54,31 @@ final class Shell {
                     + r.output().trim());
         }
         return r.output();
+    }
+
+    /**
+     * Compiles {@code source}, a C resource of this package, with gcc into {@code dir}/{@code output};
+     * throws with the reason (no gcc, compile error) when it cannot be built. {@code flags} go after
+     * the source (gcc takes -l options there).
+     */
+    static Path compile(String source, Path dir, String output, String... flags) throws IOException {
+        Files.createDirectories(dir);
+        Path copy = dir.resolve(source);
+        try (InputStream in = Shell.class.getResourceAsStream(source)) {
+            if (in == null) {
+                throw new IOException(source + " is missing from the class path");
+            }
+            Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+        }
+        Path binary = dir.resolve(output);
+        List<String> cmd = new ArrayList<>(List.of("gcc", "-o", binary.toString(), copy.toString()));
+        cmd.addAll(List.of(flags));
+        Result gcc = run(cmd);
+        if (!gcc.ok()) {
+            throw new IOException(gcc.exitCode() == -1 ? "gcc is not installed (" + gcc.output().trim() + ")"
+                    : "gcc could not build " + source + ": " + gcc.output().trim());
+        }
+        return binary;
     }
 
     static boolean processAlive(long pid) {

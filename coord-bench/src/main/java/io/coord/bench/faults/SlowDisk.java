@@ -1,7 +1,6 @@
 package io.coord.bench.faults;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -32,21 +31,7 @@ final class SlowDisk {
      * cannot be built.
      */
     static SlowDisk build(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Path source = dir.resolve(SOURCE);
-        try (InputStream in = SlowDisk.class.getResourceAsStream(SOURCE)) {
-            if (in == null) {
-                throw new IOException(SOURCE + " is missing from the class path");
-            }
-            Files.copy(in, source, StandardCopyOption.REPLACE_EXISTING);
-        }
-        Path library = dir.resolve("slowdisk.so");
-        Shell.Result gcc = Shell.run("gcc", "-shared", "-fPIC", "-O2", "-o", library.toString(), source.toString(),
-                "-ldl");
-        if (!gcc.ok()) {
-            throw new IOException(gcc.exitCode() == -1 ? "gcc is not installed (" + gcc.output().trim() + ")"
-                    : "gcc could not build the shim: " + gcc.output().trim());
-        }
+        Path library = Shell.compile(SOURCE, dir, "slowdisk.so", "-shared", "-fPIC", "-O2", "-ldl");
         return new SlowDisk(library, dir);
     }
 

@@ -47,6 +47,39 @@ class FaultScheduleTest {
     }
 
     @Test
+    void delayAndDuplicateAreTheirOwnGroupWithSeededFigures() {
+        assertEquals(List.of(Fault.Type.DELAY, Fault.Type.DUPLICATE), Fault.types(List.of("netdelay")));
+        assertEquals(List.of(Fault.Type.LOSS, Fault.Type.REORDER, Fault.Type.SLOW), Fault.types(List.of("net")));
+        assertEquals(List.of(Fault.Type.DUPLICATE), Fault.types(List.of("duplicate")));
+        List<Fault> faults = Fault.schedule(5, 600_000, Fault.types(List.of("netdelay")));
+        assertTrue(faults.stream().anyMatch(f -> f.type() == Fault.Type.DELAY), faults.toString());
+        assertTrue(faults.stream().anyMatch(f -> f.type() == Fault.Type.DUPLICATE), faults.toString());
+        for (Fault f : faults) {
+            assertTrue(f.delayMs() >= 50 && f.delayMs() <= 500, f.toString());
+            assertTrue(f.jitterMs() >= 0 && f.jitterMs() <= f.delayMs() / 2, f.toString());
+            assertTrue(f.duplicatePercent() >= 10 && f.duplicatePercent() <= 50, f.toString());
+        }
+        assertTrue(faults.stream().mapToLong(Fault::jitterMs).distinct().count() > faults.size() / 2, faults.toString());
+        Fault delay = new Fault(Fault.Type.DELAY, 0, 1, false, (100 << 10) | (40 << 2), 0, 0, null);
+        assertEquals(150, delay.delayMs());
+        assertEquals(60, delay.jitterMs());
+        assertTrue(delay.toString().contains("delay 150 ms ± 60 ms"), delay.toString());
+        Fault duplicate = new Fault(Fault.Type.DUPLICATE, 0, 1, true, 40 << 10, 0, 0, null);
+        assertEquals(50, duplicate.duplicatePercent());
+        assertTrue(duplicate.toString().contains("duplicate (on the leader) 50% twice"), duplicate.toString());
+    }
+
+    @Test
+    void theOlderGroupsKeepTheirSchedules() {
+        // The default groups' schedule for seed 1, as main printed it before the netdelay group existed.
+        List<Fault> faults = Fault.schedule(1, 60_000, Fault.types(List.of("partition", "net", "kill", "pause", "disk")));
+        assertEquals("[    3.0 s + 6.3 s  reorder (on the leader) share 0.32,    13.9 s + 7.1 s  slow (on the leader) "
+                + "202 kbit/s + halves,    23.8 s + 2.7 s  bridge (on the leader),    29.3 s + 3.6 s  isolate (on the "
+                + "leader) + one_way,    35.9 s + 3.8 s  slow 377 kbit/s,    42.7 s + 4.4 s  pause,    51.4 s + 7.1 s  "
+                + "one_way (on the leader)]", faults.toString());
+    }
+
+    @Test
     void durationsParse() {
         assertEquals(90_000, FaultsMain.parseDurationMs("90s"));
         assertEquals(120_000, FaultsMain.parseDurationMs("2m"));

@@ -3,7 +3,6 @@ package io.coord.bench.faults;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +13,6 @@ import java.util.stream.Stream;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,25 +53,11 @@ class SlowDiskTest {
     @Test
     void slowedMembersFsyncsTakeTheDelayAndAMajorityDelaysWritesThenRecover(@TempDir Path shimDir) throws Exception {
         // About a minute on this shared 2-core machine (three member JVMs start): not in the default run.
-        Assumptions.assumeTrue(Boolean.getBoolean("coord.faults.slowdisk"),
-                "slow-disk test skipped: run with -Dcoord.faults.slowdisk=true");
-        String why = NetLab.unavailableReason();
-        Assumptions.assumeTrue(why == null, "slow-disk test skipped: " + why);
-        SlowDisk disk;
-        try {
-            disk = SlowDisk.build(shimDir);
-        } catch (IOException e) {
-            Assumptions.abort("slow-disk test skipped: " + e.getMessage());
-            return;
-        }
+        SlowDisk disk = FlaggedTool.assumeBuilt("coord.faults.slowdisk", "slow-disk test", shimDir, SlowDisk::build);
         Path work = Files.createTempDirectory(FaultRun.WORK_PREFIX + ProcessHandle.current().pid() + "-");
         NetLab lab = new NetLab(3);
-        try (lab; Cluster cluster = new Cluster(Cluster.Kind.COORD, lab, FaultsMain.home(), work, work.resolve("logs"),
-                FaultsMain.classPath(), false, disk)) {
-            lab.create();
-            cluster.startAll();
-            int leader = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                    .until(cluster::leader, l -> l > 0);
+        try (lab; Cluster cluster = FlaggedTool.coord(lab, work, disk)) {
+            int leader = FlaggedTool.start(lab, cluster);
             for (int id = 1; id <= 3; id++) {
                 String maps = Files.readString(Path.of("/proc", Long.toString(cluster.pid(id)), "maps"));
                 assertTrue(maps.contains(disk.library().toString()), "member " + id + "'s JVM runs without the shim");

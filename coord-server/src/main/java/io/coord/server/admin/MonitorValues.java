@@ -100,8 +100,8 @@ public final class MonitorValues {
             if (q.leading()) {
                 m.put("learners", q.learners());
                 m.put("synced_followers", q.syncedFollowers());
-                // Coord has no non-voting followers (ZooKeeper's passing state during a reconfig).
-                m.put("synced_non_voting_followers", 0);
+                // Members outside the configuration synced with the leader (joiners before a reconfig adds them).
+                m.put("synced_non_voting_followers", q.syncedNonVotingFollowers());
                 m.put("synced_observers", q.syncedObservers().size());
                 m.put("pending_syncs", q.pendingSyncs());
                 // ms since this member took the leader's role, as ZooKeeper's Leader.getUptime.

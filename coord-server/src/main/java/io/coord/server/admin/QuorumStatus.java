@@ -22,7 +22,7 @@ import java.util.List;
  */
 public record QuorumStatus(long myId, long leaderId, String zabState, long lastLoggedZxid, int voters,
                            int learners, int syncedFollowers, int pendingSyncs, List<Long> syncedObservers,
-                           boolean observing, List<FollowerLag> followerLags) {
+                           boolean observing, List<FollowerLag> followerLags, int syncedNonVotingFollowers) {
 
     public QuorumStatus {
         syncedObservers = List.copyOf(syncedObservers);

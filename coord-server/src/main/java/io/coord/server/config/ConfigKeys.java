@@ -120,8 +120,7 @@ public final class ConfigKeys {
         adminAndMetricsKeys();
     }
         void clusterKeys() {
-            defaultOnly("reconfigEnabled", "dynamic reconfiguration (the reconfig operation) is not supported;"
-                    + " the dynamicConfigFile is read at start-up", "false");
+            honoured("reconfigEnabled");
             defaultOnly("electionAlg", "only fast leader election (3) exists, as in ZooKeeper 3.9", "3");
             defaultOnly("leaderServes", "the leader always serves clients", "yes", "true");
             // readonlymode.enabled: ZooKeeper reads it only as the JVM system property of that name;

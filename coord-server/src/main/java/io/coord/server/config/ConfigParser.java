@@ -57,7 +57,7 @@ public final class ConfigParser {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             props.load(r);
         }
-        return parse(props);
+        return parse(props, warning -> LOG.warn("{}", warning), file.toAbsolutePath());
     }
 
     /** Relative dataDir/dataLogDir resolve against the working directory, as in ZooKeeper. */
@@ -67,8 +67,17 @@ public final class ConfigParser {
 
     /** As {@link #parse(Properties)}, handing each warning (an ignored key or word) to {@code warnings}. */
     public static ServerConfig parse(Properties props, Consumer<String> warnings) {
+        return parse(props, warnings, null);
+    }
+
+    /**
+     * As {@link #parse(Properties, Consumer)}, for a config read from {@code configFile} (null: none),
+     * which a member rewrites after a committed reconfig (ZooKeeper's editStaticConfig).
+     */
+    public static ServerConfig parse(Properties props, Consumer<String> warnings, Path configFile) {
         checkKeys(props, warnings);
         ServerConfig.Builder b = ServerConfig.builder(null);
+        b.configFile(configFile);
         b.auth(AuthKeys.parse(props));
         b.sasl(SaslConfig.load(props, System.getProperties()));
         b.quorumSasl(QuorumSaslConfig.load(props, System.getProperties()));
@@ -254,6 +263,7 @@ public final class ConfigParser {
             case READ_ONLY_MODE -> b.readOnlyModeEnabled(ConfigValues.parseBool(key, value));
             case "localSessionsEnabled" -> b.localSessionsEnabled(ConfigValues.parseBool(key, value));
             case "localSessionsUpgradingEnabled" -> b.localSessionsUpgradingEnabled(ConfigValues.parseBool(key, value));
+            case "reconfigEnabled" -> b.reconfigEnabled(ConfigValues.parseBool(key, value));
             default -> {
                 // clientPort(Address), server.N, dynamicConfigFile and standaloneEnabled are read
                 // together in parse; other keys were checked by checkKeys.

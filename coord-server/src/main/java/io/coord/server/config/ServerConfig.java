@@ -50,6 +50,7 @@ import java.util.Set;
  * @param localSessions        {@code localSessionsEnabled}, {@code localSessionsUpgradingEnabled} (off by default)
  * @param configVersion        the membership's version: the dynamicConfigFile's {@code version} line, 0 for
  *                             server.N lines in the static config (as ZooKeeper); /zookeeper/config shows it
+ * @param reconfig             reconfigEnabled and the config file to rewrite after a change ({@link Reconfig})
  */
 public record ServerConfig(
         int tickTimeMs,
@@ -82,7 +83,18 @@ public record ServerConfig(
         QuorumSaslConfig quorumSasl,
         boolean readOnlyModeEnabled,
         LocalSessionsConfig localSessions,
-        long configVersion) {
+        long configVersion,
+        Reconfig reconfig) {
+
+    /**
+     * Dynamic reconfiguration: {@code reconfigEnabled} (off by default, as ZooKeeper) and the config
+     * file this member was started from (null when built in code): after each committed change the
+     * member writes {@code <configFile>.dynamic.<hexVersion>} and points the config file at it, as
+     * ZooKeeper 3.5+ does.
+     */
+    public record Reconfig(boolean enabled, Path configFile) {
+        public static final Reconfig OFF = new Reconfig(false, null);
+    }
 
     public static final int DEFAULT_JUTE_MAX_BUFFER = 0xfffff;
     /** The values of {@code nettyTransport}. */
@@ -199,6 +211,7 @@ public record ServerConfig(
         private boolean readOnlyModeEnabled;
         private LocalSessionsConfig localSessions = LocalSessionsConfig.OFF;
         private long configVersion;
+        private Reconfig reconfig = Reconfig.OFF;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -244,6 +257,8 @@ public record ServerConfig(
             return this;
         }
         public Builder configVersion(long v) { configVersion = v; return this; }
+        public Builder reconfigEnabled(boolean v) { reconfig = new Reconfig(v, reconfig.configFile()); return this; }
+        public Builder configFile(Path v) { reconfig = new Reconfig(reconfig.enabled(), v); return this; }
 
         public ServerConfig build() {
             int min = minSessionTimeoutMs < 0 ? 2 * tickTimeMs : minSessionTimeoutMs;
@@ -253,7 +268,7 @@ public record ServerConfig(
                     purgeIntervalHours, snapCount, juteMaxBuffer, extendedTypesEnabled,
                     containerCheckIntervalMs, initLimit, syncLimit, groupCommitMaxWaitMicros, nettyTransport, myId,
                     servers, admin, metrics, auth, sasl, tls, quorumTls, quorumSasl, readOnlyModeEnabled, localSessions,
-                    configVersion);
+                    configVersion, reconfig);
         }
     }
 }

@@ -50,7 +50,7 @@ final class ServerLines {
         } catch (IOException e) {
             throw new ConfigException(DYNAMIC_KEY, "cannot read " + file.toAbsolutePath() + ": " + e);
         }
-        long version = 0;
+        long version = versionInName(file);
         for (String key : lines.stringPropertyNames()) {
             if (key.equals("version")) {
                 version = parseHexVersion(file, lines.getProperty(key).trim());
@@ -122,6 +122,24 @@ final class ServerLines {
             throw new ConfigException(key, "port must be 0..65535, was " + port);
         }
         return port;
+    }
+
+    /**
+     * The version a dynamic file's name carries ({@code <name>.dynamic.<hex>}, as ZooKeeper writes
+     * and reads it: getVersionFromFilename); 0 for any other name. A version line inside the file
+     * (which ZooKeeper refuses, and Coord wrote before) overrides it.
+     */
+    static long versionInName(Path file) {
+        String name = file.getFileName().toString();
+        int at = name.lastIndexOf(".dynamic.");
+        if (at < 0) {
+            return 0;
+        }
+        try {
+            return Long.parseUnsignedLong(name.substring(at + ".dynamic.".length()), 16);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static long parseHexVersion(Path file, String value) {

@@ -67,6 +67,9 @@ final class EnsembleClients {
     }
 
     private final ServerConfig config;
+    /** The membership text (and its version) written into each state put to use: see {@link #configChanged}. */
+    private byte[] configText;
+    private long configVersion;
     private final Clock clock;
     private final Map<ClientChannel, Connection> connections;
     private final StorageInfo storageInfo;
@@ -93,6 +96,8 @@ final class EnsembleClients {
                     Map<ClientChannel, Connection> connections, StorageInfo storageInfo, byte[] secret,
                     EnsembleProcessor processor, RandomGenerator random) {
         this.config = config;
+        this.configText = ConfigNodeText.of(config);
+        this.configVersion = config.configVersion();
         this.clock = clock;
         this.stats = new ServerStats(clock::nowNanos);
         // A member starts looking for a leader (election_time); a standalone server elects nobody, as ZooKeeper's.
@@ -106,6 +111,15 @@ final class EnsembleClients {
         useState(state, stateZxid);
     }
 
+    /**
+     * A committed configuration this member took: what {@link #useState} writes into a state put to
+     * use from now on (the tree itself learns a change from the applied reconfig txn).
+     */
+    void configChanged(io.coord.server.zab.Membership m) {
+        configText = m.encoded();
+        configVersion = m.version();
+    }
+
     /** Builds the per-state helpers around a (new) state machine at {@code zxid}. */
     private void useState(MemberState newState, long zxid) {
         if (!config.standalone()) {
@@ -113,7 +127,7 @@ final class EnsembleClients {
             // (no txn; a snapshot from the leader brings the leader's, so it is written again here).
             // dataVersion -1 and mzxid = the config's version, as ZooKeeper's; mtime 0 rather than
             // the wall clock, so that every member's tree (and digest) stays identical.
-            newState.tree.setData(DataTree.CONFIG, ConfigNodeText.of(config), -1, config.configVersion(), 0);
+            newState.tree.setData(DataTree.CONFIG, configText, -1, configVersion, 0);
         }
         this.state = newState;
         this.watches = new WatchManager<>();
@@ -279,7 +293,7 @@ final class EnsembleClients {
     static boolean isWrite(int type) {
         return switch (type) {
             case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER, OpCode.CREATE_TTL, OpCode.DELETE,
-                 OpCode.SET_DATA, OpCode.SET_ACL, OpCode.MULTI, OpCode.CLOSE_SESSION -> true;
+                 OpCode.SET_DATA, OpCode.SET_ACL, OpCode.MULTI, OpCode.CLOSE_SESSION, OpCode.RECONFIG -> true;
             default -> false;
         };
     }

@@ -1,9 +1,11 @@
 package io.coord.server.pipeline;
 
 import io.coord.server.auth.AuthPolicy;
+import io.coord.server.config.DynamicConfig;
 import io.coord.server.tree.DataTree;
 import io.coord.server.tree.PendingTree;
 import io.coord.server.txn.PrepContext;
+import io.coord.server.txn.ReconfigPrep;
 import io.coord.server.txn.Txn;
 import io.coord.server.txn.TxnApplier;
 import io.coord.server.txn.TxnEntry;
@@ -11,6 +13,7 @@ import io.coord.server.txn.TxnHeader;
 import io.coord.server.txn.TxnPrep;
 import io.coord.wire.KeeperError;
 import io.coord.wire.OpCode;
+import io.coord.wire.ReconfigRequest;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -135,13 +138,52 @@ final class EnsembleLeader {
      * it at commit needs no decoding ({@link #takeProposed}).
      */
     TxnEntry prepare(ForwardedRequest f, long zxid, long timeMs) {
-        TxnHeader header = new TxnHeader(f.sessionId(), f.cxid(), zxid, timeMs, f.type());
         Txn txn;
         try {
             txn = build(f, zxid, timeMs);
         } catch (RuntimeException e) { // undecodable body: refuse it like ZooKeeper refuses bad packets
             txn = new Txn.ErrorTxn(io.coord.wire.ErrorCode.MARSHALLINGERROR.code());
         }
+        return record(f, txn, zxid, timeMs);
+    }
+
+    /**
+     * A reconfig's own checks (the session's, then {@link ReconfigPrep}'s) against the committed
+     * membership {@code current}: the configuration it asks for, or KeeperError.
+     */
+    DynamicConfig checkReconfig(ForwardedRequest f, DynamicConfig current, long zxid, long timeMs)
+            throws KeeperError {
+        if (!sessionLive.test(f.sessionId())) {
+            throw new KeeperError(io.coord.wire.ErrorCode.SESSIONEXPIRED, null);
+        }
+        if (!ownedBy(f.sessionId(), f.origin())) {
+            throw new KeeperError(io.coord.wire.ErrorCode.SESSIONMOVED, null);
+        }
+        ReconfigRequest r;
+        try {
+            r = (ReconfigRequest) f.decodedClientBody();
+        } catch (RuntimeException e) {
+            throw new KeeperError(io.coord.wire.ErrorCode.MARSHALLINGERROR, null);
+        }
+        PrepContext ctx = new PrepContext(f.sessionId(), f.authIds(), f.clientIp(), extendedTypes, zxid, timeMs);
+        return ReconfigPrep.next(r, current, prep, ctx);
+    }
+
+    /**
+     * The txn of an accepted reconfig at {@code zxid}, as ZooKeeper's: a SetDataTxn of
+     * /zookeeper/config with the new membership (version = this zxid) and data version -1.
+     */
+    TxnEntry prepareReconfig(ForwardedRequest f, DynamicConfig next, long zxid, long timeMs) {
+        return record(f, new Txn.SetDataTxn(DataTree.CONFIG, next.withVersion(zxid).bytes(), -1), zxid, timeMs);
+    }
+
+    /** A refused request's place in the log (its reply is {@code code}). */
+    TxnEntry prepareRefusal(ForwardedRequest f, io.coord.wire.ErrorCode code, long zxid, long timeMs) {
+        return record(f, new Txn.ErrorTxn(code.code()), zxid, timeMs);
+    }
+
+    private TxnEntry record(ForwardedRequest f, Txn txn, long zxid, long timeMs) {
+        TxnHeader header = new TxnHeader(f.sessionId(), f.cxid(), zxid, timeMs, f.type());
         pending.beginTxn(zxid);
         TxnApplier.applyEffect(pending, header, txn);
         TxnEntry entry = new TxnEntry(header, txn);

@@ -11,6 +11,7 @@ import io.coord.server.session.Clock;
 import io.coord.server.tree.ExpiryScan;
 import io.coord.server.zab.Actions;
 import io.coord.server.zab.LogEntry;
+import io.coord.server.zab.Membership;
 import io.coord.server.zab.Role;
 import io.coord.server.zab.StorageOp;
 import io.coord.server.zab.ZabCore;
@@ -20,6 +21,7 @@ import io.coord.wire.ConnectRequest;
 import io.coord.wire.JuteRecord;
 import io.coord.wire.OpCode;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -77,6 +79,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
     private final FatalHandler fatal;
     /** The log is out of space (sole voter): writes are refused until it has room. */
     private final DiskFullMode diskFull;
+    private Consumer<Membership> configChanges = m -> { };
 
     public EnsembleProcessor(ServerConfig config, Clock clock, MemberState state, long stateZxid,
                              CoreFactory coreFactory, int coreTickMs, ZabStorage storage, QuorumLink link,
@@ -121,6 +124,11 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
         this.snapshots = new SnapshotSchedule(config.snapCount(), random, storage, clients::state);
         this.sessionTicks = new EnsembleSessionTicks(sessionMember(), coreTickMs);
         this.readOnly = new ReadOnlyMode.Switch(config, clock.nowMs());
+    }
+
+    /** Takes each committed configuration (links, dynamic file: quorum.MembershipChanges); set before start. */
+    public void onConfigChange(Consumer<Membership> listener) {
+        this.configChanges = listener;
     }
 
     public void start() {
@@ -328,6 +336,11 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
 
     /** Carries out one input's effects in the order the core's contract demands. */
     void execute(Actions a) {
+        for (Membership m : a.configChanges()) {
+            // First: a snapshot installed below writes the membership into its tree.
+            clients.configChanged(m);
+            configChanges.accept(m);
+        }
         if (!a.storage().isEmpty()) {
             for (StorageOp op : a.storage()) {
                 if (op instanceof StorageOp.InstallSnapshot s) {
@@ -391,6 +404,9 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
                     clients::mayWrite, id -> clients.state().tracker.isValid(id));
             for (long closing : clients.restartSessionClocks()) {
                 enqueueServerRequest(OpCode.CLOSE_SESSION, closing, null);
+            }
+            if (config.reconfig().enabled() && !config.standalone() && core.committedConfig().version() == 0) {
+                acceptForward(LeaderReconfig.establish()); // ZOOKEEPER-1783: see LeaderReconfig
             }
         }
     }
@@ -494,6 +510,12 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
                 }
                 EnsembleLeader proposer = leader;
                 long timeMs = clock.wallMs();
+                if (f.type() == OpCode.RECONFIG) {
+                    if (LeaderReconfig.propose(core, proposer, config, f, timeMs, this::execute, figures) < 0) {
+                        refused(f, null);
+                    }
+                    continue;
+                }
                 Actions a = core.propose(zxid -> { // called only for an accepted proposal
                     long prepStartNanos = clock.nowNanos();
                     io.coord.server.txn.TxnEntry p = proposer.prepare(f, zxid, timeMs);
@@ -503,8 +525,7 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
                     return txn;
                 });
                 if (a.proposedZxid() < 0) {
-                    LOG.warn("proposal of a {} refused ({})", OpCode.name(f.type()), a.rejection());
-                    leader = null; // not leading any more; the role change follows
+                    refused(f, a.rejection());
                 }
                 execute(a);
                 figures.proposalProcessed();
@@ -512,6 +533,12 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
         } finally {
             pumping = false;
         }
+    }
+
+    /** The core refused to propose {@code f}: this member no longer leads (the role change follows). */
+    private void refused(ForwardedRequest f, Actions.Rejection why) {
+        LOG.warn("proposal of a {} refused ({})", OpCode.name(f.type()), why);
+        leader = null;
     }
 
     /**

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The requests a server answers alone, from its own tree, sessions and watch registry: pings,
- * reads, a lone check, auth, sasl, the watch ops, and the refusals (reconfig, non-request op
+ * reads, a lone check, auth, sasl, the watch ops, and the refusals (non-request op
  * codes). Writes, sync and closeSession are the caller's. One copy for standalone and
  * ensemble. Request-thread only.
  */
@@ -108,7 +108,7 @@ final class LocalOps {
                 replier.ok(conn, req, null);
             }
             case OpCode.SASL -> replier.sasl(conn, req, sessions.sasl(conn, (GetSASLRequest) req.body()));
-            case OpCode.RECONFIG, OpCode.CREATE_SESSION -> replier.error(conn, req, ErrorCode.UNIMPLEMENTED);
+            case OpCode.CREATE_SESSION -> replier.error(conn, req, ErrorCode.UNIMPLEMENTED);
             default -> {
                 // Not a request op at all: answer, then drop the connection, as ZooKeeper does.
                 replier.error(conn, req, ErrorCode.UNIMPLEMENTED);

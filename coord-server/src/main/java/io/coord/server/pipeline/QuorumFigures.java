@@ -109,11 +109,12 @@ final class QuorumFigures {
     /** This member's view of the quorum (its core's, with each follower's lag from the proposal times kept here). */
     io.coord.server.admin.QuorumStatus quorumStatus(io.coord.server.zab.ZabCore core, ServerConfig config) {
         String zabState = core.role() == Role.LOOKING ? "election" : core.isServing() ? "broadcast" : "synchronization";
-        int voters = (int) config.servers().values().stream().filter(a -> !a.observer()).count();
+        int voters = core.committedConfig().voters().size(); // the membership now, after any reconfig
         return new io.coord.server.admin.QuorumStatus(config.myId(), core.leaderId(), zabState, core.lastZxid(), voters,
                 core.learnerCount(), core.syncedFollowerCount(), core.pendingSyncCount(),
                 java.util.List.copyOf(core.syncedObservers()), core.observing(),
-                proposalTimes.lags(core.followerAckedZxids(), core.lastZxid(), clock.nowMs()));
+                proposalTimes.lags(core.followerAckedZxids(), core.lastZxid(), clock.nowMs()),
+                core.syncedNonVotingFollowerCount());
     }
 
     /**

@@ -47,6 +47,9 @@ final class WriteReplies {
             replier.ok(conn, req, multiResponse((MultiRequest) req.body(), txn, r));
         } else if (r.err() != 0) {
             replier.error(conn, req, ErrorCode.of(r.err()));
+        } else if (req.type() == OpCode.RECONFIG && txn instanceof Txn.SetDataTxn s) {
+            // ZooKeeper answers a reconfig with the new /zookeeper/config: its data and Stat.
+            replier.ok(conn, req, new io.coord.wire.GetDataResponse(s.data(), r.stat()));
         } else {
             replier.ok(conn, req, replyBody(req.type(), r));
         }

@@ -2,11 +2,13 @@ package io.coord.server.quorum;
 
 import io.coord.server.admin.MetricSummary;
 import io.coord.server.admin.StatusSource;
+import io.coord.server.config.DynamicConfig;
 import io.coord.server.config.ServerAddress;
 import io.coord.server.config.ServerConfig;
 import io.coord.server.net.ClientServer;
 import io.coord.server.net.NettyTransport;
 import io.coord.server.pipeline.Backlog;
+import io.coord.server.pipeline.ConfigTxnCodec;
 import io.coord.server.pipeline.EnsembleProcessor;
 import io.coord.server.admin.ProcessFigures;
 import io.coord.server.pipeline.FatalHandler;
@@ -138,11 +140,17 @@ public final class EnsembleMember implements AutoCloseable {
                         QuorumTransport.DEFAULT_OUTBOX_LIMIT_BYTES, config.quorumTls(), config.quorumSasl());
         long coreSeed = random.nextLong();
         EnsembleProcessor processor = new EnsembleProcessor(config, clock, r.state(), r.snapshotZxid(),
-                sp -> new ZabCore(zab, r.zab(), sp, new SplittableRandom(coreSeed)),
+                sp -> config.standalone() ? new ZabCore(zab, r.zab(), sp, new SplittableRandom(coreSeed))
+                        : new ZabCore(zab, r.zab(), sp, new SplittableRandom(coreSeed), new ConfigTxnCodec(),
+                                ConfigTxnCodec.membership(DynamicConfig.of(config))),
                 coreTickMs, storage, transport == null ? NO_PEERS : transport, StorageInfo.of(config.dataLogDir(),
                         config.dataDir(), storage).withDiskFull(storage::diskFull, storage::diskFullEvents, process),
                 secret, random, fatal);
         ref.set(processor);
+        if (transport != null) {
+            transport.acceptUnknownMembers(config.reconfig().enabled());
+            processor.onConfigChange(new MembershipChanges(config, transport)::take);
+        }
         if (config.standalone()) {
             storage.rideOutDiskFull(new QuorumStorage.DiskFullListener() {
                 @Override

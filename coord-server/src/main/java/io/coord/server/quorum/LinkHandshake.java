@@ -48,7 +48,7 @@ final class LinkHandshake extends ChannelInboundHandlerAdapter {
     /** The member this end dialed, or -1 on the accepting end until the hello names it. */
     private long peer;
     private final QuorumSasl sasl;
-    /** Whether a member id may connect (a member of the ensemble, not this one). */
+    /** Whether a member id may connect: a member, or with reconfig any id but this one's (a joiner). */
     private final LongPredicate validPeer;
     private SaslClient client;
     private SaslServer server;

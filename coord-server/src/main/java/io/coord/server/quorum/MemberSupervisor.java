@@ -4,6 +4,7 @@ import io.coord.server.admin.ProcessFigures;
 import io.coord.server.admin.StatusSource;
 import java.util.concurrent.CompletableFuture;
 
+import io.coord.server.config.ConfigParser;
 import io.coord.server.config.ServerConfig;
 import io.coord.server.pipeline.FatalHandler;
 import io.coord.server.storage.DiskFullException;
@@ -65,13 +66,23 @@ public final class MemberSupervisor implements AutoCloseable {
         this.pollMs = pollMs;
     }
 
-    /** Starts the member of {@code config}; a full log disk stops it until space is back. */
+    /**
+     * Starts the member of {@code config}; a full log disk stops it until space is back. A restart
+     * reads the config file again when there is one: a reconfig may have rewritten it since, and a
+     * member must start from the newest membership it took.
+     */
     public static MemberSupervisor start(ServerConfig config) throws Exception {
+        java.nio.file.Path file = config.reconfig().configFile();
+        boolean[] first = {true};
         ProcessFigures figures = new ProcessFigures();
         BooleanSupplier space = FreeSpace.atLeast(config.dataLogDir(), FreeSpace.DEFAULT_RESUME_FREE_BYTES);
         MemberSupervisor s = new MemberSupervisor(
-                fatal -> EnsembleMember.start(config, TxnLog.DEFAULT_SEGMENT_TARGET_BYTES, fatal, LogIo.REAL, space,
-                        figures),
+                fatal -> {
+                    ServerConfig now = first[0] || file == null ? config : ConfigParser.load(file);
+                    first[0] = false;
+                    return EnsembleMember.start(now, TxnLog.DEFAULT_SEGMENT_TARGET_BYTES, fatal, LogIo.REAL, space,
+                            figures);
+                },
                 FatalHandler.HALT, space, SPACE_POLL_MS, figures);
         s.startFirst();
         return s;

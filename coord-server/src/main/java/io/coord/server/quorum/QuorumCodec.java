@@ -85,7 +85,8 @@ public final class QuorumCodec {
             out.writeInt(AUTH).writeInt(m.status().ordinal()).writeBuffer(m.token());
         } else if (msg instanceof Vote m) {
             out.writeInt(VOTE).writeLong(m.leaderId()).writeLong(m.zxid()).writeLong(m.peerEpoch())
-                    .writeLong(m.electionEpoch()).writeInt(m.state().ordinal());
+                    .writeLong(m.electionEpoch()).writeInt(m.state().ordinal()).writeLong(m.configVersion())
+                    .writeBuffer(m.config());
         } else if (msg instanceof FollowerInfo m) {
             out.writeInt(FOLLOWER_INFO).writeLong(m.session()).writeLong(m.acceptedEpoch());
         } else if (msg instanceof LeaderInfo m) {
@@ -133,7 +134,7 @@ public final class QuorumCodec {
         for (LogEntry e : m.entries()) {
             out.writeLong(e.zxid()).writeBuffer(e.data());
         }
-        out.writeLong(m.commitZxid());
+        out.writeLong(m.commitZxid()).writeLong(m.configVersion()).writeBuffer(m.config());
     }
 
     /** Decodes a frame payload; throws WireFormatException when it is not a valid message. */
@@ -144,7 +145,7 @@ public final class QuorumCodec {
             case HELLO -> new Hello(in.readLong(), in.hasRemaining() && in.readBool());
             case AUTH -> new Auth(enumAt(AuthStatus.values(), in.readInt()), nonNull(in.readBuffer()));
             case VOTE -> new Vote(in.readLong(), in.readLong(), in.readLong(), in.readLong(),
-                    enumAt(PeerState.values(), in.readInt()));
+                    enumAt(PeerState.values(), in.readInt()), in.readLong(), nonNull(in.readBuffer()));
             case FOLLOWER_INFO -> new FollowerInfo(in.readLong(), in.readLong());
             case LEADER_INFO -> new LeaderInfo(in.readLong(), in.readLong());
             case ACK_EPOCH -> new AckEpoch(in.readLong(), in.readLong(), in.readLong(), in.readBool(), in.readBool());
@@ -182,7 +183,8 @@ public final class QuorumCodec {
         for (int i = 0; i < n; i++) {
             entries.add(new LogEntry(in.readLong(), nonNull(in.readBuffer())));
         }
-        return new NewLeader(session, epoch, mode, base, snapshot, entries, in.readLong());
+        long commit = in.readLong();
+        return new NewLeader(session, epoch, mode, base, snapshot, entries, commit, in.readLong(), nonNull(in.readBuffer()));
     }
 
     private static Touch decodeTouch(JuteReader in) {

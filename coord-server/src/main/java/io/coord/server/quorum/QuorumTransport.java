@@ -75,11 +75,18 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 << 10, 1 << 20);
     private static final long MIN_BACKOFF_MS = 50;
     private static final long MAX_BACKOFF_MS = 1_000;
+    /** How long a lower-id member may stay unconnected before this side dials it ({@link #dialUnknowing}). */
+    private static final long UNKNOWN_GRACE_MS = 2_000;
     private static final AttributeKey<Long> PEER = AttributeKey.valueOf("coord.peer");
     private static final AttributeKey<FrameOutbox> OUTBOX = AttributeKey.valueOf("coord.outbox");
 
     private final long myId;
-    private final Map<Long, ServerAddress> members;
+    /** The members this one knows (its config, then each committed configuration it takes). */
+    private volatile Map<Long, ServerAddress> members;
+    /** Lower-id members not connected, since when (ms): see {@link #dialUnknowing}. */
+    private final Map<Long, Long> unconnectedSinceMs = new ConcurrentHashMap<>();
+    /** Peers this member dials now (a dial loop runs for each): never two loops for one peer. */
+    private final java.util.Set<Long> dialing = ConcurrentHashMap.newKeySet();
     private final QuorumInbound inbound;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -96,6 +103,8 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
     private final QuorumSasl sasl;
     private final Map<Long, Channel> peers = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** Links from ids outside the configuration are accepted (reconfigEnabled: joiners). */
+    private volatile boolean acceptUnknown;
     private Channel server;
 
     public QuorumTransport(long myId, Map<Long, ServerAddress> members, QuorumInbound inbound, NettyTransport transport) {
@@ -129,6 +138,14 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
         this.workers = new MultiThreadIoEventLoopGroup(2, transport.ioHandlerFactory());
     }
 
+    /**
+     * Accept links from member ids this member's configuration does not name (set before
+     * {@link #start}; with reconfigEnabled, so that a joiner can sync before the change that adds it).
+     */
+    public void acceptUnknownMembers(boolean accept) {
+        this.acceptUnknown = accept;
+    }
+
     /** Binds the quorum port and starts dialing the members with a higher id. */
     public void start() throws InterruptedException, BindException {
         ServerAddress me = members.get(myId);
@@ -141,9 +158,88 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
         LOG.info("member {} listening for members on {}", myId, server.localAddress());
         for (long id : members.keySet()) {
             if (id > myId) {
-                dial(id, MIN_BACKOFF_MS);
+                startDialing(id);
             }
         }
+        workers.scheduleAtFixedRate(this::dialUnknowing, UNKNOWN_GRACE_MS, UNKNOWN_GRACE_MS / 2,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void startDialing(long peer) {
+        if (dialing.add(peer)) {
+            dial(peer, MIN_BACKOFF_MS);
+        }
+    }
+
+    /**
+     * A lower-id member dials us, unless it does not know us: a joining member, whose config names
+     * the ensemble and itself while the ensemble's does not name it yet (ZooKeeper's joiner
+     * connects to the ensemble the same way). So a lower-id member that has not connected for
+     * {@value #UNKNOWN_GRACE_MS} ms is dialed from this side, once per check; it accepts a link
+     * from an id outside its configuration (authenticated as any link).
+     */
+    private void dialUnknowing() {
+        if (closed) {
+            return;
+        }
+        long now = System.nanoTime() / 1_000_000;
+        for (long id : members.keySet()) {
+            if (id >= myId || connected(id) || dialing.contains(id)) {
+                unconnectedSinceMs.remove(id);
+                continue;
+            }
+            long since = unconnectedSinceMs.computeIfAbsent(id, k -> now);
+            if (now - since >= UNKNOWN_GRACE_MS) {
+                unconnectedSinceMs.remove(id);
+                dialOnce(id);
+            }
+        }
+    }
+
+    private void dialOnce(long peer) {
+        ServerAddress a = members.get(peer);
+        if (a == null || closed) {
+            return;
+        }
+        ChannelFuture f = bootstrap(peer).connect(new InetSocketAddress(a.host(), a.quorumPort()));
+        f.addListener(done -> {
+            if (done.isSuccess()) {
+                Channel ch = f.channel();
+                ch.closeFuture().addListener(c -> lost(peer, ch)); // not redialed: the next check decides
+            }
+        });
+    }
+
+    /**
+     * The membership changed (a committed reconfig): new higher-id members are dialed, links to
+     * members no longer named are closed and not redialed (a link they dial in is still accepted:
+     * a removed member learns the ensemble's configuration from votes).
+     */
+    public void updateMembers(Map<Long, ServerAddress> next) {
+        Map<Long, ServerAddress> previous = members;
+        Map<Long, ServerAddress> now = new java.util.HashMap<>(next);
+        if (previous.containsKey(myId)) {
+            now.putIfAbsent(myId, previous.get(myId)); // our own listener stays where it is
+        }
+        members = Map.copyOf(now);
+        for (long id : previous.keySet()) {
+            ServerAddress after = now.get(id);
+            if (id != myId && (after == null || !sameLink(previous.get(id), after))) {
+                Channel ch = peers.get(id);
+                if (ch != null) {
+                    ch.close(); // removed or moved: a dialer redials at the new address
+                }
+            }
+        }
+        for (long id : now.keySet()) {
+            if (id > myId && !closed) {
+                startDialing(id);
+            }
+        }
+    }
+
+    private static boolean sameLink(ServerAddress a, ServerAddress b) {
+        return a.host().equals(b.host()) && a.quorumPort() == b.quorumPort();
     }
 
     private ChannelInitializer<SocketChannel> initializer(long dialedPeer) {
@@ -152,6 +248,10 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
             protected void initChannel(SocketChannel ch) {
                 ch.attr(OUTBOX).set(new FrameOutbox(ch, outboxLimitBytes, () -> leading));
                 ServerAddress peer = dialedPeer < 0 ? null : members.get(dialedPeer);
+                if (dialedPeer >= 0 && peer == null) {
+                    ch.close(); // removed by a reconfig while this dial was under way
+                    return;
+                }
                 if (tls != null && peer == null) {
                     // portUnification: a sniffer puts a TLS handler in its place or steps aside for plaintext.
                     ch.pipeline().addLast("tls", tls.acceptsPlaintext() ? tls.unifiedAccept()
@@ -161,24 +261,30 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
                     ch.pipeline().addLast("tls", tls.dialHandler(ch.alloc(), peer.host(), peer.quorumPort()));
                 }
                 ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME_BYTES, 0, 4, 0, 4));
+                // With reconfig, any other id: a joining member is not in our configuration yet (who
+                // may link is then the link's authentication's to decide: sslQuorum, quorum.auth.*).
                 ch.pipeline().addLast(new LinkHandshake(myId, dialedPeer, sasl,
-                        id -> id != myId && members.containsKey(id)));
+                        id -> id != myId && (acceptUnknown || members.containsKey(id))));
                 ch.pipeline().addLast(new Handler(dialedPeer));
             }
         };
     }
 
-    private void dial(long peer, long backoffMs) {
-        if (closed) {
-            return;
-        }
-        ServerAddress a = members.get(peer);
-        Bootstrap b = new Bootstrap().group(workers).channel(transport.socketChannel())
+    private Bootstrap bootstrap(long peer) {
+        return new Bootstrap().group(workers).channel(transport.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2_000)
                 .handler(initializer(peer));
-        ChannelFuture f = b.connect(new InetSocketAddress(a.host(), a.quorumPort()));
+    }
+
+    private void dial(long peer, long backoffMs) {
+        ServerAddress a = members.get(peer);
+        if (closed || a == null || peer < myId) {
+            dialing.remove(peer); // removed by a reconfig (or now lower: it dials us): this loop ends
+            return;
+        }
+        ChannelFuture f = bootstrap(peer).connect(new InetSocketAddress(a.host(), a.quorumPort()));
         f.addListener(done -> {
             if (done.isSuccess()) {
                 // LinkHandshake sends the hello (and the login) and then has the channel registered.

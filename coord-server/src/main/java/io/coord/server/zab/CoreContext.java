@@ -2,10 +2,11 @@ package io.coord.server.zab;
 
 import java.util.random.RandomGenerator;
 
-/** State shared by the roles of one core: configuration, the log, the epochs, the tick clock. */
+/** State shared by the roles of one core: configuration, membership, the log, the epochs, the tick clock. */
 final class CoreContext {
     final ZabConfig config;
-    final Quorum quorum;
+    /** The configurations quorums are counted in (committed, and pending while a reconfig is). */
+    final MembershipState configs;
     final ZabLog log;
     final StateProvider stateProvider;
     final RandomGenerator random;
@@ -18,10 +19,11 @@ final class CoreContext {
     /** Set when a DIFF/TRUNC did not fit our history: ask the next leader for a snapshot. */
     boolean needSnap;
 
-    CoreContext(ZabConfig config, RecoveredState recovered, StateProvider stateProvider, RandomGenerator random) {
+    CoreContext(ZabConfig config, RecoveredState recovered, StateProvider stateProvider, RandomGenerator random,
+                MembershipState configs) {
         this.config = config;
-        this.quorum = new Quorum(config.voters());
-        this.log = new ZabLog(recovered.snapshotZxid(), recovered.log());
+        this.configs = configs;
+        this.log = new ZabLog(recovered.snapshotZxid(), recovered.log(), configs);
         this.stateProvider = stateProvider;
         this.random = random;
         this.acceptedEpoch = recovered.acceptedEpoch();

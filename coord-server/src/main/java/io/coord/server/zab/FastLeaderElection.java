@@ -2,7 +2,9 @@ package io.coord.server.zab;
 
 import io.coord.server.zab.ZabMessage.PeerState;
 import io.coord.server.zab.ZabMessage.Vote;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,7 +17,13 @@ import java.util.Optional;
  * Election only needs to pick a good candidate; safety is enforced by discovery.
  * An observer takes no part in the vote: voters ignore its notifications, and it only listens for
  * the settled votes voters answer them with, joining the leader a quorum of them reports (as
- * ZooKeeper's observers find their leader).
+ * ZooKeeper's observers find their leader). Quorums here are of the committed configuration only,
+ * also while a reconfig is pending: the election only picks a candidate, and the leader's own
+ * quorums (epoch, NEWLEADER, commits) are of both configurations. Any quorum of the committed
+ * configuration holds a member that logged a pending change that could have committed, and the best
+ * ballot carries it, so the leader chosen knows the change. Asking the election for both quorums
+ * deadlocks when the change makes observers voters: they do not know it and never vote (ZAB
+ * simulation with reconfigs, seed 817).
  */
 final class FastLeaderElection {
     /** What a member currently votes for. */
@@ -36,8 +44,7 @@ final class FastLeaderElection {
     }
 
     private final long myId;
-    private final Quorum quorum;
-    private final boolean observing;
+    private final MembershipState configs;
     private long logicalClock;
     private Ballot proposal;
     private Ballot self;
@@ -45,10 +52,13 @@ final class FastLeaderElection {
     private final Map<Long, Vote> outOfElection = new HashMap<>();
     private int ticksSinceBroadcast;
 
-    FastLeaderElection(long myId, Quorum quorum, boolean observing) {
+    FastLeaderElection(long myId, MembershipState configs) {
         this.myId = myId;
-        this.quorum = quorum;
-        this.observing = observing;
+        this.configs = configs;
+    }
+
+    private boolean observing() {
+        return configs.observing(myId);
     }
 
     long logicalClock() {
@@ -79,7 +89,7 @@ final class FastLeaderElection {
 
     private void broadcast(Actions.Builder out) {
         ticksSinceBroadcast = 0;
-        for (long id : quorum.voters()) {
+        for (long id : configs.allVoters()) {
             if (id != myId) {
                 out.send(id, notification());
             }
@@ -87,17 +97,19 @@ final class FastLeaderElection {
     }
 
     Vote notification() {
-        return new Vote(proposal.leaderId(), proposal.zxid(), proposal.peerEpoch(), logicalClock, PeerState.LOOKING);
+        Membership c = configs.committed();
+        return new Vote(proposal.leaderId(), proposal.zxid(), proposal.peerEpoch(), logicalClock, PeerState.LOOKING,
+                c.version(), c.encoded());
     }
 
     /** Handles a notification while LOOKING; returns the decision if this round is over. */
     Optional<Decision> onVote(long from, Vote n, Actions.Builder out) {
-        if (!quorum.isVoter(from) || from == myId) {
+        if (!configs.isVoterInAny(from) || from == myId) {
             return Optional.empty();
         }
         Ballot theirs = new Ballot(n.leaderId(), n.zxid(), n.peerEpoch());
         if (n.state() == PeerState.LOOKING) {
-            if (observing) {
+            if (observing()) {
                 return Optional.empty(); // an observer never adopts nor counts a vote
             }
             return onLookingVote(from, n, theirs, out);
@@ -121,49 +133,58 @@ final class FastLeaderElection {
             broadcast(out);
         }
         received.put(from, theirs);
-        if (agreeing(received, proposal) >= quorum.size()) {
+        if (configs.isCommittedQuorum(agreeing(received, proposal))) {
             return Optional.of(new Decision(proposal.leaderId(), proposal, logicalClock));
         }
         return Optional.empty();
     }
 
-    private static int agreeing(Map<Long, Ballot> votes, Ballot b) {
-        int n = 0;
-        for (Ballot v : votes.values()) {
-            if (v.equals(b)) {
-                n++;
+    /** The members whose vote is {@code b}. */
+    private static List<Long> agreeing(Map<Long, Ballot> votes, Ballot b) {
+        List<Long> ids = new ArrayList<>();
+        for (Map.Entry<Long, Ballot> e : votes.entrySet()) {
+            if (e.getValue().equals(b)) {
+                ids.add(e.getKey());
             }
         }
-        return n;
+        return ids;
     }
 
     /** A FOLLOWING/LEADING member told us whom it follows. */
     private Optional<Decision> onSettledVote(long from, Vote n, Ballot theirs) {
         outOfElection.put(from, n);
-        int support = 0;
+        List<Long> support = new ArrayList<>();
         boolean leaderConfirms = false;
         for (Map.Entry<Long, Vote> e : outOfElection.entrySet()) {
             Vote v = e.getValue();
             // Only the leader id: members may have joined the same leader through different rounds.
             if (v.leaderId() == n.leaderId()) {
-                support++;
+                support.add(e.getKey());
                 if (e.getKey() == n.leaderId() && v.state() == PeerState.LEADING) {
                     leaderConfirms = true;
                 }
             }
         }
-        if (n.leaderId() == myId || !leaderConfirms) {
-            return Optional.empty(); // a leader must never be ourselves this way (we are not leading)
-        }
         // A settled vote of our own round counts with the round's votes, ours among them (as
         // ZooKeeper's recvset): with a bare quorum alive, the others may have decided on votes that
         // include ours while one of theirs never reached us, and the settled members alone are one
         // short of a quorum for good (whole-member simulation, 5 members, 2 of them down: seed 4210).
-        boolean ourRound = n.electionEpoch() == logicalClock && !observing;
+        boolean ourRound = n.electionEpoch() == logicalClock && !observing();
         if (ourRound) {
             received.put(from, theirs);
         }
-        if (support >= quorum.size() || ourRound && agreeing(received, theirs) >= quorum.size()) {
+        boolean roundQuorum = ourRound && configs.isCommittedQuorum(agreeing(received, theirs));
+        if (n.leaderId() == myId) {
+            // Members that already follow us in our own round make us lead, as ZooKeeper's checkLeader
+            // allows; from another round, never (we are not leading). Without this, the followers
+            // time out one by one while we wait for LOOKING votes of our round that never come (ZAB
+            // simulation with reconfigs, seed 77).
+            return roundQuorum ? Optional.of(new Decision(myId, theirs, logicalClock)) : Optional.empty();
+        }
+        if (!leaderConfirms) {
+            return Optional.empty();
+        }
+        if (configs.isCommittedQuorum(support) || roundQuorum) {
             logicalClock = n.electionEpoch();
             proposal = theirs;
             return Optional.of(new Decision(n.leaderId(), theirs, n.electionEpoch()));

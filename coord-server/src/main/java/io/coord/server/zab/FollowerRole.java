@@ -31,6 +31,8 @@ final class FollowerRole {
 
     private final CoreContext ctx;
     private final long leaderId;
+    /** The election round in which we chose this leader (a LOOKING vote of a later round means it re-elects). */
+    private long decisionRound;
     private long session;
     private Phase phase;
     private long epoch = -1;
@@ -46,9 +48,10 @@ final class FollowerRole {
     /** Sync requests sent to the leader, by id; value is the zxid to reach once answered, or -1. */
     private final Map<Long, Long> syncs = new LinkedHashMap<>();
 
-    FollowerRole(CoreContext ctx, long leaderId) {
+    FollowerRole(CoreContext ctx, long leaderId, long decisionRound) {
         this.ctx = ctx;
         this.leaderId = leaderId;
+        this.decisionRound = decisionRound;
     }
 
     long leaderId() {
@@ -128,6 +131,14 @@ final class FollowerRole {
         if (disclaims && phase.compareTo(Phase.SYNCED) < 0 && !done) {
             ctx.stats.leaderDisclaims++;
             stop(out);
+        } else if (v.state() == PeerState.LOOKING && v.electionEpoch() > decisionRound && phase != Phase.DISCOVERY
+                && !done) {
+            // It left the role we joined and elects again (for itself, or it would disclaim): our session
+            // died with that role. Ask again now, rather than wait out initLimit while it may lead again
+            // without us: with a reconfig pending, every voter of a two-voter configuration must be in
+            // the same attempt (ZAB simulation with reconfigs, seed 799).
+            decisionRound = v.electionEpoch();
+            restartSession(out);
         }
     }
 
@@ -149,7 +160,7 @@ final class FollowerRole {
             onNewLeader(m, out);
         } else if (msg instanceof Propose m && m.session() == session) {
             onPropose(m.zxid(), m.data(), out);
-        } else if (msg instanceof Inform m && m.session() == session && ctx.config.observing()) {
+        } else if (msg instanceof Inform m && m.session() == session && ctx.configs.observing(ctx.myId())) {
             onInform(m, out);
         } else if (msg instanceof Commit m && m.session() == session) {
             onCommit(m.zxid(), out);
@@ -173,7 +184,7 @@ final class FollowerRole {
         if (phase != Phase.DISCOVERY) {
             return;
         }
-        if (m.epoch() < ctx.acceptedEpoch && !ctx.config.observing()) {
+        if (m.epoch() < ctx.acceptedEpoch && !ctx.configs.observing(ctx.myId())) {
             stop(out); // we promised a newer epoch to someone else (an observer's promise binds nobody)
             return;
         }
@@ -196,6 +207,10 @@ final class FollowerRole {
             return;
         }
         ZabLog log = ctx.log;
+        if (m.configVersion() > ctx.configs.committed().version()) {
+            // The leader's committed configuration: a snapshot's members are in no entry we get.
+            ctx.configs.adopt(ctx.configs.codec().decode(m.config()), out);
+        }
         if (m.mode() == SyncMode.SNAP) {
             if (m.snapshot() == null) {
                 restartSession(out);
@@ -313,7 +328,7 @@ final class FollowerRole {
             phase = Phase.SYNCED; // history and currentEpoch are durable: this ack is NEWLEADER's
             sendAck(out);
         } else if (phase.compareTo(Phase.SYNCED) >= 0 && ctx.log.durableZxid() > lastAckedZxid
-                && !ctx.config.observing()) {
+                && !ctx.configs.observing(ctx.myId())) {
             sendAck(out); // an observer's acks count for nothing: it answers pings only
         }
     }

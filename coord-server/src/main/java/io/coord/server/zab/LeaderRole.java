@@ -80,7 +80,14 @@ final class LeaderRole {
 
     /** Voting followers that completed their sync (mntr's zk_synced_followers). */
     int syncedFollowerCount() {
-        return (int) handlers.values().stream().filter(h -> !h.observer && h.atLeast(Phase.SYNCED)).count();
+        return (int) handlers.values().stream().filter(h -> !h.observer && h.atLeast(Phase.SYNCED)
+                && ctx.configs.isVoterInAny(h.sid)).count();
+    }
+
+    /** Followers that completed their sync but vote in no configuration in force. */
+    int syncedNonVotingFollowerCount() {
+        return (int) handlers.values().stream().filter(h -> !h.observer && h.atLeast(Phase.SYNCED)
+                && !ctx.configs.isVoterInAny(h.sid)).count();
     }
 
     /** Observers that completed their sync (mntr's zk_synced_observers), by id. */
@@ -93,7 +100,7 @@ final class LeaderRole {
     /** Voting followers that completed their sync, by id, each with the highest zxid it acked (lag figures). */
     SortedMap<Long, Long> followerAckedZxids() {
         SortedMap<Long, Long> acked = new TreeMap<>();
-        handlers.values().stream().filter(h -> !h.observer && h.atLeast(Phase.SYNCED))
+        handlers.values().stream().filter(h -> !h.observer && h.atLeast(Phase.SYNCED) && ctx.configs.isVoterInAny(h.sid))
                 .forEach(h -> acked.put(h.sid, h.ackedZxid));
         return acked;
     }
@@ -131,7 +138,9 @@ final class LeaderRole {
     }
 
     void onMessage(long from, ZabMessage msg, Actions.Builder out) {
-        if (done || !ctx.config.isMember(from) || from == ctx.myId()) {
+        // Members the configuration does not name are served too, as non-voting followers: that is
+        // how a new member syncs before a reconfig makes it a voter (ZooKeeper's joining servers).
+        if (done || from == ctx.myId()) {
             return;
         }
         if (msg instanceof FollowerInfo m) {
@@ -163,8 +172,9 @@ final class LeaderRole {
             }
             return;
         }
-        boolean observer = !ctx.quorum.isVoter(from);
-        if (epoch >= 0 && m.acceptedEpoch() > epoch && !observer) {
+        boolean observer = ctx.configs.observing(from) && !ctx.configs.isVoterInAny(from);
+        boolean voter = ctx.configs.isVoterInAny(from);
+        if (epoch >= 0 && m.acceptedEpoch() > epoch && voter) {
             // It promised a newer epoch and can never follow ours; only a new election lets it back in.
             ctx.stats.stepDowns++;
             stop(out);
@@ -172,8 +182,8 @@ final class LeaderRole {
         }
         h = new LearnerHandler(from, m.session(), observer, ctx.now);
         handlers.put(from, h);
-        if (!observer) {
-            infoEpochs.merge(from, m.acceptedEpoch(), Math::max); // an observer's promises bind nobody
+        if (voter) {
+            infoEpochs.merge(from, m.acceptedEpoch(), Math::max); // a non-voter's promises bind nobody
         }
         if (phase == Phase0.COLLECT) {
             maybeProposeEpoch(out);
@@ -183,7 +193,7 @@ final class LeaderRole {
     }
 
     private void maybeProposeEpoch(Actions.Builder out) {
-        if (phase != Phase0.COLLECT || !ctx.quorum.isQuorum(infoEpochs.keySet())) {
+        if (phase != Phase0.COLLECT || !ctx.configs.isQuorum(infoEpochs.keySet())) {
             return;
         }
         long max = 0;
@@ -215,7 +225,7 @@ final class LeaderRole {
         if (phase == Phase0.EPOCH_PROPOSED) {
             // An observer holds only txns committed by a quorum, which this leader has (discovery
             // made sure): a longer observer history is a tail it must truncate, never a reason to stop.
-            if (!h.observer && isAhead(m.currentEpoch(), m.lastZxid())) {
+            if (ctx.configs.isVoterInAny(h.sid) && isAhead(m.currentEpoch(), m.lastZxid())) {
                 stop(out); // it may hold committed txns we lack: let a new election pick it
                 return;
             }
@@ -233,7 +243,7 @@ final class LeaderRole {
     }
 
     private void maybeStartSync(Actions.Builder out) {
-        if (phase != Phase0.EPOCH_PROPOSED || !acceptDurable || !ctx.quorum.isQuorum(epochAckers)) {
+        if (phase != Phase0.EPOCH_PROPOSED || !acceptDurable || !ctx.configs.isQuorum(epochAckers)) {
             return;
         }
         phase = Phase0.SYNCING;
@@ -295,7 +305,7 @@ final class LeaderRole {
                 synced.add(h.sid);
             }
         }
-        if (!ctx.quorum.isQuorum(synced)) {
+        if (!ctx.configs.isQuorum(synced)) {
             return;
         }
         phase = Phase0.BROADCAST;
@@ -314,14 +324,14 @@ final class LeaderRole {
         if (!currentDurable) {
             return;
         }
-        List<Long> acked = new ArrayList<>();
-        acked.add(ctx.log.durableZxid());
+        Map<Long, Long> acked = new HashMap<>();
+        acked.put(ctx.myId(), ctx.log.durableZxid());
         for (LearnerHandler h : handlers.values()) {
             if (!h.observer && h.atLeast(Phase.SYNCED)) {
-                acked.add(h.ackedZxid);
+                acked.put(h.sid, h.ackedZxid);
             }
         }
-        long floor = ctx.quorum.quorumFloor(acked.stream().mapToLong(Long::longValue).toArray());
+        long floor = ctx.configs.quorumFloor(acked);
         long newCommit = Math.min(floor, ctx.log.lastZxid());
         if (newCommit <= commitZxid) {
             return;
@@ -417,6 +427,38 @@ final class LeaderRole {
         }
     }
 
+    /** A configuration change; see {@link ZabCore#proposeReconfig}. */
+    void proposeReconfig(Membership next, LongFunction<byte[]> txnAt, Actions.Builder out) {
+        if (phase != Phase0.BROADCAST) {
+            out.reject(Actions.Rejection.NOT_SERVING, ctx.myId());
+            return;
+        }
+        if (ctx.configs.pending() != null) {
+            out.reject(Actions.Rejection.RECONFIG_IN_PROGRESS, ctx.myId());
+            return;
+        }
+        List<Long> synced = new ArrayList<>();
+        synced.add(ctx.myId());
+        for (LearnerHandler h : handlers.values()) {
+            if (!h.observer && h.atLeast(Phase.SYNCED)) {
+                synced.add(h.sid);
+            }
+        }
+        if (synced.stream().distinct().filter(next::isVoter).count() < next.voters().size() / 2 + 1) {
+            out.reject(Actions.Rejection.NEW_CONFIG_NO_QUORUM, ctx.myId());
+            return;
+        }
+        propose(zxid -> {
+            byte[] txn = txnAt.apply(zxid);
+            Membership read = ctx.configs.codec().configIn(zxid, txn);
+            if (read == null || !read.sameMembers(next)) {
+                throw new IllegalStateException("reconfig txn at " + Zxid.format(zxid) + " reads as " + read
+                        + ", not " + next);
+            }
+            return txn;
+        }, out);
+    }
+
     /**
      * The connection to a follower broke: its session is over (a reconnecting follower starts a new
      * one). Once serving, a leader that no longer hears from a quorum steps down at once.
@@ -454,7 +496,7 @@ final class LeaderRole {
                 live.add(h.sid);
             }
         }
-        return ctx.quorum.isQuorum(live);
+        return ctx.configs.isQuorum(live);
     }
 
     private void dropSilentHandlers() {
@@ -513,7 +555,7 @@ final class LeaderRole {
                     confirmed.add(h.sid);
                 }
             }
-            if (!ctx.quorum.isQuorum(confirmed)) {
+            if (!ctx.configs.isQuorum(confirmed)) {
                 continue;
             }
             if (s.requester() == ctx.myId() && commitZxid < s.targetZxid()) {

@@ -26,7 +26,9 @@ final class LeaderSync {
         if (h.observer) {
             entries = entries.stream().filter(e -> e.zxid() <= commitZxid).toList();
         }
-        return new NewLeader(h.session, epoch, plan.mode(), plan.baseZxid(), snapshot, entries, commitZxid);
+        Membership config = ctx.configs.committed();
+        return new NewLeader(h.session, epoch, plan.mode(), plan.baseZxid(), snapshot, entries, commitZxid,
+                config.version(), config.encoded());
     }
 
     /** The last zxid a learner holds once it has applied {@code bundle}. */

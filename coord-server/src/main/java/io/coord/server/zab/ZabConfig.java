@@ -7,7 +7,8 @@ import java.util.TreeSet;
 /**
  * Static configuration of one member's core. All durations are in ticks.
  *
- * @param myId             this member's id (a voter or an observer)
+ * @param myId             this member's id: a voter, an observer, or neither (a member a reconfig removed
+ *                         keeps its last configuration and follows without a vote, as ZooKeeper's do)
  * @param voters           ids of all voting members
  * @param observers        ids of the non-voting members (ZooKeeper's observers): they learn every
  *                         committed txn and serve clients, but never vote in an election nor count
@@ -23,10 +24,6 @@ public record ZabConfig(long myId, Set<Long> voters, Set<Long> observers, int in
         // A sorted set: iteration order (hence message order) must not depend on the JVM's hash salt.
         voters = Collections.unmodifiableSortedSet(new TreeSet<>(voters));
         observers = Collections.unmodifiableSortedSet(new TreeSet<>(observers));
-        if (!voters.contains(myId) && !observers.contains(myId)) {
-            throw new IllegalArgumentException("myId " + myId + " is neither a voter " + voters
-                    + " nor an observer " + observers);
-        }
         for (long id : observers) {
             if (voters.contains(id)) {
                 throw new IllegalArgumentException("member " + id + " is both a voter and an observer");

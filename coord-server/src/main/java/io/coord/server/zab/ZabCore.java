@@ -21,10 +21,37 @@ public final class ZabCore {
     private LeaderRole leader;
     private FollowerRole follower;
     private boolean started;
+    /** Whether this member observed when its current role began (a reconfig that changes it ends the role). */
+    private boolean observingInRole;
 
     public ZabCore(ZabConfig config, RecoveredState recovered, StateProvider stateProvider, RandomGenerator random) {
-        this.ctx = new CoreContext(config, recovered, stateProvider, random);
-        this.election = new FastLeaderElection(config.myId(), ctx.quorum, config.observing());
+        this(config, recovered, stateProvider, random, MembershipCodec.NONE,
+                Membership.of(0, config.voters(), config.observers(), null));
+    }
+
+    /**
+     * A core whose history may change its configuration: {@code codec} tells which txns are reconfigs,
+     * {@code committed} is the last configuration this member knows committed; its voters and
+     * observers must be {@code config}'s. Reconfig entries in {@code recovered}'s log are taken up at
+     * {@link #start()}.
+     *
+     * <p>What the adapter must give as {@code committed}: the newest configuration this member ever
+     * took ({@link Actions#configChanges()}, persisted; and the one in its snapshot, whichever is
+     * newer), also when that configuration no longer names this member (it then follows without a
+     * vote). Never an older one: a member that forgot a change can take a stale member's older
+     * configuration for the current one and elect a leader in it (ZAB simulation with reconfigs, seed
+     * 184). A joiner that never took one starts from the ensemble's servers plus itself at version 0,
+     * as ZooKeeper's are started: nobody takes a version-0 configuration from its votes, while it
+     * takes the real one from theirs. Only versions this ensemble committed may be above 0.
+     */
+    public ZabCore(ZabConfig config, RecoveredState recovered, StateProvider stateProvider, RandomGenerator random,
+                   MembershipCodec codec, Membership committed) {
+        if (!committed.voters().equals(config.voters()) || !committed.observers().equals(config.observers())) {
+            throw new IllegalArgumentException(committed + " is not the configuration's voters " + config.voters()
+                    + " and observers " + config.observers());
+        }
+        this.ctx = new CoreContext(config, recovered, stateProvider, random, new MembershipState(codec, committed));
+        this.election = new FastLeaderElection(config.myId(), ctx.configs);
     }
 
     /** Starts the first election. Must be called once, before any other input. */
@@ -34,6 +61,10 @@ public final class ZabCore {
         }
         started = true;
         Actions.Builder out = new Actions.Builder();
+        for (LogEntry e : ctx.log.entriesAfter(ctx.log.baseZxid())) {
+            ctx.configs.onAppended(e.zxid(), e.data(), out); // recovered reconfig entries
+        }
+        ctx.configs.takeChanged();
         goLooking(out);
         return finish(out);
     }
@@ -44,8 +75,7 @@ public final class ZabCore {
         Actions.Builder out = new Actions.Builder();
         if (msg instanceof Vote v) {
             onVote(fromId, v, out);
-        } else if (msg instanceof FollowerInfo && role != Role.LEADING && ctx.config.isMember(fromId)
-                && !ctx.config.observing()) {
+        } else if (msg instanceof FollowerInfo && role != Role.LEADING) {
             // It chose us as leader but its round ended differently from ours (it decided on a vote
             // we later changed): tell it whom we back, so it re-elects now rather than after initLimit.
             out.send(fromId, role == Role.LOOKING ? election.notification() : settledVote());
@@ -110,6 +140,26 @@ public final class ZabCore {
         return finish(out);
     }
 
+    /**
+     * A configuration change (leader only): proposes {@code txnAt(zxid)}, which {@code codec} must
+     * read as {@code next} at that zxid. Refused while another change is pending
+     * ({@link Actions.Rejection#RECONFIG_IN_PROGRESS}) or when the voters of {@code next} synced with
+     * this leader (itself included if it votes in {@code next}) are no quorum of it
+     * ({@link Actions.Rejection#NEW_CONFIG_NO_QUORUM}: a new member must have joined as a non-voting
+     * follower first). From the proposal on, commits need a quorum of both configurations; once it
+     * commits, {@code next} alone counts, and a leader that no longer votes steps down.
+     */
+    public Actions proposeReconfig(Membership next, LongFunction<byte[]> txnAt) {
+        requireStarted();
+        Actions.Builder out = new Actions.Builder();
+        if (role == Role.LEADING) {
+            leader.proposeReconfig(next, txnAt, out);
+        } else {
+            out.reject(Actions.Rejection.NOT_LEADER, role == Role.FOLLOWING ? follower.leaderId() : -1);
+        }
+        return finish(out);
+    }
+
     /** Storage ops with seq up to {@code persistSeq} (and all before) are durable. */
     public Actions onPersisted(long persistSeq) {
         requireStarted();
@@ -128,7 +178,7 @@ public final class ZabCore {
      * (With other voters a member whose log fails must stop instead, so that they carry on.)
      */
     public boolean mayLoseAppends() {
-        return started && ctx.quorum.voters().size() == 1 && role == Role.LEADING && leader.isServing();
+        return started && ctx.configs.soleVoter(ctx.myId()) && role == Role.LEADING && leader.isServing();
     }
 
     /**
@@ -174,12 +224,23 @@ public final class ZabCore {
 
     private void onVote(long from, Vote v, Actions.Builder out) {
         if (role == Role.LOOKING) {
+            if (v.configVersion() > ctx.configs.committed().version()
+                    && ctx.configs.adopt(ctx.configs.codec().decode(v.config()), out)) {
+                ctx.configs.takeChanged();
+                goLooking(out); // a newer configuration committed while we were away: vote again in it
+            }
             election.onVote(from, v, out).ifPresent(d -> decide(d, out));
-        } else if (v.state() == PeerState.LOOKING && ctx.config.isMember(from) && !ctx.config.observing()) {
-            // Observers too: this is how a LOOKING observer learns who leads (it never counts as a vote).
-            out.send(from, settledVote());
-        } else if (role == Role.FOLLOWING && from == follower.leaderId()) {
-            follower.onLeaderVote(v, out);
+        } else {
+            if (role == Role.FOLLOWING && from == follower.leaderId()) {
+                follower.onLeaderVote(v, out);
+            }
+            if (v.state() == PeerState.LOOKING) {
+                // Also to observers and members that joined or left, and also from an observer: this is
+                // how a LOOKING member learns who leads and the configuration (an observer's vote never
+                // counts, but its configuration may be newer than the asker's: ZAB simulation with
+                // reconfigs, seed 1147).
+                out.send(from, settledVote());
+            }
         }
     }
 
@@ -187,7 +248,8 @@ public final class ZabCore {
     private Vote settledVote() {
         PeerState mine = role == Role.LEADING ? PeerState.LEADING : PeerState.FOLLOWING;
         FastLeaderElection.Ballot b = decision.ballot();
-        return new Vote(b.leaderId(), b.zxid(), b.peerEpoch(), decision.electionEpoch(), mine);
+        Membership c = ctx.configs.committed();
+        return new Vote(b.leaderId(), b.zxid(), b.peerEpoch(), decision.electionEpoch(), mine, c.version(), c.encoded());
     }
 
     private void goLooking(Actions.Builder out) {
@@ -198,33 +260,55 @@ public final class ZabCore {
         ctx.stats.elections++;
         out.role(new RoleChange(Role.LOOKING, -1, -1, false));
         election.start(ctx.currentEpoch, ctx.log.lastZxid(), out);
-        if (ctx.quorum.voters().size() == 1 && ctx.quorum.isVoter(ctx.myId())) {
+        if (ctx.configs.soleVoter(ctx.myId())) {
             decide(new Decision(ctx.myId(), election.proposal(), election.logicalClock()), out);
         }
     }
 
     private void decide(Decision d, Actions.Builder out) {
+        // A member the configuration does not name (a joiner, or one a reconfig removed) still
+        // follows, as a non-voting follower, as ZooKeeper's do: nothing it says counts anywhere.
         decision = d;
-        if (d.leaderId() == ctx.myId() && !ctx.config.observing()) {
+        observingInRole = observing();
+        if (d.leaderId() == ctx.myId() && !observing()) {
             role = Role.LEADING;
             leader = new LeaderRole(ctx);
             out.role(new RoleChange(Role.LEADING, ctx.myId(), -1, false));
             leader.start(out);
         } else {
             role = Role.FOLLOWING;
-            follower = new FollowerRole(ctx, d.leaderId());
+            follower = new FollowerRole(ctx, d.leaderId(), d.electionEpoch());
             out.role(new RoleChange(Role.FOLLOWING, d.leaderId(), -1, false));
             follower.start(out);
         }
     }
 
     private Actions finish(Actions.Builder out) {
+        if (ctx.configs.takeChanged()) {
+            onCommittedConfigChange(out);
+        }
         boolean ended = (role == Role.LEADING && leader.isDone()) || (role == Role.FOLLOWING && follower.isDone());
         if (ended) {
             goLooking(out);
         }
         ctx.log.trim(ctx.config.maxHistory());
         return out.build();
+    }
+
+    /**
+     * A new configuration committed while leading or following. A leader that no longer votes steps
+     * down (the new voters elect among themselves); a learner whose role changed (participant and
+     * observer) or that was removed ends its role and joins again as what it now is (a removed one
+     * as a non-voting follower).
+     */
+    private void onCommittedConfigChange(Actions.Builder out) {
+        Membership now = ctx.configs.committed();
+        if (role == Role.LEADING && !now.isVoter(ctx.myId())) {
+            ctx.stats.stepDowns++;
+            leader.stop(out);
+        } else if (role == Role.FOLLOWING && (observing() != observingInRole || !now.isMember(ctx.myId()))) {
+            follower.stop(out);
+        }
     }
 
     // ---- introspection (adapters, metrics, tests) ----
@@ -243,7 +327,17 @@ public final class ZabCore {
 
     /** True when this member is an observer: it never votes nor counts toward a quorum. */
     public boolean observing() {
-        return ctx.config.observing();
+        return ctx.configs.observing(ctx.myId());
+    }
+
+    /** The last configuration this member knows committed. */
+    public Membership committedConfig() {
+        return ctx.configs.committed();
+    }
+
+    /** The configuration a reconfig in this member's log proposes, while its commit is unknown; or null. */
+    public Membership pendingConfig() {
+        return ctx.configs.pending();
     }
 
     /** The leader this member leads or follows, or -1 while LOOKING. */
@@ -298,6 +392,15 @@ public final class ZabCore {
     /** Voting followers synced with this member while it leads; 0 otherwise. */
     public int syncedFollowerCount() {
         return role == Role.LEADING ? leader.syncedFollowerCount() : 0;
+    }
+
+    /**
+     * Followers synced with this member while it leads that vote in no configuration in force
+     * (joiners before the reconfig that adds them, removed members; ZooKeeper's
+     * zk_synced_non_voting_followers); 0 otherwise.
+     */
+    public int syncedNonVotingFollowerCount() {
+        return role == Role.LEADING ? leader.syncedNonVotingFollowerCount() : 0;
     }
 
     /** Observers synced with this member while it leads, by id; empty otherwise. */

@@ -21,8 +21,17 @@ final class ZabLog {
     /** Appends (and snapshot installs) not yet durable: {seq, zxid}, in seq order. */
     private final ArrayDeque<long[]> pending = new ArrayDeque<>();
     private long durableZxid;
+    /** Told of every change to the log, to track reconfig entries. */
+    private final MembershipState configs;
 
     ZabLog(long snapshotZxid, List<LogEntry> recovered) {
+        this(snapshotZxid, recovered, new MembershipState(MembershipCodec.NONE,
+                Membership.of(0, java.util.Set.of(1L), java.util.Set.of(), null)));
+    }
+
+    /** {@code recovered} is not shown to {@code configs}: the core does that once it has an output ({@link #entriesAfter}). */
+    ZabLog(long snapshotZxid, List<LogEntry> recovered, MembershipState configs) {
+        this.configs = configs;
         this.baseZxid = snapshotZxid;
         this.appliedZxid = snapshotZxid;
         this.entries.addAll(recovered);
@@ -107,6 +116,7 @@ final class ZabLog {
         long seq = nextSeq++;
         pending.add(new long[] {seq, zxid});
         out.storage(new StorageOp.AppendTxn(seq, zxid, data));
+        configs.onAppended(zxid, data, out);
     }
 
     /** Cuts every entry after {@code zxid}. Cutting applied (hence committed) entries is a protocol bug. */
@@ -130,6 +140,7 @@ final class ZabLog {
         }
         durableZxid = Math.min(durableZxid, zxid);
         out.storage(new StorageOp.Truncate(nextSeq++, zxid));
+        configs.onTruncated(zxid);
     }
 
     /**
@@ -150,6 +161,7 @@ final class ZabLog {
         int keep = keptZxid == baseZxid ? 0 : indexOf(keptZxid) + 1;
         entries.subList(keep, entries.size()).clear();
         durableZxid = keptZxid;
+        configs.onTruncated(keptZxid);
     }
 
     void installSnapshot(long zxid, byte[] state, Actions.Builder out) {
@@ -161,6 +173,7 @@ final class ZabLog {
         pending.add(new long[] {seq, zxid});
         durableZxid = -1;
         out.storage(new StorageOp.InstallSnapshot(seq, zxid, state));
+        configs.onSnapshotInstalled();
     }
 
     /** Issues an epoch write and returns its seq (the caller waits for it to become durable). */
@@ -181,6 +194,7 @@ final class ZabLog {
             out.apply(e);
             appliedZxid = e.zxid();
         }
+        configs.onApplied(appliedZxid, out);
     }
 
     /**

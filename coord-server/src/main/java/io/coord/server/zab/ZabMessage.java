@@ -17,9 +17,20 @@ public sealed interface ZabMessage {
     /**
      * Fast-leader-election notification: the sender's current vote for {@code leaderId} whose history
      * is ({@code peerEpoch} = its currentEpoch, {@code zxid} = its last zxid), in round {@code electionEpoch}.
+     * It also carries the sender's committed configuration ({@code configVersion}, and its
+     * {@link Membership#encoded()} form), as ZooKeeper's notifications do: a member that missed a
+     * reconfig learns it here.
      */
-    record Vote(long leaderId, long zxid, long peerEpoch, long electionEpoch, PeerState state)
-            implements ZabMessage {
+    record Vote(long leaderId, long zxid, long peerEpoch, long electionEpoch, PeerState state,
+                long configVersion, byte[] config) implements ZabMessage {
+        public Vote {
+            config = config == null ? new byte[0] : config;
+        }
+
+        /** A vote without a configuration (version 0: one no reconfig has changed). */
+        public Vote(long leaderId, long zxid, long peerEpoch, long electionEpoch, PeerState state) {
+            this(leaderId, zxid, peerEpoch, electionEpoch, state, 0, new byte[0]);
+        }
     }
 
     /** Follower to leader: open a session; carries the follower's acceptedEpoch. */
@@ -43,12 +54,20 @@ public sealed interface ZabMessage {
      * Leader to follower: the synchronisation bundle followed by NEWLEADER. The follower installs
      * {@code snapshot} (SNAP) or truncates after {@code baseZxid} (TRUNC; no-op for DIFF), appends
      * {@code entries}, persists currentEpoch = {@code epoch}, and acks once all of that is durable.
-     * Entries up to {@code commitZxid} are already committed.
+     * Entries up to {@code commitZxid} are already committed. {@code configVersion} and {@code config}
+     * are the leader's committed configuration (a snapshot's members are not in its entries).
      */
     record NewLeader(long session, long epoch, SyncMode mode, long baseZxid, byte[] snapshot,
-                     List<LogEntry> entries, long commitZxid) implements ZabMessage {
+                     List<LogEntry> entries, long commitZxid, long configVersion, byte[] config) implements ZabMessage {
         public NewLeader {
             entries = List.copyOf(entries);
+            config = config == null ? new byte[0] : config;
+        }
+
+        /** A bundle without a configuration. */
+        public NewLeader(long session, long epoch, SyncMode mode, long baseZxid, byte[] snapshot,
+                         List<LogEntry> entries, long commitZxid) {
+            this(session, epoch, mode, baseZxid, snapshot, entries, commitZxid, 0, new byte[0]);
         }
     }
 

@@ -208,7 +208,7 @@ class ConfigParserTest {
         "zookeeper.ssl.quorum.context.supplier.class=org.example.Ctx", "authProvider.1=org.example.Auth",
         "metricsProvider.className=org.example.Prometheus", "metricsProvider.ssl.crl=true",
         "metricsProvider.numWorkerThreads=4",
-        "quorumListenOnAllIPs=true", "reconfigEnabled=true",
+        "quorumListenOnAllIPs=true",
         "quorum.auth.digestAlg=sha1", "saslAuthRequired=true", "group.1=1:2:3",
         "weight.1=1",
         "audit.enable=true", "electionAlg=1", "observerMasterPort=2191",

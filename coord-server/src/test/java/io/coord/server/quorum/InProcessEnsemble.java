@@ -198,7 +198,11 @@ public final class InProcessEnsemble implements AutoCloseable {
     }
 
     public String mode(int id) {
-        String srvr = fourLetterWord(id, "srvr");
+        return modeIn(fourLetterWord(id, "srvr"));
+    }
+
+    /** srvr's Mode in {@code srvr}'s text: null without an answer, "looking" when it has no Mode line. */
+    static String modeIn(String srvr) {
         if (srvr == null) {
             return null;
         }
@@ -211,8 +215,13 @@ public final class InProcessEnsemble implements AutoCloseable {
     }
 
     public String fourLetterWord(int id, String word) {
+        return fourLetterWordAt(clientPorts[id], word);
+    }
+
+    /** A four-letter word's answer from the client port {@code port} on loopback, or null. */
+    static String fourLetterWordAt(int port, String word) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", clientPorts[id]), 1_000);
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
             socket.setSoTimeout(2_000);
             OutputStream out = socket.getOutputStream();
             out.write(word.getBytes(StandardCharsets.US_ASCII));

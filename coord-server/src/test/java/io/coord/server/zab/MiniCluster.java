@@ -20,6 +20,8 @@ final class MiniCluster {
     final Set<Long> holdPersistence = new HashSet<>();
     final Set<Long> down = new HashSet<>();
     final ArrayDeque<InFlight> wire = new ArrayDeque<>();
+    /** Committed configurations each member took ({@link Actions#configChanges()}), in order. */
+    final Map<Long, List<Membership>> configChanges = new HashMap<>();
 
     MiniCluster(Map<Long, RecoveredState> states) {
         this(states, Set.of());
@@ -38,6 +40,27 @@ final class MiniCluster {
         }
     }
 
+    /**
+     * Members that each start from their own configuration (as their zoo.cfg would say; a joiner's
+     * names the ensemble and itself), reading reconfig txns in {@link TestConfigs}' format.
+     */
+    static MiniCluster withConfigs(Map<Long, Membership> configs) {
+        MiniCluster c = new MiniCluster(Map.of());
+        for (Map.Entry<Long, Membership> e : new java.util.TreeMap<>(configs).entrySet()) {
+            c.create(e.getKey(), RecoveredState.empty(), e.getValue());
+        }
+        return c;
+    }
+
+    /** A new core for member {@code id} (a joiner, or a restart from {@code recovered}); not started. */
+    void create(long id, RecoveredState recovered, Membership config) {
+        applied.put(id, new ArrayList<>());
+        configChanges.put(id, new ArrayList<>());
+        issuedSeq.remove(id);
+        ZabConfig zc = new ZabConfig(id, config.voters(), config.observers(), 10, 5, 1, 1000);
+        cores.put(id, new ZabCore(zc, recovered, z -> new byte[0], new SplittableRandom(id), TestConfigs.CODEC, config));
+    }
+
     void startAll() {
         for (long id : cores.keySet()) {
             handle(id, cores.get(id).start());
@@ -49,6 +72,7 @@ final class MiniCluster {
             issuedSeq.put(id, op.seq());
         }
         applied.get(id).addAll(a.applies());
+        configChanges.computeIfAbsent(id, k -> new ArrayList<>()).addAll(a.configChanges());
         for (Actions.Send s : a.sends()) {
             wire.add(new InFlight(id, s.to(), s.message()));
         }

@@ -1,6 +1,8 @@
 package io.coord.server.zab.sim;
 
 import io.coord.server.zab.LogEntry;
+import io.coord.server.zab.Membership;
+import io.coord.server.zab.TestConfigs;
 import io.coord.server.zab.Role;
 import io.coord.server.zab.RoleChange;
 import io.coord.server.zab.ZabCore;
@@ -26,6 +28,9 @@ final class SimChecker {
     private final Simulation sim;
     private final List<LogEntry> oracle = new ArrayList<>();
     private final Map<Long, Long> leaderOfEpoch = new HashMap<>();
+    /** Runs with reconfigs: the configuration each committed reconfig installed, by zxid (0: the first one). */
+    private final java.util.TreeMap<Long, Membership> configsCommitted = new java.util.TreeMap<>();
+    private long configsChecked;
     /** Acknowledged client writes: payload -> index in the global sequence. */
     private final Map<Long, Integer> acked = new HashMap<>();
     private int ackedPrefix;
@@ -39,6 +44,11 @@ final class SimChecker {
 
     SimChecker(Simulation sim) {
         this.sim = sim;
+        configsCommitted.put(0L, TestConfigs.config(0, java.util.Set.of(1L, 2L, 3L), java.util.Set.of()));
+    }
+
+    private boolean reconfigs() {
+        return sim.reconfigRate > 0;
     }
 
     void fail(String what) {
@@ -107,6 +117,10 @@ final class SimChecker {
 
     /** A txn committed for the first time is durable on a majority of the voters, observers aside. */
     private void checkVoterQuorumHolds(int i, LogEntry e) {
+        if (reconfigs()) {
+            checkConfigQuorumsHold(i, e);
+            return;
+        }
         int holding = 0;
         for (int j = 0; j < sim.voters; j++) {
             SimNode v = sim.nodes[j];
@@ -117,6 +131,35 @@ final class SimChecker {
         if (holding < sim.voters / 2 + 1) {
             fail("n" + (i + 1) + " committed " + e + " durable on only " + holding + " of " + sim.voters + " voters");
         }
+    }
+
+    private void checkConfigQuorumsHold(int i, LogEntry e) {
+        Membership before = configsCommitted.floorEntry(e.zxid()).getValue();
+        checkDurableOnMajority(i, e, before, "the configuration before it");
+        Membership change = TestConfigs.CODEC.configIn(e.zxid(), e.data());
+        if (change != null) {
+            checkDurableOnMajority(i, e, change, "the configuration it installs");
+            configsCommitted.put(e.zxid(), change);
+            configsChecked++;
+        }
+    }
+
+    private void checkDurableOnMajority(int i, LogEntry e, Membership m, String which) {
+        int holding = 0;
+        for (long id : m.voters()) {
+            SimNode v = sim.nodes[(int) id - 1];
+            if (holds(v.durableLog, e) || holds(v.durableSnapState, e)) {
+                holding++;
+            }
+        }
+        if (holding < m.voters().size() / 2 + 1) {
+            fail("n" + (i + 1) + " committed " + e + " durable on only " + holding + " of the voters " + m.voters()
+                    + " of " + which + " " + m);
+        }
+    }
+
+    long configsChecked() {
+        return configsChecked;
     }
 
     private static boolean holds(List<LogEntry> sortedByZxid, LogEntry e) {
@@ -130,7 +173,7 @@ final class SimChecker {
 
     /** What a member sends an observer: never a proposal; an INFORM only of what is committed. */
     void onSend(int from, int to, ZabMessage msg) {
-        if (!isObserver(to)) {
+        if (reconfigs() || !isObserver(to)) {
             return;
         }
         if (msg instanceof ZabMessage.Propose p) {
@@ -151,8 +194,21 @@ final class SimChecker {
         }
     }
 
-    void onRole(int i, RoleChange rc) {
-        if (rc.role() == Role.LEADING && (isObserver(i) || rc.leaderId() > sim.voters)) {
+    /**
+     * {@code committedBefore}: with reconfigs, the member's committed configuration before the input
+     * whose effects these are (a leader established by an input that also commits a change removing
+     * it, steps down at once, as it must).
+     */
+    void onRole(int i, RoleChange rc, Membership committedBefore) {
+        if (reconfigs()) {
+            ZabCore c = sim.nodes[i].core;
+            Membership pending = c.pendingConfig();
+            if (rc.role() == Role.LEADING && rc.serving() && !committedBefore.isVoter(i + 1L)
+                    && !c.committedConfig().isVoter(i + 1L) && (pending == null || !pending.isVoter(i + 1L))) {
+                fail("n" + (i + 1) + " leads but votes in neither " + committedBefore + ", " + c.committedConfig()
+                        + " nor " + pending);
+            }
+        } else if (rc.role() == Role.LEADING && (isObserver(i) || rc.leaderId() > sim.voters)) {
             fail("observer n" + (i + 1) + " leads: " + rc);
         }
         if (!rc.serving()) {
@@ -227,7 +283,11 @@ final class SimChecker {
             return false;
         }
         List<LogEntry> reference = sim.nodes[leader].applied;
+        Membership last = lc.committedConfig();
         for (SimNode node : sim.nodes) {
+            if (reconfigs() && !last.isMember(node.id)) {
+                continue; // a member the final configuration does not name need not follow
+            }
             if (!node.alive || !node.core.isServing() || node.core.leaderId() != leader + 1
                     || node.core.epoch() != lc.epoch() || node.applied.size() != reference.size()) {
                 return false;
@@ -235,6 +295,9 @@ final class SimChecker {
         }
         long digest = SimStateMachine.digest(reference);
         for (SimNode node : sim.nodes) {
+            if (reconfigs() && !last.isMember(node.id)) {
+                continue;
+            }
             if (SimStateMachine.digest(node.applied) != digest || !node.applied.equals(reference)) {
                 fail("n" + node.id + " converged to a different state than leader n" + (leader + 1));
             }
@@ -261,6 +324,9 @@ final class SimChecker {
                     .append(" serving=").append(c.isServing()).append(" acc/cur=").append(c.acceptedEpoch()).append('/')
                     .append(c.currentEpoch()).append(" last=").append(Long.toHexString(c.lastZxid()))
                     .append(" applied=").append(node.applied.size()).append(" commit=").append(c.leaderCommitZxid());
+            if (reconfigs()) {
+                sb.append(" config=").append(c.committedConfig()).append(" pending=").append(c.pendingConfig());
+            }
         }
         sb.append("\n    probeAcked=").append(probeAcked).append(" acked=").append(acked.size());
         return sb.toString();

@@ -1,6 +1,8 @@
 package io.coord.server.zab.sim;
 
 import io.coord.server.zab.LogEntry;
+import io.coord.server.zab.Membership;
+import io.coord.server.zab.TestConfigs;
 import io.coord.server.zab.RecoveredState;
 import io.coord.server.zab.StorageOp;
 import io.coord.server.zab.ZabConfig;
@@ -17,6 +19,11 @@ import java.util.SplittableRandom;
 final class SimNode {
     final long id;
     final ZabConfig config;
+    /**
+     * Runs with reconfigs: the last committed configuration this member took (what Coord's adapter
+     * writes to its dynamic configuration file; durable at once here). Null without reconfigs.
+     */
+    Membership durableConfig;
     ZabCore core;
     boolean alive;
     /** While the tick counter is below this, the process is frozen. */
@@ -53,10 +60,35 @@ final class SimNode {
         applied = new ArrayList<>(durableSnapState);
         pending.clear();
         RecoveredState rs = new RecoveredState(durableAccepted, durableCurrent, durableSnapZxid, after);
-        core = new ZabCore(config, rs, this::snapshot, random.split());
+        if (durableConfig == null) {
+            core = new ZabCore(config, rs, this::snapshot, random.split());
+        } else {
+            Membership start = startingConfig();
+            ZabConfig zc = new ZabConfig(id, start.voters(), start.observers(), config.initLimit(), config.syncLimit(),
+                    config.voteResendTicks(), config.maxHistory());
+            core = new ZabCore(zc, rs, this::snapshot, random.split(), TestConfigs.CODEC, start);
+        }
         alive = true;
         pausedUntilTick = 0;
         incarnation++;
+    }
+
+    /**
+     * A member starts from its last committed configuration, also one that does not name it (it then
+     * follows without a vote). One that never had any but the first starts as an operator starts a
+     * joiner: the configuration's voters plus itself, version 0 (so that nobody takes this configuration
+     * from its votes, while it takes the real one from theirs).
+     */
+    private Membership startingConfig() {
+        if (durableConfig.isMember(id) || durableConfig.version() > 0) {
+            // A member never forgets a committed configuration, also one that removed it: starting
+            // from an older one, it could take a stale member's configuration for the current one
+            // (ZAB simulation with reconfigs, seed 184: two leaders of one epoch in disjoint configurations).
+            return durableConfig;
+        }
+        java.util.Set<Long> voters = new java.util.TreeSet<>(durableConfig.voters());
+        voters.add(id);
+        return TestConfigs.config(0, voters, durableConfig.observers());
     }
 
     private byte[] snapshot(long appliedZxid) {

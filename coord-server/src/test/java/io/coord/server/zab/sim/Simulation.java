@@ -2,6 +2,8 @@ package io.coord.server.zab.sim;
 
 import io.coord.server.zab.Actions;
 import io.coord.server.zab.LogEntry;
+import io.coord.server.zab.Membership;
+import io.coord.server.zab.TestConfigs;
 import io.coord.server.zab.Role;
 import io.coord.server.zab.RoleChange;
 import io.coord.server.zab.StorageOp;
@@ -70,14 +72,40 @@ final class Simulation {
     /** Outstanding syncs: id -> {node, incarnation, required applied count}. */
     private final Map<Long, long[]> syncs = new HashMap<>();
     private final Set<Integer> deadUntilHeal = new HashSet<>();
+    /** Runs with reconfigs: the chance per tick that a client asks the member it reaches for a random change. */
+    final double reconfigRate;
+    private long reconfigsProposed;
 
     Simulation(long seed, int n, boolean traceOn) {
         this(seed, n, 0, traceOn);
     }
 
+    /**
+     * Issue 15: {@code universe} members, of which 1..3 start as the ensemble and the others as
+     * joiners (their own configuration: the three and themselves, version 0). During the chaos,
+     * clients ask for random configuration changes (any voters and observers among the universe)
+     * while the same faults and load go on; removed members restart as joiners.
+     */
+    static Simulation withReconfigs(long seed, int universe, boolean traceOn) {
+        return new Simulation(seed, universe, traceOn, true);
+    }
+
+    private Simulation(long seed, int universe, boolean traceOn, boolean reconfigs) {
+        this(seed, universe, 0, traceOn, 0.03 + 0.07 * new SplittableRandom(seed ^ 0x5eedL).nextInt(3));
+        Set<Long> initial = Set.of(1L, 2L, 3L);
+        for (SimNode node : nodes) {
+            node.durableConfig = TestConfigs.config(0, initial, Set.of());
+        }
+    }
+
     /** {@code n} voters and {@code observers} observers. */
     Simulation(long seed, int voterCount, int observers, boolean traceOn) {
+        this(seed, voterCount, observers, traceOn, 0);
+    }
+
+    private Simulation(long seed, int voterCount, int observers, boolean traceOn, double reconfigRate) {
         this.seed = seed;
+        this.reconfigRate = reconfigRate;
         this.n = voterCount + observers;
         this.voters = voterCount;
         this.rnd = new SplittableRandom(seed);
@@ -96,7 +124,13 @@ final class Simulation {
             (i < voterCount ? voterIds : observerIds).add((long) i + 1);
         }
         for (int i = 0; i < n; i++) {
-            ZabConfig cfg = new ZabConfig(i + 1, voterIds, observerIds, 10, 5, 1, params.maxHistory());
+            Set<Long> mine = new HashSet<>(voterIds);
+            if (reconfigRate > 0) {
+                mine = new HashSet<>(Set.of(1L, 2L, 3L)); // 1..3, or a joiner (see withReconfigs)
+                mine.add(i + 1L);
+            }
+            ZabConfig cfg = new ZabConfig(i + 1, mine, reconfigRate > 0 ? Set.of() : observerIds, 10, 5, 1,
+                    params.maxHistory());
             nodes[i] = new SimNode(i + 1, cfg);
         }
     }
@@ -133,7 +167,8 @@ final class Simulation {
                 .append("\n  ").append(what)
                 .append("\n  replay: mvn -q -B -o test -pl coord-server -am -Dtest=ZabSimulationTest"
                         + " -Dsurefire.failIfNoSpecifiedTests=false -Dzab.sim.seed=").append(seed)
-                .append(" -Dzab.sim.nodes=").append(voters).append(" -Dzab.sim.observers=").append(n - voters)
+                .append(reconfigRate > 0 ? " -Dzab.sim.reconfig=true -Dzab.sim.nodes=" + n
+                        : " -Dzab.sim.nodes=" + voters + " -Dzab.sim.observers=" + (n - voters))
                 .append(" -Dzab.sim.trace=true");
         if (trace != null) {
             sb.append("\n  last events:\n");
@@ -147,7 +182,7 @@ final class Simulation {
     void log(String s) {
         if (trace != null) {
             trace.add("t" + now + " " + s);
-            if (trace.size() > 400) {
+            if (trace.size() > 40000) {
                 trace.pollFirst();
             }
         }
@@ -333,6 +368,9 @@ final class Simulation {
                 propose(i, nextPayload++);
             }
         }
+        if (reconfigRate > 0 && rnd.nextDouble() < reconfigRate) {
+            proposeReconfig(rnd.nextInt(n));
+        }
         if (rnd.nextDouble() < params.syncRate()) {
             int i = rnd.nextInt(n);
             for (int j = 0; j < n; j++) {
@@ -360,9 +398,42 @@ final class Simulation {
         return a.proposedZxid();
     }
 
+    /** A random configuration change asked of member i (refused unless it leads and the new voters are synced). */
+    private void proposeReconfig(int i) {
+        if (!nodes[i].alive || paused(i)) {
+            return;
+        }
+        Set<Long> voters = new java.util.TreeSet<>();
+        Set<Long> observers = new java.util.TreeSet<>();
+        for (long id = 1; id <= n; id++) {
+            if (rnd.nextDouble() < 0.6) {
+                voters.add(id);
+            } else if (rnd.nextDouble() < 0.3) {
+                observers.add(id);
+            }
+        }
+        if (voters.isEmpty()) {
+            voters.add(1L + rnd.nextInt(n));
+            observers.removeAll(voters);
+        }
+        Actions a = nodes[i].core.proposeReconfig(Membership.of(0, voters, observers, null),
+                zxid -> TestConfigs.txn(zxid, voters, observers));
+        if (a.proposedZxid() >= 0) {
+            reconfigsProposed++;
+            log("n" + (i + 1) + " proposed reconfig " + Long.toHexString(a.proposedZxid()) + " voters " + voters
+                    + " observers " + observers);
+        }
+        process(i, a);
+    }
+
+    long reconfigsProposed() {
+        return reconfigsProposed;
+    }
+
     /** Carries out one Actions for member i, checking invariants as effects happen. */
     private void process(int i, Actions a) {
         SimNode node = nodes[i];
+        Membership committedBefore = node.durableConfig;
         for (StorageOp op : a.storage()) {
             if (op instanceof StorageOp.InstallSnapshot s) {
                 checker.onInstallSnapshot(i, SimStateMachine.decode(s.state()));
@@ -375,12 +446,16 @@ final class Simulation {
         for (LogEntry e : a.applies()) {
             checker.onApply(i, e, proposedBy.get(i));
         }
+        for (Membership m : a.configChanges()) {
+            log("n" + (i + 1) + " took " + m);
+            node.durableConfig = m;
+        }
         for (Actions.Send s : a.sends()) {
             checker.onSend(i, (int) s.to() - 1, s.message());
         }
         for (RoleChange rc : a.roleChanges()) {
             log("n" + (i + 1) + " role " + rc);
-            checker.onRole(i, rc);
+            checker.onRole(i, rc, committedBefore);
         }
         for (long id : a.syncsCompleted()) {
             long[] s = syncs.remove(id);

@@ -1,0 +1,52 @@
+package io.coord.server.quorum;
+
+import io.coord.server.config.DynamicConfig;
+import io.coord.server.config.DynamicConfigFiles;
+import io.coord.server.config.ServerConfig;
+import io.coord.server.zab.Membership;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a member does with each committed configuration it takes (the core's
+ * {@code Actions.configChanges}, on the request thread): its links follow the new membership
+ * (new members dialed, removed ones dropped, {@link QuorumTransport#updateMembers}), and with a
+ * config file it writes the dynamic file and rewrites the config file as ZooKeeper does
+ * ({@link DynamicConfigFiles}), so a restart starts from this membership. Its own role follows from
+ * the core (observer, participant, or no part at all once removed).
+ */
+final class MembershipChanges {
+    private static final Logger LOG = LoggerFactory.getLogger(MembershipChanges.class);
+    private final ServerConfig config;
+    private final QuorumTransport transport;
+
+    MembershipChanges(ServerConfig config, QuorumTransport transport) {
+        this.config = config;
+        this.transport = transport;
+    }
+
+    void take(Membership m) {
+        DynamicConfig c = DynamicConfig.parseOrNull(m.encoded());
+        if (c == null) {
+            LOG.error("member {}: committed configuration {} carries no readable membership; links unchanged",
+                    config.myId(), m);
+            return;
+        }
+        c = c.withVersion(m.version());
+        LOG.info("member {} takes configuration version {}: {} ({})", config.myId(), Long.toHexString(m.version()),
+                m, c.servers().containsKey(config.myId()) ? "a member" : "not a member");
+        transport.updateMembers(c.servers());
+        Path file = config.reconfig().configFile();
+        if (file == null) {
+            return; // built in code: nothing to rewrite (ZooKeeper: "writeToDisk == true but configFilename == null")
+        }
+        try {
+            Path dynamic = DynamicConfigFiles.persist(file, c, config.myId());
+            LOG.info("member {} wrote {} and pointed {} at it", config.myId(), dynamic, file);
+        } catch (IOException e) {
+            LOG.error("member {}: cannot write the dynamic config next to {}: {}", config.myId(), file, e.toString());
+        }
+    }
+}
