@@ -6,6 +6,7 @@ import io.coord.server.quorum.MemberDataTransfer;
 import io.coord.server.session.Clock;
 
 import io.coord.server.config.ServerConfig;
+import io.coord.server.admin.ProcessFigures;
 import io.coord.server.pipeline.FatalHandler;
 import io.coord.server.quorum.EnsembleMember;
 import io.coord.server.quorum.MemberSupervisor;
@@ -60,15 +61,16 @@ public final class CoordServer implements AutoCloseable {
         AtomicReference<EnsembleMember> current = new AtomicReference<>();
         BooleanSupplier space = hooks.spaceAvailable() != null ? hooks.spaceAvailable()
                 : FreeSpace.atLeast(config.dataLogDir(), FreeSpace.DEFAULT_RESUME_FREE_BYTES);
+        ProcessFigures figures = new ProcessFigures();
         MemberSupervisor.Starter starter = fatal -> {
             EnsembleMember m = EnsembleMember.start(next.get(), TxnLog.DEFAULT_SEGMENT_TARGET_BYTES, fatal,
-                    hooks.logIo(), space);
+                    hooks.logIo(), space, figures);
             next.set(onPort(next.get(), m.clientAddress())); // a restart binds the same port
             current.set(m);
             return m;
         };
         try {
-            return new CoordServer(MemberSupervisor.start(starter, hooks.fatal(), space), current, config);
+            return new CoordServer(MemberSupervisor.start(starter, hooks.fatal(), space, figures), current, config);
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -89,6 +91,11 @@ public final class CoordServer implements AutoCloseable {
     /** What the AdminServer and metrics read: the request thread's view of this server. */
     public StatusSource statusSource() {
         return supervisor.statusSource();
+    }
+
+    /** The process's figures, which the AdminServer counts into and this server reports (mntr, monitor, /metrics). */
+    public ProcessFigures processFigures() {
+        return supervisor.figures();
     }
 
     /** What the AdminServer's snapshot and restore commands use; a restore starts the server again on the same port. */

@@ -12,6 +12,7 @@ import io.coord.server.admin.console.ConsoleBackend;
 import io.coord.server.admin.console.ConsoleRoutes;
 import io.coord.server.admin.CommandAnswers;
 import io.coord.server.admin.DataTransfer;
+import io.coord.server.admin.ProcessFigures;
 import io.coord.server.admin.SnapshotCommands;
 import io.coord.server.auth.AuthPolicy;
 import io.coord.server.quorum.MemberDataTransfer;
@@ -62,6 +63,9 @@ public final class CoordServerMain {
             StatusSource source = server instanceof CoordServer c ? c.statusSource()
                     : ((MemberSupervisor) server).statusSource();
             NettyTransport transport = NettyTransport.of(config.nettyTransport());
+            // Counted by the AdminServer, reported by the server (mntr, monitor, /metrics), kept across member restarts.
+            ProcessFigures figures = server instanceof CoordServer c ? c.processFigures()
+                    : ((MemberSupervisor) server).figures();
             if (config.admin().enabled()) {
                 SnapshotStore snapshots = new SnapshotStore(config.dataDir());
                 DataTransfer transfer = server instanceof CoordServer c ? c.dataTransfer()
@@ -71,7 +75,7 @@ public final class CoordServerMain {
                 endpoints.add(AdminServer.start(config.admin(), transport, source,
                         new CommandAnswers(config, configText, snapshots::newestListed),
                         new SnapshotCommands(config.admin(), transfer, AuthPolicy.of(config),
-                                () -> System.nanoTime() / 1_000_000), new ConsoleRoutes(console)));
+                                () -> System.nanoTime() / 1_000_000, figures), new ConsoleRoutes(console), figures));
             }
             if (config.metrics().prometheus()) {
                 endpoints.add(PrometheusEndpoint.start(config.metrics(), source));

@@ -73,6 +73,18 @@ public final class AdminServer implements AutoCloseable {
     public static AdminServer start(AdminConfig config, NettyTransport transport, StatusSource source,
                                     CommandAnswers answers, SnapshotCommands snapshots, ConsoleRoutes console)
             throws IOException {
+        return start(config, transport, source, answers, snapshots, console,
+                snapshots != null ? snapshots.figures : new ProcessFigures());
+    }
+
+    /**
+     * As above, counting into {@code figures} (the process's, which the server reports): with
+     * admin.portUnification each plaintext connection (ZooKeeper's insecure_admin_count, which its
+     * unified HTTP/HTTPS connector counts; a plain HTTP or HTTPS-only port counts none).
+     */
+    public static AdminServer start(AdminConfig config, NettyTransport transport, StatusSource source,
+                                    CommandAnswers answers, SnapshotCommands snapshots, ConsoleRoutes console,
+                                    ProcessFigures figures) throws IOException {
         SslContext tls = sslContext(config.https()); // before any thread: bad keys stop start-up
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("coord-admin"),
                 transport.ioHandlerFactory());
@@ -95,7 +107,8 @@ public final class AdminServer implements AutoCloseable {
                             ch.pipeline().addLast(new TlsSniffer(config.https().portUnification(),
                                     c -> tls.newHandler(c.alloc()), "admin.serverPort",
                                     "unreachable: this port takes TLS",
-                                    "admin.forceHttps=true: use https://, or set admin.portUnification=true"));
+                                    "admin.forceHttps=true: use https://, or set admin.portUnification=true")
+                                    .countingPlaintext(figures::insecureAdminConnection));
                         }
                         ch.pipeline().addLast(new HttpServerCodec(MAX_INITIAL_LINE_BYTES, MAX_HEADER_BYTES, 8192));
                         ch.pipeline().addLast(new ChunkedWriteHandler()); // a streamed snapshot

@@ -20,7 +20,8 @@ public final class MonitorValues {
      * ZooKeeper's summaries Coord measures (ServerMetrics' names): how long log forces and snapshots
      * take (ms), how many ops each force made durable, how long elections take (ms), reads' and
      * updates' latency (ms, with percentiles as ZooKeeper's "advanced" summaries); the start-up's
-     * loads (ms, txns); replication latencies (ms: pipeline.QuorumFigures); watches fired per event.
+     * loads (ms, txns); replication latencies (ms: pipeline.QuorumFigures); watches fired per event;
+     * how long the AdminServer's restores took (ms, {@link ProcessFigures}).
      */
     public static final List<String> SUMMARIES = List.of("fsynctime", "snapshottime", "sync_processor_batch_size",
             "election_time", "unavailable_time", "leader_unavailable_time", "follower_sync_time", "observer_sync_time", "readlatency",
@@ -30,25 +31,28 @@ public final class MonitorValues {
             "node_children_watch_count", "sync_processor_queue_size", "sync_processor_queue_time_ms",
             "sync_process_time", "sync_processor_queue_flush_time_ms", "sync_processor_queue_and_flush_time_ms",
             "jvm_pause_time_ms", "inflight_diff_count", "inflight_snap_count", "prep_process_time", "proposal_ack_creation_latency", "close_session_prep_time", "proposal_process_time", "read_final_proc_time_ms",
-            "write_final_proc_time_ms");
+            "write_final_proc_time_ms", ProcessFigures.RESTORE_TIME);
     /**
      * ZooKeeper's summary sets Coord measures: a summary per key (on the leader, ack_latency per
-     * voting follower, learner_handler_qp_size per learner; on every member, bytes written and read
+     * voting follower, learner_handler_qp_size and learner_handler_qp_time_ms (ms a sampled frame
+     * waited in the queue) per learner; on every member, bytes written and read
      * per namespace).
      */
     public static final List<String> SUMMARY_SETS = List.of("ack_latency", "learner_handler_qp_size",
-            "write_per_namespace", "read_per_namespace");
+            "learner_handler_qp_time_ms", "write_per_namespace", "read_per_namespace");
     /**
      * ZooKeeper's counters Coord counts: times this member started looking, sessions the tracker
      * expired, auth packets and SASL steps refused, handshakes and bytes read from clients,
      * proposals and commits (leader), proposals and commits received (learner), DIFF/TRUNC and SNAP
-     * syncs the leader sent.
+     * syncs the leader sent; the process's ({@link ProcessFigures#COUNTERS}): the AdminServer's
+     * snapshot and restore commands refused for their rate or failed, its plaintext connections
+     * with admin.portUnification, and the member's fail-stops the process survived.
      */
-    public static final List<String> COUNTERS = List.of("looking_count", "stale_sessions_expired", "auth_failed_count",
+    public static final List<String> COUNTERS = java.util.stream.Stream.concat(java.util.stream.Stream.of("looking_count", "stale_sessions_expired", "auth_failed_count",
             "connection_request_count", "connection_revalidate_count", "revalidate_count", "connection_rejected", "unsuccessful_handshake", "outstanding_tls_handshake",
             "non_mtls_local_conn_count", "non_mtls_remote_conn_count", "bytes_received_count", "response_bytes", "watch_bytes", "proposal_count", "commit_count",
             "learner_proposal_received_count", "learner_commit_received_count", "diff_count", "snap_count",
-            "sync_processor_request_queued");
+            "sync_processor_request_queued"), ProcessFigures.COUNTERS.stream()).toList();
     /** ZooKeeper's gauges of the sizes (bytes) of the replies sent to clients: -1 before the first, reset by srst. */
     public static final List<String> CLIENT_RESPONSE_GAUGES = List.of("last_client_response_size",
             "min_client_response_size", "max_client_response_size");

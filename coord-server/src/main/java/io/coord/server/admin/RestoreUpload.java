@@ -53,6 +53,8 @@ final class RestoreUpload extends ChannelInboundHandlerAdapter {
     private Path file;
     private FileChannel out;
     private boolean ownsRestore;
+    /** When the body began to be accepted (the rate limits' clock, ms): restore_time runs from here. */
+    private long receivingSinceMs;
 
     RestoreUpload(String commandUrl, SnapshotCommands shared) {
         this.commandUrl = commandUrl;
@@ -98,6 +100,7 @@ final class RestoreUpload extends ChannelInboundHandlerAdapter {
         shared.auth.requireAllOnRoot(req.headers().get(HttpHeaderNames.AUTHORIZATION), AdminAuth.Caller.of(ctx))
                 .thenApply(authorized -> {
                     if (!shared.restoreLimiter.tryAcquire()) {
+                        shared.figures.restoreRateLimited();
                         throw new AdminAuth.CommandRefused(HttpResponseStatus.TOO_MANY_REQUESTS,
                                 "rate limited: one restore per admin.rateLimiterIntervalInMS ("
                                         + shared.config.rateLimiterIntervalMs() + " ms)");
@@ -118,6 +121,13 @@ final class RestoreUpload extends ChannelInboundHandlerAdapter {
                 }));
     }
 
+    /** A restore that was authorized and within its rate failed: ZooKeeper's restore_error_count. */
+    private void failAccepted(ChannelHandlerContext ctx, Throwable failure) {
+        shared.figures.restoreFailed();
+        cleanUp();
+        refuse(ctx, failure);
+    }
+
     private void refuse(ChannelHandlerContext ctx, Throwable failure) {
         state = State.DISCARDING;
         early.forEach(HttpContent::release);
@@ -130,10 +140,10 @@ final class RestoreUpload extends ChannelInboundHandlerAdapter {
             file = Files.createTempFile(shared.transfer.stagingDirectory(), "restore-upload-", ".tmp");
             out = FileChannel.open(file, StandardOpenOption.WRITE);
         } catch (IOException e) {
-            cleanUp();
-            refuse(ctx, e);
+            failAccepted(ctx, e);
             return;
         }
+        receivingSinceMs = shared.nowMs.getAsLong();
         state = State.RECEIVING;
         if (HttpUtil.is100ContinueExpected(head)) {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
@@ -162,8 +172,7 @@ final class RestoreUpload extends ChannelInboundHandlerAdapter {
                         out.write(bytes);
                     }
                 } catch (IOException e) {
-                    cleanUp();
-                    refuse(ctx, e);
+                    failAccepted(ctx, e);
                     return;
                 }
                 if (c instanceof LastHttpContent) {
@@ -184,8 +193,7 @@ final class RestoreUpload extends ChannelInboundHandlerAdapter {
             String announced = head.headers().get(SnapshotCommands.SNAPSHOT_CRC32C);
             crc = announced == null ? null : Integer.parseUnsignedInt(announced.trim(), 16);
         } catch (IOException | NumberFormatException e) {
-            cleanUp();
-            refuse(ctx, new AdminAuth.CommandRefused(HttpResponseStatus.BAD_REQUEST, "bad upload: " + e.getMessage()));
+            failAccepted(ctx, new AdminAuth.CommandRefused(HttpResponseStatus.BAD_REQUEST, "bad upload: " + e.getMessage()));
             return;
         }
         Thread worker = new Thread(() -> install(ctx, crc), "coord-admin-restore");
@@ -221,6 +229,12 @@ final class RestoreUpload extends ChannelInboundHandlerAdapter {
         } finally {
             cleanUp();
         }
+        if (status == HttpResponseStatus.OK) {
+            // ZooKeeper's restore_time: reading the snapshot, loading it and serving it, in ms.
+            shared.figures.restored(shared.nowMs.getAsLong() - receivingSinceMs);
+        } else {
+            shared.figures.restoreFailed();
+        }
         HttpResponseStatus answered = status;
         LOG.info("admin restore from {}: {} {}", ctx.channel().remoteAddress(), answered.code(), body.get("error"));
         ctx.executor().execute(() -> SnapshotCommands.respond(ctx, answered, body, Map.of()));
@@ -251,7 +265,8 @@ final class RestoreUpload extends ChannelInboundHandlerAdapter {
         early.forEach(HttpContent::release);
         early.clear();
         if (state == State.RECEIVING) {
-            cleanUp(); // the client went away mid-upload
+            shared.figures.restoreFailed(); // the client went away mid-upload: the restore failed
+            cleanUp();
         }
         super.channelInactive(ctx);
     }

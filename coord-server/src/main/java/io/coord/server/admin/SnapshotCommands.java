@@ -68,8 +68,21 @@ public final class SnapshotCommands {
     /** One restore at a time. */
     final AtomicBoolean restoring = new AtomicBoolean();
 
+    /** The process's figures: refused and failed commands and restore times are counted there. */
+    final ProcessFigures figures;
+    /** The monotonic clock in ms of the rate limits, which also times restores. */
+    final LongSupplier nowMs;
+
     /** @param nowMs a monotonic clock in milliseconds, for the rate limits */
     public SnapshotCommands(AdminConfig config, DataTransfer transfer, AuthPolicy policy, LongSupplier nowMs) {
+        this(config, transfer, policy, nowMs, new ProcessFigures());
+    }
+
+    /** As above, counting into {@code figures} (the server's process figures, so they show in its monitor). */
+    public SnapshotCommands(AdminConfig config, DataTransfer transfer, AuthPolicy policy, LongSupplier nowMs,
+                            ProcessFigures figures) {
+        this.figures = figures;
+        this.nowMs = nowMs;
         this.config = config;
         this.transfer = transfer;
         this.auth = new AdminAuth(policy, transfer);
@@ -89,18 +102,25 @@ public final class SnapshotCommands {
         boolean streaming = streamingParam == null || streamingParam.isEmpty()
                 || Boolean.parseBoolean(streamingParam.get(0));
         hold(ctx);
+        // Authorized and within the rate: from then on a failure is ZooKeeper's snapshot_error_count.
+        AtomicBoolean admitted = new AtomicBoolean();
         auth.requireAllOnRoot(request.headers().get(HttpHeaderNames.AUTHORIZATION), AdminAuth.Caller.of(ctx))
                 .thenCompose(authorized -> {
                     if (!snapshotLimiter.tryAcquire()) {
+                        figures.snapshotRateLimited();
                         throw new AdminAuth.CommandRefused(HttpResponseStatus.TOO_MANY_REQUESTS,
                                 "rate limited: one snapshot per admin.rateLimiterIntervalInMS ("
                                         + config.rateLimiterIntervalMs() + " ms)");
                     }
+                    admitted.set(true);
                     return transfer.takeSnapshot();
                 })
                 .orTimeout(SNAPSHOT_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                 .whenComplete((zxid, failure) -> ctx.executor().execute(() -> {
                     if (failure != null) {
+                        if (admitted.get()) {
+                            figures.snapshotFailed(); // taking the snapshot failed or timed out
+                        }
                         fail(ctx, name, failure);
                     } else {
                         send(ctx, zxid, streaming);
@@ -114,6 +134,7 @@ public final class SnapshotCommands {
         try {
             snap = transfer.openSnapshot(zxid);
         } catch (IOException e) {
+            figures.snapshotFailed();
             fail(ctx, name, e);
             return;
         }
@@ -136,6 +157,7 @@ public final class SnapshotCommands {
             ctx.writeAndFlush(new HttpChunkedInput(new ChunkedNioFile(snap.channel(), 0, snap.sizeBytes(), CHUNK_BYTES)))
                     .addListener(ChannelFutureListener.CLOSE);
         } catch (IOException e) {
+            figures.snapshotFailed();
             closeQuietly(snap);
             ctx.close();
         }

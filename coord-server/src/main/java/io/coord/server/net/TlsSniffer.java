@@ -32,6 +32,8 @@ public final class TlsSniffer extends ByteToMessageDecoder {
     private final String plainRefusedHint;
     /** Where a client port reports plaintext connections; null on other ports. */
     private RequestSink events;
+    /** Called for each plaintext connection served; null when nobody counts them. */
+    private Runnable onPlaintext;
 
     /**
      * @param acceptPlain      plaintext clients are served
@@ -71,6 +73,12 @@ public final class TlsSniffer extends ByteToMessageDecoder {
         return sniffer;
     }
 
+    /** Calls {@code counter} for each plaintext connection this sniffer lets through (the AdminServer's insecure_admin_count). */
+    public TlsSniffer countingPlaintext(Runnable counter) {
+        this.onPlaintext = counter;
+        return this;
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (in.readableBytes() < 1) {
@@ -100,6 +108,9 @@ public final class TlsSniffer extends ByteToMessageDecoder {
                         && a.getAddress() != null && a.getAddress().isLoopbackAddress();
                 events.connectionEvent(local ? RequestSink.ConnectionEvent.PLAINTEXT_LOCAL
                         : RequestSink.ConnectionEvent.PLAINTEXT_REMOTE);
+            }
+            if (onPlaintext != null) {
+                onPlaintext.run();
             }
             ctx.pipeline().remove(this);
         }

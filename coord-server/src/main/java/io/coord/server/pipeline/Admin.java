@@ -122,6 +122,7 @@ final class Admin {
             m.put("leader_uptime", leaderUptimeMs);
         }
         stats.putCounters(m, leading);
+        storage.putProcessCounters(m);
         return m;
     }
 

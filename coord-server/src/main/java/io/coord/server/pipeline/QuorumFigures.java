@@ -357,7 +357,8 @@ final class QuorumFigures {
 
     /**
      * ZooKeeper's summary sets measured here: ack_latency keyed by follower id (once that follower
-     * acked a proposal), learner_handler_qp_size keyed by learner id (the link's queue to it).
+     * acked a proposal), learner_handler_qp_size and learner_handler_qp_time_ms keyed by learner id (the
+     * link's queue to it).
      */
     void putSummarySets(Map<String, SortedMap<String, MetricSummary>> into) {
         SortedMap<String, MetricSummary> byFollower = new TreeMap<>();
@@ -370,10 +371,16 @@ final class QuorumFigures {
         if (!byFollower.isEmpty()) {
             into.put("ack_latency", byFollower);
         }
-        SortedMap<String, MetricSummary> queues = new TreeMap<>();
-        link.learnerQueueSizes().forEach((id, s) -> queues.put(Long.toString(id), s));
-        if (!queues.isEmpty()) {
-            into.put("learner_handler_qp_size", queues);
+        putByLearner(into, "learner_handler_qp_size", link.learnerQueueSizes());
+        putByLearner(into, "learner_handler_qp_time_ms", link.learnerQueueTimesMs());
+    }
+
+    private static void putByLearner(Map<String, SortedMap<String, MetricSummary>> into, String name,
+                                     Map<Long, MetricSummary> byLearner) {
+        SortedMap<String, MetricSummary> set = new TreeMap<>();
+        byLearner.forEach((id, s) -> set.put(Long.toString(id), s));
+        if (!set.isEmpty()) {
+            into.put(name, set);
         }
     }
 }

@@ -23,4 +23,9 @@ public interface QuorumLink {
     default java.util.Map<Long, io.coord.server.admin.MetricSummary> learnerQueueSizes() {
         return java.util.Map.of();
     }
+
+    /** ZooKeeper's learner_handler_qp_time_ms (ms a sampled frame waited) by learner id, where the transport measures it. */
+    default java.util.Map<Long, io.coord.server.admin.MetricSummary> learnerQueueTimesMs() {
+        return java.util.Map.of();
+    }
 }

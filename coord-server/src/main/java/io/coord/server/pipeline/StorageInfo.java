@@ -1,6 +1,7 @@
 package io.coord.server.pipeline;
 
 import io.coord.server.admin.MetricSummary;
+import io.coord.server.admin.ProcessFigures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -52,8 +53,15 @@ public interface StorageInfo {
         return 0;
     }
 
-    /** This, with the log writer's disk-full state. */
-    default StorageInfo withDiskFull(BooleanSupplier full, LongSupplier events) {
+    /** ZooKeeper's counters kept by the process rather than the member ({@link ProcessFigures}); none by default. */
+    default void putProcessCounters(Map<String, Long> into) {
+    }
+
+    /**
+     * This, with the log writer's disk-full state and the process's figures (its counters here, its
+     * summaries added to {@link #summaries()}): they outlive this incarnation of the member.
+     */
+    default StorageInfo withDiskFull(BooleanSupplier full, LongSupplier events, ProcessFigures process) {
         StorageInfo base = this;
         return new StorageInfo() {
             @Override
@@ -98,7 +106,14 @@ public interface StorageInfo {
 
             @Override
             public Map<String, MetricSummary> summaries() {
-                return base.summaries();
+                Map<String, MetricSummary> m = new java.util.HashMap<>(base.summaries());
+                process.putSummaries(m);
+                return m;
+            }
+
+            @Override
+            public void putProcessCounters(Map<String, Long> into) {
+                process.putCounters(into);
             }
 
             @Override

@@ -10,6 +10,7 @@ import io.coord.server.net.NettyTransport;
 import io.coord.server.pipeline.Backlog;
 import io.coord.server.pipeline.ConfigTxnCodec;
 import io.coord.server.pipeline.EnsembleProcessor;
+import io.coord.server.admin.ProcessFigures;
 import io.coord.server.pipeline.FatalHandler;
 import io.coord.server.pipeline.ForwardedRequest;
 import io.coord.server.pipeline.QuorumInbound;
@@ -94,6 +95,15 @@ public final class EnsembleMember implements AutoCloseable {
      */
     public static EnsembleMember start(ServerConfig config, long logSegmentBytes, FatalHandler fatal, LogIo logIo,
                                        BooleanSupplier spaceAvailable) throws IOException {
+        return start(config, logSegmentBytes, fatal, logIo, spaceAvailable, new ProcessFigures());
+    }
+
+    /**
+     * As above; the member reports {@code process}'s figures with its own: the process's
+     * AdminServer and supervisor count them, and they outlive this incarnation of the member.
+     */
+    public static EnsembleMember start(ServerConfig config, long logSegmentBytes, FatalHandler fatal, LogIo logIo,
+                                       BooleanSupplier spaceAvailable, ProcessFigures process) throws IOException {
         // The member's sources of time and randomness, made here and passed down (nothing below
         // reads a clock or makes a random generator of its own).
         Clock clock = Clock.system();
@@ -134,7 +144,7 @@ public final class EnsembleMember implements AutoCloseable {
                         : new ZabCore(zab, r.zab(), sp, new SplittableRandom(coreSeed), new ConfigTxnCodec(),
                                 ConfigTxnCodec.membership(DynamicConfig.of(config))),
                 coreTickMs, storage, transport == null ? NO_PEERS : transport, StorageInfo.of(config.dataLogDir(),
-                        config.dataDir(), storage).withDiskFull(storage::diskFull, storage::diskFullEvents),
+                        config.dataDir(), storage).withDiskFull(storage::diskFull, storage::diskFullEvents, process),
                 secret, random, fatal);
         ref.set(processor);
         if (transport != null) {

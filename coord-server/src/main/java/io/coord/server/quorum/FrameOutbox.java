@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,21 @@ final class FrameOutbox implements Runnable {
      */
     private volatile SummaryRecorder queuedFrames;
     private final java.util.function.BooleanSupplier recording;
+    /**
+     * Where the ms a sampled frame waited here are recorded (ZooKeeper's learner_handler_qp_time_ms):
+     * as ZooKeeper's learner handler queues a timestamped marker after every {@value #SAMPLE_INTERVAL_FRAMES}
+     * packets, one frame in that many is timed, from its add until the event loop takes it. One
+     * timestamp and one position are kept, so nothing is allocated per frame; null until the peer is known.
+     */
+    private volatile SummaryRecorder waitedMs;
+    static final int SAMPLE_INTERVAL_FRAMES = 1000;
+    private final LongSupplier nanos;
+    /** Guarded by {@code this}: frames added while recording, to pick every {@value #SAMPLE_INTERVAL_FRAMES}th. */
+    private long framesAdded;
+    /** Guarded by {@code this}: frames queued ahead of the timed one, or -1 when none is timed. */
+    private int sampleAhead = -1;
+    /** Guarded by {@code this}: when the timed frame was added (ns). */
+    private long sampleAddedNanos;
 
     /** @param limitBytes queued bytes past which the peer is dropped (a frame is always taken while under it) */
     FrameOutbox(Channel channel, long limitBytes) {
@@ -57,14 +73,24 @@ final class FrameOutbox implements Runnable {
 
     /** @param recording whether the queue's length is recorded now (see {@link #recordInto}) */
     FrameOutbox(Channel channel, long limitBytes, java.util.function.BooleanSupplier recording) {
+        this(channel, limitBytes, recording, System::nanoTime);
+    }
+
+    /** @param nanos the monotonic clock that times the sampled frames */
+    FrameOutbox(Channel channel, long limitBytes, java.util.function.BooleanSupplier recording, LongSupplier nanos) {
+        this.nanos = nanos;
         this.channel = channel;
         this.limitBytes = limitBytes;
         this.recording = recording;
     }
 
-    /** Once the peer is known: records the frames still queued each time one is taken, while recording. */
-    void recordInto(SummaryRecorder queued) {
+    /**
+     * Once the peer is known: records the frames still queued each time one is taken, and how long a
+     * sampled frame waited (ms), while recording.
+     */
+    void recordInto(SummaryRecorder queued, SummaryRecorder waitedMs) {
         this.queuedFrames = queued;
+        this.waitedMs = waitedMs;
     }
 
     /**
@@ -84,11 +110,15 @@ final class FrameOutbox implements Runnable {
             if (waiting > limitBytes) {
                 dropping = true;
                 overflowNow = true;
-                frames.clear();
-                queuedBytes = 0;
+                dropQueued();
             } else {
                 frames.add(payload);
                 queuedBytes += FRAME_OVERHEAD_BYTES + payload.length;
+                if (waitedMs != null && recording.getAsBoolean() && framesAdded++ % SAMPLE_INTERVAL_FRAMES == 0
+                        && sampleAhead < 0) {
+                    sampleAhead = frames.size() - 1;
+                    sampleAddedNanos = nanos.getAsLong();
+                }
                 schedule = !scheduled;
                 scheduled = true;
             }
@@ -115,12 +145,18 @@ final class FrameOutbox implements Runnable {
         } catch (RejectedExecutionException e) {
             synchronized (this) {
                 dropping = true;
-                frames.clear();
-                queuedBytes = 0;
+                dropQueued();
                 scheduled = false;
             }
             LOG.debug("dropping frames for {}: its event loop has stopped", channel.remoteAddress());
         }
+    }
+
+    /** Guarded by {@code this}: drops every queued frame (and the timed one with them). */
+    private void dropQueued() {
+        frames.clear();
+        queuedBytes = 0;
+        sampleAhead = -1;
     }
 
     /** Bytes waiting to be handed to Netty (tests, status). */
@@ -143,8 +179,7 @@ final class FrameOutbox implements Runnable {
     public void run() {
         if (!channel.isActive()) {
             synchronized (this) {
-                frames.clear();
-                queuedBytes = 0;
+                dropQueued();
                 scheduled = false;
             }
             return; // peer gone: the ZAB core tolerates lost frames
@@ -172,6 +207,12 @@ final class FrameOutbox implements Runnable {
             byte[] frame = frames.poll();
             if (queued != null) {
                 queued.record(frames.size());
+            }
+            if (sampleAhead == 0) {
+                waitedMs.record((nanos.getAsLong() - sampleAddedNanos) / 1_000_000L);
+            }
+            if (sampleAhead >= 0) {
+                sampleAhead--;
             }
             batch.add(frame);
             bytes += Integer.BYTES + frame.length;

@@ -1,5 +1,6 @@
 package io.coord.server.quorum;
 
+import io.coord.server.admin.ProcessFigures;
 import io.coord.server.admin.StatusSource;
 import java.util.concurrent.CompletableFuture;
 
@@ -49,8 +50,16 @@ public final class MemberSupervisor implements AutoCloseable {
     private boolean closed; // guarded by lock
     private int restarts; // guarded by lock
     private boolean restoring; // guarded by lock; the member is stopped for a restore
+    /** The process's figures, which outlive the member's incarnations (unrecoverable_error_count is counted here). */
+    private final ProcessFigures figures;
 
     MemberSupervisor(Starter starter, FatalHandler halt, BooleanSupplier spaceIsBack, long pollMs) {
+        this(starter, halt, spaceIsBack, pollMs, new ProcessFigures());
+    }
+
+    MemberSupervisor(Starter starter, FatalHandler halt, BooleanSupplier spaceIsBack, long pollMs,
+                     ProcessFigures figures) {
+        this.figures = figures;
         this.starter = starter;
         this.halt = halt;
         this.spaceIsBack = spaceIsBack;
@@ -65,15 +74,16 @@ public final class MemberSupervisor implements AutoCloseable {
     public static MemberSupervisor start(ServerConfig config) throws Exception {
         java.nio.file.Path file = config.reconfig().configFile();
         boolean[] first = {true};
+        ProcessFigures figures = new ProcessFigures();
+        BooleanSupplier space = FreeSpace.atLeast(config.dataLogDir(), FreeSpace.DEFAULT_RESUME_FREE_BYTES);
         MemberSupervisor s = new MemberSupervisor(
                 fatal -> {
                     ServerConfig now = first[0] || file == null ? config : ConfigParser.load(file);
                     first[0] = false;
-                    return EnsembleMember.start(now, TxnLog.DEFAULT_SEGMENT_TARGET_BYTES, fatal, LogIo.REAL);
+                    return EnsembleMember.start(now, TxnLog.DEFAULT_SEGMENT_TARGET_BYTES, fatal, LogIo.REAL, space,
+                            figures);
                 },
-                FatalHandler.HALT,
-                FreeSpace.atLeast(config.dataLogDir(), FreeSpace.DEFAULT_RESUME_FREE_BYTES),
-                SPACE_POLL_MS);
+                FatalHandler.HALT, space, SPACE_POLL_MS, figures);
         s.startFirst();
         return s;
     }
@@ -81,11 +91,11 @@ public final class MemberSupervisor implements AutoCloseable {
     /**
      * Starts a member through {@code starter} (which may start a standalone one-voter member as well);
      * {@code halt} gets every fatal error but a full disk, after which the member starts again once
-     * {@code spaceIsBack}.
+     * {@code spaceIsBack}. The starter hands {@code figures} to each member it starts (they are reported with its own).
      */
-    public static MemberSupervisor start(Starter starter, FatalHandler halt, BooleanSupplier spaceIsBack)
-            throws Exception {
-        MemberSupervisor s = new MemberSupervisor(starter, halt, spaceIsBack, SPACE_POLL_MS);
+    public static MemberSupervisor start(Starter starter, FatalHandler halt, BooleanSupplier spaceIsBack,
+                                         ProcessFigures figures) throws Exception {
+        MemberSupervisor s = new MemberSupervisor(starter, halt, spaceIsBack, SPACE_POLL_MS, figures);
         s.startFirst();
         return s;
     }
@@ -110,6 +120,11 @@ public final class MemberSupervisor implements AutoCloseable {
             return m instanceof EnsembleMember em ? em.statusSource().status(scope)
                     : CompletableFuture.failedFuture(new IllegalStateException("this member is stopped"));
         };
+    }
+
+    /** The process's figures: the AdminServer counts into them, every incarnation of the member reports them. */
+    public ProcessFigures figures() {
+        return figures;
     }
 
     /** The running incarnation, or null while it is stopped (full disk, restore). */
@@ -196,6 +211,9 @@ public final class MemberSupervisor implements AutoCloseable {
             }
             LOG.error("{}; this member stops (the others carry on) and starts again from disk once its log "
                     + "directory has space", what, cause);
+            // ZooKeeper counts a critical thread's failure (its SyncRequestProcessor's on a full disk)
+            // and the server stops; the peer carries on and serves again after an election, as here.
+            figures.memberFailStopped();
             restarter = new Thread(this::stopUntilSpaceIsBack, "coord-disk-full");
             restarter.setDaemon(true);
             restarter.start();

@@ -94,6 +94,8 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
     /** While this member leads: its queues to its learners are recorded (learner_handler_qp_size). */
     private volatile boolean leading;
     private final Map<Long, SummaryRecorder> learnerQueues = new java.util.concurrent.ConcurrentHashMap<>();
+    /** learner_handler_qp_time_ms by peer (an advanced summary, as ZooKeeper's), kept across connections. */
+    private final Map<Long, SummaryRecorder> learnerQueueTimes = new java.util.concurrent.ConcurrentHashMap<>();
     private final long outboxLimitBytes;
     /** TLS on member links (sslQuorum), or null for plaintext. */
     private final QuorumTls tls;
@@ -314,7 +316,8 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
 
     private void register(long peer, Channel ch) {
         ch.attr(PEER).set(peer);
-        outbox(ch).recordInto(learnerQueues.computeIfAbsent(peer, id -> new SummaryRecorder(false)));
+        outbox(ch).recordInto(learnerQueues.computeIfAbsent(peer, id -> new SummaryRecorder(false)),
+                learnerQueueTimes.computeIfAbsent(peer, id -> new SummaryRecorder(true)));
         Channel previous = peers.put(peer, ch);
         if (previous != null && previous != ch) {
             previous.close();
@@ -437,8 +440,21 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
      */
     @Override
     public Map<Long, MetricSummary> learnerQueueSizes() {
+        return recorded(learnerQueues);
+    }
+
+    /**
+     * ZooKeeper's learner_handler_qp_time_ms by peer: how long a sampled frame (one in
+     * {@value FrameOutbox#SAMPLE_INTERVAL_FRAMES}, as ZooKeeper's marker packets) waited in the queue, in ms.
+     */
+    @Override
+    public Map<Long, MetricSummary> learnerQueueTimesMs() {
+        return recorded(learnerQueueTimes);
+    }
+
+    private static Map<Long, MetricSummary> recorded(Map<Long, SummaryRecorder> byPeer) {
         Map<Long, MetricSummary> m = new java.util.TreeMap<>();
-        learnerQueues.forEach((peer, r) -> {
+        byPeer.forEach((peer, r) -> {
             MetricSummary s = r.snapshot();
             if (s.count() > 0) {
                 m.put(peer, s);

@@ -175,7 +175,7 @@ class AdminServerEnsembleTest {
             Set<String> unknown = new TreeSet<>(mine);
             unknown.removeAll(zkNames);
             // ZooKeeper's keyed sets show once a key is recorded: bytes per namespace on every member,
-            // ack_latency and learner_handler_qp_size per follower on the leader (checked on their own).
+            // ack_latency, learner_handler_qp_size and _time_ms per follower on the leader (checked on their own).
             unknown.removeIf(k -> io.coord.server.admin.MonitorValues.SUMMARY_SETS.stream().anyMatch(
                     set -> set.equals(ZooKeeperMetricGaps.keyedSet(ZooKeeperMetricGaps.baseName(k, mine)))));
             // Only Coord's own figures, allowed by name: the leader's include each follower's lag.
@@ -233,6 +233,10 @@ class AdminServerEnsembleTest {
             assertTrue(l.has("p99_" + id + "_ack_latency"), "an advanced summary set: " + l);
             assertTrue(l.get("cnt_" + id + "_learner_handler_qp_size").asLong() >= WRITES, "follower " + id + ": " + l);
             assertFalse(l.has("p99_" + id + "_learner_handler_qp_size"), "a basic summary set: " + l);
+            // One frame in 1,000 is timed, the first one included: the sync and the writes sent some.
+            assertTrue(l.get("cnt_" + id + "_learner_handler_qp_time_ms").asLong() >= 1, "follower " + id + ": " + l);
+            assertTrue(l.has("p99_" + id + "_learner_handler_qp_time_ms"), "an advanced summary set: " + l);
+            assertTrue(l.get("max_" + id + "_learner_handler_qp_time_ms").asLong() >= 0, l.toString());
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     command(id, "monitor").get("learner_commit_received_count").asLong() >= WRITES);
             JsonNode f = command(id, "monitor");
@@ -250,7 +254,8 @@ class AdminServerEnsembleTest {
             assertFalse(f.has("last_proposal_size"), "only a leader has proposal sizes: " + f);
             assertFalse(AdminHttp.fieldNames(f).stream().anyMatch(k -> k.endsWith("_ack_latency") && !k.endsWith("quorum_ack_latency")),
                     "only a leader has ack latencies: " + f);
-            assertFalse(AdminHttp.fieldNames(f).stream().anyMatch(k -> k.endsWith("_learner_handler_qp_size")),
+            assertFalse(AdminHttp.fieldNames(f).stream().anyMatch(k -> k.endsWith("_learner_handler_qp_size")
+                            || k.endsWith("_learner_handler_qp_time_ms")),
                     "only a leader has learner handlers: " + f);
         }
     }
@@ -293,6 +298,7 @@ class AdminServerEnsembleTest {
                     assertTrue(text.contains("ack_latency_count{key=\"" + id + "\"}"), text);
                     assertTrue(text.contains("ack_latency{key=\"" + id + "\",quantile=\"0.99\"}"), text);
                     assertTrue(text.contains("learner_handler_qp_size_sum{key=\"" + id + "\"}"), text);
+                    assertTrue(text.contains("learner_handler_qp_time_ms_count{key=\"" + id + "\"}"), text);
                 }
             }
             assertTrue(samples.get("proposal_count") >= WRITES, samples.toString());

@@ -61,12 +61,13 @@ class SnapshotRestoreCommandTest {
 
     private Running start(String name, AdminConfig admin) throws Exception {
         ServerConfig config = ServerConfig.builder(tmp.resolve(name)).clientPort(TestPorts.next()).tickTimeMs(200)
-                .build();
+                .fourLetterWords(java.util.Set.of("srvr", "mntr")).build();
         CoordServer server = CoordServer.start(config);
         open.add(server);
         AdminServer http = AdminServer.start(admin, NettyTransport.of("nio"), server.statusSource(),
                 new CommandAnswers(config, "", () -> null),
-                new SnapshotCommands(admin, server.dataTransfer(), AuthPolicy.of(config), nowMs::get));
+                new SnapshotCommands(admin, server.dataTransfer(), AuthPolicy.of(config), nowMs::get,
+                        server.processFigures()));
         open.add(0, http);
         return new Running(server, http);
     }
@@ -112,6 +113,11 @@ class SnapshotRestoreCommandTest {
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The server's /commands/monitor (the AdminServer's counters are the server's process figures). */
+    private static com.fasterxml.jackson.databind.JsonNode monitor(Running r) throws Exception {
+        return AdminHttp.command(r.admin().port(), "monitor");
+    }
+
     private static String text(HttpResponse<byte[]> r) {
         return new String(r.body(), StandardCharsets.UTF_8);
     }
@@ -125,6 +131,8 @@ class SnapshotRestoreCommandTest {
         HttpResponse<byte[]> fresh = snapshot(r.admin(), "digest bob:pw", "");
         assertEquals(503, fresh.statusCode(), text(fresh));
         assertTrue(text(fresh).contains("nothing has been committed yet"), text(fresh));
+        // Authorized and within the rate (none here), but no snapshot: ZooKeeper's snapshot_error_count.
+        assertEquals(1, monitor(r).get("snapshot_error_count").asLong());
         ZooKeeper zk = connect(r.server());
         zk.create("/first", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         // An open root (world:anyone ALL, the default) lets any authenticated id through, as in ZooKeeper.
@@ -179,12 +187,18 @@ class SnapshotRestoreCommandTest {
         assertEquals(200, AdminHttp.get(r.admin().port(), "/commands/ruok").status());
     }
 
-    @Test
-    void snapshotAndRestoreAreRateLimitedEach() throws Exception {
-        Running r = start("rate", AdminConfig.loopback(TestPorts.next()).withSnapshotRestore(true, true, 60_000));
+    /** A server with one write committed (so there is a snapshot to take) and a rate limit of one a minute. */
+    private Running startRateLimited(String name) throws Exception {
+        Running r = start(name, AdminConfig.loopback(TestPorts.next()).withSnapshotRestore(true, true, 60_000));
         ZooKeeper zk = connect(r.server());
         zk.create("/first", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         zk.close();
+        return r;
+    }
+
+    @Test
+    void snapshotAndRestoreAreRateLimitedEach() throws Exception {
+        Running r = startRateLimited("rate");
         assertEquals(200, snapshot(r.admin(), "digest a:b", "").statusCode());
         HttpResponse<byte[]> again = snapshot(r.admin(), "digest a:b", "");
         assertEquals(429, again.statusCode(), text(again));
@@ -197,6 +211,30 @@ class SnapshotRestoreCommandTest {
         assertEquals(200, snapshot(r.admin(), "digest a:b", "").statusCode());
         assertEquals(400, restore(r.admin(), "digest a:b", new byte[100]).statusCode(), "garbage, but not limited");
         assertEquals(429, restore(r.admin(), "digest a:b", new byte[100]).statusCode());
+        // ZooKeeper's counters: each 429 of an authorized request; the garbage restore failed.
+        com.fasterxml.jackson.databind.JsonNode m = monitor(r);
+        assertEquals(2, m.get("snapshot_rate_limited_count").asLong(), m.toString());
+        assertEquals(1, m.get("restore_rate_limited_count").asLong(), m.toString());
+        assertEquals(0, m.get("snapshot_error_count").asLong(), m.toString());
+        assertEquals(1, m.get("restore_error_count").asLong(), m.toString());
+        assertEquals(0, m.get("cnt_restore_time").asLong(), "no restore succeeded: " + m);
+    }
+
+    /** Two authorized snapshots within the rate limit: the second is 429 and counted once, in mntr too. */
+    @Test
+    void aSecondSnapshotWithinTheRateLimitIsCountedAsRateLimited() throws Exception {
+        Running r = startRateLimited("rate-count");
+        assertEquals(0, monitor(r).get("snapshot_rate_limited_count").asLong());
+        assertEquals(200, snapshot(r.admin(), "digest a:b", "").statusCode());
+        assertEquals(429, snapshot(r.admin(), "digest a:b", "").statusCode());
+        assertEquals(1, monitor(r).get("snapshot_rate_limited_count").asLong());
+        String mntr;
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", r.server().clientPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("mntr".getBytes(StandardCharsets.US_ASCII));
+            mntr = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        }
+        assertTrue(mntr.contains("zk_snapshot_rate_limited_count\t1\n"), mntr);
     }
 
     @Test
@@ -243,6 +281,12 @@ class SnapshotRestoreCommandTest {
         HttpResponse<String> restored = restore(target.admin(), "digest x:y", good);
         assertEquals(200, restored.statusCode(), restored.body());
         assertTrue(restored.body().contains("\"node_count\""), restored.body());
+        // The restore restarted the member in-process; the two refusals are still counted, and it was timed.
+        com.fasterxml.jackson.databind.JsonNode m = monitor(target);
+        assertEquals(2, m.get("restore_error_count").asLong(), m.toString());
+        assertEquals(1, m.get("cnt_restore_time").asLong(), m.toString());
+        assertTrue(m.get("max_restore_time").asLong() >= 0, m.toString());
+        assertEquals(0, m.get("restore_rate_limited_count").asLong(), m.toString());
 
         // A stock ZooKeeper client reads the restored tree; the old state is gone; writes go on.
         ZooKeeper after = connect(target.server());

@@ -112,6 +112,60 @@ class FrameOutboxTest {
                 });
     }
 
+    /**
+     * ZooKeeper's learner_handler_qp_time_ms: while recording, the first frame and then one in
+     * SAMPLE_INTERVAL_FRAMES is timed from its add until the event loop takes it (a fake clock here),
+     * and the queue's length is recorded at every take.
+     */
+    @Test
+    void oneFrameInAThousandIsTimedFromItsAddUntilItIsTaken() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        long[] nowNanos = {0};
+        boolean[] recording = {true};
+        FrameOutbox outbox = new FrameOutbox(ch, 1L << 30, () -> recording[0], () -> nowNanos[0]);
+        io.coord.server.admin.SummaryRecorder sizes = new io.coord.server.admin.SummaryRecorder(false);
+        io.coord.server.admin.SummaryRecorder waitedMs = new io.coord.server.admin.SummaryRecorder(true);
+        outbox.recordInto(sizes, waitedMs);
+        setWritable(ch, false);
+        outbox.add(new byte[] {1}); // frame 0: timed
+        outbox.add(new byte[] {2});
+        nowNanos[0] = 7_000_000; // it waited 7 ms
+        setWritable(ch, true);
+        outbox.writable();
+        drain(ch);
+        assertEquals(1, waitedMs.snapshot().count());
+        assertEquals(7.0, waitedMs.snapshot().max());
+        assertEquals(2, sizes.snapshot().count(), "the queue's length at each take");
+        for (int i = 2; i < FrameOutbox.SAMPLE_INTERVAL_FRAMES; i++) {
+            outbox.add(new byte[] {3});
+        }
+        ch.runPendingTasks();
+        drain(ch);
+        assertEquals(1, waitedMs.snapshot().count(), "frames 1 to 999 are not timed");
+        setWritable(ch, false);
+        outbox.add(new byte[] {4}); // frame 1000: timed
+        nowNanos[0] += 3_000_000;
+        setWritable(ch, true);
+        outbox.writable();
+        drain(ch);
+        assertEquals(2, waitedMs.snapshot().count());
+        assertEquals(3.0, waitedMs.snapshot().min());
+        recording[0] = false; // not leading: nothing is counted or timed
+        for (int i = 0; i < 2 * FrameOutbox.SAMPLE_INTERVAL_FRAMES; i++) {
+            outbox.add(new byte[] {5});
+        }
+        ch.runPendingTasks();
+        drain(ch);
+        assertEquals(2, waitedMs.snapshot().count());
+    }
+
+    private static void drain(EmbeddedChannel ch) {
+        ByteBuf out;
+        while ((out = ch.readOutbound()) != null) {
+            out.release();
+        }
+    }
+
     private static void setWritable(EmbeddedChannel ch, boolean writable) {
         ch.unsafe().outboundBuffer().setUserDefinedWritability(1, writable);
     }

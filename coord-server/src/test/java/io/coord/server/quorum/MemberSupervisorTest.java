@@ -37,6 +37,13 @@ class MemberSupervisorTest {
         return s;
     }
 
+    /** ZooKeeper's unrecoverable_error_count as the supervisor's process figures give it. */
+    private static long unrecoverable(MemberSupervisor s) {
+        java.util.Map<String, Long> m = new java.util.HashMap<>();
+        s.figures().putCounters(m);
+        return m.get("unrecoverable_error_count");
+    }
+
     private static DiskFullException diskFull() {
         return new DiskFullException(Path.of("log.1"), new IOException("No space left on device"));
     }
@@ -56,6 +63,8 @@ class MemberSupervisorTest {
             assertEquals(2, starts.get());
             assertEquals(1, closes.get());
             assertTrue(halted.isEmpty(), halted.toString());
+            // One fail-stop the process survived (reported twice), counted where the restart does not reset it.
+            assertEquals(1, unrecoverable(s));
         }
         assertEquals(2, closes.get(), "close() stops the running incarnation");
     }
@@ -67,6 +76,8 @@ class MemberSupervisorTest {
             assertEquals(List.of("the member's log failed"), halted);
             assertEquals(0, closes.get(), "the halt handler, not the supervisor, ends the process");
             assertEquals(0, s.restarts());
+            // The process stops: nothing could report a count afterwards, so none is kept for it.
+            assertEquals(0, unrecoverable(s));
         }
     }
 

@@ -26,6 +26,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
@@ -78,7 +79,8 @@ class AdminHttpsTest {
     private AdminServer startAdmin(String... adminLines) throws IOException {
         AdminHttps https = adminLines.length == 0 ? AdminHttps.OFF : parse(adminLines);
         admin = AdminServer.start(AdminConfig.loopback(TestPorts.next()).withHttps(https), NettyTransport.of("nio"),
-                server.statusSource(), new CommandAnswers(serverConfig, "", () -> null));
+                server.statusSource(), new CommandAnswers(serverConfig, "", () -> null), null, null,
+                server.processFigures());
         return admin;
     }
 
@@ -168,13 +170,25 @@ class AdminHttpsTest {
             assertEquals("", plainRuok());
             assertEquals(1, log.count(m -> m.contains("admin.serverPort") && m.contains("does not speak TLS")));
         }
+        assertEquals(0, insecureAdminCount(), "plaintext is refused, not served: as ZooKeeper's HTTPS-only connector");
     }
 
     @Test
     void portUnificationServesHttpAndHttpsOnOnePort() throws Exception {
         startAdmin("admin.portUnification=true");
         assertEquals(200, httpsRuok(TlsFixture.clientContext(certs, null)));
+        assertEquals(0, insecureAdminCount(), "an HTTPS connection is not counted");
         assertEquals("HTTP/1.1 200 OK", plainRuok());
+        assertEquals("HTTP/1.1 200 OK", plainRuok());
+        // ZooKeeper's insecure_admin_count: its unified connector counts each plaintext connection.
+        assertEquals(2, insecureAdminCount());
+    }
+
+    /** The server's insecure_admin_count, as mntr and /commands/monitor report it. */
+    private long insecureAdminCount() throws Exception {
+        Map<String, Object> m = io.coord.server.admin.MonitorValues.of(server.statusSource()
+                .status(io.coord.server.admin.StatusSource.Scope.SUMMARY).get(10, java.util.concurrent.TimeUnit.SECONDS));
+        return ((Number) m.get("insecure_admin_count")).longValue();
     }
 
     @Test
@@ -223,6 +237,7 @@ class AdminHttpsTest {
     void plainAdminServerStaysPlain() throws Exception {
         startAdmin();
         assertEquals("HTTP/1.1 200 OK", plainRuok());
+        assertEquals(0, insecureAdminCount(), "as ZooKeeper's plain connector, a plain-only port counts none");
         assertThrows(IOException.class, () -> httpsRuok(TlsFixture.clientContext(certs, null)));
     }
 }
