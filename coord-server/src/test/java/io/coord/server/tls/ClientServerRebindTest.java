@@ -9,6 +9,7 @@ import io.coord.server.TestPorts;
 import io.coord.server.config.ConfigParser;
 import io.coord.server.config.ServerConfig;
 import io.coord.server.net.ClientServer;
+import io.coord.server.pipeline.Backlog;
 import io.coord.server.pipeline.ClientChannel;
 import io.coord.server.pipeline.RequestSink;
 import io.coord.wire.ConnectRequest;
@@ -70,6 +71,21 @@ class ClientServerRebindTest {
 
     /** Nothing is sent on these connections. */
     private static final class IdleSink implements RequestSink {
+        @Override
+        public Backlog backlog() {
+            return new Backlog() {
+                @Override
+                public boolean overHighWater() {
+                    return false;
+                }
+
+                @Override
+                public void whenBelowLowWater(Runnable resume) {
+                    resume.run();
+                }
+            };
+        }
+
         @Override
         public void connect(ClientChannel channel, ConnectRequest request) {
         }
