@@ -11,6 +11,7 @@ import io.coord.server.config.ServerConfig;
 import io.coord.server.net.ClientServer;
 import io.coord.server.pipeline.Backlog;
 import io.coord.server.pipeline.ClientChannel;
+import io.coord.server.pipeline.NeverBacklogged;
 import io.coord.server.pipeline.RequestSink;
 import io.coord.wire.ConnectRequest;
 import io.coord.wire.JuteRecord;
@@ -73,17 +74,7 @@ class ClientServerRebindTest {
     private static final class IdleSink implements RequestSink {
         @Override
         public Backlog backlog() {
-            return new Backlog() {
-                @Override
-                public boolean overHighWater() {
-                    return false;
-                }
-
-                @Override
-                public void whenBelowLowWater(Runnable resume) {
-                    resume.run();
-                }
-            };
+            return NeverBacklogged.INSTANCE;
         }
 
         @Override
