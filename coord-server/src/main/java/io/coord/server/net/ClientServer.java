@@ -6,6 +6,7 @@ import io.coord.server.pipeline.RequestSink;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -34,8 +35,14 @@ public final class ClientServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClientServer.class);
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
-    /** The plaintext port (clientPort), or null when only the secure port is open. */
-    private final Channel plainChannel;
+    /**
+     * The plaintext port (clientPort, the address on this member's server.N line), or null when only
+     * the secure port is open; replaced by {@link #rebindPlain} after a reconfig moves it.
+     */
+    private volatile Channel plainChannel;
+    /** What binds the plaintext port, kept for {@link #rebindPlain}. */
+    private final ServerBootstrap plainBootstrap;
+    private boolean closed;
     /** The TLS port (secureClientPort), or null. */
     private final Channel secureChannel;
     private final ConcurrentHashMap<InetAddress, AtomicInteger> connectionsPerIp = new ConcurrentHashMap<>();
@@ -60,10 +67,11 @@ public final class ClientServer implements AutoCloseable {
         NettyTransport transport = NettyTransport.of(config.nettyTransport());
         bossGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         workerGroup = new MultiThreadIoEventLoopGroup(ioThreads, transport.ioHandlerFactory());
+        plainBootstrap = bootstrap(config, sink, transport,
+                new PortKind("clientPort", true, tlsConfig.portUnification() ? tls : null));
         Channel plain = null;
         try {
-            plain = config.clientAddress() == null ? null : NettyTransport.bind(bootstrap(config, sink, transport,
-                    new PortKind("clientPort", true, tlsConfig.portUnification() ? tls : null)), config.clientAddress());
+            plain = config.clientAddress() == null ? null : NettyTransport.bind(plainBootstrap, config.clientAddress());
             secureChannel = tlsConfig.secureAddress() == null ? null : NettyTransport.bind(bootstrap(config, sink,
                     transport, new PortKind("secureClientPort", false, tls)), tlsConfig.secureAddress());
         } catch (RuntimeException | InterruptedException | BindException e) {
@@ -122,12 +130,14 @@ public final class ClientServer implements AutoCloseable {
 
     /** The plaintext port's address, or the secure port's when there is no plaintext port. */
     public InetSocketAddress localAddress() {
-        return (InetSocketAddress) (plainChannel != null ? plainChannel : secureChannel).localAddress();
+        Channel plain = plainChannel;
+        return (InetSocketAddress) (plain != null ? plain : secureChannel).localAddress();
     }
 
     /** "clientPort 127.0.0.1:2181 and secureClientPort 127.0.0.1:2281", for start-up lines. */
     public String describePorts() {
-        String plain = plainChannel == null ? null : "clientPort " + plainChannel.localAddress();
+        Channel plainNow = plainChannel;
+        String plain = plainNow == null ? null : "clientPort " + plainNow.localAddress();
         String secure = secureChannel == null ? null : "secureClientPort (TLS) " + secureChannel.localAddress();
         return plain == null ? secure : secure == null ? plain : plain + " and " + secure;
     }
@@ -146,8 +156,45 @@ public final class ClientServer implements AutoCloseable {
         return connectionsPerIp.values().stream().mapToInt(AtomicInteger::get).sum();
     }
 
+    /**
+     * Moves the plaintext port to {@code wanted} (a committed reconfig changed this member's client
+     * address), as ZooKeeper's ServerCnxnFactory.reconfigure: the new address is bound first, then
+     * the old listening channel closed; the connections it accepted stay open (a server channel's
+     * close leaves its children alone). The secure port is not touched: the server.N line names only
+     * the plaintext address. Nothing is done when {@code wanted} is the bound address (or both are
+     * the wildcard with the same port). When the bind fails the old port stays open and false is
+     * returned (ZooKeeper 3.9.5 closes the old one even then, leaving no client port).
+     */
+    public synchronized boolean rebindPlain(InetSocketAddress wanted) {
+        Channel old = plainChannel;
+        if (closed || (old != null && sameAddress((InetSocketAddress) old.localAddress(), wanted))) {
+            return !closed;
+        }
+        // Uninterruptibly: this runs on the request thread, whose interrupt status means shutdown.
+        ChannelFuture bound = plainBootstrap.bind(wanted).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            LOG.error("cannot move the client port to {} as the committed configuration asks ({}); still listening on"
+                    + " {}", wanted, bound.cause().toString(), old == null ? "no plaintext port" : old.localAddress());
+            return false;
+        }
+        Channel fresh = bound.channel();
+        plainChannel = fresh;
+        if (old != null) {
+            old.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        LOG.info("client port moved from {} to {} (open connections kept)",
+                old == null ? "none" : old.localAddress(), fresh.localAddress());
+        return true;
+    }
+
+    private static boolean sameAddress(InetSocketAddress bound, InetSocketAddress wanted) {
+        return bound.equals(wanted) || (bound.getPort() == wanted.getPort() && wanted.getAddress() != null
+                && bound.getAddress().isAnyLocalAddress() && wanted.getAddress().isAnyLocalAddress());
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         for (Channel server : new Channel[] {plainChannel, secureChannel}) {
             if (server != null) {
                 server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);

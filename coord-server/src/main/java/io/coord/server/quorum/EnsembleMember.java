@@ -57,7 +57,14 @@ public final class EnsembleMember implements AutoCloseable {
     private final QuorumStorage storage;
     private final QuorumTransport transport;
     private final EnsembleProcessor processor;
-    private ClientServer network;
+    private volatile ClientServer network;
+    /**
+     * Guards network and pendingClientAddress between start-up and the request thread (not the
+     * member's monitor: close() holds that while it stops the request thread).
+     */
+    private final Object portLock = new Object();
+    /** A client address a committed configuration named before the client port was bound. */
+    private InetSocketAddress pendingClientAddress;
     private JvmPauseMonitor pauses;
     private volatile boolean closed;
 
@@ -149,7 +156,6 @@ public final class EnsembleMember implements AutoCloseable {
         ref.set(processor);
         if (transport != null) {
             transport.acceptUnknownMembers(config.reconfig().enabled());
-            processor.onConfigChange(new MembershipChanges(config, transport)::take);
         }
         if (config.standalone()) {
             storage.rideOutDiskFull(new QuorumStorage.DiskFullListener() {
@@ -166,6 +172,9 @@ public final class EnsembleMember implements AutoCloseable {
         }
         EnsembleMember member = new EnsembleMember(log, storage, transport, processor);
         member.pauses = pauses;
+        if (transport != null) {
+            processor.onConfigChange(new MembershipChanges(config, transport, member::moveClientPort)::take);
+        }
         try {
             pauses.start();
             storage.start();
@@ -173,7 +182,7 @@ public final class EnsembleMember implements AutoCloseable {
             if (transport != null) {
                 transport.start();
             }
-            member.network = ClientServer.start(config, processor);
+            member.attach(ClientServer.start(config, processor));
             // Standalone returns once it serves (it has led its one-voter ensemble through its own
             // log: an epoch write and a commit), as a standalone server always did.
             if (config.standalone() && !processor.awaitServing(STANDALONE_READY_TIMEOUT_MS)) {
@@ -195,6 +204,31 @@ public final class EnsembleMember implements AutoCloseable {
                     observers.size());
         }
         return member;
+    }
+
+    private void attach(ClientServer bound) {
+        synchronized (portLock) {
+            network = bound;
+            if (pendingClientAddress != null) {
+                bound.rebindPlain(pendingClientAddress);
+            }
+        }
+    }
+
+    /**
+     * Called on the request thread with this member's client address from each configuration it
+     * takes: the client port moves there when it is elsewhere (ZooKeeper's processReconfig →
+     * cnxnFactory.reconfigure). A failed bind leaves the old port open; the next configuration
+     * taken (or a restart, from the rewritten dynamic file) tries again.
+     */
+    private void moveClientPort(InetSocketAddress wanted) {
+        synchronized (portLock) {
+            if (network == null) {
+                pendingClientAddress = wanted;
+            } else {
+                network.rebindPlain(wanted); // does nothing once the network is closed
+            }
+        }
     }
 
     /**

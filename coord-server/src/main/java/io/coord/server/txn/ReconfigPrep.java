@@ -8,10 +8,10 @@ import io.coord.wire.ErrorCode;
 import io.coord.wire.KeeperError;
 import io.coord.wire.Perms;
 import io.coord.wire.ReconfigRequest;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -25,9 +25,14 @@ import java.util.TreeMap;
  * (the super user passes) or NOAUTH. Whether a quorum of the new voters is synced with the leader
  * (NEWCONFIGNOQUORUM) is the ZAB core's check, made when the change is proposed, after these ones.
  *
- * <p>Coord refuses one thing ZooKeeper allows: moving an existing member's quorum address (host or
- * quorum port) or client address, since a running member does not rebind its listeners (README).
- * The election port is carried in the text and never bound, so it may change.
+ * <p>A joiner line of an existing member replaces that member's line, as ZooKeeper's does (its id
+ * skipped in the duplicate check): its role and client address may change, and the member moves its
+ * client port when it takes the change. Coord refuses one thing ZooKeeper allows: moving an existing
+ * member's quorum address (host or quorum port), since running members do not rebind their quorum
+ * listener or redial established links (README). The election port is carried in the text and never
+ * bound, so it may change. ZooKeeper's duplicate check skips loopback and wildcard addresses; Coord
+ * compares host strings, loopback included (one machine runs all members in tests and
+ * bin/coord-ensemble), and also refuses a client address another member listens on.
  */
 public final class ReconfigPrep {
     private ReconfigPrep() {
@@ -74,8 +79,7 @@ public final class ReconfigPrep {
                 throw new KeeperError(ErrorCode.BADARGUMENTS, DataTree.CONFIG);
             }
             for (ServerAddress other : next.values()) {
-                if (other.id() != id && sameHost(a, other)
-                        && (a.quorumPort() == other.quorumPort() || a.electionPort() == other.electionPort())) {
+                if (other.id() != id && clashes(a, other)) {
                     throw new KeeperError(ErrorCode.BADARGUMENTS, DataTree.CONFIG); // checkAddressDuplicate
                 }
             }
@@ -101,6 +105,27 @@ public final class ReconfigPrep {
         return a.host().equalsIgnoreCase(b.host());
     }
 
+    /**
+     * Whether joiner {@code a} uses an address of {@code other}: the same quorum or election port on
+     * the same host, or a client address (host and port) that is one of other's, a clash its member
+     * would meet only when it binds (ZooKeeper's checkAddressDuplicate also counts client addresses).
+     */
+    private static boolean clashes(ServerAddress a, ServerAddress other) {
+        if (sameHost(a, other) && (a.quorumPort() == other.quorumPort() || a.electionPort() == other.electionPort())) {
+            return true;
+        }
+        InetSocketAddress client = a.clientAddress();
+        if (client == null) {
+            return false;
+        }
+        InetSocketAddress theirs = other.clientAddress();
+        boolean sameClient = theirs != null && theirs.getPort() == client.getPort()
+                && theirs.getHostString().equalsIgnoreCase(client.getHostString());
+        boolean onTheirQuorumHost = client.getHostString().equalsIgnoreCase(other.host())
+                && (client.getPort() == other.quorumPort() || client.getPort() == other.electionPort());
+        return sameClient || onTheirQuorumHost;
+    }
+
     private static void checkUnmoved(Map<Long, ServerAddress> current, Map<Long, ServerAddress> next)
             throws KeeperError {
         for (ServerAddress now : next.values()) {
@@ -108,10 +133,9 @@ public final class ReconfigPrep {
             if (was == null) {
                 continue;
             }
-            boolean quorumMoved = !sameHost(was, now) || was.quorumPort() != now.quorumPort();
-            boolean clientMoved = was.clientAddress() != null && now.clientAddress() != null
-                    && !Objects.equals(was.clientAddress(), now.clientAddress());
-            if (quorumMoved || clientMoved) {
+            // The client address may change (the member rebinds its client port); the quorum address
+            // may not: the member's quorum listener stays where it is and the others' links too.
+            if (!sameHost(was, now) || was.quorumPort() != now.quorumPort()) {
                 throw new KeeperError(ErrorCode.BADARGUMENTS, DataTree.CONFIG);
             }
         }

@@ -56,6 +56,15 @@ final class DynamicEnsemble implements AutoCloseable {
                 + ";127.0.0.1:" + clientPorts[id];
     }
 
+    int clientPort(int id) {
+        return clientPorts[id];
+    }
+
+    /** From now on member {@code id}'s line (and connect string) names {@code port} as its client port. */
+    void setClientPort(int id, int port) {
+        clientPorts[id] = port;
+    }
+
     String serverLine(int id) {
         return serverLine(id, "participant");
     }

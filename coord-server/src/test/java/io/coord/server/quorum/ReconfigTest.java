@@ -224,7 +224,7 @@ class ReconfigTest {
      * The configuration once the first leader established it: ZooKeeper's leader gives a version-0
      * configuration a version of its epoch (ZOOKEEPER-1783), which members write to their dynamic files.
      */
-    private static DynamicConfig established(ZooKeeperAdmin admin) {
+    static DynamicConfig established(ZooKeeperAdmin admin) {
         DynamicConfig c = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                 .until(() -> config(admin.getConfig(false, new Stat())), d -> d.version() > 0);
         assertEquals(1, c.version() >>> 32, "a version of the first epoch: " + Long.toHexString(c.version()));
@@ -244,11 +244,11 @@ class ReconfigTest {
         return zk.exists(path, false) != null;
     }
 
-    private static DynamicConfig config(byte[] text) {
+    static DynamicConfig config(byte[] text) {
         return DynamicConfig.parse(new String(text, StandardCharsets.UTF_8));
     }
 
-    private static ZooKeeperAdmin superAdmin(String connect) throws Exception {
+    static ZooKeeperAdmin superAdmin(String connect) throws Exception {
         ZooKeeperAdmin zk = admin(connect);
         zk.addAuthInfo("digest", DynamicEnsemble.SUPER_AUTH.getBytes(StandardCharsets.UTF_8));
         return zk;

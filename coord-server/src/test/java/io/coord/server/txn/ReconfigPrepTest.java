@@ -43,6 +43,14 @@ class ReconfigPrepTest {
         DynamicConfig observer = next(new ReconfigRequest(
                 "server.3=127.0.0.1:2890:3890:observer;127.0.0.1:2183", null, null, -1), superUser);
         assertTrue(observer.servers().get(3L).observer());
+        // ... and how its client address moves (and the election port, never bound): the member rebinds.
+        DynamicConfig moved = next(new ReconfigRequest(
+                "server.2=127.0.0.1:2889:3999:participant;127.0.0.1:2999", null, null, -1), superUser);
+        assertEquals(2999, moved.servers().get(2L).clientAddress().getPort());
+        assertEquals(3999, moved.servers().get(2L).electionPort());
+        DynamicConfig wildcard = next(new ReconfigRequest(null, null, CURRENT.text().replace("\nversion=100000005", "")
+                .replace(";127.0.0.1:2183", ";2993"), -1), superUser);
+        assertTrue(wildcard.servers().get(3L).clientAddress().getAddress().isAnyLocalAddress());
     }
 
     @Test
@@ -63,9 +71,15 @@ class ReconfigPrepTest {
                 "server.4=127.0.0.1:2888:3999;2184", null, null, -1), superUser), "another member's quorum address");
         assertEquals(ErrorCode.BADARGUMENTS, refusal(new ReconfigRequest(null, "2,3", null, -1), superUser));
         assertEquals(ErrorCode.BADARGUMENTS, refusal(new ReconfigRequest(null, "x", null, -1), superUser));
-        // Coord: a running member's quorum or client address does not move (README).
+        // Coord: a running member's quorum address (host or port) does not move (README).
         assertEquals(ErrorCode.BADARGUMENTS, refusal(new ReconfigRequest(
-                "server.2=127.0.0.1:2889:3889;127.0.0.1:2999", null, null, -1), superUser));
+                "server.2=127.0.0.1:2999:3889;127.0.0.1:2182", null, null, -1), superUser), "quorum port");
+        assertEquals(ErrorCode.BADARGUMENTS, refusal(new ReconfigRequest(
+                "server.2=10.0.0.2:2889:3889;127.0.0.1:2182", null, null, -1), superUser), "quorum host");
+        assertEquals(ErrorCode.BADARGUMENTS, refusal(new ReconfigRequest(
+                "server.2=127.0.0.1:2889:3889;127.0.0.1:2181", null, null, -1), superUser), "member 1's client address");
+        assertEquals(ErrorCode.BADARGUMENTS, refusal(new ReconfigRequest(
+                "server.2=127.0.0.1:2889:3889;127.0.0.1:2888", null, null, -1), superUser), "member 1's quorum port");
         // /zookeeper/config is world-readable only: without the super user, NOAUTH (WRITE is checked).
         assertEquals(ErrorCode.NOAUTH, refusal(new ReconfigRequest(null, "3", null, -1), anyone));
         assertEquals(ErrorCode.NOAUTH, refusal(new ReconfigRequest(null, "3", null, -1),
