@@ -37,8 +37,9 @@ import org.junit.jupiter.api.Test;
 class KazooSuiteTest {
     private static final String PYTHON = "/usr/bin/python3";
     /**
-     * Measured against standalone Coord on 2026-12-03: 469 passed, 7 failed (all {@link #KNOWN_GAPS}),
-     * 3 skipped; before client SASL, test_connect_sasl_auth (×2) failed too (467 passed).
+     * Measured against standalone Coord on 2026-12-03: 469 passed, 7 failed (all known gaps, the three
+     * TestReconfig tests among them, deselected since), 3 skipped; before client SASL,
+     * test_connect_sasl_auth (×2) failed too (467 passed).
      */
     private static final int PASSED_FLOOR = 469;
 
@@ -47,9 +48,6 @@ class KazooSuiteTest {
      * (threading, eventlet and gevent handlers), so each name covers all three classes.
      */
     private static final Map<String, String> KNOWN_GAPS = Map.of(
-            "test_add_remove_observer", "reconfig needs an ensemble with reconfigEnabled; the suite runs standalone Coord",
-            "test_bad_input", "reconfig needs an ensemble with reconfigEnabled; the suite runs standalone Coord",
-            "test_no_super_auth", "reconfig needs an ensemble with reconfigEnabled; the suite runs standalone Coord",
             "test_read_only", "needs a 3-server cluster with read-only mode (cluster[1], cluster[2])",
             "test_update_host_list",
             "needs a 3-server cluster: stops server 0 and expects the client to stay connected to another");
@@ -72,8 +70,13 @@ class KazooSuiteTest {
                 "Server", "kazoo's harness", false, false, false, false);
         try (TestTarget target = TestTarget.start(b -> b.sasl(kazooJaas));
              ControlServer control = new ControlServer(target)) {
+            // kazoo's TestReconfig is left out: a standalone server answers reconfig RECONFIGDISABLED
+            // (-123), as ZooKeeper 3.9.5 does, and this kazoo has no exception for -123, so each call
+            // hangs until the shim's 120 s per-test timeout (6 minutes of CI for three known
+            // failures). kazoo's reconfig is tested against an ensemble with reconfigEnabled in
+            // coord-cli's KazooReconfigTest.
             List<String> command = List.of(PYTHON, script.toString(), target.connectString(),
-                    "127.0.0.1:" + control.port());
+                    "127.0.0.1:" + control.port(), "--", "-k", "not TestReconfig");
             ScriptRun run = ScriptRun.run(command, Map.of(), Duration.ofMinutes(8));
             String what = "kazoo's test suite against " + target.name();
             Matcher summary = SUMMARY.matcher(run.output());
