@@ -444,7 +444,7 @@ final class LeaderRole {
                 synced.add(h.sid);
             }
         }
-        if (synced.stream().distinct().filter(next::isVoter).count() < next.voters().size() / 2 + 1) {
+        if (!next.isQuorum(synced)) {
             out.reject(Actions.Rejection.NEW_CONFIG_NO_QUORUM, ctx.myId());
             return;
         }

@@ -39,6 +39,16 @@ public record Membership(long version, SortedSet<Long> voters, SortedSet<Long> o
         return voters.contains(id) || observers.contains(id);
     }
 
+    /** Voters that make a majority of this configuration. */
+    public int quorumSize() {
+        return voters.size() / 2 + 1;
+    }
+
+    /** True when the distinct voters among {@code ids} are a majority of this configuration's. */
+    public boolean isQuorum(java.util.Collection<Long> ids) {
+        return ids.stream().distinct().filter(this::isVoter).count() >= quorumSize();
+    }
+
     /** Same voters and observers (the version and encoding aside). */
     public boolean sameMembers(Membership o) {
         return voters.equals(o.voters) && observers.equals(o.observers);

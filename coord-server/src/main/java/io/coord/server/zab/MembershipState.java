@@ -44,7 +44,7 @@ final class MembershipState {
 
     /** True when {@code ids} hold a quorum of voters of the committed configuration and of the pending one. */
     boolean isQuorum(Collection<Long> ids) {
-        return isQuorumOf(committed, ids) && (pending == null || isQuorumOf(pending, ids));
+        return committed.isQuorum(ids) && (pending == null || pending.isQuorum(ids));
     }
 
     /**
@@ -52,12 +52,7 @@ final class MembershipState {
      * the election's quorums (see {@link FastLeaderElection}; it decides nothing for safety).
      */
     boolean isCommittedQuorum(Collection<Long> ids) {
-        return isQuorumOf(committed, ids);
-    }
-
-    private static boolean isQuorumOf(Membership m, Collection<Long> ids) {
-        long n = ids.stream().distinct().filter(m::isVoter).count();
-        return n >= m.voters().size() / 2 + 1;
+        return committed.isQuorum(ids);
     }
 
     /**
@@ -77,7 +72,7 @@ final class MembershipState {
                 values.add(v);
             }
         }
-        int q = m.voters().size() / 2 + 1;
+        int q = m.quorumSize();
         if (values.size() < q) {
             return -1;
         }
