@@ -288,6 +288,31 @@ final class ReconfigEnsemble implements AutoCloseable {
         return sb.toString();
     }
 
+    /** A reconfig call of the stock admin client. */
+    interface Reconfig {
+        byte[] call() throws Exception;
+    }
+
+    /**
+     * Runs {@code reconfig}, again while it is refused with NewConfigNoQuorum, for up to 30 s: right
+     * after a change the members it made voters may still be (re)joining the leader as synced voters,
+     * and a change needs a synced quorum of its new voters (ZooKeeper's isQuorumSynced), so an
+     * operator retries. Any other outcome is the caller's.
+     */
+    static byte[] reconfigureOnceSynced(Reconfig reconfig) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return reconfig.call();
+            } catch (org.apache.zookeeper.KeeperException.NewConfigNoQuorum e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                sleep(200);
+            }
+        }
+    }
+
     static void sleep(long ms) {
         try {
             Thread.sleep(ms);

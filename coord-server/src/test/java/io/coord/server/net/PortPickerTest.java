@@ -50,6 +50,35 @@ class PortPickerTest {
         }
     }
 
+    @Test
+    void eachClaimOfOneDirectoryGetsItsOwnSliceUntilNoneIsLeft(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.util.List<PortSlice.Claim> claims = new java.util.ArrayList<>();
+        try {
+            java.util.Set<Integer> lowest = new java.util.HashSet<>();
+            for (int i = 0; i < PortSlice.SLICES; i++) {
+                PortSlice.Claim claim = PortSlice.claim(dir);
+                claims.add(claim);
+                assertEquals(PortSlice.PORTS_PER_SLICE, claim.slice().ports());
+                assertEquals(true, lowest.add(claim.slice().lowestPort()), "a slice claimed twice: " + claim);
+                assertEquals(true, claim.slice().lowestPort() + claim.slice().ports()
+                        <= PortPicker.LOWEST_PORT + PortPicker.PORTS_IN_RANGE);
+            }
+            PortSlice.Claim overflow = PortSlice.claim(dir);
+            assertEquals(PortSlice.whole(), overflow.slice(), "with every slice held, the whole range");
+            claims.get(3).lock().channel().close();
+            PortSlice.Claim again = PortSlice.claim(dir);
+            claims.add(again);
+            assertEquals(claims.get(3).slice(), again.slice(), "a released slice is claimed again");
+        } finally {
+            for (PortSlice.Claim c : claims) {
+                if (c.lock() != null) {
+                    c.lock().channel().close();
+                }
+            }
+        }
+    }
+
     /** Holds a port from the top of the range; {@link #freeOffset} searches from the bottom. */
     private static ServerSocket bindInRange() throws Exception {
         for (int offset = PortPicker.PORTS_IN_RANGE - 1; offset > 0; offset--) {
