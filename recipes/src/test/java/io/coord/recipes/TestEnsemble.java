@@ -10,12 +10,8 @@ import io.coord.server.quorum.EnsembleMember;
 import io.coord.wire.Acl;
 import io.coord.wire.CreateMode;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -154,17 +150,8 @@ final class TestEnsemble implements AutoCloseable {
     }
 
     private static String srvr(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
-            socket.setSoTimeout(2_000);
-            OutputStream out = socket.getOutputStream();
-            out.write("srvr".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
+        String answer = io.coord.client.FourLetterWords.ask(new InetSocketAddress("127.0.0.1", port), "srvr");
+        return answer == null ? "" : answer;
     }
 
 

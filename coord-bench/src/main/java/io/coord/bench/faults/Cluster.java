@@ -1,11 +1,9 @@
 package io.coord.bench.faults;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
+import io.coord.client.FourLetterWords;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -288,17 +286,8 @@ final class Cluster implements AutoCloseable {
     }
 
     String fourLetterWord(int id, String word) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(lab.address(id), CLIENT_PORT), 1_000);
-            socket.setSoTimeout(2_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(word.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-        } catch (IOException e) {
-            return null;
-        }
+        String answer = FourLetterWords.ask(new InetSocketAddress(lab.address(id), CLIENT_PORT), word);
+        return answer == null ? null : answer.trim();
     }
 
     String connectString() {

@@ -2,10 +2,8 @@ package io.coord.bench.target;
 
 import io.coord.server.net.PortPicker;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import io.coord.client.FourLetterWords;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -155,17 +153,7 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Sends a four-letter word and returns the answer, or null when the port does not answer. */
     public String fourLetterWord(String word) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
-            s.setSoTimeout(2_000);
-            OutputStream out = s.getOutputStream();
-            out.write(word.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            return null;
-        }
+        return FourLetterWords.ask(new InetSocketAddress("127.0.0.1", port), word);
     }
 
     /**

@@ -228,13 +228,9 @@ class SnapshotRestoreCommandTest {
         assertEquals(200, snapshot(r.admin(), "digest a:b", "").statusCode());
         assertEquals(429, snapshot(r.admin(), "digest a:b", "").statusCode());
         assertEquals(1, monitor(r).get("snapshot_rate_limited_count").asLong());
-        String mntr;
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", r.server().clientPort())) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write("mntr".getBytes(StandardCharsets.US_ASCII));
-            mntr = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-        }
-        assertTrue(mntr.contains("zk_snapshot_rate_limited_count\t1\n"), mntr);
+        String mntr = io.coord.client.FourLetterWords.ask(
+                new java.net.InetSocketAddress("127.0.0.1", r.server().clientPort()), "mntr");
+        assertTrue(mntr != null && mntr.contains("zk_snapshot_rate_limited_count\t1\n"), mntr);
     }
 
     @Test

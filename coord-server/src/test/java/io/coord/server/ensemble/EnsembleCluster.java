@@ -5,11 +5,6 @@ import static org.awaitility.Awaitility.await;
 import io.coord.server.TestPorts;
 import io.coord.server.compat.StockClients;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -216,17 +211,7 @@ final class EnsembleCluster implements AutoCloseable {
     }
 
     String fourLetterWord(int id, String word) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", clientPorts[id - 1]), 1_000);
-            socket.setSoTimeout(2_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(word.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-        } catch (IOException e) {
-            return null;
-        }
+        return io.coord.client.FourLetterWords.askLoopback(clientPorts[id - 1], word);
     }
 
     String connectString(int id) {
