@@ -122,12 +122,12 @@ final class WatchOps {
             return out;
         }
         if (!history.covers(w.relativeZxid())) {
-            LOG.warn("session 0x{}: persistent watches re-added without the events from zxid 0x{} to 0x{} (the "
-                    + "replay history reaches back to 0x{} only; {}); the later ones are replayed",
+            String why = history.overflowed() ? "the client was away longer than any member keeps"
+                    : othersMayCover ? "the client came back after it was sent away" : "standalone";
+            LOG.warn("session 0x{}: persistent watches re-added without the events after zxid 0x{} up to 0x{}, "
+                    + "where the replay history starts ({}); the events after that are replayed",
                     Long.toHexString(conn.sessionId), Long.toHexString(w.relativeZxid()),
-                    Long.toHexString(history.coveredAfterZxid()), Long.toHexString(history.coveredAfterZxid()),
-                    history.overflowed() ? "the client was away longer than it keeps"
-                            : othersMayCover ? "the client came back after it was sent away" : "standalone");
+                    Long.toHexString(history.coveredAfterZxid()), why);
         }
         WatchManager<Connection> mine = new WatchManager<>();
         nonNull(w.persistentWatches()).forEach(p -> mine.addWatch(p, AddWatchMode.PERSISTENT, conn));

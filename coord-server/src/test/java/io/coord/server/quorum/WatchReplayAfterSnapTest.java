@@ -1,10 +1,14 @@
 package io.coord.server.quorum;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.coord.client.ClientOptions;
 import io.coord.client.CoordClient;
+import io.coord.client.WatchEventType;
+import io.coord.client.WatchMode;
 import io.coord.server.storage.SnapshotStore;
 import io.coord.wire.Acl;
 import io.coord.wire.ConnectRequest;
@@ -27,10 +31,15 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.zookeeper.AddWatchMode;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,6 +109,100 @@ class WatchReplayAfterSnapTest {
                 assertEquals(afterSnapshot, comesBack.eventZxids());
             }
         }
+    }
+
+    /** Starts a client with a persistent recursive watch on /w that adds each NodeDataChanged's zxid to a list. */
+    private interface WatcherStart {
+        AutoCloseable start(String connectString, List<Long> seen) throws Exception;
+    }
+
+    /** What a watcher was expected to see (the gap among them) and what it saw. */
+    private record Seen(List<Long> expected, List<Long> gap, List<Long> seen) {
+    }
+
+    /**
+     * The same end to end, with a real client: its connection to member 1 goes silent while the
+     * gap is written and member 3 is synced by snapshot; then it drops, and the client's next host
+     * is member 3 (two hosts, round robin). Member 3 sends it away; back on member 1 it gets the
+     * gap replayed. (Before the fix member 3 took it and the gap was lost.)
+     */
+    private Seen reconnectPastASnapshotSync(WatcherStart watcherStart) throws Exception {
+        try (InProcessEnsemble e = new InProcessEnsemble(dir, 3, 100_000, 1 << 20)) {
+            e.startAll();
+            e.awaitServing(e.all());
+            try (FaultProxy toMember1 = new FaultProxy(RawHandshake.clientPort(e, 1));
+                 CoordClient writer = InProcessEnsemble.client(e.connectString(2))) {
+                writer.create("/w", new byte[0], Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                writer.create("/w/k", new byte[0], Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                writer.create("/other", new byte[0], Acl.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                e.stop(3); // so the watcher's first connection is to member 1, through the proxy
+                List<Long> seen = new CopyOnWriteArrayList<>();
+                String hosts = "127.0.0.1:" + toMember1.port() + "," + e.connectString(3);
+                try (AutoCloseable watcher = watcherStart.start(hosts, seen)) {
+                    List<Long> expected = new ArrayList<>(setData(writer, 5));
+                    await().atMost(Duration.ofSeconds(20)).until(() -> seen.size() == 5);
+
+                    toMember1.pause(); // the watcher's connection stays up but hears nothing
+                    List<Long> gap = setData(writer, 20);
+                    expected.addAll(gap);
+                    writeElsewhere(writer, EnsembleMember.MAX_HISTORY + 200);
+                    e.start(3);
+                    e.awaitServing(e.all());
+                    writer.sync("/");
+                    toMember1.cut(); // what member 1 sent meanwhile is lost; the watcher reconnects
+                    toMember1.heal();
+                    expected.addAll(setData(writer, 3));
+                    long last = expected.get(expected.size() - 1);
+                    await().atMost(Duration.ofSeconds(20)).until(() -> seen.contains(last));
+                    Thread.sleep(200); // anything sent twice would arrive by now
+                    return new Seen(expected, gap, List.copyOf(seen));
+                }
+            }
+        }
+    }
+
+    @Test
+    void theNativeClientSentAwayGetsEveryChangeOnceFromTheNextMember() throws Exception {
+        Seen s = reconnectPastASnapshotSync((hosts, seen) -> {
+            CoordClient c = CoordClient.connect(hosts, ClientOptions.builder().sessionTimeoutMs(TIMEOUT_MS)
+                    .connectionTimeoutMs(TIMEOUT_MS).build());
+            c.addWatch("/w", WatchMode.PERSISTENT_RECURSIVE, ev -> {
+                if (ev.type() == WatchEventType.NODE_DATA_CHANGED) {
+                    seen.add(ev.zxid());
+                }
+            });
+            return c;
+        });
+        assertEquals(s.expected(), s.seen(), "every change once, in zxid order");
+    }
+
+    /**
+     * The stock ZooKeeper client, closed on after its handshake, reconnects to its next host in the
+     * same session. It counts only replies as seen zxids, so its replay starts at its addWatch and
+     * the changes before the gap may come twice (at least once); the gap comes in zxid order.
+     */
+    @Test
+    void theStockClientSentAwayGetsTheGapFromTheNextMember() throws Exception {
+        List<Long> sessions = new CopyOnWriteArrayList<>();
+        Seen s = reconnectPastASnapshotSync((hosts, seen) -> {
+            ZooKeeper zk = new ZooKeeper(hosts, TIMEOUT_MS, event -> { });
+            await().atMost(Duration.ofSeconds(20)).until(() -> zk.getState() == ZooKeeper.States.CONNECTED);
+            sessions.add(zk.getSessionId());
+            zk.addWatch("/w", event -> {
+                if (event.getType() == Watcher.Event.EventType.NodeDataChanged) {
+                    seen.add(event.getZxid());
+                }
+            }, AddWatchMode.PERSISTENT_RECURSIVE);
+            return () -> {
+                sessions.add(zk.getSessionId());
+                zk.close();
+            };
+        });
+        assertEquals(sessions.get(0), sessions.get(1), "the same session throughout");
+        assertTrue(s.seen().containsAll(s.expected()), "every change at least once: " + s.seen());
+        List<Long> fromGap = s.seen().subList(s.seen().lastIndexOf(s.gap().get(0)), s.seen().size());
+        assertEquals(s.expected().subList(s.expected().indexOf(s.gap().get(0)), s.expected().size()), fromGap,
+                "from the gap on, each change once in zxid order");
     }
 
     private static List<Long> setData(CoordClient writer, int count) throws Exception {
