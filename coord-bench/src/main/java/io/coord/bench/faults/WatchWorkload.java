@@ -4,6 +4,7 @@ import io.coord.client.ClientOptions;
 import io.coord.client.ConnectionState;
 import io.coord.client.CoordClient;
 import io.coord.client.WatchEventType;
+import io.coord.client.WatchListener;
 import io.coord.client.WatchMode;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,7 +25,7 @@ import org.apache.zookeeper.data.Stat;
  * recursive watch on it and record every NodeDataChanged with its zxid.
  *
  * <p>Checked, for each watcher and each of its sessions (a session that expired loses its watches
- * with it, so each session is judged alone): events arrive in strictly increasing zxid order
+ * with it, so each session is judged alone; the watcher adds its watch again on its next session): events arrive in strictly increasing zxid order
  * (none twice, none out of order); every acknowledged write whose zxid lies between the session's
  * first and last event was observed (no gap, also across reconnects — what Coord promises beyond
  * ZooKeeper); and events for changes nobody acknowledged are no more than the writes of unknown
@@ -48,6 +49,8 @@ final class WatchWorkload implements AutoCloseable {
     private final List<CoordClient> watchers = new ArrayList<>();
     private final List<List<Seen>> seen = new ArrayList<>();
     private final int[] sessions;
+    /** The watcher's session was LOST (its watches with it): the watch is added again on its next session. */
+    private final boolean[] watchGone;
     private final Set<Long> acknowledged = new HashSet<>();
     private int unknownWrites;
     private int failedWrites;
@@ -59,6 +62,7 @@ final class WatchWorkload implements AutoCloseable {
         this.log = log;
         this.watcherCount = watcherCount;
         this.sessions = new int[watcherCount];
+        this.watchGone = new boolean[watcherCount];
     }
 
     void setUp(ZooKeeper zk) throws Exception {
@@ -78,22 +82,46 @@ final class WatchWorkload implements AutoCloseable {
                 watchers.add(c);
                 seen.add(mine);
             }
-            c.addConnectionStateListener(state -> {
-                if (state == ConnectionState.LOST) {
-                    synchronized (this) {
-                        sessions[id]++;
-                    }
-                }
-            });
-            c.addWatch(PARENT, WatchMode.PERSISTENT_RECURSIVE, event -> {
+            WatchListener listener = event -> {
                 if (event.type() == WatchEventType.NODE_DATA_CHANGED) {
                     synchronized (this) {
                         mine.add(new Seen(sessions[id], event.zxid()));
                     }
                 }
+            };
+            c.addConnectionStateListener(state -> {
+                if (state == ConnectionState.LOST) {
+                    synchronized (this) {
+                        sessions[id]++;
+                        watchGone[id] = true;
+                    }
+                } else if (state == ConnectionState.CONNECTED || state == ConnectionState.RECONNECTED) {
+                    reAddIfGone(c, id, listener);
+                }
             });
+            c.addWatch(PARENT, WatchMode.PERSISTENT_RECURSIVE, listener);
         }
         return List.of(Workers.daemon("watch-writer", () -> writeLoop(random, running)));
+    }
+
+    /**
+     * A new session after LOST holds no watch: add it again (asynchronously: this runs on the
+     * client's callback thread), and keep trying on each later connection until one takes it.
+     */
+    private void reAddIfGone(CoordClient c, int id, WatchListener listener) {
+        synchronized (this) {
+            if (!watchGone[id]) {
+                return;
+            }
+            watchGone[id] = false;
+        }
+        c.addWatchAsync(PARENT, WatchMode.PERSISTENT_RECURSIVE, listener).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                synchronized (this) {
+                    watchGone[id] = true;
+                }
+            }
+        });
     }
 
     private void writeLoop(SplittableRandom random, AtomicBoolean running) {

@@ -58,7 +58,7 @@ final class LocalOps {
         this.replier = replier;
         this.sessions = sessions;
         this.reads = new Reads(tree, watches, sessions, readBytes);
-        this.watchOps = new WatchOps(tree, watches, sessions, history);
+        this.watchOps = new WatchOps(tree, watches, sessions, history, !config.standalone());
     }
 
     /**
@@ -127,6 +127,10 @@ final class LocalOps {
     }
 
     private void setWatches(Connection conn, Request req, SetWatches2 w) {
+        if (watchOps.sendsAway(conn, w)) {
+            gate.emitClose(conn); // the client reconnects elsewhere and sends its watches again
+            return;
+        }
         replier.notifyEach(watchOps.setWatches(conn, w, gate.assignedZxid()));
         replier.ok(conn, req, null);
     }

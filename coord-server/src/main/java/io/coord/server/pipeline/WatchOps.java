@@ -16,7 +16,9 @@ import io.coord.wire.RemoveWatchesRequest;
 import io.coord.wire.SetWatches;
 import io.coord.wire.SetWatches2;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,22 +29,38 @@ import org.slf4j.LoggerFactory;
  * after that zxid fires at once, so nothing is missed while the client was away. One-shot watches
  * fire once for the node as it is now (as in ZooKeeper); persistent watches are sent every event
  * they missed, in zxid order with each event's own zxid, from the {@link ChangeHistory} — which
- * ZooKeeper does not do (it re-adds them and the events in between are lost). A client whose last
- * zxid is older than the history reaches back gets ZooKeeper's behaviour and one log line.
+ * ZooKeeper does not do (it re-adds them and the events in between are lost). When the history
+ * does not reach back to the client's last zxid because this member's state is younger (built at
+ * start-up or installed from the leader's snapshot), the member sends the client away once so it
+ * can find a member whose history does ({@link #sendsAway}); a client that comes back, or whose
+ * gap is older than any history (the ring is full), gets the events held here and a warning.
  */
 final class WatchOps {
     private static final Logger LOG = LoggerFactory.getLogger(WatchOps.class);
+    /** Sessions remembered as sent away; beyond this the oldest is forgotten (it may be sent away twice). */
+    private static final int MAX_SENT_AWAY = 10_000;
     private final DataTree tree;
     private final WatchManager<Connection> watches;
     private final Sessions sessions;
 
     private final ChangeHistory<List<Acl>> history;
+    /** Other members exist (an ensemble), so a client sent away may find a longer history there. */
+    private final boolean othersMayCover;
+    /** Session id → the last zxid it claimed when this member sent it away (per state, like the history). */
+    private final Map<Long, Long> sentAway = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+            return size() > MAX_SENT_AWAY;
+        }
+    };
 
-    WatchOps(DataTree tree, WatchManager<Connection> watches, Sessions sessions, ChangeHistory<List<Acl>> history) {
+    WatchOps(DataTree tree, WatchManager<Connection> watches, Sessions sessions, ChangeHistory<List<Acl>> history,
+             boolean othersMayCover) {
         this.tree = tree;
         this.watches = watches;
         this.sessions = sessions;
         this.history = history;
+        this.othersMayCover = othersMayCover;
     }
 
     /** A notification to send with the zxid it carries (replayed ones carry their own). */
@@ -54,6 +72,7 @@ final class WatchOps {
      * events at {@code currentZxid}; every watch is registered again.
      */
     List<Fired> setWatches(Connection conn, SetWatches2 w, long currentZxid) {
+        sentAway.remove(conn.sessionId);
         List<Fired> out = replayPersistent(conn, w);
         for (Notification<Connection> n : setWatches(conn, w)) {
             out.add(new Fired(currentZxid, n));
@@ -62,20 +81,53 @@ final class WatchOps {
     }
 
     /**
+     * Whether to close this reconnecting client's connection instead of answering its setWatches
+     * (nothing registered, nothing sent): its persistent watches missed events after its last zxid
+     * that this member's history does not hold because its state is younger than that zxid (the
+     * fault suite's case: a member synced by the leader's snapshot while the client was away),
+     * and another member's history may hold them. The client then tries its next server, as after
+     * any dropped connection; its session lives on (the handshake here touched it). Once per
+     * session and gap: a client that comes back with the same zxid (every other member sent it
+     * away or was out of reach) is taken, so a session is never held off until it expires.
+     */
+    boolean sendsAway(Connection conn, SetWatches2 w) {
+        long lastSeen = w.relativeZxid();
+        if (!hasPersistent(w) || !othersMayCover || history.covers(lastSeen) || history.overflowed()) {
+            return false;
+        }
+        Long before = sentAway.put(conn.sessionId, lastSeen);
+        if (before != null && before == lastSeen) {
+            return false;
+        }
+        LOG.info("session 0x{}: sent away to another member: its persistent watches missed the events after zxid "
+                + "0x{}, and this member's history reaches back to 0x{} only (its state starts there)",
+                Long.toHexString(conn.sessionId), Long.toHexString(lastSeen),
+                Long.toHexString(history.coveredAfterZxid()));
+        return true;
+    }
+
+    private static boolean hasPersistent(SetWatches2 w) {
+        return !nonNull(w.persistentWatches()).isEmpty() || !nonNull(w.persistentRecursiveWatches()).isEmpty();
+    }
+
+    /**
      * What the reconnecting client's persistent watches would have fired after its last zxid: each
      * recorded event is matched by a WatchManager holding only those watches (the same rules as
-     * live triggering), and readable by the same ACL check as when it fired.
+     * live triggering), and readable by the same ACL check as when it fired. When the history does
+     * not reach back that far, the events it does hold still go out (only the older ones are lost).
      */
     private List<Fired> replayPersistent(Connection conn, SetWatches2 w) {
         List<Fired> out = new ArrayList<>();
-        if (nonNull(w.persistentWatches()).isEmpty() && nonNull(w.persistentRecursiveWatches()).isEmpty()) {
+        if (!hasPersistent(w)) {
             return out;
         }
         if (!history.covers(w.relativeZxid())) {
-            LOG.info("session 0x{}: persistent watches re-added without the events since zxid 0x{} (the replay "
-                    + "history reaches back to 0x{} only)", Long.toHexString(conn.sessionId),
-                    Long.toHexString(w.relativeZxid()), Long.toHexString(history.coveredAfterZxid()));
-            return out;
+            String why = history.overflowed() ? "the client was away longer than any member keeps"
+                    : othersMayCover ? "the client came back after it was sent away" : "standalone";
+            LOG.warn("session 0x{}: persistent watches re-added without the events after zxid 0x{} up to 0x{}, "
+                    + "where the replay history starts ({}); the events after that are replayed",
+                    Long.toHexString(conn.sessionId), Long.toHexString(w.relativeZxid()),
+                    Long.toHexString(history.coveredAfterZxid()), why);
         }
         WatchManager<Connection> mine = new WatchManager<>();
         nonNull(w.persistentWatches()).forEach(p -> mine.addWatch(p, AddWatchMode.PERSISTENT, conn));

@@ -26,6 +26,8 @@ public final class ChangeHistory<A> {
     private int oldest;
     private int size;
     private long coveredAfterZxid = Long.MAX_VALUE;
+    /** An event was evicted since {@link #startAt}: the covered point is the ring's, not the state's start. */
+    private boolean overflowed;
 
     @SuppressWarnings("unchecked")
     public ChangeHistory(int capacity) {
@@ -41,6 +43,7 @@ public final class ChangeHistory<A> {
         size = 0;
         java.util.Arrays.fill(ring, null);
         coveredAfterZxid = zxid;
+        overflowed = false;
     }
 
     /** Records an applied event (zxids never decrease between calls). */
@@ -50,6 +53,7 @@ public final class ChangeHistory<A> {
         }
         if (size == ring.length) {
             coveredAfterZxid = Math.max(coveredAfterZxid, ring[oldest].zxid());
+            overflowed = true;
             ring[oldest] = null;
             oldest = (oldest + 1) % ring.length;
             size--;
@@ -61,6 +65,15 @@ public final class ChangeHistory<A> {
     /** Every event with a zxid above this is still here; Long.MAX_VALUE before {@link #startAt}. */
     public long coveredAfterZxid() {
         return coveredAfterZxid;
+    }
+
+    /**
+     * Whether the covered point was moved up by evicting events (the ring is full), rather than
+     * being where the state was built or installed. Every member keeps the same number of events
+     * of the same txns, so then no member covers more; before that, one with an older state may.
+     */
+    public boolean overflowed() {
+        return overflowed;
     }
 
     /** Whether every event after {@code lastSeenZxid} is here. */

@@ -69,4 +69,18 @@ class ChangeHistoryTest {
         assertFalse(h.covers(6));
         assertEquals(List.of(), zxidsAfter(h, 0));
     }
+
+    @Test
+    void overflowedOnlyOnceAnEventIsEvictedAndAgainFalseAfterARestart() {
+        ChangeHistory<String> h = new ChangeHistory<>(2);
+        h.startAt(10);
+        h.record(11, "/a", 3, null);
+        h.record(12, "/a", 3, null);
+        assertFalse(h.overflowed(), "full but nothing evicted: it still reaches back to its start");
+        assertFalse(h.covers(9), "a zxid before the start is not covered, yet nothing was evicted");
+        h.record(13, "/a", 3, null);
+        assertTrue(h.overflowed());
+        h.startAt(20);
+        assertFalse(h.overflowed(), "a new state starts a new history");
+    }
 }
