@@ -37,10 +37,12 @@ public enum AdminCommand {
     WATCHES_BY_PATH("watches_by_path", "wchp"),
     ZABSTATE("zabstate");
 
-    /** Commands answered without the server's state (no trip to the request thread). */
+    /**
+     * Commands answered without the server's state (no trip to the request thread). Not
+     * configuration and voting_view: they show addresses from the membership the member goes by now.
+     */
     private static final Set<AdminCommand> STATELESS = Set.of(GET_TRACE_MASK, INITIAL_CONFIGURATION,
-            RESTORE, RUOK, SNAPSHOT, SYSTEM_PROPERTIES, VOTING_VIEW, CONFIGURATION,
-            OBSERVER_CONNECTION_STAT_RESET);
+            RESTORE, RUOK, SNAPSHOT, SYSTEM_PROPERTIES, OBSERVER_CONNECTION_STAT_RESET);
 
     private final String primaryName;
     private final List<String> names;

@@ -22,6 +22,8 @@ public final class CommandAnswers {
     private final ServerConfig config;
     private final String initialConfiguration;
     private final SnapshotInfo snapshots;
+    /** Member addresses from the configuration the member goes by now (after any reconfig). */
+    private final MemberAddresses addresses;
 
     /** The newest snapshot, for last_snapshot. */
     public interface SnapshotInfo {
@@ -34,6 +36,7 @@ public final class CommandAnswers {
         this.config = config;
         this.initialConfiguration = initialConfiguration;
         this.snapshots = snapshots;
+        this.addresses = new MemberAddresses(config);
     }
 
     /** An error answer: {@code {"command": ..., "error": ...}}. */
@@ -68,7 +71,7 @@ public final class CommandAnswers {
             case OBSERVERS -> {
                 observers(s, m);
             }
-            case CONFIGURATION -> configuration(m);
+            case CONFIGURATION -> configuration(s, m);
             case CONNECTIONS -> {
                 m.put("connections", connections(s, false));
                 m.put("secure_connections", List.of());
@@ -96,7 +99,7 @@ public final class CommandAnswers {
                 m.put("secure_connections", List.of());
             }
             case SYSTEM_PROPERTIES -> new TreeMap<>(System.getProperties()).forEach((k, v) -> m.put(k.toString(), v));
-            case VOTING_VIEW -> m.put("current_config", votingView());
+            case VOTING_VIEW -> m.put("current_config", votingView(s));
             case WATCH_SUMMARY -> {
                 m.put("num_connections", s.watchConnections());
                 m.put("num_paths", s.watchPaths());
@@ -113,8 +116,8 @@ public final class CommandAnswers {
         return null;
     }
 
-    private void configuration(Map<String, Object> m) {
-        m.put("client_port", config.anyClientAddress().getPort());
+    private void configuration(ServerStatus s, Map<String, Object> m) {
+        m.put("client_port", addresses.client(s, -1).getPort());
         m.put("data_dir", config.dataDir().toAbsolutePath().toString());
         m.put("data_log_dir", config.dataLogDir().toAbsolutePath().toString());
         m.put("tick_time", config.tickTimeMs());
@@ -201,7 +204,7 @@ public final class CommandAnswers {
         for (long id : ids) {
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("sid", id);
-            ServerAddress a = config.servers().get(id);
+            ServerAddress a = addresses.members(s).get(id);
             info.put("remote_socket_address", a == null ? null : a.host() + ":" + a.quorumPort());
             info.put("established", true);
             infos.add(info);
@@ -220,7 +223,7 @@ public final class CommandAnswers {
         }
         m.put("is_leader", q.leaderId() == q.myId());
         m.put("leader_id", q.leaderId());
-        ServerAddress leader = config.servers().get(q.leaderId());
+        ServerAddress leader = addresses.members(s).get(q.leaderId());
         m.put("leader_ip", leader == null ? null : leader.host());
         return null;
     }
@@ -258,9 +261,9 @@ public final class CommandAnswers {
         return m;
     }
 
-    private Map<String, Object> votingView() {
+    private Map<String, Object> votingView(ServerStatus s) {
         Map<String, Object> view = new LinkedHashMap<>();
-        config.servers().values().stream().filter(a -> !a.observer()).sorted((a, b) -> Long.compare(a.id(), b.id()))
+        addresses.members(s).values().stream().filter(a -> !a.observer()).sorted((a, b) -> Long.compare(a.id(), b.id()))
                 .forEach(a -> {
                     Map<String, Object> v = new LinkedHashMap<>();
                     v.put("server_addresses", List.of(a.host() + ":" + a.quorumPort()));
@@ -280,12 +283,12 @@ public final class CommandAnswers {
             m.put("zabstate", "");
             return;
         }
-        ServerAddress me = config.servers().get(q.myId());
+        ServerAddress me = addresses.me(s);
         m.put("myid", q.myId());
         m.put("is_leader", q.leading());
         m.put("quorum_address", me.host() + ":" + me.quorumPort());
         m.put("election_address", me.host() + ":" + me.electionPort());
-        m.put("client_address", config.anyClientAddress().getHostString() + ":" + config.anyClientAddress().getPort());
+        m.put("client_address", MemberAddresses.hostPort(addresses.client(s, -1)));
         m.put("voting", !me.observer());
         m.put("last_zxid", "0x" + Long.toHexString(q.lastLoggedZxid()));
         m.put("zab_epoch", q.lastLoggedZxid() >>> 32);

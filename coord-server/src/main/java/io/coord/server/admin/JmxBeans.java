@@ -46,6 +46,8 @@ public final class JmxBeans implements AutoCloseable {
     private final MBeanServer server;
     private final StatusSource source;
     private final ServerConfig config;
+    /** Addresses from the configuration the member goes by now (after any reconfig). */
+    private final MemberAddresses addresses;
     private final long startMs = System.currentTimeMillis();
     private final List<ObjectName> registered = new ArrayList<>();
     private final ScheduledExecutorService refresher;
@@ -55,6 +57,7 @@ public final class JmxBeans implements AutoCloseable {
         this.server = server;
         this.source = source;
         this.config = config;
+        this.addresses = new MemberAddresses(config);
         this.refresher = config.standalone() ? null : Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "coord-jmx");
             t.setDaemon(true);
@@ -121,7 +124,7 @@ public final class JmxBeans implements AutoCloseable {
         Map<String, Function<ServerStatus, Object>> a = new LinkedHashMap<>();
         a.put("Version", ServerStatus::version);
         a.put("StartTime", s -> new java.util.Date(startMs).toString());
-        a.put("ClientPort", s -> config.clientAddress().getHostString() + ":" + clientPort);
+        a.put("ClientPort", s -> MemberAddresses.hostPort(addresses.client(s, clientPort)));
         a.put("TickTime", s -> config.tickTimeMs());
         a.put("MinSessionTimeout", s -> config.minSessionTimeoutMs());
         a.put("MaxSessionTimeout", s -> config.maxSessionTimeoutMs());
@@ -162,14 +165,14 @@ public final class JmxBeans implements AutoCloseable {
         a.put("State", s -> s.quorum() == null ? "looking" : MonitorValues.peerState(s.quorum()).split(" - ")[0]);
         a.put("ZabState", s -> s.quorum() == null ? "election" : s.quorum().zabState());
         a.put("LeaderId", s -> s.quorum() == null ? -1L : s.quorum().leaderId());
-        a.put("ClientAddress", s -> config.clientAddress().getHostString() + ":" + clientPort);
+        a.put("ClientAddress", s -> MemberAddresses.hostPort(addresses.client(s, clientPort)));
         a.put("LearnerType", s -> "PARTICIPANT");
         a.put("QuorumAddress", s -> {
-            var me = config.servers().get(config.myId());
+            var me = addresses.me(s);
             return me == null ? "" : me.host() + ":" + me.quorumPort();
         });
         a.put("ElectionAddress", s -> {
-            var me = config.servers().get(config.myId());
+            var me = addresses.me(s);
             return me == null ? "" : me.host() + ":" + me.electionPort();
         });
         return new StatusBean("this peer (LocalPeerBean)", a, List.of());

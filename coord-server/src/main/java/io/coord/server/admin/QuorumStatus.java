@@ -19,10 +19,14 @@ import java.util.List;
  * @param pendingSyncs     client syncs waiting for a quorum while it leads, else 0
  * @param observing        this member is an observer (it never votes)
  * @param followerLags     while it leads and serves, each synced voting follower's lag; else empty
+ * @param membership       the configuration this member goes by now (its last committed one, after
+ *                         any reconfig), in ZooKeeper's dynamic-file text: what the AdminServer and
+ *                         JMX show as member addresses ({@link MemberAddresses})
  */
 public record QuorumStatus(long myId, long leaderId, String zabState, long lastLoggedZxid, int voters,
                            int learners, int syncedFollowers, int pendingSyncs, List<Long> syncedObservers,
-                           boolean observing, List<FollowerLag> followerLags, int syncedNonVotingFollowers) {
+                           boolean observing, List<FollowerLag> followerLags, int syncedNonVotingFollowers,
+                           String membership) {
 
     public QuorumStatus {
         syncedObservers = List.copyOf(syncedObservers);

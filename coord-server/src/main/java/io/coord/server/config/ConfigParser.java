@@ -110,6 +110,13 @@ public final class ConfigParser {
         long myId = readMyId(Path.of(dataDir.trim()));
         b.servers(servers).myId(myId).configVersion(membership.version());
         ServerAddress me = servers.get(myId);
+        if (me == null) {
+            // ZooKeeper 3.9.5 refuses to start too ("My id N not in the peer list"): typically a member a
+            // reconfig removed, started again from the zoo.cfg and dynamic file it rewrote then.
+            throw new ConfigException("myid", "id " + myId + " is not in the peer list (server.N lines "
+                    + servers.keySet() + "); if a reconfig removed this member, start it as a joiner: the current"
+                    + " members' lines plus its own (with a client address), then reconfig -add it");
+        }
         checkPeerType(props.getProperty("peerType"), me);
         b.clientAddress(clientAddress(props, me, tls));
         return b.admin(admin(props, adminHttps)).metrics(metrics(props)).build();

@@ -114,7 +114,8 @@ final class QuorumFigures {
                 core.learnerCount(), core.syncedFollowerCount(), core.pendingSyncCount(),
                 java.util.List.copyOf(core.syncedObservers()), core.observing(),
                 proposalTimes.lags(core.followerAckedZxids(), core.lastZxid(), clock.nowMs()),
-                core.syncedNonVotingFollowerCount());
+                core.syncedNonVotingFollowerCount(),
+                new String(core.committedConfig().encoded(), java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /**

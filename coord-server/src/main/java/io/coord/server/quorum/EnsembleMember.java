@@ -329,6 +329,11 @@ public final class EnsembleMember implements AutoCloseable {
         return clientAddress().getPort();
     }
 
+    /** Where the member's quorum listener is bound (null standalone or once closed): moved by a reconfig. */
+    public InetSocketAddress quorumAddress() {
+        return transport == null ? null : transport.quorumAddress();
+    }
+
     /** The bound secure (TLS) client port, or -1 when secureClientPort is not set. */
     public int securePort() {
         return network.secureAddress() == null ? -1 : network.secureAddress().getPort();

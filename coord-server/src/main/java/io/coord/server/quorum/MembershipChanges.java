@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * What a member does with each committed configuration it takes (the core's
  * {@code Actions.configChanges}, on the request thread): its links follow the new membership
- * (new members dialed, removed ones dropped, {@link QuorumTransport#updateMembers}), and with a
+ * (new members dialed, removed ones dropped, moved ones redialed at their new quorum address, and
+ * its own quorum listener moved when its line names another quorum address:
+ * {@link QuorumTransport#updateMembers}), and with a
  * config file it writes the dynamic file and rewrites the config file as ZooKeeper does
  * ({@link DynamicConfigFiles}), so a restart starts from this membership; when its own line names a
  * client address other than the one it listens on, its client port moves there

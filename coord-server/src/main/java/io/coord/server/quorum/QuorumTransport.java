@@ -79,6 +79,15 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
     private static final long UNKNOWN_GRACE_MS = 2_000;
     private static final AttributeKey<Long> PEER = AttributeKey.valueOf("coord.peer");
     private static final AttributeKey<FrameOutbox> OUTBOX = AttributeKey.valueOf("coord.outbox");
+    /** Set on links this member dialed: the address it dialed (a move of that peer retires them). */
+    private static final AttributeKey<ServerAddress> DIALED = AttributeKey.valueOf("coord.dialed");
+    /**
+     * How long a link dialed to a member's old quorum address stays up after this member takes the
+     * configuration that moves it. The core's sends of the same turn (the reconfig's COMMIT to that
+     * member among them) follow the configuration change on the request thread; a link closed at
+     * once would lose them, and the member would learn the change only through a new election.
+     */
+    static final long RETIRE_DELAY_MS = 200;
 
     private final long myId;
     /** The members this one knows (its config, then each committed configuration it takes). */
@@ -105,7 +114,11 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
     private volatile boolean closed;
     /** Links from ids outside the configuration are accepted (reconfigEnabled: joiners). */
     private volatile boolean acceptUnknown;
+    /** The quorum listener, and the address (host, quorum port) it was bound at; guarded by listenerLock. */
     private Channel server;
+    private ServerAddress listening;
+    private ServerBootstrap listenerBootstrap;
+    private final Object listenerLock = new Object();
 
     public QuorumTransport(long myId, Map<Long, ServerAddress> members, QuorumInbound inbound, NettyTransport transport) {
         this(myId, members, inbound, transport, DEFAULT_OUTBOX_LIMIT_BYTES);
@@ -154,8 +167,12 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childHandler(initializer(-1));
-        server = NettyTransport.bind(b, new InetSocketAddress(me.host(), me.quorumPort()));
-        LOG.info("member {} listening for members on {}", myId, server.localAddress());
+        synchronized (listenerLock) {
+            listenerBootstrap = b;
+            server = NettyTransport.bind(b, new InetSocketAddress(me.host(), me.quorumPort()));
+            listening = me;
+            LOG.info("member {} listening for members on {}", myId, server.localAddress());
+        }
         for (long id : members.keySet()) {
             if (id > myId) {
                 startDialing(id);
@@ -213,28 +230,92 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
     /**
      * The membership changed (a committed reconfig): new higher-id members are dialed, links to
      * members no longer named are closed and not redialed (a link they dial in is still accepted:
-     * a removed member learns the ensemble's configuration from votes).
+     * a removed member learns the ensemble's configuration from votes). A member whose quorum
+     * address moved is redialed there: the links this member dialed to its old address are closed
+     * after {@link #RETIRE_DELAY_MS} and the dial loop (or, for a lower id, the next
+     * {@link #dialUnknowing} check) reads the new address; links it dialed in are TCP connections
+     * its move does not touch and stay. When this member's own address moved, its listener moves
+     * ({@link #moveListener}).
      */
     public void updateMembers(Map<Long, ServerAddress> next) {
         Map<Long, ServerAddress> previous = members;
         Map<Long, ServerAddress> now = new java.util.HashMap<>(next);
         if (previous.containsKey(myId)) {
-            now.putIfAbsent(myId, previous.get(myId)); // our own listener stays where it is
+            now.putIfAbsent(myId, previous.get(myId)); // removed: our own listener stays where it is
         }
         members = Map.copyOf(now);
+        moveListener(now.get(myId));
         for (long id : previous.keySet()) {
             ServerAddress after = now.get(id);
-            if (id != myId && (after == null || !sameLink(previous.get(id), after))) {
-                Channel ch = peers.get(id);
-                if (ch != null) {
-                    ch.close(); // removed or moved: a dialer redials at the new address
-                }
+            Channel ch = peers.get(id);
+            if (id == myId || ch == null) {
+                continue;
+            }
+            if (after == null) {
+                ch.close(); // removed
+            } else if (!sameLink(previous.get(id), after)) {
+                retireIfDialed(id, ch, after);
             }
         }
         for (long id : now.keySet()) {
             if (id > myId && !closed) {
                 startDialing(id);
             }
+        }
+    }
+
+    /** Closes {@code ch} (to moved member {@code id}) in a while if this member dialed it to an address other than {@code now}. */
+    private void retireIfDialed(long id, Channel ch, ServerAddress now) {
+        ServerAddress dialed = ch.attr(DIALED).get();
+        if (dialed == null || sameLink(dialed, now)) {
+            return;
+        }
+        LOG.info("member {}: member {} moved its quorum address from {}:{} to {}:{}; redialing it there",
+                myId, id, dialed.host(), dialed.quorumPort(), now.host(), now.quorumPort());
+        try {
+            ch.eventLoop().schedule(() -> { ch.close(); }, RETIRE_DELAY_MS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            ch.close(); // the transport is closing
+        }
+    }
+
+    /**
+     * Moves this member's quorum listener to {@code wanted} (a committed configuration moved its
+     * quorum address), as ZooKeeper's members bind the address of their own line: the new address is
+     * bound first, then the old listener closed; links it accepted stay open (a server channel's close
+     * leaves its children alone) until their dialers redial. A failed bind (the port is taken) keeps
+     * the old listener, says so in one log line and returns false; the next configuration taken, or a
+     * restart from the rewritten dynamic file, tries again. Meanwhile the others' dials to the new
+     * address fail and this member, a higher id than theirs, dials them ({@link #dialUnknowing}), so
+     * the ensemble keeps its links.
+     */
+    boolean moveListener(ServerAddress wanted) {
+        synchronized (listenerLock) {
+            if (closed || server == null || wanted == null || sameLink(listening, wanted)) {
+                return !closed;
+            }
+            InetSocketAddress at = new InetSocketAddress(wanted.host(), wanted.quorumPort());
+            // Uninterruptibly: this runs on the request thread, whose interrupt status means shutdown.
+            ChannelFuture bound = listenerBootstrap.bind(at).awaitUninterruptibly();
+            if (!bound.isSuccess()) {
+                LOG.error("member {} cannot move its quorum port to {} as the committed configuration asks ({}); still"
+                        + " listening on {}", myId, at, bound.cause().toString(), server.localAddress());
+                return false;
+            }
+            Channel old = server;
+            server = bound.channel();
+            listening = wanted;
+            old.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            LOG.info("member {} moved its quorum port from {} to {} (open links kept)", myId, old.localAddress(),
+                    server.localAddress());
+            return true;
+        }
+    }
+
+    /** Where the quorum listener is bound, or null before start and after close (tests, status). */
+    public InetSocketAddress quorumAddress() {
+        synchronized (listenerLock) {
+            return server == null || closed ? null : (InetSocketAddress) server.localAddress();
         }
     }
 
@@ -251,6 +332,9 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
                 if (dialedPeer >= 0 && peer == null) {
                     ch.close(); // removed by a reconfig while this dial was under way
                     return;
+                }
+                if (peer != null) {
+                    ch.attr(DIALED).set(peer);
                 }
                 if (tls != null && peer == null) {
                     // portUnification: a sniffer puts a TLS handler in its place or steps aside for plaintext.
@@ -478,8 +562,10 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        if (server != null) {
-            server.close().syncUninterruptibly();
+        synchronized (listenerLock) {
+            if (server != null) {
+                server.close().syncUninterruptibly();
+            }
         }
         peers.values().forEach(Channel::close);
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();

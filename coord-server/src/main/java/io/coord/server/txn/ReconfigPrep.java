@@ -26,11 +26,11 @@ import java.util.TreeMap;
  * (NEWCONFIGNOQUORUM) is the ZAB core's check, made when the change is proposed, after these ones.
  *
  * <p>A joiner line of an existing member replaces that member's line, as ZooKeeper's does (its id
- * skipped in the duplicate check): its role and client address may change, and the member moves its
- * client port when it takes the change. Coord refuses one thing ZooKeeper allows: moving an existing
- * member's quorum address (host or quorum port), since running members do not rebind their quorum
- * listener or redial established links (README). The election port is carried in the text and never
- * bound, so it may change. ZooKeeper's duplicate check skips loopback and wildcard addresses; Coord
+ * skipped in the duplicate check): its role, client address and quorum address (host, quorum port)
+ * may change, as in ZooKeeper. When it takes the change the member moves its client port
+ * ({@code net.ClientServer#rebindPlain}) and its quorum listener, and the others redial it at its
+ * new quorum address ({@code quorum.QuorumTransport#updateMembers}). The election port is carried in
+ * the text and never bound, so it may change. ZooKeeper's duplicate check skips loopback and wildcard addresses; Coord
  * compares host strings, loopback included (one machine runs all members in tests and
  * bin/coord-ensemble), and also refuses a client address another member listens on.
  */
@@ -56,7 +56,6 @@ public final class ReconfigPrep {
             // ZooKeeper with standaloneEnabled (its default): "new configuration must include at least 2 followers".
             throw new KeeperError(ErrorCode.BADARGUMENTS, DataTree.CONFIG);
         }
-        checkUnmoved(current.servers(), next);
         perms.checkPerm(DataTree.CONFIG, Perms.WRITE, ctx);
         return candidate;
     }
@@ -124,20 +123,5 @@ public final class ReconfigPrep {
         boolean onTheirQuorumHost = client.getHostString().equalsIgnoreCase(other.host())
                 && (client.getPort() == other.quorumPort() || client.getPort() == other.electionPort());
         return sameClient || onTheirQuorumHost;
-    }
-
-    private static void checkUnmoved(Map<Long, ServerAddress> current, Map<Long, ServerAddress> next)
-            throws KeeperError {
-        for (ServerAddress now : next.values()) {
-            ServerAddress was = current.get(now.id());
-            if (was == null) {
-                continue;
-            }
-            // The client address may change (the member rebinds its client port); the quorum address
-            // may not: the member's quorum listener stays where it is and the others' links too.
-            if (!sameHost(was, now) || was.quorumPort() != now.quorumPort()) {
-                throw new KeeperError(ErrorCode.BADARGUMENTS, DataTree.CONFIG);
-            }
-        }
     }
 }

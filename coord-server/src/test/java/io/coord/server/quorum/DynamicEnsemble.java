@@ -65,6 +65,20 @@ final class DynamicEnsemble implements AutoCloseable {
         clientPorts[id] = port;
     }
 
+    int quorumPort(int id) {
+        return quorumPorts[id];
+    }
+
+    /** From now on member {@code id}'s line names {@code port} as its quorum port (election port: port + 1). */
+    void setQuorumPort(int id, int port) {
+        quorumPorts[id] = port;
+    }
+
+    /** Member {@code id} as started, or null while stopped. */
+    EnsembleMember member(int id) {
+        return members[id];
+    }
+
     String serverLine(int id) {
         return serverLine(id, "participant");
     }

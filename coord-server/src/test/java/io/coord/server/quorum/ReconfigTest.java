@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.coord.server.config.ConfigException;
 import io.coord.server.config.DynamicConfig;
 import io.coord.server.config.DynamicConfigFiles;
 import java.nio.charset.StandardCharsets;
@@ -87,7 +88,14 @@ class ReconfigTest {
                 assertEquals(Set.of(1L, 2L, 3L), shrunk.servers().keySet());
                 // The removed member follows on without a vote (ZooKeeper's learningState) until stopped.
                 awaitNonVoting(e, leader, 1);
+                await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(e.configFile(4))
+                        .contains(Long.toHexString(shrunk.version())));
                 e.stop(4);
+                // Started again from the zoo.cfg it rewrote, it is refused, as ZooKeeper 3.9.5's ("My id 4
+                // not in the peer list"), naming what to do instead.
+                ConfigException refused = assertThrows(ConfigException.class, () -> e.start(4));
+                assertTrue(refused.getMessage().contains("id 4 is not in the peer list") && refused.getMessage()
+                        .contains("start it as a joiner"), refused.getMessage());
                 admin.create("/shrunk", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
 
                 // Every member wrote the dynamic file and pointed its zoo.cfg at it (ZooKeeper's editStaticConfig).
@@ -237,7 +245,7 @@ class ReconfigTest {
                 .contains("zk_synced_non_voting_followers\t" + n));
     }
 
-    private static boolean syncThenExists(ZooKeeperAdmin zk, String path) throws Exception {
+    static boolean syncThenExists(ZooKeeperAdmin zk, String path) throws Exception {
         CountDownLatch synced = new CountDownLatch(1);
         zk.sync(path, (rc, p, ctx) -> synced.countDown(), null);
         synced.await(10, TimeUnit.SECONDS);

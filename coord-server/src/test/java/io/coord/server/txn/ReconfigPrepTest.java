@@ -48,6 +48,14 @@ class ReconfigPrepTest {
                 "server.2=127.0.0.1:2889:3999:participant;127.0.0.1:2999", null, null, -1), superUser);
         assertEquals(2999, moved.servers().get(2L).clientAddress().getPort());
         assertEquals(3999, moved.servers().get(2L).electionPort());
+        // ... and its quorum address (host, quorum port), as ZooKeeper: the member moves its quorum
+        // listener and the others redial it there.
+        DynamicConfig quorumMoved = next(new ReconfigRequest(
+                "server.2=127.0.0.1:2999:3889:participant;127.0.0.1:2182", null, null, -1), superUser);
+        assertEquals(2999, quorumMoved.servers().get(2L).quorumPort());
+        DynamicConfig hostMoved = next(new ReconfigRequest(
+                "server.2=10.0.0.2:2889:3889:participant;127.0.0.1:2182", null, null, -1), superUser);
+        assertEquals("10.0.0.2", hostMoved.servers().get(2L).host());
         DynamicConfig wildcard = next(new ReconfigRequest(null, null, CURRENT.text().replace("\nversion=100000005", "")
                 .replace(";127.0.0.1:2183", ";2993"), -1), superUser);
         assertTrue(wildcard.servers().get(3L).clientAddress().getAddress().isAnyLocalAddress());
@@ -71,11 +79,6 @@ class ReconfigPrepTest {
                 "server.4=127.0.0.1:2888:3999;2184", null, null, -1), superUser), "another member's quorum address");
         assertEquals(ErrorCode.BADARGUMENTS, refusal(new ReconfigRequest(null, "2,3", null, -1), superUser));
         assertEquals(ErrorCode.BADARGUMENTS, refusal(new ReconfigRequest(null, "x", null, -1), superUser));
-        // Coord: a running member's quorum address (host or port) does not move (README).
-        assertEquals(ErrorCode.BADARGUMENTS, refusal(new ReconfigRequest(
-                "server.2=127.0.0.1:2999:3889;127.0.0.1:2182", null, null, -1), superUser), "quorum port");
-        assertEquals(ErrorCode.BADARGUMENTS, refusal(new ReconfigRequest(
-                "server.2=10.0.0.2:2889:3889;127.0.0.1:2182", null, null, -1), superUser), "quorum host");
         assertEquals(ErrorCode.BADARGUMENTS, refusal(new ReconfigRequest(
                 "server.2=127.0.0.1:2889:3889;127.0.0.1:2181", null, null, -1), superUser), "member 1's client address");
         assertEquals(ErrorCode.BADARGUMENTS, refusal(new ReconfigRequest(
