@@ -81,27 +81,12 @@ public final class EnsembleProcessor extends ClientIntake implements StatusSourc
     private final DiskFullMode diskFull;
     private Consumer<Membership> configChanges = m -> { };
 
-    public EnsembleProcessor(ServerConfig config, Clock clock, MemberState state, long stateZxid,
-                             CoreFactory coreFactory, int coreTickMs, ZabStorage storage, QuorumLink link,
-                             StorageInfo storageInfo, byte[] secret, RandomGenerator random) {
-        this(config, clock, state, stateZxid, coreFactory, coreTickMs, storage, link, storageInfo, secret, random,
-                FatalHandler.HALT);
-    }
-
     /**
      * @param random session passwords and the spread of snapshot points: a SecureRandom in production
      * @param fatal  what the request thread (tree and ZAB core) does when a task fails unexpectedly
-     */
-    public EnsembleProcessor(ServerConfig config, Clock clock, MemberState state, long stateZxid,
-                             CoreFactory coreFactory, int coreTickMs, ZabStorage storage, QuorumLink link,
-                             StorageInfo storageInfo, byte[] secret, RandomGenerator random, FatalHandler fatal) {
-        this(config, clock, state, stateZxid, coreFactory, coreTickMs, storage, link, storageInfo, secret, random,
-                fatal, (handler, onFailure) -> new RequestThread("coord-request", clock::nowMs, handler, onFailure));
-    }
-
-    /**
-     * As above, with the tasks run by the loop {@code loops} makes: a {@link RequestThread} in
-     * production, the simulation's own event loop under test.
+     *               ({@link FatalHandler#HALT} in production)
+     * @param loops  makes the loop that runs the tasks: {@link RequestLoop.Factory#thread} in
+     *               production, the simulation's own event loop under test
      */
     public EnsembleProcessor(ServerConfig config, Clock clock, MemberState state, long stateZxid,
                              CoreFactory coreFactory, int coreTickMs, ZabStorage storage, QuorumLink link,

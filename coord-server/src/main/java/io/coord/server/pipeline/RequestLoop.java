@@ -1,5 +1,7 @@
 package io.coord.server.pipeline;
 
+import io.coord.server.session.Clock;
+
 /**
  * What runs the request pipeline's tasks one at a time: in production a {@link RequestThread}; the
  * deterministic simulation runs them itself, in its own event order, on its one thread. The
@@ -22,6 +24,11 @@ public interface RequestLoop extends AutoCloseable {
     @FunctionalInterface
     interface Factory {
         RequestLoop create(Handler handler, FatalHandler fatal);
+
+        /** Production's: one {@link RequestThread} on the clock {@code clock}. */
+        static Factory thread(Clock clock) {
+            return (handler, onFailure) -> new RequestThread("coord-request", clock::nowMs, handler, onFailure);
+        }
     }
 
     void start();

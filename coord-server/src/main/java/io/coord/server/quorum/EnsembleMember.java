@@ -15,6 +15,7 @@ import io.coord.server.pipeline.FatalHandler;
 import io.coord.server.pipeline.ForwardedRequest;
 import io.coord.server.pipeline.QuorumInbound;
 import io.coord.server.pipeline.QuorumLink;
+import io.coord.server.pipeline.RequestLoop;
 import io.coord.server.pipeline.StorageInfo;
 import io.coord.server.session.Clock;
 import io.coord.server.storage.DiskFullException;
@@ -152,7 +153,7 @@ public final class EnsembleMember implements AutoCloseable {
                                 ConfigTxnCodec.membership(DynamicConfig.of(config))),
                 coreTickMs, storage, transport == null ? NO_PEERS : transport, StorageInfo.of(config.dataLogDir(),
                         config.dataDir(), storage).withDiskFull(storage::diskFull, storage::diskFullEvents, process),
-                secret, random, fatal);
+                secret, random, fatal, RequestLoop.Factory.thread(clock));
         ref.set(processor);
         if (transport != null) {
             transport.acceptUnknownMembers(config.reconfig().enabled());

@@ -77,7 +77,8 @@ class ClientBackPressureTest {
                 sp -> new ZabCore(new ZabConfig(config.myId(), Set.of(config.myId()), 10, 10, 2, 1000),
                         RecoveredState.empty(), sp, new SplittableRandom(1)),
                 50, new StallingStorage(ref, stallNext, stalled, release), NO_PEERS,
-                StorageInfo.of(dir, dir, () -> 0, () -> 0, () -> 0), new byte[32], new SplittableRandom(2));
+                StorageInfo.of(dir, dir, () -> 0, () -> 0, () -> 0), new byte[32], new SplittableRandom(2),
+                FatalHandler.HALT, RequestLoop.Factory.thread(clock));
         ref.set(processor);
         processor.start();
         assertTrue(processor.awaitServing(10_000), "the one-voter member leads");
