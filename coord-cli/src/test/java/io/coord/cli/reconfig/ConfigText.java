@@ -2,6 +2,8 @@ package io.coord.cli.reconfig;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The text of /zookeeper/config as ZooKeeper writes it: one {@code server.N=...} line per member in
@@ -17,5 +19,32 @@ record ConfigText(String text, List<String> servers, long version) {
         long version = text.lines().filter(l -> l.startsWith("version="))
                 .mapToLong(l -> Long.parseLong(l.substring("version=".length()).trim(), 16)).findFirst().orElse(-1);
         return new ConfigText(text, servers, version);
+    }
+
+    /** The ids whose line says {@code role} (participant or observer). */
+    Set<Integer> ids(String role) {
+        Set<Integer> ids = new TreeSet<>();
+        for (String line : servers) {
+            String member = line.substring(0, line.indexOf(';'));
+            if (member.endsWith(":" + role)) {
+                ids.add(Integer.parseInt(line.substring("server.".length(), line.indexOf('='))));
+            }
+        }
+        return ids;
+    }
+
+    Set<Integer> ids() {
+        Set<Integer> ids = new TreeSet<>(ids("participant"));
+        ids.addAll(ids("observer"));
+        return ids;
+    }
+
+    /** Every member's client address ({@code host:port} after the ';'), sorted: what a tracker connects to. */
+    Set<String> clientAddresses() {
+        Set<String> addresses = new TreeSet<>();
+        for (String line : servers) {
+            addresses.add(line.substring(line.indexOf(';') + 1).trim());
+        }
+        return addresses;
     }
 }

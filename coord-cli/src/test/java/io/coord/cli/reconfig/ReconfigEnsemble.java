@@ -1,11 +1,9 @@
 package io.coord.cli.reconfig;
 
+import io.coord.client.FourLetterWords;
 import io.coord.server.net.PortPicker;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +36,7 @@ final class ReconfigEnsemble implements AutoCloseable {
     private final int[] quorumPorts = new int[SLOTS + 1];
     private final int[] electionPorts = new int[SLOTS + 1];
     private final Process[] processes = new Process[SLOTS + 1];
+    private final String[] roles = new String[SLOTS + 1];
     private boolean reconfigEnabled = true;
     private int[] initial = new int[0];
 
@@ -48,6 +47,7 @@ final class ReconfigEnsemble implements AutoCloseable {
             clientPorts[id] = PORTS.next();
             quorumPorts[id] = PORTS.next();
             electionPorts[id] = PORTS.next();
+            roles[id] = "participant";
         }
     }
 
@@ -63,8 +63,22 @@ final class ReconfigEnsemble implements AutoCloseable {
 
     /** ZooKeeper's membership line of member {@code id}, as a joiner's line or newMembers entry. */
     String serverLine(int id) {
-        return "server." + id + "=127.0.0.1:" + quorumPorts[id] + ":" + electionPorts[id] + ":participant;127.0.0.1:"
-                + clientPorts[id];
+        return "server." + id + "=127.0.0.1:" + quorumPorts[id] + ":" + electionPorts[id] + ":" + roles[id]
+                + ";127.0.0.1:" + clientPorts[id];
+    }
+
+    /** Member {@code id}'s line says {@code role} (participant or observer) from now on. */
+    void setRole(int id, String role) {
+        roles[id] = role;
+    }
+
+    /**
+     * Member {@code id}'s line names a new free client port from now on (a reconfig giving the line
+     * moves the member there); srvr and connect strings use it. Returns the port.
+     */
+    int moveClientPort(int id) throws IOException {
+        clientPorts[id] = PORTS.next();
+        return clientPorts[id];
     }
 
     /** The comma-separated server lines of {@code ids} (the joining or newMembers argument). */
@@ -216,6 +230,19 @@ final class ReconfigEnsemble implements AutoCloseable {
         return null;
     }
 
+    /** mntr of member {@code id} as key → value (empty when it does not answer). */
+    java.util.Map<String, String> mntr(int id) {
+        java.util.Map<String, String> values = new java.util.TreeMap<>();
+        String text = fourLetterWord(id, "mntr");
+        for (String line : text == null ? new String[0] : text.split("\n")) {
+            int tab = line.indexOf('\t');
+            if (tab > 0) {
+                values.put(line.substring(0, tab), line.substring(tab + 1).trim());
+            }
+        }
+        return values;
+    }
+
     String modes() {
         StringJoiner j = new StringJoiner(", ");
         for (int id = 1; id <= SLOTS; id++) {
@@ -227,17 +254,7 @@ final class ReconfigEnsemble implements AutoCloseable {
     }
 
     String fourLetterWord(int id, String word) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", clientPorts[id]), 1_000);
-            socket.setSoTimeout(2_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(word.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return null;
-        }
+        return FourLetterWords.ask(new InetSocketAddress("127.0.0.1", clientPorts[id]), word);
     }
 
     String connectString(int... ids) {
@@ -322,15 +339,24 @@ final class ReconfigEnsemble implements AutoCloseable {
         }
     }
 
+    /** Kills member {@code id} (a member removed by a reconfig is stopped so). */
+    void stop(int id) throws InterruptedException {
+        Process p = processes[id];
+        if (p != null) {
+            p.destroyForcibly();
+            p.waitFor();
+            processes[id] = null;
+        }
+    }
+
+    boolean running(int id) {
+        return processes[id] != null;
+    }
+
     @Override
     public void close() throws InterruptedException {
         for (int id = 1; id <= SLOTS; id++) {
-            Process p = processes[id];
-            if (p != null) {
-                p.destroyForcibly();
-                p.waitFor();
-                processes[id] = null;
-            }
+            stop(id);
         }
     }
 
