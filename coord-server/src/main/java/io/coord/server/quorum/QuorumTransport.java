@@ -77,6 +77,8 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
     private static final long MAX_BACKOFF_MS = 1_000;
     /** How long a lower-id member may stay unconnected before this side dials it ({@link #dialUnknowing}). */
     private static final long UNKNOWN_GRACE_MS = 2_000;
+    /** How often unconnected lower-id members are checked against {@link #UNKNOWN_GRACE_MS}. */
+    private static final long UNKNOWN_CHECK_MS = 250;
     private static final AttributeKey<Long> PEER = AttributeKey.valueOf("coord.peer");
     private static final AttributeKey<FrameOutbox> OUTBOX = AttributeKey.valueOf("coord.outbox");
     /** Set on links this member dialed: the address it dialed (a move of that peer retires them). */
@@ -173,13 +175,15 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
             listening = me;
             LOG.info("member {} listening for members on {}", myId, server.localAddress());
         }
+        long startedMs = System.nanoTime() / 1_000_000;
         for (long id : members.keySet()) {
             if (id > myId) {
                 startDialing(id);
+            } else if (id < myId) {
+                unconnectedSinceMs.put(id, startedMs); // a joiner's grace runs from its start, not the first check
             }
         }
-        workers.scheduleAtFixedRate(this::dialUnknowing, UNKNOWN_GRACE_MS, UNKNOWN_GRACE_MS / 2,
-                TimeUnit.MILLISECONDS);
+        workers.scheduleAtFixedRate(this::dialUnknowing, UNKNOWN_CHECK_MS, UNKNOWN_CHECK_MS, TimeUnit.MILLISECONDS);
     }
 
     private void startDialing(long peer) {
