@@ -25,6 +25,9 @@ final class NamespaceBytes {
     private String[] names = new String[64];
     private SummaryRecorder[] summaries = new SummaryRecorder[64];
     private int size;
+    /** The namespace of the last op recorded, and its summary; null before the first. */
+    private String lastName;
+    private SummaryRecorder lastSummary;
     private boolean fullLogged;
 
     /** @param setName ZooKeeper's name of the set, for the log line when it is full */
@@ -34,6 +37,17 @@ final class NamespaceBytes {
 
     /** An op on {@code path} of {@code bytes} bytes. */
     void record(String path, long bytes) {
+        // Most ops in a row share a namespace (a client's work is under its root): the last one is
+        // compared first, which spares hashing the name and probing the table.
+        String last = lastName;
+        if (last != null) {
+            int length = last.length();
+            if (path.regionMatches(1, last, 0, length)
+                    && (path.length() == length + 1 || path.charAt(length + 1) == '/')) {
+                lastSummary.record(bytes);
+                return;
+            }
+        }
         int end = path.indexOf('/', 1);
         if (end < 0) {
             end = path.length();
@@ -50,7 +64,7 @@ final class NamespaceBytes {
         int slot = (hash ^ (hash >>> 16)) & mask;
         for (String name = names[slot]; name != null; name = names[slot]) {
             if (name.length() == length && path.regionMatches(1, name, 0, length)) {
-                summaries[slot].record(bytes);
+                remember(slot).record(bytes);
                 return;
             }
             slot = (slot + 1) & mask;
@@ -64,10 +78,16 @@ final class NamespaceBytes {
         }
         names[slot] = path.substring(1, end);
         summaries[slot] = new SummaryRecorder(false, BUCKET_GROWTH);
-        summaries[slot].record(bytes);
+        remember(slot).record(bytes);
         if (++size * 2 > names.length) {
             grow();
         }
+    }
+
+    private SummaryRecorder remember(int slot) {
+        lastName = names[slot];
+        lastSummary = summaries[slot];
+        return lastSummary;
     }
 
     private void grow() {

@@ -62,7 +62,31 @@ final class ProposalTimes {
      * are no longer kept.
      */
     long indexAfter(long zxid) {
-        long lo = Math.max(0, count - CAPACITY);
+        return search(zxid, Math.max(0, count - CAPACITY));
+    }
+
+    /**
+     * As {@link #indexAfter(long)}, starting from {@code hint}, a position the caller got from an
+     * earlier call for a zxid not above this one (its cursor): acks, commits and log syncs move
+     * forward a few txns at a time, so this steps over those few instead of searching the whole
+     * window for each (the binary search per txn cost the request thread a few % under load).
+     */
+    long indexAfter(long zxid, long hint) {
+        long first = Math.max(0, count - CAPACITY);
+        long i = Math.max(first, Math.min(hint, count));
+        if (i > first && zxids[(int) ((i - 1) & MASK)] > zxid) {
+            return search(zxid, first); // the hint is past the answer: not a cursor for this zxid
+        }
+        for (int steps = 0; i < count && zxids[(int) (i & MASK)] <= zxid; steps++, i++) {
+            if (steps == 8) {
+                return search(zxid, i);
+            }
+        }
+        return i;
+    }
+
+    /** The first position in [lo, count] whose zxid is above {@code zxid} (those below lo are not). */
+    private long search(long zxid, long lo) {
         long hi = count; // the first recorded proposal above zxid is in [lo, hi]; hi means none
         while (lo < hi) {
             long mid = (lo + hi) >>> 1;

@@ -85,11 +85,29 @@ final class QuorumFigures {
     private final SummaryRecorder inflightDiffs = new SummaryRecorder(false);
     private final SummaryRecorder inflightSnaps = new SummaryRecorder(false);
 
-    /** One voting follower's ack_latency and its highest ack in the leadership it belongs to. */
+    /**
+     * Cursors into {@link #proposalTimes} / {@link #receivedTxnTimes}: where the last commit, log
+     * sync and follower log sync left off (see {@link ProposalTimes#indexAfter(long, long)}).
+     */
+    private long appliedAt;
+    private long loggedAt;
+    private long receivedLoggedAt;
+
+    /**
+     * A member that acks: a voting follower's ack_latency and its highest ack in the leadership it
+     * belongs to; an observer's entry only says it is one (its config entry, looked up once).
+     */
     private static final class FollowerAcks {
         final SummaryRecorder latencyMs = new SummaryRecorder(true);
+        final boolean observer;
         long ackedZxid;
         long leadership = -1;
+        /** The position after the last proposal this follower's acks covered (a cursor). */
+        long nextIndex;
+
+        FollowerAcks(boolean observer) {
+            this.observer = observer;
+        }
     }
 
     /**
@@ -247,13 +265,13 @@ final class QuorumFigures {
 
     /** A voting follower acked everything up to {@code zxid}: each txn it newly covers gets its ack latency. */
     private void acked(long follower, long zxid, long nowMs) {
-        if (observer.test(follower)) {
-            return;
-        }
         FollowerAcks f = followers.get(follower);
         if (f == null) {
-            f = new FollowerAcks();
+            f = new FollowerAcks(observer.test(follower));
             followers.put(follower, f);
+        }
+        if (f.observer) {
+            return;
         }
         if (f.leadership != leaderships) {
             // The first ack of a leadership answers the sync (the whole history), not proposals.
@@ -261,9 +279,12 @@ final class QuorumFigures {
             f.ackedZxid = zxid;
             return;
         }
-        for (long i = Math.max(leadershipStart, proposalTimes.indexAfter(f.ackedZxid)); i < proposalTimes.count()
-                && proposalTimes.zxidAt(i) <= zxid; i++) {
+        long i = Math.max(leadershipStart, proposalTimes.indexAfter(f.ackedZxid, f.nextIndex));
+        for (; i < proposalTimes.count() && proposalTimes.zxidAt(i) <= zxid; i++) {
             f.latencyMs.record(Math.max(0, nowMs - proposalTimes.proposedAtMs(i)));
+        }
+        if (zxid >= f.ackedZxid) {
+            f.nextIndex = i;
         }
         f.ackedZxid = Math.max(f.ackedZxid, zxid);
     }
@@ -282,16 +303,18 @@ final class QuorumFigures {
         }
         if (role == Role.LEADING) {
             long nowMs = clock.nowMs();
-            for (long i = proposalTimes.indexAfter(before); i < proposalTimes.count()
-                    && proposalTimes.zxidAt(i) <= durableZxid; i++) {
+            long i = proposalTimes.indexAfter(before, loggedAt);
+            for (; i < proposalTimes.count() && proposalTimes.zxidAt(i) <= durableZxid; i++) {
                 ackCreationMs.record(Math.max(0, nowMs - proposalTimes.proposedAtMs(i)));
             }
+            loggedAt = i;
         } else if (role == Role.FOLLOWING && !observing) {
             long wallMs = clock.wallMs();
-            for (long i = receivedTxnTimes.indexAfter(before); i < receivedTxnTimes.count()
-                    && receivedTxnTimes.zxidAt(i) <= durableZxid; i++) {
+            long i = receivedTxnTimes.indexAfter(before, receivedLoggedAt);
+            for (; i < receivedTxnTimes.count() && receivedTxnTimes.zxidAt(i) <= durableZxid; i++) {
                 recordAge(ackCreationMs, receivedTxnTimes.proposedAtMs(i), wallMs);
             }
+            receivedLoggedAt = i;
         }
     }
 
@@ -311,7 +334,8 @@ final class QuorumFigures {
             recordAge(commitPropagationLatencyMs, txnTimeMs, wallMs);
         } else if (servingRole == Role.LEADING && !standalone && Zxid.epochOf(zxid) == epoch) {
             commits++;
-            long i = proposalTimes.indexAfter(zxid - 1);
+            long i = proposalTimes.indexAfter(zxid - 1, appliedAt);
+            appliedAt = i;
             if (i < proposalTimes.count() && proposalTimes.zxidAt(i) == zxid) {
                 quorumAckLatencyMs.record(Math.max(0, clock.nowMs() - proposalTimes.proposedAtMs(i)));
             }
@@ -364,7 +388,7 @@ final class QuorumFigures {
     void putSummarySets(Map<String, SortedMap<String, MetricSummary>> into) {
         SortedMap<String, MetricSummary> byFollower = new TreeMap<>();
         followers.forEach((id, f) -> {
-            MetricSummary s = f.latencyMs.snapshot();
+            MetricSummary s = f.latencyMs.snapshot(); // an observer's stays empty
             if (s.count() > 0) {
                 byFollower.put(Long.toString(id), s);
             }

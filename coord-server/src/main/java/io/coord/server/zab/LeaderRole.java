@@ -24,6 +24,7 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.LongFunction;
+import java.util.function.LongUnaryOperator;
 import java.util.Set;
 
 /**
@@ -319,19 +320,23 @@ final class LeaderRole {
         }
     }
 
+    /** What each member logged, as far as the commit point goes (made once: asked on every ack). */
+    private final LongUnaryOperator loggedBySid = this::loggedBy;
+
+    private long loggedBy(long sid) {
+        if (sid == ctx.myId()) {
+            return ctx.log.durableZxid();
+        }
+        LearnerHandler h = handlers.get(sid);
+        return h != null && !h.observer && h.atLeast(Phase.SYNCED) ? h.ackedZxid : MembershipState.NOT_LOGGED;
+    }
+
     /** Commit point = the highest zxid a quorum (us included, once our epoch is durable) has logged. */
     private void advanceCommit(Actions.Builder out) {
         if (!currentDurable) {
             return;
         }
-        Map<Long, Long> acked = new HashMap<>();
-        acked.put(ctx.myId(), ctx.log.durableZxid());
-        for (LearnerHandler h : handlers.values()) {
-            if (!h.observer && h.atLeast(Phase.SYNCED)) {
-                acked.put(h.sid, h.ackedZxid);
-            }
-        }
-        long floor = ctx.configs.quorumFloor(acked);
+        long floor = ctx.configs.quorumFloor(loggedBySid);
         long newCommit = Math.min(floor, ctx.log.lastZxid());
         if (newCommit <= commitZxid) {
             return;

@@ -46,7 +46,13 @@ public record Membership(long version, SortedSet<Long> voters, SortedSet<Long> o
 
     /** True when the distinct voters among {@code ids} are a majority of this configuration's. */
     public boolean isQuorum(java.util.Collection<Long> ids) {
-        return ids.stream().distinct().filter(this::isVoter).count() >= quorumSize();
+        int found = 0;
+        for (Long voter : voters) { // a loop, not a stream: the leader asks on every tick and sync
+            if (ids.contains(voter)) {
+                found++;
+            }
+        }
+        return found >= quorumSize();
     }
 
     /** Same voters and observers (the version and encoding aside). */

@@ -1,9 +1,7 @@
 package io.coord.server.zab;
 
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
-import java.util.Map;
+import java.util.function.LongUnaryOperator;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
@@ -23,6 +21,11 @@ final class MembershipState {
     private Membership committed;
     private Membership pending;
     private boolean changed;
+    /** What {@link #quorumFloor}'s operator answers for a member that has logged nothing it told. */
+    static final long NOT_LOGGED = Long.MIN_VALUE;
+    private VoterIds committedIds = new VoterIds(null);
+    private VoterIds pendingIds = new VoterIds(null);
+    private long[] scratch = new long[0];
 
     MembershipState(MembershipCodec codec, Membership committed) {
         this.codec = codec;
@@ -57,27 +60,53 @@ final class MembershipState {
 
     /**
      * The highest zxid that a quorum of each configuration has logged, given each member's highest
-     * logged zxid; -1 when some configuration has no quorum among them.
+     * logged zxid ({@link #NOT_LOGGED} for a member that has told none); -1 when some configuration
+     * has no quorum among them. The leader asks on every ack: nothing is allocated (voter ids and
+     * values in arrays kept here, sorted in place).
      */
-    long quorumFloor(Map<Long, Long> loggedBySid) {
-        long floor = quorumFloorOf(committed, loggedBySid);
-        return pending == null ? floor : Math.min(floor, quorumFloorOf(pending, loggedBySid));
+    long quorumFloor(LongUnaryOperator loggedBySid) {
+        if (committedIds.of != committed) {
+            committedIds = new VoterIds(committed);
+        }
+        long floor = quorumFloorOf(committedIds, loggedBySid);
+        if (pending == null) {
+            return floor;
+        }
+        if (pendingIds.of != pending) {
+            pendingIds = new VoterIds(pending);
+        }
+        return Math.min(floor, quorumFloorOf(pendingIds, loggedBySid));
     }
 
-    private static long quorumFloorOf(Membership m, Map<Long, Long> loggedBySid) {
-        List<Long> values = new ArrayList<>();
-        for (long id : m.voters()) {
-            Long v = loggedBySid.get(id);
-            if (v != null) {
-                values.add(v);
+    private long quorumFloorOf(VoterIds voters, LongUnaryOperator loggedBySid) {
+        long[] ids = voters.ids;
+        if (scratch.length < ids.length) {
+            scratch = new long[ids.length];
+        }
+        int n = 0;
+        for (long id : ids) {
+            long v = loggedBySid.applyAsLong(id);
+            if (v != NOT_LOGGED) {
+                int i = n++;
+                for (; i > 0 && scratch[i - 1] > v; i--) { // insertion sort: a handful of voters
+                    scratch[i] = scratch[i - 1];
+                }
+                scratch[i] = v;
             }
         }
-        int q = m.quorumSize();
-        if (values.size() < q) {
-            return -1;
+        int q = voters.of.quorumSize();
+        return n < q ? -1 : scratch[n - q];
+    }
+
+    /** A configuration's voter ids as an array, made once per configuration. */
+    private static final class VoterIds {
+        final Membership of;
+        final long[] ids;
+
+        VoterIds(Membership m) {
+            of = m;
+            ids = m == null ? new long[0] : m.voters().stream().mapToLong(Long::longValue).toArray();
         }
-        values.sort(null);
-        return values.get(values.size() - q);
     }
 
     /** True when {@code id} votes in the committed or the pending configuration. */

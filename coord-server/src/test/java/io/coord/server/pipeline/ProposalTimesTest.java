@@ -43,4 +43,28 @@ class ProposalTimesTest {
         assertEquals(List.of(new FollowerLag(7, n - 1, 10_000 - 11)),
                 times.lags(acked, Zxid.make(1, n), 10_000));
     }
+
+    /** From any hint (a cursor, behind, ahead, stale or out of the window) the answer is the search's. */
+    @Test
+    void indexAfterFromAHintFindsWhatTheSearchFinds() {
+        ProposalTimes times = new ProposalTimes();
+        int n = ProposalTimes.CAPACITY + 100;
+        for (long c = 1; c <= n; c += 2) {
+            times.proposed(Zxid.make(3, c), c); // odd counters only, so even zxids fall between two
+        }
+        long[] hints = {0, 5, times.count() - 20, times.count() - 1, times.count(), times.count() + 7};
+        for (long c = n - 200; c <= n + 2; c++) {
+            long zxid = Zxid.make(3, c);
+            long expected = times.indexAfter(zxid);
+            for (long hint : hints) {
+                assertEquals(expected, times.indexAfter(zxid, hint), "zxid counter " + c + " hint " + hint);
+            }
+            assertEquals(expected, times.indexAfter(zxid, expected), "its own answer as the cursor");
+        }
+        long cursor = 0;
+        for (long c = n - 300; c <= n; c++) { // a cursor moving forward, as acks and commits do
+            cursor = times.indexAfter(Zxid.make(3, c), cursor);
+            assertEquals(times.indexAfter(Zxid.make(3, c)), cursor);
+        }
+    }
 }

@@ -20,6 +20,11 @@ class MembershipStateTest {
         return new MembershipState(TestConfigs.CODEC, Membership.of(0, v, Set.of(), null));
     }
 
+    /** The floor for the members' logged zxids given as a map (members it leaves out told none). */
+    private static long floor(MembershipState s, Map<Long, Long> logged) {
+        return s.quorumFloor(id -> logged.getOrDefault(id, MembershipState.NOT_LOGGED));
+    }
+
     @Test
     void quorumIsAMajorityOfVotersIgnoringDuplicatesAndNonVoters() {
         MembershipState q = of(1, 2, 3);
@@ -32,9 +37,13 @@ class MembershipStateTest {
 
     @Test
     void quorumFloorIsTheCommitPointOfCumulativeAcks() {
-        assertEquals(7, of(1, 2, 3, 4, 5).quorumFloor(Map.of(1L, 9L, 2L, 7L, 3L, 3L, 4L, 8L, 5L, 1L)));
-        assertEquals(-1, of(1, 2, 3, 4, 5).quorumFloor(Map.of(1L, 9L, 2L, 7L)));
-        assertEquals(5, of(1, 2, 3).quorumFloor(Map.of(1L, 5L, 2L, 2L, 3L, 9L, 7L, 100L)));
+        assertEquals(7, floor(of(1, 2, 3, 4, 5), Map.of(1L, 9L, 2L, 7L, 3L, 3L, 4L, 8L, 5L, 1L)));
+        assertEquals(-1, floor(of(1, 2, 3, 4, 5), Map.of(1L, 9L, 2L, 7L)));
+        assertEquals(5, floor(of(1, 2, 3), Map.of(1L, 5L, 2L, 2L, 3L, 9L, 7L, 100L)));
+        MembershipState s = of(1, 2, 3);
+        assertEquals(4, floor(s, Map.of(1L, 4L, 2L, 6L)), "the arrays kept across calls are refilled");
+        assertEquals(6, floor(s, Map.of(1L, 8L, 2L, 6L, 3L, 0L)));
+        assertEquals(-1, floor(s, Map.of(3L, 9L)));
     }
 
     @Test
@@ -48,7 +57,7 @@ class MembershipStateTest {
         assertFalse(s.isQuorum(List.of(4L, 5L)), "new majority alone");
         assertTrue(s.isQuorum(List.of(1L, 3L, 4L)));
         // floors: old {1:9, 2:8, 3:2} -> 8; new {3:2, 4:6, 5:1} -> 2
-        assertEquals(2, s.quorumFloor(Map.of(1L, 9L, 2L, 8L, 3L, 2L, 4L, 6L, 5L, 1L)));
+        assertEquals(2, floor(s, Map.of(1L, 9L, 2L, 8L, 3L, 2L, 4L, 6L, 5L, 1L)));
         assertEquals(Set.of(1L, 2L, 3L, 4L, 5L), s.allVoters());
 
         s.onApplied(zxid, out);
