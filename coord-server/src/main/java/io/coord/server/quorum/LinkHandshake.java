@@ -11,6 +11,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import java.util.function.LongPredicate;
 import javax.security.sasl.SaslClient;
 import javax.security.sasl.SaslException;
@@ -50,6 +51,10 @@ final class LinkHandshake extends ChannelInboundHandlerAdapter {
     private final QuorumSasl sasl;
     /** Whether a member id may connect: a member, or with reconfig any id but this one's (a joiner). */
     private final LongPredicate validPeer;
+    /** This end accepted the link (the peer dialed it). */
+    private final boolean accepting;
+    /** Told the id of a member whose link this accepting end refused (a failed or missing login). */
+    private final LongConsumer refused;
     private SaslClient client;
     private SaslServer server;
     private int rounds;
@@ -59,12 +64,15 @@ final class LinkHandshake extends ChannelInboundHandlerAdapter {
     /**
      * @param dialedPeer the member dialed, or -1 for a link another member dialed
      * @param sasl       quorum SASL, or null when it is off
+     * @param refused    told each member id this accepting end refuses after its hello named it
      */
-    LinkHandshake(long myId, long dialedPeer, QuorumSasl sasl, LongPredicate validPeer) {
+    LinkHandshake(long myId, long dialedPeer, QuorumSasl sasl, LongPredicate validPeer, LongConsumer refused) {
         this.myId = myId;
         this.peer = dialedPeer;
+        this.accepting = dialedPeer < 0;
         this.sasl = sasl;
         this.validPeer = validPeer;
+        this.refused = refused;
     }
 
     @Override
@@ -218,6 +226,9 @@ final class LinkHandshake extends ChannelInboundHandlerAdapter {
         done = true;
         dispose();
         LOG.warn("member {}: {}", myId, why);
+        if (accepting && peer >= 0) {
+            refused.accept(peer);
+        }
         if (last != null) {
             ctx.channel().writeAndFlush(frame(ctx, last)).addListener(ChannelFutureListener.CLOSE);
         } else {

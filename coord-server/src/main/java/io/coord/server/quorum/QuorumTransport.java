@@ -96,6 +96,13 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
     private volatile Map<Long, ServerAddress> members;
     /** Lower-id members not connected, since when (ms): see {@link #dialUnknowing}. */
     private final Map<Long, Long> unconnectedSinceMs = new ConcurrentHashMap<>();
+    /**
+     * Members whose links this member refused (their login failed or was missing) and that have not
+     * linked since: never dialed by {@link #dialUnknowing}. Such a member knows us (it dialed), so it
+     * is no joiner, and a link we dial would let it in on its server credentials alone, though its
+     * learner login fails (ZooKeeper keeps such a member out: its learner cannot reach the leader).
+     */
+    private final java.util.Set<Long> refusedPeers = ConcurrentHashMap.newKeySet();
     /** Peers this member dials now (a dial loop runs for each): never two loops for one peer. */
     private final java.util.Set<Long> dialing = ConcurrentHashMap.newKeySet();
     private final QuorumInbound inbound;
@@ -205,7 +212,7 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
         }
         long now = System.nanoTime() / 1_000_000;
         for (long id : members.keySet()) {
-            if (id >= myId || connected(id) || dialing.contains(id)) {
+            if (id >= myId || connected(id) || dialing.contains(id) || refusedPeers.contains(id)) {
                 unconnectedSinceMs.remove(id);
                 continue;
             }
@@ -352,7 +359,7 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
                 // With reconfig, any other id: a joining member is not in our configuration yet (who
                 // may link is then the link's authentication's to decide: sslQuorum, quorum.auth.*).
                 ch.pipeline().addLast(new LinkHandshake(myId, dialedPeer, sasl,
-                        id -> id != myId && (acceptUnknown || members.containsKey(id))));
+                        id -> id != myId && (acceptUnknown || members.containsKey(id)), refusedPeers::add));
                 ch.pipeline().addLast(new Handler(dialedPeer));
             }
         };
@@ -448,6 +455,7 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
             peer = ready.peer();
             register(peer, ctx.channel());
             if (accepted) {
+                refusedPeers.remove(peer); // it has logged in now
                 long from = peer;
                 ctx.channel().closeFuture().addListener(c -> lost(from, ctx.channel()));
             }
