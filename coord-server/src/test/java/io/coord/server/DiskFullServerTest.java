@@ -10,12 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.coord.client.FourLetterWords;
 import io.coord.server.config.ServerConfig;
 import io.coord.server.storage.FaultyLogIo;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,14 +89,12 @@ class DiskFullServerTest {
     }
 
     private String fourLetterWord(String word) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", server.clientPort())) {
-            s.getOutputStream().write(word.getBytes(StandardCharsets.US_ASCII));
-            s.getOutputStream().flush();
-            InputStream in = s.getInputStream();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            in.transferTo(out);
-            return out.toString(StandardCharsets.UTF_8);
+        String answer = FourLetterWords.ask(
+                new java.net.InetSocketAddress("127.0.0.1", server.clientPort()), word);
+        if (answer == null) {
+            throw new IOException("no answer to " + word);
         }
+        return answer;
     }
 
     private static long count(List<WatchedEvent> events, Watcher.Event.KeeperState state) {

@@ -11,12 +11,9 @@ import io.coord.server.storage.LogIo;
 import io.coord.server.storage.TxnLog;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -254,17 +251,7 @@ final class EnsembleTarget implements TestTarget {
     }
 
     private String fourLetterWord(int index, String word) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", clientPorts[index]), 1_000);
-            socket.setSoTimeout(2_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(word.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return null;
-        }
+        return io.coord.client.FourLetterWords.ask(new InetSocketAddress("127.0.0.1", clientPorts[index]), word);
     }
 
     @Override

@@ -1,10 +1,6 @@
 package io.coord.server.it;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,17 +140,7 @@ final class ServerProcess implements AutoCloseable {
 
     /** The answer of the server on 127.0.0.1:{@code port} to a four-letter word (trimmed), or null when it does not answer. */
     static String fourLetterWord(int port, String word) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
-            socket.setSoTimeout(2_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(word.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-        } catch (IOException e) {
-            return null;
-        }
+        return io.coord.client.FourLetterWords.askLoopback(port, word);
     }
 
     String connectString() {

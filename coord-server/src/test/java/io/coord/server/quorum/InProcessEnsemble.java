@@ -11,12 +11,7 @@ import io.coord.server.TestPorts;
 import io.coord.server.config.ConfigParser;
 import io.coord.server.config.ServerConfig;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.StringReader;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -220,17 +215,7 @@ public final class InProcessEnsemble implements AutoCloseable {
 
     /** A four-letter word's answer from the client port {@code port} on loopback, or null. */
     static String fourLetterWordAt(int port, String word) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
-            socket.setSoTimeout(2_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(word.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-        } catch (IOException e) {
-            return null;
-        }
+        return io.coord.client.FourLetterWords.askLoopback(port, word);
     }
 
     /** The one serving leader among the given members, or -1. */

@@ -306,10 +306,11 @@ class ZooKeeperImportTest {
     }
 
     static String fourLetterWord(int port, String word) throws Exception {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
-            socket.getOutputStream().write(word.getBytes(StandardCharsets.US_ASCII));
-            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String answer = io.coord.client.FourLetterWords.ask(new java.net.InetSocketAddress("127.0.0.1", port), word);
+        if (answer == null) {
+            throw new java.io.IOException("no answer to " + word);
         }
+        return answer;
     }
 
     private static List<String> sortedEphemerals(ZooKeeper zk) throws Exception {
