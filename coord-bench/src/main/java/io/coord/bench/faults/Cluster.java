@@ -1,8 +1,8 @@
 package io.coord.bench.faults;
 
+import io.coord.client.FourLetterWords;
 import java.io.IOException;
 import java.io.OutputStream;
-import io.coord.client.FourLetterWords;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package io.coord.bench.target;
 
+import io.coord.client.FourLetterWords;
 import io.coord.server.net.PortPicker;
 import java.io.IOException;
-import io.coord.client.FourLetterWords;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

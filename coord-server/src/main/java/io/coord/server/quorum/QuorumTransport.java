@@ -295,15 +295,15 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
      * quorum address), as ZooKeeper's members bind the address of their own line: the new address is
      * bound first, then the old listener closed; links it accepted stay open (a server channel's close
      * leaves its children alone) until their dialers redial. A failed bind (the port is taken) keeps
-     * the old listener, says so in one log line and returns false; the next configuration taken, or a
+     * the old listener and says so in one log line; the next configuration taken, or a
      * restart from the rewritten dynamic file, tries again. Meanwhile the others' dials to the new
      * address fail and this member, a higher id than theirs, dials them ({@link #dialUnknowing}), so
      * the ensemble keeps its links.
      */
-    boolean moveListener(ServerAddress wanted) {
+    private void moveListener(ServerAddress wanted) {
         synchronized (listenerLock) {
             if (closed || server == null || wanted == null || sameLink(listening, wanted)) {
-                return !closed;
+                return;
             }
             InetSocketAddress at = new InetSocketAddress(wanted.host(), wanted.quorumPort());
             // Uninterruptibly: this runs on the request thread, whose interrupt status means shutdown.
@@ -311,7 +311,7 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
             if (!bound.isSuccess()) {
                 LOG.error("member {} cannot move its quorum port to {} as the committed configuration asks ({}); still"
                         + " listening on {}", myId, at, bound.cause().toString(), server.localAddress());
-                return false;
+                return;
             }
             Channel old = server;
             server = bound.channel();
@@ -319,7 +319,6 @@ public final class QuorumTransport implements QuorumLink, AutoCloseable {
             old.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
             LOG.info("member {} moved its quorum port from {} to {} (open links kept)", myId, old.localAddress(),
                     server.localAddress());
-            return true;
         }
     }
 
