@@ -60,7 +60,7 @@ public final class CoordServer implements AutoCloseable {
         AtomicReference<ServerConfig> next = new AtomicReference<>(config);
         AtomicReference<EnsembleMember> current = new AtomicReference<>();
         BooleanSupplier space = hooks.spaceAvailable() != null ? hooks.spaceAvailable()
-                : FreeSpace.atLeast(config.dataLogDir(), FreeSpace.DEFAULT_RESUME_FREE_BYTES);
+                : FreeSpace.forMember(config.dataDir(), config.dataLogDir(), FreeSpace.DEFAULT_RESUME_FREE_BYTES);
         ProcessFigures figures = new ProcessFigures();
         MemberSupervisor.Starter starter = fatal -> {
             EnsembleMember m = EnsembleMember.start(next.get(), TxnLog.DEFAULT_SEGMENT_TARGET_BYTES, fatal,

@@ -16,12 +16,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs an ensemble member and takes it through a full log disk without a process restart.
+ * Runs an ensemble member and takes it through a full disk without a process restart.
  *
- * <p>When the member's log runs out of space it can no longer persist proposals, so it must stop
- * acknowledging them (and a leader must stop leading) for the members with space to carry on. The
- * supervisor does that by closing the member: its quorum connections close, so the others see it
- * leave at once and, if it led, elect a new leader. Once the log directory has space again it
+ * <p>When the member's log runs out of space it can no longer persist proposals (nor when the
+ * data directory is full for a write of its epochs or of a snapshot the leader sent), so it must
+ * stop acknowledging them (and a leader must stop leading) for the members with space to carry
+ * on. The supervisor does that by closing the member: its quorum connections close, so the others
+ * see it leave at once and, if it led, elect a new leader. Once both directories have space again it
  * starts the member anew from disk, as a process restart would; it syncs from the leader (DIFF,
  * TRUNC or SNAP) and serves again. Nothing it acknowledged is lost: a record the full disk cut
  * short was never acknowledged, and recovery drops a torn tail by its CRC.
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MemberSupervisor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MemberSupervisor.class);
-    /** How often a stopped member checks whether its log directory has space again. */
+    /** How often a stopped member checks whether its data and log directories have space again. */
     static final long SPACE_POLL_MS = 1_000;
 
     /** Starts one incarnation of the member, which reports its fatal errors to {@code fatal}. */
@@ -75,7 +76,8 @@ public final class MemberSupervisor implements AutoCloseable {
         java.nio.file.Path file = config.reconfig().configFile();
         boolean[] first = {true};
         ProcessFigures figures = new ProcessFigures();
-        BooleanSupplier space = FreeSpace.atLeast(config.dataLogDir(), FreeSpace.DEFAULT_RESUME_FREE_BYTES);
+        BooleanSupplier space = FreeSpace.forMember(config.dataDir(), config.dataLogDir(),
+                FreeSpace.DEFAULT_RESUME_FREE_BYTES);
         MemberSupervisor s = new MemberSupervisor(
                 fatal -> {
                     ServerConfig now = first[0] || file == null ? config : ConfigParser.load(file);
@@ -201,7 +203,7 @@ public final class MemberSupervisor implements AutoCloseable {
 
     /** Called on the failed thread (the log or request thread): must not wait for the member to close. */
     void onFatal(String what, Throwable cause) {
-        if (!(cause instanceof DiskFullException)) {
+        if (!DiskFullException.isDiskFull(cause)) {
             halt.fatal(what, cause);
             return;
         }
@@ -209,8 +211,8 @@ public final class MemberSupervisor implements AutoCloseable {
             if (closed || restarter != null || restoring) {
                 return; // already stopping, or the second thread to notice the same full disk
             }
-            LOG.error("{}; this member stops (the others carry on) and starts again from disk once its log "
-                    + "directory has space", what, cause);
+            LOG.error("{}; this member stops (the others carry on) and starts again from disk once its data "
+                    + "and log directories have space", what, cause);
             // ZooKeeper counts a critical thread's failure (its SyncRequestProcessor's on a full disk)
             // and the server stops; the peer carries on and serves again after an election, as here.
             figures.memberFailStopped();
@@ -248,7 +250,7 @@ public final class MemberSupervisor implements AutoCloseable {
                 member = m;
                 restarter = null;
                 restarts++;
-                LOG.info("the log directory has space again; the member started from disk");
+                LOG.info("the data and log directories have space again; the member started from disk");
                 return true;
             }
         }

@@ -478,8 +478,8 @@ public final class QuorumStorage implements ZabStorage, AutoCloseable {
                 LOG.warn("the member's log failed while stopping: {}", t.toString());
                 return false;
             }
-            String what = t instanceof DiskFullException
-                    ? "the member's log is out of space (" + t.getMessage() + ")"
+            String what = DiskFullException.isDiskFull(t)
+                    ? "the member's disk is out of space (" + t.getMessage() + ")"
                     : "the member's log failed (" + t + "); its writes cannot be made durable";
             fatal.fatal(what, t);
             return false;

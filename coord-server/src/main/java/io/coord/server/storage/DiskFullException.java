@@ -31,4 +31,18 @@ public final class DiskFullException extends IOException {
         return lower.contains("no space left on device") || lower.contains("disk quota exceeded")
                 || lower.contains("not enough space on the disk");
     }
+
+    /**
+     * Whether {@code failure}, or an I/O error it was caused by, is this exception or an
+     * out-of-space error of another write (the epochs file, a snapshot the leader sent): each means
+     * the member's disk is full, and stopping until there is room mends it.
+     */
+    public static boolean isDiskFull(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DiskFullException || t instanceof IOException io && isOutOfSpace(io)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

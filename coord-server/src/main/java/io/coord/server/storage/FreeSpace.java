@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 
-/** The free-space test a member stopped by a full log disk waits on before it starts again. */
+/** The free-space test a member stopped by a full disk waits on before it starts again. */
 public final class FreeSpace {
     /** Free space the log's file system needs before the member starts again after it filled up. */
     public static final long DEFAULT_RESUME_FREE_BYTES = 16L << 20;
@@ -22,5 +22,18 @@ public final class FreeSpace {
                 return false;
             }
         };
+    }
+
+    /**
+     * True when the file systems of the member's data directory (snapshots, epochs) and log
+     * directory both have {@code bytes} usable: either may be the one that filled up.
+     */
+    public static BooleanSupplier forMember(Path dataDir, Path dataLogDir, long bytes) {
+        BooleanSupplier log = atLeast(dataLogDir, bytes);
+        if (dataDir.equals(dataLogDir)) {
+            return log;
+        }
+        BooleanSupplier data = atLeast(dataDir, bytes);
+        return () -> log.getAsBoolean() && data.getAsBoolean();
     }
 }

@@ -2,6 +2,7 @@ package io.coord.server.quorum;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.coord.server.pipeline.FatalHandler;
@@ -67,6 +68,31 @@ class MemberSupervisorTest {
             assertEquals(1, unrecoverable(s));
         }
         assertEquals(2, closes.get(), "close() stops the running incarnation");
+    }
+
+    @Test
+    void aFullDataDirectoryOnAnotherWriteStopsTheMemberAsAFullLogDoes() throws Exception {
+        // The epochs file or a snapshot the leader sent fails with the plain I/O error: seen in a
+        // fault run (seed 73023), where it stopped the process (exit 70) instead.
+        try (MemberSupervisor s = supervisor()) {
+            space.set(false);
+            handlers.get(0).fatal("the member's disk is out of space",
+                    new IOException("No space left on device"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> closes.get() == 1);
+            space.set(true);
+            await().atMost(Duration.ofSeconds(5)).until(() -> s.restarts() == 1);
+            assertTrue(halted.isEmpty(), halted.toString());
+        }
+    }
+
+    @Test
+    void outOfSpaceIsToldFromTheErrorOrWhatCausedIt() {
+        assertTrue(DiskFullException.isDiskFull(diskFull()));
+        assertTrue(DiskFullException.isDiskFull(new IOException("No space left on device")));
+        assertTrue(DiskFullException.isDiskFull(
+                new java.io.UncheckedIOException(new IOException("Disk quota exceeded"))));
+        assertFalse(DiskFullException.isDiskFull(new IOException("Input/output error")));
+        assertFalse(DiskFullException.isDiskFull(new IllegalStateException("broken invariant")));
     }
 
     @Test
