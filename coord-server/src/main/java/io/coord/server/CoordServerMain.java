@@ -1,25 +1,25 @@
 package io.coord.server;
 
+import io.coord.server.admin.AdminServer;
+import io.coord.server.admin.CommandAnswers;
+import io.coord.server.admin.DataTransfer;
+import io.coord.server.admin.JmxBeans;
+import io.coord.server.admin.ProcessFigures;
+import io.coord.server.admin.SnapshotCommands;
+import io.coord.server.admin.StatusSource;
+import io.coord.server.admin.console.ConsoleBackend;
+import io.coord.server.admin.console.ConsoleRoutes;
+import io.coord.server.auth.AuthPolicy;
 import io.coord.server.config.AuthKeys;
 import io.coord.server.config.ConfigException;
 import io.coord.server.config.ConfigParser;
 import io.coord.server.config.ServerConfig;
+import io.coord.server.metrics.PrometheusEndpoint;
 import io.coord.server.net.ClientServer;
 import io.coord.server.net.NettyTransport;
-import io.coord.server.quorum.MemberSupervisor;
-import io.coord.server.admin.AdminServer;
-import io.coord.server.admin.console.ConsoleBackend;
-import io.coord.server.admin.console.ConsoleRoutes;
-import io.coord.server.admin.CommandAnswers;
-import io.coord.server.admin.DataTransfer;
-import io.coord.server.admin.ProcessFigures;
-import io.coord.server.admin.SnapshotCommands;
-import io.coord.server.auth.AuthPolicy;
 import io.coord.server.quorum.MemberDataTransfer;
+import io.coord.server.quorum.MemberSupervisor;
 import io.coord.server.session.Clock;
-import io.coord.server.admin.JmxBeans;
-import io.coord.server.admin.StatusSource;
-import io.coord.server.metrics.PrometheusEndpoint;
 import io.coord.server.storage.SnapshotStore;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +45,7 @@ public final class CoordServerMain {
      * server, which is an ensemble of one voter. A member must never come up standalone: it would
      * acknowledge writes alone. Either way a full log disk stops it until there is room again.
      */
-    static AutoCloseable start(ServerConfig config) throws Exception {
+    static MemberSupervisor start(ServerConfig config) throws Exception {
         return MemberSupervisor.start(config);
     }
 
@@ -57,20 +57,17 @@ public final class CoordServerMain {
      * @param configText the config file as read, for the initial_configuration command
      */
     static AutoCloseable run(ServerConfig config, String configText) throws Exception {
-        AutoCloseable server = start(config);
+        MemberSupervisor server = start(config);
         List<AutoCloseable> endpoints = new ArrayList<>();
         try {
-            StatusSource source = server instanceof CoordServer c ? c.statusSource()
-                    : ((MemberSupervisor) server).statusSource();
+            StatusSource source = server.statusSource();
             NettyTransport transport = NettyTransport.of(config.nettyTransport());
             // Counted by the AdminServer, reported by the server (mntr, monitor, /metrics), kept across member restarts.
-            ProcessFigures figures = server instanceof CoordServer c ? c.processFigures()
-                    : ((MemberSupervisor) server).figures();
+            ProcessFigures figures = server.figures();
             if (config.admin().enabled()) {
                 SnapshotStore snapshots = new SnapshotStore(config.dataDir());
-                DataTransfer transfer = server instanceof CoordServer c ? c.dataTransfer()
-                        : new MemberDataTransfer((MemberSupervisor) server, config, Clock.system());
-                ConsoleBackend console = new ConsoleBackend(consoleAddress(server, config), System::currentTimeMillis);
+                DataTransfer transfer = new MemberDataTransfer(server, config, Clock.system());
+                ConsoleBackend console = new ConsoleBackend(consoleAddress(config), System::currentTimeMillis);
                 endpoints.add(console); // closed first: its sessions go before the server does
                 endpoints.add(AdminServer.start(config.admin(), transport, source,
                         new CommandAnswers(config, configText, snapshots::newestListed),
@@ -80,8 +77,7 @@ public final class CoordServerMain {
             if (config.metrics().prometheus()) {
                 endpoints.add(PrometheusEndpoint.start(config.metrics(), source));
             }
-            endpoints.add(JmxBeans.start(source, config,
-                    server instanceof CoordServer c ? c.clientPort() : config.clientAddress().getPort()));
+            endpoints.add(JmxBeans.start(source, config, config.clientAddress().getPort()));
         } catch (Exception e) {
             closeAll(endpoints, server);
             throw e;
@@ -90,10 +86,7 @@ public final class CoordServerMain {
     }
 
     /** Where the web console connects as a client: this server's plaintext client port on loopback (null: none). */
-    private static String consoleAddress(AutoCloseable server, ServerConfig config) {
-        if (server instanceof CoordServer c) {
-            return "127.0.0.1:" + c.clientPort();
-        }
+    private static String consoleAddress(ServerConfig config) {
         InetSocketAddress a = config.clientAddress();
         if (a == null) {
             return null;
