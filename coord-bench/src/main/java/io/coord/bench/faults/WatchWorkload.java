@@ -7,8 +7,10 @@ import io.coord.client.WatchEventType;
 import io.coord.client.WatchListener;
 import io.coord.client.WatchMode;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.NavigableSet;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
@@ -24,12 +26,14 @@ import org.apache.zookeeper.data.Stat;
  * children of one znode; watchers (Coord's own client, which counts events as seen zxids) hold a
  * recursive watch on it and record every NodeDataChanged with its zxid.
  *
- * <p>Checked, for each watcher and each of its sessions (a session that expired loses its watches
- * with it, so each session is judged alone; the watcher adds its watch again on its next session): events arrive in strictly increasing zxid order
- * (none twice, none out of order); every acknowledged write whose zxid lies between the session's
- * first and last event was observed (no gap, also across reconnects — what Coord promises beyond
- * ZooKeeper); and events for changes nobody acknowledged are no more than the writes of unknown
- * outcome (no phantom). After healing, one last write is made and each watcher waits for it, so a
+ * <p>Checked, for each watcher and each of its sessions (a session that expired loses its
+ * watches with it, so each session is judged alone; the watcher adds its watch again on its next
+ * session): events arrive in strictly increasing zxid order (none twice, none out of order);
+ * every acknowledged write whose zxid lies between the session's first and last event was
+ * observed (no gap, also across reconnects — what Coord promises beyond ZooKeeper; each gap is
+ * reported with its zxids and whether the session's connection was lost and resumed just before
+ * it); and events for changes nobody acknowledged are no more than the writes of unknown outcome
+ * (no phantom). After healing, one last write is made and each watcher waits for it, so a
  * watcher's last session is judged to the end of the run.
  */
 final class WatchWorkload implements AutoCloseable {
@@ -38,8 +42,12 @@ final class WatchWorkload implements AutoCloseable {
     private static final int CHILDREN = 3;
     private static final long FINAL_EVENT_WAIT_MS = 30_000;
 
-    /** One observed event: which session of the watcher saw it (0, 1, ... after each expiry) and its zxid. */
-    private record Seen(int session, long zxid) {
+    /**
+     * One observed event: which session of the watcher saw it (0, 1, ... after each expiry), its
+     * zxid, and whether the session's connection was lost and resumed since the watcher's previous
+     * event (so a gap before this event is a gap across a reconnect).
+     */
+    private record Seen(int session, long zxid, boolean afterReconnect) {
     }
 
     private final Clients clients;
@@ -51,6 +59,8 @@ final class WatchWorkload implements AutoCloseable {
     private final int[] sessions;
     /** The watcher's session was LOST (its watches with it): the watch is added again on its next session. */
     private final boolean[] watchGone;
+    /** The watcher's session resumed on a new connection since its last event. */
+    private final boolean[] reconnected;
     private final Set<Long> acknowledged = new HashSet<>();
     private int unknownWrites;
     private int failedWrites;
@@ -63,6 +73,7 @@ final class WatchWorkload implements AutoCloseable {
         this.watcherCount = watcherCount;
         this.sessions = new int[watcherCount];
         this.watchGone = new boolean[watcherCount];
+        this.reconnected = new boolean[watcherCount];
     }
 
     void setUp(ZooKeeper zk) throws Exception {
@@ -74,34 +85,57 @@ final class WatchWorkload implements AutoCloseable {
 
     List<Thread> start(SplittableRandom random, AtomicBoolean running) {
         for (int w = 0; w < watcherCount; w++) {
-            int id = w;
             CoordClient c = CoordClient.connect(connectString, ClientOptions.builder()
                     .sessionTimeoutMs(Clients.SESSION_TIMEOUT_MS).build());
-            List<Seen> mine = new ArrayList<>();
-            synchronized (this) {
-                watchers.add(c);
-                seen.add(mine);
-            }
+            int id = addWatcher(c);
             WatchListener listener = event -> {
                 if (event.type() == WatchEventType.NODE_DATA_CHANGED) {
-                    synchronized (this) {
-                        mine.add(new Seen(sessions[id], event.zxid()));
-                    }
+                    observed(id, event.zxid());
                 }
             };
             c.addConnectionStateListener(state -> {
                 if (state == ConnectionState.LOST) {
-                    synchronized (this) {
-                        sessions[id]++;
-                        watchGone[id] = true;
-                    }
+                    sessionLost(id);
                 } else if (state == ConnectionState.CONNECTED || state == ConnectionState.RECONNECTED) {
+                    if (state == ConnectionState.RECONNECTED) {
+                        reconnected(id);
+                    }
                     reAddIfGone(c, id, listener);
                 }
             });
             c.addWatch(PARENT, WatchMode.PERSISTENT_RECURSIVE, listener);
         }
         return List.of(Workers.daemon("watch-writer", () -> writeLoop(random, running)));
+    }
+
+    /** Registers a watcher (null in tests: events are fed to it directly); returns its id. */
+    synchronized int addWatcher(CoordClient client) {
+        if (client != null) {
+            watchers.add(client);
+        }
+        seen.add(new ArrayList<>());
+        return seen.size() - 1;
+    }
+
+    synchronized void observed(int watcher, long zxid) {
+        seen.get(watcher).add(new Seen(sessions[watcher], zxid, reconnected[watcher]));
+        reconnected[watcher] = false;
+    }
+
+    /** The watcher's session resumed on a new connection. */
+    synchronized void reconnected(int watcher) {
+        reconnected[watcher] = true;
+    }
+
+    /** The watcher's session expired: its watches went with it. */
+    synchronized void sessionLost(int watcher) {
+        sessions[watcher]++;
+        watchGone[watcher] = true;
+        reconnected[watcher] = false;
+    }
+
+    synchronized void acknowledged(long zxid) {
+        acknowledged.add(zxid);
     }
 
     /**
@@ -136,9 +170,7 @@ final class WatchWorkload implements AutoCloseable {
             try {
                 Stat stat = zk.setData(path, Integer.toString(n).getBytes(java.nio.charset.StandardCharsets.UTF_8),
                         -1);
-                synchronized (this) {
-                    acknowledged.add(stat.getMzxid());
-                }
+                acknowledged(stat.getMzxid());
                 log.add(NAME, 0, "set", path + " zxid 0x" + Long.toHexString(stat.getMzxid()), OpLog.Outcome.OK,
                         invoked, System.nanoTime());
             } catch (KeeperException e) {
@@ -207,9 +239,9 @@ final class WatchWorkload implements AutoCloseable {
             missedFinal += list.stream().anyMatch(s -> s.zxid() == finalZxid) ? 0 : 1;
             for (int session = 0; session <= sessions[w]; session++) {
                 int s = session;
-                List<Long> zxids = list.stream().filter(x -> x.session() == s).map(Seen::zxid).toList();
-                zxids.stream().filter(z -> !acknowledged.contains(z)).forEach(unmatched::add);
-                checkSession("watcher " + w + " session " + session, zxids, violations);
+                List<Seen> ofSession = list.stream().filter(x -> x.session() == s).toList();
+                ofSession.stream().map(Seen::zxid).filter(z -> !acknowledged.contains(z)).forEach(unmatched::add);
+                checkSession("watcher " + w + " session " + session, ofSession, violations);
             }
         }
         if (unmatched.size() > unknownWrites) {
@@ -224,28 +256,37 @@ final class WatchWorkload implements AutoCloseable {
                 violations);
     }
 
-    private void checkSession(String who, List<Long> zxids, List<String> violations) {
-        for (int i = 1; i < zxids.size(); i++) {
-            if (zxids.get(i) <= zxids.get(i - 1)) {
-                violations.add(who + ": event zxid 0x" + Long.toHexString(zxids.get(i)) + " after 0x"
-                        + Long.toHexString(zxids.get(i - 1)) + " (out of order or twice)");
+    private void checkSession(String who, List<Seen> events, List<String> violations) {
+        for (int i = 1; i < events.size(); i++) {
+            if (events.get(i).zxid() <= events.get(i - 1).zxid()) {
+                violations.add(who + ": event zxid 0x" + Long.toHexString(events.get(i).zxid()) + " after 0x"
+                        + Long.toHexString(events.get(i - 1).zxid()) + " (out of order or twice)");
             }
         }
-        if (zxids.isEmpty()) {
-            return;
-        }
-        long first = zxids.get(0);
-        long last = zxids.get(zxids.size() - 1);
-        Set<Long> got = new HashSet<>(zxids);
-        TreeSet<Long> missing = new TreeSet<>();
-        for (long z : acknowledged) {
-            if (z > first && z < last && !got.contains(z)) {
-                missing.add(z);
+        TreeSet<Long> sortedAcknowledged = new TreeSet<>(acknowledged);
+        List<String> gaps = new ArrayList<>();
+        int missing = 0;
+        int acrossReconnect = 0;
+        for (int i = 1; i < events.size(); i++) {
+            long before = events.get(i - 1).zxid();
+            long after = events.get(i).zxid();
+            NavigableSet<Long> gap = after > before ? sortedAcknowledged.subSet(before, false, after, false)
+                    : Collections.emptyNavigableSet();
+            if (gap.isEmpty()) {
+                continue;
             }
+            missing += gap.size();
+            boolean reconnect = events.get(i).afterReconnect();
+            acrossReconnect += reconnect ? 1 : 0;
+            String range = "0x" + Long.toHexString(gap.first())
+                    + (gap.size() > 1 ? "-0x" + Long.toHexString(gap.last()) : "");
+            gaps.add(range + " (" + gap.size()
+                    + (reconnect ? ", across a reconnect)" : ", on one connection)"));
         }
-        if (!missing.isEmpty()) {
-            violations.add(who + ": " + missing.size() + " acknowledged changes between its first and last event "
-                    + "never seen, e.g. " + missing.stream().limit(10).map(z -> "0x" + Long.toHexString(z)).toList());
+        if (missing > 0) {
+            violations.add(who + ": " + missing + " acknowledged changes between its first and last event never seen, in "
+                    + gaps.size() + " gap(s), " + acrossReconnect + " of them across a reconnect: "
+                    + gaps.stream().limit(5).toList() + (gaps.size() > 5 ? " ..." : ""));
         }
     }
 

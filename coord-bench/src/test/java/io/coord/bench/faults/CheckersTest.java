@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** The lock checker's verdicts on hand-made histories (the suite's other checkers are the register's, tested in coord-server). */
+/**
+ * The lock and watch checkers' verdicts on hand-made histories (the register's checker is tested in
+ * coord-server).
+ */
 class CheckersTest {
     @Test
     void tokensThatFollowRealTimeAreValid() {
@@ -35,5 +38,59 @@ class CheckersTest {
         w.acquired(0, 0, 10, 9);
         w.acquired(1, 5, 12, 9);
         assertEquals(Verdict.Result.INVALID, w.check().result());
+    }
+
+    /** A watch checker with one watcher fed by hand, and acknowledged writes at zxids 1..10. */
+    private static WatchWorkload watchHistory() {
+        WatchWorkload w = new WatchWorkload(null, "unused:1", new OpLog(), 1);
+        w.addWatcher(null);
+        for (long z = 1; z <= 10; z++) {
+            w.acknowledged(z);
+        }
+        return w;
+    }
+
+    @Test
+    void everyAcknowledgedChangeSeenInOrderAcrossAReconnectIsValid() {
+        WatchWorkload w = watchHistory();
+        for (long z = 1; z <= 4; z++) {
+            w.observed(0, z);
+        }
+        w.reconnected(0); // the member replays what the watcher missed
+        for (long z = 5; z <= 10; z++) {
+            w.observed(0, z);
+        }
+        assertEquals(Verdict.Result.VALID, w.check().result(), w.check().toString());
+    }
+
+    @Test
+    void aGapIsReportedWithItsRangeAndWhetherItCameAcrossAReconnect() {
+        WatchWorkload w = watchHistory();
+        w.observed(0, 1);
+        w.observed(0, 2);
+        w.observed(0, 4); // 3 missed on one connection
+        w.reconnected(0);
+        w.observed(0, 8); // 5-7 missed across the reconnect
+        w.observed(0, 9);
+        Verdict v = w.check();
+        assertEquals(Verdict.Result.INVALID, v.result());
+        String gap = v.violations().get(0);
+        assertTrue(gap.contains("4 acknowledged changes") && gap.contains("2 gap(s), 1 of them across a reconnect")
+                && gap.contains("0x3 (1, on one connection)") && gap.contains("0x5-0x7 (3, across a reconnect)"),
+                gap);
+    }
+
+    @Test
+    void anEventTwiceOrOutOfOrderIsAViolationAndANewSessionIsJudgedAlone() {
+        WatchWorkload w = watchHistory();
+        w.observed(0, 1);
+        w.observed(0, 2);
+        w.observed(0, 3);
+        w.sessionLost(0); // its watch went with the session: 4-5 are not owed to it
+        w.observed(0, 6);
+        w.observed(0, 6);
+        Verdict v = w.check();
+        assertEquals(1, v.violations().size(), v.toString());
+        assertTrue(v.violations().get(0).contains("session 1: event zxid 0x6 after 0x6"), v.toString());
     }
 }
