@@ -21,7 +21,7 @@ import org.apache.zookeeper.ZooKeeper;
 final class FaultRun {
     record Options(long seed, long durationMs, int members, List<Fault.Type> nemeses, Cluster.Kind target,
                    Path reportDir, Path home, String classPath, int registerClients, int setClients, int lockClients,
-                   int ephemeralOwners, int watchClients, int queueClients, boolean syncReads) {
+                   int ephemeralOwners, int watchClients, int queueClients, int oneShotClients, boolean syncReads) {
     }
 
     record Result(List<Verdict> verdicts, int faults, Path reportDir) {
@@ -117,21 +117,25 @@ final class FaultRun {
         EphemeralWorkload ephemerals = new EphemeralWorkload(cluster.connectString(), log, o.ephemeralOwners());
         WatchWorkload watches = new WatchWorkload(clients, cluster.connectString(), log, o.watchClients());
         QueueWorkload queue = new QueueWorkload(cluster.connectString(), log, o.queueClients(), o.queueClients());
+        OneShotWatchWorkload oneShots = new OneShotWatchWorkload(clients, cluster.connectString(), log,
+                o.oneShotClients());
         ZooKeeper setup = clients.connect(30_000);
         registers.setUp(setup);
         set.setUp(setup);
         watches.setUp(setup);
+        oneShots.setUp(setup);
         AtomicBoolean running = new AtomicBoolean(true);
         long startNanos = System.nanoTime();
         List<Thread> threads = new ArrayList<>(registers.start(new SplittableRandom(o.seed()), startNanos, running));
         threads.addAll(set.start(running));
         Nemesis nemesis = new Nemesis(cluster, lab);
         List<Verdict> verdictsAfterHealing = new ArrayList<>();
-        try (locks; ephemerals; watches; queue) {
+        try (locks; ephemerals; watches; queue; oneShots) {
             threads.addAll(locks.start(new SplittableRandom(o.seed() + 2), running));
             threads.addAll(ephemerals.start(new SplittableRandom(o.seed() + 1), running));
             threads.addAll(watches.start(new SplittableRandom(o.seed() + 3), running));
             threads.addAll(queue.start(running));
+            threads.addAll(oneShots.start(new SplittableRandom(o.seed() + 4), running));
             nemesis.run(schedule, startNanos);
             long restMs = o.durationMs() - (System.nanoTime() - startNanos) / 1_000_000;
             if (restMs > 0) {
@@ -143,7 +147,7 @@ final class FaultRun {
                 t.join(30_000);
             }
             ephemerals.finish();
-            finalChecks(clients, watches, o.queueClients() > 0 ? queue : null, verdictsAfterHealing);
+            finalChecks(clients, watches, o.queueClients() > 0 ? queue : null, oneShots, verdictsAfterHealing);
         } finally {
             running.set(false);
             nemesis.healAll();
@@ -172,9 +176,12 @@ final class FaultRun {
         return new Result(verdicts, nemesis.applied().size(), o.reportDir());
     }
 
-    /** After healing, before the workloads' clients close: the watchers' last event, the queue's drain (null: no queue workload). */
-    private static void finalChecks(Clients clients, WatchWorkload watches, QueueWorkload queue, List<Verdict> out)
-            throws InterruptedException {
+    /**
+     * After healing, before the workloads' clients close: the watchers' last event, the one-shot
+     * watches' last fires, the queue's drain (null: no queue workload).
+     */
+    private static void finalChecks(Clients clients, WatchWorkload watches, QueueWorkload queue,
+                                    OneShotWatchWorkload oneShots, List<Verdict> out) throws InterruptedException {
         try {
             watches.finish(clients, LEADER_WAIT_MS);
             out.add(watches.check());
@@ -183,6 +190,15 @@ final class FaultRun {
         } catch (Exception e) {
             out.add(new Verdict(WatchWorkload.NAME, Verdict.Result.UNKNOWN, "the final write after healing failed: "
                     + e, List.of()));
+        }
+        try {
+            oneShots.finish(LEADER_WAIT_MS);
+            out.add(oneShots.check());
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            out.add(new Verdict(OneShotWatchWorkload.NAME, Verdict.Result.UNKNOWN,
+                    "the final writes after healing failed: " + e, List.of()));
         }
         if (queue == null) {
             return;

@@ -30,7 +30,7 @@ public final class FaultsMain {
                                     [--nemesis partition,net,kill,pause,disk[,slowdisk][,netdelay]] [--report DIR]
                                     [--register-clients 4] [--set-clients 2] [--lock-clients 3]
                                     [--ephemeral-owners 2] [--watch-clients 2] [--queue-clients 2]
-                                    [--seeds N] [--reads sync|nosync]
+                                    [--oneshot-clients 2] [--seeds N] [--reads sync|nosync]
                   --nemesis takes groups (partition, net/netem, kill, pause, disk, slowdisk, netdelay) or single
                     faults (isolate, halves, bridge, one_way, clients, loss, reorder, slow, kill, pause, disk,
                     slowdisk, delay, duplicate); default: every group but slowdisk and netdelay (both need gcc:
@@ -54,6 +54,7 @@ public final class FaultsMain {
         int ephemeralOwners = 2;
         int watchClients = 2;
         int queueClients = 2;
+        int oneShotClients = 2;
         Cluster.Kind target = Cluster.Kind.COORD;
         List<String> nemeses = List.of("partition", "net", "kill", "pause", "disk");
         Path report = null;
@@ -83,6 +84,7 @@ public final class FaultsMain {
                     case "--ephemeral-owners" -> ephemeralOwners = Integer.parseInt(v);
                     case "--watch-clients" -> watchClients = Integer.parseInt(v);
                     case "--queue-clients" -> queueClients = Integer.parseInt(v);
+                    case "--oneshot-clients" -> oneShotClients = Integer.parseInt(v);
                     case "--reads" -> syncReads = switch (v) {
                         case "sync" -> true;
                         case "nosync" -> false;
@@ -103,7 +105,7 @@ public final class FaultsMain {
                 try {
                     FaultRun.Result r = FaultRun.run(new FaultRun.Options(s, durationMs, members, types, target, dir,
                             home, classPath(), registerClients, setClients, lockClients, ephemeralOwners,
-                            watchClients, queueClients, syncReads), out);
+                            watchClients, queueClients, oneShotClients, syncReads), out);
                     worst = Math.max(worst, r.valid() ? 0 : 1);
                 } catch (FaultRun.Unavailable | InterruptedException e) {
                     throw e;

@@ -3,10 +3,14 @@ package io.coord.bench.faults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.coord.bench.faults.OneShotWatchWorkload.Kind;
+import io.coord.bench.faults.OneShotWatchWorkload.Rec;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The lock and watch checkers' verdicts on hand-made histories (the register's checker is tested in
+ * The lock, watch and one-shot watch checkers' verdicts on hand-made histories (the register's checker is tested in
  * coord-server).
  */
 class CheckersTest {
@@ -92,5 +96,64 @@ class CheckersTest {
         Verdict v = w.check();
         assertEquals(1, v.violations().size(), v.toString());
         assertTrue(v.violations().get(0).contains("session 1: event zxid 0x6 after 0x6"), v.toString());
+    }
+
+    private static Rec set(int node, long id, long version) {
+        return new Rec(Kind.SET, node, id, version);
+    }
+
+    private static Rec fired(int node, long id) {
+        return new Rec(Kind.FIRED, node, id, -1);
+    }
+
+    private static Rec read(int node, long version) {
+        return new Rec(Kind.READ, node, -1, version);
+    }
+
+    private static List<String> oneShot(Rec... stream) {
+        List<String> violations = new ArrayList<>();
+        OneShotChecks.session("w", List.of(stream), violations);
+        return violations;
+    }
+
+    @Test
+    void aWatchThatFiresOnceBeforeItsNewDataIsSeenIsValid() {
+        assertEquals(List.of(), oneShot(set(0, 1, 5), read(0, 5), read(1, 9), fired(0, 1), read(0, 7), set(0, 2, 7)));
+    }
+
+    @Test
+    void newDataSeenBeforeTheWatchFiredIsAViolation() {
+        List<String> v = oneShot(set(0, 1, 5), read(0, 7), fired(0, 1));
+        assertEquals(1, v.size(), v.toString());
+        assertTrue(v.get(0).contains("read at 0x7 before the event of its watch set at 0x5"), v.toString());
+    }
+
+    @Test
+    void aWatchThatFiresTwiceIsAViolation() {
+        List<String> v = oneShot(set(0, 1, 5), fired(0, 1), fired(0, 1));
+        assertTrue(v.size() == 1 && v.get(0).contains("fired twice"), v.toString());
+    }
+
+    @Test
+    void noNewerVersionAfterAnEventIsAViolationOnTheSameConnectionOnly() {
+        List<String> v = oneShot(set(0, 1, 5), fired(0, 1), read(0, 5));
+        assertTrue(v.size() == 1 && v.get(0).contains("(no newer version)"), v.toString());
+        assertEquals(List.of(), oneShot(set(0, 1, 5), fired(0, 1), new Rec(Kind.DISCONNECTED, -1, -1, -1), read(0, 5)));
+    }
+
+    @Test
+    void aWatchOfALiveSessionThatAnAcknowledgedChangeNeverFiredIsAViolation() {
+        OneShotWatchWorkload w = new OneShotWatchWorkload(null, "unused:1", new OpLog(), 1);
+        int watcher = w.addWatcher();
+        w.acknowledged(0, 9);
+        w.record(watcher, set(0, 1, 5));
+        w.record(watcher, set(1, 2, 5)); // nothing was written to node 1 after 5: nothing owed
+        assertTrue(w.check().violations().get(0).contains("never fired, though the change 0x9"), w.check().toString());
+        w.record(watcher, fired(0, 1));
+        assertEquals(Verdict.Result.VALID, w.check().result(), w.check().toString());
+        w.newSession(watcher); // an expired session's watches are not owed
+        w.record(watcher, set(0, 3, 9));
+        w.acknowledged(0, 11);
+        assertEquals(Verdict.Result.INVALID, w.check().result(), "the last session lives: its watch is owed");
     }
 }
