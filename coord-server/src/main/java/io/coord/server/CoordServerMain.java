@@ -43,7 +43,8 @@ public final class CoordServerMain {
      * Starts what the config describes: an ensemble member whenever it names servers (server.N
      * lines, in the config or its dynamicConfigFile, even a single one), else the standalone
      * server, which is an ensemble of one voter. A member must never come up standalone: it would
-     * acknowledge writes alone. Either way a full log disk stops it until there is room again.
+     * acknowledge writes alone. Either way a full disk (its log or data directory) stops it until
+     * there is room again.
      */
     static MemberSupervisor start(ServerConfig config) throws Exception {
         return MemberSupervisor.start(config);
