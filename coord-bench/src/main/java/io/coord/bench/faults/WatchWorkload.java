@@ -61,7 +61,8 @@ final class WatchWorkload implements AutoCloseable {
     private final boolean[] watchGone;
     /** The watcher's session resumed on a new connection since its last event. */
     private final boolean[] reconnected;
-    private final Set<Long> acknowledged = new HashSet<>();
+    /** Sorted: a gap is the range of it between two events. */
+    private final TreeSet<Long> acknowledged = new TreeSet<>();
     private int unknownWrites;
     private int failedWrites;
     private long finalZxid = -1;
@@ -263,14 +264,13 @@ final class WatchWorkload implements AutoCloseable {
                         + Long.toHexString(events.get(i - 1).zxid()) + " (out of order or twice)");
             }
         }
-        TreeSet<Long> sortedAcknowledged = new TreeSet<>(acknowledged);
         List<String> gaps = new ArrayList<>();
         int missing = 0;
         int acrossReconnect = 0;
         for (int i = 1; i < events.size(); i++) {
             long before = events.get(i - 1).zxid();
             long after = events.get(i).zxid();
-            NavigableSet<Long> gap = after > before ? sortedAcknowledged.subSet(before, false, after, false)
+            NavigableSet<Long> gap = after > before ? acknowledged.subSet(before, false, after, false)
                     : Collections.emptyNavigableSet();
             if (gap.isEmpty()) {
                 continue;
